@@ -1,0 +1,2 @@
+/* bugzilla: under construction */
+#include "bugzilla.h"

@@ -1,0 +1,2 @@
+/* config: under construction */
+#include "config.h"

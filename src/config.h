@@ -1,0 +1,50 @@
+/*
+ * The configuration file: INI read with libinih, every directive checked
+ * against a table of types, bounds and defaults, every error reported as
+ * "file:line: message".  Secrets are read from files named in the INI (or
+ * from systemd credentials), never written in it.
+ */
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include "model.h"
+
+struct config {
+	char		*path;		/* the file read, or NULL for defaults */
+
+	/* [bugzilla] */
+	char		*url;		/* base URL, no trailing slash, no /rest */
+	char		*api_key_file;
+	char		*api_key;	/* secret: the file's content, or NULL */
+	struct strlist	 products;	/* default "CA Program", "NSS" */
+	struct strlist	 components;	/* default "CA Certificate Compliance" */
+	char		*ca_file;	/* NULL: the system's trust store */
+	long long	 page_size;	/* search limit per page */
+	long long	 timeout;	/* seconds for one whole request */
+	long long	 connect_timeout;
+	long long	 retries;	/* extra attempts after a retryable failure */
+
+	/* [store] */
+	char		*store_path;
+};
+
+/* The built-in defaults, as if an empty file had been read. */
+struct config	*config_default(void);
+
+/*
+ * Read and validate path.  Returns the configuration, or NULL with *cause
+ * set to every error found, one "file:line: message" per line (allocated).
+ */
+struct config	*config_load(const char *path, char **cause);
+/* Free a configuration, zeroing its secrets; accepts NULL. */
+void		 config_free(struct config *);
+
+/*
+ * Read a secret from a file: refused when the file is group- or
+ * world-readable unless it lies under $CREDENTIALS_DIRECTORY; a relative
+ * name is looked up in $CREDENTIALS_DIRECTORY.  Trailing newlines are
+ * dropped.  Returns 0 with *out allocated, or -1 with *cause.
+ */
+int		 config_read_secret(const char *path, char **out, char **cause);
+
+#endif

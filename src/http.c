@@ -1,0 +1,2 @@
+/* http: under construction */
+#include "http.h"

@@ -1,0 +1,233 @@
+/*
+ * Logging to the journal or stderr.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <systemd/sd-journal.h>
+
+#include "log.h"
+
+static int		 log_verbose;
+static int		 log_journal;
+static const char	*log_progname = "ccwatch";
+static log_sink_cb	 log_sink;
+static void		*log_sink_arg;
+
+/*
+ * Decide whether stderr is the journal: systemd sets JOURNAL_STREAM to the
+ * device and inode of the stream it connected.  sd_journal_send succeeds even
+ * with no journald listening, so it is never used on a guess.
+ */
+static int
+log_stderr_is_journal(void)
+{
+	const char		*env;
+	struct stat		 st;
+	unsigned long long	 dev, ino;
+
+	env = getenv("JOURNAL_STREAM");
+	if (env == NULL || sscanf(env, "%llu:%llu", &dev, &ino) != 2)
+		return 0;
+	if (fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
+
+/* Set up the backend. */
+void
+log_init(int foreground, int verbose, const char *progname)
+{
+	log_verbose = verbose;
+	if (progname != NULL)
+		log_progname = progname;
+	log_journal = !foreground && log_stderr_is_journal();
+}
+
+/* Change the debug level. */
+void
+log_set_verbose(int v)
+{
+	log_verbose = v;
+}
+
+/* Return the debug level. */
+int
+log_get_verbose(void)
+{
+	return log_verbose;
+}
+
+/* Install or remove a sink that replaces the backend. */
+void
+log_set_sink(log_sink_cb cb, void *arg)
+{
+	log_sink = cb;
+	log_sink_arg = arg;
+}
+
+/* Return whether lines go to the journal. */
+int
+log_to_journal(void)
+{
+	return log_journal;
+}
+
+/* Format and emit one line, with ": strerror" when err is non-zero. */
+static void
+log_vwrite(int prio, int err, const char *fmt, va_list ap)
+{
+	char	 line[2048];
+	size_t	 len;
+	int	 saved = errno;
+
+	vsnprintf(line, sizeof line, fmt, ap);
+	if (err != 0) {
+		len = strlen(line);
+		snprintf(line + len, sizeof line - len, ": %s", strerror(err));
+	}
+	if (log_sink != NULL)
+		log_sink(prio, line, log_sink_arg);
+	else if (log_journal)
+		sd_journal_send("MESSAGE=%s", line, "PRIORITY=%d", prio,
+		    "SYSLOG_IDENTIFIER=%s", log_progname, NULL);
+	else
+		fprintf(stderr, "%s: %s\n", log_progname, line);
+	errno = saved;
+}
+
+/* Log a warning with the current errno. */
+void
+log_warn(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 err = errno;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_WARNING, err, fmt, ap);
+	va_end(ap);
+}
+
+/* Log a warning. */
+void
+log_warnx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_WARNING, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* Log an informational line. */
+void
+log_info(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_INFO, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* Log a debug line; use the log_debug macro instead. */
+void
+log_debug_(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_DEBUG, 0, fmt, ap);
+	va_end(ap);
+}
+
+/* Log an error with errno and exit. */
+void
+fatal(const char *fmt, ...)
+{
+	va_list	 ap;
+	int	 err = errno;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_CRIT, err, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+/* Log an error and exit. */
+void
+fatalx(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_CRIT, 0, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+/* Return the length of the valid UTF-8 sequence at s, or 0 if invalid. */
+static size_t
+log_utf8_len(const unsigned char *s)
+{
+	size_t	 n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0)
+		return 0;	/* overlong */
+	if (n == 3 && s[0] == 0xed && s[1] >= 0xa0)
+		return 0;	/* surrogate */
+	if (n == 4 && s[0] == 0xf0 && s[1] < 0x90)
+		return 0;	/* overlong */
+	if (n == 4 && s[0] == 0xf4 && s[1] >= 0x90)
+		return 0;	/* beyond U+10FFFF */
+	return n;
+}
+
+/* Copy untrusted text, escaping what could disturb a log or a terminal. */
+char *
+log_escape(char *dst, size_t size, const char *src)
+{
+	const unsigned char	*s = (const unsigned char *)src;
+	size_t			 o = 0, n;
+
+	if (size == 0)
+		return dst;
+	while (*s != '\0') {
+		n = log_utf8_len(s);
+		if (n == 1 && (*s < 0x20 || *s == 0x7f || *s == '\\'))
+			n = 0;
+		if (n == 0) {
+			if (o + 4 >= size)
+				break;
+			snprintf(dst + o, size - o, "\\x%02x", *s);
+			o += 4;
+			s++;
+			continue;
+		}
+		if (o + n >= size)
+			break;
+		memcpy(dst + o, s, n);
+		o += n;
+		s += n;
+	}
+	dst[o] = '\0';
+	return dst;
+}

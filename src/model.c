@@ -1,0 +1,2 @@
+/* model: under construction */
+#include "model.h"

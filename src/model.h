@@ -1,0 +1,150 @@
+/*
+ * The data ccwatch keeps of a Bugzilla bug: the bug's fields, its flags, its
+ * comments and its history, and the pure parsers that turn the REST API's
+ * JSON into them.  The parsers validate every field they keep; a record that
+ * fails is skipped with a warning naming the bug, never trusted in part.
+ */
+#ifndef MODEL_H
+#define MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* A list of strings; owns them. */
+struct strlist {
+	char	**v;
+	size_t	  n;
+};
+
+void	 strlist_add(struct strlist *, const char *);
+void	 strlist_free(struct strlist *);
+/* 1 if s is in the list (exact match). */
+int	 strlist_contains(const struct strlist *, const char *);
+/* The elements joined by sep, newly allocated. */
+char	*strlist_join(const struct strlist *, const char *sep);
+
+/* A flag currently set on a bug, e.g. needinfo?(someone). */
+struct flag {
+	int64_t	 id;
+	int64_t	 type_id;
+	char	*name;		/* "needinfo" */
+	char	 status;	/* '?', '+' or '-' */
+	char	*setter;	/* NULL when the server gave none */
+	char	*requestee;	/* NULL for a request "from anyone" */
+	time_t	 creation_date;
+	time_t	 modification_date;
+};
+
+struct bug {
+	int64_t		 id;
+	char		*summary;
+	char		*status;
+	char		*resolution;	/* "" while open */
+	int		 is_open;	/* 1, 0, or -1 when not sent */
+	char		*whiteboard;	/* "" when empty */
+	char		*product;
+	char		*component;
+	char		*creator;
+	char		*assigned_to;	/* NULL when not sent */
+	time_t		 creation_time;
+	time_t		 last_change_time;
+	int64_t		 comment_count;	/* -1 when not sent */
+	struct strlist	 cc;
+	struct strlist	 groups;	/* non-empty means restricted */
+	struct strlist	 keywords;
+	struct flag	*flags;
+	size_t		 nflags;
+};
+
+struct comment {
+	int64_t		 id;
+	int64_t		 bug_id;
+	int64_t		 count;		/* 0 is the description */
+	char		*creator;
+	time_t		 time;
+	char		*text;
+	int		 is_private;
+	struct strlist	 tags;
+};
+
+/* One field changed in a history entry. */
+struct change {
+	char		*field;		/* API name: "whiteboard", "flagtypes.name" */
+	char		*removed;
+	char		*added;
+};
+
+/* One (who, when) group of changes to a bug. */
+struct history {
+	int64_t		 bug_id;
+	time_t		 when;
+	char		*who;
+	struct change	*changes;
+	size_t		 nchanges;
+};
+
+struct bug_list {
+	struct bug	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct comment_list {
+	struct comment	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+struct history_list {
+	struct history	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+void	 model_bug_free(struct bug *);
+void	 model_comment_free(struct comment *);
+void	 model_history_free(struct history *);
+
+/* Append a new zeroed element and return it; the list owns it. */
+struct bug	*bug_list_add(struct bug_list *);
+struct comment	*comment_list_add(struct comment_list *);
+struct history	*history_list_add(struct history_list *);
+/* Free every element and the list's storage; the list is left empty. */
+void	 bug_list_free(struct bug_list *);
+void	 comment_list_free(struct comment_list *);
+void	 history_list_free(struct history_list *);
+
+/*
+ * Parsers of response bodies.  Each returns the number of records it skipped
+ * as malformed (>= 0, each logged with the bug it belongs to), or -1 with
+ * *cause set (allocated) when the body as a whole is not the expected shape.
+ * Records are appended to *out, which the caller initialised.
+ */
+/* {"bugs":[{bug}...]} from search or Bug.get ("faults" ignored). */
+int	 model_bugs_from_json(const char *, size_t, struct bug_list *out,
+	     char **cause);
+/* {"bugs":{"ID":{"comments":[...]}}, "comments":{...}}. */
+int	 model_comments_from_json(const char *, size_t,
+	     struct comment_list *out, char **cause);
+/* {"bugs":[{"id":N, "history":[{when, who, changes:[...]}]}]}. */
+int	 model_history_from_json(const char *, size_t,
+	     struct history_list *out, char **cause);
+
+/* /rest/time: the db_time field.  Returns 0 or -1 with *cause. */
+int	 model_time_from_json(const char *, size_t, time_t *db_time,
+	     char **cause);
+/* /rest/whoami: the login name, allocated.  Returns 0 or -1 with *cause. */
+int	 model_whoami_from_json(const char *, size_t, char **name,
+	     char **cause);
+/* /rest/version: the version string, allocated. */
+int	 model_version_from_json(const char *, size_t, char **version,
+	     char **cause);
+/*
+ * A Bugzilla error body {"error":true,"code":N,"message":...}.  Returns 1
+ * with *code and *message (allocated) set, 0 if the body is not one.
+ */
+int	 model_error_from_json(const char *, size_t, long *code,
+	     char **message);
+
+#endif

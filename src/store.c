@@ -1,0 +1,2 @@
+/* store: under construction */
+#include "store.h"

@@ -1,0 +1,76 @@
+/*
+ * The store: one SQLite file in WAL mode holding bugs, their comments and
+ * history, and the poll cursor.  The schema moves forward by user_version
+ * migrations, each in a transaction.  Writes are idempotent: storing the
+ * same bug, comment or history entry twice leaves one row.
+ */
+#ifndef STORE_H
+#define STORE_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "model.h"
+
+struct store;
+
+/* What the sync remembers between cycles. */
+struct store_cursor {
+	time_t	 db_time;	/* server time at the start of the last good cycle */
+	time_t	 last_full;	/* when the last full resync completed; 0 never */
+	time_t	 last_sync;	/* local time of the last good cycle; 0 never */
+	time_t	 last_attempt;	/* local time of the last cycle tried */
+	char	*last_error;	/* of the last failed cycle, NULL after success */
+};
+
+/* Open (creating and migrating) the store at path; ":memory:" works. */
+struct store	*store_open(const char *path, char **cause);
+void		 store_close(struct store *);
+/* The schema version the store is at. */
+int		 store_schema_version(struct store *);
+
+/* Transactions; a cycle's writes go in one. */
+int	 store_begin(struct store *, char **cause);
+int	 store_commit(struct store *, char **cause);
+void	 store_rollback(struct store *);
+
+/* Insert or replace; return 0 or -1 with *cause. */
+int	 store_put_bug(struct store *, const struct bug *, char **cause);
+int	 store_put_comment(struct store *, const struct comment *, char **cause);
+int	 store_put_history(struct store *, const struct history *, char **cause);
+
+/* Read back.  store_get_bug returns 1 found, 0 absent, -1 error. */
+int	 store_get_bug(struct store *, int64_t id, struct bug *out,
+	     char **cause);
+/* Bugs ordered by id; open_only keeps those with an empty resolution. */
+int	 store_list_bugs(struct store *, int open_only, struct bug_list *out,
+	     char **cause);
+/* Ids of stored bugs (open_only as above), allocated into *ids. */
+int	 store_list_ids(struct store *, int open_only, int64_t **ids,
+	     size_t *n, char **cause);
+/* Comments of a bug, oldest first. */
+int	 store_get_comments(struct store *, int64_t bug_id,
+	     struct comment_list *out, char **cause);
+/* History of a bug, oldest first. */
+int	 store_get_history(struct store *, int64_t bug_id,
+	     struct history_list *out, char **cause);
+/* Latest stored comment time of a bug; 0 when it has none. */
+int	 store_last_comment_time(struct store *, int64_t bug_id, time_t *out,
+	     char **cause);
+
+/* Counts for summaries. */
+struct store_counts {
+	long long	 bugs;
+	long long	 open_bugs;
+	long long	 comments;
+	long long	 history;
+};
+int	 store_counts(struct store *, struct store_counts *, char **cause);
+
+/* The cursor; a store never synced has every field 0 / NULL. */
+int	 store_get_cursor(struct store *, struct store_cursor *, char **cause);
+int	 store_set_cursor(struct store *, const struct store_cursor *,
+	     char **cause);
+void	 store_cursor_free(struct store_cursor *);
+
+#endif

@@ -1,0 +1,2 @@
+/* sync: under construction */
+#include "sync.h"

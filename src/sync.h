@@ -1,0 +1,47 @@
+/*
+ * One poll cycle, by BMO's polling contract: the server clock from
+ * /rest/time, an incremental search by last_change_time with overlap and no
+ * status filter (so closures are seen), or a full resync of open bugs;
+ * batched comments (new_since) and history of the changed bugs; everything
+ * in one store transaction; the cursor moves only after the commit.
+ */
+#ifndef SYNC_H
+#define SYNC_H
+
+#include <time.h>
+
+#include "bugzilla.h"
+#include "model.h"
+#include "store.h"
+
+struct sync_options {
+	const struct strlist	*products;
+	const struct strlist	*components;
+	int			 full;		/* force a full resync */
+	long			 full_every;	/* seconds between full resyncs; 0: 86400 */
+	/* Called as work proceeds (done of total bugs); may be NULL. */
+	void			(*progress)(size_t done, size_t total, void *);
+	void			*progress_arg;
+};
+
+struct sync_stats {
+	int			 full;		/* the cycle was a full resync */
+	size_t			 bugs_seen;	/* returned by the searches */
+	size_t			 bugs_changed;	/* new or changed in the store */
+	size_t			 comments;	/* comments stored */
+	size_t			 history;	/* history entries stored */
+	size_t			 skipped;	/* malformed records skipped */
+	unsigned long		 requests;
+	unsigned long long	 bytes;
+	double			 seconds;
+};
+
+/*
+ * Run one cycle.  Returns 0, or -1 with *cause when the cycle failed; then
+ * nothing was stored, the cursor is unchanged and the failure is recorded
+ * in the cursor's last_error.
+ */
+int	 sync_run(struct bugzilla *, struct store *, const struct sync_options *,
+	     struct sync_stats *, char **cause);
+
+#endif

@@ -1,0 +1,3 @@
+#ifndef WHITEBOARD_H
+#define WHITEBOARD_H
+#endif

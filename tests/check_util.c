@@ -1,0 +1,186 @@
+/*
+ * Tests of the small utilities: buf, timeutil, log_escape, xmalloc.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "log.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+START_TEST(test_buf_grow_and_cap)
+{
+	struct buf	 b;
+	int		 i;
+
+	buf_init(&b, 1000);
+	ck_assert_str_eq(buf_str(&b), "");
+	for (i = 0; i < 100; i++)
+		ck_assert_int_eq(buf_addstr(&b, "0123456789"), 0);
+	ck_assert_uint_eq(b.len, 1000);
+	ck_assert_int_eq(buf_addch(&b, 'x'), -1);
+	ck_assert_int_eq(b.toobig, 1);
+	ck_assert_uint_eq(b.len, 1000);
+	ck_assert_uint_eq(strlen(buf_str(&b)), 1000);
+	buf_reset(&b);
+	ck_assert_int_eq(buf_printf(&b, "%d-%s", 42, "x"), 0);
+	ck_assert_str_eq(buf_str(&b), "42-x");
+	buf_free(&b);
+}
+END_TEST
+
+START_TEST(test_buf_detach)
+{
+	struct buf	 b;
+	char		*s;
+
+	buf_init(&b, 10);
+	s = buf_detach(&b);
+	ck_assert_str_eq(s, "");
+	free(s);
+	buf_addstr(&b, "abc");
+	s = buf_detach(&b);
+	ck_assert_str_eq(s, "abc");
+	ck_assert_uint_eq(b.len, 0);
+	free(s);
+}
+END_TEST
+
+START_TEST(test_time_parse_forms)
+{
+	time_t	 t;
+	char	 iso[TIMEUTIL_ISO_LEN];
+
+	ck_assert_int_eq(timeutil_parse_iso("2024-03-27T14:02:11Z", &t), 0);
+	ck_assert_int_eq(t, 1711548131);
+	ck_assert_str_eq(timeutil_format_iso(t, iso), "2024-03-27T14:02:11Z");
+	ck_assert_int_eq(timeutil_parse_iso("2024-03-27 14:02:11", &t), 0);
+	ck_assert_int_eq(t, 1711548131);
+	ck_assert_int_eq(timeutil_parse_iso("2024-03-27", &t), 0);
+	ck_assert_int_eq(t, 1711497600);
+	ck_assert_int_eq(timeutil_parse_iso("2024-02-29T00:00:00Z", &t), 0);
+	ck_assert_int_eq(timeutil_parse_iso("1970-01-01T00:00:00Z", &t), 0);
+	ck_assert_int_eq(t, 0);
+}
+END_TEST
+
+START_TEST(test_time_parse_rejects)
+{
+	static const char *bad[] = { "", "2024", "2024-3-27", "2023-02-29",
+		"2024-13-01", "2024-03-27T14:02:11", "2024-03-27T14:02:11+01:00",
+		"2024-03-27T24:00:00Z", "2024-03-27X14:02:11Z", "abcd-ef-gh",
+		"2024-03-27T14:02:11Zjunk", "2024-04-31" };
+	size_t	 i;
+	time_t	 t = 12345;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ck_assert_msg(timeutil_parse_iso(bad[i], &t) == -1, "%s", bad[i]);
+		ck_assert_int_eq(t, 12345);
+	}
+}
+END_TEST
+
+START_TEST(test_time_end_of_day)
+{
+	time_t	 t;
+
+	ck_assert_int_eq(timeutil_parse_iso("2026-04-30", &t), 0);
+	ck_assert_int_eq(timeutil_end_of_day(t), t + 86399);
+	ck_assert_int_eq(timeutil_end_of_day(t + 86399), t + 86399);
+	ck_assert_int_eq(timeutil_end_of_day(t + 86400), t + 2 * 86400 - 1);
+	ck_assert_int_eq(timeutil_end_of_day(t + 43200), t + 86399);
+}
+END_TEST
+
+START_TEST(test_time_seam)
+{
+	timeutil_set_now(1700000000);
+	ck_assert_int_eq(timeutil_now(), 1700000000);
+	timeutil_set_now(0);
+	ck_assert_int_gt(timeutil_now(), 1700000000);
+}
+END_TEST
+
+START_TEST(test_strtonum)
+{
+	long long	 v;
+	const char	*err;
+
+	ck_assert_int_eq(timeutil_strtonum("42", 1, 100, &v, &err), 0);
+	ck_assert_int_eq(v, 42);
+	ck_assert_int_eq(timeutil_strtonum("0", 1, 100, &v, &err), -1);
+	ck_assert_str_eq(err, "too small");
+	ck_assert_int_eq(timeutil_strtonum("101", 1, 100, &v, &err), -1);
+	ck_assert_str_eq(err, "too large");
+	ck_assert_int_eq(timeutil_strtonum("4x", 1, 100, &v, &err), -1);
+	ck_assert_str_eq(err, "invalid");
+	ck_assert_int_eq(timeutil_strtonum("", 1, 100, &v, &err), -1);
+	ck_assert_int_eq(timeutil_strtonum(" 4", 1, 100, &v, &err), -1);
+	ck_assert_int_eq(
+	    timeutil_strtonum("99999999999999999999", 1, 100, &v, &err), -1);
+	ck_assert_str_eq(err, "too large");
+}
+END_TEST
+
+START_TEST(test_log_escape)
+{
+	char	 out[64];
+
+	ck_assert_str_eq(log_escape(out, sizeof out, "plain"), "plain");
+	ck_assert_str_eq(log_escape(out, sizeof out, "a\r\nb"), "a\\x0d\\x0ab");
+	ck_assert_str_eq(log_escape(out, sizeof out, "\x1b[31m"), "\\x1b[31m");
+	ck_assert_str_eq(log_escape(out, sizeof out, "caf\xc3\xa9"),
+	    "caf\xc3\xa9");
+	ck_assert_str_eq(log_escape(out, sizeof out, "\xff\xc3"),
+	    "\\xff\\xc3");
+	ck_assert_str_eq(log_escape(out, sizeof out, "a\\b"), "a\\x5cb");
+	ck_assert_str_eq(log_escape(out, 5, "abcdefgh"), "abcd");
+	ck_assert_str_eq(log_escape(out, 6, "ab\ncd"), "ab");
+}
+END_TEST
+
+START_TEST(test_xmalloc_overflow)
+{
+	xreallocarray(NULL, (size_t)-1 / 2, 4);
+}
+END_TEST
+
+static Suite *
+util_suite(void)
+{
+	Suite	*s = suite_create("util");
+	TCase	*tc;
+
+	tc = tcase_create("buf");
+	tcase_add_test(tc, test_buf_grow_and_cap);
+	tcase_add_test(tc, test_buf_detach);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("time");
+	tcase_add_test(tc, test_time_parse_forms);
+	tcase_add_test(tc, test_time_parse_rejects);
+	tcase_add_test(tc, test_time_end_of_day);
+	tcase_add_test(tc, test_time_seam);
+	tcase_add_test(tc, test_strtonum);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("log");
+	tcase_add_test(tc, test_log_escape);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("xmalloc");
+	tcase_add_exit_test(tc, test_xmalloc_overflow, 1);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(util_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
