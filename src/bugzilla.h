@@ -25,6 +25,13 @@ struct bugzilla_options {
 	long			 retry_base_ms;	/* first backoff; 0: 2000 */
 	long			 retry_max_ms;	/* backoff ceiling; 0: 60000 */
 	long			 page_size;	/* search limit; 0: 500 */
+	/*
+	 * Called before every request and every backoff sleep, may be NULL.
+	 * The daemon pings its watchdog here; a non-zero return abandons the
+	 * call with BZ_ERR_INTERRUPTED (a stop was asked for).
+	 */
+	int			(*before_request)(void *arg);
+	void			*hook_arg;
 };
 
 /* Counters of one client, for a cycle's summary and the benchmarks. */
@@ -52,7 +59,8 @@ enum bugzilla_error {
 	BZ_ERR_RATELIMIT,	/* still limited after every retry */
 	BZ_ERR_SERVER,		/* 5xx after every retry */
 	BZ_ERR_API,		/* a Bugzilla error object (auth, 404 ...) */
-	BZ_ERR_PROTOCOL		/* the body was not what the API promises */
+	BZ_ERR_PROTOCOL,	/* the body was not what the API promises */
+	BZ_ERR_INTERRUPTED	/* before_request asked to stop */
 };
 
 struct bugzilla	*bugzilla_new(const struct bugzilla_options *, char **cause);

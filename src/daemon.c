@@ -1,0 +1,310 @@
+/*
+ * The daemon's loop.
+ *
+ * A cycle runs inside the timer callback and blocks on libcurl; every
+ * request is bounded by the configured timeouts.  Between requests the REST
+ * client calls daemon_hook, which pings the watchdog and notices a pending
+ * SIGTERM (signals stay blocked, sd-event reads them from a signalfd), so a
+ * stop never waits for a slow server and never interrupts a store
+ * transaction: the cycle writes only after everything was fetched.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <systemd/sd-daemon.h>
+#include <systemd/sd-event.h>
+
+#include "bugzilla.h"
+#include "daemon.h"
+#include "log.h"
+#include "store.h"
+#include "sync.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+struct daemon {
+	const char	*conf_path;
+	struct config	*conf;
+	struct store	*store;
+	struct bugzilla	*bz;
+	sd_event	*event;
+	sd_event_source	*timer;
+	int		 failures;
+	int		 first;		/* the first cycle is a full resync */
+	int		 watchdog;	/* 1 when systemd expects pings */
+};
+
+/* Compute the delay before the next cycle; see daemon.h. */
+long
+daemon_next_delay(long interval, long jitter_pct, long backoff_max,
+    int failures, double r)
+{
+	long	 d, span;
+	int	 i;
+
+	if (failures > 0) {
+		d = interval;
+		for (i = 1; i < failures && d < backoff_max; i++)
+			d *= 2;
+		return d < backoff_max ? d : backoff_max;
+	}
+	span = interval * jitter_pct / 100;
+	d = interval - span + (long)(r * (double)(2 * span + 1));
+	return d > 1 ? d : 1;
+}
+
+/* Ping the watchdog and tell whether a stop is pending. */
+static int
+daemon_hook(void *arg)
+{
+	struct daemon	*d = arg;
+	sigset_t	 pending;
+
+	if (d->watchdog)
+		sd_notify(0, "WATCHDOG=1");
+	if (sigpending(&pending) == -1)
+		return 0;
+	return sigismember(&pending, SIGTERM) == 1 ||
+	    sigismember(&pending, SIGINT) == 1;
+}
+
+/* Make a REST client from the configuration. */
+static struct bugzilla *
+daemon_client(struct daemon *d, const struct config *c, char **cause)
+{
+	struct bugzilla_options	 o;
+
+	memset(&o, 0, sizeof o);
+	o.url = c->url;
+	o.api_key = c->api_key;
+	o.http.ca_file = c->ca_file;
+	o.http.timeout = (long)c->timeout;
+	o.http.connect_timeout = (long)c->connect_timeout;
+	o.retries = (int)c->retries;
+	o.page_size = (long)c->page_size;
+	o.before_request = daemon_hook;
+	o.hook_arg = d;
+	return bugzilla_new(&o, cause);
+}
+
+/* Tell systemd what the service is doing, in one line. */
+static void
+daemon_status(struct daemon *d)
+{
+	struct store_counts	 n;
+	struct store_cursor	 cur;
+	char			 iso[TIMEUTIL_ISO_LEN], *err = NULL;
+	time_t			 age;
+
+	memset(&cur, 0, sizeof cur);
+	if (store_counts(d->store, &n, &err) == -1 ||
+	    store_get_cursor(d->store, &cur, &err) == -1) {
+		log_warnx("status: %s", err);
+		free(err);
+		return;
+	}
+	age = cur.last_sync != 0 ? timeutil_now() - cur.last_sync : -1;
+	if (cur.last_error != NULL)
+		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); Bugzilla "
+			      "unreachable, data %s old",
+		    n.bugs, n.open_bugs, age < 0 ? "never synced, no" :
+		    timeutil_format_iso(cur.last_sync, iso));
+	else
+		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); last sync "
+			      "%s",
+		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso));
+	store_cursor_free(&cur);
+}
+
+/* Run one cycle and log its outcome. */
+static int
+daemon_cycle(struct daemon *d)
+{
+	struct sync_options	 so;
+	struct sync_stats	 stats;
+	char			*cause = NULL;
+
+	memset(&so, 0, sizeof so);
+	so.products = &d->conf->products;
+	so.components = &d->conf->components;
+	so.full = d->first;
+	so.full_every = (long)d->conf->full_every;
+	if (sync_run(d->bz, d->store, &so, &stats, &cause) == -1) {
+		log_warnx("sync: %s", cause);
+		free(cause);
+		return -1;
+	}
+	d->first = 0;
+	log_info("sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
+		 "history entries, %zu skipped, %lu requests, %.2f s",
+	    stats.full ? "full" : "incremental", stats.bugs_seen,
+	    stats.bugs_changed, stats.comments, stats.history, stats.skipped,
+	    stats.requests, stats.seconds);
+	return 0;
+}
+
+/* The poll timer: run a cycle, then arm itself for the next. */
+static int
+daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct daemon	*d = arg;
+	long		 delay;
+
+	if (daemon_hook(d))
+		return 0;	/* a stop is pending; the signal handler exits */
+	if (daemon_cycle(d) == 0)
+		d->failures = 0;
+	else
+		d->failures++;
+	daemon_status(d);
+	delay = daemon_next_delay((long)d->conf->poll_interval,
+	    (long)d->conf->poll_jitter, (long)d->conf->backoff_max,
+	    d->failures, (double)random() / ((double)RAND_MAX + 1.0));
+	log_debug("next cycle in %ld s", delay);
+	sd_event_source_set_time_relative(s, (uint64_t)delay * 1000000ULL);
+	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	return 0;
+}
+
+/* SIGTERM and SIGINT: leave the loop; the cycle, if any, has ended. */
+static int
+daemon_on_stop(sd_event_source *s, const struct signalfd_siginfo *si,
+    void *arg)
+{
+	struct daemon	*d = arg;
+
+	log_info("signal %u: stopping", si->ssi_signo);
+	sd_notify(0, "STOPPING=1");
+	return sd_event_exit(d->event, 0);
+}
+
+/* SIGUSR1: poll now. */
+static int
+daemon_on_poll(sd_event_source *s, const struct signalfd_siginfo *si,
+    void *arg)
+{
+	struct daemon	*d = arg;
+
+	log_info("SIGUSR1: polling now");
+	sd_event_source_set_time_relative(d->timer, 0);
+	return sd_event_source_set_enabled(d->timer, SD_EVENT_ONESHOT);
+}
+
+/*
+ * SIGHUP: parse the file into a new configuration and swap only if it is
+ * clean; a bad file is logged with its errors and the old one stays.
+ */
+static int
+daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
+    void *arg)
+{
+	struct daemon	*d = arg;
+	struct config	*c;
+	struct bugzilla	*bz;
+	struct store	*st = NULL;
+	char		*cause = NULL;
+	uint64_t	 now_us = 0;
+
+	sd_event_now(d->event, CLOCK_MONOTONIC, &now_us);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+	    (unsigned long long)now_us);
+	c = config_load(d->conf_path, &cause);
+	if (c == NULL) {
+		log_warnx("config file %s has errors, not reloading:\n%s",
+		    d->conf_path, cause);
+		goto out;
+	}
+	bz = daemon_client(d, c, &cause);
+	if (bz == NULL) {
+		log_warnx("reload: %s; keeping the old configuration", cause);
+		config_free(c);
+		goto out;
+	}
+	if (strcmp(c->store_path, d->conf->store_path) != 0) {
+		st = store_open(c->store_path, &cause);
+		if (st == NULL) {
+			log_warnx("reload: %s; keeping the old configuration",
+			    cause);
+			bugzilla_free(bz);
+			config_free(c);
+			goto out;
+		}
+		store_close(d->store);
+		d->store = st;
+	}
+	bugzilla_free(d->bz);
+	d->bz = bz;
+	config_free(d->conf);
+	d->conf = c;
+	log_info("configuration %s reloaded", d->conf_path);
+out:
+	free(cause);
+	sd_notify(0, "READY=1");
+	return 0;
+}
+
+/* Set up the loop, run it, tear everything down in reverse order. */
+int
+daemon_run(const char *conf_path, struct config *conf)
+{
+	struct daemon	 d;
+	sigset_t	 mask;
+	char		*cause = NULL;
+	int		 rc = 1, r;
+
+	memset(&d, 0, sizeof d);
+	d.conf_path = conf_path;
+	d.conf = conf;
+	d.first = 1;
+	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+
+	d.store = store_open(conf->store_path, &cause);
+	if (d.store == NULL)
+		goto out;
+	d.bz = daemon_client(&d, conf, &cause);
+	if (d.bz == NULL)
+		goto out;
+	if ((r = sd_event_default(&d.event)) < 0 ||
+	    (r = sd_event_add_signal(d.event, NULL, SIGTERM, daemon_on_stop,
+	    &d)) < 0 ||
+	    (r = sd_event_add_signal(d.event, NULL, SIGINT, daemon_on_stop,
+	    &d)) < 0 ||
+	    (r = sd_event_add_signal(d.event, NULL, SIGHUP, daemon_on_reload,
+	    &d)) < 0 ||
+	    (r = sd_event_add_signal(d.event, NULL, SIGUSR1, daemon_on_poll,
+	    &d)) < 0 ||
+	    (r = sd_event_add_time_relative(d.event, &d.timer, CLOCK_MONOTONIC,
+	    0, 0, daemon_on_timer, &d)) < 0) {
+		xasprintf(&cause, "sd-event: %s", strerror(-r));
+		goto out;
+	}
+	r = sd_event_set_watchdog(d.event, 1);
+	d.watchdog = r > 0;
+	sd_notify(0, "READY=1");
+	log_info("ready: store %s, Bugzilla %s, every %lld s", conf->store_path,
+	    conf->url, conf->poll_interval);
+	r = sd_event_loop(d.event);
+	rc = r < 0 ? 1 : 0;
+out:
+	if (cause != NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	sd_event_source_unref(d.timer);
+	sd_event_unref(d.event);
+	bugzilla_free(d.bz);
+	store_close(d.store);
+	config_free(d.conf);
+	return rc;
+}

@@ -1,0 +1,486 @@
+/*
+ * Tests of the REST client against the fake Bugzilla: request shapes,
+ * paging, batching, new_since, retries and their limits.
+ */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bugzilla.h"
+#include "fakebz.h"
+#include "testutil.h"
+#include "xmalloc.h"
+
+#define T0	1700000000
+
+static struct fakebz	*fb;
+static struct strlist	 products, components;
+
+/* Start an empty fake at a fixed clock. */
+static void
+setup(void)
+{
+	char	*cause = NULL;
+
+	fb = fakebz_start(NULL, 0, &cause);
+	ck_assert_msg(fb != NULL, "fakebz: %s", cause);
+	fakebz_set_now(fb, T0);
+	memset(&products, 0, sizeof products);
+	memset(&components, 0, sizeof components);
+	strlist_add(&products, "CA Program");
+	strlist_add(&products, "NSS");
+	strlist_add(&components, "CA Certificate Compliance");
+}
+
+/* Stop the fake. */
+static void
+teardown(void)
+{
+	fakebz_stop(fb);
+	strlist_free(&products);
+	strlist_free(&components);
+}
+
+/* A client of the fake with quick retries. */
+static struct bugzilla *
+client(const char *key, int retries, long page_size)
+{
+	struct bugzilla_options	 o;
+	struct bugzilla		*bz;
+	char			*cause = NULL;
+
+	memset(&o, 0, sizeof o);
+	o.url = fakebz_url(fb);
+	o.api_key = key;
+	o.http.timeout = 2;
+	o.http.connect_timeout = 2;
+	o.retries = retries;
+	o.retry_base_ms = 1;
+	o.retry_max_ms = 4;
+	o.page_size = page_size;
+	bz = bugzilla_new(&o, &cause);
+	ck_assert_msg(bz != NULL, "%s", cause);
+	return bz;
+}
+
+/* Add n compliance bugs, alternating products. */
+static void
+add_bugs(int n)
+{
+	char	 summary[64];
+	int	 i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(summary, sizeof summary, "CA %d: incident", i);
+		ck_assert_int_gt(fakebz_add_bug(fb,
+		    i % 2 ? "NSS" : "CA Program", "CA Certificate Compliance",
+		    summary, "rep@ca.example", "Preliminary report."), 0);
+	}
+}
+
+START_TEST(test_time_version_whoami)
+{
+	struct bugzilla	*bz = client(NULL, 0, 0);
+	char		*s = NULL, *cause = NULL;
+	time_t		 t = 0;
+
+	ck_assert_int_eq(bugzilla_time(bz, &t, &cause), 0);
+	ck_assert_int_eq(t, T0);
+	ck_assert_int_eq(bugzilla_version(bz, &s, &cause), 0);
+	ck_assert_ptr_nonnull(s);
+	free(s);
+	/* Without a key, whoami is a 401 (code 410) and is not retried. */
+	ck_assert_int_eq(bugzilla_whoami(bz, &s, &cause), -1);
+	ck_assert_int_eq(bugzilla_last_error(bz), BZ_ERR_API);
+	ck_assert_int_eq(bugzilla_last_api_code(bz), 410);
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/whoami"), 1);
+	free(cause);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_api_key_header)
+{
+	struct bugzilla	*bz, *bad;
+	char		*login = NULL, *cause = NULL, *req;
+
+	fakebz_set_api_key(fb, "s3cret-key", "bot@ccwatch.example");
+	bz = client("s3cret-key", 0, 0);
+	ck_assert_int_eq(bugzilla_whoami(bz, &login, &cause), 0);
+	ck_assert_str_eq(login, "bot@ccwatch.example");
+	free(login);
+	/* The key travels in the header only, never in the URL. */
+	req = fakebz_last_request(fb);
+	ck_assert_ptr_null(strstr(req, "s3cret"));
+	free(req);
+	bad = client("wrong", 3, 0);
+	ck_assert_int_eq(bugzilla_whoami(bad, &login, &cause), -1);
+	ck_assert_int_eq(bugzilla_last_api_code(bad), 306);
+	ck_assert_ptr_null(strstr(cause, "wrong"));
+	free(cause);
+	bugzilla_free(bad);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_search_products_and_paging)
+{
+	struct bugzilla		*bz = client(NULL, 0, 3);
+	struct bugzilla_query	 q;
+	struct bug_list		 bugs;
+	char			*cause = NULL;
+	size_t			 skipped = 0, i;
+
+	add_bugs(7);
+	ck_assert_int_gt(fakebz_add_bug(fb, "Firefox", "General", "other",
+	    "x@y.example", "not ours"), 0);
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	fakebz_reset_counts(fb);
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, &skipped, &cause), 0);
+	ck_assert_uint_eq(bugs.n, 7);
+	ck_assert_uint_eq(skipped, 0);
+	/* Pages of 3, 3 and a short 1. */
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug"), 3);
+	for (i = 1; i < bugs.n; i++)
+		ck_assert_int_lt(bugs.v[i - 1].id, bugs.v[i].id);
+	ck_assert_str_eq(bugs.v[0].component, "CA Certificate Compliance");
+	bug_list_free(&bugs);
+
+	/* Exactly two full pages need a third, empty one to end. */
+	add_bugs(1);
+	memset(&bugs, 0, sizeof bugs);
+	fakebz_reset_counts(fb);
+	bugzilla_free(bz);
+	bz = client(NULL, 0, 4);
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, &skipped, &cause), 0);
+	ck_assert_uint_eq(bugs.n, 8);
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug"), 3);
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_search_closed_and_changed_since)
+{
+	struct bugzilla		*bz = client(NULL, 0, 100);
+	struct bugzilla_query	 q;
+	struct bug_list		 bugs;
+	char			*cause = NULL, *req;
+	int64_t			 id;
+
+	add_bugs(4);
+	fakebz_set_now(fb, T0 + 1000);
+	id = fakebz_add_bug(fb, "CA Program", "CA Certificate Compliance",
+	    "CA late: x", "rep@ca.example", "r");
+	fakebz_set_now(fb, T0 + 2000);
+	ck_assert_int_eq(fakebz_set_status(fb, id, "bwilson@mozilla.com",
+	    "RESOLVED", "FIXED"), 0);
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	q.status = "__open__";
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), 0);
+	ck_assert_uint_eq(bugs.n, 4);
+	bug_list_free(&bugs);
+	/* No status filter, changed since: the closed bug alone, inclusive. */
+	q.status = NULL;
+	q.changed_since = T0 + 2000;
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), 0);
+	ck_assert_uint_eq(bugs.n, 1);
+	ck_assert_int_eq(bugs.v[0].id, id);
+	ck_assert_str_eq(bugs.v[0].resolution, "FIXED");
+	ck_assert_int_eq(bugs.v[0].is_open, 0);
+	req = fakebz_last_request(fb);
+	ck_assert_ptr_nonnull(strstr(req, "order=bug_id"));
+	ck_assert_ptr_nonnull(strstr(req, "limit=100"));
+	ck_assert_ptr_nonnull(strstr(req, "product=CA%20Program&product=NSS"));
+	free(req);
+	bug_list_free(&bugs);
+	q.changed_since = T0 + 2001;
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), 0);
+	ck_assert_uint_eq(bugs.n, 0);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_search_ids_batched_under_8k)
+{
+	struct bugzilla		*bz = client(NULL, 0, 500);
+	struct bugzilla_query	 q;
+	struct bug_list		 bugs;
+	int64_t			 ids[3000];
+	char			*cause = NULL;
+	size_t			 i;
+	unsigned long		 n;
+
+	add_bugs(3);
+	for (i = 0; i < CCWATCH_NELEM(ids); i++)
+		ids[i] = 1000000 + (int64_t)i;
+	ids[1500] = 1;	/* the first bug the fake made */
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.ids = ids;
+	q.nids = CCWATCH_NELEM(ids);
+	fakebz_reset_counts(fb);
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), 0);
+	/* 3000 seven-digit ids need at least 3000 * 10 / 8000 requests. */
+	n = fakebz_requests(fb, "/rest/bug");
+	ck_assert_uint_ge(n, 4);
+	ck_assert_uint_le(n, 6);
+	ck_assert_uint_eq(bugs.n, 1);
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_comments_batches_and_new_since)
+{
+	struct bugzilla		*bz = client(NULL, 0, 0);
+	struct comment_list	 cl;
+	int64_t			 ids[250];
+	char			*cause = NULL;
+	size_t			 i;
+
+	add_bugs(250);
+	for (i = 0; i < 250; i++)
+		ids[i] = (int64_t)i + 1;
+	fakebz_set_now(fb, T0 + 100);
+	ck_assert_int_gt(fakebz_add_comment(fb, 7, "bwilson@mozilla.com",
+	    "When will the report be posted?", 0), 0);
+	memset(&cl, 0, sizeof cl);
+	fakebz_reset_counts(fb);
+	ck_assert_int_eq(bugzilla_comments(bz, ids, 250, 0, &cl, NULL,
+	    &cause), 0);
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug/"), 3);
+	ck_assert_uint_eq(cl.n, 251);
+	comment_list_free(&cl);
+	/* new_since is strict: a comment at exactly that second is not new. */
+	ck_assert_int_eq(bugzilla_comments(bz, ids, 250, T0 + 100, &cl, NULL,
+	    &cause), 0);
+	ck_assert_uint_eq(cl.n, 0);
+	ck_assert_int_eq(bugzilla_comments(bz, ids, 250, T0 + 99, &cl, NULL,
+	    &cause), 0);
+	ck_assert_uint_eq(cl.n, 1);
+	ck_assert_int_eq(cl.v[0].bug_id, 7);
+	ck_assert_int_eq(cl.v[0].count, 1);
+	ck_assert_str_eq(cl.v[0].creator, "bwilson@mozilla.com");
+	comment_list_free(&cl);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_history_of_mutations)
+{
+	struct bugzilla		*bz = client(NULL, 0, 0);
+	struct history_list	 hl;
+	int64_t			 ids[] = { 1, 2 };
+	char			*cause = NULL;
+	size_t			 i, whiteboard = 0, flags = 0;
+
+	add_bugs(2);
+	fakebz_set_now(fb, T0 + 10);
+	fakebz_set_whiteboard(fb, 1, "bwilson@mozilla.com",
+	    "[ca-compliance] Next update 2023-12-01");
+	fakebz_set_needinfo(fb, 2, "bwilson@mozilla.com", "rep@ca.example");
+	fakebz_set_now(fb, T0 + 20);
+	fakebz_clear_needinfo(fb, 2, "rep@ca.example", "rep@ca.example");
+	memset(&hl, 0, sizeof hl);
+	fakebz_reset_counts(fb);
+	ck_assert_int_eq(bugzilla_history(bz, ids, 2, 0, &hl, NULL, &cause),
+	    0);
+	ck_assert_uint_eq(fakebz_requests(fb, NULL), 1);
+	for (i = 0; i < hl.n; i++) {
+		if (strcmp(hl.v[i].changes[0].field, "whiteboard") == 0)
+			whiteboard++;
+		if (strcmp(hl.v[i].changes[0].field, "flagtypes.name") == 0)
+			flags++;
+	}
+	ck_assert_uint_eq(whiteboard, 1);
+	ck_assert_uint_eq(flags, 2);
+	history_list_free(&hl);
+	ck_assert_int_eq(bugzilla_history(bz, ids, 2, T0 + 10, &hl, NULL,
+	    &cause), 0);
+	ck_assert_uint_eq(hl.n, 1);
+	ck_assert_str_eq(hl.v[0].changes[0].removed,
+	    "needinfo?(rep@ca.example)");
+	history_list_free(&hl);
+	bugzilla_free(bz);
+}
+END_TEST
+
+/* Each retryable fault, twice, then an answer: success on the third try. */
+static const enum fakebz_fault retryable[] = {
+	FAKEBZ_FAULT_500, FAKEBZ_FAULT_502, FAKEBZ_FAULT_503,
+	FAKEBZ_FAULT_RATELIMIT, FAKEBZ_FAULT_429, FAKEBZ_FAULT_DELAY,
+	FAKEBZ_FAULT_TRUNCATE, FAKEBZ_FAULT_INVALID, FAKEBZ_FAULT_DROP,
+};
+
+START_TEST(test_retry_each_fault)
+{
+	struct bugzilla		*bz = client(NULL, 2, 0);
+	struct bugzilla_query	 q;
+	struct bug_list		 bugs;
+	char			*cause = NULL;
+
+	add_bugs(2);
+	fakebz_set_delay_ms(fb, 3500);
+	fakebz_fault(fb, "/rest/bug", retryable[_i], 2);
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	fakebz_reset_counts(fb);
+	ck_assert_msg(bugzilla_search(bz, &q, &bugs, NULL, &cause) == 0,
+	    "fault %d: %s", retryable[_i], cause);
+	ck_assert_uint_eq(bugs.n, 2);
+	ck_assert_uint_eq(bugzilla_stats(bz)->retries, 2);
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_retry_bounded)
+{
+	struct bugzilla	*bz = client(NULL, 3, 0);
+	char		*cause = NULL;
+	time_t		 t;
+
+	fakebz_fault(fb, "/rest/time", FAKEBZ_FAULT_503, 100);
+	ck_assert_int_eq(bugzilla_time(bz, &t, &cause), -1);
+	ck_assert_int_eq(bugzilla_last_error(bz), BZ_ERR_SERVER);
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/time"), 4);
+	ck_assert_ptr_nonnull(strstr(cause, "503"));
+	free(cause);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_no_retry_on_404_or_toobig)
+{
+	struct bugzilla_options	 o;
+	struct bugzilla		*bz = client(NULL, 3, 0);
+	struct comment_list	 cl;
+	struct bug_list		 bugs;
+	struct bugzilla_query	 q;
+	int64_t			 missing = 4242;
+	char			*cause = NULL;
+
+	memset(&cl, 0, sizeof cl);
+	ck_assert_int_eq(bugzilla_comments(bz, &missing, 1, 0, &cl, NULL,
+	    &cause), -1);
+	ck_assert_int_eq(bugzilla_last_error(bz), BZ_ERR_API);
+	ck_assert_int_eq(bugzilla_last_api_code(bz), 101);
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug/"), 1);
+	free(cause);
+	bugzilla_free(bz);
+
+	memset(&o, 0, sizeof o);
+	o.url = fakebz_url(fb);
+	o.retries = 3;
+	o.retry_base_ms = 1;
+	o.http.timeout = 5;
+	o.http.connect_timeout = 2;
+	o.http.max_body = 4096;
+	bz = bugzilla_new(&o, &cause);
+	fakebz_set_huge_bytes(fb, 1 << 20);
+	fakebz_fault(fb, "/rest/bug", FAKEBZ_FAULT_HUGE, 10);
+	fakebz_reset_counts(fb);
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), -1);
+	ck_assert_int_eq(bugzilla_last_error(bz), BZ_ERR_TRANSPORT);
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug"), 1);
+	free(cause);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_malformed_record_skipped)
+{
+	struct bugzilla		*bz;
+	struct bugzilla_query	 q;
+	struct bug_list		 bugs;
+	char			*dir, *path, *cause = NULL;
+	size_t			 skipped = 0;
+
+	fakebz_stop(fb);
+	dir = testutil_mkdtemp();
+	xasprintf(&path, "%s/corpus.json", dir);
+	testutil_write_file(path, "{\"bugs\":["
+	    "{\"id\":11,\"summary\":\"A: good\",\"status\":\"NEW\","
+	    "\"resolution\":\"\",\"is_open\":true,\"whiteboard\":\"\","
+	    "\"product\":\"CA Program\",\"component\":\"CA Certificate "
+	    "Compliance\",\"creation_time\":\"2024-01-01T00:00:00Z\","
+	    "\"last_change_time\":\"2024-01-01T00:00:00Z\",\"creator\":"
+	    "\"a@a.example\",\"comments\":[],\"history\":[]},"
+	    "{\"id\":12,\"summary\":\"B: bad\",\"status\":\"NEW\","
+	    "\"resolution\":\"\",\"is_open\":true,\"whiteboard\":\"\","
+	    "\"product\":\"CA Program\",\"component\":\"CA Certificate "
+	    "Compliance\",\"creation_time\":\"yesterday\","
+	    "\"last_change_time\":\"2024-01-01T00:00:00Z\",\"creator\":"
+	    "\"b@b.example\",\"comments\":[],\"history\":[]}]}");
+	fb = fakebz_start(path, 0, &cause);
+	ck_assert_msg(fb != NULL, "%s", cause);
+	bz = client(NULL, 0, 0);
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	testutil_log_begin();
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, &skipped, &cause), 0);
+	ck_assert_uint_eq(bugs.n, 1);
+	ck_assert_int_eq(bugs.v[0].id, 11);
+	ck_assert_uint_eq(skipped, 1);
+	ck_assert_int_eq(testutil_log_count("12"), 1);
+	testutil_log_end();
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+	testutil_rmdir(dir);
+	free(path);
+	free(dir);
+}
+END_TEST
+
+static Suite *
+bugzilla_suite(void)
+{
+	Suite	*s = suite_create("bugzilla");
+	TCase	*tc;
+
+	tc = tcase_create("endpoints");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_time_version_whoami);
+	tcase_add_test(tc, test_api_key_header);
+	tcase_add_test(tc, test_search_products_and_paging);
+	tcase_add_test(tc, test_search_closed_and_changed_since);
+	tcase_add_test(tc, test_search_ids_batched_under_8k);
+	tcase_add_test(tc, test_comments_batches_and_new_since);
+	tcase_add_test(tc, test_history_of_mutations);
+	tcase_add_test(tc, test_malformed_record_skipped);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("retries");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_loop_test(tc, test_retry_each_fault, 0,
+	    (int)CCWATCH_NELEM(retryable));
+	tcase_add_test(tc, test_retry_bounded);
+	tcase_add_test(tc, test_no_retry_on_404_or_toobig);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner	*sr = srunner_create(bugzilla_suite());
+	int	 failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
