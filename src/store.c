@@ -453,13 +453,57 @@ out:
 	return rc;
 }
 
-/* Run each migration past the file's version, each in a transaction. */
+/* Read the file's schema version into *v. */
+static int
+store_user_version(struct store *st, int *v, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(
+		st->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK) {
+		store_error(st, cause, "user_version");
+		return -1;
+	}
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		store_error(st, cause, "user_version");
+		goto out;
+	}
+	*v = sqlite3_column_int(stmt, 0);
+	rc = 0;
+out:
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* Apply migration v, taking the open transaction to version v + 1. */
+static int
+store_migrate_step(struct store *st, int v, char **cause)
+{
+	char *sql;
+	int rc;
+
+	xasprintf(&sql, "PRAGMA user_version = %d", v + 1);
+	rc = sqlite3_exec(st->db, store_migrations[v], NULL, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+	free(sql);
+	if (rc != SQLITE_OK) {
+		store_error(st, cause, "migration to version %d", v + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Run each migration past the file's version, each in its own transaction.
+ * The version is read inside the transaction, under the write lock, so that
+ * two processes opening a new file at once do not both migrate it.
+ */
 static int
 store_migrate(struct store *st, char **cause)
 {
-	sqlite3_stmt *stmt = NULL;
-	char *sql;
-	int v, rc = -1;
+	int v;
 
 	for (;;) {
 		if (sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
@@ -467,50 +511,32 @@ store_migrate(struct store *st, char **cause)
 			store_error(st, cause, "begin migration");
 			return -1;
 		}
-		/* Read inside the transaction: another process may migrate. */
-		if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &stmt,
-			NULL) != SQLITE_OK ||
-		    sqlite3_step(stmt) != SQLITE_ROW) {
-			store_error(st, cause, "user_version");
-			goto out;
-		}
-		v = sqlite3_column_int(stmt, 0);
-		sqlite3_finalize(stmt);
-		stmt = NULL;
+		if (store_user_version(st, &v, cause) == -1)
+			goto fail;
 		if (v > STORE_VERSION) {
 			xasprintf(cause,
-			    "store: %s: schema version %d is newer than this "
-			    "ccwatch (%d)",
+			    "store: %s: schema version %d is newer "
+			    "than this ccwatch (%d)",
 			    st->path, v, STORE_VERSION);
-			goto out;
+			goto fail;
+		}
+		if (v < STORE_VERSION && store_migrate_step(st, v, cause) == -1)
+			goto fail;
+		if (sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) !=
+		    SQLITE_OK) {
+			store_error(st, cause, "commit migration");
+			goto fail;
 		}
 		if (v == STORE_VERSION)
 			break;
-		if (sqlite3_exec(st->db, store_migrations[v], NULL, NULL,
-			NULL) != SQLITE_OK) {
-			store_error(
-			    st, cause, "migration to version %d", v + 1);
-			goto out;
-		}
-		xasprintf(&sql, "PRAGMA user_version = %d", v + 1);
-		if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK ||
-		    sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL) !=
-			SQLITE_OK) {
-			free(sql);
-			store_error(
-			    st, cause, "migration to version %d", v + 1);
-			goto out;
-		}
-		free(sql);
 		log_debug("store: %s: migrated to schema version %d", st->path,
 		    v + 1);
 	}
 	st->version = v;
-	rc = 0;
-out:
-	sqlite3_finalize(stmt);
-	sqlite3_exec(st->db, rc == 0 ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
-	return rc;
+	return 0;
+fail:
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 /* Apply the connection's pragmas: WAL, durability, foreign keys. */

@@ -47,16 +47,15 @@ test_open(void)
 	return st;
 }
 
-/* Run one SQL query on a second connection and return column 0, allocated. */
+/* Run one SQL statement on a second connection; column 0, allocated. */
 static char *
-test_query(const char *path, const char *sql)
+test_query_flags(const char *path, const char *sql, int flags)
 {
 	sqlite3 *db;
 	sqlite3_stmt *stmt;
 	char *out = NULL;
 
-	ck_assert_int_eq(
-	    sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_open_v2(path, &db, flags, NULL), SQLITE_OK);
 	ck_assert_int_eq(
 	    sqlite3_prepare_v2(db, sql, -1, &stmt, NULL), SQLITE_OK);
 	if (sqlite3_step(stmt) == SQLITE_ROW)
@@ -64,6 +63,21 @@ test_query(const char *path, const char *sql)
 	sqlite3_finalize(stmt);
 	sqlite3_close(db);
 	return out;
+}
+
+/* Query an existing file on a second connection. */
+static char *
+test_query(const char *path, const char *sql)
+{
+	return test_query_flags(path, sql, SQLITE_OPEN_READWRITE);
+}
+
+/* Run a statement on a second connection, creating the file. */
+static char *
+test_query_create(const char *path, const char *sql)
+{
+	return test_query_flags(
+	    path, sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 }
 
 /* Test-only list helpers; model.c provides the real ones. */
@@ -380,6 +394,28 @@ START_TEST(test_newer_version_refused)
 	/* The refusal changed nothing. */
 	v = test_query(test_path, "PRAGMA user_version");
 	ck_assert_str_eq(v, "99");
+	free(v);
+}
+END_TEST
+
+START_TEST(test_migration_atomic)
+{
+	struct store *st;
+	char *v, *cause = NULL;
+
+	/* A stray table makes migration 1 fail half way. */
+	v = test_query_create(test_path, "CREATE TABLE history (x)");
+	free(v);
+	st = store_open(test_path, &cause);
+	ck_assert_ptr_null(st);
+	ck_assert_msg(
+	    strstr(cause, "migration to version 1") != NULL, "%s", cause);
+	free(cause);
+	v = test_query(test_path, "PRAGMA user_version");
+	ck_assert_str_eq(v, "0");
+	free(v);
+	v = test_query(test_path, "SELECT count(*) FROM sqlite_master");
+	ck_assert_str_eq(v, "1");
 	free(v);
 }
 END_TEST
@@ -979,6 +1015,7 @@ store_suite(void)
 	tcase_add_test(tc, test_memory);
 	tcase_add_test(tc, test_newer_version_refused);
 	tcase_add_test(tc, test_missing_directory);
+	tcase_add_test(tc, test_migration_atomic);
 	suite_add_tcase(s, tc);
 	tc = test_tcase("bugs");
 	tcase_add_test(tc, test_bug_round_trip);
