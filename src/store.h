@@ -23,23 +23,40 @@ struct store_cursor {
 	char	*last_error;	/* of the last failed cycle, NULL after success */
 };
 
-/* Open (creating and migrating) the store at path; ":memory:" works. */
+/*
+ * Open (creating and migrating) the store at path; ":memory:" works.  The
+ * directory must exist.  Returns NULL with *cause naming the path on error,
+ * including a file whose schema is newer than this ccwatch knows.
+ */
 struct store	*store_open(const char *path, char **cause);
 void		 store_close(struct store *);
 /* The schema version the store is at. */
 int		 store_schema_version(struct store *);
 
-/* Transactions; a cycle's writes go in one. */
+/*
+ * Transactions; a cycle's writes go in one.  store_begin takes the write lock
+ * at once (BEGIN IMMEDIATE); store_rollback does nothing outside one.
+ */
 int	 store_begin(struct store *, char **cause);
 int	 store_commit(struct store *, char **cause);
 void	 store_rollback(struct store *);
 
-/* Insert or replace; return 0 or -1 with *cause. */
+/*
+ * Insert or replace; return 0 or -1 with *cause.  A comment may be stored
+ * before its bug.  A stored comment keeps its bug, count, creator and time;
+ * its text, privacy and tags are replaced.  History is stored one row per
+ * change (NULL removed/added as ""), so an entry without changes stores
+ * nothing and a repeated change is ignored.
+ */
 int	 store_put_bug(struct store *, const struct bug *, char **cause);
 int	 store_put_comment(struct store *, const struct comment *, char **cause);
 int	 store_put_history(struct store *, const struct history *, char **cause);
 
-/* Read back.  store_get_bug returns 1 found, 0 absent, -1 error. */
+/*
+ * Read back.  store_get_bug returns 1 found, 0 absent, -1 error; *out is
+ * then the caller's to free with model_bug_free.  The list readers append
+ * to a list the caller initialised and frees.
+ */
 int	 store_get_bug(struct store *, int64_t id, struct bug *out,
 	     char **cause);
 /* Bugs ordered by id; open_only keeps those with an empty resolution. */
@@ -58,7 +75,7 @@ int	 store_get_history(struct store *, int64_t bug_id,
 int	 store_last_comment_time(struct store *, int64_t bug_id, time_t *out,
 	     char **cause);
 
-/* Counts for summaries. */
+/* Counts for summaries; history counts changes (rows), not entries. */
 struct store_counts {
 	long long	 bugs;
 	long long	 open_bugs;
