@@ -243,63 +243,6 @@ store_stmt_run(
 	return 0;
 }
 
-/* Append a copy of s to a list; the same growth as model.h's strlist_add. */
-static void
-store_strlist_add(struct strlist *sl, const char *s)
-{
-	sl->v = xreallocarray(sl->v, sl->n + 1, sizeof *sl->v);
-	sl->v[sl->n++] = xstrdup(s);
-}
-
-/* Free a list's strings and storage. */
-static void
-store_strlist_free(struct strlist *sl)
-{
-	size_t i;
-
-	for (i = 0; i < sl->n; i++)
-		free(sl->v[i]);
-	free(sl->v);
-	sl->v = NULL;
-	sl->n = 0;
-}
-
-/* Free what a bug owns, as model_bug_free does. */
-static void
-store_bug_free(struct bug *b)
-{
-	size_t i;
-
-	free(b->summary);
-	free(b->status);
-	free(b->resolution);
-	free(b->whiteboard);
-	free(b->product);
-	free(b->component);
-	free(b->creator);
-	free(b->assigned_to);
-	store_strlist_free(&b->cc);
-	store_strlist_free(&b->groups);
-	store_strlist_free(&b->keywords);
-	for (i = 0; i < b->nflags; i++) {
-		free(b->flags[i].name);
-		free(b->flags[i].setter);
-		free(b->flags[i].requestee);
-	}
-	free(b->flags);
-	memset(b, 0, sizeof *b);
-}
-
-/* Free what a comment owns, as model_comment_free does. */
-static void
-store_comment_free(struct comment *c)
-{
-	free(c->creator);
-	free(c->text);
-	store_strlist_free(&c->tags);
-	memset(c, 0, sizeof *c);
-}
-
 /* Grow a list's storage for one more element of size sz. */
 static void *
 store_list_grow(void *v, size_t n, size_t *cap, size_t sz)
@@ -350,7 +293,7 @@ store_strlist_decode(const char *text, struct strlist *sl)
 	{
 		if (!json_is_string(s))
 			goto out;
-		store_strlist_add(sl, json_string_value(s));
+		strlist_add(sl, json_string_value(s));
 	}
 	rc = 0;
 out:
@@ -731,7 +674,7 @@ store_bug_read(
 		(const char *)sqlite3_column_text(stmt, 16), b) == -1) {
 		xasprintf(cause, "store: %s: bug %lld: bad list column",
 		    st->path, (long long)b->id);
-		store_bug_free(b);
+		model_bug_free(b);
 		return -1;
 	}
 	return 0;
@@ -773,8 +716,7 @@ store_list_bugs(
 			store_stmt_done(stmt);
 			return -1;
 		}
-		out->v = store_list_grow(out->v, out->n, &out->cap, sizeof b);
-		out->v[out->n++] = b;
+		*bug_list_add(out) = b;
 	}
 	if (rc != SQLITE_DONE) {
 		store_error(st, cause, "list bugs");
@@ -860,12 +802,11 @@ store_get_comments(
 		    -1) {
 			xasprintf(cause, "store: %s: comment %lld: bad tags",
 			    st->path, (long long)c.id);
-			store_comment_free(&c);
+			model_comment_free(&c);
 			store_stmt_done(stmt);
 			return -1;
 		}
-		out->v = store_list_grow(out->v, out->n, &out->cap, sizeof c);
-		out->v[out->n++] = c;
+		*comment_list_add(out) = c;
 	}
 	if (rc != SQLITE_DONE) {
 		store_error(
@@ -938,9 +879,7 @@ store_history_row(
 			h = NULL;
 	}
 	if (h == NULL) {
-		out->v = store_list_grow(out->v, out->n, &out->cap, sizeof *h);
-		h = &out->v[out->n++];
-		memset(h, 0, sizeof *h);
+		h = history_list_add(out);
 		h->bug_id = bug_id;
 		h->when = when;
 		h->who = xstrdup(who);
