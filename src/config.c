@@ -633,6 +633,7 @@ config_read_line(char *str, int num, void *arg)
 	struct config_parse *p = arg;
 	ssize_t n;
 	size_t len;
+	int rc;
 
 	n = getline(&p->line, &p->linesize, p->f);
 	if (n == -1) {
@@ -648,7 +649,12 @@ config_read_line(char *str, int num, void *arg)
 	if (len > 0 && p->line[len - 1] == '\r')
 		len--;
 	p->line[len] = '\0';
-	if (config_scan_line(p, p->line, len) == -1 || len + 2 > (size_t)num) {
+	rc = config_scan_line(p, p->line, len);
+	if (rc == 0 && len + 2 > (size_t)num) {
+		config_error(p, p->lineno, "line longer than libinih's buffer");
+		rc = -1;
+	}
+	if (rc == -1) {
 		p->skip = 1;
 		p->in_value = 1;
 		p->cur = -1;
