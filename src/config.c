@@ -1,2 +1,978 @@
-/* config: under construction */
+/*
+ * The configuration file.  libinih splits the INI into section, name and
+ * value and joins continuation lines; every name goes through one row of
+ * config_directives, which holds its type, bounds, default and check.
+ *
+ * libinih (Debian's build) neither passes line numbers to the handler nor
+ * reports more than the first syntax error, and it cuts lines longer than
+ * its buffer into pieces.  So we feed it through our own reader: the reader
+ * counts lines, rejects the long ones and the malformed ones itself (giving
+ * libinih a harmless placeholder instead, so that the lines after them are
+ * still checked), and parses section headers, including the quoted
+ * subsection names of [ca "NAME"].
+ */
+#include <sys/stat.h>
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "ccwatch.h"
 #include "config.h"
+#include "log.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#ifndef LOCALSTATEDIR
+#define LOCALSTATEDIR "/var"
+#endif
+
+/* Longest line accepted: libinih's buffer must hold it plus "\r\n\0". */
+#define CONFIG_MAX_LINE 190
+#if INI_MAX_LINE < CONFIG_MAX_LINE + 3
+#error "libinih's line buffer is shorter than CONFIG_MAX_LINE"
+#endif
+/* Room for every error message of one file. */
+#define CONFIG_MAX_ERRORS (64 * 1024)
+/* Largest secret file accepted. */
+#define CONFIG_MAX_SECRET 4096
+/* Longest value quoted back in an error message. */
+#define CONFIG_QUOTE_LEN 64
+/* Given to libinih in place of a rejected line; never a real directive. */
+#define CONFIG_PLACEHOLDER "\x7f=\n"
+
+enum config_type {
+	CONFIG_STRING, /* char *, non-empty */
+	CONFIG_PATH,   /* char *, a file name */
+	CONFIG_INT,    /* long long in [min, max] */
+	CONFIG_BOOL,   /* int, "yes" or "no" */
+	CONFIG_LIST    /* struct strlist, "a", "b" or a, b; continues */
+};
+
+/* Validates, and may rewrite, a field once its value is parsed. */
+typedef int (*config_check_cb)(struct config *, void *field, char **cause);
+
+struct config_directive {
+	const char *section;
+	const char *name;
+	enum config_type type;
+	size_t offset; /* into the section's base struct */
+	long long min;
+	long long max;
+	const char *dflt;      /* written as in a file; NULL: none */
+	config_check_cb check; /* NULL: the type's rules only */
+};
+
+/*
+ * Finds the struct that a section's directives write into: the config
+ * itself for plain sections, a new element for [ca "NAME"]-style ones.
+ */
+typedef void *(*config_base_cb)(
+    struct config *, const char *subname, char **cause);
+
+struct config_section {
+	const char *name;
+	int subname;         /* 1: [name "SUBNAME"], 0: [name] */
+	config_base_cb base; /* NULL: the struct config */
+};
+
+static int config_check_url(struct config *, void *, char **);
+static int config_check_readable(struct config *, void *, char **);
+static int config_check_secret(struct config *, void *, char **);
+
+static const struct config_section config_sections[] = {
+    {"bugzilla", 0, NULL},
+    {"store", 0, NULL},
+};
+
+#define CONFIG_OFF(f) offsetof(struct config, f)
+static const struct config_directive config_directives[] = {
+    {"bugzilla", "url", CONFIG_STRING, CONFIG_OFF(url), 0, 0,
+	"https://bugzilla.mozilla.org", config_check_url},
+    {"bugzilla", "api_key_file", CONFIG_PATH, CONFIG_OFF(api_key_file), 0, 0,
+	NULL, config_check_secret},
+    {"bugzilla", "products", CONFIG_LIST, CONFIG_OFF(products), 0, 0,
+	"\"CA Program\", \"NSS\"", NULL},
+    {"bugzilla", "components", CONFIG_LIST, CONFIG_OFF(components), 0, 0,
+	"\"CA Certificate Compliance\"", NULL},
+    {"bugzilla", "ca_file", CONFIG_PATH, CONFIG_OFF(ca_file), 0, 0, NULL,
+	config_check_readable},
+    {"bugzilla", "page_size", CONFIG_INT, CONFIG_OFF(page_size), 1,
+	CCWATCH_MAX_SEARCH, "500", NULL},
+    {"bugzilla", "timeout", CONFIG_INT, CONFIG_OFF(timeout), 1, 600, "60",
+	NULL},
+    {"bugzilla", "connect_timeout", CONFIG_INT, CONFIG_OFF(connect_timeout), 1,
+	120, "10", NULL},
+    {"bugzilla", "retries", CONFIG_INT, CONFIG_OFF(retries), 0, 10, "4", NULL},
+    {"store", "path", CONFIG_PATH, CONFIG_OFF(store_path), 0, 0,
+	LOCALSTATEDIR "/lib/ccwatch/ccwatch.db", NULL},
+};
+#define CONFIG_NDIRECTIVES CCWATCH_NELEM(config_directives)
+
+/* The state of one file being read. */
+struct config_parse {
+	struct config *cfg;
+	const char *file;
+	FILE *f;
+	char *line; /* getline's buffer */
+	size_t linesize;
+	int lineno;
+
+	int in_value; /* libinih would continue a value */
+	int cont;     /* this line continues a value */
+	int skip;     /* this line was rejected already */
+
+	const struct config_section *sect; /* NULL: none or rejected */
+	int sect_bad; /* the header was rejected: stay quiet */
+	void *base;
+	int cur;                      /* directive being continued, or -1 */
+	int seen[CONFIG_NDIRECTIVES]; /* line first set, or 0 */
+
+	struct buf errors;
+	int nerrors;
+};
+
+/* Record one "file:line: message" error. */
+static void CCWATCH_PRINTF(3, 4)
+    config_error(struct config_parse *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	xvasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (p->nerrors > 0)
+		buf_addch(&p->errors, '\n');
+	if (line > 0)
+		buf_printf(&p->errors, "%s:%d: %s", p->file, line, msg);
+	else
+		buf_printf(&p->errors, "%s: %s", p->file, msg);
+	p->nerrors++;
+	free(msg);
+}
+
+/* Copy s into dst, escaped and cut, for quoting it in a message. */
+static const char *
+config_quote(char dst[CONFIG_QUOTE_LEN], const char *s)
+{
+	return log_escape(dst, CONFIG_QUOTE_LEN, s);
+}
+
+/* Return 1 for the INI's blanks (libinih uses isspace). */
+static int
+config_isspace(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
+	    c == '\f';
+}
+
+/* Skip leading blanks. */
+static const char *
+config_skip_space(const char *s)
+{
+	while (config_isspace(*s))
+		s++;
+	return s;
+}
+
+/* Add s to a list (a private strlist_add, which model.c owns). */
+static void
+config_list_add(struct strlist *l, const char *s, size_t len)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = xstrndup(s, len);
+}
+
+/* Empty a list. */
+static void
+config_list_clear(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Return 1 if the list holds the len bytes at s. */
+static int
+config_list_has(const struct strlist *l, const char *s, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (strlen(l->v[i]) == len && memcmp(l->v[i], s, len) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Take one list item from *sp: "quoted" or bare up to the next comma. */
+static int
+config_list_item(const char **sp, const char **item, size_t *len, char **cause)
+{
+	const char *s = *sp, *end;
+
+	if (*s == '"') {
+		end = strchr(s + 1, '"');
+		if (end == NULL) {
+			xasprintf(cause, "unterminated quote");
+			return -1;
+		}
+		*item = s + 1;
+		*len = end - (s + 1);
+		*sp = end + 1;
+	} else {
+		end = s + strcspn(s, ",\"");
+		if (*end == '"') {
+			xasprintf(cause, "quote inside an unquoted item");
+			return -1;
+		}
+		*item = s;
+		*sp = end;
+		while (end > s && config_isspace(end[-1]))
+			end--;
+		*len = end - s;
+	}
+	if (*len == 0) {
+		xasprintf(cause, "empty item");
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Append the items of one line of a list: "a", "b" or a, b.  A trailing
+ * comma is allowed, so that an item per continuation line reads naturally.
+ */
+static int
+config_parse_list(struct strlist *l, const char *s, char **cause)
+{
+	const char *item;
+	char q[CONFIG_QUOTE_LEN];
+	size_t len;
+	char *tmp;
+
+	s = config_skip_space(s);
+	while (*s != '\0') {
+		if (config_list_item(&s, &item, &len, cause) == -1)
+			return -1;
+		if (config_list_has(l, item, len)) {
+			tmp = xstrndup(item, len);
+			xasprintf(cause, "duplicate item \"%s\"",
+			    config_quote(q, tmp));
+			free(tmp);
+			return -1;
+		}
+		config_list_add(l, item, len);
+		s = config_skip_space(s);
+		if (*s == ',')
+			s = config_skip_space(s + 1);
+		else if (*s != '\0') {
+			xasprintf(cause, "expected ',' after \"%s\"",
+			    config_quote(q, l->v[l->n - 1]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Parse value into the field of directive d; first is 0 on continuation
+ * lines.  The cause does not name the directive: config_set adds it.
+ */
+static int
+config_parse_value(const struct config_directive *d, void *field,
+    const char *value, int first, char **cause)
+{
+	char q[CONFIG_QUOTE_LEN];
+	const char *errstr;
+	long long n;
+
+	if (d->type != CONFIG_LIST && *value == '\0') {
+		xasprintf(cause, "missing value");
+		return -1;
+	}
+	switch (d->type) {
+	case CONFIG_STRING:
+	case CONFIG_PATH:
+		free(*(char **)field);
+		*(char **)field = xstrdup(value);
+		return 0;
+	case CONFIG_INT:
+		if (timeutil_strtonum(value, d->min, d->max, &n, &errstr) ==
+		    0) {
+			*(long long *)field = n;
+			return 0;
+		}
+		if (strcmp(errstr, "invalid") == 0)
+			xasprintf(cause, "\"%s\" is not a number",
+			    config_quote(q, value));
+		else
+			xasprintf(cause, "%s is out of range (%lld..%lld)",
+			    config_quote(q, value), d->min, d->max);
+		return -1;
+	case CONFIG_BOOL:
+		if (strcmp(value, "yes") != 0 && strcmp(value, "no") != 0) {
+			xasprintf(cause, "\"%s\" is neither yes nor no",
+			    config_quote(q, value));
+			return -1;
+		}
+		*(int *)field = value[0] == 'y';
+		return 0;
+	case CONFIG_LIST:
+		if (first)
+			config_list_clear(field);
+		return config_parse_list(field, value, cause);
+	}
+	fatalx("config: %s: bad type %d", d->name, (int)d->type);
+}
+
+/* Parse a value and run the directive's check; errors name the directive. */
+static int
+config_set(struct config *cfg, const struct config_directive *d, void *base,
+    const char *value, int first, char **cause)
+{
+	void *field = (char *)base + d->offset;
+	char *why = NULL;
+
+	if (config_parse_value(d, field, value, first, &why) == -1 ||
+	    (d->check != NULL && d->check(cfg, field, &why) == -1)) {
+		xasprintf(cause, "%s: %s", d->name, why);
+		free(why);
+		return -1;
+	}
+	return 0;
+}
+
+/* Return 1 if host names this machine: localhost, 127/8 or [::1]. */
+static int
+config_is_loopback(const char *host)
+{
+	struct in_addr a4;
+
+	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return 0;
+}
+
+/* Check the Bugzilla base URL and drop its trailing slashes. */
+static int
+config_check_url(struct config *cfg, void *field, char **cause)
+{
+	char *url = *(char **)field, *scheme = NULL, *host = NULL;
+	char *part = NULL;
+	CURLU *u;
+	CURLUcode uc;
+	size_t len;
+	int rc = -1;
+
+	u = curl_url();
+	if (u == NULL)
+		fatalx("curl_url: out of memory");
+	uc = curl_url_set(u, CURLUPART_URL, url, CURLU_NON_SUPPORT_SCHEME);
+	if (uc != CURLUE_OK) {
+		xasprintf(cause, "not a URL: %s", curl_url_strerror(uc));
+		goto out;
+	}
+	curl_url_get(u, CURLUPART_SCHEME, &scheme, 0);
+	curl_url_get(u, CURLUPART_HOST, &host, 0);
+	if (curl_url_get(u, CURLUPART_USER, &part, 0) == CURLUE_OK) {
+		xasprintf(cause, "must not hold a user name or password");
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_QUERY, &part, 0) == CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_FRAGMENT, &part, 0) == CURLUE_OK) {
+		xasprintf(cause, "must not have a query or fragment");
+		goto out;
+	}
+	if (scheme == NULL || host == NULL ||
+	    (strcmp(scheme, "https") != 0 &&
+		(strcmp(scheme, "http") != 0 || !config_is_loopback(host)))) {
+		xasprintf(
+		    cause, "must be https:// (http:// only to localhost)");
+		goto out;
+	}
+	len = strlen(url);
+	while (len > 0 && url[len - 1] == '/')
+		url[--len] = '\0';
+	if (len >= 5 && strcmp(url + len - 5, "/rest") == 0) {
+		xasprintf(cause, "give the base URL, without /rest");
+		goto out;
+	}
+	rc = 0;
+out:
+	curl_free(part);
+	curl_free(host);
+	curl_free(scheme);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+/* Check that a file named in the configuration can be read. */
+static int
+config_check_readable(struct config *cfg, void *field, char **cause)
+{
+	const char *path = *(char **)field;
+	struct stat st;
+
+	if (stat(path, &st) == -1 || access(path, R_OK) == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", path);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read the API key now, so that a bad key file is a configuration error. */
+static int
+config_check_secret(struct config *cfg, void *field, char **cause)
+{
+	xfree_secret(cfg->api_key);
+	cfg->api_key = NULL;
+	return config_read_secret(*(char **)field, &cfg->api_key, cause);
+}
+
+/* Find a section by name, or NULL. */
+static const struct config_section *
+config_find_section(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CCWATCH_NELEM(config_sections); i++) {
+		if (strcmp(config_sections[i].name, name) == 0)
+			return &config_sections[i];
+	}
+	return NULL;
+}
+
+/* Find the row of name in section, or -1. */
+static int
+config_find_directive(const char *section, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < CONFIG_NDIRECTIVES; i++) {
+		if (strcmp(config_directives[i].section, section) == 0 &&
+		    strcmp(config_directives[i].name, name) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+/*
+ * Split a header's inside, "name" or "name \"SUBNAME\"", into its parts
+ * (allocated).  Returns 0, or -1 with *cause.
+ */
+static int
+config_parse_header(const char *s, char **name, char **subname, char **cause)
+{
+	const char *start, *end;
+
+	*name = *subname = NULL;
+	s = config_skip_space(s);
+	start = s;
+	while ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+	    *s == '_' || *s == '-')
+		s++;
+	if (s == start || (*s != '\0' && !config_isspace(*s) && *s != '"')) {
+		xasprintf(cause, "bad section name");
+		return -1;
+	}
+	*name = xstrndup(start, s - start);
+	s = config_skip_space(s);
+	if (*s == '"') {
+		end = strchr(s + 1, '"');
+		if (end == NULL || end == s + 1) {
+			xasprintf(cause, "bad subsection name in [%s]", *name);
+			goto fail;
+		}
+		*subname = xstrndup(s + 1, end - (s + 1));
+		s = config_skip_space(end + 1);
+	}
+	if (*s != '\0') {
+		xasprintf(
+		    cause, "unexpected text in section header [%s]", *name);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(*name);
+	free(*subname);
+	*name = *subname = NULL;
+	return -1;
+}
+
+/* Start the section of a "[...]" line (s at its '['). */
+static int
+config_begin_section(struct config_parse *p, const char *s)
+{
+	const char *end;
+	char *inside = NULL, *name = NULL, *subname = NULL;
+	char *cause = NULL;
+	int rc = -1;
+
+	p->sect = NULL;
+	p->sect_bad = 1;
+	end = strchr(s, ']');
+	if (end == NULL) {
+		config_error(p, p->lineno, "missing ']' in section header");
+		return -1;
+	}
+	inside = xstrndup(s + 1, end - (s + 1));
+	end = config_skip_space(end + 1);
+	if (*end != '\0' && *end != ';' && *end != '#')
+		xasprintf(&cause, "unexpected text after ']'");
+	else
+		config_parse_header(inside, &name, &subname, &cause);
+	if (cause != NULL)
+		goto out;
+	p->sect = config_find_section(name);
+	if (p->sect == NULL)
+		xasprintf(&cause, "unknown section [%s]", name);
+	else if (p->sect->subname && subname == NULL)
+		xasprintf(
+		    &cause, "[%s] needs a name: [%s \"NAME\"]", name, name);
+	else if (!p->sect->subname && subname != NULL)
+		xasprintf(&cause, "[%s] takes no name", name);
+	else if (p->sect->base != NULL)
+		p->base = p->sect->base(p->cfg, subname, &cause);
+	else
+		p->base = p->cfg;
+	if (cause != NULL) {
+		p->sect = NULL;
+		goto out;
+	}
+	p->sect_bad = 0;
+	rc = 0;
+out:
+	if (cause != NULL) {
+		config_error(p, p->lineno, "%s", cause);
+		free(cause);
+	}
+	free(inside);
+	free(name);
+	free(subname);
+	return rc;
+}
+
+/*
+ * Look at one line the way libinih will and decide what to give it.
+ * Returns 0 to pass the line on, -1 to give libinih the placeholder.
+ */
+static int
+config_scan_line(struct config_parse *p, const char *line, size_t len)
+{
+	const char *s = line, *eq;
+	int indented;
+
+	if (len > CONFIG_MAX_LINE) {
+		config_error(p, p->lineno,
+		    "line too long (%zu bytes, at most %d); split long lists "
+		    "with continuation lines",
+		    len, CONFIG_MAX_LINE);
+		return -1;
+	}
+	if (strlen(line) != len) {
+		config_error(p, p->lineno, "NUL byte in line");
+		return -1;
+	}
+	if (p->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;
+	indented = config_isspace(*s);
+	s = config_skip_space(s);
+	if (*s == '\0' || *s == ';' || *s == '#')
+		return 0;
+	if (indented && p->in_value) {
+		p->cont = 1;
+		return 0;
+	}
+	if (*s == '[') {
+		p->in_value = 0;
+		p->cur = -1;
+		return config_begin_section(p, s) == 0 ? 0 : -1;
+	}
+	eq = s + strcspn(s, "=:");
+	if (*eq == '\0') {
+		config_error(p, p->lineno, "expected name = value");
+		return -1;
+	}
+	if (eq == s) {
+		config_error(p, p->lineno, "missing name before '%c'", *eq);
+		return -1;
+	}
+	p->in_value = 1;
+	return 0;
+}
+
+/*
+ * libinih's reader: the next line of the file, counted and checked.  A
+ * rejected line becomes a placeholder directive that the handler ignores,
+ * together with its continuation lines.
+ */
+static char *
+config_read_line(char *str, int num, void *arg)
+{
+	struct config_parse *p = arg;
+	ssize_t n;
+	size_t len;
+	int rc;
+
+	n = getline(&p->line, &p->linesize, p->f);
+	if (n == -1) {
+		if (ferror(p->f))
+			config_error(p, 0, "read: %s", strerror(errno));
+		return NULL;
+	}
+	p->lineno++;
+	p->cont = p->skip = 0;
+	len = n;
+	if (len > 0 && p->line[len - 1] == '\n')
+		len--;
+	if (len > 0 && p->line[len - 1] == '\r')
+		len--;
+	p->line[len] = '\0';
+	rc = config_scan_line(p, p->line, len);
+	if (rc == 0 && len + 2 > (size_t)num) {
+		config_error(p, p->lineno, "line longer than libinih's buffer");
+		rc = -1;
+	}
+	if (rc == -1) {
+		p->skip = 1;
+		p->in_value = 1;
+		p->cur = -1;
+		memcpy(str, CONFIG_PLACEHOLDER, sizeof CONFIG_PLACEHOLDER);
+		return str;
+	}
+	memcpy(str, p->line, len);
+	memcpy(str + len, "\n", 2);
+	return str;
+}
+
+/* Apply a new "name = value" line. */
+static void
+config_handle_directive(
+    struct config_parse *p, const char *name, const char *value)
+{
+	char q[CONFIG_QUOTE_LEN], *cause = NULL;
+	int i;
+
+	p->cur = -1;
+	if (p->sect == NULL) {
+		if (!p->sect_bad)
+			config_error(p, p->lineno,
+			    "directive \"%s\" outside any section",
+			    config_quote(q, name));
+		return;
+	}
+	i = config_find_directive(p->sect->name, name);
+	if (i == -1) {
+		config_error(p, p->lineno, "unknown directive \"%s\" in [%s]",
+		    config_quote(q, name), p->sect->name);
+		return;
+	}
+	if (p->seen[i] != 0) {
+		config_error(p, p->lineno,
+		    "duplicate directive %s (first set at line %d)", name,
+		    p->seen[i]);
+		return;
+	}
+	p->seen[i] = p->lineno;
+	if (config_set(p->cfg, &config_directives[i], p->base, value, 1,
+		&cause) == -1) {
+		config_error(p, p->lineno, "%s", cause);
+		free(cause);
+		return;
+	}
+	p->cur = i;
+}
+
+/* Apply a continuation line to the directive it continues. */
+static void
+config_handle_continuation(struct config_parse *p, const char *value)
+{
+	const struct config_directive *d;
+	char *cause = NULL;
+
+	if (p->cur == -1)
+		return; /* its directive was rejected */
+	d = &config_directives[p->cur];
+	if (d->type != CONFIG_LIST) {
+		config_error(p, p->lineno,
+		    "%s: only lists continue on the next line", d->name);
+		p->cur = -1;
+		return;
+	}
+	if (config_set(p->cfg, d, p->base, value, 0, &cause) == -1) {
+		config_error(p, p->lineno, "%s", cause);
+		free(cause);
+		p->cur = -1;
+	}
+}
+
+/* libinih's handler; errors are collected, so it always goes on. */
+static int
+config_handle(
+    void *arg, const char *section, const char *name, const char *value)
+{
+	struct config_parse *p = arg;
+
+	if (p->skip)
+		return 1;
+	if (p->cont)
+		config_handle_continuation(p, value);
+	else
+		config_handle_directive(p, name, value);
+	return 1;
+}
+
+/*
+ * Report the lists that were set but ended up empty.  Every row seen so
+ * far writes into the struct config; subsections will check their own.
+ */
+static void
+config_check_lists(struct config_parse *p)
+{
+	const struct config_directive *d;
+	size_t i;
+
+	for (i = 0; i < CONFIG_NDIRECTIVES; i++) {
+		d = &config_directives[i];
+		if (d->type != CONFIG_LIST || p->seen[i] == 0)
+			continue;
+		if (((struct strlist *)((char *)p->cfg + d->offset))->n == 0)
+			config_error(p, p->seen[i], "%s: empty list", d->name);
+	}
+}
+
+/* Return the built-in defaults. */
+struct config *
+config_default(void)
+{
+	const struct config_directive *d;
+	struct config *cfg;
+	char *cause;
+	size_t i;
+
+	cfg = xcalloc(1, sizeof *cfg);
+	for (i = 0; i < CONFIG_NDIRECTIVES; i++) {
+		d = &config_directives[i];
+		if (d->dflt == NULL)
+			continue;
+		if (config_set(cfg, d, cfg, d->dflt, 1, &cause) == -1)
+			fatalx("config: default of %s: %s", d->name, cause);
+	}
+	return cfg;
+}
+
+/* Read and validate a configuration file. */
+struct config *
+config_load(const char *path, char **cause)
+{
+	struct config_parse p;
+	struct config *cfg = NULL;
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	p.file = path;
+	p.cur = -1;
+	buf_init(&p.errors, CONFIG_MAX_ERRORS);
+	p.f = fopen(path, "r");
+	if (p.f == NULL) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		goto out;
+	}
+	p.cfg = config_default();
+	p.cfg->path = xstrdup(path);
+	rc = ini_parse_stream(config_read_line, &p, config_handle, &p);
+	if (rc > 0)
+		config_error(&p, rc, "syntax error");
+	else if (rc < 0)
+		config_error(&p, 0, "cannot parse (error %d)", rc);
+	config_check_lists(&p);
+	if (p.nerrors > 0) {
+		*cause = buf_detach(&p.errors);
+		config_free(p.cfg);
+		goto out;
+	}
+	cfg = p.cfg;
+out:
+	if (p.f != NULL)
+		fclose(p.f);
+	free(p.line);
+	buf_free(&p.errors);
+	return cfg;
+}
+
+/* Free a configuration and zero its secret. */
+void
+config_free(struct config *cfg)
+{
+	const struct config_directive *d;
+	void *field;
+	size_t i;
+
+	if (cfg == NULL)
+		return;
+	for (i = 0; i < CONFIG_NDIRECTIVES; i++) {
+		d = &config_directives[i];
+		field = (char *)cfg + d->offset;
+		if (d->type == CONFIG_STRING || d->type == CONFIG_PATH)
+			free(*(char **)field);
+		else if (d->type == CONFIG_LIST)
+			config_list_clear(field);
+	}
+	xfree_secret(cfg->api_key);
+	free(cfg->path);
+	free(cfg);
+}
+
+/* Return 1 if path lies inside directory dir, both resolved. */
+static int
+config_path_under(const char *path, const char *dir)
+{
+	char *rpath, *rdir;
+	size_t len;
+	int under = 0;
+
+	rpath = realpath(path, NULL);
+	rdir = realpath(dir, NULL);
+	if (rpath != NULL && rdir != NULL) {
+		len = strlen(rdir);
+		under = strncmp(rpath, rdir, len) == 0 && rpath[len] == '/';
+	}
+	free(rpath);
+	free(rdir);
+	return under;
+}
+
+/* Read at most size bytes of fd into data; returns the length or -1. */
+static ssize_t
+config_read_all(int fd, char *data, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size) {
+		n = read(fd, data + len, size - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return -1;
+		if (n == 0)
+			break;
+		len += n;
+	}
+	return len;
+}
+
+/*
+ * Check the content of a secret file (len bytes at data, trailing newlines
+ * already dropped); the message never quotes it.
+ */
+static int
+config_check_secret_text(
+    const char *file, const char *data, size_t len, char **cause)
+{
+	size_t i;
+
+	if (len == 0) {
+		xasprintf(cause, "%s: secret file is empty", file);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		if ((unsigned char)data[i] < 0x20 || data[i] == 0x7f) {
+			xasprintf(cause, "%s: secret holds a control character",
+			    file);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Read a secret from a file, refusing one that others may read. */
+int
+config_read_secret(const char *path, char **out, char **cause)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	char data[CONFIG_MAX_SECRET + 1], *file = NULL;
+	struct stat st;
+	ssize_t n;
+	size_t len;
+	int fd = -1, trusted, rc = -1;
+
+	*out = NULL;
+	if (dir != NULL && *dir == '\0')
+		dir = NULL;
+	if (*path == '\0') {
+		xasprintf(cause, "empty secret file name");
+		return -1;
+	}
+	if (*path != '/' && dir == NULL) {
+		xasprintf(cause,
+		    "%s: a relative name needs $CREDENTIALS_DIRECTORY", path);
+		return -1;
+	}
+	if (*path != '/')
+		xasprintf(&file, "%s/%s", dir, path);
+	else
+		file = xstrdup(path);
+	trusted = dir != NULL && config_path_under(file, dir);
+
+	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1 || fstat(fd, &st) == -1) {
+		xasprintf(cause, "%s: %s", file, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", file);
+		goto out;
+	}
+	if (!trusted && (st.st_mode & 077) != 0) {
+		xasprintf(cause,
+		    "%s: secret file is group/world readable (mode %04o); "
+		    "chmod 600 it",
+		    file, (unsigned)(st.st_mode & 07777));
+		goto out;
+	}
+	n = config_read_all(fd, data, sizeof data);
+	if (n == -1) {
+		xasprintf(cause, "%s: %s", file, strerror(errno));
+		goto out;
+	}
+	len = n;
+	if (len > CONFIG_MAX_SECRET) {
+		xasprintf(cause, "%s: secret file larger than %d bytes", file,
+		    CONFIG_MAX_SECRET);
+		goto out;
+	}
+	while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r'))
+		len--;
+	if (config_check_secret_text(file, data, len, cause) == -1)
+		goto out;
+	*out = xstrndup(data, len);
+	rc = 0;
+out:
+	explicit_bzero(data, sizeof data);
+	if (fd != -1)
+		close(fd);
+	free(file);
+	return rc;
+}

@@ -1,0 +1,665 @@
+/*
+ * Tests of the configuration: defaults, every directive and its bounds,
+ * every kind of error with its file:line, long and continued lines, and
+ * the secrecy rules for the API key file.
+ */
+#include <sys/stat.h>
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+#include "testutil.h"
+#include "xmalloc.h"
+
+static char *tmpdir;
+static char *conf; /* tmpdir/c.conf */
+
+/* A fresh directory per test, and no credentials directory. */
+static void
+setup(void)
+{
+	tmpdir = testutil_mkdtemp();
+	xasprintf(&conf, "%s/c.conf", tmpdir);
+	unsetenv("CREDENTIALS_DIRECTORY");
+}
+
+/* Remove the test's directory. */
+static void
+teardown(void)
+{
+	testutil_rmdir(tmpdir);
+	free(tmpdir);
+	free(conf);
+}
+
+/* Write tmpdir/name with the given content and mode; returns its path. */
+static char *
+write_file(const char *name, const char *content, mode_t mode)
+{
+	char *path;
+
+	xasprintf(&path, "%s/%s", tmpdir, name);
+	testutil_write_file(path, content);
+	ck_assert_int_eq(chmod(path, mode), 0);
+	return path;
+}
+
+/* Load text as a file; returns the configuration or NULL with *cause. */
+static struct config *
+load_text(const char *text, char **cause)
+{
+	testutil_write_file(conf, text);
+	*cause = NULL;
+	return config_load(conf, cause);
+}
+
+/* Load text as a file and check it fails with exactly "conf:msg". */
+static void
+expect_error(const char *text, const char *msg)
+{
+	struct config *cfg;
+	char *cause, *want;
+
+	cfg = load_text(text, &cause);
+	ck_assert_msg(cfg == NULL, "accepted: %s", text);
+	xasprintf(&want, "%s:%s", conf, msg);
+	ck_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+}
+
+/* Load text as a file and check it is accepted. */
+static struct config *
+expect_ok(const char *text)
+{
+	struct config *cfg;
+	char *cause;
+
+	cfg = load_text(text, &cause);
+	ck_assert_msg(cfg != NULL, "%s: %s", text, cause);
+	return cfg;
+}
+
+/* Check the built-in defaults field by field. */
+static void
+check_defaults(const struct config *cfg)
+{
+	ck_assert_str_eq(cfg->url, "https://bugzilla.mozilla.org");
+	ck_assert_ptr_null(cfg->api_key_file);
+	ck_assert_ptr_null(cfg->api_key);
+	ck_assert_uint_eq(cfg->products.n, 2);
+	ck_assert_str_eq(cfg->products.v[0], "CA Program");
+	ck_assert_str_eq(cfg->products.v[1], "NSS");
+	ck_assert_uint_eq(cfg->components.n, 1);
+	ck_assert_str_eq(cfg->components.v[0], "CA Certificate Compliance");
+	ck_assert_ptr_null(cfg->ca_file);
+	ck_assert_int_eq(cfg->page_size, 500);
+	ck_assert_int_eq(cfg->timeout, 60);
+	ck_assert_int_eq(cfg->connect_timeout, 10);
+	ck_assert_int_eq(cfg->retries, 4);
+	ck_assert_str_eq(
+	    cfg->store_path, LOCALSTATEDIR "/lib/ccwatch/ccwatch.db");
+}
+
+START_TEST(test_defaults)
+{
+	struct config *cfg;
+
+	cfg = config_default();
+	check_defaults(cfg);
+	ck_assert_ptr_null(cfg->path);
+	config_free(cfg);
+	config_free(NULL);
+}
+END_TEST
+
+START_TEST(test_comments_only_file_gives_defaults)
+{
+	struct config *cfg;
+	char *path, *cause = NULL;
+
+	path = testutil_srcpath("tests/data/config/empty.conf");
+	cfg = config_load(path, &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	check_defaults(cfg);
+	ck_assert_str_eq(cfg->path, path);
+	config_free(cfg);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_example_file_gives_defaults)
+{
+	struct config *cfg;
+	char *path, *cause = NULL;
+
+	/* Every directive of the example is commented out at its default. */
+	path = testutil_srcpath("conf/ccwatch.conf.example");
+	cfg = config_load(path, &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	check_defaults(cfg);
+	config_free(cfg);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_every_directive)
+{
+	struct config *cfg;
+	char *ca, *key, *text;
+
+	ca = write_file("ca.pem", "-----BEGIN CERTIFICATE-----\n", 0644);
+	key = write_file("key", "s3cr3t-key\n", 0600);
+	xasprintf(&text,
+	    "[bugzilla]\n"
+	    "url = https://bmo.example.org/\n"
+	    "api_key_file = %s\n"
+	    "products = \"Alpha\", \"Beta, with comma\"\n"
+	    "components = One, Two Words\n"
+	    "ca_file = %s\n"
+	    "page_size = 250\n"
+	    "timeout = 30\n"
+	    "connect_timeout = 5\n"
+	    "retries = 0\n"
+	    "[store]\n"
+	    "path = /tmp/x/ccwatch.db\n",
+	    key, ca);
+	cfg = expect_ok(text);
+	ck_assert_str_eq(cfg->path, conf);
+	ck_assert_str_eq(cfg->url, "https://bmo.example.org");
+	ck_assert_str_eq(cfg->api_key_file, key);
+	ck_assert_str_eq(cfg->api_key, "s3cr3t-key");
+	ck_assert_uint_eq(cfg->products.n, 2);
+	ck_assert_str_eq(cfg->products.v[0], "Alpha");
+	ck_assert_str_eq(cfg->products.v[1], "Beta, with comma");
+	ck_assert_uint_eq(cfg->components.n, 2);
+	ck_assert_str_eq(cfg->components.v[0], "One");
+	ck_assert_str_eq(cfg->components.v[1], "Two Words");
+	ck_assert_str_eq(cfg->ca_file, ca);
+	ck_assert_int_eq(cfg->page_size, 250);
+	ck_assert_int_eq(cfg->timeout, 30);
+	ck_assert_int_eq(cfg->connect_timeout, 5);
+	ck_assert_int_eq(cfg->retries, 0);
+	ck_assert_str_eq(cfg->store_path, "/tmp/x/ccwatch.db");
+	config_free(cfg);
+	free(text);
+	free(ca);
+	free(key);
+}
+END_TEST
+
+START_TEST(test_int_bounds)
+{
+	static const struct {
+		const char *name;
+		long long min, max;
+	} ints[] = {
+	    {"page_size", 1, 10000},
+	    {"timeout", 1, 600},
+	    {"connect_timeout", 1, 120},
+	    {"retries", 0, 10},
+	};
+	struct config *cfg;
+	char *text, *msg;
+	size_t i;
+
+	for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+		xasprintf(&text, "[bugzilla]\n%s = %lld\n", ints[i].name,
+		    ints[i].min);
+		cfg = expect_ok(text);
+		config_free(cfg);
+		free(text);
+
+		xasprintf(&text, "[bugzilla]\n%s = %lld\n", ints[i].name,
+		    ints[i].max);
+		cfg = expect_ok(text);
+		config_free(cfg);
+		free(text);
+
+		xasprintf(&text, "[bugzilla]\n%s = %lld\n", ints[i].name,
+		    ints[i].min - 1);
+		xasprintf(&msg, "2: %s: %lld is out of range (%lld..%lld)",
+		    ints[i].name, ints[i].min - 1, ints[i].min, ints[i].max);
+		expect_error(text, msg);
+		free(text);
+		free(msg);
+
+		xasprintf(&text, "[bugzilla]\n%s = %lld\n", ints[i].name,
+		    ints[i].max + 1);
+		xasprintf(&msg, "2: %s: %lld is out of range (%lld..%lld)",
+		    ints[i].name, ints[i].max + 1, ints[i].min, ints[i].max);
+		expect_error(text, msg);
+		free(text);
+		free(msg);
+	}
+	expect_error("[bugzilla]\npage_size = 12x\n",
+	    "2: page_size: \"12x\" is not a number");
+	expect_error("[bugzilla]\ntimeout = 99999999999999999999\n",
+	    "2: timeout: 99999999999999999999 is out of range (1..600)");
+}
+END_TEST
+
+START_TEST(test_error_structure)
+{
+	expect_error("url = https://x.org\n",
+	    "1: directive \"url\" outside any section");
+	expect_error("[bugzilla]\n# c\ncolour = blue\n",
+	    "3: unknown directive \"colour\" in [bugzilla]");
+	expect_error("[store]\nretries = 2\n",
+	    "2: unknown directive \"retries\" in [store]");
+	expect_error("[bugzilla]\ntimeout = 5\n\ntimeout = 6\n",
+	    "4: duplicate directive timeout (first set at line 2)");
+	expect_error("[bugzilla]\ntimeout = 5\n[store]\n[bugzilla]\n"
+		     "timeout = 6\n",
+	    "5: duplicate directive timeout (first set at line 2)");
+	expect_error(
+	    "[bugzilla]\nno equals sign here\n", "2: expected name = value");
+	expect_error("[bugzilla]\n= 5\n", "2: missing name before '='");
+	expect_error("[bugzilla]\nurl =\n", "2: url: missing value");
+	expect_error("[bugzilla]\ntimeout = 5\n  6\n",
+	    "3: timeout: only lists continue on the next line");
+}
+END_TEST
+
+START_TEST(test_error_sections)
+{
+	expect_error("[people]\nanyone = x\n", "1: unknown section [people]");
+	expect_error(
+	    "[bugzilla\nurl = x\n", "1: missing ']' in section header");
+	expect_error("[store] path = x\n", "1: unexpected text after ']'");
+	expect_error("[Bad Name]\n", "1: bad section name");
+	expect_error(
+	    "[bugzilla \"x\"]\ntimeout = 5\n", "1: [bugzilla] takes no name");
+	expect_error("[ca \"unterminated]\n", "1: bad subsection name in [ca]");
+	expect_error("[ca \"\"]\n", "1: bad subsection name in [ca]");
+	expect_error(
+	    "[ca \"A\" more]\n", "1: unexpected text in section header [ca]");
+	/* The quoted name is split off: the section itself is unknown. */
+	expect_error(
+	    "[ca \"Let's Encrypt\"]\nemail = x\n", "1: unknown section [ca]");
+}
+END_TEST
+
+START_TEST(test_error_lists)
+{
+	expect_error("[bugzilla]\nproducts = \"CA Program\", \"NSS\n",
+	    "2: products: unterminated quote");
+	expect_error("[bugzilla]\nproducts = \"A\",, \"B\"\n",
+	    "2: products: empty item");
+	expect_error("[bugzilla]\nproducts = \"A\" \"B\"\n",
+	    "2: products: expected ',' after \"A\"");
+	expect_error("[bugzilla]\nproducts = A, B\"C\n",
+	    "2: products: quote inside an unquoted item");
+	expect_error("[bugzilla]\nproducts = NSS, \"NSS\"\n",
+	    "2: products: duplicate item \"NSS\"");
+	expect_error("[bugzilla]\ncomponents =\n", "2: components: empty list");
+	expect_error("[bugzilla]\nproducts = \"A\",\n  \"B\" \"C\"\n",
+	    "3: products: expected ',' after \"B\"");
+}
+END_TEST
+
+START_TEST(test_error_values)
+{
+	expect_error("[bugzilla]\nca_file = /nonexistent/ca.pem\n",
+	    "2: ca_file: /nonexistent/ca.pem: No such file or directory");
+	expect_error(
+	    "[bugzilla]\nca_file = /\n", "2: ca_file: /: not a regular file");
+	expect_error("[bugzilla]\napi_key_file = key\n",
+	    "2: api_key_file: key: a relative name needs "
+	    "$CREDENTIALS_DIRECTORY");
+}
+END_TEST
+
+START_TEST(test_all_errors_collected)
+{
+	struct config *cfg;
+	char *path, *cause = NULL, *want;
+
+	path = testutil_srcpath("tests/data/config/errors.conf");
+	cfg = config_load(path, &cause);
+	ck_assert_ptr_null(cfg);
+	xasprintf(&want,
+	    "%1$s:2: directive \"stray\" outside any section\n"
+	    "%1$s:4: url: must be https:// (http:// only to localhost)\n"
+	    "%1$s:5: page_size: \"abc\" is not a number\n"
+	    "%1$s:6: duplicate directive page_size (first set at line 5)\n"
+	    "%1$s:7: unknown directive \"colour\" in [bugzilla]\n"
+	    "%1$s:8: products: unterminated quote\n"
+	    "%1$s:9: expected name = value\n"
+	    "%1$s:10: unknown section [people]\n"
+	    "%1$s:12: missing ']' in section header\n"
+	    "%1$s:14: unknown directive \"retries\" in [store]\n"
+	    "%1$s:17: timeout: 601 is out of range (1..600)",
+	    path);
+	ck_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	char *cause = NULL, *want;
+
+	free(conf);
+	xasprintf(&conf, "%s/nothing.conf", tmpdir);
+	ck_assert_ptr_null(config_load(conf, &cause));
+	xasprintf(&want, "%s: No such file or directory", conf);
+	ck_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_long_line_rejected)
+{
+	struct config *cfg;
+	char *path, *cause = NULL, *want;
+
+	path = testutil_srcpath("tests/data/config/longline.conf");
+	cfg = config_load(path, &cause);
+	ck_assert_ptr_null(cfg);
+	/* Line 3 continues the rejected one and is skipped with it. */
+	xasprintf(&want,
+	    "%1$s:2: line too long (287 bytes, at most 190); split long "
+	    "lists with continuation lines\n"
+	    "%1$s:4: page_size: 0 is out of range (1..10000)",
+	    path);
+	ck_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_line_limit_exact)
+{
+	struct config *cfg;
+	char line[300];
+	char *text;
+
+	/* 190 bytes is accepted, 191 refused, a CRLF not counted. */
+	memset(line, 'A', sizeof line);
+	memcpy(line, "components = ", 13);
+	line[190] = '\0';
+	xasprintf(&text, "[bugzilla]\r\n%s\r\n", line);
+	cfg = expect_ok(text);
+	ck_assert_uint_eq(cfg->components.n, 1);
+	ck_assert_uint_eq(strlen(cfg->components.v[0]), 190 - 13);
+	config_free(cfg);
+	free(text);
+
+	line[190] = 'A';
+	line[191] = '\0';
+	xasprintf(&text, "[bugzilla]\n%s\n", line);
+	expect_error(text,
+	    "2: line too long (191 bytes, at most 190); split "
+	    "long lists with continuation lines");
+	free(text);
+}
+END_TEST
+
+START_TEST(test_continuation_lines)
+{
+	static const char *products[] = {"CA Program", "NSS", "Core", "Firefox",
+	    "Toolkit", "Thunderbird", "SeaMonkey", "Calendar", "Chat Core",
+	    "Firefox for Android", "Focus", "GeckoView", "Web Compatibility"};
+	struct config *cfg;
+	char *path, *cause = NULL;
+	size_t i;
+
+	path = testutil_srcpath("tests/data/config/continuation.conf");
+	cfg = config_load(path, &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_uint_eq(cfg->products.n, sizeof products / sizeof *products);
+	for (i = 0; i < cfg->products.n; i++)
+		ck_assert_str_eq(cfg->products.v[i], products[i]);
+	ck_assert_uint_eq(cfg->components.n, 3);
+	ck_assert_str_eq(cfg->components.v[0], "CA Certificate Compliance");
+	ck_assert_str_eq(cfg->components.v[1], "CA Certificate Root Program");
+	ck_assert_str_eq(cfg->components.v[2], "Security: PSM");
+	ck_assert_int_eq(cfg->page_size, 100);
+	config_free(cfg);
+	free(path);
+}
+END_TEST
+
+START_TEST(test_bom_and_comments)
+{
+	struct config *cfg;
+
+	cfg = expect_ok("\xef\xbb\xbf[bugzilla]\n; comment\n# comment\n"
+			"timeout = 7 ; inline comment\n");
+	ck_assert_int_eq(cfg->timeout, 7);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_url_rules)
+{
+	static const char *ok[][2] = {
+	    {"https://bugzilla.mozilla.org/", "https://bugzilla.mozilla.org"},
+	    {"https://bmo.example/bugzilla//", "https://bmo.example/bugzilla"},
+	    {"http://127.0.0.1:8080", "http://127.0.0.1:8080"},
+	    {"http://127.3.4.5/", "http://127.3.4.5"},
+	    {"http://localhost:3000/", "http://localhost:3000"},
+	    {"http://[::1]:3000", "http://[::1]:3000"},
+	};
+	static const char *bad[][2] = {
+	    {"http://bugzilla.mozilla.org",
+		"must be https:// (http:// only to localhost)"},
+	    {"http://128.0.0.1/",
+		"must be https:// (http:// only to localhost)"},
+	    {"http://localhost.example.org/",
+		"must be https:// (http:// only to localhost)"},
+	    {"ftp://bugzilla.mozilla.org",
+		"must be https:// (http:// only to localhost)"},
+	    {"https://bugzilla.mozilla.org/rest/",
+		"give the base URL, "
+		"without /rest"},
+	    {"https://u:p@bugzilla.mozilla.org",
+		"must not hold a user name or password"},
+	    {"https://bugzilla.mozilla.org/?x=1",
+		"must not have a query or fragment"},
+	};
+	struct config *cfg;
+	char *text, *msg;
+	size_t i;
+
+	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+		xasprintf(&text, "[bugzilla]\nurl = %s\n", ok[i][0]);
+		cfg = expect_ok(text);
+		ck_assert_str_eq(cfg->url, ok[i][1]);
+		config_free(cfg);
+		free(text);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		xasprintf(&text, "[bugzilla]\nurl = %s\n", bad[i][0]);
+		xasprintf(&msg, "2: url: %s", bad[i][1]);
+		expect_error(text, msg);
+		free(text);
+		free(msg);
+	}
+	expect_error(
+	    "[bugzilla]\nurl = not a url\n", "2: url: not a URL: Bad scheme");
+}
+END_TEST
+
+START_TEST(test_secret_modes)
+{
+	char *key, *out = NULL, *cause = NULL, *want;
+
+	key = write_file("key", "abc123\n", 0644);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
+	ck_assert_ptr_null(out);
+	xasprintf(&want,
+	    "%s: secret file is group/world readable (mode 0644); chmod 600 "
+	    "it",
+	    key);
+	ck_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+
+	ck_assert_int_eq(chmod(key, 0640), 0);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "(mode 0640)"));
+	free(cause);
+
+	ck_assert_int_eq(chmod(key, 0600), 0);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), 0);
+	ck_assert_str_eq(out, "abc123");
+	free(out);
+	ck_assert_int_eq(chmod(key, 0400), 0);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), 0);
+	ck_assert_str_eq(out, "abc123");
+	free(out);
+	free(key);
+}
+END_TEST
+
+START_TEST(test_secret_content)
+{
+	char *key, *out = NULL, *cause = NULL, *want;
+
+	key = write_file("crlf", "k-e-y\r\n\n", 0600);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), 0);
+	ck_assert_str_eq(out, "k-e-y");
+	free(out);
+	free(key);
+
+	key = write_file("empty", "\n", 0600);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
+	xasprintf(&want, "%s: secret file is empty", key);
+	ck_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+	free(key);
+
+	/* A newline inside would split the HTTP header; never quoted. */
+	key = write_file("split", "topsecret\nX-Other: 1\n", 0600);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
+	ck_assert_ptr_null(strstr(cause, "topsecret"));
+	ck_assert_ptr_nonnull(strstr(cause, "control character"));
+	free(cause);
+	free(key);
+
+	xasprintf(&key, "%s/absent", tmpdir);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
+	xasprintf(&want, "%s: No such file or directory", key);
+	ck_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+	free(key);
+}
+END_TEST
+
+START_TEST(test_secret_credentials_dir)
+{
+	struct config *cfg;
+	char *key, *out = NULL, *cause = NULL;
+
+	/* systemd makes credentials 0440 or 0400: any mode is accepted. */
+	key = write_file("bmo-api-key", "from-credentials", 0644);
+	setenv("CREDENTIALS_DIRECTORY", tmpdir, 1);
+	ck_assert_int_eq(config_read_secret("bmo-api-key", &out, &cause), 0);
+	ck_assert_str_eq(out, "from-credentials");
+	free(out);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), 0);
+	ck_assert_str_eq(out, "from-credentials");
+	free(out);
+
+	cfg = expect_ok("[bugzilla]\napi_key_file = bmo-api-key\n");
+	ck_assert_str_eq(cfg->api_key_file, "bmo-api-key");
+	ck_assert_str_eq(cfg->api_key, "from-credentials");
+	config_free(cfg);
+
+	/* Outside the credentials directory the mode matters again. */
+	setenv("CREDENTIALS_DIRECTORY", "/nonexistent", 1);
+	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "group/world readable"));
+	free(cause);
+	free(key);
+}
+END_TEST
+
+START_TEST(test_secret_error_in_config)
+{
+	char *key, *text, *msg;
+
+	key = write_file("key", "abc\n", 0604);
+	xasprintf(&text, "[bugzilla]\napi_key_file = %s\n", key);
+	xasprintf(&msg,
+	    "2: api_key_file: %s: secret file is group/world readable (mode "
+	    "0604); chmod 600 it",
+	    key);
+	expect_error(text, msg);
+	free(msg);
+	free(text);
+	free(key);
+}
+END_TEST
+
+/* The suite: defaults, directives, errors, lines, secrets. */
+static Suite *
+config_suite(void)
+{
+	Suite *s = suite_create("config");
+	TCase *tc;
+
+	tc = tcase_create("defaults");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_defaults);
+	tcase_add_test(tc, test_comments_only_file_gives_defaults);
+	tcase_add_test(tc, test_example_file_gives_defaults);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("directives");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_every_directive);
+	tcase_add_test(tc, test_int_bounds);
+	tcase_add_test(tc, test_url_rules);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("errors");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_error_structure);
+	tcase_add_test(tc, test_error_sections);
+	tcase_add_test(tc, test_error_lists);
+	tcase_add_test(tc, test_error_values);
+	tcase_add_test(tc, test_all_errors_collected);
+	tcase_add_test(tc, test_missing_file);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("lines");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_long_line_rejected);
+	tcase_add_test(tc, test_line_limit_exact);
+	tcase_add_test(tc, test_continuation_lines);
+	tcase_add_test(tc, test_bom_and_comments);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("secrets");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_secret_modes);
+	tcase_add_test(tc, test_secret_content);
+	tcase_add_test(tc, test_secret_credentials_dir);
+	tcase_add_test(tc, test_secret_error_in_config);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(config_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
