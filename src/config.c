@@ -92,9 +92,12 @@ static int config_check_secret(struct config *, void *, char **);
 static const struct config_section config_sections[] = {
     {"bugzilla", 0, NULL},
     {"store", 0, NULL},
+    {"daemon", 0, NULL},
 };
 
 #define CONFIG_OFF(f) offsetof(struct config, f)
+#define CONFIG_BMO_HOST "bugzilla.mozilla.org"
+#define CONFIG_BMO_MIN_INTERVAL 300
 static const struct config_directive config_directives[] = {
     {"bugzilla", "url", CONFIG_STRING, CONFIG_OFF(url), 0, 0,
 	"https://bugzilla.mozilla.org", config_check_url},
@@ -115,6 +118,14 @@ static const struct config_directive config_directives[] = {
     {"bugzilla", "retries", CONFIG_INT, CONFIG_OFF(retries), 0, 10, "4", NULL},
     {"store", "path", CONFIG_PATH, CONFIG_OFF(store_path), 0, 0,
 	LOCALSTATEDIR "/lib/ccwatch/ccwatch.db", NULL},
+    {"daemon", "poll_interval", CONFIG_INT, CONFIG_OFF(poll_interval), 1,
+	86400, "600", NULL},
+    {"daemon", "poll_jitter", CONFIG_INT, CONFIG_OFF(poll_jitter), 0, 50,
+	"10", NULL},
+    {"daemon", "backoff_max", CONFIG_INT, CONFIG_OFF(backoff_max), 60, 86400,
+	"3600", NULL},
+    {"daemon", "full_every", CONFIG_INT, CONFIG_OFF(full_every), 3600,
+	7 * 86400, "86400", NULL},
 };
 #define CONFIG_NDIRECTIVES CCWATCH_NELEM(config_directives)
 
@@ -191,19 +202,6 @@ config_list_add(struct strlist *l, const char *s, size_t len)
 {
 	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
 	l->v[l->n++] = xstrndup(s, len);
-}
-
-/* Empty a list. */
-static void
-config_list_clear(struct strlist *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-	l->v = NULL;
-	l->n = 0;
 }
 
 /* Return 1 if the list holds the len bytes at s. */
@@ -334,7 +332,7 @@ config_parse_value(const struct config_directive *d, void *field,
 		return 0;
 	case CONFIG_LIST:
 		if (first)
-			config_list_clear(field);
+			strlist_free(field);
 		return config_parse_list(field, value, cause);
 	}
 	fatalx("config: %s: bad type %d", d->name, (int)d->type);
@@ -762,6 +760,33 @@ config_check_lists(struct config_parse *p)
 	}
 }
 
+/*
+ * BMO asks clients not to poll more than once every five minutes; shorter
+ * intervals are for other servers (a test instance, a local fake).
+ */
+static void
+config_check_interval(struct config_parse *p)
+{
+	const char *host = p->cfg->url;
+	size_t i;
+
+	if (strncmp(host, "https://", 8) == 0)
+		host += 8;
+	if (strncasecmp(host, CONFIG_BMO_HOST, strlen(CONFIG_BMO_HOST)) != 0 ||
+	    (host[strlen(CONFIG_BMO_HOST)] != '\0' &&
+		host[strlen(CONFIG_BMO_HOST)] != '/' &&
+		host[strlen(CONFIG_BMO_HOST)] != ':'))
+		return;
+	if (p->cfg->poll_interval >= CONFIG_BMO_MIN_INTERVAL)
+		return;
+	for (i = 0; i < CONFIG_NDIRECTIVES; i++)
+		if (config_directives[i].offset == CONFIG_OFF(poll_interval))
+			break;
+	config_error(p, p->seen[i],
+	    "poll_interval: at least %d seconds against %s", CONFIG_BMO_MIN_INTERVAL,
+	    CONFIG_BMO_HOST);
+}
+
 /* Return the built-in defaults. */
 struct config *
 config_default(void)
@@ -807,6 +832,7 @@ config_load(const char *path, char **cause)
 	else if (rc < 0)
 		config_error(&p, 0, "cannot parse (error %d)", rc);
 	config_check_lists(&p);
+	config_check_interval(&p);
 	if (p.nerrors > 0) {
 		*cause = buf_detach(&p.errors);
 		config_free(p.cfg);
@@ -837,7 +863,7 @@ config_free(struct config *cfg)
 		if (d->type == CONFIG_STRING || d->type == CONFIG_PATH)
 			free(*(char **)field);
 		else if (d->type == CONFIG_LIST)
-			config_list_clear(field);
+			strlist_free(field);
 	}
 	xfree_secret(cfg->api_key);
 	free(cfg->path);

@@ -26,6 +26,12 @@ struct config {
 
 	/* [store] */
 	char		*store_path;
+
+	/* [daemon] */
+	long long	 poll_interval;	/* seconds between cycles */
+	long long	 poll_jitter;	/* +- percent of the interval */
+	long long	 backoff_max;	/* ceiling of the delay after failures */
+	long long	 full_every;	/* seconds between full resyncs */
 };
 
 /* The built-in defaults, as if an empty file had been read. */

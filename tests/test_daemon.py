@@ -1,0 +1,194 @@
+#!/usr/bin/python3
+"""End-to-end test of ccwatchd under a stand-in for systemd.
+
+Runs the real daemon against the fake Bugzilla with its own NOTIFY_SOCKET
+and checks the service contract: READY=1, STATUS= after each cycle, watchdog
+pings, SIGUSR1 polls, SIGHUP with a broken file keeps the old configuration,
+SIGHUP with a good file takes effect, Bugzilla going away and coming back,
+and SIGTERM exiting 0 with the store intact.  Every wait is bounded.
+"""
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = os.environ.get("TOPBUILDDIR", ".")
+SRC = os.environ.get("TOPSRCDIR", ".")
+CORPUS = os.path.join(SRC, "tests/data/fakebz/corpus-small.json")
+
+passed = failed = 0
+
+
+def check(cond, what):
+    """Record one assertion."""
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok - " + what)
+    else:
+        failed += 1
+        print("not ok - " + what)
+
+
+class Fake:
+    """The fake Bugzilla as a child process on a given or free port."""
+
+    def __init__(self, port=0):
+        args = [os.path.join(BUILD, "tests/fakebz"), "-p", str(port), CORPUS]
+        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+        self.url = self.proc.stdout.readline().strip()
+        self.port = int(self.url.rsplit(":", 1)[1])
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+class Notify:
+    """A NOTIFY_SOCKET that collects what the daemon says."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(path)
+        self.messages = []
+
+    def wait_for(self, prefix, timeout=15.0, after=0):
+        """Wait until a message field starting with prefix arrives after index after."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, m in enumerate(self.messages[after:], after):
+                for field in m.split("\n"):
+                    if field.startswith(prefix):
+                        return i, field
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None, None
+            self.sock.settimeout(left)
+            try:
+                self.messages.append(self.sock.recv(4096).decode())
+            except socket.timeout:
+                return None, None
+
+    def drain(self, seconds):
+        """Collect messages for a while."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            self.sock.settimeout(left)
+            try:
+                self.messages.append(self.sock.recv(4096).decode())
+            except socket.timeout:
+                break
+
+
+def write_conf(path, url, store, interval=3600, extra=""):
+    """Write a daemon configuration."""
+    with open(path, "w") as f:
+        f.write("[bugzilla]\nurl = %s\nretries = 0\ntimeout = 5\n"
+                "[store]\npath = %s\n[daemon]\npoll_interval = %d\n%s"
+                % (url, store, interval, extra))
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="ccwatch-daemon.")
+    conf = os.path.join(work, "ccwatch.conf")
+    store = os.path.join(work, "ccwatch.db")
+    notify = Notify(os.path.join(work, "notify.sock"))
+    fake = Fake()
+    write_conf(conf, fake.url, store)
+    env = dict(os.environ, NOTIFY_SOCKET=os.path.join(work, "notify.sock"),
+               WATCHDOG_USEC="1000000")
+    env.pop("WATCHDOG_PID", None)
+    log = open(os.path.join(work, "ccwatchd.log"), "w+")
+    daemon = subprocess.Popen([os.path.join(BUILD, "src/ccwatchd"), "-d", "-c", conf],
+                              env=env, stderr=log, stdout=log)
+    try:
+        i, _ = notify.wait_for("READY=1")
+        check(i is not None, "READY=1 once the store is open")
+        i, status = notify.wait_for("STATUS=")
+        check(status is not None and "last sync" in status,
+              "STATUS= after the first cycle: %s" % status)
+
+        n0 = len(notify.messages)
+        notify.drain(3.0)
+        pings = sum(1 for m in notify.messages[n0:] if "WATCHDOG=1" in m)
+        check(pings >= 3, "watchdog pings at half of WatchdogSec (%d in 3 s)" % pings)
+
+        n0 = len(notify.messages)
+        daemon.send_signal(signal.SIGUSR1)
+        i, status = notify.wait_for("STATUS=", after=n0)
+        check(status is not None, "SIGUSR1 runs a cycle")
+
+        # A broken file is refused and the daemon goes on.
+        with open(conf, "a") as f:
+            f.write("no_such_directive = 1\n")
+        n0 = len(notify.messages)
+        daemon.send_signal(signal.SIGHUP)
+        i, _ = notify.wait_for("READY=1", after=n0)
+        log.flush()
+        text = open(log.name).read()
+        check(i is not None and daemon.poll() is None, "SIGHUP with a broken file: still running")
+        check("has errors, not reloading" in text and ":9:" in text,
+              "the refusal names file:line")
+
+        # A good file takes effect: point at a second fake, stop the first.
+        fake2 = Fake()
+        write_conf(conf, fake2.url, store)
+        n0 = len(notify.messages)
+        daemon.send_signal(signal.SIGHUP)
+        notify.wait_for("READY=1", after=n0)
+        fake.stop()
+        n0 = len(notify.messages)
+        daemon.send_signal(signal.SIGUSR1)
+        i, status = notify.wait_for("STATUS=", after=n0)
+        check(status is not None and "last sync" in status and "unreachable" not in status,
+              "SIGHUP with a good file takes effect: %s" % status)
+
+        # Bugzilla goes away: the daemon reports it and stays up.
+        port = fake2.port
+        fake2.stop()
+        n0 = len(notify.messages)
+        daemon.send_signal(signal.SIGUSR1)
+        i, status = notify.wait_for("STATUS=", after=n0)
+        check(status is not None and "unreachable" in status and daemon.poll() is None,
+              "Bugzilla unreachable is reported: %s" % status)
+        fake3 = Fake(port)
+        n0 = len(notify.messages)
+        daemon.send_signal(signal.SIGUSR1)
+        i, status = notify.wait_for("STATUS=", after=n0)
+        check(status is not None and "unreachable" not in status,
+              "Bugzilla back: the next cycle succeeds")
+
+        n0 = len(notify.messages)
+        t = time.monotonic()
+        daemon.send_signal(signal.SIGTERM)
+        try:
+            rc = daemon.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            rc = None
+        check(rc == 0, "SIGTERM exits 0 (rc %s, %.1f s)" % (rc, time.monotonic() - t))
+        i, _ = notify.wait_for("STOPPING=1", after=n0, timeout=1)
+        check(i is not None, "STOPPING=1 on the way out")
+        db = sqlite3.connect(store)
+        check(db.execute("PRAGMA integrity_check").fetchone()[0] == "ok",
+              "the store passes integrity_check")
+        check(db.execute("SELECT count(*) FROM bugs").fetchone()[0] > 0,
+              "the store holds the synced bugs")
+        db.close()
+        fake3.stop()
+    finally:
+        if daemon.poll() is None:
+            daemon.kill()
+            daemon.wait()
+        log.seek(0)
+        if failed:
+            sys.stdout.write("--- ccwatchd log ---\n" + log.read())
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
