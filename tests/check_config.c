@@ -102,6 +102,10 @@ check_defaults(const struct config *cfg)
 	ck_assert_int_eq(cfg->retries, 4);
 	ck_assert_str_eq(
 	    cfg->store_path, LOCALSTATEDIR "/lib/ccwatch/ccwatch.db");
+	ck_assert_int_eq(cfg->poll_interval, 600);
+	ck_assert_int_eq(cfg->poll_jitter, 10);
+	ck_assert_int_eq(cfg->backoff_max, 3600);
+	ck_assert_int_eq(cfg->full_every, 86400);
 }
 
 START_TEST(test_defaults)
@@ -439,6 +443,36 @@ START_TEST(test_bom_and_comments)
 }
 END_TEST
 
+START_TEST(test_daemon_interval)
+{
+	struct config *cfg;
+
+	/* Against BMO the floor is five minutes... */
+	expect_error("[bugzilla]\nurl = https://bugzilla.mozilla.org\n"
+		     "[daemon]\npoll_interval = 299\n",
+	    "4: poll_interval: at least 300 seconds against "
+	    "bugzilla.mozilla.org");
+	expect_error("[daemon]\n\npoll_interval = 60\n",
+	    "3: poll_interval: at least 300 seconds against "
+	    "bugzilla.mozilla.org");
+	cfg = expect_ok("[daemon]\npoll_interval = 300\n");
+	ck_assert_int_eq(cfg->poll_interval, 300);
+	config_free(cfg);
+	/* ...and other servers may be polled faster. */
+	cfg = expect_ok("[bugzilla]\nurl = http://127.0.0.1:9\n"
+			"[daemon]\npoll_interval = 5\npoll_jitter = 0\n"
+			"backoff_max = 60\nfull_every = 3600\n");
+	ck_assert_int_eq(cfg->poll_interval, 5);
+	ck_assert_int_eq(cfg->poll_jitter, 0);
+	config_free(cfg);
+	cfg = expect_ok("[bugzilla]\nurl = https://bugzilla.mozilla.org.example\n"
+			"[daemon]\npoll_interval = 5\n");
+	config_free(cfg);
+	expect_error("[daemon]\npoll_jitter = 51\n",
+	    "2: poll_jitter: 51 is out of range (0..50)");
+}
+END_TEST
+
 START_TEST(test_url_rules)
 {
 	static const char *ok[][2] = {
@@ -622,6 +656,7 @@ config_suite(void)
 	tcase_add_test(tc, test_every_directive);
 	tcase_add_test(tc, test_int_bounds);
 	tcase_add_test(tc, test_url_rules);
+	tcase_add_test(tc, test_daemon_interval);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");
