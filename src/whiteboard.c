@@ -1,1 +1,874 @@
+/*
+ * The whiteboard parser.  One pass over the text splits it into bracketed
+ * items and the free text between them; a bracketed item is a tag, a
+ * "[close on DATE]" or a "[Next update DATE]", and the free text is searched
+ * for "Next update DATE".  Dates are read by one small reader that knows
+ * every form real bugs carry.  Character classes are ASCII and written out
+ * here, so no locale can change what is read.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "log.h"
+#include "timeutil.h"
 #include "whiteboard.h"
+#include "xmalloc.h"
+
+/* Bytes of the input quoted in a warning. */
+#define WB_QUOTE_MAX 40
+/* Room for "YYYY-MM-DD" and its NUL. */
+#define WB_DATE_LEN 11
+
+/* What reading a date found. */
+enum wb_read {
+	WB_READ_NONE, /* nothing shaped like a date */
+	WB_READ_OK,
+	WB_READ_IMPOSSIBLE /* shaped like a date, but no such day */
+};
+
+/* One part of a written date: a number or a month name. */
+struct wb_part {
+	int ismonth;
+	int val; /* the number, or the month 1-12 */
+	int ndigits;
+};
+
+/* The state of one parse. */
+struct wb_state {
+	struct whiteboard *wb;
+	const char *text;
+	size_t len;
+	int nnext;     /* "Next update" mentions */
+	int nclose;    /* "[close on]" tags */
+	int tags_full; /* the tag limit was warned */
+};
+
+static const char *wb_months[] = {"january", "february", "march", "april",
+    "may", "june", "july", "august", "september", "october", "november",
+    "december"};
+
+/* Return 1 for ASCII whitespace. */
+static int
+wb_isspace(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Return 1 for an ASCII digit. */
+static int
+wb_isdigit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Return 1 for an ASCII letter. */
+static int
+wb_isalpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Return 1 for an ASCII letter or digit. */
+static int
+wb_isalnum(char c)
+{
+	return wb_isalpha(c) || wb_isdigit(c);
+}
+
+/* Lowercase an ASCII letter; other bytes are returned unchanged. */
+static char
+wb_tolower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* Return 1 if the n bytes at s start with word, ignoring ASCII case. */
+static int
+wb_prefix(const char *s, size_t n, const char *word)
+{
+	size_t i, wl = strlen(word);
+
+	if (n < wl)
+		return 0;
+	for (i = 0; i < wl; i++) {
+		if (wb_tolower(s[i]) != word[i])
+			return 0;
+	}
+	return 1;
+}
+
+/* Append a copy of the n bytes at s to a list. */
+static void
+wb_list_addn(struct strlist *l, const char *s, size_t n)
+{
+	l->v = xreallocarray(l->v, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = xstrndup(s, n);
+}
+
+/* Free a list's strings and storage and leave it empty. */
+static void
+wb_list_free(struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+/* Return 1 if s is in the list. */
+static int
+wb_list_has(const struct strlist *l, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i], s) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Add a warning; past the limit the last one says the rest were dropped. */
+static void CCWATCH_PRINTF(2, 3)
+    wb_warn(struct whiteboard *wb, const char *fmt, ...)
+{
+	static const char full[] = "too many warnings; the rest were dropped";
+	va_list ap;
+	char *s;
+
+	if (wb->warnings.n >= WHITEBOARD_MAX_WARNINGS)
+		return;
+	if (wb->warnings.n == WHITEBOARD_MAX_WARNINGS - 1) {
+		wb_list_addn(&wb->warnings, full, strlen(full));
+		return;
+	}
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	wb_list_addn(&wb->warnings, s, strlen(s));
+	free(s);
+}
+
+/* The length of the word at s to quote in a warning: up to space or bracket. */
+static int
+wb_quote_len(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && i < WB_QUOTE_MAX; i++) {
+		if (wb_isspace(s[i]) || s[i] == '[' || s[i] == ']')
+			break;
+	}
+	return (int)i;
+}
+
+/* Clamp a length for quoting in a warning. */
+static int
+wb_clamp(size_t n)
+{
+	return n > WB_QUOTE_MAX ? WB_QUOTE_MAX : (int)n;
+}
+
+/* Format a date as YYYY-MM-DD into buf (WB_DATE_LEN); returns buf. */
+static char *
+wb_format_date(int year, int mon, int day, char *buf)
+{
+	snprintf(buf, WB_DATE_LEN, "%04u-%02u-%02u", (unsigned)year % 10000,
+	    (unsigned)mon % 100, (unsigned)day % 100);
+	return buf;
+}
+
+/* Free a date's text and zero it. */
+static void
+wb_date_clear(struct wb_date *d)
+{
+	free(d->raw);
+	memset(d, 0, sizeof *d);
+}
+
+/* The month (1-12) named by n letters: three, "sept", or the full name. */
+static int
+wb_month(const char *s, size_t n)
+{
+	size_t i, j, ml;
+
+	for (i = 0; i < CCWATCH_NELEM(wb_months); i++) {
+		ml = strlen(wb_months[i]);
+		if (n != 3 && n != ml && !(n == 4 && i == 8))
+			continue;
+		for (j = 0; j < n && wb_tolower(s[j]) == wb_months[i][j]; j++)
+			;
+		if (j == n)
+			return (int)i + 1;
+	}
+	return 0;
+}
+
+/* Read one date part at s[*pos]: 1 to 4 digits or a month name. */
+static int
+wb_read_part(const char *s, size_t n, size_t *pos, struct wb_part *p)
+{
+	size_t i = *pos, start = *pos;
+
+	memset(p, 0, sizeof *p);
+	if (i < n && wb_isdigit(s[i])) {
+		for (; i < n && wb_isdigit(s[i]); i++) {
+			if (i - start == 4)
+				return -1;
+			p->val = p->val * 10 + (s[i] - '0');
+		}
+		p->ndigits = (int)(i - start);
+	} else {
+		while (i < n && wb_isalpha(s[i]) && i - start < 10)
+			i++;
+		p->ismonth = 1;
+		p->val = wb_month(s + start, i - start);
+		if (p->val == 0)
+			return -1;
+	}
+	*pos = i;
+	return 0;
+}
+
+/*
+ * Read the separator at s[*pos]: '-', '/' or '.' as itself, a run of spaces
+ * and commas ("Oct 2, 2023") as ' '; 0 if there is none.
+ */
+static char
+wb_read_sep(const char *s, size_t n, size_t *pos)
+{
+	size_t i = *pos;
+
+	if (i < n && (s[i] == '-' || s[i] == '/' || s[i] == '.')) {
+		*pos = i + 1;
+		return s[i];
+	}
+	while (i < n && (wb_isspace(s[i]) || s[i] == ','))
+		i++;
+	if (i == *pos)
+		return 0;
+	*pos = i;
+	return ' ';
+}
+
+/* Set d to one reading, if that day exists. */
+static enum wb_read
+wb_set_date(struct wb_date *d, int year, int mon, int day)
+{
+	if (!timeutil_valid_date(year, mon, day))
+		return WB_READ_IMPOSSIBLE;
+	d->year = d->alt_year = year;
+	d->mon = d->alt_mon = mon;
+	d->day = d->alt_day = day;
+	d->ambiguous = 0;
+	return WB_READ_OK;
+}
+
+/*
+ * Set d from a numeric a-b-year date, read as day-month (a-b) or
+ * month-day.  When both readings exist and differ, the date is ambiguous:
+ * d holds the earlier, which, in one year, is the one with the lower month.
+ */
+static enum wb_read
+wb_set_either(struct wb_date *d, int year, int a, int b)
+{
+	int dmy = timeutil_valid_date(year, b, a);
+	int mdy = timeutil_valid_date(year, a, b);
+
+	if (!dmy || !mdy || a == b)
+		return dmy ? wb_set_date(d, year, b, a)
+			   : wb_set_date(d, year, a, b);
+	wb_set_date(d, year, a < b ? a : b, a < b ? b : a);
+	d->alt_mon = d->day;
+	d->alt_day = d->mon;
+	d->ambiguous = 1;
+	return WB_READ_OK;
+}
+
+/* Give three parts their meaning: which is the year, the month, the day. */
+static enum wb_read
+wb_interpret(const struct wb_part *p, char sep, struct wb_date *d)
+{
+	int num0 = !p[0].ismonth, num1 = !p[1].ismonth;
+	int num2 = !p[2].ismonth;
+
+	if (num0 && p[0].ndigits == 4 && num2 && p[2].ndigits <= 2 &&
+	    (!num1 || p[1].ndigits <= 2))
+		return wb_set_date(d, p[0].val, p[1].val, p[2].val);
+	if (num2 && p[2].ndigits == 4) {
+		if (num0 && p[0].ndigits <= 2 && !num1)
+			return wb_set_date(d, p[2].val, p[1].val, p[0].val);
+		if (!num0 && num1 && p[1].ndigits <= 2)
+			return wb_set_date(d, p[2].val, p[0].val, p[1].val);
+		if (num0 && num1 && p[0].ndigits <= 2 && p[1].ndigits <= 2) {
+			/* Dotted dates are day.month.year ("23.2.2024"). */
+			if (sep == '.')
+				return wb_set_date(
+				    d, p[2].val, p[1].val, p[0].val);
+			return wb_set_either(d, p[2].val, p[0].val, p[1].val);
+		}
+	}
+	return WB_READ_NONE;
+}
+
+/*
+ * Read a date at the start of the n bytes at s into d (raw left NULL):
+ * three parts with one kind of separator, ending at a non-alphanumeric.
+ * *used is set to the bytes of the date when it is shaped like one.
+ */
+static enum wb_read
+wb_read_date(const char *s, size_t n, struct wb_date *d, size_t *used)
+{
+	struct wb_part p[3];
+	char sep[2];
+	size_t pos = 0;
+	int k;
+
+	if (wb_read_part(s, n, &pos, &p[0]) == -1)
+		return WB_READ_NONE;
+	for (k = 1; k < 3; k++) {
+		sep[k - 1] = wb_read_sep(s, n, &pos);
+		if (sep[k - 1] == 0 || wb_read_part(s, n, &pos, &p[k]) == -1)
+			return WB_READ_NONE;
+	}
+	if (sep[0] != sep[1] || (pos < n && wb_isalnum(s[pos])))
+		return WB_READ_NONE;
+	/* Spaces separate only around a month name: "2 Oct 2023". */
+	if (sep[0] == ' ' && !p[0].ismonth && !p[1].ismonth)
+		return WB_READ_NONE;
+	*used = pos;
+	return wb_interpret(p, sep[0], d);
+}
+
+/*
+ * Read the date of a "Next update" or "close on" (what) at s into *out,
+ * setting *has, or warn.  Returns the bytes of the date that were read.
+ */
+static size_t
+wb_take_date(struct wb_state *st, const char *what, const char *s, size_t n,
+    int *has, struct wb_date *out)
+{
+	struct wb_date d;
+	size_t used = 0;
+	enum wb_read r;
+	int q;
+
+	memset(&d, 0, sizeof d);
+	r = wb_read_date(s, n, &d, &used);
+	if (r == WB_READ_OK) {
+		wb_date_clear(out);
+		*out = d;
+		out->raw = xstrndup(s, used);
+		*has = 1;
+		return used;
+	}
+	q = wb_quote_len(s, n);
+	if (r == WB_READ_IMPOSSIBLE)
+		wb_warn(st->wb, "%s: impossible date '%.*s'", what,
+		    wb_clamp(used), s);
+	else if (q == 0)
+		wb_warn(st->wb, "%s: no date", what);
+	else
+		wb_warn(st->wb, "%s: cannot read date '%.*s'", what, q, s);
+	return used;
+}
+
+/*
+ * Match "next update" (any case; spaces, '-' or '_' between the words) at
+ * the start of the n bytes at s.  Returns its length, or 0.
+ */
+static size_t
+wb_match_next(const char *s, size_t n)
+{
+	size_t i = 4;
+
+	if (!wb_prefix(s, n, "next"))
+		return 0;
+	while (i < n && (wb_isspace(s[i]) || s[i] == '-' || s[i] == '_'))
+		i++;
+	if (!wb_prefix(s + i, n - i, "update"))
+		return 0;
+	i += 6;
+	if (i < n && wb_isalnum(s[i]))
+		return 0;
+	return i;
+}
+
+/* Match "close on" like wb_match_next.  Returns its length, or 0. */
+static size_t
+wb_match_close(const char *s, size_t n)
+{
+	size_t i = 5;
+
+	if (!wb_prefix(s, n, "close"))
+		return 0;
+	while (i < n && (wb_isspace(s[i]) || s[i] == '-' || s[i] == '_'))
+		i++;
+	if (!wb_prefix(s + i, n - i, "on"))
+		return 0;
+	i += 2;
+	if (i < n && wb_isalnum(s[i]))
+		return 0;
+	return i;
+}
+
+/*
+ * The bytes between "Next update" or "close on" and its date: spaces, an
+ * optional ':', and an optional "at", "on" or "by".
+ */
+static size_t
+wb_skip_lead(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && wb_isspace(s[i]))
+		i++;
+	if (i < n && s[i] == ':')
+		i++;
+	while (i < n && wb_isspace(s[i]))
+		i++;
+	if (i + 2 < n && wb_isspace(s[i + 2]) &&
+	    (wb_prefix(s + i, 2, "at") || wb_prefix(s + i, 2, "on") ||
+		wb_prefix(s + i, 2, "by"))) {
+		i += 2;
+		while (i < n && wb_isspace(s[i]))
+			i++;
+	}
+	return i;
+}
+
+/* Read the date after a "Next update" that ends at s; returns bytes used. */
+static size_t
+wb_next_update(struct wb_state *st, const char *s, size_t n)
+{
+	size_t skip = wb_skip_lead(s, n);
+
+	st->nnext++;
+	return skip +
+	    wb_take_date(st, "next update", s + skip, n - skip,
+		&st->wb->has_next_update, &st->wb->next_update);
+}
+
+/* Read the date after a "close on" that ends at s. */
+static void
+wb_close_on(struct wb_state *st, const char *s, size_t n)
+{
+	size_t skip = wb_skip_lead(s, n);
+
+	st->nclose++;
+	wb_take_date(st, "close on", s + skip, n - skip, &st->wb->has_close_on,
+	    &st->wb->close_on);
+}
+
+/*
+ * Normalise n bytes of tag text: ASCII lowercase, each run of spaces,
+ * underscores and hyphens one '-', none at either end.  Allocated.
+ */
+static char *
+wb_normalise(const char *s, size_t n)
+{
+	char *out = xmalloc(n + 1);
+	size_t i, j = 0;
+	int pending = 0;
+
+	for (i = 0; i < n; i++) {
+		if (wb_isspace(s[i]) || s[i] == '_' || s[i] == '-') {
+			pending = 1;
+			continue;
+		}
+		if (pending && j > 0)
+			out[j++] = '-';
+		pending = 0;
+		out[j++] = wb_tolower(s[i]);
+	}
+	out[j] = '\0';
+	return out;
+}
+
+/* Add the n bytes at s as a tag, unless empty, known or over the limit. */
+static void
+wb_add_tag(struct wb_state *st, const char *s, size_t n)
+{
+	struct whiteboard *wb = st->wb;
+	char *norm = wb_normalise(s, n);
+
+	if (*norm == '\0')
+		wb_warn(wb, "empty tag '[%.*s]'", wb_clamp(n), s);
+	else if (wb_list_has(&wb->norm_tags, norm))
+		; /* the same tag twice says nothing new */
+	else if (wb->tags.n >= WHITEBOARD_MAX_TAGS) {
+		if (!st->tags_full)
+			wb_warn(wb, "more than %d tags; the rest were dropped",
+			    WHITEBOARD_MAX_TAGS);
+		st->tags_full = 1;
+	} else {
+		wb_list_addn(&wb->tags, s, n);
+		wb_list_addn(&wb->norm_tags, norm, strlen(norm));
+	}
+	free(norm);
+}
+
+/* Read the inside of one bracketed item, text[a, b). */
+static void
+wb_bracket(struct wb_state *st, size_t a, size_t b)
+{
+	const char *t = st->text;
+	size_t m;
+
+	while (a < b && wb_isspace(t[a]))
+		a++;
+	while (b > a && wb_isspace(t[b - 1]))
+		b--;
+	m = wb_match_close(t + a, b - a);
+	if (m > 0) {
+		wb_close_on(st, t + a + m, b - a - m);
+		return;
+	}
+	m = wb_match_next(t + a, b - a);
+	if (m > 0) {
+		wb_next_update(st, t + a + m, b - a - m);
+		return;
+	}
+	wb_add_tag(st, t + a, b - a);
+}
+
+/*
+ * Search free text, text[a, b), for "Next update" and read each date.
+ * Returns where the last date read ended (a if none was).
+ */
+static size_t
+wb_scan_text(struct wb_state *st, size_t a, size_t b)
+{
+	const char *t = st->text;
+	size_t i = a, end = a, m;
+
+	while (i < b) {
+		m = 0;
+		if (i == a || !wb_isalnum(t[i - 1]))
+			m = wb_match_next(t + i, b - i);
+		if (m == 0) {
+			i++;
+			continue;
+		}
+		i += m;
+		i += wb_next_update(st, t + i, b - i);
+		end = i;
+	}
+	return end;
+}
+
+/*
+ * A ']' at text[i] with no '[' before it: read the free text since the last
+ * item, then what is left of it, up to the ']', as if it were bracketed
+ * ("[ca-compliance] audit-finding]").
+ */
+static void
+wb_stray_close(struct wb_state *st, size_t seg, size_t i)
+{
+	const char *t = st->text;
+	size_t k = wb_scan_text(st, seg, i);
+
+	while (k < i && wb_isspace(t[k]))
+		k++;
+	if (k == i) {
+		wb_warn(st->wb, "unbalanced bracket: ']' without '['");
+		return;
+	}
+	wb_warn(st->wb, "unbalanced bracket: read '%.*s]' as '[%.*s]'",
+	    wb_clamp(i - k), t + k, wb_clamp(i - k), t + k);
+	wb_bracket(st, k, i);
+}
+
+/*
+ * A '[' at text[a - 1] that another '[' or the end follows before any ']'
+ * (text[a, b)): its first word is the tag, unless it is a "Next update" or
+ * "close on", and the rest is free text.
+ */
+static void
+wb_unclosed(struct wb_state *st, size_t a, size_t b)
+{
+	const char *t = st->text;
+	size_t k;
+
+	while (a < b && wb_isspace(t[a]))
+		a++;
+	if (wb_match_close(t + a, b - a) > 0 ||
+	    wb_match_next(t + a, b - a) > 0) {
+		wb_warn(st->wb, "unbalanced bracket: '[' without ']'");
+		wb_bracket(st, a, b);
+		return;
+	}
+	for (k = a; k < b && !wb_isspace(t[k]); k++)
+		;
+	if (k == a) {
+		wb_warn(st->wb, "unbalanced bracket: '[' without ']'");
+		return;
+	}
+	wb_warn(st->wb, "unbalanced bracket: read '[%.*s' as '[%.*s]'",
+	    wb_clamp(k - a), t + a, wb_clamp(k - a), t + a);
+	wb_bracket(st, a, k);
+	wb_scan_text(st, k, b);
+}
+
+/* Read the item opened by the '[' at text[i]; returns where to go on. */
+static size_t
+wb_open(struct wb_state *st, size_t i)
+{
+	const char *t = st->text;
+	size_t j;
+
+	for (j = i + 1; j < st->len && t[j] != '[' && t[j] != ']'; j++)
+		;
+	if (j < st->len && t[j] == ']') {
+		wb_bracket(st, i + 1, j);
+		return j + 1;
+	}
+	wb_unclosed(st, i + 1, j);
+	return j;
+}
+
+/* Warn about what only the whole text shows: ambiguity, repetition. */
+static void
+wb_finish(struct wb_state *st)
+{
+	struct whiteboard *wb = st->wb;
+	struct wb_date *d = &wb->next_update;
+	char a[WB_DATE_LEN], b[WB_DATE_LEN];
+
+	if (wb->has_next_update && d->ambiguous)
+		wb_warn(wb,
+		    "next update: ambiguous date '%.*s' (%s or %s); using %s",
+		    wb_clamp(strlen(d->raw)), d->raw,
+		    wb_format_date(d->year, d->mon, d->day, a),
+		    wb_format_date(d->alt_year, d->alt_mon, d->alt_day, b), a);
+	if (wb->has_next_update && st->nnext > 1)
+		wb_warn(wb,
+		    "next update: written %d times; using the last "
+		    "readable date, '%.*s'",
+		    st->nnext, wb_clamp(strlen(d->raw)), d->raw);
+	d = &wb->close_on;
+	if (wb->has_close_on && d->ambiguous)
+		wb_warn(wb,
+		    "close on: ambiguous date '%.*s' (%s or %s); using %s",
+		    wb_clamp(strlen(d->raw)), d->raw,
+		    wb_format_date(d->year, d->mon, d->day, a),
+		    wb_format_date(d->alt_year, d->alt_mon, d->alt_day, b), a);
+	if (wb->has_close_on && st->nclose > 1)
+		wb_warn(wb,
+		    "close on: written %d times; using the last "
+		    "readable date, '%.*s'",
+		    st->nclose, wb_clamp(strlen(d->raw)), d->raw);
+}
+
+/* Parse a whiteboard; see whiteboard.h. */
+void
+whiteboard_parse(const char *text, struct whiteboard *out)
+{
+	struct wb_state st;
+	size_t i = 0, seg = 0;
+
+	memset(out, 0, sizeof *out);
+	memset(&st, 0, sizeof st);
+	st.wb = out;
+	st.text = text == NULL ? "" : text;
+	st.len = strnlen(st.text, WHITEBOARD_MAX_INPUT + 1);
+	if (st.len > WHITEBOARD_MAX_INPUT) {
+		st.len = WHITEBOARD_MAX_INPUT;
+		wb_warn(out, "longer than %d bytes; the rest was not read",
+		    WHITEBOARD_MAX_INPUT);
+	}
+	while (i < st.len) {
+		if (st.text[i] == '[') {
+			wb_scan_text(&st, seg, i);
+			i = seg = wb_open(&st, i);
+		} else if (st.text[i] == ']') {
+			wb_stray_close(&st, seg, i);
+			seg = ++i;
+		} else
+			i++;
+	}
+	wb_scan_text(&st, seg, st.len);
+	wb_finish(&st);
+}
+
+/* Free a parsed whiteboard. */
+void
+whiteboard_free(struct whiteboard *wb)
+{
+	if (wb == NULL)
+		return;
+	wb_list_free(&wb->tags);
+	wb_list_free(&wb->norm_tags);
+	wb_list_free(&wb->warnings);
+	wb_date_clear(&wb->next_update);
+	wb_date_clear(&wb->close_on);
+	memset(wb, 0, sizeof *wb);
+}
+
+/* Return 1 if a tag holds tag as a whole hyphen-separated run. */
+int
+whiteboard_has_tag(const struct whiteboard *wb, const char *tag)
+{
+	char *norm;
+	const char *t, *q;
+	size_t i, nl;
+	int found = 0;
+
+	if (wb == NULL || tag == NULL)
+		return 0;
+	norm = wb_normalise(tag, strlen(tag));
+	nl = strlen(norm);
+	for (i = 0; nl > 0 && !found && i < wb->norm_tags.n; i++) {
+		t = wb->norm_tags.v[i];
+		for (q = strstr(t, norm); q != NULL && !found;
+		     q = strstr(q + 1, norm))
+			found = (q == t || q[-1] == '-') &&
+			    (q[nl] == '\0' || q[nl] == '-');
+	}
+	free(norm);
+	return found;
+}
+
+/* Return the last second of the date's day in a zone east of UTC. */
+time_t
+whiteboard_date_end(const struct wb_date *d, long utc_offset)
+{
+	time_t t;
+
+	if (d == NULL)
+		return -1;
+	t = timeutil_from_civil(d->year, d->mon, d->day, 23, 59, 59);
+	if (t == -1)
+		return -1;
+	return t - (time_t)utc_offset;
+}
+
+/* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
+static size_t
+wb_utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t len, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		lo = s[0] == 0xe0 ? 0xa0 : lo; /* overlong */
+		hi = s[0] == 0xed ? 0x9f : hi; /* surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		lo = s[0] == 0xf0 ? 0x90 : lo; /* overlong */
+		hi = s[0] == 0xf4 ? 0x8f : hi; /* past U+10FFFF */
+	} else
+		return 0;
+	if (n < len || s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return len;
+}
+
+/* A JSON string of s, each byte that is not UTF-8 written as U+FFFD. */
+static json_t *
+wb_json_string(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)u), i = 0, j = 0, k;
+	char *clean = xreallocarray(NULL, n + 1, 3);
+	json_t *js;
+
+	while (i < n) {
+		k = wb_utf8_seq(u + i, n - i);
+		if (k == 0) {
+			memcpy(clean + j, "\xef\xbf\xbd", 3);
+			j += 3;
+			i++;
+			continue;
+		}
+		memcpy(clean + j, u + i, k);
+		j += k;
+		i += k;
+	}
+	js = json_stringn(clean, j);
+	free(clean);
+	if (js == NULL)
+		fatalx("whiteboard: cannot make a JSON string");
+	return js;
+}
+
+/* A JSON array of a list's strings. */
+static json_t *
+wb_json_list(const struct strlist *l)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		json_array_append_new(a, wb_json_string(l->v[i]));
+	return a;
+}
+
+/* A date as JSON; with_alternatives adds "ambiguous" and "alternatives". */
+static json_t *
+wb_json_date(const struct wb_date *d, int with_alternatives)
+{
+	json_t *o = json_object(), *alts;
+	char buf[WB_DATE_LEN];
+
+	json_object_set_new(o, "raw", wb_json_string(d->raw));
+	wb_format_date(d->year, d->mon, d->day, buf);
+	json_object_set_new(o, "date", json_string(buf));
+	if (!with_alternatives)
+		return o;
+	json_object_set_new(o, "ambiguous", json_boolean(d->ambiguous));
+	alts = json_array();
+	json_array_append_new(alts, json_string(buf));
+	if (d->ambiguous) {
+		wb_format_date(d->alt_year, d->alt_mon, d->alt_day, buf);
+		json_array_append_new(alts, json_string(buf));
+	}
+	json_object_set_new(o, "alternatives", alts);
+	return o;
+}
+
+/* Render a parsed whiteboard as JSON; see whiteboard.h. */
+char *
+whiteboard_to_json(const struct whiteboard *wb)
+{
+	static const struct whiteboard empty;
+	json_t *root = json_object();
+	json_malloc_t jmalloc;
+	json_free_t jfree;
+	char *s, *out;
+
+	if (wb == NULL)
+		wb = &empty;
+	json_object_set_new(root, "tags", wb_json_list(&wb->norm_tags));
+	json_object_set_new(root, "next_update",
+	    wb->has_next_update ? wb_json_date(&wb->next_update, 1)
+				: json_null());
+	json_object_set_new(root, "close_on",
+	    wb->has_close_on ? wb_json_date(&wb->close_on, 0) : json_null());
+	json_object_set_new(root, "warnings", wb_json_list(&wb->warnings));
+	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (s == NULL)
+		fatalx("whiteboard: cannot encode JSON");
+	/* Hand back memory the caller can free(), whatever jansson uses. */
+	out = xstrdup(s);
+	json_get_alloc_funcs(&jmalloc, &jfree);
+	jfree(s);
+	return out;
+}
