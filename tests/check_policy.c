@@ -1233,6 +1233,55 @@ START_TEST(test_past_equals_then)
 }
 END_TEST
 
+START_TEST(test_real_corpus)
+{
+	struct bug_list bl = {0};
+	struct people p;
+	struct policy_options o;
+	struct policy_result r;
+	const struct clock *k;
+	char *path, *content, *body, *cause = NULL;
+	time_t now = T(2026, 3, 7, 0, 0, 0);
+	size_t i, open = 0, seen = 0;
+
+	/* The corpus is a bare array; wrap it as search returns it. */
+	path = testutil_datapath("ca-compliance/bugs-2026-03.json");
+	content = testutil_read_file(path, NULL);
+	xasprintf(&body, "{\"bugs\":%s}", content);
+	ck_assert_int_eq(
+	    model_bugs_from_json(body, strlen(body), &bl, &cause), 0);
+	test_people(&p);
+	policy_options_defaults(&o);
+	for (i = 0; i < bl.n; i++) {
+		policy_eval(&bl.v[i], NULL, NULL, &p, &o, now, &r);
+		if (*bl.v[i].resolution != '\0')
+			ck_assert_uint_eq(r.nclocks, 0);
+		else if (bl.v[i].creation_time <= now) {
+			open++;
+			ck_assert_ptr_nonnull(
+			    find_clock(&r, CLOCK_FULL_REPORT, 0));
+		}
+		if (bl.v[i].id == 1983267) {
+			/* Next update 2026-03-20, not passed on March 7. */
+			k = find_clock(&r, CLOCK_UPDATE, 0);
+			ck_assert_ptr_nonnull(k);
+			ck_assert_int_eq(k->due, T(2026, 3, 20, 23, 59, 59));
+			ck_assert_int_eq(k->state, CLOCK_OK);
+			ck_assert_str_eq(r.ca, "PKIoverheid");
+			seen = 1;
+		}
+		policy_result_free(&r);
+	}
+	ck_assert_uint_eq(seen, 1);
+	ck_assert_uint_gt(open, 50);
+	people_free(&p);
+	bug_list_free(&bl);
+	free(body);
+	free(content);
+	free(path);
+}
+END_TEST
+
 static Suite *
 policy_suite(void)
 {
@@ -1286,6 +1335,7 @@ policy_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("as-of");
 	tcase_add_loop_test(tc, test_past_equals_then, 0, 3);
+	tcase_add_test(tc, test_real_corpus);
 	suite_add_tcase(s, tc);
 	return s;
 }
