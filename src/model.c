@@ -401,8 +401,8 @@ model_get_strlist(
 		return 0;
 	if (!json_is_array(v))
 		return model_err_set(e, key, v);
-	json_array_foreach(v, i, s)
-	{
+	for (i = 0; i < json_array_size(v); i++) {
+		s = json_array_get(v, i);
 		if (!json_is_string(s)) {
 			snprintf(field, sizeof field, "%s[%zu]", key, i);
 			return model_err_set(e, field, s);
@@ -454,8 +454,8 @@ model_parse_flags(const json_t *o, struct bug *b, struct model_err *e)
 	if (json_array_size(v) == 0)
 		return 0;
 	b->flags = xcalloc(json_array_size(v), sizeof *b->flags);
-	json_array_foreach(v, i, fo)
-	{
+	for (i = 0; i < json_array_size(v); i++) {
+		fo = json_array_get(v, i);
 		b->nflags++;
 		if (model_parse_flag(fo, &b->flags[i], e) != 0)
 			return model_err_prefix(e, "flags", i);
@@ -553,7 +553,8 @@ model_bugs_from_json(
 	int64_t id;
 	int skipped = 0;
 
-	if ((root = model_load(body, len, cause)) == NULL)
+	root = model_load(body, len, cause);
+	if (root == NULL)
 		return -1;
 	bugs = json_object_get(root, "bugs");
 	if (bugs == NULL || !json_is_array(bugs)) {
@@ -561,8 +562,8 @@ model_bugs_from_json(
 		json_decref(root);
 		return -1;
 	}
-	json_array_foreach(bugs, i, o)
-	{
+	for (i = 0; i < json_array_size(bugs); i++) {
+		o = json_array_get(bugs, i);
 		if (model_record_id(o, "bug", i, &id) != 0) {
 			skipped++;
 			continue;
@@ -620,8 +621,8 @@ model_parse_comment(
 }
 
 /*
- * Parse the comments of array a (from bug key_bug, 0 for the comment_ids
- * map, where bug is the name to log) into out.  Returns the number skipped.
+ * Parse the comments in array a, filed under bug key_bug (0 for the
+ * comment_ids map), into out.  Returns the number skipped.
  */
 static int
 model_parse_comments(const json_t *a, int64_t key_bug, struct comment_list *out)
@@ -639,8 +640,8 @@ model_parse_comments(const json_t *a, int64_t key_bug, struct comment_list *out)
 		    what, sizeof what, "bug %" PRId64 ": comment", key_bug);
 	else
 		snprintf(what, sizeof what, "comment");
-	json_array_foreach(a, i, o)
-	{
+	for (i = 0; i < json_array_size(a); i++) {
+		o = json_array_get(a, i);
 		if (model_record_id(o, what, i, &id) != 0) {
 			skipped++;
 			continue;
@@ -689,11 +690,12 @@ int
 model_comments_from_json(
     const char *body, size_t len, struct comment_list *out, char **cause)
 {
-	json_t *root, *bugs, *byid, *v, *a = NULL;
-	const char *key;
+	json_t *root, *bugs, *byid, *a = NULL;
+	void *it;
 	int skipped = -1;
 
-	if ((root = model_load(body, len, cause)) == NULL)
+	root = model_load(body, len, cause);
+	if (root == NULL)
 		return -1;
 	bugs = json_object_get(root, "bugs");
 	byid = model_get(root, "comments");
@@ -706,12 +708,17 @@ model_comments_from_json(
 		goto out;
 	}
 	skipped = 0;
-	json_object_foreach(bugs, key, v) skipped +=
-	    model_parse_bug_comments(key, v, out);
+	for (it = json_object_iter(bugs); it != NULL;
+	     it = json_object_iter_next(bugs, it)) {
+		skipped += model_parse_bug_comments(
+		    json_object_iter_key(it), json_object_iter_value(it), out);
+	}
 	if (byid != NULL && json_object_size(byid) > 0) {
 		/* comment_ids answers: a map of comment id to comment. */
 		a = json_array();
-		json_object_foreach(byid, key, v) json_array_append(a, v);
+		for (it = json_object_iter(byid); it != NULL;
+		     it = json_object_iter_next(byid, it))
+			json_array_append(a, json_object_iter_value(it));
 		skipped += model_parse_comments(a, 0, out);
 	}
 out:
@@ -751,8 +758,8 @@ model_parse_entry(const json_t *o, struct history *h, struct model_err *e)
 	if (json_array_size(a) == 0)
 		return 0;
 	h->changes = xcalloc(json_array_size(a), sizeof *h->changes);
-	json_array_foreach(a, i, co)
-	{
+	for (i = 0; i < json_array_size(a); i++) {
+		co = json_array_get(a, i);
 		h->nchanges++;
 		if (model_parse_change(co, &h->changes[i], e) != 0)
 			return model_err_prefix(e, "changes", i);
@@ -770,8 +777,8 @@ model_parse_history(const json_t *a, int64_t id, struct history_list *out)
 	size_t i;
 	int skipped = 0;
 
-	json_array_foreach(a, i, o)
-	{
+	for (i = 0; i < json_array_size(a); i++) {
+		o = json_array_get(a, i);
 		memset(&h, 0, sizeof h);
 		h.bug_id = id;
 		if (model_parse_entry(o, &h, &e) != 0) {
@@ -798,7 +805,8 @@ model_history_from_json(
 	int64_t id;
 	int skipped = 0;
 
-	if ((root = model_load(body, len, cause)) == NULL)
+	root = model_load(body, len, cause);
+	if (root == NULL)
 		return -1;
 	bugs = json_object_get(root, "bugs");
 	if (bugs == NULL || !json_is_array(bugs)) {
@@ -806,8 +814,8 @@ model_history_from_json(
 		json_decref(root);
 		return -1;
 	}
-	json_array_foreach(bugs, i, o)
-	{
+	for (i = 0; i < json_array_size(bugs); i++) {
+		o = json_array_get(bugs, i);
 		if (model_record_id(o, "bug", i, &id) != 0) {
 			skipped++;
 			continue;
@@ -837,7 +845,8 @@ model_load_string(const char *body, size_t len, const char *what,
 	json_t *root, *v;
 	char desc[96];
 
-	if ((root = model_load(body, len, cause)) == NULL)
+	root = model_load(body, len, cause);
+	if (root == NULL)
 		return NULL;
 	v = json_object_get(root, key);
 	if (v == NULL || !json_is_string(v) || *json_string_value(v) == '\0') {
