@@ -372,6 +372,34 @@ START_TEST(test_search_whiteboard)
 }
 END_TEST
 
+START_TEST(test_search_custom_charts)
+{
+	char *ids;
+
+	ids = search_ids("f1=flagtypes.name&o1=substring&v1=needinfo%3F&"
+			 "order=bug_id");
+	ck_assert_str_eq(ids, "1800001,1800003");
+	free(ids);
+	ids = search_ids("f1=requestees.login_name&o1=equals&"
+			 "v1=carep%40ca-example.test");
+	ck_assert_str_eq(ids, "1800001");
+	free(ids);
+	ids =
+	    search_ids("f1=status_whiteboard&o1=notsubstring&v1=ca-compliance&"
+		       "order=bug_id");
+	ck_assert_str_eq(ids, "1800005,1800006");
+	free(ids);
+	ids = search_ids("f1=bug_id&o1=anyexact&v1=1800002,1800006&f2=delta_ts&"
+			 "o2=greaterthaneq&v2=2024-01-01&order=bug_id");
+	ck_assert_str_eq(ids, "1800002");
+	free(ids);
+	ids = search_ids("j_top=OR&f1=bug_id&o1=equals&v1=1800002&f2=bug_id&"
+			 "o2=equals&v2=1800006&order=bug_id");
+	ck_assert_str_eq(ids, "1800002,1800006");
+	free(ids);
+}
+END_TEST
+
 START_TEST(test_search_include_fields)
 {
 	struct resp r;
@@ -552,6 +580,8 @@ START_TEST(test_get_ids_permissive)
 	    json_integer_value(json_object_get(f, "faultCode")), 102);
 	resp_free(&r);
 	assert_error("/rest/bug/1800001?ids=999", NULL, 404, 101, NULL);
+	assert_error(
+	    "/rest/bug/1800001?ids=1800002,1800003", NULL, 400, 100, NULL);
 }
 END_TEST
 
@@ -1174,6 +1204,7 @@ START_TEST(test_start_errors)
 	ck_assert_ptr_nonnull(strstr(fakebz_url(other), "http://127.0.0.1:"));
 	fakebz_stop(other);
 	testutil_rmdir(dir);
+	free(dir);
 	free(path);
 }
 END_TEST
@@ -1192,6 +1223,7 @@ fakebz_suite(void)
 	tcase_add_test(tc, test_search_status_trap);
 	tcase_add_test(tc, test_search_resolution_ids_times);
 	tcase_add_test(tc, test_search_whiteboard);
+	tcase_add_test(tc, test_search_custom_charts);
 	tcase_add_test(tc, test_search_include_fields);
 	tcase_add_test(tc, test_search_limit_offset_order);
 	tcase_add_test(tc, test_search_cap_10000);

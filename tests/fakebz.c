@@ -93,6 +93,7 @@ struct fakebz_ctx {
 };
 
 static void fakebz_scan_ids(struct fakebz *);
+static int fakebz_charts_match(struct fakebz_ctx *, json_t *);
 
 /* Bug fields that BMO returns only when asked for by name or _all. */
 static const char *fakebz_extra_fields[] = {"comments", "history",
@@ -825,6 +826,8 @@ fakebz_match(struct fakebz_ctx *ctx, struct fakebz_query *q, json_t *bug)
 		} else if (!fakebz_all_words(wb, q->whiteboard))
 			return 0;
 	}
+	if (!fakebz_charts_match(ctx, bug))
+		return 0;
 	s = json_string_value(json_object_get(bug, "summary"));
 	if (q->summary != NULL && !fakebz_all_words(s ? s : "", q->summary))
 		return 0;
@@ -837,6 +840,161 @@ fakebz_match(struct fakebz_ctx *ctx, struct fakebz_query *q, json_t *bug)
 	    (s == NULL || strcasestr(s, q->assignee) == NULL))
 		return 0;
 	return 1;
+}
+
+/*
+ * The values a custom-search field has on a bug, as strings: one for a
+ * plain field, one a flag for flag fields; new reference.
+ */
+static json_t *
+fakebz_chart_values(json_t *bug, const char *field)
+{
+	static const char *plain[][2] = {{"status_whiteboard", "whiteboard"},
+	    {"bug_status", "status"}, {"resolution", "resolution"},
+	    {"product", "product"}, {"component", "component"},
+	    {"short_desc", "summary"}, {"delta_ts", "last_change_time"},
+	    {"creation_ts", "creation_time"}};
+	json_t *out = json_array();
+	json_t *f;
+	size_t i;
+	char *s;
+	const char *name, *status, *who;
+
+	for (i = 0; i < CCWATCH_NELEM(plain); i++)
+		if (strcmp(field, plain[i][0]) == 0 ||
+		    strcmp(field, plain[i][1]) == 0)
+			json_array_append(
+			    out, json_object_get(bug, plain[i][1]));
+	if (strcmp(field, "bug_id") == 0) {
+		xasprintf(&s, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(json_object_get(bug, "id")));
+		json_array_append_new(out, json_string(s));
+		free(s);
+	}
+	json_array_foreach(json_object_get(bug, "flags"), i, f)
+	{
+		name = json_string_value(json_object_get(f, "name"));
+		status = json_string_value(json_object_get(f, "status"));
+		if (strcmp(field, "flagtypes.name") == 0) {
+			xasprintf(
+			    &s, "%s%s", name ? name : "", status ? status : "");
+			json_array_append_new(out, json_string(s));
+			free(s);
+		}
+		who = json_string_value(json_object_get(f,
+		    strcmp(field, "setters.login_name") == 0 ? "setter"
+			: strcmp(field, "requestees.login_name") == 0
+			? "requestee"
+			: ""));
+		if (who != NULL)
+			json_array_append_new(out, json_string(who));
+	}
+	return out;
+}
+
+/* Return 1 if one value meets a positive chart operator. */
+static int
+fakebz_chart_op(const char *op, const char *have, const char *want)
+{
+	time_t th, tw;
+	long long nh, nw;
+	const char *e;
+
+	if (strcmp(op, "equals") == 0 || strcmp(op, "anyexact") == 0)
+		return strcmp(have, want) == 0;
+	if (strcmp(op, "substring") == 0 || strcmp(op, "substr") == 0)
+		return strcasestr(have, want) != NULL;
+	if (strcmp(op, "casesubstring") == 0)
+		return strstr(have, want) != NULL;
+	if (strcmp(op, "allwordssubstr") == 0)
+		return fakebz_all_words(have, want);
+	if (strcmp(op, "isnotempty") == 0)
+		return *have != '\0';
+	if (timeutil_parse_iso(have, &th) == 0 &&
+	    timeutil_parse_iso(want, &tw) == 0) {
+		nh = th;
+		nw = tw;
+	} else if (timeutil_strtonum(have, 0, INT64_MAX, &nh, &e) == -1 ||
+	    timeutil_strtonum(want, 0, INT64_MAX, &nw, &e) == -1)
+		return 0;
+	if (strcmp(op, "greaterthan") == 0)
+		return nh > nw;
+	if (strcmp(op, "greaterthaneq") == 0)
+		return nh >= nw;
+	if (strcmp(op, "lessthan") == 0)
+		return nh < nw;
+	if (strcmp(op, "lessthaneq") == 0)
+		return nh <= nw;
+	return 0;
+}
+
+/*
+ * Return 1 if the bug meets custom-search chart n (fN/oN/vN), 0 if not, -1
+ * when there is no chart n.  Negative operators hold when no value meets
+ * their positive form; anyexact takes a comma list.
+ */
+static int
+fakebz_chart_match(struct fakebz_ctx *ctx, json_t *bug, int n)
+{
+	char key[16];
+	const char *field, *op, *want;
+	json_t *values, *wants, *v, *w;
+	size_t i, j;
+	int neg, hit = 0;
+
+	(void)snprintf(key, sizeof key, "f%d", n);
+	field = fakebz_arg(ctx, key);
+	(void)snprintf(key, sizeof key, "o%d", n);
+	op = fakebz_arg(ctx, key);
+	(void)snprintf(key, sizeof key, "v%d", n);
+	want = fakebz_arg(ctx, key);
+	if (field == NULL || op == NULL)
+		return -1;
+	if (want == NULL)
+		want = "";
+	neg = strncmp(op, "not", 3) == 0 || strcmp(op, "isempty") == 0;
+	if (strcmp(op, "isempty") == 0)
+		op = "isnotempty";
+	else if (neg)
+		op += 3;
+	values = fakebz_chart_values(bug, field);
+	wants = json_array();
+	if (strcmp(op, "anyexact") == 0)
+		fakebz_split_into(wants, want);
+	else
+		json_array_append_new(wants, json_string(want));
+	json_array_foreach(values, i, v)
+	{
+		json_array_foreach(wants, j, w)
+		{
+			if (fakebz_chart_op(
+				op, json_string_value(v), json_string_value(w)))
+				hit = 1;
+		}
+	}
+	json_decref(values);
+	json_decref(wants);
+	return neg ? !hit : hit;
+}
+
+/* Return 1 if the bug meets the custom charts, joined by j_top (AND|OR). */
+static int
+fakebz_charts_match(struct fakebz_ctx *ctx, json_t *bug)
+{
+	const char *j = fakebz_arg(ctx, "j_top");
+	int any = j != NULL && strcmp(j, "OR") == 0;
+	int n, m, seen = 0, hit = 0;
+
+	for (n = 1; n <= 100; n++) {
+		m = fakebz_chart_match(ctx, bug, n);
+		if (m == -1)
+			continue;
+		seen = 1;
+		if (!any && m == 0)
+			return 0;
+		hit |= m;
+	}
+	return !seen || !any || hit;
 }
 
 /* The sort order requested by "order": key and direction. */
@@ -985,20 +1143,20 @@ out:
 }
 
 /*
- * The bug ids of a call: the path id, then each "ids" value (or every
- * "id" value for Bug.get), unique.  -1 with the 100 answer for a bad one.
+ * The bug ids of a call: the path id, then each "ids" value (a comma list
+ * is one bad value, as on BMO), unique.  NULL with the 100 answer for a bad
+ * one.
  */
 static json_t *
-fakebz_merge_ids(struct fakebz_ctx *ctx, const char *path_id, int split,
-    struct fakebz_reply *r)
+fakebz_merge_ids(
+    struct fakebz_ctx *ctx, const char *path_id, struct fakebz_reply *r)
 {
 	json_t *out = json_array();
 	json_t *given, *v;
 	size_t i;
 	const char *s;
 
-	given = split ? fakebz_arg_list(ctx, "ids")
-		      : json_deep_copy(json_object_get(ctx->args, "ids"));
+	given = json_deep_copy(json_object_get(ctx->args, "ids"));
 	if (given == NULL)
 		given = json_array();
 	if (path_id != NULL)
@@ -1071,7 +1229,7 @@ fakebz_route_get(
 
 	if (fakebz_rate_check(ctx, r) == -1)
 		return;
-	ids = fakebz_merge_ids(ctx, path_id, 1, r);
+	ids = fakebz_merge_ids(ctx, path_id, r);
 	if (ids == NULL)
 		return;
 	inc = fakebz_arg_list(ctx, "include_fields");
@@ -1113,7 +1271,7 @@ fakebz_route_comments(
 
 	if (fakebz_rate_check(ctx, r) == -1)
 		return;
-	ids = fakebz_merge_ids(ctx, path_id, 0, r);
+	ids = fakebz_merge_ids(ctx, path_id, r);
 	if (ids == NULL || fakebz_arg_time(ctx, "new_since", &since, r) == -1)
 		goto out;
 	inc = fakebz_arg_list(ctx, "include_fields");
@@ -1198,7 +1356,7 @@ fakebz_route_history(
 	int skip = sp != NULL && strcmp(sp, "0") != 0;
 	json_t *sink = skip ? json_array() : NULL;
 
-	ids = fakebz_merge_ids(ctx, path_id, 0, r);
+	ids = fakebz_merge_ids(ctx, path_id, r);
 	if (ids == NULL || fakebz_arg_time(ctx, "new_since", &since, r) == -1)
 		goto out;
 	out = json_array();
