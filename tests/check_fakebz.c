@@ -1209,6 +1209,58 @@ START_TEST(test_start_errors)
 }
 END_TEST
 
+START_TEST(test_real_corpus_round_trip)
+{
+	struct resp r;
+	struct fakebz *real;
+	char *path = testutil_datapath("ca-compliance/bugs-2026-03.json");
+	char *cause = NULL, *url;
+	json_t *rec, *j, *bug, *want;
+	size_t i, open = 0;
+	const char *st;
+
+	rec = json_load_file(path, 0, NULL);
+	ck_assert_ptr_nonnull(rec);
+	json_array_foreach(rec, i, bug)
+	{
+		st = json_string_value(json_object_get(bug, "status"));
+		if (strcmp(st, "RESOLVED") != 0 &&
+		    strcmp(st, "VERIFIED") != 0 && strcmp(st, "CLOSED") != 0)
+			open++;
+	}
+	real = fakebz_start(path, 0, &cause);
+	ck_assert_msg(real != NULL, "%s", cause);
+	ck_assert_uint_eq(fakebz_bug_count(real), json_array_size(rec));
+	teardown();
+	fb = real;
+
+	j = get_json("/rest/bug?count_only=1", NULL, 200, &r);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "bug_count")),
+	    (json_int_t)json_array_size(rec));
+	resp_free(&r);
+	j = get_json("/rest/bug?status=__open__&count_only=1", NULL, 200, &r);
+	ck_assert_int_eq(json_integer_value(json_object_get(j, "bug_count")),
+	    (json_int_t)open);
+	resp_free(&r);
+
+	/* The recorded request gives back the recorded records, details too. */
+	want = json_array_get(rec, 0);
+	xasprintf(&url,
+	    "/rest/bug?id=%" JSON_INTEGER_FORMAT
+	    "&include_fields=id,summary,creation_time,status,resolution,"
+	    "whiteboard,creator",
+	    json_integer_value(json_object_get(want, "id")));
+	j = get_json(url, NULL, 200, &r);
+	bug = json_array_get(json_object_get(j, "bugs"), 0);
+	assert_same_shape(bug, want, 0);
+	ck_assert(json_equal(bug, want));
+	resp_free(&r);
+	free(url);
+	free(path);
+	json_decref(rec);
+}
+END_TEST
+
 /* The suite, by intent. */
 static Suite *
 fakebz_suite(void)
@@ -1228,6 +1280,7 @@ fakebz_suite(void)
 	tcase_add_test(tc, test_search_limit_offset_order);
 	tcase_add_test(tc, test_search_cap_10000);
 	tcase_add_test(tc, test_search_restricted_with_key);
+	tcase_add_test(tc, test_real_corpus_round_trip);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("get_comments_history");

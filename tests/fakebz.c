@@ -70,12 +70,84 @@ fakebz_find_bug(struct fakebz *fb, json_int_t id)
 	return NULL;
 }
 
-/* Fill a stored bug's missing members so later code can rely on them. */
+/* Rewrite a stored datetime member in BMO's outbound form, if it parses. */
+static void
+fakebz_normalise_time(json_t *obj, const char *key)
+{
+	time_t t;
+	const char *s = json_string_value(json_object_get(obj, key));
+
+	if (s != NULL && timeutil_parse_iso(s, &t) == 0)
+		json_object_set_new(obj, key, fakebz_time_json(t));
+}
+
+/* Rewrite every datetime of a stored bug, its comments, history and flags. */
+static void
+fakebz_normalise_times(json_t *bug)
+{
+	json_t *o;
+	size_t i;
+
+	fakebz_normalise_time(bug, "creation_time");
+	fakebz_normalise_time(bug, "last_change_time");
+	json_array_foreach(json_object_get(bug, "comments"), i, o)
+	{
+		fakebz_normalise_time(o, "creation_time");
+		fakebz_normalise_time(o, "time");
+	}
+	json_array_foreach(json_object_get(bug, "history"), i, o)
+	    fakebz_normalise_time(o, "when");
+	json_array_foreach(json_object_get(bug, "flags"), i, o)
+	{
+		fakebz_normalise_time(o, "creation_date");
+		fakebz_normalise_time(o, "modification_date");
+	}
+}
+
+/*
+ * Move a stored *_detail member (an object or an array of them) into the
+ * users table, keeping what the table already knows, so the details the
+ * fake makes later carry the recorded ids and names.
+ */
+static void
+fakebz_harvest_detail(struct fakebz *fb, json_t *bug, const char *key)
+{
+	json_t *d = json_object_get(bug, key);
+	json_t *one,
+	    *arr = json_is_array(d) ? json_incref(d) : json_pack("[O]", d);
+	const char *name;
+	size_t i;
+
+	if (d == NULL) {
+		json_decref(arr);
+		return;
+	}
+	json_array_foreach(arr, i, one)
+	{
+		name = json_string_value(json_object_get(one, "name"));
+		if (name == NULL || json_object_get(fb->users, name) != NULL)
+			continue;
+		json_object_set_new(fb->users, name,
+		    json_pack("{s:O*,s:O*,s:O*}", "id",
+			json_object_get(one, "id"), "real_name",
+			json_object_get(one, "real_name"), "nick",
+			json_object_get(one, "nick")));
+	}
+	json_decref(arr);
+	json_object_del(bug, key);
+}
+
+/*
+ * Fill a stored bug's missing members so later code can rely on them, and
+ * bring its dates and user details to one form.
+ */
 void
-fakebz_normalise_bug(json_t *bug)
+fakebz_normalise_bug(struct fakebz *fb, json_t *bug)
 {
 	static const char *arrays[] = {
 	    "comments", "history", "flags", "cc", "keywords", "groups"};
+	static const char *details[] = {"creator_detail", "assigned_to_detail",
+	    "qa_contact_detail", "cc_detail", "mentors_detail"};
 	size_t i;
 	const char *status;
 	json_t *t;
@@ -97,11 +169,9 @@ fakebz_normalise_bug(json_t *bug)
 	t = json_object_get(bug, "creation_time");
 	if (json_object_get(bug, "last_change_time") == NULL && t != NULL)
 		json_object_set(bug, "last_change_time", t);
-	json_object_del(bug, "creator_detail");
-	json_object_del(bug, "assigned_to_detail");
-	json_object_del(bug, "qa_contact_detail");
-	json_object_del(bug, "cc_detail");
-	json_object_del(bug, "mentors_detail");
+	fakebz_normalise_times(bug);
+	for (i = 0; i < CCWATCH_NELEM(details); i++)
+		fakebz_harvest_detail(fb, bug, details[i]);
 }
 
 /* Load and check a corpus file into fb.  Returns 0 or -1 with *cause. */
@@ -117,11 +187,16 @@ fakebz_load(struct fakebz *fb, const char *path, char **cause)
 		xasprintf(cause, "%s:%d: %s", path, err.line, err.text);
 		return -1;
 	}
-	bugs = json_object_get(root, "bugs");
+	/* A bare array is a search result as recorded (data/ca-compliance). */
+	bugs = json_is_array(root) ? root : json_object_get(root, "bugs");
 	if (!json_is_array(bugs)) {
 		xasprintf(cause, "%s: no \"bugs\" array", path);
 		json_decref(root);
 		return -1;
+	}
+	if (json_is_object(json_object_get(root, "users"))) {
+		json_decref(fb->users);
+		fb->users = json_deep_copy(json_object_get(root, "users"));
 	}
 	json_array_foreach(bugs, i, bug)
 	{
@@ -131,14 +206,10 @@ fakebz_load(struct fakebz *fb, const char *path, char **cause)
 			json_decref(root);
 			return -1;
 		}
-		fakebz_normalise_bug(bug);
+		fakebz_normalise_bug(fb, bug);
 	}
 	json_decref(fb->bugs);
 	fb->bugs = json_incref(bugs);
-	if (json_is_object(json_object_get(root, "users"))) {
-		json_decref(fb->users);
-		fb->users = json_incref(json_object_get(root, "users"));
-	}
 	json_decref(root);
 	return 0;
 }

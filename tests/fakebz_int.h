@@ -93,8 +93,11 @@ time_t fakebz_time_of(json_t *obj, const char *key);
 int fakebz_status_is_open(const char *status);
 /* The stored bug with this id, borrowed; NULL if none. */
 json_t *fakebz_find_bug(struct fakebz *, json_int_t id);
-/* Fill a stored bug's missing members (arrays, is_open, comment_count). */
-void fakebz_normalise_bug(json_t *bug);
+/*
+ * Fill a stored bug's missing members (arrays, is_open, comment_count),
+ * rewrite its dates as "…Z" and move its *_detail objects into the users.
+ */
+void fakebz_normalise_bug(struct fakebz *, json_t *bug);
 /* Recompute the largest bug, comment and flag ids of the corpus. */
 void fakebz_scan_ids(struct fakebz *);
 /* Set a reply to a JSON body (stolen). */

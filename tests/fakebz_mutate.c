@@ -109,7 +109,7 @@ fakebz_add_bug(struct fakebz *fb, const char *product, const char *component,
 	    "resolution", "", "creation_time", fakebz_time_json(now),
 	    "last_change_time", fakebz_time_json(now), "comment_count",
 	    (json_int_t)1);
-	fakebz_normalise_bug(bug);
+	fakebz_normalise_bug(fb, bug);
 	json_array_append_new(json_object_get(bug, "comments"),
 	    fakebz_comment_new(
 		++fb->max_comment, id, 0, creator, description, 0, now));
