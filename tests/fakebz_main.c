@@ -4,14 +4,33 @@
  * Serve a corpus with the fake Bugzilla on 127.0.0.1 until SIGTERM or
  * SIGINT.  The first line on stdout is the base URL.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fakebz.h"
 #include "timeutil.h"
+
+/* Written by the signal handler; main waits on the other end. */
+static int fakebz_main_pipe[2] = {-1, -1};
+
+/*
+ * SIGTERM/SIGINT: wake main through the pipe.  Any thread may run this, so
+ * it does no more than one write(2).
+ */
+static void
+fakebz_main_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+
+	(void)!write(fakebz_main_pipe[1], &c, 1);
+	errno = saved;
+}
 
 /* Print the usage line and exit. */
 static void
@@ -34,8 +53,9 @@ main(int argc, char **argv)
 	char *cause = NULL;
 	long long port = 0;
 	time_t now = 0;
-	sigset_t set;
-	int ch, sig;
+	struct sigaction sa;
+	char c;
+	int ch;
 
 	while ((ch = getopt_long(argc, argv, "p:k:u:", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -61,11 +81,16 @@ main(int argc, char **argv)
 	if (optind != argc - 1)
 		fakebz_main_usage();
 
-	/* Block the signals before MHD's threads start so they inherit it. */
-	sigemptyset(&set);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pipe(fakebz_main_pipe) == -1) {
+		perror("fakebz: pipe");
+		return 1;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fakebz_main_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 
 	fb = fakebz_start(argv[optind], (unsigned short)port, &cause);
 	if (fb == NULL) {
@@ -78,8 +103,8 @@ main(int argc, char **argv)
 	fakebz_set_now(fb, now);
 	printf("%s\n", fakebz_url(fb));
 	fflush(stdout);
-	if (sigwait(&set, &sig) != 0)
-		sig = 0;
+	while (read(fakebz_main_pipe[0], &c, 1) == -1 && errno == EINTR)
+		continue;
 	fakebz_stop(fb);
 	return 0;
 }
