@@ -10,8 +10,6 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <ctype.h>
-#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
@@ -20,10 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
-#include "buf.h"
 #include "fakebz.h"
 #include "fakebz_int.h"
 #include "timeutil.h"
@@ -521,41 +517,43 @@ fakebz_huge_read(void *cls, uint64_t pos, char *out, size_t max)
 	return (ssize_t)n;
 }
 
-/* Build the MHD response for a reply. */
+/*
+ * Build the MHD response for a reply: the HUGE stream, a 304 when the
+ * client's If-None-Match names the body's ETag, or the body (its first half
+ * for TRUNCATE, with a Content-Length to match).
+ */
 static struct MHD_Response *
 fakebz_response(
     struct MHD_Connection *conn, struct fakebz_reply *r, int truncate)
 {
 	struct MHD_Response *resp;
 	size_t *huge;
-	char etag[32];
-	size_t len = r->len;
+	char etag[32] = "";
+	int json = strcmp(r->type, FAKEBZ_JSON_TYPE) == 0;
 
 	if (r->huge > 0) {
 		huge = xmalloc(sizeof *huge);
 		*huge = r->huge;
 		resp = MHD_create_response_from_callback(
 		    r->huge, 65536, fakebz_huge_read, huge, free);
-	} else if (strcmp(r->type, FAKEBZ_JSON_TYPE) == 0 && r->status == 200 &&
-	    !truncate &&
-	    (fakebz_etag(r->body, r->len, etag),
-		fakebz_etag_matches(conn, etag))) {
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
+		return resp;
+	}
+	if (json && !truncate)
+		fakebz_etag(r->body, r->len, etag);
+	if (r->status == 200 && *etag != '\0' &&
+	    fakebz_etag_matches(conn, etag)) {
 		r->status = 304;
 		resp = MHD_create_response_from_buffer(
 		    0, (void *)"", MHD_RESPMEM_PERSISTENT);
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 		return resp;
-	} else {
-		if (truncate)
-			len = r->len / 2;
-		resp = MHD_create_response_from_buffer(
-		    len, r->body, MHD_RESPMEM_MUST_COPY);
-		if (strcmp(r->type, FAKEBZ_JSON_TYPE) == 0) {
-			fakebz_etag(r->body, r->len, etag);
-			MHD_add_response_header(
-			    resp, MHD_HTTP_HEADER_ETAG, etag);
-		}
 	}
+	resp = MHD_create_response_from_buffer(
+	    truncate ? r->len / 2 : r->len, r->body, MHD_RESPMEM_MUST_COPY);
+	if (*etag != '\0')
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
 	return resp;
 }

@@ -676,15 +676,41 @@ fakebz_route_time(struct fakebz_ctx *ctx, struct fakebz_reply *r)
 		"+0000", "tz_short_name", "UTC"));
 }
 
-/* Dispatch a request path below /rest to its route. */
+/* Route /bug/ID, /bug/ID/comment and /bug/ID/history; -1 for no route. */
+static int
+fakebz_route_bug(struct fakebz_ctx *ctx, const char *p, struct fakebz_reply *r)
+{
+	char id[128];
+	size_t n = strcspn(p, "/");
+	const char *rest = p + n;
+
+	if (n == 0 || n >= sizeof id)
+		return -1;
+	memcpy(id, p, n);
+	id[n] = '\0';
+	if (*rest == '\0')
+		fakebz_route_get(ctx, id, r);
+	else if (strcmp(rest, "/comment") == 0)
+		fakebz_route_comments(ctx, id, r);
+	else if (strcmp(rest, "/history") == 0)
+		fakebz_route_history(ctx, id, r);
+	else
+		return -1;
+	return 0;
+}
+
+/*
+ * Dispatch a request path below /rest to its route.  Only GET (and HEAD)
+ * are served; any other method, like any unknown path, gets 404/32614 as on
+ * BMO, never 405.
+ */
 void
 fakebz_route(struct fakebz_ctx *ctx, const char *method, const char *path,
     struct fakebz_reply *r)
 {
-	char id[128], rest[128];
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	const char *p;
 
+	/* version and timezone are login-exempt: a bad key does not matter. */
 	if (get && strcmp(path, "/version") == 0)
 		fakebz_reply_json(
 		    r, 200, json_pack("{s:s}", "version", "20260820.1"));
@@ -708,23 +734,9 @@ fakebz_route(struct fakebz_ctx *ctx, const char *method, const char *path,
 	} else if (get && strncmp(path, "/bug/comment/", 13) == 0 &&
 	    path[13] != '\0' && strchr(path + 13, '/') == NULL)
 		fakebz_route_comment_id(ctx, path + 13, r);
-	else if (get && strncmp(path, "/bug/", 5) == 0 &&
-	    (p = path + 5,
-		strcspn(p, "/") < sizeof id && strcspn(p, "/") > 0)) {
-		(void)snprintf(id, sizeof id, "%.*s", (int)strcspn(p, "/"), p);
-		(void)snprintf(rest, sizeof rest, "%s", p + strlen(id));
-		if (*rest == '\0')
-			fakebz_route_get(ctx, id, r);
-		else if (strcmp(rest, "/comment") == 0)
-			fakebz_route_comments(ctx, id, r);
-		else if (strcmp(rest, "/history") == 0)
-			fakebz_route_history(ctx, id, r);
-		else
-			goto none;
-	} else
-		goto none;
-	return;
-none:
-	fakebz_reply_error(r, 32614,
-	    "A REST API resource was not found for '%s %s'.", method, path);
+	else if (!get || strncmp(path, "/bug/", 5) != 0 ||
+	    fakebz_route_bug(ctx, path + 5, r) == -1)
+		fakebz_reply_error(r, 32614,
+		    "A REST API resource was not found for '%s %s'.", method,
+		    path);
 }
