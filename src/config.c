@@ -769,6 +769,7 @@ config_check_interval(struct config_parse *p)
 {
 	const char *host = p->cfg->url;
 	size_t i;
+	int line = 0;
 
 	if (strncmp(host, "https://", 8) == 0)
 		host += 8;
@@ -781,8 +782,8 @@ config_check_interval(struct config_parse *p)
 		return;
 	for (i = 0; i < CONFIG_NDIRECTIVES; i++)
 		if (config_directives[i].offset == CONFIG_OFF(poll_interval))
-			break;
-	config_error(p, p->seen[i],
+			line = p->seen[i];
+	config_error(p, line,
 	    "poll_interval: at least %d seconds against %s", CONFIG_BMO_MIN_INTERVAL,
 	    CONFIG_BMO_HOST);
 }

@@ -270,6 +270,7 @@ model_describe(const json_t *v, char *dst, size_t size)
 static int
 model_err_set(struct model_err *e, const char *field, const json_t *v)
 {
+	/* cppcheck-suppress ctuuninitvar */
 	snprintf(e->field, sizeof e->field, "%s", field);
 	model_describe(v, e->value, sizeof e->value);
 	return -1;

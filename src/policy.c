@@ -379,6 +379,7 @@ policy_text_asks(const char *text)
 		s = line;
 		while (s < end && isspace((unsigned char)*s))
 			s++;
+		/* cppcheck-suppress knownConditionTrueFalse */
 		if (end - s >= 3 && strncmp(s, "```", 3) == 0) {
 			fence = !fence;
 			continue;
