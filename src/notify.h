@@ -223,9 +223,9 @@ struct notifier *notify_record_new(const char *name);
 /* Sends accepted so far, and one of them (borrowed). */
 size_t notify_record_count(struct notifier *);
 const struct notify_record *notify_record_get(struct notifier *, size_t i);
-/* Fail the next n sends with the given failure (they are not recorded). */
+/* Fail the next count sends with the given failure (not recorded). */
 void notify_record_fail_next(
-    struct notifier *, int n, int retryable, long retry_after);
+    struct notifier *, int count, int retryable, long retry_after);
 /* Sends attempted, failed ones included. */
 size_t notify_record_attempts(struct notifier *);
 
