@@ -1,0 +1,548 @@
+/*
+ * The notifier table, the helpers the channels share (dates, relative
+ * times, ids, URL hosts, one HTTP POST on a fresh easy handle), and the
+ * "record" channel that other modules' tests use instead of the network.
+ */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "ccwatch.h"
+#include "notify.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+/* Send one alert through the notifier's channel. */
+int
+notify_send(struct notifier *n, const struct alert *a,
+    struct notify_failure *fail, char **cause)
+{
+	fail->retryable = 0;
+	fail->retry_after = 0;
+	if (!notify_valid_id(a->id)) {
+		xasprintf(cause, "%s: alert has an invalid id", n->name);
+		return -1;
+	}
+	return n->ops->send(n, a, fail, cause);
+}
+
+/* Send one digest through the notifier's channel. */
+int
+notify_send_digest(struct notifier *n, const struct alert_digest *d,
+    struct notify_failure *fail, char **cause)
+{
+	fail->retryable = 0;
+	fail->retry_after = 0;
+	if (d->id != NULL && !notify_valid_id(d->id)) {
+		xasprintf(cause, "%s: digest has an invalid id", n->name);
+		return -1;
+	}
+	return n->ops->send_digest(n, d, fail, cause);
+}
+
+/* Free a notifier through its channel's destructor. */
+void
+notify_free(struct notifier *n)
+{
+	if (n == NULL)
+		return;
+	if (n->ops != NULL && n->ops->free != NULL)
+		n->ops->free(n);
+	free(n->name);
+	free(n);
+}
+
+/* Write RFC 5322's date-time in UTC, with English names whatever the locale. */
+void
+notify_format_date(time_t t, struct buf *out)
+{
+	static const char *days[] = {
+	    "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+	static const char *months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		memset(&tm, 0, sizeof tm);
+	buf_printf(out, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+	    days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
+	    tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* Append "N unit" with a plural s, after a space when not first. */
+static void
+notify_add_unit(struct buf *out, int *first, long long n, const char *unit)
+{
+	buf_printf(
+	    out, "%s%lld %s%s", *first ? "" : " ", n, unit, n == 1 ? "" : "s");
+	*first = 0;
+}
+
+/* Write how far due is from now, to the two largest units. */
+void
+notify_format_relative(time_t due, time_t now, struct buf *out)
+{
+	long long d = (long long)now - (long long)due;
+	long long days, hours, mins;
+	int first = 1;
+
+	if (d > 0)
+		buf_addstr(out, "overdue by ");
+	else {
+		buf_addstr(out, "due in ");
+		d = -d;
+	}
+	days = d / 86400;
+	hours = d % 86400 / 3600;
+	mins = d % 3600 / 60;
+	if (days > 0) {
+		notify_add_unit(out, &first, days, "day");
+		if (hours > 0)
+			notify_add_unit(out, &first, hours, "hour");
+	} else if (hours > 0) {
+		notify_add_unit(out, &first, hours, "hour");
+		if (mins > 0)
+			notify_add_unit(out, &first, mins, "minute");
+	} else if (mins > 0)
+		notify_add_unit(out, &first, mins, "minute");
+	else
+		buf_addstr(out, "less than a minute");
+}
+
+/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
+size_t
+notify_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+/*
+ * Copy s into out as valid UTF-8, at most max bytes (cut at a character
+ * boundary, "..." appended when cut).  With oneline, every control
+ * character (CR and LF included) becomes a space; otherwise CRLF and a lone
+ * CR become LF and other controls but tab become spaces.
+ */
+void
+notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
+	size_t n = strlen((const char *)p), i = 0, len, done = 0;
+
+	while (i < n) {
+		len = notify_utf8_len(p + i, n - i);
+		if (done + (len == 0 ? 1 : len) > max) {
+			buf_addstr(out, "...");
+			return;
+		}
+		if (len == 0) {
+			buf_addch(out, '?');
+			len = 1;
+		} else if (len > 1)
+			buf_add(out, p + i, len);
+		else if (!oneline && p[i] == '\r') {
+			buf_addch(out, '\n');
+			if (i + 1 < n && p[i + 1] == '\n')
+				len = 2;
+		} else if (p[i] < 0x20 || p[i] == 0x7f) {
+			if (!oneline && (p[i] == '\n' || p[i] == '\t'))
+				buf_addch(out, (char)p[i]);
+			else
+				buf_addch(out, ' ');
+		} else
+			buf_addch(out, (char)p[i]);
+		i += len;
+		done += len;
+	}
+}
+
+/* Tell whether id may go into a Message-ID and an HTTP header as it is. */
+int
+notify_valid_id(const char *id)
+{
+	const char *p;
+
+	if (id == NULL || *id == '\0' || strlen(id) > 200)
+		return 0;
+	for (p = id; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '.' || *p == '-' ||
+			*p == '_'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * A digest without its own id gets one from what makes it unique: the
+ * recipient (hashed, since an address is no valid id) and its time.
+ */
+char *
+notify_digest_id(const struct alert_digest *d)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	const char *r = d->recipient != NULL ? d->recipient : "";
+	char *id;
+
+	if (d->id != NULL)
+		return xstrdup(d->id);
+	if (EVP_Digest(r, strlen(r), md, &mdlen, EVP_sha256(), NULL) != 1 ||
+	    mdlen < 6)
+		memset(md, 0, 6);
+	xasprintf(&id, "ccw-digest-%02x%02x%02x%02x%02x%02x-%lld", md[0], md[1],
+	    md[2], md[3], md[4], md[5], (long long)d->when);
+	return id;
+}
+
+/* Find the host part of url: [start, *end). */
+static const char *
+notify_url_host_span(const char *url, const char **end)
+{
+	const char *p, *at, *stop;
+
+	p = strstr(url, "://");
+	p = p == NULL ? url : p + 3;
+	stop = p + strcspn(p, "/?#");
+	at = memchr(p, '@', stop - p);
+	if (at != NULL)
+		p = at + 1;
+	if (*p == '[') {
+		*end = memchr(p, ']', stop - p);
+		if (*end == NULL)
+			*end = stop;
+		else
+			(*end)++;
+		return p;
+	}
+	*end = p + strcspn(p, ":/?#");
+	if (*end > stop)
+		*end = stop;
+	return p;
+}
+
+/* Copy the URL's host, never its path or user information. */
+char *
+notify_url_host(const char *url)
+{
+	const char *p, *end;
+
+	p = notify_url_host_span(url, &end);
+	return xstrndup(p, end - p);
+}
+
+/* Tell whether the URL points at this machine. */
+int
+notify_url_is_loopback(const char *url)
+{
+	char *host = notify_url_host(url);
+	struct in_addr in;
+	int yes;
+
+	yes = strcasecmp(host, "localhost") == 0 ||
+	    strcmp(host, "[::1]") == 0 ||
+	    (inet_pton(AF_INET, host, &in) == 1 &&
+		(ntohl(in.s_addr) >> 24) == 127);
+	free(host);
+	return yes;
+}
+
+/* State of one POST: the Retry-After seen and a capped response body. */
+struct notify_post {
+	long retry_after;
+	size_t received;
+};
+
+/* Pick Retry-After out of the response headers (delta-seconds only). */
+static size_t
+notify_post_header(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct notify_post *p = arg;
+	size_t n = size * nmemb, k = sizeof "Retry-After:" - 1;
+	char val[32];
+	long long v;
+	const char *errstr;
+	size_t i, j = 0;
+
+	if (n <= k || strncasecmp(ptr, "Retry-After:", k) != 0)
+		return n;
+	for (i = k; i < n && j < sizeof val - 1; i++) {
+		if (ptr[i] != ' ' && ptr[i] != '\t' && ptr[i] != '\r' &&
+		    ptr[i] != '\n')
+			val[j++] = ptr[i];
+	}
+	val[j] = '\0';
+	if (timeutil_strtonum(val, 0, 86400, &v, &errstr) == 0)
+		p->retry_after = (long)v;
+	return n;
+}
+
+/* Count and drop the response body; refuse a huge one. */
+static size_t
+notify_post_write(char *ptr, size_t size, size_t nmemb, void *arg)
+{
+	struct notify_post *p = arg;
+	size_t n = size * nmemb;
+
+	p->received += n;
+	if (p->received > NOTIFY_MAX_MESSAGE)
+		return 0;
+	return n;
+}
+
+/* POST body to url; the cause names only the host, as the URL is secret. */
+int
+notify_http_post(const char *url, const char *const *headers, const char *body,
+    size_t len, long timeout, int allow_http, long *status, long *retry_after,
+    char **cause)
+{
+	struct notify_post post = {0, 0};
+	struct curl_slist *list = NULL, *l;
+	char errbuf[CURL_ERROR_SIZE] = "";
+	char *host;
+	CURL *c;
+	CURLcode rc = CURLE_FAILED_INIT;
+	size_t i;
+	int ret = -1;
+
+	*status = 0;
+	*retry_after = 0;
+	c = curl_easy_init();
+	if (c == NULL)
+		goto out;
+	for (i = 0; headers != NULL && headers[i] != NULL; i++) {
+		l = curl_slist_append(list, headers[i]);
+		if (l == NULL)
+			goto out;
+		list = l;
+	}
+	if (timeout <= 0)
+		timeout = NOTIFY_TIMEOUT;
+	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
+		allow_http ? "http,https" : "https") != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+		timeout < 10 ? timeout : 10L) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_USERAGENT, CCWATCH_USER_AGENT) !=
+		CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) !=
+		CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, notify_post_header) !=
+		CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_HEADERDATA, &post) != CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, notify_post_write) !=
+		CURLE_OK ||
+	    curl_easy_setopt(c, CURLOPT_WRITEDATA, &post) != CURLE_OK)
+		goto out;
+	rc = curl_easy_perform(c);
+	if (rc != CURLE_OK)
+		goto out;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
+	*retry_after = post.retry_after;
+	ret = 0;
+out:
+	if (ret == -1) {
+		/*
+		 * curl's error buffer may quote the URL (e.g. "Could not
+		 * resolve host"); only curl's generic text is safe to show.
+		 */
+		host = notify_url_host(url);
+		xasprintf(
+		    cause, "POST to %s: %s", host, curl_easy_strerror(rc));
+		free(host);
+	}
+	curl_slist_free_all(list);
+	if (c != NULL)
+		curl_easy_cleanup(c);
+	return ret;
+}
+
+/* 2xx is delivered; 429, 408 and 5xx are worth a retry; other codes are not. */
+int
+notify_http_classify(long status, long retry_after, struct notify_failure *fail)
+{
+	if (status >= 200 && status < 300)
+		return 0;
+	fail->retryable =
+	    status == 429 || status == 408 || status >= 500 || status < 200;
+	fail->retry_after = status == 429 || status == 503 ? retry_after : 0;
+	return -1;
+}
+
+/* The record channel's state. */
+struct notify_recorder {
+	struct notify_record *recs;
+	size_t n;
+	size_t attempts;
+	int fail_n;
+	struct notify_failure fail;
+};
+
+/* Count an attempt and apply a pending forced failure. */
+static int
+notify_record_attempt(
+    struct notifier *n, struct notify_failure *fail, char **cause)
+{
+	struct notify_recorder *r = n->data;
+
+	r->attempts++;
+	if (r->fail_n > 0) {
+		r->fail_n--;
+		*fail = r->fail;
+		xasprintf(cause, "%s: forced failure", n->name);
+		return -1;
+	}
+	r->recs = xreallocarray(r->recs, r->n + 1, sizeof *r->recs);
+	memset(&r->recs[r->n], 0, sizeof r->recs[r->n]);
+	return 0;
+}
+
+/* Record one alert. */
+static int
+notify_record_send(struct notifier *n, const struct alert *a,
+    struct notify_failure *fail, char **cause)
+{
+	struct notify_recorder *r = n->data;
+	struct notify_record *rec;
+
+	if (notify_record_attempt(n, fail, cause) == -1)
+		return -1;
+	rec = &r->recs[r->n++];
+	rec->id = xstrdup(a->id);
+	rec->bug_id = a->bug_id;
+	rec->clock = xstrdup(a->clock != NULL ? a->clock : "");
+	rec->state = xstrdup(a->state != NULL ? a->state : "");
+	rec->level = a->level;
+	rec->nitems = 1;
+	return 0;
+}
+
+/* Record one digest. */
+static int
+notify_record_send_digest(struct notifier *n, const struct alert_digest *d,
+    struct notify_failure *fail, char **cause)
+{
+	struct notify_recorder *r = n->data;
+	struct notify_record *rec;
+
+	if (notify_record_attempt(n, fail, cause) == -1)
+		return -1;
+	rec = &r->recs[r->n++];
+	rec->digest = 1;
+	rec->id = notify_digest_id(d);
+	rec->bug_id = d->n > 0 ? d->items[0].bug_id : 0;
+	rec->recipient = xstrdup(d->recipient != NULL ? d->recipient : "");
+	rec->nitems = d->n;
+	return 0;
+}
+
+/* Free the records. */
+static void
+notify_record_free(struct notifier *n)
+{
+	struct notify_recorder *r = n->data;
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++) {
+		free(r->recs[i].id);
+		free(r->recs[i].clock);
+		free(r->recs[i].state);
+		free(r->recs[i].recipient);
+	}
+	free(r->recs);
+	free(r);
+}
+
+static const struct notifier_ops notify_record_ops = {
+    "record",
+    notify_record_send,
+    notify_record_send_digest,
+    notify_record_free,
+};
+
+/* Create a recording channel. */
+struct notifier *
+notify_record_new(const char *name)
+{
+	struct notifier *n = xcalloc(1, sizeof *n);
+
+	n->ops = &notify_record_ops;
+	n->name = xstrdup(name);
+	n->data = xcalloc(1, sizeof(struct notify_recorder));
+	return n;
+}
+
+/* Number of sends recorded. */
+size_t
+notify_record_count(struct notifier *n)
+{
+	return ((struct notify_recorder *)n->data)->n;
+}
+
+/* One recorded send, or NULL past the end. */
+const struct notify_record *
+notify_record_get(struct notifier *n, size_t i)
+{
+	struct notify_recorder *r = n->data;
+
+	return i < r->n ? &r->recs[i] : NULL;
+}
+
+/* Make the next sends fail. */
+void
+notify_record_fail_next(
+    struct notifier *n, int count, int retryable, long retry_after)
+{
+	struct notify_recorder *r = n->data;
+
+	r->fail_n = count;
+	r->fail.retryable = retryable;
+	r->fail.retry_after = retry_after;
+}
+
+/* Number of sends attempted. */
+size_t
+notify_record_attempts(struct notifier *n)
+{
+	return ((struct notify_recorder *)n->data)->attempts;
+}

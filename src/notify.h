@@ -1,0 +1,232 @@
+/*
+ * Notification channels: an alert (or a digest of alerts) rendered and sent
+ * by mail (SMTP), to Slack (incoming webhook) or to a generic signed
+ * webhook.  Each channel is a struct notifier_ops table, as OpenSMTPD's
+ * backends are; the outbox worker of the alerts module holds one struct
+ * notifier per [channel "NAME"] and calls notify_send on it.
+ *
+ * Delivery is at least once: a send that fails is retried later with the
+ * same alert, and the alert's id becomes the mail's Message-ID and the
+ * webhook's delivery id, so a receiver can drop a duplicate.
+ */
+#ifndef NOTIFY_H
+#define NOTIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+
+/*
+ * One alert: plain data, every string borrowed from the caller.  id is
+ * stable across retries and restarts (the alerts module builds it, e.g.
+ * "ccw-<bug>-<clock>-<deadline unix>-<level>") and may hold only letters,
+ * digits, '.', '-' and '_'.
+ */
+struct alert {
+	const char *id;
+	int64_t bug_id;
+	const char *bug_summary;
+	const char *bug_url;
+	const char *ca;    /* the CA owner's name, may be NULL */
+	const char *clock; /* "initial-report", "full-report", ... */
+	const char *state; /* "due-soon", "overdue", "met" */
+	int level;         /* escalation level, 0 first */
+	time_t due;
+	time_t started_at;
+	const char *rule;        /* why this deadline exists */
+	const char *evidence;    /* the start event and how due was computed */
+	const char *comment_url; /* may be NULL */
+	const char *query_url;   /* a live Bugzilla query, may be NULL */
+	int restricted;          /* the bug has groups: keep its text private */
+	time_t created;
+};
+
+/*
+ * Several alerts for one recipient as one message.  id is the delivery id
+ * (same rules as an alert's); NULL derives one from recipient and when.
+ */
+struct alert_digest {
+	const char *id;
+	const char *recipient;
+	const struct alert *items;
+	size_t n;
+	time_t when;
+};
+
+/* Why a send failed, for the outbox's retry decision. */
+struct notify_failure {
+	int retryable;    /* 1: network, 5xx, 429; 0: give up (other 4xx) */
+	long retry_after; /* seconds the receiver asked for (429), or 0 */
+};
+
+struct notifier;
+
+/*
+ * A channel's operations.  send and send_digest return 0 when the receiver
+ * accepted the message, or -1 with *fail filled and *cause set to an
+ * allocated message (never holding a secret) that the caller frees.
+ */
+struct notifier_ops {
+	const char *name; /* "smtp", "slack", "webhook", "record" */
+	int (*send)(struct notifier *, const struct alert *,
+	    struct notify_failure *, char **cause);
+	int (*send_digest)(struct notifier *, const struct alert_digest *,
+	    struct notify_failure *, char **cause);
+	void (*free)(struct notifier *);
+};
+
+struct notifier {
+	const struct notifier_ops *ops;
+	char *name; /* the channel's name in the config */
+	void *data; /* the channel's own state */
+};
+
+/* [channel "NAME"] type = smtp. */
+struct smtp_channel {
+	const char *url;       /* smtp://host:port or smtps://host:port */
+	const char *from;      /* envelope sender and From: */
+	const char *const *to; /* recipients */
+	size_t nto;
+	int require_starttls; /* 1 (default); 0 only for loopback */
+	const char *username; /* NULL: no AUTH */
+	const char *password; /* secret, read from a file by caller */
+	const char *ca_file;  /* NULL: system trust store */
+	long timeout;         /* seconds, whole transaction */
+};
+
+/* [channel "NAME"] type = slack. */
+struct slack_channel {
+	const char *webhook_url; /* secret: only its host is ever logged */
+	int private_data;        /* 1: may show a restricted bug's summary */
+	long timeout;
+};
+
+/* [channel "NAME"] type = webhook. */
+struct webhook_channel {
+	const char *url;    /* https://, or http:// on a loopback host */
+	const char *secret; /* HMAC-SHA256 key */
+	long timeout;
+};
+
+/* Longest rendered message or payload. */
+#define NOTIFY_MAX_MESSAGE (1024 * 1024)
+/* Default whole-transfer timeout of a channel, seconds. */
+#define NOTIFY_TIMEOUT 30
+
+/* Send through the channel's table (see struct notifier_ops). */
+int notify_send(struct notifier *, const struct alert *,
+    struct notify_failure *, char **cause);
+int notify_send_digest(struct notifier *, const struct alert_digest *,
+    struct notify_failure *, char **cause);
+/* Free a notifier and zero its secrets; accepts NULL. */
+void notify_free(struct notifier *);
+
+/*
+ * Shared rendering helpers.  notify_format_relative writes "overdue by 2
+ * days 3 hours" or "due in 5 hours" for due seen at now; notify_format_date
+ * writes an RFC 5322 date in UTC ("Tue, 01 Dec 2026 18:53:45 +0000").
+ */
+void notify_format_relative(time_t due, time_t now, struct buf *out);
+void notify_format_date(time_t t, struct buf *out);
+/*
+ * Copy untrusted text s (NULL reads as "") into out as valid UTF-8 (bad
+ * bytes become '?'), at most max bytes, cut at a character boundary with
+ * "..." appended.  With oneline every control character, CR and LF
+ * included, becomes a space; otherwise line ends become LF and other
+ * controls but tab become spaces.
+ */
+void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
+size_t notify_utf8_len(const unsigned char *s, size_t n);
+/* 1 if id is non-empty and made only of [A-Za-z0-9._-]. */
+int notify_valid_id(const char *id);
+/* The digest's delivery id (its own, or derived), allocated. */
+char *notify_digest_id(const struct alert_digest *);
+/* 1 if the URL's host is 127.0.0.1, ::1 or localhost. */
+int notify_url_is_loopback(const char *url);
+/* The URL's host alone (for log lines about secret URLs), allocated. */
+char *notify_url_host(const char *url);
+
+/* Channel defaults (STARTTLS required, NOTIFY_TIMEOUT), for the config. */
+void notify_smtp_channel_init(struct smtp_channel *);
+void notify_slack_channel_init(struct slack_channel *);
+void notify_webhook_channel_init(struct webhook_channel *);
+
+/*
+ * Channel constructors: the configuration is copied (the caller keeps its
+ * own).  NULL with *cause when it is unusable, e.g. an smtp:// URL to a
+ * remote host without require_starttls, or an http:// webhook off loopback.
+ */
+struct notifier *notify_smtp_new(
+    const char *name, const struct smtp_channel *, char **cause);
+struct notifier *notify_slack_new(
+    const char *name, const struct slack_channel *, char **cause);
+struct notifier *notify_webhook_new(
+    const char *name, const struct webhook_channel *, char **cause);
+
+/*
+ * Pure renderers: no network, disk or clock.  Each appends to *out and
+ * returns 0, or -1 with *cause (an invalid id, a message past
+ * NOTIFY_MAX_MESSAGE).
+ *
+ * The mail is RFC 5322 with CRLF line endings and is not dot-stuffed:
+ * libcurl escapes a leading "." on upload itself.
+ */
+int notify_smtp_build_message(const struct alert *, const struct smtp_channel *,
+    time_t now, struct buf *out, char **cause);
+int notify_smtp_build_digest(const struct alert_digest *,
+    const struct smtp_channel *, time_t now, struct buf *out, char **cause);
+int notify_slack_build_payload(const struct alert *,
+    const struct slack_channel *, time_t now, struct buf *out, char **cause);
+int notify_slack_build_digest(const struct alert_digest *,
+    const struct slack_channel *, time_t now, struct buf *out, char **cause);
+int notify_webhook_build_payload(
+    const struct alert *, struct buf *out, char **cause);
+int notify_webhook_build_digest(
+    const struct alert_digest *, struct buf *out, char **cause);
+/* "sha256=<hex HMAC-SHA256 of body under secret>", allocated. */
+char *notify_webhook_signature(
+    const char *secret, const void *body, size_t len);
+
+/*
+ * For the channel files: POST body to url with the extra headers
+ * (NULL-terminated) on a fresh easy handle limited to https (and http when
+ * allow_http).  Returns 0 when a response arrived, with *status and
+ * *retry_after (the Retry-After delta-seconds, 0 if none); -1 with *cause
+ * naming only the URL's host on a network failure.
+ */
+int notify_http_post(const char *url, const char *const *headers,
+    const char *body, size_t len, long timeout, int allow_http, long *status,
+    long *retry_after, char **cause);
+/* Classify an HTTP status into *fail; returns 0 for 2xx, -1 otherwise. */
+int notify_http_classify(
+    long status, long retry_after, struct notify_failure *fail);
+
+/*
+ * A fake channel for the tests of other modules: it records what it was
+ * asked to send, and can be told to fail the next sends.
+ */
+struct notify_record {
+	int digest;     /* 1 for a digest */
+	char *id;       /* the alert's id, or the digest's delivery id */
+	int64_t bug_id; /* of the alert, or of a digest's first item */
+	char *clock;
+	char *state;
+	int level;
+	char *recipient; /* digests only */
+	size_t nitems;   /* 1, or a digest's count */
+};
+
+struct notifier *notify_record_new(const char *name);
+/* Sends accepted so far, and one of them (borrowed). */
+size_t notify_record_count(struct notifier *);
+const struct notify_record *notify_record_get(struct notifier *, size_t i);
+/* Fail the next count sends with the given failure (not recorded). */
+void notify_record_fail_next(
+    struct notifier *, int count, int retryable, long retry_after);
+/* Sends attempted, failed ones included. */
+size_t notify_record_attempts(struct notifier *);
+
+#endif

@@ -1,0 +1,319 @@
+/*
+ * The generic webhook: the alert as JSON (docs/webhook.md and
+ * docs/webhook.schema.json), POSTed with an HMAC-SHA256 of the exact body
+ * in X-Ccwatch-Signature and the delivery id, which stays the same across
+ * retries, in X-Ccwatch-Delivery.  The URL may carry a token, so causes
+ * name only its host.
+ */
+#include <jansson.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "ccwatch.h"
+#include "notify.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#define NOTIFY_WEBHOOK_ALERT_SCHEMA  "ccwatch.alert/1"
+#define NOTIFY_WEBHOOK_DIGEST_SCHEMA "ccwatch.digest/1"
+
+/* The channel's own copy of its configuration. */
+struct notify_webhook {
+	struct webhook_channel ch;
+	char *url;
+	char *secret;
+};
+
+/* A JSON string of cleaned text, or null for NULL. */
+static json_t *
+notify_webhook_text(const char *s, size_t max, int oneline)
+{
+	struct buf b;
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	buf_init(&b, max + 8);
+	notify_clean_text(s, max, oneline, &b);
+	j = json_string(buf_str(&b));
+	buf_free(&b);
+	return j;
+}
+
+/* A JSON string of t in ISO 8601 UTC. */
+static json_t *
+notify_webhook_time(time_t t)
+{
+	char iso[TIMEUTIL_ISO_LEN];
+
+	return json_string(timeutil_format_iso(t, iso));
+}
+
+/* The "alert" object: every field of the alert. */
+static json_t *
+notify_webhook_alert(const struct alert *a)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "id", json_string(a->id));
+	json_object_set_new(o, "bug_id", json_integer(a->bug_id));
+	json_object_set_new(o, "bug_summary",
+	    notify_webhook_text(
+		a->bug_summary != NULL ? a->bug_summary : "", 4000, 1));
+	json_object_set_new(o, "bug_url",
+	    notify_webhook_text(a->bug_url != NULL ? a->bug_url : "", 2000, 1));
+	json_object_set_new(o, "ca", notify_webhook_text(a->ca, 500, 1));
+	json_object_set_new(o, "clock",
+	    notify_webhook_text(a->clock != NULL ? a->clock : "", 100, 1));
+	json_object_set_new(o, "state",
+	    notify_webhook_text(a->state != NULL ? a->state : "", 100, 1));
+	json_object_set_new(o, "level", json_integer(a->level));
+	json_object_set_new(o, "due", notify_webhook_time(a->due));
+	json_object_set_new(
+	    o, "started_at", notify_webhook_time(a->started_at));
+	json_object_set_new(o, "rule", notify_webhook_text(a->rule, 20000, 0));
+	json_object_set_new(
+	    o, "evidence", notify_webhook_text(a->evidence, 20000, 0));
+	json_object_set_new(
+	    o, "comment_url", notify_webhook_text(a->comment_url, 2000, 1));
+	json_object_set_new(o, "query_url",
+	    notify_webhook_text(a->query_url, CCWATCH_MAX_URL, 1));
+	json_object_set_new(o, "restricted", json_boolean(a->restricted));
+	json_object_set_new(o, "created", notify_webhook_time(a->created));
+	return o;
+}
+
+/* Serialise root (consumed) into out. */
+static int
+notify_webhook_dump(json_t *root, struct buf *out, char **cause)
+{
+	char *s;
+	int rc = -1;
+
+	s = json_dumps(root, JSON_COMPACT);
+	if (s == NULL || buf_addstr(out, s) == -1)
+		xasprintf(cause, "webhook: payload too large or not encodable");
+	else
+		rc = 0;
+	free(s);
+	json_decref(root);
+	return rc;
+}
+
+/* Render one alert as the documented ccwatch.alert/1 payload. */
+int
+notify_webhook_build_payload(
+    const struct alert *a, struct buf *out, char **cause)
+{
+	json_t *root;
+
+	if (!notify_valid_id(a->id)) {
+		xasprintf(cause, "alert has an invalid id");
+		return -1;
+	}
+	root = json_object();
+	json_object_set_new(
+	    root, "schema", json_string(NOTIFY_WEBHOOK_ALERT_SCHEMA));
+	json_object_set_new(root, "delivery_id", json_string(a->id));
+	json_object_set_new(root, "alert", notify_webhook_alert(a));
+	return notify_webhook_dump(root, out, cause);
+}
+
+/* Render a digest as the documented ccwatch.digest/1 payload. */
+int
+notify_webhook_build_digest(
+    const struct alert_digest *d, struct buf *out, char **cause)
+{
+	json_t *root, *digest, *items;
+	char *id;
+	size_t i;
+
+	id = notify_digest_id(d);
+	if (!notify_valid_id(id)) {
+		xasprintf(cause, "digest has an invalid id");
+		free(id);
+		return -1;
+	}
+	items = json_array();
+	for (i = 0; i < d->n; i++)
+		json_array_append_new(
+		    items, notify_webhook_alert(&d->items[i]));
+	digest = json_object();
+	json_object_set_new(digest, "recipient",
+	    notify_webhook_text(
+		d->recipient != NULL ? d->recipient : "", 500, 1));
+	json_object_set_new(digest, "when", notify_webhook_time(d->when));
+	json_object_set_new(digest, "alerts", items);
+	root = json_object();
+	json_object_set_new(
+	    root, "schema", json_string(NOTIFY_WEBHOOK_DIGEST_SCHEMA));
+	json_object_set_new(root, "delivery_id", json_string(id));
+	json_object_set_new(root, "digest", digest);
+	free(id);
+	return notify_webhook_dump(root, out, cause);
+}
+
+/* Sign body with secret: "sha256=" and the lower-case hex HMAC-SHA256. */
+char *
+notify_webhook_signature(const char *secret, const void *body, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	struct buf b;
+
+	if (HMAC(EVP_sha256(), secret, (int)strlen(secret), body, len, md,
+		&mdlen) == NULL)
+		return NULL;
+	buf_init(&b, 8 + 2 * EVP_MAX_MD_SIZE);
+	buf_addstr(&b, "sha256=");
+	for (i = 0; i < mdlen; i++)
+		buf_printf(&b, "%02x", md[i]);
+	return buf_detach(&b);
+}
+
+/* POST a signed payload under delivery id and classify the answer. */
+static int
+notify_webhook_post(struct notifier *n, const char *id,
+    const struct buf *payload, struct notify_failure *fail, char **cause)
+{
+	struct notify_webhook *w = n->data;
+	char *sig, *hsig = NULL, *hid = NULL, *why, *host;
+	const char *headers[5];
+	long status, retry_after;
+	int rc = -1;
+
+	sig =
+	    notify_webhook_signature(w->secret, buf_str(payload), payload->len);
+	if (sig == NULL) {
+		fail->retryable = 0;
+		xasprintf(cause, "%s: webhook: cannot sign", n->name);
+		return -1;
+	}
+	xasprintf(&hsig, "X-Ccwatch-Signature: %s", sig);
+	xasprintf(&hid, "X-Ccwatch-Delivery: %s", id);
+	headers[0] = "Content-Type: application/json";
+	headers[1] = hsig;
+	headers[2] = hid;
+	headers[3] = "Expect:";
+	headers[4] = NULL;
+	if (notify_http_post(w->url, headers, buf_str(payload), payload->len,
+		w->ch.timeout, notify_url_is_loopback(w->url), &status,
+		&retry_after, &why) == -1) {
+		fail->retryable = 1;
+		xasprintf(cause, "%s: webhook: %s", n->name, why);
+		free(why);
+		goto out;
+	}
+	if (notify_http_classify(status, retry_after, fail) == 0) {
+		rc = 0;
+		goto out;
+	}
+	host = notify_url_host(w->url);
+	xasprintf(cause, "%s: webhook: %s: HTTP %ld", n->name, host, status);
+	free(host);
+out:
+	free(sig);
+	free(hsig);
+	free(hid);
+	return rc;
+}
+
+/* Render and send one alert. */
+static int
+notify_webhook_send(struct notifier *n, const struct alert *a,
+    struct notify_failure *fail, char **cause)
+{
+	struct buf payload;
+	int rc = -1;
+
+	buf_init(&payload, NOTIFY_MAX_MESSAGE);
+	if (notify_webhook_build_payload(a, &payload, cause) == 0)
+		rc = notify_webhook_post(n, a->id, &payload, fail, cause);
+	buf_free(&payload);
+	return rc;
+}
+
+/* Render and send one digest. */
+static int
+notify_webhook_send_digest(struct notifier *n, const struct alert_digest *d,
+    struct notify_failure *fail, char **cause)
+{
+	struct buf payload;
+	char *id = notify_digest_id(d);
+	int rc = -1;
+
+	buf_init(&payload, NOTIFY_MAX_MESSAGE);
+	if (notify_webhook_build_digest(d, &payload, cause) == 0)
+		rc = notify_webhook_post(n, id, &payload, fail, cause);
+	buf_free(&payload);
+	free(id);
+	return rc;
+}
+
+/* Free the channel's copy, zeroing the secret and the URL. */
+static void
+notify_webhook_free(struct notifier *n)
+{
+	struct notify_webhook *w = n->data;
+
+	if (w == NULL)
+		return;
+	xfree_secret(w->url);
+	xfree_secret(w->secret);
+	free(w);
+}
+
+static const struct notifier_ops notify_webhook_ops = {
+    "webhook",
+    notify_webhook_send,
+    notify_webhook_send_digest,
+    notify_webhook_free,
+};
+
+/* Set a channel's defaults. */
+void
+notify_webhook_channel_init(struct webhook_channel *ch)
+{
+	memset(ch, 0, sizeof *ch);
+	ch->timeout = NOTIFY_TIMEOUT;
+}
+
+/* Create a webhook channel from a copy of ch. */
+struct notifier *
+notify_webhook_new(
+    const char *name, const struct webhook_channel *ch, char **cause)
+{
+	struct notifier *n;
+	struct notify_webhook *w;
+
+	if (ch->url == NULL ||
+	    (strncasecmp(ch->url, "https://", 8) != 0 &&
+		!(strncasecmp(ch->url, "http://", 7) == 0 &&
+		    notify_url_is_loopback(ch->url)))) {
+		xasprintf(cause,
+		    "channel %s: url must be https:// (http:// on loopback)",
+		    name);
+		return NULL;
+	}
+	if (ch->secret == NULL || *ch->secret == '\0') {
+		xasprintf(cause, "channel %s: no secret", name);
+		return NULL;
+	}
+	w = xcalloc(1, sizeof *w);
+	w->url = xstrdup(ch->url);
+	w->secret = xstrdup(ch->secret);
+	w->ch = *ch;
+	w->ch.url = w->url;
+	w->ch.secret = w->secret;
+	if (w->ch.timeout <= 0)
+		w->ch.timeout = NOTIFY_TIMEOUT;
+	n = xcalloc(1, sizeof *n);
+	n->ops = &notify_webhook_ops;
+	n->name = xstrdup(name);
+	n->data = w;
+	return n;
+}
