@@ -138,12 +138,15 @@ daemon_cycle(struct daemon *d)
 	so.full = d->first;
 	so.full_every = (long)d->conf->full_every;
 	if (sync_run(d->bz, d->store, &so, &stats, &cause) == -1) {
-		log_warnx("sync: %s", cause);
+		log_event(LOG_WARNING, &(struct log_fields){ .message_id =
+		    LOG_MSG_SYNC_FAILED, .event = "sync-failed" }, "sync: %s",
+		    cause);
 		free(cause);
 		return -1;
 	}
 	d->first = 0;
-	log_info("sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
+	log_event(LOG_INFO, &(struct log_fields){ .message_id =
+	    LOG_MSG_SYNC_OK, .event = "sync-ok" }, "sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
 		 "history entries, %zu skipped, %lu requests, %.2f s",
 	    stats.full ? "full" : "incremental", stats.bugs_seen,
 	    stats.bugs_changed, stats.comments, stats.history, stats.skipped,
@@ -181,7 +184,9 @@ daemon_on_stop(sd_event_source *s, const struct signalfd_siginfo *si,
 {
 	struct daemon	*d = arg;
 
-	log_info("signal %u: stopping", si->ssi_signo);
+	log_event(LOG_INFO, &(struct log_fields){ .message_id =
+	    LOG_MSG_STOPPING, .event = "stopping" }, "signal %u: stopping",
+	    si->ssi_signo);
 	sd_notify(0, "STOPPING=1");
 	return sd_event_exit(d->event, 0);
 }
@@ -218,7 +223,9 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 	    (unsigned long long)now_us);
 	c = config_load(d->conf_path, &cause);
 	if (c == NULL) {
-		log_warnx("config file %s has errors, not reloading:\n%s",
+		log_event(LOG_WARNING, &(struct log_fields){ .message_id =
+		    LOG_MSG_RELOAD_FAILED, .event = "reload-failed" },
+		    "config file %s has errors, not reloading:\n%s",
 		    d->conf_path, cause);
 		goto out;
 	}
@@ -244,7 +251,9 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 	d->bz = bz;
 	config_free(d->conf);
 	d->conf = c;
-	log_info("configuration %s reloaded", d->conf_path);
+	log_event(LOG_INFO, &(struct log_fields){ .message_id =
+	    LOG_MSG_RELOADED, .event = "reloaded" }, "configuration %s reloaded",
+	    d->conf_path);
 out:
 	free(cause);
 	sd_notify(0, "READY=1");
@@ -295,7 +304,9 @@ daemon_run(const char *conf_path, struct config *conf)
 	r = sd_event_set_watchdog(d.event, 1);
 	d.watchdog = r > 0;
 	sd_notify(0, "READY=1");
-	log_info("ready: store %s, Bugzilla %s, every %lld s", conf->store_path,
+	log_event(LOG_INFO, &(struct log_fields){ .message_id =
+	    LOG_MSG_STARTED, .event = "started" },
+	    "ready: store %s, Bugzilla %s, every %lld s", conf->store_path,
 	    conf->url, conf->poll_interval);
 	r = sd_event_loop(d.event);
 	rc = r < 0 ? 1 : 0;

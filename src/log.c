@@ -8,9 +8,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sys/uio.h>
+
 #include <systemd/sd-journal.h>
 
 #include "log.h"
+#include "xmalloc.h"
+
+/* Where journald listens for native messages. */
+#define LOG_JOURNAL_SOCKET	"/run/systemd/journal/socket"
 
 static int		 log_verbose;
 static int		 log_journal;
@@ -35,8 +41,11 @@ log_stderr_is_journal(void)
 		return 0;
 	if (fstat(STDERR_FILENO, &st) == -1)
 		return 0;
-	return (unsigned long long)st.st_dev == dev &&
-	    (unsigned long long)st.st_ino == ino;
+	if ((unsigned long long)st.st_dev != dev ||
+	    (unsigned long long)st.st_ino != ino)
+		return 0;
+	/* A stream that outlived its journald: write plain lines instead. */
+	return access(LOG_JOURNAL_SOCKET, W_OK) == 0;
 }
 
 /* Set up the backend. */
@@ -98,6 +107,70 @@ log_vwrite(int prio, int err, const char *fmt, va_list ap)
 		    "SYSLOG_IDENTIFIER=%s", log_progname, NULL);
 	else
 		fprintf(stderr, "%s: %s\n", log_progname, line);
+	errno = saved;
+}
+
+/* Add "NAME=value" to a field list for the journal or a sink. */
+static void
+log_field(struct iovec *iov, int *n, char *buf, size_t size,
+    const char *name, const char *value)
+{
+	snprintf(buf, size, "%s=%s", name, value);
+	iov[*n].iov_base = buf;
+	iov[*n].iov_len = strlen(buf);
+	(*n)++;
+}
+
+/* Log an event with its structured fields. */
+void
+log_event(int prio, const struct log_fields *lf, const char *fmt, ...)
+{
+	char		 line[2048], f[6][256], num[32];
+	struct iovec	 iov[7];
+	va_list		 ap;
+	size_t		 len;
+	int		 n = 0, i, saved = errno;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (!log_journal && log_sink == NULL) {
+		fprintf(stderr, "%s: %s\n", log_progname, line);
+		errno = saved;
+		return;
+	}
+	log_field(iov, &n, f[0], sizeof f[0], "PRIORITY",
+	    (snprintf(num, sizeof num, "%d", prio), num));
+	if (lf->message_id != NULL)
+		log_field(iov, &n, f[1], sizeof f[1], "MESSAGE_ID",
+		    lf->message_id);
+	if (lf->event != NULL)
+		log_field(iov, &n, f[2], sizeof f[2], "CCWATCH_EVENT",
+		    lf->event);
+	if (lf->bug > 0)
+		log_field(iov, &n, f[3], sizeof f[3], "CCWATCH_BUG",
+		    (snprintf(num, sizeof num, "%lld", lf->bug), num));
+	if (lf->clock != NULL)
+		log_field(iov, &n, f[4], sizeof f[4], "CCWATCH_CLOCK",
+		    lf->clock);
+	if (log_sink != NULL) {
+		/* The message, then each field but PRIORITY after a tab. */
+		for (i = 1; i < n; i++) {
+			len = strlen(line);
+			snprintf(line + len, sizeof line - len, "\t%s",
+			    (char *)iov[i].iov_base);
+		}
+		log_sink(prio, line, log_sink_arg);
+		errno = saved;
+		return;
+	}
+	log_field(iov, &n, f[5], sizeof f[5], "SYSLOG_IDENTIFIER",
+	    log_progname);
+	iov[n].iov_base = NULL;
+	xasprintf((char **)&iov[n].iov_base, "MESSAGE=%s", line);
+	iov[n].iov_len = strlen(iov[n].iov_base);
+	sd_journal_sendv(iov, n + 1);
+	free(iov[n].iov_base);
 	errno = saved;
 }
 

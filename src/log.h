@@ -39,6 +39,36 @@ void	 fatalx(const char *, ...) CCWATCH_PRINTF(1, 2) CCWATCH_NORETURN;
 	} while (0)
 
 /*
+ * Journal MESSAGE_IDs, one per kind of event, so that an operator can
+ * follow one kind with "journalctl MESSAGE_ID=...".
+ */
+#define LOG_MSG_STARTED		"766e5509940247dd8a17e6b375164085"
+#define LOG_MSG_STOPPING	"2893a10629324407aba1827018a5d236"
+#define LOG_MSG_RELOADED	"5aad95f04df942bc8da5f104993e8ad9"
+#define LOG_MSG_RELOAD_FAILED	"86625986b5d24c788ac36cd49e60ce83"
+#define LOG_MSG_SYNC_OK		"ff1e76c33ad44fa7942bdfc576ef300c"
+#define LOG_MSG_SYNC_FAILED	"5346f515d329495797b294364ed3e0cc"
+#define LOG_MSG_ALERT		"779734b1164c44edbf08fca8e8399145"
+#define LOG_MSG_DELIVERY	"b89c1607990e43bf918adba7aa3b4d45"
+
+/* The structured fields of one event; NULL or 0 leaves a field out. */
+struct log_fields {
+	const char	*message_id;	/* MESSAGE_ID= */
+	const char	*event;		/* CCWATCH_EVENT=, e.g. "sync-ok" */
+	long long	 bug;		/* CCWATCH_BUG= */
+	const char	*clock;		/* CCWATCH_CLOCK=, e.g. "full-report" */
+};
+
+/*
+ * Log an event at prio.  In the journal the fields become MESSAGE_ID=,
+ * CCWATCH_EVENT=, CCWATCH_BUG= and CCWATCH_CLOCK=; on stderr only the
+ * message is written; a sink receives the message followed by the fields
+ * as "\tNAME=value".
+ */
+void	 log_event(int prio, const struct log_fields *, const char *, ...)
+	     CCWATCH_PRINTF(3, 4);
+
+/*
  * Copy untrusted text into dst (size bytes, always terminated) with control
  * characters, backslashes and invalid UTF-8 written as \xNN, cut at size.
  * Returns dst.

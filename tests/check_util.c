@@ -4,8 +4,11 @@
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
+#include "testutil.h"
 #include "log.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -141,6 +144,59 @@ START_TEST(test_log_escape)
 }
 END_TEST
 
+START_TEST(test_log_event_fields)
+{
+	testutil_log_begin();
+	log_event(LOG_INFO, &(struct log_fields){ .message_id = LOG_MSG_SYNC_OK,
+	    .event = "sync-ok", .bug = 1888016, .clock = "full-report" },
+	    "sync: %d bugs", 3);
+	log_event(LOG_WARNING, &(struct log_fields){ .event = "x" }, "plain");
+	ck_assert_str_eq(testutil_log_text(),
+	    "sync: 3 bugs\tMESSAGE_ID=" LOG_MSG_SYNC_OK "\tCCWATCH_EVENT=sync-ok"
+	    "\tCCWATCH_BUG=1888016\tCCWATCH_CLOCK=full-report\n"
+	    "plain\tCCWATCH_EVENT=x\n");
+	testutil_log_end();
+}
+END_TEST
+
+/* A JOURNAL_STREAM that is not our stderr, or no journald: plain stderr. */
+START_TEST(test_log_journal_detection)
+{
+	setenv("JOURNAL_STREAM", "1:2", 1);
+	log_init(0, 0, "ccwatch-test");
+	ck_assert_int_eq(log_to_journal(), 0);
+	unsetenv("JOURNAL_STREAM");
+	log_init(0, 0, "ccwatch-test");
+	ck_assert_int_eq(log_to_journal(), 0);
+	log_init(1, 0, "ccwatch-test");
+	ck_assert_int_eq(log_to_journal(), 0);
+}
+END_TEST
+
+/*
+ * stderr really is the stream systemd connected: the journal is used only
+ * if journald's socket is there (sd_journal_send reports success either
+ * way, so a missing journald would swallow every line).
+ */
+START_TEST(test_log_journal_stream_matches)
+{
+	struct stat	 st;
+	char		 env[64];
+
+	ck_assert_int_eq(fstat(STDERR_FILENO, &st), 0);
+	snprintf(env, sizeof env, "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	setenv("JOURNAL_STREAM", env, 1);
+	log_init(0, 0, "ccwatch-test");
+	ck_assert_int_eq(log_to_journal(),
+	    access("/run/systemd/journal/socket", W_OK) == 0);
+	log_init(1, 0, "ccwatch-test");
+	ck_assert_int_eq(log_to_journal(), 0);
+	unsetenv("JOURNAL_STREAM");
+	log_init(1, 0, "ccwatch-test");
+}
+END_TEST
+
 START_TEST(test_xmalloc_overflow)
 {
 	xreallocarray(NULL, (size_t)-1 / 2, 4);
@@ -166,6 +222,9 @@ util_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("log");
 	tcase_add_test(tc, test_log_escape);
+	tcase_add_test(tc, test_log_event_fields);
+	tcase_add_test(tc, test_log_journal_detection);
+	tcase_add_test(tc, test_log_journal_stream_matches);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("xmalloc");
 	tcase_add_exit_test(tc, test_xmalloc_overflow, 1);
