@@ -2,6 +2,7 @@
  * Tests of the small utilities: buf, timeutil, log_escape, xmalloc.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
