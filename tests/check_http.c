@@ -464,6 +464,96 @@ START_TEST(test_tls_and_protocols)
 }
 END_TEST
 
+/* Answer every request of the TLS server with a small JSON body. */
+static enum MHD_Result
+tls_answer(void *cls, struct MHD_Connection *c, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **state)
+{
+	static const char body[] = "{\"ok\":true}";
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+
+	r = MHD_create_response_from_buffer(
+	    sizeof body - 1, (void *)body, MHD_RESPMEM_PERSISTENT);
+	ret = MHD_queue_response(c, 200, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/*
+ * A real TLS server on 127.0.0.1 whose certificate (tests/data/tls, a
+ * self-signed test certificate for IP 127.0.0.1) is trusted only through
+ * the ca_file option: the system store refuses it, an unrelated CA file
+ * refuses it, its own certificate as the CA file accepts it.
+ */
+START_TEST(test_tls_ca_file)
+{
+	struct sockaddr_in sin;
+	const union MHD_DaemonInfo *info;
+	struct MHD_Daemon *d;
+	struct http_options o;
+	struct http_response resp;
+	struct http *h;
+	char *key, *cert, *kpath, *cpath, *other, *url, *cause = NULL;
+	const char *cas[3];
+	int i, tls_port;
+
+	if (MHD_is_feature_supported(MHD_FEATURE_TLS) != MHD_YES)
+		ck_abort_msg("libmicrohttpd was built without TLS");
+	kpath = testutil_srcpath("tests/data/tls/server.key");
+	cpath = testutil_srcpath("tests/data/tls/server.pem");
+	other = testutil_srcpath("tests/data/tls/other-ca.pem");
+	key = testutil_read_file(kpath, NULL);
+	cert = testutil_read_file(cpath, NULL);
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS, 0,
+	    NULL, NULL, tls_answer, NULL, MHD_OPTION_SOCK_ADDR, &sin,
+	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert,
+	    MHD_OPTION_END);
+	ck_assert_ptr_nonnull(d);
+	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	tls_port = info->port;
+	xasprintf(&url, "https://127.0.0.1:%d/", tls_port);
+	cas[0] = NULL;
+	cas[1] = other;
+	cas[2] = cpath;
+	for (i = 0; i < 3; i++) {
+		memset(&o, 0, sizeof o);
+		o.connect_timeout = 5;
+		o.timeout = 5;
+		o.ca_file = cas[i];
+		h = http_new(&o, &cause);
+		ck_assert_msg(h != NULL, "%s", cause);
+		http_response_init(&resp, 0);
+		cause = NULL;
+		if (i < 2) {
+			ck_assert_int_eq(
+			    http_get(h, url, NULL, &resp, &cause), HTTP_ERR_TLS);
+			ck_assert_ptr_nonnull(cause);
+		} else {
+			ck_assert_msg(http_get(h, url, NULL, &resp, &cause) ==
+				HTTP_OK,
+			    "%s", cause);
+			ck_assert_int_eq(resp.status, 200);
+			ck_assert_str_eq(buf_str(&resp.body), "{\"ok\":true}");
+		}
+		free(cause);
+		http_response_free(&resp);
+		http_free(h);
+	}
+	MHD_stop_daemon(d);
+	free(url);
+	free(key);
+	free(cert);
+	free(kpath);
+	free(cpath);
+	free(other);
+}
+END_TEST
+
 START_TEST(test_headers_sent)
 {
 	static const char *const headers[] = {
@@ -634,6 +724,7 @@ http_suite(void)
 	tcase_add_test(tc, test_timeout);
 	tcase_add_test(tc, test_connection_refused);
 	tcase_add_test(tc, test_tls_and_protocols);
+	tcase_add_test(tc, test_tls_ca_file);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("requests");
