@@ -202,8 +202,8 @@ bugzilla_call(struct bugzilla *bz, const char *what, const char *path,
 	for (attempt = 0;; attempt++) {
 		if (attempt > 0) {
 			bz->stats.retries++;
-			log_info("bugzilla: %s: %s; retry %d of %d", what, err,
-			    attempt, bz->retries);
+			log_info("bugzilla: %s; retry %d of %d", err, attempt,
+			    bz->retries);
 			free(err);
 			err = NULL;
 			if (bugzilla_sleep_ms(bz, http_backoff_ms(attempt,

@@ -109,15 +109,18 @@ daemon_status(struct daemon *d)
 		return;
 	}
 	age = cur.last_sync != 0 ? timeutil_now() - cur.last_sync : -1;
-	if (cur.last_error != NULL)
-		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); Bugzilla "
-			      "unreachable, data %s old",
-		    n.bugs, n.open_bugs, age < 0 ? "never synced, no" :
-		    timeutil_format_iso(cur.last_sync, iso));
-	else
+	if (cur.last_error == NULL)
 		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); last sync "
 			      "%s",
 		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso));
+	else if (age < 0)
+		sd_notifyf(0, "STATUS=Bugzilla unreachable; never synced");
+	else
+		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); Bugzilla "
+			      "unreachable, data stale: last sync %s (%lld min "
+			      "ago)",
+		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso),
+		    (long long)age / 60);
 	store_cursor_free(&cur);
 }
 

@@ -3,6 +3,7 @@
  * paging, batching, new_since, retries and their limits.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -315,7 +316,7 @@ END_TEST
 /* Each retryable fault, twice, then an answer: success on the third try. */
 static const enum fakebz_fault retryable[] = {
 	FAKEBZ_FAULT_500, FAKEBZ_FAULT_502, FAKEBZ_FAULT_503,
-	FAKEBZ_FAULT_RATELIMIT, FAKEBZ_FAULT_429, FAKEBZ_FAULT_DELAY,
+	FAKEBZ_FAULT_429, FAKEBZ_FAULT_DELAY,
 	FAKEBZ_FAULT_TRUNCATE, FAKEBZ_FAULT_INVALID, FAKEBZ_FAULT_DROP,
 };
 
@@ -338,6 +339,42 @@ START_TEST(test_retry_each_fault)
 	    "fault %d: %s", retryable[_i], cause);
 	ck_assert_uint_eq(bugs.n, 2);
 	ck_assert_uint_eq(bugzilla_stats(bz)->retries, 2);
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+}
+END_TEST
+
+/*
+ * BMO's rate limit: one JSON 400 with code 32000, then the address is
+ * blocked (HTML 429) for an hour.  The client backs off and retries within
+ * its bound, then gives up with BZ_ERR_RATELIMIT; once the block lapses the
+ * same client succeeds.
+ */
+START_TEST(test_rate_limit_then_block)
+{
+	struct bugzilla		*bz = client(NULL, 2, 0);
+	struct bugzilla_query	 q;
+	struct bug_list		 bugs;
+	char			*cause = NULL;
+
+	add_bugs(2);
+	fakebz_fault(fb, "/rest/bug", FAKEBZ_FAULT_RATELIMIT, 1);
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	fakebz_reset_counts(fb);
+	testutil_log_begin();
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), -1);
+	ck_assert_int_eq(bugzilla_last_error(bz), BZ_ERR_RATELIMIT);
+	ck_assert_uint_eq(fakebz_requests(fb, NULL), 3);
+	ck_assert_int_eq(testutil_log_count("rate limited (HTTP 400)"), 1);
+	ck_assert_int_eq(testutil_log_count("rate limited (HTTP 429)"), 1);
+	testutil_log_end();
+	free(cause);
+	fakebz_set_now(fb, T0 + 3601);
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), 0);
+	ck_assert_uint_eq(bugs.n, 2);
 	bug_list_free(&bugs);
 	bugzilla_free(bz);
 }
@@ -468,6 +505,7 @@ bugzilla_suite(void)
 	tcase_add_loop_test(tc, test_retry_each_fault, 0,
 	    (int)CCWATCH_NELEM(retryable));
 	tcase_add_test(tc, test_retry_bounded);
+	tcase_add_test(tc, test_rate_limit_then_block);
 	tcase_add_test(tc, test_no_retry_on_404_or_toobig);
 	suite_add_tcase(s, tc);
 	return s;

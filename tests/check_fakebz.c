@@ -639,6 +639,9 @@ START_TEST(test_comments_shape_and_merge)
 	    "'1800002,1800003' is not a valid bug number nor an alias to a "
 	    "bug.");
 	assert_error("/rest/bug/1800001/comment?ids=999", NULL, 404, 101, NULL);
+	/* There is no /rest/bug/comment?ids=: "comment" is taken as a bug. */
+	assert_error("/rest/bug/comment?ids=1800001,1800003", NULL, 400, 100,
+	    "'comment' is not a valid bug number nor an alias to a bug.");
 	assert_error("/rest/bug/1800004/comment", NULL, 401, 102, NULL);
 }
 END_TEST
@@ -775,6 +778,33 @@ START_TEST(test_errors_routes_and_methods)
 	    "A REST API resource was not found for 'DELETE /bug/1800001'."));
 	curl_easy_cleanup(h);
 	free(url);
+	buf_free(&r.body);
+}
+END_TEST
+
+START_TEST(test_keep_alive)
+{
+	CURL *h = curl_easy_init();
+	struct resp r;
+	char *url;
+	long conns = -1;
+	int i;
+
+	memset(&r, 0, sizeof r);
+	buf_init(&r.body, 1 << 20);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, resp_write);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &r);
+	for (i = 0; i < 2; i++) {
+		xasprintf(&url, "%s%s", fakebz_url(fb),
+		    i == 0 ? "/rest/bug/999" : "/rest/version");
+		curl_easy_setopt(h, CURLOPT_URL, url);
+		ck_assert_int_eq(curl_easy_perform(h), CURLE_OK);
+		free(url);
+	}
+	/* The second request went over the first one's connection. */
+	curl_easy_getinfo(h, CURLINFO_NUM_CONNECTS, &conns);
+	ck_assert_int_eq(conns, 0);
+	curl_easy_cleanup(h);
 	buf_free(&r.body);
 }
 END_TEST
@@ -1296,6 +1326,7 @@ fakebz_suite(void)
 	tc = tcase_create("protocol");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_errors_routes_and_methods);
+	tcase_add_test(tc, test_keep_alive);
 	tcase_add_test(tc, test_uri_too_long);
 	tcase_add_test(tc, test_auth_whoami_version);
 	tcase_add_test(tc, test_time_uses_fake_clock);

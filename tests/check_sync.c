@@ -4,6 +4,7 @@
  * cycle changes nothing.
  */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -558,7 +558,12 @@ fakebz_response(
 	return resp;
 }
 
-/* MHD_AccessHandlerCallback: answer one request. */
+/*
+ * MHD_AccessHandlerCallback: answer one request.  The answer waits for the
+ * call after the headers (and any body, which is discarded): a response
+ * queued on the first call makes MHD close the connection, and clients of
+ * BMO keep theirs alive.
+ */
 static enum MHD_Result
 fakebz_handle(void *cls, struct MHD_Connection *conn, const char *url,
     const char *method, const char *version, const char *upload_data,
@@ -573,18 +578,15 @@ fakebz_handle(void *cls, struct MHD_Connection *conn, const char *url,
 
 	(void)version;
 	(void)upload_data;
-	if (req != NULL && req->uri == NULL) {
-		/* A second call carrying upload data: discard it. */
+	if (req == NULL)
+		return MHD_NO; /* the URI log callback always sets one */
+	if (!req->headers_seen || *upload_size != 0) {
+		req->headers_seen = 1;
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	memset(&r, 0, sizeof r);
-	fakebz_answer(fb, conn, method, url,
-	    req != NULL && req->uri != NULL ? req->uri : url, &r, &truncate);
-	if (req != NULL) {
-		free(req->uri);
-		req->uri = NULL;
-	}
+	fakebz_answer(fb, conn, method, url, req->uri, &r, &truncate);
 	if (r.drop) {
 		free(r.body);
 		return MHD_NO;

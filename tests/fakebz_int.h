@@ -62,6 +62,7 @@ struct fakebz {
 /* The state of one request, made by the URI log callback. */
 struct fakebz_req {
 	char *uri;
+	int headers_seen; /* the handler's first call is over */
 };
 
 /* What a route answers before ETags and faults are applied. */
