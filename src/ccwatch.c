@@ -1,6 +1,8 @@
 /*
  * ccwatch: the command-line interface, one function per subcommand.
  */
+#include <sys/ioctl.h>
+
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,51 +14,74 @@
 #include "ccwatch.h"
 #include "config.h"
 #include "log.h"
+#include "policy.h"
+#include "report.h"
 #include "store.h"
 #include "sync.h"
 #include "timeutil.h"
 #include "whiteboard.h"
 #include "xmalloc.h"
 
-#define CCWATCH_DEFAULT_CONF	SYSCONFDIR "/ccwatch/ccwatch.conf"
+#define CCWATCH_DEFAULT_CONF SYSCONFDIR "/ccwatch/ccwatch.conf"
 
 struct cli {
-	const char	*conf_path;
-	struct config	*conf;
-	int		 verbose;
+	const char *conf_path;
+	struct config *conf;
+	int verbose;
+};
+
+/* The Nagios plugin's exit statuses. */
+enum cli_check_status {
+	CHECK_OK,
+	CHECK_WARNING,
+	CHECK_CRITICAL,
+	CHECK_UNKNOWN
 };
 
 struct cli_command {
-	const char	*name;
-	int		 need_config;
-	int		 (*run)(struct cli *, int, char **);
-	const char	*usage;
+	const char *name;
+	int need_config; /* 1; 2: a bad config is UNKNOWN */
+	int (*run)(struct cli *, int, char **);
+	const char *usage;
 };
 
-static int	cli_sync(struct cli *, int, char **);
-static int	cli_whiteboard(struct cli *, int, char **);
-static int	cli_config_check(struct cli *, int, char **);
-static int	cli_version(struct cli *, int, char **);
+static int cli_sync(struct cli *, int, char **);
+static int cli_whiteboard(struct cli *, int, char **);
+static int cli_config_check(struct cli *, int, char **);
+static int cli_version(struct cli *, int, char **);
+static int cli_status(struct cli *, int, char **);
+static int cli_explain(struct cli *, int, char **);
+static int cli_check(struct cli *, int, char **);
+static int cli_question(struct cli *, int, char **);
 
 static const struct cli_command cli_commands[] = {
-	{ "sync", 1, cli_sync, "sync [--full]" },
-	{ "whiteboard", 0, cli_whiteboard, "whiteboard TEXT" },
-	{ "config-check", 1, cli_config_check, "config-check" },
-	{ "version", 0, cli_version, "version" },
+    {"sync", 1, cli_sync, "sync [--full]"},
+    {"status", 1, cli_status,
+	"status [--json] [--as-of TIME] [--ca NAME] "
+	"[--state overdue|due-soon|ok|met|paused] [--all]"},
+    {"explain", 1, cli_explain, "explain BUG [--as-of TIME]"},
+    {"check", 2, cli_check, "check [--warn-only] [--as-of TIME]"},
+    {"question", 1, cli_question,
+	"question BUG COMMENT --not-a-question|--clear"},
+    {"whiteboard", 0, cli_whiteboard, "whiteboard TEXT"},
+    {"config-check", 1, cli_config_check, "config-check"},
+    {"version", 0, cli_version, "version"},
 };
 
 /* Print the usage and exit with status. */
 static void CCWATCH_NORETURN
 cli_usage(int status)
 {
-	FILE	*f = status == 0 ? stdout : stderr;
-	size_t	 i;
+	FILE *f = status == 0 ? stdout : stderr;
+	size_t i;
 
-	fprintf(f, "usage: ccwatch [-v] [-c FILE] COMMAND [ARGS]\n"
-		   "commands:\n");
+	fprintf(f,
+	    "usage: ccwatch [-v] [-c FILE] COMMAND [ARGS]\n"
+	    "commands:\n");
 	for (i = 0; i < CCWATCH_NELEM(cli_commands); i++)
 		fprintf(f, "  ccwatch %s\n", cli_commands[i].usage);
 	fprintf(f, "FILE defaults to %s\n", CCWATCH_DEFAULT_CONF);
+	fprintf(f, "TIME is now, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n");
 	exit(status);
 }
 
@@ -64,8 +89,8 @@ cli_usage(int status)
 static void
 cli_progress(size_t done, size_t total, void *arg)
 {
-	const int	 width = 30;
-	int		 fill;
+	const int width = 30;
+	int fill;
 
 	if (total == 0 || !isatty(STDERR_FILENO))
 		return;
@@ -96,19 +121,17 @@ static int
 cli_sync(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-		{ "full", no_argument, NULL, 'f' },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct bugzilla_options	 bo;
-	struct sync_options	 so;
-	struct sync_stats	 stats;
-	struct bugzilla		*bz = NULL;
-	struct store		*st = NULL;
-	char			*cause = NULL;
-	int			 ch, rc = 1;
+	    {"full", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	struct bugzilla_options bo;
+	struct sync_options so;
+	struct sync_stats stats;
+	struct bugzilla *bz = NULL;
+	struct store *st = NULL;
+	char *cause = NULL;
+	int ch, rc = 1;
 
 	memset(&so, 0, sizeof so);
-	optind = 1;
+	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch != 'f')
 			cli_usage(2);
@@ -148,8 +171,8 @@ out:
 static int
 cli_whiteboard(struct cli *cli, int argc, char **argv)
 {
-	struct whiteboard	 wb;
-	char			*json;
+	struct whiteboard wb;
+	char *json;
 
 	if (argc != 2)
 		cli_usage(2);
@@ -159,6 +182,389 @@ cli_whiteboard(struct cli *cli, int argc, char **argv)
 	free(json);
 	whiteboard_free(&wb);
 	return 0;
+}
+
+/* Parse a TIME argument: "now" or an ISO 8601 UTC time; exits on error. */
+static time_t
+cli_parse_time(const char *s)
+{
+	time_t t;
+
+	if (strcmp(s, "now") == 0)
+		return timeutil_now();
+	if (timeutil_parse_iso(s, &t) == -1) {
+		fprintf(stderr,
+		    "ccwatch: bad time \"%s\": use now, YYYY-MM-DD "
+		    "or YYYY-MM-DDTHH:MM:SSZ\n",
+		    s);
+		exit(2);
+	}
+	return t;
+}
+
+/* Parse a bug or comment number; exits on error. */
+static int64_t
+cli_parse_number(const char *what, const char *s, long long min)
+{
+	const char *errstr;
+	long long n;
+
+	if (timeutil_strtonum(s, min, INT64_MAX, &n, &errstr) == -1) {
+		fprintf(
+		    stderr, "ccwatch: bad %s \"%s\": %s\n", what, s, errstr);
+		exit(2);
+	}
+	return n;
+}
+
+/* Parse a --state name into an enum clock_state; exits on error. */
+static int
+cli_parse_state(const char *s)
+{
+	int i;
+
+	for (i = CLOCK_OK; i <= CLOCK_PAUSED; i++)
+		if (strcmp(s, policy_clock_state_name(i)) == 0)
+			return i;
+	fprintf(stderr,
+	    "ccwatch: bad state \"%s\": use overdue, due-soon, "
+	    "ok, met or paused\n",
+	    s);
+	exit(2);
+}
+
+/* Open the configured store read-only. */
+static struct store *
+cli_open_readonly(struct cli *cli, char **cause)
+{
+	return store_open_readonly(cli->conf->store_path, cause);
+}
+
+/* Load a report of the store at as_of; prints the error and returns -1. */
+static int
+cli_load_report(struct cli *cli, time_t as_of, const struct report_filter *f,
+    struct report *r)
+{
+	struct store *st;
+	char *cause = NULL;
+	int rc = -1;
+
+	st = cli_open_readonly(cli, &cause);
+	if (st != NULL &&
+	    report_load(st, &cli->conf->people, &cli->conf->policy, as_of, f, r,
+		&cause) == 0)
+		rc = 0;
+	if (cause != NULL) {
+		fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* The terminal's width for the table, or 0 when stdout is no terminal. */
+static int
+cli_terminal_width(void)
+{
+	struct winsize ws;
+	const char *cols;
+	long long n;
+	const char *errstr;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	cols = getenv("COLUMNS");
+	if (cols != NULL &&
+	    timeutil_strtonum(cols, 20, 10000, &n, &errstr) == 0)
+		return (int)n;
+	return 80;
+}
+
+/* The line under the table: totals, moment, last sync. */
+static void
+cli_status_footer(const struct report *r)
+{
+	char asof[TIMEUTIL_ISO_LEN], sync[TIMEUTIL_ISO_LEN];
+
+	printf("%zu shown; %zu overdue, %zu due soon, %zu open bugs; as of %s; "
+	       "last sync %s\n",
+	    r->nbugs, r->overdue, r->due_soon, r->open_bugs,
+	    timeutil_format_iso(r->as_of, asof),
+	    r->last_sync != 0 ? timeutil_format_iso(r->last_sync, sync)
+			      : "never");
+}
+
+/* ccwatch status: the table, or the JSON, of the stored bugs' clocks. */
+static int
+cli_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"as-of", required_argument, NULL, 't'},
+	    {"ca", required_argument, NULL, 'c'},
+	    {"state", required_argument, NULL, 's'},
+	    {"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	struct report_filter f = {0, NULL, -1, 0};
+	struct report_style style;
+	struct report r;
+	const char *nc;
+	time_t as_of;
+	char *json;
+	int ch, as_json = 0;
+
+	as_of = timeutil_now();
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			as_json = 1;
+			break;
+		case 't':
+			as_of = cli_parse_time(optarg);
+			break;
+		case 'c':
+			f.ca = optarg;
+			break;
+		case 's':
+			f.state = cli_parse_state(optarg);
+			break;
+		case 'a':
+			f.all = 1;
+			break;
+		default:
+			cli_usage(2);
+		}
+	}
+	if (optind != argc)
+		cli_usage(2);
+	if (cli_load_report(cli, as_of, &f, &r) == -1)
+		return 1;
+	if (as_json) {
+		json = report_to_json(&r);
+		fputs(json, stdout);
+		free(json);
+	} else {
+		nc = getenv("NO_COLOR");
+		style.width = cli_terminal_width();
+		style.colour =
+		    isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+		report_write_table(&r, &style, stdout);
+		cli_status_footer(&r);
+	}
+	report_free(&r);
+	return 0;
+}
+
+/* ccwatch explain BUG: every clock of one bug and why. */
+static int
+cli_explain(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+	struct report_filter f = {0, NULL, -1, 1};
+	struct report r;
+	time_t as_of;
+	int ch;
+
+	as_of = timeutil_now();
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 't')
+			cli_usage(2);
+		as_of = cli_parse_time(optarg);
+	}
+	if (optind != argc - 1)
+		cli_usage(2);
+	f.bug_id = cli_parse_number("bug", argv[optind], 1);
+	if (cli_load_report(cli, as_of, &f, &r) == -1)
+		return 1;
+	if (r.nbugs == 0)
+		printf("Bug %lld was not filed yet at that time.\n",
+		    (long long)f.bug_id);
+	report_write_explain(&r, stdout);
+	report_free(&r);
+	return 0;
+}
+
+/* Print the plugin's status line and return its exit status. */
+static int
+cli_check_line(enum cli_check_status status, const char *text,
+    const struct report *r, long long sync_age)
+{
+	static const char *names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+	printf("CCWATCH %s - %s", names[status], text);
+	if (r != NULL)
+		printf(" | overdue=%zu;;1 due_soon=%zu;1; bugs=%zu "
+		       "sync_age=%llds",
+		    r->overdue, r->due_soon, r->open_bugs, sync_age);
+	printf("\n");
+	return status;
+}
+
+/* Decide the plugin's status from a loaded report. */
+static int
+cli_check_report(const struct report *r, long long age, int warn_only)
+{
+	enum cli_check_status status = CHECK_OK;
+	char *text;
+	int rc;
+
+	if (r->overdue > 0)
+		status = warn_only ? CHECK_WARNING : CHECK_CRITICAL;
+	else if (r->due_soon > 0)
+		status = CHECK_WARNING;
+	xasprintf(&text, "%zu overdue, %zu due soon, %zu open bugs", r->overdue,
+	    r->due_soon, r->open_bugs);
+	rc = cli_check_line(status, text, r, age);
+	free(text);
+	return rc;
+}
+
+/* ccwatch check: a Nagios/Icinga plugin over the store. */
+static int
+cli_check(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"warn-only", no_argument, NULL, 'w'},
+	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+	struct report_filter f = {0, NULL, -1, 1};
+	struct store_cursor cur;
+	struct report r;
+	struct store *st;
+	char *cause = NULL, *text = NULL, esc[256];
+	time_t as_of, now = timeutil_now();
+	long long age = 0;
+	int ch, warn_only = 0, rc = CHECK_UNKNOWN;
+
+	memset(&r, 0, sizeof r);
+	memset(&cur, 0, sizeof cur);
+	as_of = now;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'w')
+			warn_only = 1;
+		else if (ch == 't')
+			as_of = cli_parse_time(optarg);
+		else
+			cli_usage(CHECK_UNKNOWN);
+	}
+	if (optind != argc)
+		cli_usage(CHECK_UNKNOWN);
+	st = cli_open_readonly(cli, &cause);
+	if (st == NULL || store_get_cursor(st, &cur, &cause) == -1)
+		goto out;
+	age = (long long)(now - cur.last_sync);
+	if (cur.last_sync == 0)
+		xasprintf(&text, "the store was never synced");
+	else if (age > cli->conf->stale_after)
+		xasprintf(&text,
+		    "last successful sync %llds ago (stale after "
+		    "%llds)",
+		    age, cli->conf->stale_after);
+	if (text != NULL) {
+		rc = cli_check_line(CHECK_UNKNOWN, text, NULL, 0);
+		goto out;
+	}
+	if (report_load(st, &cli->conf->people, &cli->conf->policy, as_of, &f,
+		&r, &cause) == -1)
+		goto out;
+	rc = cli_check_report(&r, age, warn_only);
+out:
+	if (cause != NULL)
+		rc = cli_check_line(
+		    CHECK_UNKNOWN, log_escape(esc, sizeof esc, cause), NULL, 0);
+	free(cause);
+	free(text);
+	store_cursor_free(&cur);
+	report_free(&r);
+	store_close(st);
+	return rc;
+}
+
+/* Find the id of comment count k of bug; 1 found, 0 absent, -1 error. */
+static int
+cli_comment_id(
+    struct store *st, int64_t bug, int64_t k, int64_t *id, char **cause)
+{
+	struct comment_list cl;
+	size_t i;
+	int rc = 0;
+
+	memset(&cl, 0, sizeof cl);
+	if (store_get_comments(st, bug, &cl, cause) == -1)
+		return -1;
+	for (i = 0; i < cl.n; i++) {
+		if (cl.v[i].count == k) {
+			*id = cl.v[i].id;
+			rc = 1;
+			break;
+		}
+	}
+	comment_list_free(&cl);
+	return rc;
+}
+
+/* ccwatch question BUG COMMENT --not-a-question|--clear. */
+static int
+cli_question(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"not-a-question", no_argument, NULL, 'n'},
+	    {"clear", no_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+	struct store *st = NULL;
+	char *cause = NULL;
+	int64_t bug, k, id = 0;
+	int ch, mode = 0, rc = 1, found;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if ((ch != 'n' && ch != 'c') || (mode != 0 && mode != ch))
+			cli_usage(2);
+		mode = ch;
+	}
+	if (mode == 0 || optind != argc - 2)
+		cli_usage(2);
+	bug = cli_parse_number("bug", argv[optind], 1);
+	k = cli_parse_number("comment", argv[optind + 1], 0);
+	if (access(cli->conf->store_path, F_OK) == -1) {
+		xasprintf(&cause, "store: %s: %s", cli->conf->store_path,
+		    strerror(errno));
+		goto out;
+	}
+	st = store_open(cli->conf->store_path, &cause);
+	if (st == NULL)
+		goto out;
+	found = cli_comment_id(st, bug, k, &id, &cause);
+	if (found == 0)
+		xasprintf(&cause, "bug %lld has no stored comment %lld",
+		    (long long)bug, (long long)k);
+	if (found != 1)
+		goto out;
+	if (mode == 'n') {
+		if (store_set_not_question(st, bug, id, &cause) == -1)
+			goto out;
+		printf("bug %lld comment %lld: not a question\n",
+		    (long long)bug, (long long)k);
+	} else {
+		found = store_clear_not_question(st, bug, id, &cause);
+		if (found == -1)
+			goto out;
+		printf("bug %lld comment %lld: %s\n", (long long)bug,
+		    (long long)k,
+		    found ? "mark cleared"
+			  : "was not marked; nothing to clear");
+	}
+	rc = 0;
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+	}
+	store_close(st);
+	return rc;
 }
 
 /* ccwatch config-check: the configuration was loaded, so it is valid. */
@@ -180,10 +586,10 @@ cli_version(struct cli *cli, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-	struct cli	 cli;
-	char		*cause = NULL;
-	size_t		 i;
-	int		 ch, rc;
+	struct cli cli;
+	char *cause = NULL;
+	size_t i;
+	int ch, rc;
 
 	memset(&cli, 0, sizeof cli);
 	cli.conf_path = CCWATCH_DEFAULT_CONF;
@@ -216,6 +622,12 @@ main(int argc, char **argv)
 	}
 	if (cli_commands[i].need_config) {
 		cli.conf = config_load(cli.conf_path, &cause);
+		if (cli.conf == NULL && cli_commands[i].need_config == 2) {
+			cause[strcspn(cause, "\n")] = '\0';
+			printf("CCWATCH UNKNOWN - configuration: %s\n", cause);
+			free(cause);
+			return CHECK_UNKNOWN;
+		}
 		if (cli.conf == NULL) {
 			fprintf(stderr, "%s\n", cause);
 			free(cause);

@@ -20,9 +20,11 @@
 #include <ini.h>
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -55,7 +57,12 @@ enum config_type {
 	CONFIG_PATH,   /* char *, a file name */
 	CONFIG_INT,    /* long long in [min, max] */
 	CONFIG_BOOL,   /* int, "yes" or "no" */
-	CONFIG_LIST    /* struct strlist, "a", "b" or a, b; continues */
+	CONFIG_LIST,   /* struct strlist, "a", "b" or a, b; continues */
+	CONFIG_ID,     /* int64_t in [min, max] */
+	CONFIG_TIME,   /* time_t, an ISO 8601 UTC time or date */
+	CONFIG_SIDE,   /* enum side: ca, program, community or bot */
+	CONFIG_PIN,    /* int: auto or a policy version name */
+	CONFIG_ZONE    /* long seconds east of UTC: UTC, Z, +HH:MM, -HH:MM */
 };
 
 /* Validates, and may rewrite, a field once its value is parsed. */
@@ -88,15 +95,22 @@ struct config_section {
 static int config_check_url(struct config *, void *, char **);
 static int config_check_readable(struct config *, void *, char **);
 static int config_check_secret(struct config *, void *, char **);
+static int config_check_domains(struct config *, void *, char **);
+static void *config_base_ca(struct config *, const char *, char **);
+static void *config_base_override(struct config *, const char *, char **);
 
 static const struct config_section config_sections[] = {
     {"bugzilla", 0, NULL},
     {"store", 0, NULL},
     {"daemon", 0, NULL},
+    {"people", 0, NULL},
+    {"ca", 1, config_base_ca},
+    {"override", 1, config_base_override},
+    {"policy", 0, NULL},
 };
 
-#define CONFIG_OFF(f) offsetof(struct config, f)
-#define CONFIG_BMO_HOST "bugzilla.mozilla.org"
+#define CONFIG_OFF(f)           offsetof(struct config, f)
+#define CONFIG_BMO_HOST         "bugzilla.mozilla.org"
 #define CONFIG_BMO_MIN_INTERVAL 300
 static const struct config_directive config_directives[] = {
     {"bugzilla", "url", CONFIG_STRING, CONFIG_OFF(url), 0, 0,
@@ -118,14 +132,55 @@ static const struct config_directive config_directives[] = {
     {"bugzilla", "retries", CONFIG_INT, CONFIG_OFF(retries), 0, 10, "4", NULL},
     {"store", "path", CONFIG_PATH, CONFIG_OFF(store_path), 0, 0,
 	LOCALSTATEDIR "/lib/ccwatch/ccwatch.db", NULL},
-    {"daemon", "poll_interval", CONFIG_INT, CONFIG_OFF(poll_interval), 1,
-	86400, "600", NULL},
-    {"daemon", "poll_jitter", CONFIG_INT, CONFIG_OFF(poll_jitter), 0, 50,
-	"10", NULL},
+    {"daemon", "poll_interval", CONFIG_INT, CONFIG_OFF(poll_interval), 1, 86400,
+	"600", NULL},
+    {"daemon", "poll_jitter", CONFIG_INT, CONFIG_OFF(poll_jitter), 0, 50, "10",
+	NULL},
     {"daemon", "backoff_max", CONFIG_INT, CONFIG_OFF(backoff_max), 60, 86400,
 	"3600", NULL},
     {"daemon", "full_every", CONFIG_INT, CONFIG_OFF(full_every), 3600,
 	7 * 86400, "86400", NULL},
+    {"people", "program_domains", CONFIG_LIST,
+	CONFIG_OFF(people.program_domains), 0, 0, NULL, config_check_domains},
+    {"people", "extra_program_domains", CONFIG_LIST,
+	CONFIG_OFF(extra_program_domains), 0, 0, NULL, config_check_domains},
+    {"people", "program_accounts", CONFIG_LIST,
+	CONFIG_OFF(people.program_accounts), 0, 0, NULL, NULL},
+    {"people", "bot_accounts", CONFIG_LIST, CONFIG_OFF(people.bot_accounts), 0,
+	0, NULL, NULL},
+    {"people", "extra_bot_accounts", CONFIG_LIST,
+	CONFIG_OFF(extra_bot_accounts), 0, 0, NULL, NULL},
+    {"people", "bot_suffixes", CONFIG_LIST, CONFIG_OFF(people.bot_suffixes), 0,
+	0, NULL, NULL},
+    {"people", "public_domains", CONFIG_LIST, CONFIG_OFF(people.public_domains),
+	0, 0, NULL, config_check_domains},
+    {"people", "extra_public_domains", CONFIG_LIST,
+	CONFIG_OFF(extra_public_domains), 0, 0, NULL, config_check_domains},
+    {"people", "self", CONFIG_STRING, CONFIG_OFF(people.self), 0, 0, NULL,
+	NULL},
+    {"ca", "domains", CONFIG_LIST, offsetof(struct people_ca, domains), 0, 0,
+	NULL, config_check_domains},
+    {"ca", "accounts", CONFIG_LIST, offsetof(struct people_ca, accounts), 0, 0,
+	NULL, NULL},
+    {"override", "side", CONFIG_SIDE, offsetof(struct people_override, side), 0,
+	0, NULL, NULL},
+    {"override", "bug", CONFIG_ID, offsetof(struct people_override, bug_id), 1,
+	INT64_MAX, NULL, NULL},
+    {"override", "ca", CONFIG_STRING, offsetof(struct people_override, ca), 0,
+	0, NULL, NULL},
+    {"override", "from", CONFIG_TIME, offsetof(struct people_override, from), 0,
+	0, NULL, NULL},
+    {"override", "until", CONFIG_TIME, offsetof(struct people_override, until),
+	0, 0, NULL, NULL},
+    {"policy", "pin", CONFIG_PIN, CONFIG_OFF(policy.pin), 0, 0, "auto", NULL},
+    {"policy", "warn_window", CONFIG_INT, CONFIG_OFF(warn_window_hours), 0,
+	24 * 30, "48", NULL},
+    {"policy", "date_zone_offset", CONFIG_ZONE, CONFIG_OFF(policy.utc_offset),
+	0, 0, "UTC", NULL},
+    {"policy", "base_url", CONFIG_STRING, CONFIG_OFF(policy_base_url), 0, 0,
+	NULL, config_check_url},
+    {"policy", "stale_after", CONFIG_INT, CONFIG_OFF(stale_after), 60,
+	30 * 86400, NULL, NULL},
 };
 #define CONFIG_NDIRECTIVES CCWATCH_NELEM(config_directives)
 
@@ -143,7 +198,8 @@ struct config_parse {
 	int skip;     /* this line was rejected already */
 
 	const struct config_section *sect; /* NULL: none or rejected */
-	int sect_bad; /* the header was rejected: stay quiet */
+	int sect_bad;  /* the header was rejected: stay quiet */
+	int sect_line; /* line of the current header */
 	void *base;
 	int cur;                      /* directive being continued, or -1 */
 	int seen[CONFIG_NDIRECTIVES]; /* line first set, or 0 */
@@ -287,6 +343,94 @@ config_parse_list(struct strlist *l, const char *s, char **cause)
 	return 0;
 }
 
+/* Parse an ISO 8601 UTC time or date into a time_t field. */
+static int
+config_parse_time(void *field, const char *value, char **cause)
+{
+	char q[CONFIG_QUOTE_LEN];
+	time_t t;
+
+	if (timeutil_parse_iso(value, &t) == -1) {
+		xasprintf(cause,
+		    "\"%s\" is not a time (YYYY-MM-DD or "
+		    "YYYY-MM-DDTHH:MM:SSZ)",
+		    config_quote(q, value));
+		return -1;
+	}
+	*(time_t *)field = t;
+	return 0;
+}
+
+/* Parse a side name into an enum side field. */
+static int
+config_parse_side(void *field, const char *value, char **cause)
+{
+	static const enum side sides[] = {
+	    SIDE_CA, SIDE_PROGRAM, SIDE_COMMUNITY, SIDE_BOT};
+	char q[CONFIG_QUOTE_LEN];
+	size_t i;
+
+	for (i = 0; i < CCWATCH_NELEM(sides); i++) {
+		if (strcmp(value, people_side_name(sides[i])) == 0) {
+			*(enum side *)field = sides[i];
+			return 0;
+		}
+	}
+	xasprintf(cause, "\"%s\" is not ca, program, community or bot",
+	    config_quote(q, value));
+	return -1;
+}
+
+/* Parse "auto" or a policy version name into an int field. */
+static int
+config_parse_pin(void *field, const char *value, char **cause)
+{
+	char q[CONFIG_QUOTE_LEN];
+	enum policy_version v;
+
+	if (strcmp(value, "auto") == 0) {
+		*(int *)field = POLICY_VERSION_AUTO;
+		return 0;
+	}
+	if (policy_version_from_name(value, &v) == -1) {
+		xasprintf(cause,
+		    "\"%s\" is not auto, wiki-2017, ccadb-1.0, 2.0, 3.0, 3.1 "
+		    "or 3.2",
+		    config_quote(q, value));
+		return -1;
+	}
+	*(int *)field = (int)v;
+	return 0;
+}
+
+/* Parse "UTC", "Z" or "+HH:MM" / "-HH:MM" into seconds east of UTC. */
+static int
+config_parse_zone(void *field, const char *value, char **cause)
+{
+	char q[CONFIG_QUOTE_LEN];
+	const char *s = value;
+	int h, m;
+
+	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0) {
+		*(long *)field = 0;
+		return 0;
+	}
+	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 6 || s[3] != ':' ||
+	    s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9' ||
+	    s[4] < '0' || s[4] > '5' || s[5] < '0' || s[5] > '9')
+		goto bad;
+	h = (s[1] - '0') * 10 + (s[2] - '0');
+	m = (s[4] - '0') * 10 + (s[5] - '0');
+	if (h > 14 || (h == 14 && m > 0))
+		goto bad;
+	*(long *)field = (s[0] == '-' ? -1L : 1L) * (h * 3600L + m * 60L);
+	return 0;
+bad:
+	xasprintf(cause, "\"%s\" is not UTC or an offset like +02:00",
+	    config_quote(q, value));
+	return -1;
+}
+
 /*
  * Parse value into the field of directive d; first is 0 on continuation
  * lines.  The cause does not name the directive: config_set adds it.
@@ -334,6 +478,23 @@ config_parse_value(const struct config_directive *d, void *field,
 		if (first)
 			strlist_free(field);
 		return config_parse_list(field, value, cause);
+	case CONFIG_ID:
+		if (timeutil_strtonum(value, d->min, d->max, &n, &errstr) ==
+		    -1) {
+			xasprintf(cause, "\"%s\" is not a bug number",
+			    config_quote(q, value));
+			return -1;
+		}
+		*(int64_t *)field = n;
+		return 0;
+	case CONFIG_TIME:
+		return config_parse_time(field, value, cause);
+	case CONFIG_SIDE:
+		return config_parse_side(field, value, cause);
+	case CONFIG_PIN:
+		return config_parse_pin(field, value, cause);
+	case CONFIG_ZONE:
+		return config_parse_zone(field, value, cause);
 	}
 	fatalx("config: %s: bad type %d", d->name, (int)d->type);
 }
@@ -448,6 +609,52 @@ config_check_secret(struct config *cfg, void *field, char **cause)
 	return config_read_secret(*(char **)field, &cfg->api_key, cause);
 }
 
+/* Check that a list of domains holds bare domain names. */
+static int
+config_check_domains(struct config *cfg, void *field, char **cause)
+{
+	const struct strlist *l = field;
+	char q[CONFIG_QUOTE_LEN];
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (strchr(l->v[i], '@') != NULL ||
+		    strpbrk(l->v[i], " \t/") != NULL) {
+			xasprintf(cause, "\"%s\" is not a domain name",
+			    config_quote(q, l->v[i]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* [ca "NAME"]: a new configured CA, named once. */
+static void *
+config_base_ca(struct config *cfg, const char *name, char **cause)
+{
+	char q[CONFIG_QUOTE_LEN];
+	size_t i;
+
+	for (i = 0; i < cfg->people.ncas; i++) {
+		if (strcasecmp(cfg->people.cas[i].name, name) == 0) {
+			xasprintf(cause, "[ca \"%s\"] given twice",
+			    config_quote(q, name));
+			return NULL;
+		}
+	}
+	return people_add_ca(&cfg->people, name);
+}
+
+/* [override "LOGIN"]: a new override; its side is required. */
+static void *
+config_base_override(struct config *cfg, const char *login, char **cause)
+{
+	struct people *p = &cfg->people;
+
+	people_add_override(p, login, 0, SIDE_COMMUNITY, NULL, 0, 0);
+	return &p->overrides[p->noverrides - 1];
+}
+
 /* Find a section by name, or NULL. */
 static const struct config_section *
 config_find_section(const char *name)
@@ -518,6 +725,34 @@ fail:
 	return -1;
 }
 
+/* Forget which directives of section were seen: a subsection starts. */
+static void
+config_forget_section(struct config_parse *p, const char *section)
+{
+	size_t i;
+
+	for (i = 0; i < CONFIG_NDIRECTIVES; i++)
+		if (strcmp(config_directives[i].section, section) == 0)
+			p->seen[i] = 0;
+}
+
+/* Check what a finished [override "LOGIN"] section must hold. */
+static void
+config_end_section(struct config_parse *p)
+{
+	const struct people_override *o = p->base;
+
+	if (p->sect == NULL || strcmp(p->sect->name, "override") != 0)
+		return;
+	if (p->seen[config_find_directive("override", "side")] == 0)
+		config_error(p, p->sect_line,
+		    "[override \"%s\"] needs side = ca|program|community|bot",
+		    o->login);
+	if (o->from != 0 && o->until != 0 && o->from >= o->until)
+		config_error(p, p->sect_line,
+		    "[override \"%s\"]: from must be before until", o->login);
+}
+
 /* Start the section of a "[...]" line (s at its '['). */
 static int
 config_begin_section(struct config_parse *p, const char *s)
@@ -527,8 +762,10 @@ config_begin_section(struct config_parse *p, const char *s)
 	char *cause = NULL;
 	int rc = -1;
 
+	config_end_section(p);
 	p->sect = NULL;
 	p->sect_bad = 1;
+	p->sect_line = p->lineno;
 	end = strchr(s, ']');
 	if (end == NULL) {
 		config_error(p, p->lineno, "missing ']' in section header");
@@ -550,9 +787,10 @@ config_begin_section(struct config_parse *p, const char *s)
 		    &cause, "[%s] needs a name: [%s \"NAME\"]", name, name);
 	else if (!p->sect->subname && subname != NULL)
 		xasprintf(&cause, "[%s] takes no name", name);
-	else if (p->sect->base != NULL)
+	else if (p->sect->base != NULL) {
 		p->base = p->sect->base(p->cfg, subname, &cause);
-	else
+		config_forget_section(p, p->sect->name);
+	} else
 		p->base = p->cfg;
 	if (cause != NULL) {
 		p->sect = NULL;
@@ -742,8 +980,9 @@ config_handle(
 }
 
 /*
- * Report the lists that were set but ended up empty.  Every row seen so
- * far writes into the struct config; subsections will check their own.
+ * Report the lists that were set but ended up empty.  The lists of
+ * [people] may be emptied on purpose (no bot suffixes at all), and the
+ * subsections' lists are optional.
  */
 static void
 config_check_lists(struct config_parse *p)
@@ -753,7 +992,9 @@ config_check_lists(struct config_parse *p)
 
 	for (i = 0; i < CONFIG_NDIRECTIVES; i++) {
 		d = &config_directives[i];
-		if (d->type != CONFIG_LIST || p->seen[i] == 0)
+		if (d->type != CONFIG_LIST || p->seen[i] == 0 ||
+		    config_find_section(d->section)->base != NULL ||
+		    strcmp(d->section, "people") == 0)
 			continue;
 		if (((struct strlist *)((char *)p->cfg + d->offset))->n == 0)
 			config_error(p, p->seen[i], "%s: empty list", d->name);
@@ -784,13 +1025,47 @@ config_check_interval(struct config_parse *p)
 		if (config_directives[i].offset == CONFIG_OFF(poll_interval))
 			line = p->seen[i];
 	config_error(p, line,
-	    "poll_interval: at least %d seconds against %s", CONFIG_BMO_MIN_INTERVAL,
-	    CONFIG_BMO_HOST);
+	    "poll_interval: at least %d seconds against %s",
+	    CONFIG_BMO_MIN_INTERVAL, CONFIG_BMO_HOST);
 }
 
-/* Return the built-in defaults. */
-struct config *
-config_default(void)
+/* Add the items of from that to does not hold yet. */
+static void
+config_list_merge(struct strlist *to, const struct strlist *from)
+{
+	size_t i;
+
+	for (i = 0; i < from->n; i++)
+		if (!strlist_contains(to, from->v[i]))
+			strlist_add(to, from->v[i]);
+}
+
+/*
+ * Derive what the directives imply: the extra_* lists joined to [people],
+ * the policy options in seconds, the link base and the stale age (the
+ * larger of three poll intervals and two hours, unless set).
+ */
+static void
+config_finish(struct config *cfg)
+{
+	config_list_merge(
+	    &cfg->people.program_domains, &cfg->extra_program_domains);
+	config_list_merge(&cfg->people.bot_accounts, &cfg->extra_bot_accounts);
+	config_list_merge(
+	    &cfg->people.public_domains, &cfg->extra_public_domains);
+	cfg->policy.warn_window = (long)cfg->warn_window_hours * 3600;
+	cfg->policy.base_url =
+	    cfg->policy_base_url != NULL ? cfg->policy_base_url : cfg->url;
+	if (cfg->stale_after == 0) {
+		cfg->stale_after = 3 * cfg->poll_interval;
+		if (cfg->stale_after < 2 * 3600)
+			cfg->stale_after = 2 * 3600;
+	}
+}
+
+/* The defaults before config_finish: POLICY.md's people, the table's. */
+static struct config *
+config_new(void)
 {
 	const struct config_directive *d;
 	struct config *cfg;
@@ -798,6 +1073,8 @@ config_default(void)
 	size_t i;
 
 	cfg = xcalloc(1, sizeof *cfg);
+	people_defaults(&cfg->people);
+	policy_options_defaults(&cfg->policy);
 	for (i = 0; i < CONFIG_NDIRECTIVES; i++) {
 		d = &config_directives[i];
 		if (d->dflt == NULL)
@@ -805,6 +1082,17 @@ config_default(void)
 		if (config_set(cfg, d, cfg, d->dflt, 1, &cause) == -1)
 			fatalx("config: default of %s: %s", d->name, cause);
 	}
+	return cfg;
+}
+
+/* Return the built-in defaults. */
+struct config *
+config_default(void)
+{
+	struct config *cfg;
+
+	cfg = config_new();
+	config_finish(cfg);
 	return cfg;
 }
 
@@ -825,13 +1113,15 @@ config_load(const char *path, char **cause)
 		xasprintf(cause, "%s: %s", path, strerror(errno));
 		goto out;
 	}
-	p.cfg = config_default();
+	p.cfg = config_new();
 	p.cfg->path = xstrdup(path);
 	rc = ini_parse_stream(config_read_line, &p, config_handle, &p);
 	if (rc > 0)
 		config_error(&p, rc, "syntax error");
 	else if (rc < 0)
 		config_error(&p, 0, "cannot parse (error %d)", rc);
+	config_end_section(&p);
+	config_finish(p.cfg);
 	config_check_lists(&p);
 	config_check_interval(&p);
 	if (p.nerrors > 0) {
@@ -860,12 +1150,16 @@ config_free(struct config *cfg)
 		return;
 	for (i = 0; i < CONFIG_NDIRECTIVES; i++) {
 		d = &config_directives[i];
+		if (config_find_section(d->section)->base != NULL)
+			continue; /* people_free frees the subsections */
 		field = (char *)cfg + d->offset;
-		if (d->type == CONFIG_STRING || d->type == CONFIG_PATH)
+		if (d->type == CONFIG_STRING || d->type == CONFIG_PATH) {
 			free(*(char **)field);
-		else if (d->type == CONFIG_LIST)
+			*(char **)field = NULL;
+		} else if (d->type == CONFIG_LIST)
 			strlist_free(field);
 	}
+	people_free(&cfg->people);
 	xfree_secret(cfg->api_key);
 	free(cfg->path);
 	free(cfg);

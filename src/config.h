@@ -8,42 +8,64 @@
 #define CONFIG_H
 
 #include "model.h"
+#include "people.h"
+#include "policy.h"
 
 struct config {
-	char		*path;		/* the file read, or NULL for defaults */
+	char *path; /* the file read, or NULL for defaults */
 
 	/* [bugzilla] */
-	char		*url;		/* base URL, no trailing slash, no /rest */
-	char		*api_key_file;
-	char		*api_key;	/* secret: the file's content, or NULL */
-	struct strlist	 products;	/* default "CA Program", "NSS" */
-	struct strlist	 components;	/* default "CA Certificate Compliance" */
-	char		*ca_file;	/* NULL: the system's trust store */
-	long long	 page_size;	/* search limit per page */
-	long long	 timeout;	/* seconds for one whole request */
-	long long	 connect_timeout;
-	long long	 retries;	/* extra attempts after a retryable failure */
+	char *url; /* base URL, no trailing slash, no /rest */
+	char *api_key_file;
+	char *api_key;             /* secret: the file's content, or NULL */
+	struct strlist products;   /* default "CA Program", "NSS" */
+	struct strlist components; /* default "CA Certificate Compliance" */
+	char *ca_file;             /* NULL: the system's trust store */
+	long long page_size;       /* search limit per page */
+	long long timeout;         /* seconds for one whole request */
+	long long connect_timeout;
+	long long retries; /* extra attempts after a retryable failure */
 
 	/* [store] */
-	char		*store_path;
+	char *store_path;
 
 	/* [daemon] */
-	long long	 poll_interval;	/* seconds between cycles */
-	long long	 poll_jitter;	/* +- percent of the interval */
-	long long	 backoff_max;	/* ceiling of the delay after failures */
-	long long	 full_every;	/* seconds between full resyncs */
+	long long poll_interval; /* seconds between cycles */
+	long long poll_jitter;   /* +- percent of the interval */
+	long long backoff_max;   /* ceiling of the delay after failures */
+	long long full_every;    /* seconds between full resyncs */
+
+	/*
+	 * [people], [ca "NAME"], [override "LOGIN"]: who is who.  The lists
+	 * of [people] replace POLICY.md's defaults; the extra_* lists add to
+	 * them.  people.self is the daemon's own account.
+	 */
+	struct people people;
+	struct strlist extra_program_domains;
+	struct strlist extra_bot_accounts;
+	struct strlist extra_public_domains;
+
+	/*
+	 * [policy].  policy.base_url points at policy_base_url, or at url
+	 * when that is not set; policy.warn_window is warn_window_hours in
+	 * seconds.  policy.not_questions is left empty: the store holds them.
+	 */
+	struct policy_options policy;
+	long long warn_window_hours;
+	char *policy_base_url;
+	long long stale_after; /* seconds; set from poll_interval if 0 */
 };
 
 /* The built-in defaults, as if an empty file had been read. */
-struct config	*config_default(void);
+struct config *config_default(void);
 
 /*
  * Read and validate path.  Returns the configuration, or NULL with *cause
  * set to every error found, one "file:line: message" per line (allocated).
  */
-struct config	*config_load(const char *path, char **cause);
+struct config *config_load(const char *path, char **cause);
 /* Free a configuration, zeroing its secrets; accepts NULL. */
-void		 config_free(struct config *);
+void config_free(struct config *);
 
 /*
  * Read a secret from a file: refused when the file is group- or
@@ -51,6 +73,6 @@ void		 config_free(struct config *);
  * name is looked up in $CREDENTIALS_DIRECTORY.  Trailing newlines are
  * dropped.  Returns 0 with *out allocated, or -1 with *cause.
  */
-int		 config_read_secret(const char *path, char **out, char **cause);
+int config_read_secret(const char *path, char **out, char **cause);
 
 #endif

@@ -62,6 +62,12 @@ static const char *const store_migrations[] = {
     "  last_attempt INTEGER NOT NULL DEFAULT 0,"
     "  last_error TEXT);"
     "INSERT INTO sync_state (id) VALUES (1);",
+    /* 2: the operator's "not a question" marks on comments. */
+    "CREATE TABLE question_overrides ("
+    "  bug_id INTEGER NOT NULL, comment_id INTEGER NOT NULL,"
+    "  not_question INTEGER NOT NULL DEFAULT 1,"
+    "  set_at INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (bug_id, comment_id));",
 };
 #define STORE_VERSION ((int)CCWATCH_NELEM(store_migrations))
 
@@ -82,6 +88,9 @@ enum store_stmt {
 	STMT_COUNTS,
 	STMT_GET_CURSOR,
 	STMT_SET_CURSOR,
+	STMT_SET_NOTQ,
+	STMT_CLEAR_NOTQ,
+	STMT_LIST_NOTQ,
 	STMT_COUNT
 };
 
@@ -153,12 +162,24 @@ static const char *const store_sql[STMT_COUNT] = {
 			" last_sync = excluded.last_sync,"
 			" last_attempt = excluded.last_attempt,"
 			" last_error = excluded.last_error",
+    [STMT_SET_NOTQ] = "INSERT INTO question_overrides (bug_id, comment_id,"
+		      " not_question, set_at) VALUES (?1, ?2, 1, ?3)"
+		      " ON CONFLICT (bug_id, comment_id) DO UPDATE SET"
+		      " not_question = 1, set_at = excluded.set_at",
+    [STMT_CLEAR_NOTQ] = "DELETE FROM question_overrides"
+			" WHERE bug_id = ?1 AND comment_id = ?2",
+    [STMT_LIST_NOTQ] = "SELECT comment_id FROM question_overrides"
+		       " WHERE bug_id = ?1 AND not_question = 1"
+		       " ORDER BY comment_id",
 };
+/* The first statement that needs schema version 2. */
+#define STMT_V2_FIRST STMT_SET_NOTQ
 
 struct store {
 	sqlite3 *db;
 	char *path;
 	int version;
+	int readonly;
 	sqlite3_stmt *stmt[STMT_COUNT];
 };
 
@@ -482,6 +503,8 @@ fail:
 	return -1;
 }
 
+static struct store *store_open_mode(const char *, int, char **);
+
 /* Apply the connection's pragmas: WAL, durability, foreign keys. */
 static int
 store_configure(struct store *st, char **cause)
@@ -515,14 +538,56 @@ store_configure(struct store *st, char **cause)
 struct store *
 store_open(const char *path, char **cause)
 {
+	return store_open_mode(path, 0, cause);
+}
+
+/*
+ * Open an existing store for reading only: nothing is created, migrated or
+ * written.  A file at an older schema is read as it is; what it lacks
+ * (the not-a-question marks before version 2) reads as empty.
+ */
+struct store *
+store_open_readonly(const char *path, char **cause)
+{
+	return store_open_mode(path, 1, cause);
+}
+
+/* Check the version of a file opened read-only. */
+static int
+store_check_readonly(struct store *st, char **cause)
+{
+	int v;
+
+	if (sqlite3_busy_timeout(st->db, 5000) != SQLITE_OK) {
+		store_error(st, cause, "busy_timeout");
+		return -1;
+	}
+	if (store_user_version(st, &v, cause) == -1)
+		return -1;
+	if (v < 1 || v > STORE_VERSION) {
+		xasprintf(cause,
+		    "store: %s: schema version %d is not one this ccwatch "
+		    "reads (1..%d)",
+		    st->path, v, STORE_VERSION);
+		return -1;
+	}
+	st->version = v;
+	return 0;
+}
+
+/* Open read-write (creating and migrating) or read-only. */
+static struct store *
+store_open_mode(const char *path, int readonly, char **cause)
+{
 	struct store *st;
-	int i;
+	int i, flags;
 
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
-	if (sqlite3_open_v2(path, &st->db,
-		SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-		NULL) != SQLITE_OK) {
+	st->readonly = readonly;
+	flags = readonly ? SQLITE_OPEN_READONLY
+			 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		if (st->db == NULL)
 			xasprintf(cause, "store: %s: out of memory", path);
 		else
@@ -530,9 +595,15 @@ store_open(const char *path, char **cause)
 			    sqlite3_errmsg(st->db));
 		goto fail;
 	}
-	if (store_configure(st, cause) == -1 || store_migrate(st, cause) == -1)
+	if (readonly) {
+		if (store_check_readonly(st, cause) == -1)
+			goto fail;
+	} else if (store_configure(st, cause) == -1 ||
+	    store_migrate(st, cause) == -1)
 		goto fail;
 	for (i = 0; i < STMT_COUNT; i++) {
+		if (st->version < 2 && i >= STMT_V2_FIRST)
+			break;
 		if (sqlite3_prepare_v3(st->db, store_sql[i], -1,
 			SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
 			NULL) != SQLITE_OK) {
@@ -974,6 +1045,63 @@ store_set_cursor(struct store *st, const struct store_cursor *cur, char **cause)
 	sqlite3_bind_int64(stmt, 4, cur->last_attempt);
 	store_bind_text(stmt, 5, cur->last_error);
 	return store_stmt_run(st, stmt, cause, "set cursor");
+}
+
+/* Mark comment_id of bug_id "not a question". */
+int
+store_set_not_question(
+    struct store *st, int64_t bug_id, int64_t comment_id, char **cause)
+{
+	sqlite3_stmt *stmt = store_stmt_get(st, STMT_SET_NOTQ);
+
+	sqlite3_bind_int64(stmt, 1, bug_id);
+	sqlite3_bind_int64(stmt, 2, comment_id);
+	sqlite3_bind_int64(stmt, 3, timeutil_now());
+	return store_stmt_run(st, stmt, cause, "set not-a-question");
+}
+
+/* Remove the mark; 1 if there was one, 0 if not, -1 with *cause. */
+int
+store_clear_not_question(
+    struct store *st, int64_t bug_id, int64_t comment_id, char **cause)
+{
+	sqlite3_stmt *stmt = store_stmt_get(st, STMT_CLEAR_NOTQ);
+
+	sqlite3_bind_int64(stmt, 1, bug_id);
+	sqlite3_bind_int64(stmt, 2, comment_id);
+	if (store_stmt_run(st, stmt, cause, "clear not-a-question") == -1)
+		return -1;
+	return sqlite3_changes(st->db) > 0;
+}
+
+/* Allocate the marked comment ids of bug_id, ascending, into *ids. */
+int
+store_list_not_questions(
+    struct store *st, int64_t bug_id, int64_t **ids, size_t *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (st->version < 2)
+		return 0;
+	stmt = store_stmt_get(st, STMT_LIST_NOTQ);
+	sqlite3_bind_int64(stmt, 1, bug_id);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*ids = store_list_grow(*ids, *n, &cap, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	store_stmt_done(stmt);
+	if (rc != SQLITE_DONE) {
+		store_error(st, cause, "list not-a-question marks");
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }
 
 /* Free the cursor's error string. */

@@ -16,11 +16,11 @@ struct store;
 
 /* What the sync remembers between cycles. */
 struct store_cursor {
-	time_t	 db_time;	/* server time at the start of the last good cycle */
-	time_t	 last_full;	/* when the last full resync completed; 0 never */
-	time_t	 last_sync;	/* local time of the last good cycle; 0 never */
-	time_t	 last_attempt;	/* local time of the last cycle tried */
-	char	*last_error;	/* of the last failed cycle, NULL after success */
+	time_t db_time;   /* server time at the start of the last good cycle */
+	time_t last_full; /* when the last full resync completed; 0 never */
+	time_t last_sync; /* local time of the last good cycle; 0 never */
+	time_t last_attempt; /* local time of the last cycle tried */
+	char *last_error;    /* of the last failed cycle, NULL after success */
 };
 
 /*
@@ -28,18 +28,25 @@ struct store_cursor {
  * directory must exist.  Returns NULL with *cause naming the path on error,
  * including a file whose schema is newer than this ccwatch knows.
  */
-struct store	*store_open(const char *path, char **cause);
-void		 store_close(struct store *);
+struct store *store_open(const char *path, char **cause);
+/*
+ * Open an existing store read-only (SQLITE_OPEN_READONLY): no file is
+ * created, no migration runs, every write fails.  A store of an older
+ * schema is read as it is.  Returns NULL with *cause when the file is
+ * missing or not a store this ccwatch reads.
+ */
+struct store *store_open_readonly(const char *path, char **cause);
+void store_close(struct store *);
 /* The schema version the store is at. */
-int		 store_schema_version(struct store *);
+int store_schema_version(struct store *);
 
 /*
  * Transactions; a cycle's writes go in one.  store_begin takes the write lock
  * at once (BEGIN IMMEDIATE); store_rollback does nothing outside one.
  */
-int	 store_begin(struct store *, char **cause);
-int	 store_commit(struct store *, char **cause);
-void	 store_rollback(struct store *);
+int store_begin(struct store *, char **cause);
+int store_commit(struct store *, char **cause);
+void store_rollback(struct store *);
 
 /*
  * Insert or replace; return 0 or -1 with *cause.  A comment may be stored
@@ -48,46 +55,57 @@ void	 store_rollback(struct store *);
  * change (NULL removed/added as ""), so an entry without changes stores
  * nothing and a repeated change is ignored.
  */
-int	 store_put_bug(struct store *, const struct bug *, char **cause);
-int	 store_put_comment(struct store *, const struct comment *, char **cause);
-int	 store_put_history(struct store *, const struct history *, char **cause);
+int store_put_bug(struct store *, const struct bug *, char **cause);
+int store_put_comment(struct store *, const struct comment *, char **cause);
+int store_put_history(struct store *, const struct history *, char **cause);
 
 /*
  * Read back.  store_get_bug returns 1 found, 0 absent, -1 error; *out is
  * then the caller's to free with model_bug_free.  The list readers append
  * to a list the caller initialised and frees.
  */
-int	 store_get_bug(struct store *, int64_t id, struct bug *out,
-	     char **cause);
+int store_get_bug(struct store *, int64_t id, struct bug *out, char **cause);
 /* Bugs ordered by id; open_only keeps those with an empty resolution. */
-int	 store_list_bugs(struct store *, int open_only, struct bug_list *out,
-	     char **cause);
+int store_list_bugs(
+    struct store *, int open_only, struct bug_list *out, char **cause);
 /* Ids of stored bugs (open_only as above), allocated into *ids. */
-int	 store_list_ids(struct store *, int open_only, int64_t **ids,
-	     size_t *n, char **cause);
+int store_list_ids(
+    struct store *, int open_only, int64_t **ids, size_t *n, char **cause);
 /* Comments of a bug, oldest first. */
-int	 store_get_comments(struct store *, int64_t bug_id,
-	     struct comment_list *out, char **cause);
+int store_get_comments(
+    struct store *, int64_t bug_id, struct comment_list *out, char **cause);
 /* History of a bug, oldest first. */
-int	 store_get_history(struct store *, int64_t bug_id,
-	     struct history_list *out, char **cause);
+int store_get_history(
+    struct store *, int64_t bug_id, struct history_list *out, char **cause);
 /* Latest stored comment time of a bug; 0 when it has none. */
-int	 store_last_comment_time(struct store *, int64_t bug_id, time_t *out,
-	     char **cause);
+int store_last_comment_time(
+    struct store *, int64_t bug_id, time_t *out, char **cause);
 
 /* Counts for summaries; history counts changes (rows), not entries. */
 struct store_counts {
-	long long	 bugs;
-	long long	 open_bugs;
-	long long	 comments;
-	long long	 history;
+	long long bugs;
+	long long open_bugs;
+	long long comments;
+	long long history;
 };
-int	 store_counts(struct store *, struct store_counts *, char **cause);
+int store_counts(struct store *, struct store_counts *, char **cause);
 
 /* The cursor; a store never synced has every field 0 / NULL. */
-int	 store_get_cursor(struct store *, struct store_cursor *, char **cause);
-int	 store_set_cursor(struct store *, const struct store_cursor *,
-	     char **cause);
-void	 store_cursor_free(struct store_cursor *);
+int store_get_cursor(struct store *, struct store_cursor *, char **cause);
+int store_set_cursor(struct store *, const struct store_cursor *, char **cause);
+void store_cursor_free(struct store_cursor *);
+
+/*
+ * The operator's "not a question" marks (schema version 2), by comment id:
+ * set (idempotent), clear (returns 1 if a mark was removed, 0 if there was
+ * none, -1 with *cause) and list (allocated into *ids, ascending; none on a
+ * version 1 store).
+ */
+int store_set_not_question(
+    struct store *, int64_t bug_id, int64_t comment_id, char **cause);
+int store_clear_not_question(
+    struct store *, int64_t bug_id, int64_t comment_id, char **cause);
+int store_list_not_questions(
+    struct store *, int64_t bug_id, int64_t **ids, size_t *n, char **cause);
 
 #endif

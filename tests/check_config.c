@@ -270,7 +270,10 @@ END_TEST
 
 START_TEST(test_error_sections)
 {
-	expect_error("[people]\nanyone = x\n", "1: unknown section [people]");
+	expect_error("[alerts]\nanyone = x\n", "1: unknown section [alerts]");
+	expect_error("[people \"x\"]\n", "1: [people] takes no name");
+	expect_error(
+	    "[ca]\ndomains = x.com\n", "1: [ca] needs a name: [ca \"NAME\"]");
 	expect_error(
 	    "[bugzilla\nurl = x\n", "1: missing ']' in section header");
 	expect_error("[store] path = x\n", "1: unexpected text after ']'");
@@ -281,9 +284,198 @@ START_TEST(test_error_sections)
 	expect_error("[ca \"\"]\n", "1: bad subsection name in [ca]");
 	expect_error(
 	    "[ca \"A\" more]\n", "1: unexpected text in section header [ca]");
-	/* The quoted name is split off: the section itself is unknown. */
-	expect_error(
-	    "[ca \"Let's Encrypt\"]\nemail = x\n", "1: unknown section [ca]");
+	/* The quoted name is split off: the directive is looked up in [ca]. */
+	expect_error("[ca \"Let's Encrypt\"]\nemail = x\n",
+	    "2: unknown directive \"email\" in [ca]");
+}
+END_TEST
+
+START_TEST(test_people_defaults)
+{
+	struct config *cfg;
+
+	cfg = config_default();
+	/* POLICY.md's defaults, as people_defaults gives them. */
+	ck_assert(
+	    strlist_contains(&cfg->people.program_domains, "mozilla.com"));
+	ck_assert(strlist_contains(&cfg->people.program_domains, "ccadb.org"));
+	ck_assert(
+	    strlist_contains(&cfg->people.bot_accounts, "nobody@mozilla.org"));
+	ck_assert(strlist_contains(&cfg->people.bot_suffixes, ".bugs"));
+	ck_assert(strlist_contains(&cfg->people.public_domains, "gmail.com"));
+	ck_assert_uint_eq(cfg->people.ncas, 0);
+	ck_assert_uint_eq(cfg->people.noverrides, 0);
+	ck_assert_ptr_null(cfg->people.self);
+	ck_assert_int_eq(cfg->policy.pin, POLICY_VERSION_AUTO);
+	ck_assert_int_eq(cfg->policy.warn_window, 48 * 3600);
+	ck_assert_int_eq(cfg->policy.utc_offset, 0);
+	ck_assert_str_eq(cfg->policy.base_url, "https://bugzilla.mozilla.org");
+	/* Three poll intervals of 600 s are less than the 2 h floor. */
+	ck_assert_int_eq(cfg->stale_after, 7200);
+	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_people_lists)
+{
+	struct config *cfg;
+	char *cause = NULL;
+
+	cfg = load_text("[people]\n"
+			"program_domains = example.org\n"
+			"extra_bot_accounts = helper@example.net\n"
+			"extra_public_domains = mail.example\n"
+			"bot_suffixes =\n"
+			"program_accounts = overseer@example.com\n"
+			"self = ccwatch-bot@example.net\n",
+	    &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	/* program_domains replaces the defaults... */
+	ck_assert_uint_eq(cfg->people.program_domains.n, 1);
+	ck_assert_str_eq(cfg->people.program_domains.v[0], "example.org");
+	/* ...the extra_ lists add to them, an empty list empties. */
+	ck_assert(
+	    strlist_contains(&cfg->people.bot_accounts, "nobody@mozilla.org"));
+	ck_assert(
+	    strlist_contains(&cfg->people.bot_accounts, "helper@example.net"));
+	ck_assert(strlist_contains(&cfg->people.public_domains, "gmail.com"));
+	ck_assert(
+	    strlist_contains(&cfg->people.public_domains, "mail.example"));
+	ck_assert_uint_eq(cfg->people.bot_suffixes.n, 0);
+	ck_assert_str_eq(
+	    cfg->people.program_accounts.v[0], "overseer@example.com");
+	ck_assert_str_eq(cfg->people.self, "ccwatch-bot@example.net");
+	config_free(cfg);
+
+	expect_error("[people]\nprogram_domains = bob@example.org\n",
+	    "2: program_domains: \"bob@example.org\" is not a domain name");
+}
+END_TEST
+
+START_TEST(test_ca_sections)
+{
+	struct config *cfg;
+	char *cause = NULL;
+
+	cfg = load_text("[ca \"Foo Trust\"]\n"
+			"domains = foo.com, foo-pki.net\n"
+			"accounts = \"pseudo@gmail.com\"\n"
+			"[ca \"Bar CA\"]\n"
+			"domains = bar.example\n"
+			"[ca \"Empty\"]\n",
+	    &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_uint_eq(cfg->people.ncas, 3);
+	ck_assert_str_eq(cfg->people.cas[0].name, "Foo Trust");
+	ck_assert_uint_eq(cfg->people.cas[0].domains.n, 2);
+	ck_assert_str_eq(cfg->people.cas[0].domains.v[1], "foo-pki.net");
+	ck_assert_str_eq(cfg->people.cas[0].accounts.v[0], "pseudo@gmail.com");
+	/* The same directive in the next [ca] is not a duplicate. */
+	ck_assert_str_eq(cfg->people.cas[1].domains.v[0], "bar.example");
+	ck_assert_uint_eq(cfg->people.cas[2].domains.n, 0);
+	config_free(cfg);
+
+	expect_error("[ca \"A\"]\n[ca \"a\"]\n", "2: [ca \"a\"] given twice");
+	expect_error("[ca \"A\"]\ndomains = a.com\ndomains = b.com\n",
+	    "3: duplicate directive domains (first set at line 2)");
+}
+END_TEST
+
+START_TEST(test_override_sections)
+{
+	struct config *cfg;
+	const struct people_override *o;
+	char *cause = NULL;
+
+	cfg = load_text("[override \"u123@disabled.tld\"]\n"
+			"side = ca\n"
+			"ca = Foo Trust\n"
+			"[override \"helper@gmail.com\"]\n"
+			"side = community\n"
+			"bug = 1234567\n"
+			"from = 2024-01-01\n"
+			"until = 2024-06-01T12:00:00Z\n",
+	    &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_uint_eq(cfg->people.noverrides, 2);
+	o = &cfg->people.overrides[0];
+	ck_assert_str_eq(o->login, "u123@disabled.tld");
+	ck_assert_int_eq(o->side, SIDE_CA);
+	ck_assert_str_eq(o->ca, "Foo Trust");
+	ck_assert_int_eq(o->bug_id, 0);
+	ck_assert_int_eq(o->from, 0);
+	ck_assert_int_eq(o->until, 0);
+	o = &cfg->people.overrides[1];
+	ck_assert_int_eq(o->side, SIDE_COMMUNITY);
+	ck_assert_ptr_null(o->ca);
+	ck_assert_int_eq(o->bug_id, 1234567);
+	ck_assert_int_eq(o->from, 1704067200);
+	ck_assert_int_eq(o->until, 1717243200);
+	config_free(cfg);
+
+	expect_error("[override \"x@y.z\"]\nbug = 1\n",
+	    "1: [override \"x@y.z\"] needs side = ca|program|community|bot");
+	expect_error("[override \"x@y.z\"]\nside = root\n",
+	    "2: side: \"root\" is not ca, program, community or bot");
+	expect_error("[override \"x@y.z\"]\nside = ca\nbug = 0\n",
+	    "3: bug: \"0\" is not a bug number");
+	expect_error("[override \"x@y.z\"]\nside = ca\nfrom = soon\n",
+	    "3: from: \"soon\" is not a time (YYYY-MM-DD or "
+	    "YYYY-MM-DDTHH:MM:SSZ)");
+	expect_error("[override \"x@y.z\"]\nside = ca\nfrom = 2024-02-01\n"
+		     "until = 2024-01-01\n",
+	    "1: [override \"x@y.z\"]: from must be before until");
+}
+END_TEST
+
+START_TEST(test_policy_section)
+{
+	struct config *cfg;
+	char *cause = NULL;
+
+	cfg = load_text("[bugzilla]\n"
+			"url = http://127.0.0.1:8080\n"
+			"[daemon]\n"
+			"poll_interval = 3600\n"
+			"[policy]\n"
+			"pin = 3.1\n"
+			"warn_window = 24\n"
+			"date_zone_offset = -05:30\n",
+	    &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_int_eq(cfg->policy.pin, POLICY_CCADB_3_1);
+	ck_assert_int_eq(cfg->policy.warn_window, 24 * 3600);
+	ck_assert_int_eq(cfg->policy.utc_offset, -(5 * 3600 + 30 * 60));
+	/* Links follow [bugzilla] url; stale after three poll intervals. */
+	ck_assert_str_eq(cfg->policy.base_url, "http://127.0.0.1:8080");
+	ck_assert_int_eq(cfg->stale_after, 3 * 3600);
+	config_free(cfg);
+
+	cfg = load_text("[policy]\n"
+			"pin = wiki-2017\n"
+			"date_zone_offset = +14:00\n"
+			"base_url = https://bmo.example/\n"
+			"stale_after = 600\n",
+	    &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_int_eq(cfg->policy.pin, POLICY_WIKI_2017);
+	ck_assert_int_eq(cfg->policy.utc_offset, 14 * 3600);
+	ck_assert_str_eq(cfg->policy.base_url, "https://bmo.example");
+	ck_assert_int_eq(cfg->stale_after, 600);
+	config_free(cfg);
+
+	expect_error("[policy]\npin = 4.0\n",
+	    "2: pin: \"4.0\" is not auto, wiki-2017, ccadb-1.0, 2.0, 3.0, 3.1 "
+	    "or 3.2");
+	expect_error("[policy]\ndate_zone_offset = +2\n",
+	    "2: date_zone_offset: \"+2\" is not UTC or an offset like +02:00");
+	expect_error("[policy]\ndate_zone_offset = +15:00\n",
+	    "2: date_zone_offset: \"+15:00\" is not UTC or an offset like "
+	    "+02:00");
+	expect_error("[policy]\nwarn_window = 721\n",
+	    "2: warn_window: 721 is out of range (0..720)");
+	expect_error("[policy]\nstale_after = 59\n",
+	    "2: stale_after: 59 is out of range (60..2592000)");
 }
 END_TEST
 
@@ -333,7 +525,7 @@ START_TEST(test_all_errors_collected)
 	    "%1$s:7: unknown directive \"colour\" in [bugzilla]\n"
 	    "%1$s:8: products: unterminated quote\n"
 	    "%1$s:9: expected name = value\n"
-	    "%1$s:10: unknown section [people]\n"
+	    "%1$s:10: unknown section [alerts]\n"
 	    "%1$s:12: missing ']' in section header\n"
 	    "%1$s:14: unknown directive \"retries\" in [store]\n"
 	    "%1$s:17: timeout: 601 is out of range (1..600)",
@@ -465,8 +657,9 @@ START_TEST(test_daemon_interval)
 	ck_assert_int_eq(cfg->poll_interval, 5);
 	ck_assert_int_eq(cfg->poll_jitter, 0);
 	config_free(cfg);
-	cfg = expect_ok("[bugzilla]\nurl = https://bugzilla.mozilla.org.example\n"
-			"[daemon]\npoll_interval = 5\n");
+	cfg =
+	    expect_ok("[bugzilla]\nurl = https://bugzilla.mozilla.org.example\n"
+		      "[daemon]\npoll_interval = 5\n");
 	config_free(cfg);
 	expect_error("[daemon]\npoll_jitter = 51\n",
 	    "2: poll_jitter: 51 is out of range (0..50)");
@@ -657,6 +850,11 @@ config_suite(void)
 	tcase_add_test(tc, test_int_bounds);
 	tcase_add_test(tc, test_url_rules);
 	tcase_add_test(tc, test_daemon_interval);
+	tcase_add_test(tc, test_people_defaults);
+	tcase_add_test(tc, test_people_lists);
+	tcase_add_test(tc, test_ca_sections);
+	tcase_add_test(tc, test_override_sections);
+	tcase_add_test(tc, test_policy_section);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

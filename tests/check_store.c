@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -326,19 +327,20 @@ START_TEST(test_schema_version)
 	struct store *st = test_open();
 	char *v;
 
-	ck_assert_int_eq(store_schema_version(st), 1);
+	ck_assert_int_eq(store_schema_version(st), 2);
 	v = test_query(test_path, "PRAGMA user_version");
-	ck_assert_str_eq(v, "1");
+	ck_assert_str_eq(v, "2");
 	free(v);
 	v = test_query(test_path,
 	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
-	    " name IN ('bugs', 'comments', 'history', 'sync_state')");
-	ck_assert_str_eq(v, "4");
+	    " name IN ('bugs', 'comments', 'history', 'sync_state',"
+	    " 'question_overrides')");
+	ck_assert_str_eq(v, "5");
 	free(v);
 	store_close(st);
-	/* Opening a migrated file again applies nothing and keeps version 1. */
+	/* Opening a migrated file again applies nothing and keeps version 2. */
 	st = test_open();
-	ck_assert_int_eq(store_schema_version(st), 1);
+	ck_assert_int_eq(store_schema_version(st), 2);
 	store_close(st);
 }
 END_TEST
@@ -363,7 +365,7 @@ START_TEST(test_memory)
 
 	st = store_open(":memory:", &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	ck_assert_int_eq(store_schema_version(st), 1);
+	ck_assert_int_eq(store_schema_version(st), 2);
 	test_bug_fill(&b, 5, "");
 	test_put_bug(st, &b);
 	ck_assert_int_eq(store_get_bug(st, 5, &got, &cause), 1);
@@ -386,7 +388,7 @@ START_TEST(test_newer_version_refused)
 	st = store_open(test_path, &cause);
 	ck_assert_ptr_null(st);
 	xasprintf(&want,
-	    "store: %s: schema version 99 is newer than this ccwatch (1)",
+	    "store: %s: schema version 99 is newer than this ccwatch (2)",
 	    test_path);
 	ck_assert_str_eq(cause, want);
 	free(want);
@@ -993,6 +995,110 @@ START_TEST(test_real_bugs)
 }
 END_TEST
 
+/* The marks of bug, failing the test on error; *n gets their number. */
+static int64_t *
+test_marks(struct store *st, int64_t bug, size_t *n)
+{
+	int64_t *ids;
+	char *cause = NULL;
+
+	ck_assert_msg(store_list_not_questions(st, bug, &ids, n, &cause) == 0,
+	    "%s", cause);
+	return ids;
+}
+
+START_TEST(test_not_question_marks)
+{
+	struct store *st = test_open();
+	int64_t *ids;
+	size_t n;
+	char *cause = NULL;
+
+	ids = test_marks(st, 7, &n);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_ptr_null(ids);
+	ck_assert_int_eq(store_set_not_question(st, 7, 300, &cause), 0);
+	ck_assert_int_eq(store_set_not_question(st, 7, 100, &cause), 0);
+	/* Setting twice keeps one mark; another bug's marks are its own. */
+	ck_assert_int_eq(store_set_not_question(st, 7, 300, &cause), 0);
+	ck_assert_int_eq(store_set_not_question(st, 8, 100, &cause), 0);
+	ids = test_marks(st, 7, &n);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(ids[0], 100);
+	ck_assert_int_eq(ids[1], 300);
+	free(ids);
+	ck_assert_int_eq(store_clear_not_question(st, 7, 100, &cause), 1);
+	ck_assert_int_eq(store_clear_not_question(st, 7, 100, &cause), 0);
+	ids = test_marks(st, 7, &n);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(ids[0], 300);
+	free(ids);
+	store_close(st);
+	/* The marks survive a restart. */
+	st = test_open();
+	ids = test_marks(st, 8, &n);
+	ck_assert_uint_eq(n, 1);
+	free(ids);
+	store_close(st);
+}
+END_TEST
+
+START_TEST(test_readonly_open)
+{
+	struct store *st;
+	struct bug b, got;
+	char *cause = NULL, *want;
+
+	/* A missing file is an error, and is not created. */
+	st = store_open_readonly(test_path, &cause);
+	ck_assert_ptr_null(st);
+	ck_assert_msg(strstr(cause, test_path) != NULL, "%s", cause);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_ne(access(test_path, F_OK), 0);
+
+	st = test_open();
+	test_bug_fill(&b, 5, "");
+	test_put_bug(st, &b);
+	ck_assert_int_eq(store_set_not_question(st, 5, 9, &cause), 0);
+	store_close(st);
+
+	st = store_open_readonly(test_path, &cause);
+	ck_assert_msg(st != NULL, "%s", cause);
+	ck_assert_int_eq(store_get_bug(st, 5, &got, &cause), 1);
+	test_bug_eq(&b, &got);
+	test_bug_free(&got);
+	/* Every write fails. */
+	ck_assert_int_eq(store_put_bug(st, &b, &cause), -1);
+	ck_assert_msg(strstr(cause, "readonly") != NULL, "%s", cause);
+	free(cause);
+	store_close(st);
+	test_bug_free(&b);
+
+	/* A version 1 file is read as it is: no marks, no migration. */
+	free(test_query(test_path, "DROP TABLE question_overrides"));
+	free(test_query(test_path, "PRAGMA user_version = 1"));
+	st = store_open_readonly(test_path, &cause);
+	ck_assert_msg(st != NULL, "%s", cause);
+	ck_assert_int_eq(store_schema_version(st), 1);
+	free(test_marks(st, 5, &(size_t){0}));
+	store_close(st);
+	want = test_query(test_path, "PRAGMA user_version");
+	ck_assert_str_eq(want, "1");
+	free(want);
+
+	free(test_query(test_path, "PRAGMA user_version = 99"));
+	st = store_open_readonly(test_path, &cause);
+	ck_assert_ptr_null(st);
+	xasprintf(&want,
+	    "store: %s: schema version 99 is not one this ccwatch reads (1..2)",
+	    test_path);
+	ck_assert_str_eq(cause, want);
+	free(want);
+	free(cause);
+}
+END_TEST
+
 /* A TCase with the temporary-directory fixture. */
 static TCase *
 test_tcase(const char *name)
@@ -1038,6 +1144,10 @@ store_suite(void)
 	tcase_add_test(tc, test_rollback);
 	tcase_add_test(tc, test_nested_begin_fails);
 	tcase_add_test(tc, test_restart_keeps_all);
+	suite_add_tcase(s, tc);
+	tc = test_tcase("not a question");
+	tcase_add_test(tc, test_not_question_marks);
+	tcase_add_test(tc, test_readonly_open);
 	suite_add_tcase(s, tc);
 	tc = test_tcase("real data");
 	tcase_add_test(tc, test_real_bugs);

@@ -1,0 +1,94 @@
+/*
+ * Reports over the store: every stored bug (or one) evaluated by the policy
+ * engine at one moment, filtered and sorted most urgent first, and rendered
+ * as the JSON of "ccwatch status --json", as a terminal table, or as the
+ * explanation of each clock.  The loading reads the store; the rendering is
+ * pure, so the JSON feed and the dashboard can reuse both halves.
+ */
+#ifndef REPORT_H
+#define REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "people.h"
+#include "policy.h"
+#include "store.h"
+
+/* Which bugs a report keeps. */
+struct report_filter {
+	int64_t bug_id; /* 0: every stored bug */
+	const char *ca; /* NULL: any; the CA owner, ignoring case */
+	int state;      /* -1: any; else an enum clock_state a clock is in */
+	int all;        /* 0: only bugs with a clock that is not met */
+};
+
+/* One bug as of the report's moment. */
+struct report_bug {
+	struct bug bug;              /* as stored (current fields) */
+	char *summary;               /* as of the report's moment */
+	char *status;                /* as of the report's moment */
+	char *url;                   /* BASE/show_bug.cgi?id=N */
+	struct policy_result result; /* the clocks */
+	int urgent;                  /* most urgent clock, or -1 */
+};
+
+struct report {
+	time_t generated_at; /* timeutil_now() at the load */
+	time_t as_of;        /* the moment evaluated */
+	int pin;             /* policy_options.pin */
+	char *base_url;
+	time_t last_sync; /* the store's last good sync; 0 never */
+	struct report_bug *bugs;
+	size_t nbugs;
+	/* Over every bug that exists and is open at as_of, before filtering. */
+	size_t open_bugs;
+	size_t overdue;  /* bugs whose most urgent clock is overdue */
+	size_t due_soon; /* ... is due-soon */
+};
+
+/*
+ * Load, evaluate at as_of (with each bug's not-a-question marks), filter
+ * and sort (overdue by overdue_seconds, most first; then due-soon and ok by
+ * due, soonest first; then paused, met, and bugs without clocks; ties by
+ * id).  Bugs filed after as_of are never kept.  Returns 0 with *out filled
+ * (free it with report_free), or -1 with *cause; a filter naming one bug
+ * that is not stored is an error.
+ */
+int report_load(struct store *, const struct people *,
+    const struct policy_options *, time_t as_of, const struct report_filter *,
+    struct report *out, char **cause);
+/* Free what report_load filled; accepts NULL. */
+void report_free(struct report *);
+
+/*
+ * The report as the JSON of docs/status.md (allocated, indented, with a
+ * final newline): {"generated_at","as_of","policy","last_sync","bugs":[...]}.
+ */
+char *report_to_json(const struct report *);
+
+/* How the table is drawn. */
+struct report_style {
+	int width;  /* columns of the terminal; 0: do not cut */
+	int colour; /* 1: ANSI colours */
+};
+/* Write the status table, one line a bug, to f. */
+void report_write_table(
+    const struct report *, const struct report_style *, FILE *f);
+/* Write every clock of every bug of the report, with its evidence, to f. */
+void report_write_explain(const struct report *, FILE *f);
+
+/*
+ * Copy untrusted text for a terminal (allocated): control characters (C0,
+ * DEL, C1) are dropped, a tab or newline becomes a space, invalid UTF-8
+ * becomes '?'.  NULL gives "".
+ */
+char *report_clean(const char *s);
+/*
+ * A deadline relative to now for a person: "in 2d 3h", "in 5h 10m",
+ * "in 12m", "4d 2h overdue", "now"; into buf (size bytes).  Returns buf.
+ */
+char *report_format_relative(time_t due, time_t now, char *buf, size_t size);
+
+#endif
