@@ -68,6 +68,50 @@ static const char *const store_migrations[] = {
     "  not_question INTEGER NOT NULL DEFAULT 1,"
     "  set_at INTEGER NOT NULL DEFAULT 0,"
     "  PRIMARY KEY (bug_id, comment_id));",
+    /*
+     * 3: the alerts module's tables (see alerts.h): the state of every
+     * clock instance last seen and last notified, the ledger of alerts
+     * (one row per id, so an alert never fires twice), the outbox (one row
+     * per delivery and channel), snoozes, and the digests already made.
+     */
+    "CREATE TABLE alert_clocks ("
+    "  bug_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL, due INTEGER NOT NULL,"
+    "  state TEXT NOT NULL, level INTEGER NOT NULL DEFAULT 0,"
+    "  notified_state TEXT NOT NULL DEFAULT '',"
+    "  notified_level INTEGER NOT NULL DEFAULT 0,"
+    "  notified_at INTEGER NOT NULL DEFAULT 0,"
+    "  acked_state TEXT NOT NULL DEFAULT '',"
+    "  acked_level INTEGER NOT NULL DEFAULT 0,"
+    "  acked_at INTEGER NOT NULL DEFAULT 0,"
+    "  seen_at INTEGER NOT NULL DEFAULT 0,"
+    "  payload TEXT,"
+    "  PRIMARY KEY (bug_id, kind, started_at, due));"
+    "CREATE TABLE alerts ("
+    "  id TEXT PRIMARY KEY, bug_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL, due INTEGER NOT NULL,"
+    "  state TEXT NOT NULL, level INTEGER NOT NULL,"
+    "  route TEXT NOT NULL DEFAULT '', seq INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL, dry_run INTEGER NOT NULL DEFAULT 0,"
+    "  UNIQUE (bug_id, kind, started_at, due, state, level, route, seq));"
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY, delivery_id TEXT NOT NULL,"
+    "  channel TEXT NOT NULL, route TEXT NOT NULL,"
+    "  digest INTEGER NOT NULL DEFAULT 0, payload TEXT NOT NULL,"
+    "  status TEXT NOT NULL DEFAULT 'pending',"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL, ready_at INTEGER NOT NULL,"
+    "  next_attempt INTEGER NOT NULL, held INTEGER NOT NULL DEFAULT 0,"
+    "  sent_at INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+    "  UNIQUE (delivery_id, channel));"
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt);"
+    "CREATE TABLE snoozes ("
+    "  bug_id INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT '',"
+    "  until INTEGER NOT NULL, reason TEXT NOT NULL,"
+    "  set_at INTEGER NOT NULL, PRIMARY KEY (bug_id, kind));"
+    "CREATE TABLE alert_digests ("
+    "  route TEXT NOT NULL, day TEXT NOT NULL, made_at INTEGER NOT NULL,"
+    "  PRIMARY KEY (route, day));",
 };
 #define STORE_VERSION ((int)CCWATCH_NELEM(store_migrations))
 
@@ -1110,4 +1154,11 @@ store_cursor_free(struct store_cursor *cur)
 {
 	free(cur->last_error);
 	cur->last_error = NULL;
+}
+
+/* The SQLite connection, for the modules that own tables of the schema. */
+struct sqlite3 *
+store_sqlite(struct store *st)
+{
+	return st->db;
 }

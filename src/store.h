@@ -108,4 +108,11 @@ int store_clear_not_question(
 int store_list_not_questions(
     struct store *, int64_t bug_id, int64_t **ids, size_t *n, char **cause);
 
+/*
+ * The SQLite connection, for a module that owns tables of the schema (the
+ * alerts module: alert_clocks, alerts, outbox, snoozes, alert_digests of
+ * schema version 3).  Its statements run inside store_begin/store_commit.
+ */
+struct sqlite3	*store_sqlite(struct store *);
+
 #endif

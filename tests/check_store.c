@@ -327,9 +327,9 @@ START_TEST(test_schema_version)
 	struct store *st = test_open();
 	char *v;
 
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), 3);
 	v = test_query(test_path, "PRAGMA user_version");
-	ck_assert_str_eq(v, "2");
+	ck_assert_str_eq(v, "3");
 	free(v);
 	v = test_query(test_path,
 	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
@@ -338,9 +338,9 @@ START_TEST(test_schema_version)
 	ck_assert_str_eq(v, "5");
 	free(v);
 	store_close(st);
-	/* Opening a migrated file again applies nothing and keeps version 2. */
+	/* Opening a migrated file again applies nothing and keeps version 3. */
 	st = test_open();
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), 3);
 	store_close(st);
 }
 END_TEST
@@ -365,7 +365,7 @@ START_TEST(test_memory)
 
 	st = store_open(":memory:", &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	ck_assert_int_eq(store_schema_version(st), 2);
+	ck_assert_int_eq(store_schema_version(st), 3);
 	test_bug_fill(&b, 5, "");
 	test_put_bug(st, &b);
 	ck_assert_int_eq(store_get_bug(st, 5, &got, &cause), 1);
@@ -388,7 +388,7 @@ START_TEST(test_newer_version_refused)
 	st = store_open(test_path, &cause);
 	ck_assert_ptr_null(st);
 	xasprintf(&want,
-	    "store: %s: schema version 99 is newer than this ccwatch (2)",
+	    "store: %s: schema version 99 is newer than this ccwatch (3)",
 	    test_path);
 	ck_assert_str_eq(cause, want);
 	free(want);
@@ -1091,7 +1091,7 @@ START_TEST(test_readonly_open)
 	st = store_open_readonly(test_path, &cause);
 	ck_assert_ptr_null(st);
 	xasprintf(&want,
-	    "store: %s: schema version 99 is not one this ccwatch reads (1..2)",
+	    "store: %s: schema version 99 is not one this ccwatch reads (1..3)",
 	    test_path);
 	ck_assert_str_eq(cause, want);
 	free(want);

@@ -1,0 +1,964 @@
+/*
+ * Alerts (see alerts.h): the configuration and its parsers, the runtime
+ * with its notifiers, the SQL and time zone helpers the other files share,
+ * and the operator's commands (snooze, ack, the listing, test-notify).
+ * Evaluation is in alerts_eval.c, delivery in alerts_outbox.c.
+ *
+ * Time zones: a route's zone is UTC, a fixed offset "+HH:MM", or a zoneinfo
+ * name.  A name is applied by setting TZ around one localtime_r or mktime
+ * call and restoring it after; the daemon is single-threaded, so nothing
+ * else reads TZ meanwhile.
+ */
+#include <sys/stat.h>
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "alerts_int.h"
+#include "buf.h"
+#include "log.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+/* Largest listing of "ccwatch alerts". */
+#define ALERTS_MAX_TEXT (16 * 1024 * 1024)
+/* Rows of each table the listing shows. */
+#define ALERTS_LIST_ROWS 200
+
+/* Set the defaults of [alerts]. */
+void
+alerts_config_init(struct alerts_config *c)
+{
+	memset(c, 0, sizeof *c);
+	c->max_per_cycle = 20;
+	c->max_age = 7 * 86400;
+	c->backoff_base = 60;
+	c->backoff_max = 3600;
+	c->ladder[0].after = 0;
+	c->ladder[0].level = 1;
+	c->nladder = 1;
+}
+
+/* Free one route. */
+static void
+alerts_route_free(struct alerts_route *r)
+{
+	free(r->name);
+	strlist_free(&r->cas);
+	strlist_free(&r->clocks);
+	strlist_free(&r->states);
+	strlist_free(&r->channels);
+	free(r->quiet_hours);
+	free(r->timezone);
+	free(r->digest_at);
+}
+
+/* Free one channel, zeroing its secrets. */
+static void
+alerts_channel_free(struct alerts_channel *ch)
+{
+	free(ch->name);
+	free(ch->type);
+	free(ch->url);
+	free(ch->from);
+	strlist_free(&ch->to);
+	free(ch->username);
+	free(ch->password_file);
+	xfree_secret(ch->password);
+	free(ch->ca_file);
+	free(ch->webhook_url_file);
+	xfree_secret(ch->webhook_url);
+	free(ch->secret_file);
+	xfree_secret(ch->secret);
+}
+
+/* Free the routes and channels of a configuration. */
+void
+alerts_config_free(struct alerts_config *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < c->nroutes; i++)
+		alerts_route_free(&c->routes[i]);
+	for (i = 0; i < c->nchannels; i++)
+		alerts_channel_free(&c->channels[i]);
+	free(c->routes);
+	free(c->channels);
+	free(c->escalation);
+	alerts_config_init(c);
+}
+
+/* Append a route with no quiet hours and no digest. */
+struct alerts_route *
+alerts_config_add_route(struct alerts_config *c, const char *name)
+{
+	struct alerts_route *r;
+
+	c->routes = xreallocarray(c->routes, c->nroutes + 1, sizeof *r);
+	r = &c->routes[c->nroutes++];
+	memset(r, 0, sizeof *r);
+	r->name = xstrdup(name);
+	r->quiet_start = r->quiet_end = -1;
+	r->digest_min = -1;
+	return r;
+}
+
+/* Append a channel that requires STARTTLS. */
+struct alerts_channel *
+alerts_config_add_channel(struct alerts_config *c, const char *name)
+{
+	struct alerts_channel *ch;
+
+	c->channels = xreallocarray(c->channels, c->nchannels + 1, sizeof *ch);
+	ch = &c->channels[c->nchannels++];
+	memset(ch, 0, sizeof *ch);
+	ch->name = xstrdup(name);
+	ch->require_starttls = 1;
+	ch->timeout = NOTIFY_TIMEOUT;
+	return ch;
+}
+
+/* Parse "NUMBER[smhd]" at *sp into seconds, advancing *sp. */
+static int
+alerts_parse_span(const char **sp, long long *out)
+{
+	const char *s = *sp;
+	long long n = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s)) {
+		if (n > 100000000)
+			return -1;
+		n = n * 10 + (*s++ - '0');
+	}
+	switch (*s) {
+	case 's':
+		s++;
+		break;
+	case 'm':
+		n *= 60;
+		s++;
+		break;
+	case 'h':
+		n *= 3600;
+		s++;
+		break;
+	case 'd':
+		n *= 86400;
+		s++;
+		break;
+	default:
+		break;
+	}
+	*out = n;
+	*sp = s;
+	return 0;
+}
+
+/* Parse a duration such as "24h", "90m", "2d" or "3600" (seconds). */
+int
+alerts_parse_duration(const char *s, long long *out, char **cause)
+{
+	const char *p = s;
+
+	if (alerts_parse_span(&p, out) == -1 || *p != '\0') {
+		xasprintf(
+		    cause, "\"%s\" is not a duration like 24h, 90m or 2d", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse an escalation ladder "0h:1, 24h:2, 72h:3". */
+int
+alerts_parse_ladder(
+    const char *s, struct alerts_step *steps, size_t *n, char **cause)
+{
+	const char *p = s;
+	long long after, level;
+
+	*n = 0;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*n == ALERTS_MAX_LADDER)
+			goto bad;
+		if (alerts_parse_span(&p, &after) == -1 || *p++ != ':')
+			goto bad;
+		if (alerts_parse_span(&p, &level) == -1 || level < 1 ||
+		    level > 99)
+			goto bad;
+		if (*n > 0 &&
+		    (after <= steps[*n - 1].after ||
+			level <= steps[*n - 1].level))
+			goto bad;
+		steps[*n].after = after;
+		steps[(*n)++].level = (int)level;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == ',')
+			p++;
+		else if (*p != '\0')
+			goto bad;
+	}
+	if (*n == 0)
+		goto bad;
+	return 0;
+bad:
+	xasprintf(cause,
+	    "\"%s\" is not a ladder like \"0h:1, 24h:2, 72h:3\" "
+	    "(ascending overdue times and levels 1..99, at most %d steps)",
+	    s, ALERTS_MAX_LADDER);
+	return -1;
+}
+
+/* Parse "HH:MM" at *sp into minutes after midnight, advancing *sp. */
+static int
+alerts_parse_hhmm(const char **sp, int *out)
+{
+	const char *s = *sp;
+	int h, m;
+
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	*out = h * 60 + m;
+	*sp = s + 5;
+	return 0;
+}
+
+/* Parse a local time "08:00". */
+int
+alerts_parse_clock_time(const char *s, int *minutes, char **cause)
+{
+	const char *p = s;
+
+	if (alerts_parse_hhmm(&p, minutes) == -1 || *p != '\0') {
+		xasprintf(cause, "\"%s\" is not a time of day HH:MM", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse a window "22:00-07:00" (it may wrap past midnight). */
+int
+alerts_parse_window(const char *s, int *start, int *end, char **cause)
+{
+	const char *p = s;
+
+	if (alerts_parse_hhmm(&p, start) == -1 || *p++ != '-' ||
+	    alerts_parse_hhmm(&p, end) == -1 || *p != '\0' || *start == *end) {
+		xasprintf(cause,
+		    "\"%s\" is not a window HH:MM-HH:MM of two different times",
+		    s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Seconds east of UTC of a "+HH:MM" zone; 0 and -1 if it is not one. */
+static int
+alerts_zone_offset(const char *tz, long *off)
+{
+	const char *p = tz + 1;
+	int m;
+
+	if ((tz[0] != '+' && tz[0] != '-') || alerts_parse_hhmm(&p, &m) == -1 ||
+	    *p != '\0')
+		return -1;
+	*off = (tz[0] == '-' ? -60L : 60L) * m;
+	return 0;
+}
+
+/* 1 for the zones that mean UTC. */
+static int
+alerts_zone_is_utc(const char *tz)
+{
+	return tz == NULL || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0;
+}
+
+/* Check a zone: UTC, +HH:MM, or a readable file under /usr/share/zoneinfo. */
+int
+alerts_check_timezone(const char *tz, char **cause)
+{
+	struct stat sb;
+	char *path;
+	long off;
+	int ok;
+
+	if (alerts_zone_is_utc(tz) || alerts_zone_offset(tz, &off) == 0)
+		return 0;
+	ok = tz[0] != '/' && strstr(tz, "..") == NULL &&
+	    strspn(tz,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789/_+-") == strlen(tz);
+	if (ok) {
+		xasprintf(&path, "/usr/share/zoneinfo/%s", tz);
+		ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+		free(path);
+	}
+	if (!ok) {
+		xasprintf(cause,
+		    "\"%s\" is not UTC, an offset like +02:00 or a zone "
+		    "name like Europe/Berlin",
+		    tz);
+		return -1;
+	}
+	return 0;
+}
+
+/* Check that every route's channels are configured. */
+int
+alerts_config_check(const struct alerts_config *c, char **cause)
+{
+	const struct alerts_route *r;
+	size_t i, j, k;
+
+	for (i = 0; i < c->nroutes; i++) {
+		r = &c->routes[i];
+		if (r->channels.n == 0) {
+			xasprintf(
+			    cause, "[route \"%s\"] has no channels", r->name);
+			return -1;
+		}
+		for (j = 0; j < r->channels.n; j++) {
+			for (k = 0; k < c->nchannels; k++)
+				if (strcmp(c->channels[k].name,
+					r->channels.v[j]) == 0)
+					break;
+			if (k == c->nchannels) {
+				xasprintf(cause,
+				    "[route \"%s\"]: no [channel \"%s\"]",
+				    r->name, r->channels.v[j]);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* Build the notifier of one configured channel. */
+static struct notifier *
+alerts_channel_notifier(const struct alerts_channel *ch, char **cause)
+{
+	struct smtp_channel sc;
+	struct slack_channel kc;
+	struct webhook_channel wc;
+
+	if (strcmp(ch->type, "smtp") == 0) {
+		notify_smtp_channel_init(&sc);
+		sc.url = ch->url;
+		sc.from = ch->from;
+		sc.to = (const char *const *)ch->to.v;
+		sc.nto = ch->to.n;
+		sc.require_starttls = ch->require_starttls;
+		sc.username = ch->username;
+		sc.password = ch->password;
+		sc.ca_file = ch->ca_file;
+		sc.timeout = (long)ch->timeout;
+		return notify_smtp_new(ch->name, &sc, cause);
+	}
+	if (strcmp(ch->type, "slack") == 0) {
+		notify_slack_channel_init(&kc);
+		kc.webhook_url = ch->webhook_url;
+		kc.private_data = ch->private_data;
+		kc.timeout = (long)ch->timeout;
+		return notify_slack_new(ch->name, &kc, cause);
+	}
+	if (strcmp(ch->type, "webhook") == 0) {
+		notify_webhook_channel_init(&wc);
+		wc.url = ch->url;
+		wc.secret = ch->secret;
+		wc.timeout = (long)ch->timeout;
+		return notify_webhook_new(ch->name, &wc, cause);
+	}
+	xasprintf(cause, "channel %s: unknown type %s", ch->name, ch->type);
+	return NULL;
+}
+
+/* Make the runtime: one notifier per configured channel. */
+struct alerts *
+alerts_new(const struct alerts_config *cfg, char **cause)
+{
+	struct alerts *al;
+	struct notifier *n;
+	size_t i;
+
+	al = xcalloc(1, sizeof *al);
+	al->cfg = cfg;
+	for (i = 0; i < cfg->nchannels; i++) {
+		n = alerts_channel_notifier(&cfg->channels[i], cause);
+		if (n == NULL) {
+			alerts_free(al);
+			return NULL;
+		}
+		alerts_set_notifier(al, n);
+	}
+	return al;
+}
+
+/* Free the runtime and its notifiers; accepts NULL. */
+void
+alerts_free(struct alerts *al)
+{
+	size_t i;
+
+	if (al == NULL)
+		return;
+	for (i = 0; i < al->nnotifiers; i++)
+		notify_free(al->notifiers[i]);
+	free(al->notifiers);
+	free(al);
+}
+
+/* Replace (or add) the notifier of n's channel name. */
+void
+alerts_set_notifier(struct alerts *al, struct notifier *n)
+{
+	size_t i;
+
+	for (i = 0; i < al->nnotifiers; i++) {
+		if (strcmp(al->notifiers[i]->name, n->name) == 0) {
+			notify_free(al->notifiers[i]);
+			al->notifiers[i] = n;
+			return;
+		}
+	}
+	al->notifiers = xreallocarray(
+	    al->notifiers, al->nnotifiers + 1, sizeof *al->notifiers);
+	al->notifiers[al->nnotifiers++] = n;
+}
+
+/* Find the notifier of a channel. */
+struct notifier *
+alerts_notifier(struct alerts *al, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < al->nnotifiers; i++)
+		if (strcmp(al->notifiers[i]->name, name) == 0)
+			return al->notifiers[i];
+	return NULL;
+}
+
+/* Prepare and bind; see alerts_int.h. */
+static sqlite3_stmt *
+alerts_db_vprepare(
+    sqlite3 *db, char **cause, const char *sql, const char *types, va_list ap)
+{
+	sqlite3_stmt *stmt;
+	const char *s;
+	int i;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
+		return NULL;
+	}
+	for (i = 0; types[i] != '\0'; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
+		else {
+			s = va_arg(ap, const char *);
+			if (s == NULL)
+				sqlite3_bind_null(stmt, i + 1);
+			else
+				sqlite3_bind_text(
+				    stmt, i + 1, s, -1, SQLITE_TRANSIENT);
+		}
+	}
+	return stmt;
+}
+
+/* Prepare a statement with its parameters bound. */
+sqlite3_stmt *
+alerts_db_prepare(
+    sqlite3 *db, char **cause, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+
+	va_start(ap, types);
+	stmt = alerts_db_vprepare(db, cause, sql, types, ap);
+	va_end(ap);
+	return stmt;
+}
+
+/* Run a statement that returns no rows; the number of rows changed. */
+int
+alerts_db_exec(
+    sqlite3 *db, char **cause, const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+	int rc;
+
+	va_start(ap, types);
+	stmt = alerts_db_vprepare(db, cause, sql, types, ap);
+	va_end(ap);
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return sqlite3_changes(db);
+}
+
+/* Copy a text column. */
+char *
+alerts_db_text(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	return xstrdup(s != NULL ? (const char *)s : "");
+}
+
+/* Set TZ to tz and return the old value (allocated, or NULL if unset). */
+static char *
+alerts_tz_push(const char *tz)
+{
+	const char *old = getenv("TZ");
+	char *saved = old != NULL ? xstrdup(old) : NULL;
+
+	setenv("TZ", tz, 1);
+	tzset();
+	return saved;
+}
+
+/* Restore the TZ that alerts_tz_push saved. */
+static void
+alerts_tz_pop(char *saved)
+{
+	if (saved != NULL)
+		setenv("TZ", saved, 1);
+	else
+		unsetenv("TZ");
+	tzset();
+	free(saved);
+}
+
+/* Break t down in a zone. */
+int
+alerts_localtime(time_t t, const char *tz, struct tm *tm)
+{
+	char *saved;
+	long off;
+	int rc;
+
+	if (alerts_zone_is_utc(tz))
+		return gmtime_r(&t, tm) != NULL ? 0 : -1;
+	if (alerts_zone_offset(tz, &off) == 0) {
+		t += off;
+		return gmtime_r(&t, tm) != NULL ? 0 : -1;
+	}
+	saved = alerts_tz_push(tz);
+	rc = localtime_r(&t, tm) != NULL ? 0 : -1;
+	alerts_tz_pop(saved);
+	return rc;
+}
+
+/* The time of a local time in a zone; DST is decided by the zone. */
+time_t
+alerts_mktime(struct tm *tm, const char *tz)
+{
+	char *saved;
+	time_t t;
+	long off;
+
+	if (alerts_zone_is_utc(tz))
+		return timegm(tm);
+	if (alerts_zone_offset(tz, &off) == 0)
+		return timegm(tm) - off;
+	tm->tm_isdst = -1;
+	saved = alerts_tz_push(tz);
+	t = mktime(tm);
+	alerts_tz_pop(saved);
+	return t;
+}
+
+/* Tell whether now is in the route's quiet hours, and until when. */
+int
+alerts_quiet(const struct alerts_route *r, time_t now, time_t *until)
+{
+	struct tm tm;
+	int m, in;
+
+	if (r->quiet_start < 0 || alerts_localtime(now, r->timezone, &tm) == -1)
+		return 0;
+	m = tm.tm_hour * 60 + tm.tm_min;
+	if (r->quiet_start < r->quiet_end)
+		in = m >= r->quiet_start && m < r->quiet_end;
+	else
+		in = m >= r->quiet_start || m < r->quiet_end;
+	if (!in)
+		return 0;
+	tm.tm_hour = r->quiet_end / 60;
+	tm.tm_min = r->quiet_end % 60;
+	tm.tm_sec = 0;
+	if (m >= r->quiet_end)
+		tm.tm_mday++;
+	*until = alerts_mktime(&tm, r->timezone);
+	if (*until <= now)
+		*until = now + 60;
+	return 1;
+}
+
+/* A string member, or null. */
+static json_t *
+alerts_json_str(const char *s)
+{
+	json_t *j;
+
+	if (s == NULL)
+		return json_null();
+	j = json_string(s);
+	return j != NULL ? j : json_string("?");
+}
+
+/* An alert as the JSON payload of an outbox row. */
+json_t *
+alerts_payload_new(const struct alert *a)
+{
+	return json_pack("{s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:i, s:I, s:I,"
+			 " s:o, s:o, s:o, s:o, s:b, s:I}",
+	    "id", alerts_json_str(a->id), "bug_id", (json_int_t)a->bug_id,
+	    "bug_summary", alerts_json_str(a->bug_summary), "bug_url",
+	    alerts_json_str(a->bug_url), "ca", alerts_json_str(a->ca), "clock",
+	    alerts_json_str(a->clock), "state", alerts_json_str(a->state),
+	    "level", a->level, "due", (json_int_t)a->due, "started_at",
+	    (json_int_t)a->started_at, "rule", alerts_json_str(a->rule),
+	    "evidence", alerts_json_str(a->evidence), "comment_url",
+	    alerts_json_str(a->comment_url), "query_url",
+	    alerts_json_str(a->query_url), "restricted", a->restricted,
+	    "created", (json_int_t)a->created);
+}
+
+/* A string member of o, or NULL. */
+static const char *
+alerts_json_get(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* Fill *a from a payload; the strings stay o's. */
+void
+alerts_payload_alert(json_t *o, struct alert *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = alerts_json_get(o, "id");
+	a->bug_id = json_integer_value(json_object_get(o, "bug_id"));
+	a->bug_summary = alerts_json_get(o, "bug_summary");
+	a->bug_url = alerts_json_get(o, "bug_url");
+	a->ca = alerts_json_get(o, "ca");
+	a->clock = alerts_json_get(o, "clock");
+	a->state = alerts_json_get(o, "state");
+	a->level = (int)json_integer_value(json_object_get(o, "level"));
+	a->due = json_integer_value(json_object_get(o, "due"));
+	a->started_at = json_integer_value(json_object_get(o, "started_at"));
+	a->rule = alerts_json_get(o, "rule");
+	a->evidence = alerts_json_get(o, "evidence");
+	a->comment_url = alerts_json_get(o, "comment_url");
+	a->query_url = alerts_json_get(o, "query_url");
+	a->restricted = json_is_true(json_object_get(o, "restricted"));
+	a->created = json_integer_value(json_object_get(o, "created"));
+}
+
+/* 1 if kind names a clock. */
+int
+alerts_valid_kind(const char *kind)
+{
+	int k;
+
+	for (k = CLOCK_INITIAL_REPORT; k <= CLOCK_REVOCATION_UPDATE; k++)
+		if (strcmp(kind, policy_clock_kind_name(k)) == 0)
+			return 1;
+	return 0;
+}
+
+/* Snooze a bug, or one of its clocks. */
+int
+alerts_snooze(struct store *st, int64_t bug, const char *kind, time_t until,
+    const char *reason, time_t now, char **cause)
+{
+	if (until <= now) {
+		xasprintf(cause, "snooze: the end is not in the future");
+		return -1;
+	}
+	if (alerts_db_exec(store_sqlite(st), cause,
+		"INSERT INTO snoozes (bug_id, kind, until, reason, set_at)"
+		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bug_id, kind)"
+		" DO UPDATE SET until = excluded.until,"
+		" reason = excluded.reason, set_at = excluded.set_at",
+		"ititi", bug, kind != NULL ? kind : "", (int64_t)until, reason,
+		(int64_t)now) == -1)
+		return -1;
+	return 0;
+}
+
+/* Remove a bug's snoozes (of one kind, or all). */
+int
+alerts_unsnooze(struct store *st, int64_t bug, const char *kind, char **cause)
+{
+	return alerts_db_exec(store_sqlite(st), cause,
+	    "DELETE FROM snoozes WHERE bug_id = ?1 AND (?2 IS NULL OR kind = "
+	    "?2)",
+	    "it", bug, kind);
+}
+
+/* Acknowledge a bug's notified clocks at their current state and level. */
+int
+alerts_ack(
+    struct store *st, int64_t bug, const char *kind, time_t now, char **cause)
+{
+	return alerts_db_exec(store_sqlite(st), cause,
+	    "UPDATE alert_clocks SET acked_state = notified_state,"
+	    " acked_level = notified_level, acked_at = ?3"
+	    " WHERE bug_id = ?1 AND (?2 IS NULL OR kind = ?2)"
+	    " AND notified_state IN ('due-soon', 'overdue')",
+	    "iti", bug, kind, (int64_t)now);
+}
+
+/* Count the ledger, the outbox by status, and the snoozes. */
+int
+alerts_counts(struct store *st, struct alerts_counts *c, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc = -1;
+
+	memset(c, 0, sizeof *c);
+	stmt = alerts_db_prepare(store_sqlite(st), cause,
+	    "SELECT (SELECT count(*) FROM alerts),"
+	    " (SELECT count(*) FROM outbox WHERE status = 'pending'),"
+	    " (SELECT count(*) FROM outbox WHERE status = 'pending' AND held),"
+	    " (SELECT count(*) FROM outbox WHERE status IN ('sent', "
+	    "'dry-run')),"
+	    " (SELECT count(*) FROM outbox WHERE status = 'dead'),"
+	    " (SELECT count(*) FROM snoozes)",
+	    "");
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		c->alerts = sqlite3_column_int64(stmt, 0);
+		c->pending = sqlite3_column_int64(stmt, 1);
+		c->held = sqlite3_column_int64(stmt, 2);
+		c->sent = sqlite3_column_int64(stmt, 3);
+		c->dead = sqlite3_column_int64(stmt, 4);
+		c->snoozes = sqlite3_column_int64(stmt, 5);
+		rc = 0;
+	} else
+		xasprintf(cause, "alerts: counts: %s",
+		    sqlite3_errmsg(store_sqlite(st)));
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* A time as ISO 8601, or null for 0. */
+static json_t *
+alerts_json_time(int64_t t)
+{
+	char iso[TIMEUTIL_ISO_LEN];
+
+	if (t == 0)
+		return json_null();
+	return json_string(timeutil_format_iso((time_t)t, iso));
+}
+
+/* Append the rows of a query to array a, one object a row. */
+static int
+alerts_json_rows(sqlite3 *db, const char *sql, const char *const *names,
+    const char *timecols, json_t *a, char **cause)
+{
+	sqlite3_stmt *stmt;
+	json_t *o;
+	int i, n, rc;
+
+	stmt = alerts_db_prepare(db, cause, sql, "");
+	if (stmt == NULL)
+		return -1;
+	n = sqlite3_column_count(stmt);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		o = json_object();
+		for (i = 0; i < n; i++) {
+			if (timecols[i] == 't')
+				json_object_set_new(o, names[i],
+				    alerts_json_time(
+					sqlite3_column_int64(stmt, i)));
+			else if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
+				json_object_set_new(o, names[i],
+				    json_integer(
+					sqlite3_column_int64(stmt, i)));
+			else if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+				json_object_set_new(o, names[i], json_null());
+			else
+				json_object_set_new(o, names[i],
+				    alerts_json_str(
+					(const char *)sqlite3_column_text(
+					    stmt, i)));
+		}
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const alerts_ledger_names[] = {"id", "bug_id", "clock",
+    "state", "level", "route", "repeat", "due", "created", "dry_run"};
+#define ALERTS_LEDGER_SQL                                                      \
+	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
+	" dry_run FROM alerts ORDER BY created DESC, id LIMIT 200"
+static const char *const alerts_outbox_names[] = {"delivery_id", "channel",
+    "route", "digest", "status", "attempts", "held", "created", "next_attempt",
+    "sent_at", "last_error"};
+#define ALERTS_OUTBOX_SQL                                                      \
+	"SELECT delivery_id, channel, route, digest, status, attempts, held,"  \
+	" created, next_attempt, sent_at, last_error FROM outbox"              \
+	" ORDER BY status = 'dead' DESC, status = 'pending' DESC, id DESC"     \
+	" LIMIT 200"
+static const char *const alerts_snooze_names[] = {
+    "bug_id", "clock", "until", "reason", "set_at"};
+#define ALERTS_SNOOZE_SQL                                                      \
+	"SELECT bug_id, kind, until, reason, set_at FROM snoozes"              \
+	" ORDER BY bug_id, kind"
+
+/* The ledger, the outbox and the snoozes as JSON. */
+char *
+alerts_to_json(struct store *st, time_t now, char **cause)
+{
+	struct alerts_counts c;
+	json_t *root, *ledger, *outbox, *snoozes;
+	char *out = NULL;
+
+	if (alerts_counts(st, &c, cause) == -1)
+		return NULL;
+	ledger = json_array();
+	outbox = json_array();
+	snoozes = json_array();
+	root = json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:I, s:I}, s:o, s:o,"
+			 " s:o}",
+	    "generated_at", alerts_json_time(now), "counts", "alerts",
+	    (json_int_t)c.alerts, "pending", (json_int_t)c.pending, "held",
+	    (json_int_t)c.held, "sent", (json_int_t)c.sent, "dead",
+	    (json_int_t)c.dead, "snoozes", (json_int_t)c.snoozes, "alerts",
+	    ledger, "outbox", outbox, "snoozes", snoozes);
+	if (alerts_json_rows(store_sqlite(st), ALERTS_LEDGER_SQL,
+		alerts_ledger_names, "       tt ", ledger, cause) == -1 ||
+	    alerts_json_rows(store_sqlite(st), ALERTS_OUTBOX_SQL,
+		alerts_outbox_names, "       ttt ", outbox, cause) == -1 ||
+	    alerts_json_rows(store_sqlite(st), ALERTS_SNOOZE_SQL,
+		alerts_snooze_names, "  t t", snoozes, cause) == -1)
+		goto out;
+	out = json_dumps(root, JSON_INDENT(2));
+out:
+	json_decref(root);
+	return out;
+}
+
+/* Print one array of the JSON listing as lines of key=value. */
+static void
+alerts_text_rows(json_t *a, const char *title, FILE *f)
+{
+	const char *key;
+	json_t *o, *v;
+	size_t i;
+	char *s;
+
+	fprintf(f, "%s (%zu):\n", title, json_array_size(a));
+	json_array_foreach(a, i, o)
+	{
+		fputs(" ", f);
+		json_object_foreach(o, key, v)
+		{
+			if (json_is_null(v))
+				continue;
+			s = json_dumps(v, JSON_ENCODE_ANY);
+			fprintf(f, " %s=%s", key, s != NULL ? s : "?");
+			free(s);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* Write the listing for a terminal. */
+int
+alerts_write_text(struct store *st, time_t now, FILE *f, char **cause)
+{
+	json_t *root, *c;
+	char *json;
+
+	json = alerts_to_json(st, now, cause);
+	if (json == NULL)
+		return -1;
+	root = json_loads(json, 0, NULL);
+	free(json);
+	if (root == NULL) {
+		xasprintf(cause, "alerts: listing");
+		return -1;
+	}
+	c = json_object_get(root, "counts");
+	fprintf(f,
+	    "alerts: %lld in the ledger; outbox: %lld pending (%lld held), "
+	    "%lld sent, %lld dead letters; %lld snoozes\n",
+	    (long long)json_integer_value(json_object_get(c, "alerts")),
+	    (long long)json_integer_value(json_object_get(c, "pending")),
+	    (long long)json_integer_value(json_object_get(c, "held")),
+	    (long long)json_integer_value(json_object_get(c, "sent")),
+	    (long long)json_integer_value(json_object_get(c, "dead")),
+	    (long long)json_integer_value(json_object_get(c, "snoozes")));
+	alerts_text_rows(json_object_get(root, "outbox"), "outbox", f);
+	alerts_text_rows(json_object_get(root, "alerts"), "ledger", f);
+	alerts_text_rows(json_object_get(root, "snoozes"), "snoozes", f);
+	json_decref(root);
+	return 0;
+}
+
+/* Send a sample alert through one channel. */
+int
+alerts_test_notify(
+    struct alerts *al, const char *channel, time_t now, char **cause)
+{
+	struct notify_failure fail;
+	struct notifier *n;
+	struct alert a;
+	char *id;
+	int rc;
+
+	n = alerts_notifier(al, channel);
+	if (n == NULL) {
+		xasprintf(cause, "no [channel \"%s\"] configured", channel);
+		return -1;
+	}
+	xasprintf(&id, "ccw-test-%lld", (long long)now);
+	memset(&a, 0, sizeof a);
+	a.id = id;
+	a.bug_id = 0;
+	a.bug_summary = "ccwatch test alert: this channel works";
+	a.bug_url = "https://bugzilla.mozilla.org/";
+	a.clock = "initial-report";
+	a.state = "due-soon";
+	a.due = now + 86400;
+	a.started_at = now - 2 * 86400;
+	a.rule = "A test message sent by \"ccwatch test-notify\"; no "
+		 "deadline is at stake.";
+	a.evidence = "sent on request";
+	a.created = now;
+	memset(&fail, 0, sizeof fail);
+	rc = notify_send(n, &a, &fail, cause);
+	free(id);
+	return rc;
+}

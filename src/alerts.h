@@ -1,0 +1,212 @@
+/*
+ * Alerts: clock transitions become alerts in a ledger and deliveries in an
+ * outbox, written in the same store transaction; a delivery worker sends
+ * the outbox through the notify channels with retries and backoff.
+ *
+ * A clock instance is (bug, clock kind, started_at, due): the deadline
+ * instance.  Both times are pure functions of the bug's stored events (the
+ * policy engine never caches), so the key is the same at every evaluation
+ * and after any restart; a new start event or a moved deadline is a new
+ * instance.  The ledger remembers, per instance, the state and escalation
+ * level last evaluated and last notified; an alert fires when the
+ * evaluated (state, level) differs from the notified one, so a transition
+ * that happened while the daemon was down fires once when it is back, and
+ * an alert's id (built from the key, the state and the level) is a primary
+ * key: it can never fire twice.
+ *
+ * The tables are schema version 3 of the store (store_sqlite gives the
+ * connection); docs/alerts.md describes the configuration and the rules.
+ */
+#ifndef ALERTS_H
+#define ALERTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "model.h"
+#include "notify.h"
+#include "people.h"
+#include "policy.h"
+#include "store.h"
+
+/* Most steps of an escalation ladder. */
+#define ALERTS_MAX_LADDER 8
+
+/* One step of the ladder: overdue for at least after seconds is level. */
+struct alerts_step {
+	long long after;
+	int level;
+};
+
+/* [route "NAME"]: which alerts go to which channels, and how. */
+struct alerts_route {
+	char *name;
+	struct strlist cas;      /* [ca] names (or owners); empty: any */
+	struct strlist clocks;   /* clock kinds; empty: any */
+	struct strlist states;   /* due-soon, overdue, met; empty: all */
+	long long min_level;     /* level >= N */
+	struct strlist channels; /* [channel] names */
+	char *quiet_hours;       /* "22:00-07:00" as written, or NULL */
+	int quiet_start;         /* minutes after local midnight; -1: none */
+	int quiet_end;
+	char *timezone;   /* NULL or "UTC": UTC; "+HH:MM"; an IANA name */
+	char *digest_at;  /* "08:00" as written, or NULL */
+	int digest_min;   /* minutes after local midnight; -1: no digest */
+	long long repeat; /* seconds between repeats while overdue; 0: none */
+	int private_data; /* 1: may show a restricted bug's text */
+};
+
+/* [channel "NAME"]: a notify channel's settings, secrets read already. */
+struct alerts_channel {
+	char *name;
+	char *type; /* smtp, slack, webhook */
+	char *url;  /* smtp and webhook */
+	char *from;
+	struct strlist to;
+	int require_starttls;
+	char *username;
+	char *password_file;
+	char *password; /* secret */
+	char *ca_file;
+	char *webhook_url_file; /* slack */
+	char *webhook_url;      /* secret */
+	char *secret_file;      /* webhook */
+	char *secret;           /* secret */
+	int private_data;       /* slack */
+	long long timeout;
+};
+
+/* [alerts], the routes and the channels. */
+struct alerts_config {
+	int dry_run;             /* log what would be sent, send nothing */
+	long long max_per_cycle; /* per route and channel; 0: no cap */
+	long long max_age;       /* seconds before a delivery is dead */
+	long long backoff_base;  /* first retry delay, seconds */
+	long long backoff_max;
+	char *escalation; /* "0h:1, 24h:2, 72h:3" as written */
+	struct alerts_step ladder[ALERTS_MAX_LADDER];
+	size_t nladder;
+	struct alerts_route *routes;
+	size_t nroutes;
+	struct alerts_channel *channels;
+	size_t nchannels;
+};
+
+/* What a cycle did, for the log line and for tests. */
+struct alerts_stats {
+	size_t clocks;      /* instances evaluated */
+	size_t transitions; /* alerts for a change of state or level */
+	size_t repeats;
+	size_t queued;    /* outbox rows written */
+	size_t summaries; /* floods turned into one message */
+	size_t digests;
+	size_t suppressed; /* held back by a snooze */
+	size_t cleared;    /* snoozes cleared by a change of the bug */
+	size_t sent;
+	size_t failed; /* attempts that will be retried */
+	size_t dead;   /* dead-lettered this run */
+	size_t dry_run;
+};
+
+/* Totals over the ledger and the outbox, for status and "alerts". */
+struct alerts_counts {
+	long long alerts;
+	long long pending;
+	long long held;
+	long long sent;
+	long long dead;
+	long long snoozes;
+};
+
+struct alerts;
+
+/* Defaults: no routes, 7 days max age, backoff 60 s .. 1 h, one level. */
+void alerts_config_init(struct alerts_config *);
+/* Free what a configuration holds (zeroing the secrets); accepts NULL. */
+void alerts_config_free(struct alerts_config *);
+/* Add an empty route or channel named name; returns it. */
+struct alerts_route *alerts_config_add_route(
+    struct alerts_config *, const char *name);
+struct alerts_channel *alerts_config_add_channel(
+    struct alerts_config *, const char *name);
+
+/*
+ * Parsers for the config module, each 0 or -1 with *cause: a ladder
+ * "0h:1, 24h:2" (durations in s, m, h or d, ascending), a local time
+ * "08:00" into minutes, a window "22:00-07:00", a duration "24h" into
+ * seconds, and a time zone (UTC, +HH:MM, or a name under /usr/share/zoneinfo).
+ */
+int alerts_parse_ladder(
+    const char *, struct alerts_step *, size_t *n, char **cause);
+int alerts_parse_clock_time(const char *, int *minutes, char **cause);
+int alerts_parse_window(const char *, int *start, int *end, char **cause);
+int alerts_parse_duration(const char *, long long *seconds, char **cause);
+int alerts_check_timezone(const char *, char **cause);
+/* 1 if now lies in the route's quiet hours, with *until the window's end. */
+int alerts_quiet(const struct alerts_route *, time_t now, time_t *until);
+/* Check a whole configuration: every route's channels exist. */
+int alerts_config_check(const struct alerts_config *, char **cause);
+
+/*
+ * The runtime: the configuration (borrowed, it must outlive the alerts)
+ * and one notifier per channel.  NULL with *cause if a channel is unusable.
+ */
+struct alerts *alerts_new(const struct alerts_config *, char **cause);
+void alerts_free(struct alerts *);
+/* Use notifier n for the channel of its name (tests); takes ownership. */
+void alerts_set_notifier(struct alerts *, struct notifier *n);
+
+/*
+ * Evaluate every open stored bug at now and record what changed: the
+ * ledger, the alerts and their outbox rows, in one transaction.  Snoozes
+ * cleared by a change of their bug go in the same transaction.
+ */
+int alerts_evaluate(struct alerts *, struct store *, const struct people *,
+    const struct policy_options *, time_t now, struct alerts_stats *,
+    char **cause);
+/*
+ * Send the outbox rows that are due at now.  A failure is retried with
+ * exponential backoff (at least the receiver's retry_after); a permanent
+ * failure, or an entry older than max_age, is dead-lettered with a loud
+ * log line.  Errors of the store are returned; send failures are not.
+ */
+int alerts_deliver(struct alerts *, struct store *, time_t now,
+    struct alerts_stats *, char **cause);
+/* alerts_evaluate then alerts_deliver (delivery runs after an error too). */
+int alerts_run_cycle(struct alerts *, struct store *, const struct people *,
+    const struct policy_options *, time_t now, struct alerts_stats *,
+    char **cause);
+
+/*
+ * Snooze the alerts of bug (of one clock kind, or all when kind is NULL)
+ * until until, with a reason.  It is cleared when it expires or when the
+ * bug changes after now (a comment or a whiteboard edit not by people.self).
+ */
+int alerts_snooze(struct store *, int64_t bug, const char *kind, time_t until,
+    const char *reason, time_t now, char **cause);
+/* Remove snoozes; returns the number removed, or -1. */
+int alerts_unsnooze(
+    struct store *, int64_t bug, const char *kind, char **cause);
+/*
+ * Silence the repeats of bug's notified clocks (one kind or all) until
+ * their state or level changes; returns the number acknowledged, or -1.
+ */
+int alerts_ack(
+    struct store *, int64_t bug, const char *kind, time_t now, char **cause);
+
+/* Totals of the ledger and the outbox. */
+int alerts_counts(struct store *, struct alerts_counts *, char **cause);
+/* The ledger, the outbox and the snoozes as JSON (allocated), or NULL. */
+char *alerts_to_json(struct store *, time_t now, char **cause);
+/* The same as text for a terminal. */
+int alerts_write_text(struct store *, time_t now, FILE *, char **cause);
+
+/* Send a sample alert through the named channel now. */
+int alerts_test_notify(
+    struct alerts *, const char *channel, time_t now, char **cause);
+
+/* 1 if kind is a clock kind name ("initial-report", ...). */
+int alerts_valid_kind(const char *kind);
+
+#endif

@@ -1,0 +1,49 @@
+/*
+ * What the files of the alerts module share: the runtime, the SQL helpers,
+ * local time in a route's zone, and the payload of an outbox row.
+ */
+#ifndef ALERTS_INT_H
+#define ALERTS_INT_H
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "alerts.h"
+
+struct alerts {
+	const struct alerts_config *cfg;
+	struct notifier **notifiers;
+	size_t nnotifiers;
+};
+
+/*
+ * Prepare sql and bind its parameters from types, one letter each: 'i' an
+ * int64_t, 't' a const char * (NULL binds NULL).  NULL with *cause.
+ */
+sqlite3_stmt *alerts_db_prepare(
+    sqlite3 *, char **cause, const char *sql, const char *types, ...);
+/* Prepare, bind and run a statement without rows: changes, or -1. */
+int alerts_db_exec(
+    sqlite3 *, char **cause, const char *sql, const char *types, ...);
+/* A copy of a text column ("" for NULL). */
+char *alerts_db_text(sqlite3_stmt *, int col);
+
+/* Break t down in zone tz (NULL: UTC; +HH:MM; a zoneinfo name). */
+int alerts_localtime(time_t t, const char *tz, struct tm *tm);
+/* The time of a local broken-down time in zone tz (mktime), or -1. */
+time_t alerts_mktime(struct tm *tm, const char *tz);
+
+/* The notifier of channel name, or NULL. */
+struct notifier *alerts_notifier(struct alerts *, const char *name);
+
+/*
+ * An alert's payload as JSON and back.  alerts_payload_alert fills *a with
+ * strings borrowed from o.
+ */
+json_t *alerts_payload_new(const struct alert *);
+void alerts_payload_alert(json_t *o, struct alert *a);
+
+#endif

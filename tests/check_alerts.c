@@ -1,0 +1,902 @@
+/*
+ * Tests of the alerts module: transitions, the ledger across restarts,
+ * noise control, routing and outbox delivery, with the record channel, an
+ * on-disk store and the time seam.
+ */
+#include <check.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "log.h"
+#include "notify.h"
+#include "people.h"
+#include "policy.h"
+#include "store.h"
+#include "testutil.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#define H 3600
+#define D 86400
+/* 2026-01-05T16:00:00Z, a Monday: policy 3.1, 17:00 in Berlin. */
+#define T0       ((time_t)1767628800)
+#define CA_LOGIN "compliance@example-ca.test"
+#define SELF     "ccwatch-bot@example-ca.test"
+
+static char *test_dir;
+static char *test_path;
+static struct store *test_st;
+static struct people test_people;
+static struct policy_options test_opts;
+static struct alerts_config test_cfg;
+static struct alerts *test_al;
+static int64_t test_next_comment = 1000;
+
+/* A fresh directory, store, people and an empty configuration. */
+static void
+setup(void)
+{
+	char *cause = NULL;
+	struct people_ca *ca;
+
+	test_dir = testutil_mkdtemp();
+	xasprintf(&test_path, "%s/ccwatch.db", test_dir);
+	test_st = store_open(test_path, &cause);
+	ck_assert_msg(test_st != NULL, "%s", cause);
+	people_defaults(&test_people);
+	ca = people_add_ca(&test_people, "Example CA");
+	strlist_add(&ca->domains, "example-ca.test");
+	ca = people_add_ca(&test_people, "Other CA");
+	strlist_add(&ca->domains, "other-ca.test");
+	people_set_self(&test_people, SELF);
+	policy_options_defaults(&test_opts);
+	alerts_config_init(&test_cfg);
+	test_al = NULL;
+	timeutil_set_now(T0);
+}
+
+/* Free everything setup made. */
+static void
+teardown(void)
+{
+	alerts_free(test_al);
+	alerts_config_free(&test_cfg);
+	people_free(&test_people);
+	store_close(test_st);
+	testutil_rmdir(test_dir);
+	free(test_path);
+	free(test_dir);
+	timeutil_set_now(0);
+}
+
+/* A route to the given channel, for one clock kind (NULL: all). */
+static struct alerts_route *
+add_route(const char *name, const char *channel, const char *kind)
+{
+	struct alerts_route *r = alerts_config_add_route(&test_cfg, name);
+
+	strlist_add(&r->channels, channel);
+	if (kind != NULL)
+		strlist_add(&r->clocks, kind);
+	return r;
+}
+
+/* Make the runtime with record channels of the given names. */
+static struct notifier *
+start(const char *channel)
+{
+	char *cause = NULL;
+	struct notifier *n;
+
+	if (test_al == NULL) {
+		test_al = alerts_new(&test_cfg, &cause);
+		ck_assert_msg(test_al != NULL, "%s", cause);
+	}
+	n = notify_record_new(channel);
+	alerts_set_notifier(test_al, n);
+	return n;
+}
+
+/* Store a bug filed at t by a community member on CA's behalf. */
+static void
+put_bug(int64_t id, const char *ca, const char *domain, time_t t)
+{
+	struct bug b;
+	struct comment c;
+	char *cause = NULL, *assignee;
+
+	memset(&b, 0, sizeof b);
+	memset(&c, 0, sizeof c);
+	xasprintf(&b.summary, "%s: test incident %lld", ca, (long long)id);
+	xasprintf(&assignee, "compliance@%s", domain);
+	b.id = id;
+	b.status = xstrdup("NEW");
+	b.resolution = xstrdup("");
+	b.is_open = 1;
+	b.whiteboard = xstrdup("[ca-compliance]");
+	b.product = xstrdup("CA Program");
+	b.component = xstrdup("CA Certificate Compliance");
+	b.creator = xstrdup("reporter@community.test");
+	b.assigned_to = assignee;
+	b.creation_time = b.last_change_time = t;
+	b.comment_count = 1;
+	ck_assert_msg(store_put_bug(test_st, &b, &cause) == 0, "%s", cause);
+	c.id = test_next_comment++;
+	c.bug_id = id;
+	c.count = 0;
+	c.creator = xstrdup("reporter@community.test");
+	c.time = t;
+	c.text = xstrdup("Something went wrong.");
+	ck_assert_msg(store_put_comment(test_st, &c, &cause) == 0, "%s", cause);
+	model_comment_free(&c);
+	model_bug_free(&b);
+}
+
+/* Store a comment on bug by who at t. */
+static void
+put_comment(int64_t bug, const char *who, time_t t, const char *text)
+{
+	struct comment c;
+	char *cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	c.id = test_next_comment++;
+	c.bug_id = bug;
+	c.count = c.id - 999;
+	c.creator = xstrdup(who);
+	c.time = t;
+	c.text = xstrdup(text);
+	ck_assert_msg(store_put_comment(test_st, &c, &cause) == 0, "%s", cause);
+	model_comment_free(&c);
+}
+
+/* Evaluate and deliver at t; returns the stats. */
+static struct alerts_stats
+cycle(time_t t)
+{
+	struct alerts_stats s;
+	char *cause = NULL;
+
+	memset(&s, 0, sizeof s);
+	timeutil_set_now(t);
+	ck_assert_msg(alerts_run_cycle(test_al, test_st, &test_people,
+			  &test_opts, t, &s, &cause) == 0,
+	    "%s", cause);
+	return s;
+}
+
+/* Close and reopen the store and the runtime, as a restart does. */
+static struct notifier *
+restart(const char *channel)
+{
+	char *cause = NULL;
+
+	alerts_free(test_al);
+	test_al = NULL;
+	store_close(test_st);
+	test_st = store_open(test_path, &cause);
+	ck_assert_msg(test_st != NULL, "%s", cause);
+	return start(channel);
+}
+
+/* A number from the store. */
+static long long
+query(const char *sql)
+{
+	sqlite3_stmt *stmt;
+	long long v = -1;
+
+	ck_assert_int_eq(
+	    sqlite3_prepare_v2(store_sqlite(test_st), sql, -1, &stmt, NULL),
+	    SQLITE_OK);
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int64(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+/* Assert recorded send i is bug's alert in state at level. */
+static void
+assert_rec(
+    struct notifier *n, size_t i, int64_t bug, const char *state, int level)
+{
+	const struct notify_record *r = notify_record_get(n, i);
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(r->digest, 0);
+	ck_assert_int_eq(r->bug_id, bug);
+	ck_assert_str_eq(r->state, state);
+	ck_assert_int_eq(r->level, level);
+}
+
+START_TEST(test_transitions_once_each)
+{
+	struct notifier *n;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	assert_rec(n, 0, 1, "due-soon", 0);
+	cycle(T0 + 31 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	cycle(T0 + 73 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	assert_rec(n, 1, 1, "overdue", 1);
+	put_comment(1, CA_LOGIN, T0 + 80 * H, "We are looking into it.");
+	cycle(T0 + 81 * H);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+	assert_rec(n, 2, 1, "met", 1);
+	cycle(T0 + 90 * H);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+	ck_assert_int_eq(query("SELECT count(*) FROM alerts"), 3);
+	/* The delivery id is the alert's id. */
+	ck_assert_str_eq(notify_record_get(n, 0)->id,
+	    "ccw-1-initial-report-1767628800-1767888000-due-soon-0");
+}
+END_TEST
+
+START_TEST(test_restart_no_duplicate)
+{
+	struct notifier *n;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	n = restart("rec");
+	cycle(T0 + 30 * H);
+	cycle(T0 + 32 * H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	ck_assert_int_eq(query("SELECT count(*) FROM alerts"), 1);
+	ck_assert_int_eq(query("SELECT count(*) FROM outbox"), 1);
+}
+END_TEST
+
+START_TEST(test_transition_while_down)
+{
+	struct notifier *n;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	/* Down from T0+1h to T0+100h: due-soon and overdue both passed. */
+	n = restart("rec");
+	cycle(T0 + 100 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	assert_rec(n, 0, 1, "overdue", 1);
+	n = restart("rec");
+	cycle(T0 + 101 * H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+}
+END_TEST
+
+START_TEST(test_crash_before_mark_resends_same_id)
+{
+	struct notifier *n;
+	struct alerts_stats s;
+	char *cause = NULL, *id;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	memset(&s, 0, sizeof s);
+	/* Evaluate only: the daemon dies before delivering. */
+	ck_assert_msg(alerts_evaluate(test_al, test_st, &test_people,
+			  &test_opts, T0 + 30 * H, &s, &cause) == 0,
+	    "%s", cause);
+	ck_assert_uint_eq(s.transitions, 1);
+	n = restart("rec");
+	cycle(T0 + 31 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	id = xstrdup(notify_record_get(n, 0)->id);
+	/* A crash after the send, before the mark: the row is sent again. */
+	ck_assert_int_eq(query("UPDATE outbox SET status = 'pending'"), -1);
+	n = restart("rec");
+	cycle(T0 + 32 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_str_eq(notify_record_get(n, 0)->id, id);
+	free(id);
+}
+END_TEST
+
+START_TEST(test_repeat_and_ack)
+{
+	struct notifier *n;
+	char *cause = NULL;
+	struct alerts_route *r;
+
+	r = add_route("all", "rec", "initial-report");
+	r->repeat = 24 * H;
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + 73 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	cycle(T0 + 90 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	cycle(T0 + 97 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	assert_rec(n, 1, 1, "overdue", 1);
+	ck_assert_ptr_nonnull(strstr(notify_record_get(n, 1)->id, "-r.all.1"));
+	cycle(T0 + 98 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	ck_assert_int_eq(alerts_ack(test_st, 1, NULL, T0 + 100 * H, &cause), 1);
+	cycle(T0 + 121 * H);
+	cycle(T0 + 150 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+}
+END_TEST
+
+START_TEST(test_repeat_resumes_after_state_change)
+{
+	struct notifier *n;
+	char *cause = NULL;
+	struct alerts_route *r;
+
+	test_cfg.ladder[1].after = 48 * H;
+	test_cfg.ladder[1].level = 2;
+	test_cfg.nladder = 2;
+	r = add_route("all", "rec", "initial-report");
+	r->repeat = 12 * H;
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + 73 * H);
+	ck_assert_int_eq(
+	    alerts_ack(test_st, 1, "initial-report", T0 + 74 * H, &cause), 1);
+	cycle(T0 + 90 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	/* Level 2 at 48 h overdue: a change, so it fires and ends the ack. */
+	cycle(T0 + 121 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	assert_rec(n, 1, 1, "overdue", 2);
+	cycle(T0 + 134 * H);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+}
+END_TEST
+
+START_TEST(test_escalation_routes)
+{
+	struct notifier *all, *esc;
+	struct alerts_route *r;
+
+	ck_assert_int_eq(alerts_parse_ladder("0h:1, 24h:2, 72h:3",
+			     test_cfg.ladder, &test_cfg.nladder, NULL),
+	    0);
+	add_route("all", "rec", "initial-report");
+	r = add_route("managers", "esc", "initial-report");
+	r->min_level = 2;
+	all = start("rec");
+	esc = start("esc");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + 73 * H);
+	ck_assert_uint_eq(notify_record_count(all), 1);
+	ck_assert_uint_eq(notify_record_count(esc), 0);
+	cycle(T0 + 97 * H);
+	ck_assert_uint_eq(notify_record_count(all), 2);
+	ck_assert_uint_eq(notify_record_count(esc), 1);
+	assert_rec(esc, 0, 1, "overdue", 2);
+	cycle(T0 + 145 * H);
+	ck_assert_uint_eq(notify_record_count(esc), 2);
+	assert_rec(esc, 1, 1, "overdue", 3);
+}
+END_TEST
+
+START_TEST(test_snooze_expiry)
+{
+	struct notifier *n;
+	char *cause = NULL;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	ck_assert_msg(
+	    alerts_snooze(test_st, 1, NULL, T0 + 50 * H,
+		"waiting for the CA's call", T0 + 20 * H, &cause) == 0,
+	    "%s", cause);
+	cycle(T0 + 30 * H);
+	cycle(T0 + 49 * H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	cycle(T0 + 50 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	assert_rec(n, 0, 1, "due-soon", 0);
+	ck_assert_int_eq(query("SELECT count(*) FROM snoozes"), 0);
+}
+END_TEST
+
+START_TEST(test_snooze_cleared_by_comment)
+{
+	struct notifier *n;
+	struct alerts_stats s;
+	char *cause = NULL;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	ck_assert_int_eq(alerts_snooze(test_st, 1, "initial-report",
+			     T0 + 200 * H, "known", T0 + 20 * H, &cause),
+	    0);
+	/* Our own bot's comment changes nothing. */
+	put_comment(1, SELF, T0 + 21 * H, "Reminder: a report is due.");
+	s = cycle(T0 + 30 * H);
+	ck_assert_uint_eq(s.cleared, 0);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	put_comment(1, "reporter@community.test", T0 + 31 * H, "Any news");
+	s = cycle(T0 + 32 * H);
+	ck_assert_uint_eq(s.cleared, 1);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_int_eq(query("SELECT count(*) FROM snoozes"), 0);
+}
+END_TEST
+
+START_TEST(test_unsnooze)
+{
+	struct notifier *n;
+	char *cause = NULL;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	ck_assert_int_eq(alerts_snooze(test_st, 1, NULL, T0 + 200 * H, "x",
+			     T0 + 20 * H, &cause),
+	    0);
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	ck_assert_int_eq(alerts_unsnooze(test_st, 1, NULL, &cause), 1);
+	cycle(T0 + 31 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_int_eq(
+	    alerts_snooze(test_st, 1, NULL, T0, "past", T0 + H, &cause), -1);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_self_never_stops_a_clock)
+{
+	struct notifier *n;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	/* SELF is in the CA's domain, but it is our bot. */
+	put_comment(1, SELF, T0 + 10 * H, "Automated reminder.");
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	assert_rec(n, 0, 1, "due-soon", 0);
+}
+END_TEST
+
+START_TEST(test_quiet_hours_hold_then_release)
+{
+	struct notifier *n;
+	struct alerts_route *r;
+	char *cause = NULL;
+
+	r = add_route("night", "rec", "initial-report");
+	ck_assert_int_eq(alerts_parse_window("22:00-07:00", &r->quiet_start,
+			     &r->quiet_end, &cause),
+	    0);
+	r->timezone = xstrdup("Europe/Berlin");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	/* T0 + 30 h is 23:00 in Berlin (CET). */
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	ck_assert_int_eq(query("SELECT held FROM outbox"), 1);
+	cycle(T0 + 38 * H - 60);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	/* 07:00 in Berlin. */
+	cycle(T0 + 38 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+}
+END_TEST
+
+START_TEST(test_quiet_hours_fixed_offset)
+{
+	struct alerts_route r;
+	time_t until = 0;
+
+	memset(&r, 0, sizeof r);
+	ck_assert_int_eq(alerts_parse_window(
+			     "22:00-07:00", &r.quiet_start, &r.quiet_end, NULL),
+	    0);
+	r.timezone = xstrdup("-05:00");
+	/* T0 is 11:00 at -05:00: not quiet; 03:00Z is 22:00 there. */
+	ck_assert_int_eq(alerts_quiet(&r, T0, &until), 0);
+	ck_assert_int_eq(alerts_quiet(&r, T0 + 11 * H, &until), 1);
+	ck_assert_int_eq(until, T0 + 20 * H);
+	ck_assert_int_eq(alerts_quiet(&r, T0 + 20 * H, &until), 0);
+	free(r.timezone);
+}
+END_TEST
+
+START_TEST(test_digest_timing)
+{
+	struct notifier *n;
+	struct alerts_route *r;
+	const struct notify_record *rec;
+	char *cause = NULL;
+
+	r = add_route("daily", "rec", "initial-report");
+	ck_assert_int_eq(
+	    alerts_parse_clock_time("08:00", &r->digest_min, &cause), 0);
+	n = start("rec");
+	/* Filed 2026-01-05 16:00Z: due-soon from 01-06 16:00Z. */
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	put_bug(2, "Other CA", "other-ca.test", T0 + H);
+	/* 01-06 12:00: past 08:00, so the day's digest is made, empty. */
+	cycle(T0 + 20 * H);
+	cycle(T0 + 30 * H); /* 22:00: both due soon, the day is done */
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	cycle(T0 + 40 * H - 60); /* 01-07 07:59 */
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	cycle(T0 + 40 * H); /* 08:00 */
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	rec = notify_record_get(n, 0);
+	ck_assert_int_eq(rec->digest, 1);
+	ck_assert_uint_eq(rec->nitems, 2);
+	ck_assert_str_eq(rec->recipient, "daily");
+	cycle(T0 + 41 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	/* Down over 01-08 08:00: the late digest goes out at the restart. */
+	n = restart("rec");
+	cycle(T0 + 70 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_uint_eq(notify_record_get(n, 0)->nitems, 2);
+	cycle(T0 + 80 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+}
+END_TEST
+
+START_TEST(test_cap_makes_one_summary)
+{
+	struct notifier *n;
+	struct alerts_stats s;
+	int64_t i;
+
+	test_cfg.max_per_cycle = 3;
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	for (i = 1; i <= 5; i++)
+		put_bug(i, "Example CA", "example-ca.test", T0);
+	s = cycle(T0 + 30 * H);
+	ck_assert_uint_eq(s.transitions, 5);
+	ck_assert_uint_eq(s.summaries, 1);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_int_eq(notify_record_get(n, 0)->digest, 1);
+	ck_assert_uint_eq(notify_record_get(n, 0)->nitems, 5);
+	/* Under the cap, alerts go one by one. */
+	s = cycle(T0 + 73 * H);
+	ck_assert_uint_eq(s.summaries, 1);
+	put_bug(6, "Example CA", "example-ca.test", T0 + 73 * H);
+	cycle(T0 + 103 * H);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+	assert_rec(n, 2, 6, "due-soon", 0);
+}
+END_TEST
+
+START_TEST(test_dry_run_sends_nothing)
+{
+	struct notifier *n;
+	struct alerts_stats s;
+
+	test_cfg.dry_run = 1;
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	testutil_log_begin();
+	s = cycle(T0 + 30 * H);
+	ck_assert_int_eq(testutil_log_count("dry run: would send ccw-1-"), 1);
+	testutil_log_end();
+	ck_assert_uint_eq(s.dry_run, 1);
+	ck_assert_uint_eq(notify_record_attempts(n), 0);
+	ck_assert_int_eq(
+	    query("SELECT count(*) FROM outbox WHERE status = 'dry-run'"), 1);
+}
+END_TEST
+
+START_TEST(test_retry_backoff_then_success)
+{
+	struct notifier *n;
+	struct alerts_stats s;
+	time_t t = T0 + 30 * H;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	notify_record_fail_next(n, 2, 1, 0);
+	testutil_log_begin();
+	s = cycle(t);
+	ck_assert_uint_eq(s.failed, 1);
+	cycle(t + 59); /* the first retry waits 60 s */
+	ck_assert_uint_eq(notify_record_attempts(n), 1);
+	s = cycle(t + 60);
+	ck_assert_uint_eq(s.failed, 1);
+	cycle(t + 60 + 119); /* then 120 s */
+	ck_assert_uint_eq(notify_record_attempts(n), 2);
+	s = cycle(t + 180);
+	testutil_log_end();
+	ck_assert_uint_eq(s.sent, 1);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_uint_eq(notify_record_attempts(n), 3);
+	ck_assert_int_eq(query("SELECT attempts FROM outbox"), 3);
+	cycle(t + 10000);
+	ck_assert_uint_eq(notify_record_attempts(n), 3);
+}
+END_TEST
+
+START_TEST(test_retry_after_honoured)
+{
+	struct notifier *n;
+	time_t t = T0 + 30 * H;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	notify_record_fail_next(n, 1, 1, 900);
+	testutil_log_begin();
+	cycle(t);
+	cycle(t + 899);
+	testutil_log_end();
+	ck_assert_uint_eq(notify_record_attempts(n), 1);
+	cycle(t + 900);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+}
+END_TEST
+
+START_TEST(test_dead_letter_after_max_age)
+{
+	struct notifier *n;
+	struct alerts_counts c;
+	struct alerts_stats s;
+	char *cause = NULL;
+	time_t t = T0 + 30 * H;
+
+	test_cfg.max_age = 2 * H;
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	notify_record_fail_next(n, 1000, 1, 0);
+	testutil_log_begin();
+	cycle(t);
+	cycle(t + H);
+	s = cycle(t + 2 * H);
+	ck_assert_int_eq(testutil_log_count("DEAD LETTER"), 1);
+	testutil_log_end();
+	ck_assert_uint_eq(s.dead, 1);
+	ck_assert_int_eq(alerts_counts(test_st, &c, &cause), 0);
+	ck_assert_int_eq(c.dead, 1);
+	ck_assert_int_eq(c.pending, 0);
+	cycle(t + 3 * H);
+	ck_assert_int_eq(query("SELECT attempts FROM outbox"), 3);
+}
+END_TEST
+
+START_TEST(test_permanent_failure_dead_at_once)
+{
+	struct notifier *n;
+	struct alerts_stats s;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	notify_record_fail_next(n, 1, 0, 0);
+	testutil_log_begin();
+	s = cycle(T0 + 30 * H);
+	testutil_log_end();
+	ck_assert_uint_eq(s.dead, 1);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+}
+END_TEST
+
+START_TEST(test_routing_by_ca_kind_state_level)
+{
+	struct notifier *team, *over, *met;
+	struct alerts_route *r;
+
+	r = add_route("example-team", "team", NULL);
+	strlist_add(&r->cas, "Example CA");
+	strlist_add(&r->clocks, "initial-report");
+	r = add_route("overseers", "slack", NULL);
+	strlist_add(&r->states, "overdue");
+	r->min_level = 1;
+	r = add_route("closures", "met", "initial-report");
+	strlist_add(&r->states, "met");
+	team = start("team");
+	over = start("slack");
+	met = start("met");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	put_bug(2, "Other CA", "other-ca.test", T0);
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(team), 1);
+	assert_rec(team, 0, 1, "due-soon", 0);
+	ck_assert_uint_eq(notify_record_count(over), 0);
+	cycle(T0 + 73 * H);
+	ck_assert_uint_eq(notify_record_count(team), 2);
+	ck_assert_uint_eq(notify_record_count(over), 2);
+	ck_assert_int_eq(notify_record_get(over, 0)->bug_id +
+		notify_record_get(over, 1)->bug_id,
+	    3);
+	ck_assert_uint_eq(notify_record_count(met), 0);
+	put_comment(2, "compliance@other-ca.test", T0 + 74 * H, "On it.");
+	cycle(T0 + 75 * H);
+	ck_assert_uint_eq(notify_record_count(met), 1);
+	assert_rec(met, 0, 2, "met", 1);
+	ck_assert_uint_eq(notify_record_count(team), 2);
+}
+END_TEST
+
+START_TEST(test_resolved_bug_is_met)
+{
+	struct notifier *n;
+	struct bug b;
+	char *cause = NULL;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + 73 * H);
+	ck_assert_int_eq(store_get_bug(test_st, 1, &b, &cause), 1);
+	free(b.resolution);
+	b.resolution = xstrdup("INVALID");
+	ck_assert_int_eq(store_put_bug(test_st, &b, &cause), 0);
+	model_bug_free(&b);
+	cycle(T0 + 80 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	assert_rec(n, 1, 1, "met", 1);
+	cycle(T0 + 90 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+}
+END_TEST
+
+START_TEST(test_private_data_per_route)
+{
+	struct notifier *n;
+	struct alerts_route *r;
+	struct bug b;
+	char *cause = NULL;
+
+	r = add_route("open", "rec", "initial-report");
+	r = add_route("trusted", "rec2", "initial-report");
+	r->private_data = 1;
+	n = start("rec");
+	start("rec2");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	ck_assert_int_eq(store_get_bug(test_st, 1, &b, &cause), 1);
+	strlist_add(&b.groups, "security");
+	ck_assert_int_eq(store_put_bug(test_st, &b, &cause), 0);
+	model_bug_free(&b);
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_int_eq(
+	    query("SELECT count(*) FROM outbox WHERE route ="
+		  " 'open' AND payload LIKE '%\"restricted\":true%'"),
+	    1);
+	ck_assert_int_eq(
+	    query("SELECT count(*) FROM outbox WHERE route ="
+		  " 'trusted' AND payload LIKE '%\"restricted\":false%'"),
+	    1);
+}
+END_TEST
+
+START_TEST(test_parsers)
+{
+	struct alerts_step steps[ALERTS_MAX_LADDER];
+	long long secs;
+	size_t n;
+	int a, b;
+	char *cause = NULL;
+
+	ck_assert_int_eq(
+	    alerts_parse_ladder("0h:1, 1d:2,72h:3", steps, &n, &cause), 0);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(steps[1].after, D);
+	ck_assert_int_eq(steps[2].level, 3);
+	ck_assert_int_eq(
+	    alerts_parse_ladder("24h:2, 0h:1", steps, &n, &cause), -1);
+	free(cause);
+	ck_assert_int_eq(alerts_parse_duration("90m", &secs, &cause), 0);
+	ck_assert_int_eq(secs, 5400);
+	ck_assert_int_eq(alerts_parse_duration("1w", &secs, &cause), -1);
+	free(cause);
+	ck_assert_int_eq(alerts_parse_window("07:00-22:00", &a, &b, NULL), 0);
+	ck_assert_int_eq(a, 420);
+	ck_assert_int_eq(b, 1320);
+	ck_assert_int_eq(
+	    alerts_parse_window("25:00-07:00", &a, &b, &cause), -1);
+	free(cause);
+	ck_assert_int_eq(alerts_check_timezone("Europe/Berlin", NULL), 0);
+	ck_assert_int_eq(alerts_check_timezone("+05:30", NULL), 0);
+	ck_assert_int_eq(alerts_check_timezone("../etc/passwd", &cause), -1);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_listing_json)
+{
+	char *json, *cause = NULL;
+
+	add_route("all", "rec", "initial-report");
+	start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + 30 * H);
+	json = alerts_to_json(test_st, T0 + 30 * H, &cause);
+	ck_assert_msg(json != NULL, "%s", cause);
+	ck_assert_ptr_nonnull(strstr(json, "\"sent\": 1"));
+	ck_assert_ptr_nonnull(strstr(json, "\"dead\": 0"));
+	ck_assert_ptr_nonnull(strstr(json, "due-soon"));
+	free(json);
+}
+END_TEST
+
+static Suite *
+alerts_suite(void)
+{
+	Suite *s = suite_create("alerts");
+	TCase *tc;
+
+	tc = tcase_create("ledger");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_transitions_once_each);
+	tcase_add_test(tc, test_restart_no_duplicate);
+	tcase_add_test(tc, test_transition_while_down);
+	tcase_add_test(tc, test_crash_before_mark_resends_same_id);
+	tcase_add_test(tc, test_resolved_bug_is_met);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("noise");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_repeat_and_ack);
+	tcase_add_test(tc, test_repeat_resumes_after_state_change);
+	tcase_add_test(tc, test_escalation_routes);
+	tcase_add_test(tc, test_snooze_expiry);
+	tcase_add_test(tc, test_snooze_cleared_by_comment);
+	tcase_add_test(tc, test_unsnooze);
+	tcase_add_test(tc, test_self_never_stops_a_clock);
+	tcase_add_test(tc, test_quiet_hours_hold_then_release);
+	tcase_add_test(tc, test_quiet_hours_fixed_offset);
+	tcase_add_test(tc, test_digest_timing);
+	tcase_add_test(tc, test_cap_makes_one_summary);
+	tcase_add_test(tc, test_dry_run_sends_nothing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("delivery");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_retry_backoff_then_success);
+	tcase_add_test(tc, test_retry_after_honoured);
+	tcase_add_test(tc, test_dead_letter_after_max_age);
+	tcase_add_test(tc, test_permanent_failure_dead_at_once);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("routing");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_routing_by_ca_kind_state_level);
+	tcase_add_test(tc, test_private_data_per_route);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("config");
+	tcase_add_test(tc, test_parsers);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_listing_json);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(alerts_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
