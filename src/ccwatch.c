@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "bugzilla.h"
 #include "ccwatch.h"
 #include "config.h"
@@ -53,6 +54,11 @@ static int cli_status(struct cli *, int, char **);
 static int cli_explain(struct cli *, int, char **);
 static int cli_check(struct cli *, int, char **);
 static int cli_question(struct cli *, int, char **);
+static int cli_snooze(struct cli *, int, char **);
+static int cli_unsnooze(struct cli *, int, char **);
+static int cli_ack(struct cli *, int, char **);
+static int cli_alerts(struct cli *, int, char **);
+static int cli_test_notify(struct cli *, int, char **);
 
 static const struct cli_command cli_commands[] = {
     {"sync", 1, cli_sync, "sync [--full]"},
@@ -63,6 +69,12 @@ static const struct cli_command cli_commands[] = {
     {"check", 2, cli_check, "check [--warn-only] [--as-of TIME]"},
     {"question", 1, cli_question,
 	"question BUG COMMENT --not-a-question|--clear"},
+    {"snooze", 1, cli_snooze,
+	"snooze BUG [--clock KIND] --until TIME|+DURATION --reason TEXT"},
+    {"unsnooze", 1, cli_unsnooze, "unsnooze BUG [--clock KIND]"},
+    {"ack", 1, cli_ack, "ack BUG [--clock KIND]"},
+    {"alerts", 1, cli_alerts, "alerts [--json]"},
+    {"test-notify", 1, cli_test_notify, "test-notify CHANNEL"},
     {"whiteboard", 0, cli_whiteboard, "whiteboard TEXT"},
     {"config-check", 1, cli_config_check, "config-check"},
     {"version", 0, cli_version, "version"},
@@ -565,6 +577,200 @@ out:
 	}
 	store_close(st);
 	return rc;
+}
+
+/* Open the configured store for writing; it must exist already. */
+static struct store *
+cli_open_existing(struct cli *cli, char **cause)
+{
+	if (access(cli->conf->store_path, F_OK) == -1) {
+		xasprintf(cause, "store: %s: %s", cli->conf->store_path,
+		    strerror(errno));
+		return NULL;
+	}
+	return store_open(cli->conf->store_path, cause);
+}
+
+/* Print a command's error, if any, and return its exit status. */
+static int
+cli_finish(char *cause, struct store *st)
+{
+	store_close(st);
+	if (cause == NULL)
+		return 0;
+	fprintf(stderr, "ccwatch: %s\n", cause);
+	free(cause);
+	return 1;
+}
+
+/* Parse --clock KIND; exits on a name that is not a clock. */
+static const char *
+cli_parse_kind(const char *s)
+{
+	if (!alerts_valid_kind(s)) {
+		fprintf(stderr,
+		    "ccwatch: bad clock \"%s\": use initial-report, "
+		    "full-report, response, update or revocation-update\n",
+		    s);
+		exit(2);
+	}
+	return s;
+}
+
+/* Parse a snooze's end: a TIME, or +DURATION from now (+3d, +12h). */
+static time_t
+cli_parse_until(const char *s)
+{
+	long long secs;
+	char *cause = NULL;
+
+	if (*s != '+')
+		return cli_parse_time(s);
+	if (alerts_parse_duration(s + 1, &secs, &cause) == -1) {
+		fprintf(stderr, "ccwatch: bad --until: %s\n", cause);
+		free(cause);
+		exit(2);
+	}
+	return timeutil_now() + (time_t)secs;
+}
+
+/* Parse "BUG [--clock KIND]" and the extra options of snooze. */
+static int64_t
+cli_parse_bug_clock(int argc, char **argv, const char **kind, time_t *until,
+    const char **reason)
+{
+	static const struct option longopts[] = {
+	    {"clock", required_argument, NULL, 'k'},
+	    {"until", required_argument, NULL, 'u'},
+	    {"reason", required_argument, NULL, 'r'}, {NULL, 0, NULL, 0}};
+	int ch;
+
+	*kind = NULL;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'k')
+			*kind = cli_parse_kind(optarg);
+		else if (ch == 'u' && until != NULL)
+			*until = cli_parse_until(optarg);
+		else if (ch == 'r' && reason != NULL)
+			*reason = optarg;
+		else
+			cli_usage(2);
+	}
+	if (optind != argc - 1)
+		cli_usage(2);
+	return cli_parse_number("bug", argv[optind], 1);
+}
+
+/* ccwatch snooze BUG [--clock KIND] --until TIME --reason TEXT. */
+static int
+cli_snooze(struct cli *cli, int argc, char **argv)
+{
+	struct store *st;
+	const char *kind, *reason = NULL;
+	char *cause = NULL, iso[TIMEUTIL_ISO_LEN];
+	time_t until = 0;
+	int64_t bug;
+
+	bug = cli_parse_bug_clock(argc, argv, &kind, &until, &reason);
+	if (until == 0 || reason == NULL || *reason == '\0')
+		cli_usage(2);
+	st = cli_open_existing(cli, &cause);
+	if (st != NULL &&
+	    alerts_snooze(
+		st, bug, kind, until, reason, timeutil_now(), &cause) == 0)
+		printf("bug %lld%s%s: snoozed until %s (cleared early when the "
+		       "bug changes)\n",
+		    (long long)bug, kind != NULL ? " " : "",
+		    kind != NULL ? kind : "", timeutil_format_iso(until, iso));
+	return cli_finish(cause, st);
+}
+
+/* ccwatch unsnooze BUG [--clock KIND]. */
+static int
+cli_unsnooze(struct cli *cli, int argc, char **argv)
+{
+	struct store *st;
+	const char *kind;
+	char *cause = NULL;
+	int64_t bug;
+	int n;
+
+	bug = cli_parse_bug_clock(argc, argv, &kind, NULL, NULL);
+	st = cli_open_existing(cli, &cause);
+	n = st != NULL ? alerts_unsnooze(st, bug, kind, &cause) : -1;
+	if (n >= 0)
+		printf("bug %lld: %d snooze%s removed\n", (long long)bug, n,
+		    n == 1 ? "" : "s");
+	return cli_finish(cause, st);
+}
+
+/* ccwatch ack BUG [--clock KIND]. */
+static int
+cli_ack(struct cli *cli, int argc, char **argv)
+{
+	struct store *st;
+	const char *kind;
+	char *cause = NULL;
+	int64_t bug;
+	int n;
+
+	bug = cli_parse_bug_clock(argc, argv, &kind, NULL, NULL);
+	st = cli_open_existing(cli, &cause);
+	n = st != NULL ? alerts_ack(st, bug, kind, timeutil_now(), &cause) : -1;
+	if (n >= 0)
+		printf("bug %lld: %d alerting clock%s acknowledged; repeats "
+		       "stay silent until the state changes\n",
+		    (long long)bug, n, n == 1 ? "" : "s");
+	return cli_finish(cause, st);
+}
+
+/* ccwatch alerts [--json]: the ledger, the outbox, the dead letters. */
+static int
+cli_alerts(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	struct store *st;
+	char *cause = NULL, *json;
+	int ch, as_json = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'j')
+			cli_usage(2);
+		as_json = 1;
+	}
+	if (optind != argc)
+		cli_usage(2);
+	st = cli_open_readonly(cli, &cause);
+	if (st == NULL)
+		return cli_finish(cause, st);
+	if (as_json) {
+		json = alerts_to_json(st, timeutil_now(), &cause);
+		if (json != NULL)
+			printf("%s\n", json);
+		free(json);
+	} else
+		alerts_write_text(st, timeutil_now(), stdout, &cause);
+	return cli_finish(cause, st);
+}
+
+/* ccwatch test-notify CHANNEL: a sample alert through one channel. */
+static int
+cli_test_notify(struct cli *cli, int argc, char **argv)
+{
+	struct alerts *al;
+	char *cause = NULL;
+
+	if (argc != 2)
+		cli_usage(2);
+	al = alerts_new(&cli->conf->alerts, &cause);
+	if (al != NULL &&
+	    alerts_test_notify(al, argv[1], timeutil_now(), &cause) == 0)
+		printf("test alert sent through channel %s\n", argv[1]);
+	alerts_free(al);
+	return cli_finish(cause, NULL);
 }
 
 /* ccwatch config-check: the configuration was loaded, so it is valid. */

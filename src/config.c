@@ -53,16 +53,17 @@
 #define CONFIG_PLACEHOLDER "\x7f=\n"
 
 enum config_type {
-	CONFIG_STRING, /* char *, non-empty */
-	CONFIG_PATH,   /* char *, a file name */
-	CONFIG_INT,    /* long long in [min, max] */
-	CONFIG_BOOL,   /* int, "yes" or "no" */
-	CONFIG_LIST,   /* struct strlist, "a", "b" or a, b; continues */
-	CONFIG_ID,     /* int64_t in [min, max] */
-	CONFIG_TIME,   /* time_t, an ISO 8601 UTC time or date */
-	CONFIG_SIDE,   /* enum side: ca, program, community or bot */
-	CONFIG_PIN,    /* int: auto or a policy version name */
-	CONFIG_ZONE    /* long seconds east of UTC: UTC, Z, +HH:MM, -HH:MM */
+	CONFIG_STRING,  /* char *, non-empty */
+	CONFIG_PATH,    /* char *, a file name */
+	CONFIG_INT,     /* long long in [min, max] */
+	CONFIG_BOOL,    /* int, "yes" or "no" */
+	CONFIG_LIST,    /* struct strlist, "a", "b" or a, b; continues */
+	CONFIG_ID,      /* int64_t in [min, max] */
+	CONFIG_TIME,    /* time_t, an ISO 8601 UTC time or date */
+	CONFIG_SIDE,    /* enum side: ca, program, community or bot */
+	CONFIG_PIN,     /* int: auto or a policy version name */
+	CONFIG_ZONE,    /* long seconds east of UTC: UTC, Z, +HH:MM, -HH:MM */
+	CONFIG_DURATION /* long long seconds: 3600, 90m, 24h, 7d */
 };
 
 /* Validates, and may rewrite, a field once its value is parsed. */
@@ -98,6 +99,16 @@ static int config_check_secret(struct config *, void *, char **);
 static int config_check_domains(struct config *, void *, char **);
 static void *config_base_ca(struct config *, const char *, char **);
 static void *config_base_override(struct config *, const char *, char **);
+static void *config_base_route(struct config *, const char *, char **);
+static void *config_base_channel(struct config *, const char *, char **);
+static int config_check_ladder(struct config *, void *, char **);
+static int config_check_kinds(struct config *, void *, char **);
+static int config_check_states(struct config *, void *, char **);
+static int config_check_quiet(struct config *, void *, char **);
+static int config_check_digest_at(struct config *, void *, char **);
+static int config_check_timezone(struct config *, void *, char **);
+static int config_check_channel_type(struct config *, void *, char **);
+static int config_check_channel_secret(struct config *, void *, char **);
 
 static const struct config_section config_sections[] = {
     {"bugzilla", 0, NULL},
@@ -107,6 +118,9 @@ static const struct config_section config_sections[] = {
     {"ca", 1, config_base_ca},
     {"override", 1, config_base_override},
     {"policy", 0, NULL},
+    {"alerts", 0, NULL},
+    {"route", 1, config_base_route},
+    {"channel", 1, config_base_channel},
 };
 
 #define CONFIG_OFF(f)           offsetof(struct config, f)
@@ -181,6 +195,60 @@ static const struct config_directive config_directives[] = {
 	NULL, config_check_url},
     {"policy", "stale_after", CONFIG_INT, CONFIG_OFF(stale_after), 60,
 	30 * 86400, NULL, NULL},
+    {"alerts", "dry_run", CONFIG_BOOL, CONFIG_OFF(alerts.dry_run), 0, 0, "no",
+	NULL},
+    {"alerts", "max_per_cycle", CONFIG_INT, CONFIG_OFF(alerts.max_per_cycle), 0,
+	100000, "20", NULL},
+    {"alerts", "max_age", CONFIG_DURATION, CONFIG_OFF(alerts.max_age), 60,
+	365 * 86400, "7d", NULL},
+    {"alerts", "retry_base", CONFIG_DURATION, CONFIG_OFF(alerts.backoff_base),
+	1, 86400, "60", NULL},
+    {"alerts", "retry_max", CONFIG_DURATION, CONFIG_OFF(alerts.backoff_max), 1,
+	7 * 86400, "1h", NULL},
+    {"alerts", "escalation", CONFIG_STRING, CONFIG_OFF(alerts.escalation), 0, 0,
+	"0h:1", config_check_ladder},
+#define CONFIG_ROUTE(f) offsetof(struct alerts_route, f)
+    {"route", "ca", CONFIG_LIST, CONFIG_ROUTE(cas), 0, 0, NULL, NULL},
+    {"route", "clock", CONFIG_LIST, CONFIG_ROUTE(clocks), 0, 0, NULL,
+	config_check_kinds},
+    {"route", "state", CONFIG_LIST, CONFIG_ROUTE(states), 0, 0, NULL,
+	config_check_states},
+    {"route", "level", CONFIG_INT, CONFIG_ROUTE(min_level), 0, 99, NULL, NULL},
+    {"route", "channels", CONFIG_LIST, CONFIG_ROUTE(channels), 0, 0, NULL,
+	NULL},
+    {"route", "quiet_hours", CONFIG_STRING, CONFIG_ROUTE(quiet_hours), 0, 0,
+	NULL, config_check_quiet},
+    {"route", "timezone", CONFIG_STRING, CONFIG_ROUTE(timezone), 0, 0, NULL,
+	config_check_timezone},
+    {"route", "digest_at", CONFIG_STRING, CONFIG_ROUTE(digest_at), 0, 0, NULL,
+	config_check_digest_at},
+    {"route", "repeat", CONFIG_DURATION, CONFIG_ROUTE(repeat), 0, 365 * 86400,
+	NULL, NULL},
+    {"route", "private_data", CONFIG_BOOL, CONFIG_ROUTE(private_data), 0, 0,
+	NULL, NULL},
+#define CONFIG_CHANNEL(f) offsetof(struct alerts_channel, f)
+    {"channel", "type", CONFIG_STRING, CONFIG_CHANNEL(type), 0, 0, NULL,
+	config_check_channel_type},
+    {"channel", "url", CONFIG_STRING, CONFIG_CHANNEL(url), 0, 0, NULL, NULL},
+    {"channel", "from", CONFIG_STRING, CONFIG_CHANNEL(from), 0, 0, NULL, NULL},
+    {"channel", "to", CONFIG_LIST, CONFIG_CHANNEL(to), 0, 0, NULL, NULL},
+    {"channel", "require_starttls", CONFIG_BOOL,
+	CONFIG_CHANNEL(require_starttls), 0, 0, NULL, NULL},
+    {"channel", "username", CONFIG_STRING, CONFIG_CHANNEL(username), 0, 0, NULL,
+	NULL},
+    {"channel", "password_file", CONFIG_PATH, CONFIG_CHANNEL(password_file), 0,
+	0, NULL, config_check_channel_secret},
+    {"channel", "ca_file", CONFIG_PATH, CONFIG_CHANNEL(ca_file), 0, 0, NULL,
+	config_check_readable},
+    {"channel", "webhook_url_file", CONFIG_PATH,
+	CONFIG_CHANNEL(webhook_url_file), 0, 0, NULL,
+	config_check_channel_secret},
+    {"channel", "secret_file", CONFIG_PATH, CONFIG_CHANNEL(secret_file), 0, 0,
+	NULL, config_check_channel_secret},
+    {"channel", "private_data", CONFIG_BOOL, CONFIG_CHANNEL(private_data), 0, 0,
+	NULL, NULL},
+    {"channel", "timeout", CONFIG_INT, CONFIG_CHANNEL(timeout), 1, 600, NULL,
+	NULL},
 };
 #define CONFIG_NDIRECTIVES CCWATCH_NELEM(config_directives)
 
@@ -495,6 +563,17 @@ config_parse_value(const struct config_directive *d, void *field,
 		return config_parse_pin(field, value, cause);
 	case CONFIG_ZONE:
 		return config_parse_zone(field, value, cause);
+	case CONFIG_DURATION:
+		if (alerts_parse_duration(value, &n, cause) == -1)
+			return -1;
+		if (n < d->min || n > d->max) {
+			free(*cause);
+			xasprintf(cause, "%s is out of range (%llds..%llds)",
+			    config_quote(q, value), d->min, d->max);
+			return -1;
+		}
+		*(long long *)field = n;
+		return 0;
 	}
 	fatalx("config: %s: bad type %d", d->name, (int)d->type);
 }
@@ -655,6 +734,157 @@ config_base_override(struct config *cfg, const char *login, char **cause)
 	return &p->overrides[p->noverrides - 1];
 }
 
+/* [route "NAME"]: a new route, named once. */
+static void *
+config_base_route(struct config *cfg, const char *name, char **cause)
+{
+	char q[CONFIG_QUOTE_LEN];
+	size_t i;
+
+	for (i = 0; i < cfg->alerts.nroutes; i++) {
+		if (strcmp(cfg->alerts.routes[i].name, name) == 0) {
+			xasprintf(cause, "[route \"%s\"] given twice",
+			    config_quote(q, name));
+			return NULL;
+		}
+	}
+	return alerts_config_add_route(&cfg->alerts, name);
+}
+
+/* [channel "NAME"]: a new channel, named once. */
+static void *
+config_base_channel(struct config *cfg, const char *name, char **cause)
+{
+	char q[CONFIG_QUOTE_LEN];
+	size_t i;
+
+	for (i = 0; i < cfg->alerts.nchannels; i++) {
+		if (strcmp(cfg->alerts.channels[i].name, name) == 0) {
+			xasprintf(cause, "[channel \"%s\"] given twice",
+			    config_quote(q, name));
+			return NULL;
+		}
+	}
+	return alerts_config_add_channel(&cfg->alerts, name);
+}
+
+/* Parse the escalation ladder into the alerts configuration. */
+static int
+config_check_ladder(struct config *cfg, void *field, char **cause)
+{
+	return alerts_parse_ladder(
+	    *(char **)field, cfg->alerts.ladder, &cfg->alerts.nladder, cause);
+}
+
+/* Check that a list holds clock kind names. */
+static int
+config_check_kinds(struct config *cfg, void *field, char **cause)
+{
+	const struct strlist *l = field;
+	char q[CONFIG_QUOTE_LEN];
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (!alerts_valid_kind(l->v[i])) {
+			xasprintf(cause,
+			    "\"%s\" is not initial-report, full-report, "
+			    "response, update or revocation-update",
+			    config_quote(q, l->v[i]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Check that a list holds the states alerts are made for. */
+static int
+config_check_states(struct config *cfg, void *field, char **cause)
+{
+	const struct strlist *l = field;
+	char q[CONFIG_QUOTE_LEN];
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		if (strcmp(l->v[i], "due-soon") != 0 &&
+		    strcmp(l->v[i], "overdue") != 0 &&
+		    strcmp(l->v[i], "met") != 0) {
+			xasprintf(cause,
+			    "\"%s\" is not due-soon, overdue or met",
+			    config_quote(q, l->v[i]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Parse quiet_hours into the route's minutes. */
+static int
+config_check_quiet(struct config *cfg, void *field, char **cause)
+{
+	struct alerts_route *r = (struct alerts_route *)((char *)field -
+	    offsetof(struct alerts_route, quiet_hours));
+
+	return alerts_parse_window(
+	    *(char **)field, &r->quiet_start, &r->quiet_end, cause);
+}
+
+/* Parse digest_at into the route's minutes. */
+static int
+config_check_digest_at(struct config *cfg, void *field, char **cause)
+{
+	struct alerts_route *r = (struct alerts_route *)((char *)field -
+	    offsetof(struct alerts_route, digest_at));
+
+	return alerts_parse_clock_time(*(char **)field, &r->digest_min, cause);
+}
+
+/* Check a route's time zone. */
+static int
+config_check_timezone(struct config *cfg, void *field, char **cause)
+{
+	return alerts_check_timezone(*(char **)field, cause);
+}
+
+/* Check a channel's type. */
+static int
+config_check_channel_type(struct config *cfg, void *field, char **cause)
+{
+	const char *t = *(char **)field;
+	char q[CONFIG_QUOTE_LEN];
+
+	if (strcmp(t, "smtp") == 0 || strcmp(t, "slack") == 0 ||
+	    strcmp(t, "webhook") == 0)
+		return 0;
+	xasprintf(
+	    cause, "\"%s\" is not smtp, slack or webhook", config_quote(q, t));
+	return -1;
+}
+
+/* Read a channel's secret file into the field that holds the secret. */
+static int
+config_check_channel_secret(struct config *cfg, void *field, char **cause)
+{
+	struct alerts_channel *ch;
+	char **secret;
+	size_t i;
+
+	for (i = 0; i < cfg->alerts.nchannels; i++) {
+		ch = &cfg->alerts.channels[i];
+		if (field == &ch->password_file)
+			secret = &ch->password;
+		else if (field == &ch->webhook_url_file)
+			secret = &ch->webhook_url;
+		else if (field == &ch->secret_file)
+			secret = &ch->secret;
+		else
+			continue;
+		xfree_secret(*secret);
+		*secret = NULL;
+		return config_read_secret(*(char **)field, secret, cause);
+	}
+	fatalx("config: a secret outside any channel");
+}
+
 /* Find a section by name, or NULL. */
 static const struct config_section *
 config_find_section(const char *name)
@@ -736,12 +966,36 @@ config_forget_section(struct config_parse *p, const char *section)
 			p->seen[i] = 0;
 }
 
+/* Check what a finished [channel "NAME"] section must hold. */
+static void
+config_end_channel(struct config_parse *p)
+{
+	const struct alerts_channel *ch = p->base;
+	const char *need = NULL;
+
+	if (ch->type == NULL)
+		need = "type = smtp|slack|webhook";
+	else if (strcmp(ch->type, "smtp") == 0 &&
+	    (ch->url == NULL || ch->from == NULL || ch->to.n == 0))
+		need = "url, from and to";
+	else if (strcmp(ch->type, "slack") == 0 && ch->webhook_url == NULL)
+		need = "webhook_url_file";
+	else if (strcmp(ch->type, "webhook") == 0 &&
+	    (ch->url == NULL || ch->secret == NULL))
+		need = "url and secret_file";
+	if (need != NULL)
+		config_error(p, p->sect_line, "[channel \"%s\"] needs %s",
+		    ch->name, need);
+}
+
 /* Check what a finished [override "LOGIN"] section must hold. */
 static void
 config_end_section(struct config_parse *p)
 {
 	const struct people_override *o = p->base;
 
+	if (p->sect != NULL && strcmp(p->sect->name, "channel") == 0)
+		config_end_channel(p);
 	if (p->sect == NULL || strcmp(p->sect->name, "override") != 0)
 		return;
 	if (p->seen[config_find_directive("override", "side")] == 0)
@@ -1024,8 +1278,7 @@ config_check_interval(struct config_parse *p)
 	for (i = 0; i < CONFIG_NDIRECTIVES; i++)
 		if (config_directives[i].offset == CONFIG_OFF(poll_interval))
 			line = p->seen[i];
-	config_error(p, line,
-	    "poll_interval: at least %d seconds against %s",
+	config_error(p, line, "poll_interval: at least %d seconds against %s",
 	    CONFIG_BMO_MIN_INTERVAL, CONFIG_BMO_HOST);
 }
 
@@ -1075,6 +1328,7 @@ config_new(void)
 	cfg = xcalloc(1, sizeof *cfg);
 	people_defaults(&cfg->people);
 	policy_options_defaults(&cfg->policy);
+	alerts_config_init(&cfg->alerts);
 	for (i = 0; i < CONFIG_NDIRECTIVES; i++) {
 		d = &config_directives[i];
 		if (d->dflt == NULL)
@@ -1102,6 +1356,7 @@ config_load(const char *path, char **cause)
 {
 	struct config_parse p;
 	struct config *cfg = NULL;
+	char *why = NULL;
 	int rc;
 
 	memset(&p, 0, sizeof p);
@@ -1124,6 +1379,10 @@ config_load(const char *path, char **cause)
 	config_finish(p.cfg);
 	config_check_lists(&p);
 	config_check_interval(&p);
+	if (alerts_config_check(&p.cfg->alerts, &why) == -1) {
+		config_error(&p, 0, "%s", why);
+		free(why);
+	}
 	if (p.nerrors > 0) {
 		*cause = buf_detach(&p.errors);
 		config_free(p.cfg);
@@ -1160,6 +1419,7 @@ config_free(struct config *cfg)
 			strlist_free(field);
 	}
 	people_free(&cfg->people);
+	alerts_config_free(&cfg->alerts);
 	xfree_secret(cfg->api_key);
 	free(cfg->path);
 	free(cfg);

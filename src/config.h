@@ -7,6 +7,7 @@
 #ifndef CONFIG_H
 #define CONFIG_H
 
+#include "alerts.h"
 #include "model.h"
 #include "people.h"
 #include "policy.h"
@@ -54,6 +55,12 @@ struct config {
 	long long warn_window_hours;
 	char *policy_base_url;
 	long long stale_after; /* seconds; set from poll_interval if 0 */
+
+	/*
+	 * [alerts], [route "NAME"] and [channel "NAME"]: what is sent where
+	 * (see alerts.h); the channels' secrets are read at load.
+	 */
+	struct alerts_config alerts;
 };
 
 /* The built-in defaults, as if an empty file had been read. */

@@ -19,6 +19,7 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
+#include "alerts.h"
 #include "bugzilla.h"
 #include "daemon.h"
 #include "log.h"
@@ -32,6 +33,7 @@ struct daemon {
 	struct config	*conf;
 	struct store	*store;
 	struct bugzilla	*bz;
+	struct alerts	*alerts;
 	sd_event	*event;
 	sd_event_source	*timer;
 	int		 failures;
@@ -98,6 +100,7 @@ daemon_status(struct daemon *d)
 {
 	struct store_counts	 n;
 	struct store_cursor	 cur;
+	struct alerts_counts	 ac;
 	char			 iso[TIMEUTIL_ISO_LEN], *err = NULL;
 	time_t			 age;
 
@@ -109,10 +112,16 @@ daemon_status(struct daemon *d)
 		return;
 	}
 	age = cur.last_sync != 0 ? timeutil_now() - cur.last_sync : -1;
+	if (alerts_counts(d->store, &ac, &err) == -1) {
+		log_warnx("status: %s", err);
+		free(err);
+		memset(&ac, 0, sizeof ac);
+	}
 	if (cur.last_error == NULL)
 		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); last sync "
-			      "%s",
-		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso));
+		    "%s; alerts: %lld pending, %lld dead letters",
+		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso),
+		    ac.pending, ac.dead);
 	else if (age < 0)
 		sd_notifyf(0, "STATUS=Bugzilla unreachable; never synced");
 	else
@@ -122,6 +131,32 @@ daemon_status(struct daemon *d)
 		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso),
 		    (long long)age / 60);
 	store_cursor_free(&cur);
+}
+
+/*
+ * After a cycle, good or failed (deadlines pass whether or not Bugzilla
+ * answered): evaluate the clocks at now, record the transitions, and
+ * deliver what the outbox holds.
+ */
+static void
+daemon_alerts(struct daemon *d)
+{
+	struct alerts_stats	 as;
+	char			*cause = NULL;
+
+	memset(&as, 0, sizeof as);
+	if (alerts_run_cycle(d->alerts, d->store, &d->conf->people,
+	    &d->conf->policy, timeutil_now(), &as, &cause) == -1) {
+		log_warnx("alerts: %s", cause);
+		free(cause);
+	}
+	if (as.transitions + as.repeats + as.digests + as.sent + as.failed +
+	    as.dead + as.dry_run > 0)
+		log_info("alerts: %zu clocks, %zu transitions, %zu repeats, "
+		    "%zu digests, %zu summaries, %zu queued; %zu sent, %zu "
+		    "logged (dry run), %zu failed, %zu dead", as.clocks,
+		    as.transitions, as.repeats, as.digests, as.summaries,
+		    as.queued, as.sent, as.dry_run, as.failed, as.dead);
 }
 
 /* Run one cycle and log its outcome. */
@@ -167,6 +202,7 @@ daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
 		d->failures = 0;
 	else
 		d->failures++;
+	daemon_alerts(d);
 	daemon_status(d);
 	delay = daemon_next_delay((long)d->conf->poll_interval,
 	    (long)d->conf->poll_jitter, (long)d->conf->backoff_max,
@@ -214,6 +250,7 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 	struct daemon	*d = arg;
 	struct config	*c;
 	struct bugzilla	*bz;
+	struct alerts	*al;
 	struct store	*st = NULL;
 	char		*cause = NULL;
 	uint64_t	 now_us = 0;
@@ -235,11 +272,19 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 		config_free(c);
 		goto out;
 	}
+	al = alerts_new(&c->alerts, &cause);
+	if (al == NULL) {
+		log_warnx("reload: %s; keeping the old configuration", cause);
+		bugzilla_free(bz);
+		config_free(c);
+		goto out;
+	}
 	if (strcmp(c->store_path, d->conf->store_path) != 0) {
 		st = store_open(c->store_path, &cause);
 		if (st == NULL) {
 			log_warnx("reload: %s; keeping the old configuration",
 			    cause);
+			alerts_free(al);
 			bugzilla_free(bz);
 			config_free(c);
 			goto out;
@@ -249,6 +294,8 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 	}
 	bugzilla_free(d->bz);
 	d->bz = bz;
+	alerts_free(d->alerts);
+	d->alerts = al;
 	config_free(d->conf);
 	d->conf = c;
 	log_event(LOG_INFO, &(struct log_fields){ .message_id =
@@ -287,6 +334,11 @@ daemon_run(const char *conf_path, struct config *conf)
 	d.bz = daemon_client(&d, conf, &cause);
 	if (d.bz == NULL)
 		goto out;
+	d.alerts = alerts_new(&conf->alerts, &cause);
+	if (d.alerts == NULL)
+		goto out;
+	if (conf->alerts.dry_run)
+		log_info("alerts: dry run: alerts are logged, not sent");
 	if ((r = sd_event_default(&d.event)) < 0 ||
 	    (r = sd_event_add_signal(d.event, NULL, SIGTERM, daemon_on_stop,
 	    &d)) < 0 ||
@@ -317,6 +369,7 @@ out:
 	}
 	sd_event_source_unref(d.timer);
 	sd_event_unref(d.event);
+	alerts_free(d.alerts);
 	bugzilla_free(d.bz);
 	store_close(d.store);
 	config_free(d.conf);

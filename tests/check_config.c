@@ -270,7 +270,7 @@ END_TEST
 
 START_TEST(test_error_sections)
 {
-	expect_error("[alerts]\nanyone = x\n", "1: unknown section [alerts]");
+	expect_error("[nosuch]\nanyone = x\n", "1: unknown section [nosuch]");
 	expect_error("[people \"x\"]\n", "1: [people] takes no name");
 	expect_error(
 	    "[ca]\ndomains = x.com\n", "1: [ca] needs a name: [ca \"NAME\"]");
@@ -525,7 +525,7 @@ START_TEST(test_all_errors_collected)
 	    "%1$s:7: unknown directive \"colour\" in [bugzilla]\n"
 	    "%1$s:8: products: unterminated quote\n"
 	    "%1$s:9: expected name = value\n"
-	    "%1$s:10: unknown section [alerts]\n"
+	    "%1$s:10: unknown section [nosuch]\n"
 	    "%1$s:12: missing ']' in section header\n"
 	    "%1$s:14: unknown directive \"retries\" in [store]\n"
 	    "%1$s:17: timeout: 601 is out of range (1..600)",
