@@ -73,7 +73,7 @@ static const struct cli_command cli_commands[] = {
 	"snooze BUG [--clock KIND] --until TIME|+DURATION --reason TEXT"},
     {"unsnooze", 1, cli_unsnooze, "unsnooze BUG [--clock KIND]"},
     {"ack", 1, cli_ack, "ack BUG [--clock KIND]"},
-    {"alerts", 1, cli_alerts, "alerts [--json]"},
+    {"alerts", 1, cli_alerts, "alerts [--json] | --run [--as-of TIME]"},
     {"test-notify", 1, cli_test_notify, "test-notify CHANNEL"},
     {"whiteboard", 0, cli_whiteboard, "whiteboard TEXT"},
     {"config-check", 1, cli_config_check, "config-check"},
@@ -725,34 +725,71 @@ cli_ack(struct cli *cli, int argc, char **argv)
 	return cli_finish(cause, st);
 }
 
+/*
+ * ccwatch alerts --run: one evaluation and delivery, as the daemon makes
+ * after a cycle, at now or at --as-of (with [alerts] dry_run, a preview).
+ */
+static int
+cli_alerts_run(struct cli *cli, time_t at)
+{
+	struct alerts_stats as;
+	struct alerts *al;
+	struct store *st;
+	char *cause = NULL;
+
+	memset(&as, 0, sizeof as);
+	st = cli_open_existing(cli, &cause);
+	al = st != NULL ? alerts_new(&cli->conf->alerts, &cause) : NULL;
+	if (al != NULL &&
+	    alerts_run_cycle(al, st, &cli->conf->people, &cli->conf->policy, at,
+		&as, &cause) == 0)
+		printf("alerts: %zu clocks, %zu transitions, %zu repeats, %zu "
+		       "digests, %zu summaries, %zu queued; %zu sent, %zu "
+		       "logged (dry run), %zu failed, %zu dead\n",
+		    as.clocks, as.transitions, as.repeats, as.digests,
+		    as.summaries, as.queued, as.sent, as.dry_run, as.failed,
+		    as.dead);
+	alerts_free(al);
+	return cli_finish(cause, st);
+}
+
 /* ccwatch alerts [--json]: the ledger, the outbox, the dead letters. */
 static int
 cli_alerts(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"json", no_argument, NULL, 'j'}, {NULL, 0, NULL, 0}};
+	    {"json", no_argument, NULL, 'j'}, {"run", no_argument, NULL, 'r'},
+	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
 	struct store *st;
 	char *cause = NULL, *json;
-	int ch, as_json = 0;
+	time_t at = timeutil_now();
+	int ch, as_json = 0, run = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'j')
+		if (ch == 'j')
+			as_json = 1;
+		else if (ch == 'r')
+			run = 1;
+		else if (ch == 't')
+			at = cli_parse_time(optarg);
+		else
 			cli_usage(2);
-		as_json = 1;
 	}
 	if (optind != argc)
 		cli_usage(2);
+	if (run)
+		return cli_alerts_run(cli, at);
 	st = cli_open_readonly(cli, &cause);
 	if (st == NULL)
 		return cli_finish(cause, st);
 	if (as_json) {
-		json = alerts_to_json(st, timeutil_now(), &cause);
+		json = alerts_to_json(st, at, &cause);
 		if (json != NULL)
 			printf("%s\n", json);
 		free(json);
 	} else
-		alerts_write_text(st, timeutil_now(), stdout, &cause);
+		alerts_write_text(st, at, stdout, &cause);
 	return cli_finish(cause, st);
 }
 
