@@ -540,20 +540,20 @@ alerts_snoozes(struct alerts_eval *ev, const struct bug *bug,
 		free(kind);
 	}
 	sqlite3_finalize(stmt);
-	for (i = 0; rc == SQLITE_DONE && i < drop.n; i++)
-		if (alerts_db_exec(ev->db, cause,
-			"DELETE FROM snoozes WHERE bug_id = ?1 AND kind = ?2",
-			"it", bug->id, drop.v[i]) == -1)
-			rc = -1;
-	strlist_free(&drop);
-	if (rc == SQLITE_ERROR || rc == SQLITE_MISUSE) {
+	if (rc != SQLITE_DONE) {
 		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+		strlist_free(&drop);
 		return -1;
 	}
+	for (i = 0; i < drop.n && rc != -1; i++)
+		rc = alerts_db_exec(ev->db, cause,
+		    "DELETE FROM snoozes WHERE bug_id = ?1 AND kind = ?2", "it",
+		    bug->id, drop.v[i]);
+	strlist_free(&drop);
 	return rc == -1 ? -1 : 0;
 }
 
-/* The operator's not-a-question marks of a bug, into opts. */
+/* The operator's not-a-question marks of a bug, allocated into *ids. */
 static int
 alerts_not_questions(
     struct alerts_eval *ev, int64_t bug, int64_t **ids, size_t *n, char **cause)
@@ -578,6 +578,10 @@ alerts_not_questions(
 		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
 	}
 	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+		return -1;
+	}
 	return 0;
 }
 

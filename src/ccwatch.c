@@ -308,6 +308,23 @@ cli_status_footer(const struct report *r)
 			      : "never");
 }
 
+/* Warn under the table when the outbox holds dead letters. */
+static void
+cli_status_dead_letters(struct cli *cli)
+{
+	struct alerts_counts c;
+	struct store *st;
+	char *cause = NULL;
+
+	st = cli_open_readonly(cli, &cause);
+	if (st != NULL && alerts_counts(st, &c, &cause) == 0 && c.dead > 0)
+		printf("%lld alert deliveries failed for good (dead letters): "
+		       "see ccwatch alerts\n",
+		    c.dead);
+	free(cause);
+	store_close(st);
+}
+
 /* ccwatch status: the table, or the JSON, of the stored bugs' clocks. */
 static int
 cli_status(struct cli *cli, int argc, char **argv)
@@ -364,6 +381,7 @@ cli_status(struct cli *cli, int argc, char **argv)
 		    isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
 		report_write_table(&r, &style, stdout);
 		cli_status_footer(&r);
+		cli_status_dead_letters(cli);
 	}
 	report_free(&r);
 	return 0;

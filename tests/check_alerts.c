@@ -8,7 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "alerts.h"
+#include "config.h"
 #include "log.h"
 #include "notify.h"
 #include "people.h"
@@ -836,6 +839,65 @@ START_TEST(test_listing_json)
 }
 END_TEST
 
+START_TEST(test_config_sections)
+{
+	struct config *cfg;
+	const struct alerts_route *r;
+	const struct alerts_channel *ch;
+	char *conf, *secret, *text, *cause = NULL;
+
+	xasprintf(&secret, "%s/hook.secret", test_dir);
+	testutil_write_file(secret, "s3cret\n");
+	ck_assert_int_eq(chmod(secret, 0600), 0);
+	xasprintf(&conf, "%s/c.conf", test_dir);
+	xasprintf(&text,
+	    "[alerts]\ndry_run = yes\nmax_per_cycle = 7\nmax_age = 2d\n"
+	    "escalation = 0h:1, 24h:2\n"
+	    "[route \"team\"]\nca = \"Example CA\"\nclock = initial-report\n"
+	    "state = overdue, met\nlevel = 2\nchannels = hook\n"
+	    "quiet_hours = 22:00-07:00\ntimezone = Europe/Berlin\n"
+	    "digest_at = 08:30\nrepeat = 12h\nprivate_data = yes\n"
+	    "[channel \"hook\"]\ntype = webhook\n"
+	    "url = http://127.0.0.1:9/h\nsecret_file = %s\n",
+	    secret);
+	testutil_write_file(conf, text);
+	cfg = config_load(conf, &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_int_eq(cfg->alerts.dry_run, 1);
+	ck_assert_int_eq(cfg->alerts.max_per_cycle, 7);
+	ck_assert_int_eq(cfg->alerts.max_age, 2 * D);
+	ck_assert_uint_eq(cfg->alerts.nladder, 2);
+	ck_assert_uint_eq(cfg->alerts.nroutes, 1);
+	r = &cfg->alerts.routes[0];
+	ck_assert_str_eq(r->name, "team");
+	ck_assert_int_eq(r->min_level, 2);
+	ck_assert_int_eq(r->quiet_start, 22 * 60);
+	ck_assert_int_eq(r->quiet_end, 7 * 60);
+	ck_assert_int_eq(r->digest_min, 8 * 60 + 30);
+	ck_assert_int_eq(r->repeat, 12 * H);
+	ck_assert_int_eq(r->private_data, 1);
+	ck_assert_uint_eq(r->states.n, 2);
+	ch = &cfg->alerts.channels[0];
+	ck_assert_str_eq(ch->type, "webhook");
+	ck_assert_str_eq(ch->secret, "s3cret");
+	config_free(cfg);
+	free(text);
+
+	testutil_write_file(conf,
+	    "[route \"x\"]\nchannels = nope\n"
+	    "timezone = Mars/Olympus\n"
+	    "[channel \"m\"]\ntype = smtp\n");
+	cfg = config_load(conf, &cause);
+	ck_assert_ptr_null(cfg);
+	ck_assert_ptr_nonnull(strstr(cause, ":3: timezone:"));
+	ck_assert_ptr_nonnull(strstr(cause, ":4: [channel \"m\"] needs url"));
+	ck_assert_ptr_nonnull(strstr(cause, "no [channel \"nope\"]"));
+	free(cause);
+	free(conf);
+	free(secret);
+}
+END_TEST
+
 static Suite *
 alerts_suite(void)
 {
@@ -885,6 +947,7 @@ alerts_suite(void)
 	tcase_add_test(tc, test_parsers);
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_listing_json);
+	tcase_add_test(tc, test_config_sections);
 	suite_add_tcase(s, tc);
 	return s;
 }
