@@ -13,6 +13,7 @@
 #include "bugzilla.h"
 #include "ccwatch.h"
 #include "config.h"
+#include "feed.h"
 #include "log.h"
 #include "policy.h"
 #include "report.h"
@@ -53,6 +54,7 @@ static int cli_status(struct cli *, int, char **);
 static int cli_explain(struct cli *, int, char **);
 static int cli_check(struct cli *, int, char **);
 static int cli_question(struct cli *, int, char **);
+static int cli_feed(struct cli *, int, char **);
 
 static const struct cli_command cli_commands[] = {
     {"sync", 1, cli_sync, "sync [--full]"},
@@ -63,6 +65,8 @@ static const struct cli_command cli_commands[] = {
     {"check", 2, cli_check, "check [--warn-only] [--as-of TIME]"},
     {"question", 1, cli_question,
 	"question BUG COMMENT --not-a-question|--clear"},
+    {"feed", 1, cli_feed,
+	"feed --format json|ics|prom|html [--ca NAME] [--as-of TIME]"},
     {"whiteboard", 0, cli_whiteboard, "whiteboard TEXT"},
     {"config-check", 1, cli_config_check, "config-check"},
     {"version", 0, cli_version, "version"},
@@ -355,6 +359,91 @@ cli_status(struct cli *cli, int argc, char **argv)
 	}
 	report_free(&r);
 	return 0;
+}
+
+/* The feed options of the configuration. */
+static void
+cli_feed_options(const struct config *c, struct feed_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->include_restricted = c->feed_include_restricted;
+	o->source = c->url;
+	o->stale_after = (long)c->stale_after;
+}
+
+/* Render the loaded feed in format (json, ics, prom, html); NULL if bad. */
+static char *
+cli_feed_render(const struct feed *f, const char *format, const char *ca)
+{
+	struct feed_query q;
+	char *out;
+
+	if (strcmp(format, "json") == 0)
+		return feed_to_json(f);
+	if (strcmp(format, "ics") == 0)
+		return feed_to_ics(f, ca);
+	if (strcmp(format, "prom") == 0)
+		return feed_to_prom(f, NULL);
+	if (strcmp(format, "html") != 0)
+		return NULL;
+	memset(&q, 0, sizeof q);
+	q.state = -1;
+	feed_query_set(&q, "ca", ca);
+	out = feed_to_html(f, &q);
+	feed_query_free(&q);
+	return out;
+}
+
+/* ccwatch feed: print the JSON feed, the calendar, the metrics or page. */
+static int
+cli_feed(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"as-of", required_argument, NULL, 't'},
+	    {"ca", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+	struct feed_options fo;
+	struct feed f;
+	struct store *st;
+	const char *format = "json", *ca = NULL;
+	char *cause = NULL, *out;
+	time_t as_of = timeutil_now();
+	int ch, rc = 1;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'f')
+			format = optarg;
+		else if (ch == 't')
+			as_of = cli_parse_time(optarg);
+		else if (ch == 'c')
+			ca = optarg;
+		else
+			cli_usage(2);
+	}
+	if (optind != argc || (strcmp(format, "json") != 0 &&
+				  strcmp(format, "ics") != 0 &&
+				  strcmp(format, "prom") != 0 &&
+				  strcmp(format, "html") != 0))
+		cli_usage(2);
+	cli_feed_options(cli->conf, &fo);
+	st = cli_open_readonly(cli, &cause);
+	if (st == NULL ||
+	    feed_load(st, &cli->conf->people, &cli->conf->policy, as_of, &fo,
+		&f, &cause) == -1)
+		goto out;
+	out = cli_feed_render(&f, format, ca);
+	fputs(out, stdout);
+	free(out);
+	feed_free(&f);
+	rc = 0;
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+	}
+	store_close(st);
+	return rc;
 }
 
 /* ccwatch explain BUG: every clock of one bug and why. */

@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "ccwatch.h"
 #include "config.h"
+#include "httpd.h"
 #include "log.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -96,6 +97,8 @@ static int config_check_url(struct config *, void *, char **);
 static int config_check_readable(struct config *, void *, char **);
 static int config_check_secret(struct config *, void *, char **);
 static int config_check_domains(struct config *, void *, char **);
+static int config_check_listen(struct config *, void *, char **);
+static int config_check_feed_token(struct config *, void *, char **);
 static void *config_base_ca(struct config *, const char *, char **);
 static void *config_base_override(struct config *, const char *, char **);
 
@@ -107,6 +110,7 @@ static const struct config_section config_sections[] = {
     {"ca", 1, config_base_ca},
     {"override", 1, config_base_override},
     {"policy", 0, NULL},
+    {"feed", 0, NULL},
 };
 
 #define CONFIG_OFF(f)           offsetof(struct config, f)
@@ -181,6 +185,22 @@ static const struct config_directive config_directives[] = {
 	NULL, config_check_url},
     {"policy", "stale_after", CONFIG_INT, CONFIG_OFF(stale_after), 60,
 	30 * 86400, NULL, NULL},
+    {"feed", "listen", CONFIG_STRING, CONFIG_OFF(feed_listen), 0, 0, NULL,
+	config_check_listen},
+    {"feed", "token_file", CONFIG_PATH, CONFIG_OFF(feed_token_file), 0, 0,
+	NULL, config_check_feed_token},
+    {"feed", "directory", CONFIG_PATH, CONFIG_OFF(feed_directory), 0, 0, NULL,
+	NULL},
+    {"feed", "include_restricted", CONFIG_BOOL,
+	CONFIG_OFF(feed_include_restricted), 0, 0, "no", NULL},
+    {"feed", "ics_ca", CONFIG_STRING, CONFIG_OFF(feed_ics_ca), 0, 0, NULL,
+	NULL},
+    {"feed", "connections", CONFIG_INT, CONFIG_OFF(feed_connections), 1, 1024,
+	"64", NULL},
+    {"feed", "timeout", CONFIG_INT, CONFIG_OFF(feed_timeout), 1, 300, "15",
+	NULL},
+    {"feed", "cache_ttl", CONFIG_INT, CONFIG_OFF(feed_cache_ttl), 1, 3600,
+	"10", NULL},
 };
 #define CONFIG_NDIRECTIVES CCWATCH_NELEM(config_directives)
 
@@ -607,6 +627,37 @@ config_check_secret(struct config *cfg, void *field, char **cause)
 	xfree_secret(cfg->api_key);
 	cfg->api_key = NULL;
 	return config_read_secret(*(char **)field, &cfg->api_key, cause);
+}
+
+/*
+ * [feed] listen: a numeric HOST:PORT, or a bare port for 127.0.0.1:PORT
+ * (rewritten so).  Whether a public address has its token is checked when
+ * the server starts, since token_file may come later in the file.
+ */
+static int
+config_check_listen(struct config *cfg, void *field, char **cause)
+{
+	struct sockaddr_in6 sa;
+	char **v = field, *full;
+	unsigned salen;
+	int loopback;
+
+	(void)cfg;
+	if (strspn(*v, "0123456789") == strlen(*v)) {
+		xasprintf(&full, "127.0.0.1:%s", *v);
+		free(*v);
+		*v = full;
+	}
+	return httpd_parse_listen(*v, &sa, &salen, &loopback, cause);
+}
+
+/* [feed] token_file: read the bearer token the HTTP server requires. */
+static int
+config_check_feed_token(struct config *cfg, void *field, char **cause)
+{
+	xfree_secret(cfg->feed_token);
+	cfg->feed_token = NULL;
+	return config_read_secret(*(char **)field, &cfg->feed_token, cause);
 }
 
 /* Check that a list of domains holds bare domain names. */
@@ -1161,6 +1212,7 @@ config_free(struct config *cfg)
 	}
 	people_free(&cfg->people);
 	xfree_secret(cfg->api_key);
+	xfree_secret(cfg->feed_token);
 	free(cfg->path);
 	free(cfg);
 }

@@ -54,6 +54,20 @@ struct config {
 	long long warn_window_hours;
 	char *policy_base_url;
 	long long stale_after; /* seconds; set from poll_interval if 0 */
+
+	/*
+	 * [feed]: the oversight feed.  feed_listen NULL: no HTTP server (a
+	 * bare port means 127.0.0.1:PORT); feed_directory NULL: no files.
+	 */
+	char *feed_listen;
+	char *feed_token_file;
+	char *feed_token; /* secret: the file's content, or NULL */
+	char *feed_directory;
+	int feed_include_restricted;
+	char *feed_ics_ca; /* the CA of the written deadlines.ics; NULL all */
+	long long feed_connections;
+	long long feed_timeout;
+	long long feed_cache_ttl;
 };
 
 /* The built-in defaults, as if an empty file had been read. */

@@ -21,6 +21,8 @@
 
 #include "bugzilla.h"
 #include "daemon.h"
+#include "feed.h"
+#include "httpd.h"
 #include "log.h"
 #include "store.h"
 #include "sync.h"
@@ -37,6 +39,8 @@ struct daemon {
 	int		 failures;
 	int		 first;		/* the first cycle is a full resync */
 	int		 watchdog;	/* 1 when systemd expects pings */
+	struct httpd	*httpd;		/* NULL without [feed] listen */
+	struct feed_counters counters;	/* for the metrics */
 };
 
 /* Compute the delay before the next cycle; see daemon.h. */
@@ -145,12 +149,89 @@ daemon_cycle(struct daemon *d)
 		return -1;
 	}
 	d->first = 0;
+	if (d->counters.requests < 0)
+		d->counters.requests = 0;
+	d->counters.requests += (long long)stats.requests;
 	log_event(LOG_INFO, &(struct log_fields){ .message_id =
 	    LOG_MSG_SYNC_OK, .event = "sync-ok" }, "sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
 		 "history entries, %zu skipped, %lu requests, %.2f s",
 	    stats.full ? "full" : "incremental", stats.bugs_seen,
 	    stats.bugs_changed, stats.comments, stats.history, stats.skipped,
 	    stats.requests, stats.seconds);
+	return 0;
+}
+
+/* The feed options of a configuration. */
+static void
+daemon_feed_options(const struct config *c, struct feed_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->include_restricted = c->feed_include_restricted;
+	o->source = c->url;
+	o->stale_after = (long)c->stale_after;
+}
+
+/*
+ * Write the feed's four files into [feed] directory after a good cycle.
+ * A failure is logged and retried after the next cycle.
+ */
+static void
+daemon_write_feed(struct daemon *d)
+{
+	struct feed_options o;
+	struct feed f;
+	char *cause = NULL, *ics, *path;
+
+	if (d->conf->feed_directory == NULL)
+		return;
+	daemon_feed_options(d->conf, &o);
+	if (feed_load(d->store, &d->conf->people, &d->conf->policy,
+		timeutil_now(), &o, &f, &cause) == -1) {
+		log_warnx("feed: %s", cause);
+		free(cause);
+		return;
+	}
+	if (feed_write_dir(&f, &d->counters, d->conf->feed_directory,
+		&cause) == 0 && d->conf->feed_ics_ca != NULL) {
+		/* The written calendar is the configured CA's only. */
+		ics = feed_to_ics(&f, d->conf->feed_ics_ca);
+		xasprintf(&path, "%s/deadlines.ics", d->conf->feed_directory);
+		feed_write_file(path, ics, strlen(ics), &cause);
+		free(path);
+		free(ics);
+	}
+	if (cause != NULL) {
+		log_warnx("feed: %s", cause);
+		free(cause);
+	} else
+		log_debug("feed: %zu bugs written to %s", f.report.nbugs,
+		    d->conf->feed_directory);
+	feed_free(&f);
+}
+
+/* Start the feed's HTTP server when [feed] listen is set. */
+static int
+daemon_start_httpd(struct daemon *d, const struct config *c, char **cause)
+{
+	struct httpd_options o;
+
+	d->httpd = NULL;
+	if (c->feed_listen == NULL)
+		return 0;
+	memset(&o, 0, sizeof o);
+	o.listen = c->feed_listen;
+	o.token = c->feed_token;
+	o.store_path = c->store_path;
+	o.people = &c->people;
+	o.policy = &c->policy;
+	daemon_feed_options(c, &o.feed);
+	o.connection_limit = (unsigned)c->feed_connections;
+	o.timeout = (unsigned)c->feed_timeout;
+	o.cache_ttl = (long)c->feed_cache_ttl;
+	d->httpd = httpd_start(&o, cause);
+	if (d->httpd == NULL)
+		return -1;
+	httpd_set_counters(d->httpd, &d->counters);
 	return 0;
 }
 
@@ -163,10 +244,15 @@ daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
 
 	if (daemon_hook(d))
 		return 0;	/* a stop is pending; the signal handler exits */
-	if (daemon_cycle(d) == 0)
+	if (daemon_cycle(d) == 0) {
 		d->failures = 0;
-	else
+		d->counters.cycles_ok++;
+		daemon_write_feed(d);
+	} else {
 		d->failures++;
+		d->counters.cycles_failed++;
+	}
+	httpd_set_counters(d->httpd, &d->counters);
 	daemon_status(d);
 	delay = daemon_next_delay((long)d->conf->poll_interval,
 	    (long)d->conf->poll_jitter, (long)d->conf->backoff_max,
@@ -249,8 +335,16 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 	}
 	bugzilla_free(d->bz);
 	d->bz = bz;
+	/* The server borrows the configuration: restart it with the new. */
+	httpd_stop(d->httpd);
+	d->httpd = NULL;
 	config_free(d->conf);
 	d->conf = c;
+	if (daemon_start_httpd(d, c, &cause) == -1) {
+		log_warnx("reload: feed: %s; serving no feed", cause);
+		free(cause);
+		cause = NULL;
+	}
 	log_event(LOG_INFO, &(struct log_fields){ .message_id =
 	    LOG_MSG_RELOADED, .event = "reloaded" }, "configuration %s reloaded",
 	    d->conf_path);
@@ -273,6 +367,8 @@ daemon_run(const char *conf_path, struct config *conf)
 	d.conf_path = conf_path;
 	d.conf = conf;
 	d.first = 1;
+	feed_counters_init(&d.counters);
+	d.counters.cycles_ok = d.counters.cycles_failed = 0;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -286,6 +382,8 @@ daemon_run(const char *conf_path, struct config *conf)
 		goto out;
 	d.bz = daemon_client(&d, conf, &cause);
 	if (d.bz == NULL)
+		goto out;
+	if (daemon_start_httpd(&d, conf, &cause) == -1)
 		goto out;
 	if ((r = sd_event_default(&d.event)) < 0 ||
 	    (r = sd_event_add_signal(d.event, NULL, SIGTERM, daemon_on_stop,
@@ -317,6 +415,7 @@ out:
 	}
 	sd_event_source_unref(d.timer);
 	sd_event_unref(d.event);
+	httpd_stop(d.httpd);
 	bugzilla_free(d.bz);
 	store_close(d.store);
 	config_free(d.conf);

@@ -81,7 +81,7 @@ static const char feed_html_css[] =
     ".num{font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".muted{color:var(--muted);font-size:13px}"
     ".other{margin-top:4px;font-size:13px;color:var(--muted)}\n"
-    ".summary{max-width:460px;overflow-wrap:anywhere}"
+    ".summary{min-width:240px;max-width:460px;overflow-wrap:anywhere}"
     ".empty{padding:30px;text-align:center;color:var(--muted)}\n"
     "footer{margin-top:18px;color:var(--muted);font-size:13px}"
     ".legend{display:flex;flex-wrap:wrap;gap:8px 18px;margin:8px 0}\n"
@@ -434,9 +434,11 @@ feed_html_others(
 			continue;
 		buf_printf(b, "<div class=\"other s-%s\">",
 		    policy_clock_state_name(c->state));
-		feed_html_clock(b, rb, c);
-		buf_printf(b, ": %s %s</div>",
-		    policy_clock_state_name(c->state),
+		buf_addstr(b, "<a href=\"");
+		feed_html_add(b, c->link != NULL ? c->link : rb->url);
+		buf_printf(b, "\">%s</a>: %s%s</div>",
+		    feed_clock_title(c->kind),
+		    c->state == CLOCK_DUE_SOON ? "due soon, " : "",
 		    report_format_relative(
 			c->due, f->report.as_of, rel, sizeof rel));
 	}
