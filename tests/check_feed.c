@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "feed.h"
 #include "httpd.h"
 #include "store.h"
@@ -497,6 +498,37 @@ START_TEST(test_etag_match)
 }
 END_TEST
 
+START_TEST(test_config_feed_section)
+{
+	struct config *c;
+	char *dir, *path, *cause = NULL;
+
+	dir = testutil_mkdtemp();
+	xasprintf(&path, "%s/c.conf", dir);
+	testutil_write_file(path,
+	    "[feed]\nlisten = 8377\ndirectory = /tmp\n"
+	    "include_restricted = yes\n");
+	c = config_load(path, &cause);
+	ck_assert_msg(c != NULL, "%s", cause);
+	ck_assert_str_eq(c->feed_listen, "127.0.0.1:8377");
+	ck_assert_str_eq(c->feed_directory, "/tmp");
+	ck_assert_int_eq(c->feed_include_restricted, 1);
+	ck_assert_int_eq(c->feed_connections, 64);
+	config_free(c);
+	c = config_default();
+	ck_assert_ptr_null(c->feed_listen);
+	ck_assert_int_eq(c->feed_include_restricted, 0);
+	config_free(c);
+	testutil_write_file(path, "[feed]\nlisten = example.org:80\n");
+	ck_assert_ptr_null(config_load(path, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, ":2: "));
+	free(cause);
+	free(path);
+	testutil_rmdir(dir);
+	free(dir);
+}
+END_TEST
+
 static Suite *
 feed_suite(void)
 {
@@ -527,6 +559,7 @@ feed_suite(void)
 	tc = tcase_create("httpd");
 	tcase_add_test(tc, test_httpd_listen_rules);
 	tcase_add_test(tc, test_etag_match);
+	tcase_add_test(tc, test_config_feed_section);
 	suite_add_tcase(s, tc);
 	return s;
 }
