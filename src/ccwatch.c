@@ -42,6 +42,7 @@ enum cli_check_status {
 struct cli_command {
 	const char *name;
 	int need_config; /* 1; 2: a bad config is UNKNOWN */
+	int secrets;     /* reads the secret files (talks to Bugzilla) */
 	int (*run)(struct cli *, int, char **);
 	const char *usage;
 };
@@ -57,19 +58,19 @@ static int cli_question(struct cli *, int, char **);
 static int cli_feed(struct cli *, int, char **);
 
 static const struct cli_command cli_commands[] = {
-    {"sync", 1, cli_sync, "sync [--full]"},
-    {"status", 1, cli_status,
+    {"sync", 1, 1, cli_sync, "sync [--full]"},
+    {"status", 1, 0, cli_status,
 	"status [--json] [--as-of TIME] [--ca NAME] "
 	"[--state overdue|due-soon|ok|met|paused] [--all]"},
-    {"explain", 1, cli_explain, "explain BUG [--as-of TIME]"},
-    {"check", 2, cli_check, "check [--warn-only] [--as-of TIME]"},
-    {"question", 1, cli_question,
+    {"explain", 1, 0, cli_explain, "explain BUG [--as-of TIME]"},
+    {"check", 2, 0, cli_check, "check [--warn-only] [--as-of TIME]"},
+    {"question", 1, 0, cli_question,
 	"question BUG COMMENT --not-a-question|--clear"},
-    {"feed", 1, cli_feed,
+    {"feed", 1, 0, cli_feed,
 	"feed --format json|ics|prom|html [--ca NAME] [--as-of TIME]"},
-    {"whiteboard", 0, cli_whiteboard, "whiteboard TEXT"},
-    {"config-check", 1, cli_config_check, "config-check"},
-    {"version", 0, cli_version, "version"},
+    {"whiteboard", 0, 0, cli_whiteboard, "whiteboard TEXT"},
+    {"config-check", 1, 1, cli_config_check, "config-check"},
+    {"version", 0, 0, cli_version, "version"},
 };
 
 /* Print the usage and exit with status. */
@@ -710,7 +711,8 @@ main(int argc, char **argv)
 		cli_usage(2);
 	}
 	if (cli_commands[i].need_config) {
-		cli.conf = config_load(cli.conf_path, &cause);
+		cli.conf = config_load_flags(cli.conf_path,
+		    cli_commands[i].secrets ? 0 : CONFIG_NO_SECRETS, &cause);
 		if (cli.conf == NULL && cli_commands[i].need_config == 2) {
 			cause[strcspn(cause, "\n")] = '\0';
 			printf("CCWATCH UNKNOWN - configuration: %s\n", cause);

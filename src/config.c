@@ -624,6 +624,8 @@ config_check_readable(struct config *cfg, void *field, char **cause)
 static int
 config_check_secret(struct config *cfg, void *field, char **cause)
 {
+	if (cfg->skip_secrets)
+		return 0;
 	xfree_secret(cfg->api_key);
 	cfg->api_key = NULL;
 	return config_read_secret(*(char **)field, &cfg->api_key, cause);
@@ -655,6 +657,8 @@ config_check_listen(struct config *cfg, void *field, char **cause)
 static int
 config_check_feed_token(struct config *cfg, void *field, char **cause)
 {
+	if (cfg->skip_secrets)
+		return 0;
 	xfree_secret(cfg->feed_token);
 	cfg->feed_token = NULL;
 	return config_read_secret(*(char **)field, &cfg->feed_token, cause);
@@ -1151,6 +1155,13 @@ config_default(void)
 struct config *
 config_load(const char *path, char **cause)
 {
+	return config_load_flags(path, 0, cause);
+}
+
+/* Read and validate path, with the CONFIG_* flags. */
+struct config *
+config_load_flags(const char *path, int flags, char **cause)
+{
 	struct config_parse p;
 	struct config *cfg = NULL;
 	int rc;
@@ -1166,6 +1177,7 @@ config_load(const char *path, char **cause)
 	}
 	p.cfg = config_new();
 	p.cfg->path = xstrdup(path);
+	p.cfg->skip_secrets = (flags & CONFIG_NO_SECRETS) != 0;
 	rc = ini_parse_stream(config_read_line, &p, config_handle, &p);
 	if (rc > 0)
 		config_error(&p, rc, "syntax error");

@@ -12,7 +12,8 @@
 #include "policy.h"
 
 struct config {
-	char *path; /* the file read, or NULL for defaults */
+	char *path;       /* the file read, or NULL for defaults */
+	int skip_secrets; /* CONFIG_NO_SECRETS was given */
 
 	/* [bugzilla] */
 	char *url; /* base URL, no trailing slash, no /rest */
@@ -78,6 +79,12 @@ struct config *config_default(void);
  * set to every error found, one "file:line: message" per line (allocated).
  */
 struct config *config_load(const char *path, char **cause);
+/*
+ * config_load with flags: CONFIG_NO_SECRETS leaves secret files unread
+ * (their names are still checked), for commands that only read the store.
+ */
+#define CONFIG_NO_SECRETS	0x1
+struct config	*config_load_flags(const char *path, int flags, char **cause);
 /* Free a configuration, zeroing its secrets; accepts NULL. */
 void config_free(struct config *);
 

@@ -24,6 +24,7 @@
 #include "feed.h"
 #include "httpd.h"
 #include "log.h"
+#include "report.h"
 #include "store.h"
 #include "sync.h"
 #include "timeutil.h"
@@ -96,35 +97,45 @@ daemon_client(struct daemon *d, const struct config *c, char **cause)
 	return bugzilla_new(&o, cause);
 }
 
-/* Tell systemd what the service is doing, in one line. */
+/*
+ * Tell systemd what the service is doing, in one line: the bugs tracked,
+ * how many are overdue or due soon right now (clocks run on stored data
+ * whether or not Bugzilla answers), and how fresh that data is.
+ */
 static void
 daemon_status(struct daemon *d)
 {
-	struct store_counts	 n;
+	struct report_filter	 all = { .bug_id = 0, .state = -1, .all = 1 };
+	struct report		 r;
 	struct store_cursor	 cur;
 	char			 iso[TIMEUTIL_ISO_LEN], *err = NULL;
-	time_t			 age;
+	time_t			 now = timeutil_now();
 
 	memset(&cur, 0, sizeof cur);
-	if (store_counts(d->store, &n, &err) == -1 ||
-	    store_get_cursor(d->store, &cur, &err) == -1) {
+	memset(&r, 0, sizeof r);
+	if (store_get_cursor(d->store, &cur, &err) == -1 ||
+	    report_load(d->store, &d->conf->people, &d->conf->policy, now, &all,
+	    &r, &err) == -1) {
 		log_warnx("status: %s", err);
 		free(err);
+		store_cursor_free(&cur);
 		return;
 	}
-	age = cur.last_sync != 0 ? timeutil_now() - cur.last_sync : -1;
-	if (cur.last_error == NULL)
-		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); last sync "
-			      "%s",
-		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso));
-	else if (age < 0)
+	if (cur.last_sync == 0)
 		sd_notifyf(0, "STATUS=Bugzilla unreachable; never synced");
+	else if (cur.last_error == NULL)
+		sd_notifyf(0, "STATUS=%zu open bugs tracked, %zu overdue, %zu "
+			      "due soon; last sync %s",
+		    r.open_bugs, r.overdue, r.due_soon,
+		    timeutil_format_iso(cur.last_sync, iso));
 	else
-		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); Bugzilla "
-			      "unreachable, data stale: last sync %s (%lld min "
-			      "ago)",
-		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso),
-		    (long long)age / 60);
+		sd_notifyf(0, "STATUS=%zu open bugs tracked, %zu overdue, %zu "
+			      "due soon; Bugzilla unreachable, data stale: last "
+			      "sync %s (%lld min ago)",
+		    r.open_bugs, r.overdue, r.due_soon,
+		    timeutil_format_iso(cur.last_sync, iso),
+		    (long long)(now - cur.last_sync) / 60);
+	report_free(&r);
 	store_cursor_free(&cur);
 }
 
