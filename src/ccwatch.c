@@ -14,6 +14,7 @@
 #include "bugzilla.h"
 #include "ccwatch.h"
 #include "config.h"
+#include "feed.h"
 #include "log.h"
 #include "policy.h"
 #include "report.h"
@@ -42,6 +43,7 @@ enum cli_check_status {
 struct cli_command {
 	const char *name;
 	int need_config; /* 1; 2: a bad config is UNKNOWN */
+	int secrets;     /* reads the secret files (talks to Bugzilla) */
 	int (*run)(struct cli *, int, char **);
 	const char *usage;
 };
@@ -59,25 +61,28 @@ static int cli_unsnooze(struct cli *, int, char **);
 static int cli_ack(struct cli *, int, char **);
 static int cli_alerts(struct cli *, int, char **);
 static int cli_test_notify(struct cli *, int, char **);
+static int cli_feed(struct cli *, int, char **);
 
 static const struct cli_command cli_commands[] = {
-    {"sync", 1, cli_sync, "sync [--full]"},
-    {"status", 1, cli_status,
+    {"sync", 1, 1, cli_sync, "sync [--full]"},
+    {"status", 1, 0, cli_status,
 	"status [--json] [--as-of TIME] [--ca NAME] "
 	"[--state overdue|due-soon|ok|met|paused] [--all]"},
-    {"explain", 1, cli_explain, "explain BUG [--as-of TIME]"},
-    {"check", 2, cli_check, "check [--warn-only] [--as-of TIME]"},
-    {"question", 1, cli_question,
+    {"explain", 1, 0, cli_explain, "explain BUG [--as-of TIME]"},
+    {"check", 2, 0, cli_check, "check [--warn-only] [--as-of TIME]"},
+    {"question", 1, 0, cli_question,
 	"question BUG COMMENT --not-a-question|--clear"},
-    {"snooze", 1, cli_snooze,
+    {"snooze", 1, 0, cli_snooze,
 	"snooze BUG [--clock KIND] --until TIME|+DURATION --reason TEXT"},
-    {"unsnooze", 1, cli_unsnooze, "unsnooze BUG [--clock KIND]"},
-    {"ack", 1, cli_ack, "ack BUG [--clock KIND]"},
-    {"alerts", 1, cli_alerts, "alerts [--json] | --run [--as-of TIME]"},
-    {"test-notify", 1, cli_test_notify, "test-notify CHANNEL"},
-    {"whiteboard", 0, cli_whiteboard, "whiteboard TEXT"},
-    {"config-check", 1, cli_config_check, "config-check"},
-    {"version", 0, cli_version, "version"},
+    {"unsnooze", 1, 0, cli_unsnooze, "unsnooze BUG [--clock KIND]"},
+    {"ack", 1, 0, cli_ack, "ack BUG [--clock KIND]"},
+    {"alerts", 1, 0, cli_alerts, "alerts [--json] | --run [--as-of TIME]"},
+    {"test-notify", 1, 1, cli_test_notify, "test-notify CHANNEL"},
+    {"feed", 1, 0, cli_feed,
+	"feed --format json|ics|prom|html [--ca NAME] [--as-of TIME]"},
+    {"whiteboard", 0, 0, cli_whiteboard, "whiteboard TEXT"},
+    {"config-check", 1, 1, cli_config_check, "config-check"},
+    {"version", 0, 0, cli_version, "version"},
 };
 
 /* Print the usage and exit with status. */
@@ -385,6 +390,90 @@ cli_status(struct cli *cli, int argc, char **argv)
 	}
 	report_free(&r);
 	return 0;
+}
+
+/* The feed options of the configuration. */
+static void
+cli_feed_options(const struct config *c, struct feed_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->include_restricted = c->feed_include_restricted;
+	o->source = c->url;
+	o->stale_after = (long)c->stale_after;
+}
+
+/* Render the loaded feed in format (json, ics, prom, html); NULL if bad. */
+static char *
+cli_feed_render(const struct feed *f, const char *format, const char *ca)
+{
+	struct feed_query q;
+	char *out;
+
+	if (strcmp(format, "json") == 0)
+		return feed_to_json(f);
+	if (strcmp(format, "ics") == 0)
+		return feed_to_ics(f, ca);
+	if (strcmp(format, "prom") == 0)
+		return feed_to_prom(f, NULL);
+	if (strcmp(format, "html") != 0)
+		return NULL;
+	memset(&q, 0, sizeof q);
+	q.state = -1;
+	feed_query_set(&q, "ca", ca);
+	out = feed_to_html(f, &q);
+	feed_query_free(&q);
+	return out;
+}
+
+/* ccwatch feed: print the JSON feed, the calendar, the metrics or page. */
+static int
+cli_feed(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"as-of", required_argument, NULL, 't'},
+	    {"ca", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+	struct feed_options fo;
+	struct feed f;
+	struct store *st;
+	const char *format = "json", *ca = NULL;
+	char *cause = NULL, *out;
+	time_t as_of = timeutil_now();
+	int ch, rc = 1;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'f')
+			format = optarg;
+		else if (ch == 't')
+			as_of = cli_parse_time(optarg);
+		else if (ch == 'c')
+			ca = optarg;
+		else
+			cli_usage(2);
+	}
+	if (optind != argc ||
+	    (strcmp(format, "json") != 0 && strcmp(format, "ics") != 0 &&
+		strcmp(format, "prom") != 0 && strcmp(format, "html") != 0))
+		cli_usage(2);
+	cli_feed_options(cli->conf, &fo);
+	st = cli_open_readonly(cli, &cause);
+	if (st == NULL ||
+	    feed_load(st, &cli->conf->people, &cli->conf->policy, as_of, &fo,
+		&f, &cause) == -1)
+		goto out;
+	out = cli_feed_render(&f, format, ca);
+	fputs(out, stdout);
+	free(out);
+	feed_free(&f);
+	rc = 0;
+out:
+	if (cause != NULL) {
+		fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+	}
+	store_close(st);
+	return rc;
 }
 
 /* ccwatch explain BUG: every clock of one bug and why. */
@@ -751,13 +840,15 @@ static int
 cli_alerts_run(struct cli *cli, time_t at)
 {
 	struct alerts_stats as;
-	struct alerts *al;
+	struct config *conf;
+	struct alerts *al = NULL;
 	struct store *st;
 	char *cause = NULL;
 
 	memset(&as, 0, sizeof as);
-	st = cli_open_existing(cli, &cause);
-	al = st != NULL ? alerts_new(&cli->conf->alerts, &cause) : NULL;
+	conf = config_load(cli->conf_path, &cause);
+	st = conf != NULL ? cli_open_existing(cli, &cause) : NULL;
+	al = st != NULL ? alerts_new(&conf->alerts, &cause) : NULL;
 	if (al != NULL &&
 	    alerts_run_cycle(al, st, &cli->conf->people, &cli->conf->policy, at,
 		&as, &cause) == 0)
@@ -768,6 +859,7 @@ cli_alerts_run(struct cli *cli, time_t at)
 		    as.summaries, as.queued, as.sent, as.dry_run, as.failed,
 		    as.dead);
 	alerts_free(al);
+	config_free(conf);
 	return cli_finish(cause, st);
 }
 
@@ -882,7 +974,8 @@ main(int argc, char **argv)
 		cli_usage(2);
 	}
 	if (cli_commands[i].need_config) {
-		cli.conf = config_load(cli.conf_path, &cause);
+		cli.conf = config_load_flags(cli.conf_path,
+		    cli_commands[i].secrets ? 0 : CONFIG_NO_SECRETS, &cause);
 		if (cli.conf == NULL && cli_commands[i].need_config == 2) {
 			cause[strcspn(cause, "\n")] = '\0';
 			printf("CCWATCH UNKNOWN - configuration: %s\n", cause);

@@ -30,6 +30,7 @@
 #include "buf.h"
 #include "ccwatch.h"
 #include "config.h"
+#include "httpd.h"
 #include "log.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -97,6 +98,8 @@ static int config_check_url(struct config *, void *, char **);
 static int config_check_readable(struct config *, void *, char **);
 static int config_check_secret(struct config *, void *, char **);
 static int config_check_domains(struct config *, void *, char **);
+static int config_check_listen(struct config *, void *, char **);
+static int config_check_feed_token(struct config *, void *, char **);
 static void *config_base_ca(struct config *, const char *, char **);
 static void *config_base_override(struct config *, const char *, char **);
 static void *config_base_route(struct config *, const char *, char **);
@@ -121,6 +124,7 @@ static const struct config_section config_sections[] = {
     {"alerts", 0, NULL},
     {"route", 1, config_base_route},
     {"channel", 1, config_base_channel},
+    {"feed", 0, NULL},
 };
 
 #define CONFIG_OFF(f)           offsetof(struct config, f)
@@ -248,6 +252,22 @@ static const struct config_directive config_directives[] = {
     {"channel", "private_data", CONFIG_BOOL, CONFIG_CHANNEL(private_data), 0, 0,
 	NULL, NULL},
     {"channel", "timeout", CONFIG_INT, CONFIG_CHANNEL(timeout), 1, 600, NULL,
+	NULL},
+    {"feed", "listen", CONFIG_STRING, CONFIG_OFF(feed_listen), 0, 0, NULL,
+	config_check_listen},
+    {"feed", "token_file", CONFIG_PATH, CONFIG_OFF(feed_token_file), 0, 0, NULL,
+	config_check_feed_token},
+    {"feed", "directory", CONFIG_PATH, CONFIG_OFF(feed_directory), 0, 0, NULL,
+	NULL},
+    {"feed", "include_restricted", CONFIG_BOOL,
+	CONFIG_OFF(feed_include_restricted), 0, 0, "no", NULL},
+    {"feed", "ics_ca", CONFIG_STRING, CONFIG_OFF(feed_ics_ca), 0, 0, NULL,
+	NULL},
+    {"feed", "connections", CONFIG_INT, CONFIG_OFF(feed_connections), 1, 1024,
+	"64", NULL},
+    {"feed", "timeout", CONFIG_INT, CONFIG_OFF(feed_timeout), 1, 300, "15",
+	NULL},
+    {"feed", "cache_ttl", CONFIG_INT, CONFIG_OFF(feed_cache_ttl), 1, 3600, "10",
 	NULL},
 };
 #define CONFIG_NDIRECTIVES CCWATCH_NELEM(config_directives)
@@ -683,9 +703,44 @@ config_check_readable(struct config *cfg, void *field, char **cause)
 static int
 config_check_secret(struct config *cfg, void *field, char **cause)
 {
+	if (cfg->skip_secrets)
+		return 0;
 	xfree_secret(cfg->api_key);
 	cfg->api_key = NULL;
 	return config_read_secret(*(char **)field, &cfg->api_key, cause);
+}
+
+/*
+ * [feed] listen: a numeric HOST:PORT, or a bare port for 127.0.0.1:PORT
+ * (rewritten so).  Whether a public address has its token is checked when
+ * the server starts, since token_file may come later in the file.
+ */
+static int
+config_check_listen(struct config *cfg, void *field, char **cause)
+{
+	struct sockaddr_in6 sa;
+	char **v = field, *full;
+	unsigned salen;
+	int loopback;
+
+	(void)cfg;
+	if (strspn(*v, "0123456789") == strlen(*v)) {
+		xasprintf(&full, "127.0.0.1:%s", *v);
+		free(*v);
+		*v = full;
+	}
+	return httpd_parse_listen(*v, &sa, &salen, &loopback, cause);
+}
+
+/* [feed] token_file: read the bearer token the HTTP server requires. */
+static int
+config_check_feed_token(struct config *cfg, void *field, char **cause)
+{
+	if (cfg->skip_secrets)
+		return 0;
+	xfree_secret(cfg->feed_token);
+	cfg->feed_token = NULL;
+	return config_read_secret(*(char **)field, &cfg->feed_token, cause);
 }
 
 /* Check that a list of domains holds bare domain names. */
@@ -878,6 +933,8 @@ config_check_channel_secret(struct config *cfg, void *field, char **cause)
 			secret = &ch->secret;
 		else
 			continue;
+		if (cfg->skip_secrets)
+			return 0;
 		xfree_secret(*secret);
 		*secret = NULL;
 		return config_read_secret(*(char **)field, secret, cause);
@@ -978,10 +1035,10 @@ config_end_channel(struct config_parse *p)
 	else if (strcmp(ch->type, "smtp") == 0 &&
 	    (ch->url == NULL || ch->from == NULL || ch->to.n == 0))
 		need = "url, from and to";
-	else if (strcmp(ch->type, "slack") == 0 && ch->webhook_url == NULL)
+	else if (strcmp(ch->type, "slack") == 0 && ch->webhook_url_file == NULL)
 		need = "webhook_url_file";
 	else if (strcmp(ch->type, "webhook") == 0 &&
-	    (ch->url == NULL || ch->secret == NULL))
+	    (ch->url == NULL || ch->secret_file == NULL))
 		need = "url and secret_file";
 	if (need != NULL)
 		config_error(p, p->sect_line, "[channel \"%s\"] needs %s",
@@ -1276,7 +1333,8 @@ config_check_interval(struct config_parse *p)
 	if (p->cfg->poll_interval >= CONFIG_BMO_MIN_INTERVAL)
 		return;
 	for (i = 0; i < CONFIG_NDIRECTIVES; i++)
-		if (config_directives[i].offset == CONFIG_OFF(poll_interval))
+		if (config_directives[i].offset == CONFIG_OFF(poll_interval) &&
+		    strcmp(config_directives[i].section, "daemon") == 0)
 			line = p->seen[i];
 	config_error(p, line, "poll_interval: at least %d seconds against %s",
 	    CONFIG_BMO_MIN_INTERVAL, CONFIG_BMO_HOST);
@@ -1354,6 +1412,13 @@ config_default(void)
 struct config *
 config_load(const char *path, char **cause)
 {
+	return config_load_flags(path, 0, cause);
+}
+
+/* Read and validate path, with the CONFIG_* flags. */
+struct config *
+config_load_flags(const char *path, int flags, char **cause)
+{
 	struct config_parse p;
 	struct config *cfg = NULL;
 	char *why = NULL;
@@ -1370,6 +1435,7 @@ config_load(const char *path, char **cause)
 	}
 	p.cfg = config_new();
 	p.cfg->path = xstrdup(path);
+	p.cfg->skip_secrets = (flags & CONFIG_NO_SECRETS) != 0;
 	rc = ini_parse_stream(config_read_line, &p, config_handle, &p);
 	if (rc > 0)
 		config_error(&p, rc, "syntax error");
@@ -1421,6 +1487,7 @@ config_free(struct config *cfg)
 	people_free(&cfg->people);
 	alerts_config_free(&cfg->alerts);
 	xfree_secret(cfg->api_key);
+	xfree_secret(cfg->feed_token);
 	free(cfg->path);
 	free(cfg);
 }

@@ -13,7 +13,8 @@
 #include "policy.h"
 
 struct config {
-	char *path; /* the file read, or NULL for defaults */
+	char *path;       /* the file read, or NULL for defaults */
+	int skip_secrets; /* CONFIG_NO_SECRETS was given */
 
 	/* [bugzilla] */
 	char *url; /* base URL, no trailing slash, no /rest */
@@ -61,6 +62,20 @@ struct config {
 	 * (see alerts.h); the channels' secrets are read at load.
 	 */
 	struct alerts_config alerts;
+
+	/*
+	 * [feed]: the oversight feed.  feed_listen NULL: no HTTP server (a
+	 * bare port means 127.0.0.1:PORT); feed_directory NULL: no files.
+	 */
+	char *feed_listen;
+	char *feed_token_file;
+	char *feed_token; /* secret: the file's content, or NULL */
+	char *feed_directory;
+	int feed_include_restricted;
+	char *feed_ics_ca; /* the CA of the written deadlines.ics; NULL all */
+	long long feed_connections;
+	long long feed_timeout;
+	long long feed_cache_ttl;
 };
 
 /* The built-in defaults, as if an empty file had been read. */
@@ -71,6 +86,12 @@ struct config *config_default(void);
  * set to every error found, one "file:line: message" per line (allocated).
  */
 struct config *config_load(const char *path, char **cause);
+/*
+ * config_load with flags: CONFIG_NO_SECRETS leaves secret files unread
+ * (their names are still checked), for commands that only read the store.
+ */
+#define CONFIG_NO_SECRETS 0x1
+struct config *config_load_flags(const char *path, int flags, char **cause);
 /* Free a configuration, zeroing its secrets; accepts NULL. */
 void config_free(struct config *);
 

@@ -22,7 +22,10 @@
 #include "alerts.h"
 #include "bugzilla.h"
 #include "daemon.h"
+#include "feed.h"
+#include "httpd.h"
 #include "log.h"
+#include "report.h"
 #include "store.h"
 #include "sync.h"
 #include "timeutil.h"
@@ -39,6 +42,8 @@ struct daemon {
 	int		 failures;
 	int		 first;		/* the first cycle is a full resync */
 	int		 watchdog;	/* 1 when systemd expects pings */
+	struct httpd	*httpd;		/* NULL without [feed] listen */
+	struct feed_counters counters;	/* for the metrics */
 };
 
 /* Compute the delay before the next cycle; see daemon.h. */
@@ -94,42 +99,54 @@ daemon_client(struct daemon *d, const struct config *c, char **cause)
 	return bugzilla_new(&o, cause);
 }
 
-/* Tell systemd what the service is doing, in one line. */
+/*
+ * Tell systemd what the service is doing, in one line: the bugs tracked,
+ * how many are overdue or due soon right now (clocks run on stored data
+ * whether or not Bugzilla answers), and how fresh that data is.
+ */
 static void
 daemon_status(struct daemon *d)
 {
-	struct store_counts	 n;
+	struct report_filter	 all = { .bug_id = 0, .state = -1, .all = 1 };
+	struct report		 r;
 	struct store_cursor	 cur;
 	struct alerts_counts	 ac;
-	char			 iso[TIMEUTIL_ISO_LEN], *err = NULL;
-	time_t			 age;
+	char			 iso[TIMEUTIL_ISO_LEN], note[96], *err = NULL;
+	time_t			 now = timeutil_now();
 
 	memset(&cur, 0, sizeof cur);
-	if (store_counts(d->store, &n, &err) == -1 ||
-	    store_get_cursor(d->store, &cur, &err) == -1) {
+	memset(&r, 0, sizeof r);
+	if (store_get_cursor(d->store, &cur, &err) == -1 ||
+	    report_load(d->store, &d->conf->people, &d->conf->policy, now, &all,
+	    &r, &err) == -1) {
 		log_warnx("status: %s", err);
 		free(err);
+		store_cursor_free(&cur);
 		return;
 	}
-	age = cur.last_sync != 0 ? timeutil_now() - cur.last_sync : -1;
 	if (alerts_counts(d->store, &ac, &err) == -1) {
 		log_warnx("status: %s", err);
 		free(err);
 		memset(&ac, 0, sizeof ac);
 	}
-	if (cur.last_error == NULL)
-		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); last sync "
-		    "%s; alerts: %lld pending, %lld dead letters",
-		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso),
-		    ac.pending, ac.dead);
-	else if (age < 0)
-		sd_notifyf(0, "STATUS=Bugzilla unreachable; never synced");
+	snprintf(note, sizeof note, "; alerts: %lld pending, %lld dead letters",
+	    ac.pending, ac.dead);
+	if (cur.last_sync == 0)
+		sd_notifyf(0, "STATUS=Bugzilla unreachable; never synced%s",
+		    note);
+	else if (cur.last_error == NULL)
+		sd_notifyf(0, "STATUS=%zu open bugs tracked, %zu overdue, %zu "
+			      "due soon; last sync %s%s",
+		    r.open_bugs, r.overdue, r.due_soon,
+		    timeutil_format_iso(cur.last_sync, iso), note);
 	else
-		sd_notifyf(0, "STATUS=%lld bugs tracked (%lld open); Bugzilla "
-			      "unreachable, data stale: last sync %s (%lld min "
-			      "ago)",
-		    n.bugs, n.open_bugs, timeutil_format_iso(cur.last_sync, iso),
-		    (long long)age / 60);
+		sd_notifyf(0, "STATUS=%zu open bugs tracked, %zu overdue, %zu "
+			      "due soon; Bugzilla unreachable, data stale: last "
+			      "sync %s (%lld min ago)%s",
+		    r.open_bugs, r.overdue, r.due_soon,
+		    timeutil_format_iso(cur.last_sync, iso),
+		    (long long)(now - cur.last_sync) / 60, note);
+	report_free(&r);
 	store_cursor_free(&cur);
 }
 
@@ -180,12 +197,89 @@ daemon_cycle(struct daemon *d)
 		return -1;
 	}
 	d->first = 0;
+	if (d->counters.requests < 0)
+		d->counters.requests = 0;
+	d->counters.requests += (long long)stats.requests;
 	log_event(LOG_INFO, &(struct log_fields){ .message_id =
 	    LOG_MSG_SYNC_OK, .event = "sync-ok" }, "sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
 		 "history entries, %zu skipped, %lu requests, %.2f s",
 	    stats.full ? "full" : "incremental", stats.bugs_seen,
 	    stats.bugs_changed, stats.comments, stats.history, stats.skipped,
 	    stats.requests, stats.seconds);
+	return 0;
+}
+
+/* The feed options of a configuration. */
+static void
+daemon_feed_options(const struct config *c, struct feed_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->include_restricted = c->feed_include_restricted;
+	o->source = c->url;
+	o->stale_after = (long)c->stale_after;
+}
+
+/*
+ * Write the feed's four files into [feed] directory after a good cycle.
+ * A failure is logged and retried after the next cycle.
+ */
+static void
+daemon_write_feed(struct daemon *d)
+{
+	struct feed_options o;
+	struct feed f;
+	char *cause = NULL, *ics, *path;
+
+	if (d->conf->feed_directory == NULL)
+		return;
+	daemon_feed_options(d->conf, &o);
+	if (feed_load(d->store, &d->conf->people, &d->conf->policy,
+		timeutil_now(), &o, &f, &cause) == -1) {
+		log_warnx("feed: %s", cause);
+		free(cause);
+		return;
+	}
+	if (feed_write_dir(&f, &d->counters, d->conf->feed_directory,
+		&cause) == 0 && d->conf->feed_ics_ca != NULL) {
+		/* The written calendar is the configured CA's only. */
+		ics = feed_to_ics(&f, d->conf->feed_ics_ca);
+		xasprintf(&path, "%s/deadlines.ics", d->conf->feed_directory);
+		feed_write_file(path, ics, strlen(ics), &cause);
+		free(path);
+		free(ics);
+	}
+	if (cause != NULL) {
+		log_warnx("feed: %s", cause);
+		free(cause);
+	} else
+		log_debug("feed: %zu bugs written to %s", f.report.nbugs,
+		    d->conf->feed_directory);
+	feed_free(&f);
+}
+
+/* Start the feed's HTTP server when [feed] listen is set. */
+static int
+daemon_start_httpd(struct daemon *d, const struct config *c, char **cause)
+{
+	struct httpd_options o;
+
+	d->httpd = NULL;
+	if (c->feed_listen == NULL)
+		return 0;
+	memset(&o, 0, sizeof o);
+	o.listen = c->feed_listen;
+	o.token = c->feed_token;
+	o.store_path = c->store_path;
+	o.people = &c->people;
+	o.policy = &c->policy;
+	daemon_feed_options(c, &o.feed);
+	o.connection_limit = (unsigned)c->feed_connections;
+	o.timeout = (unsigned)c->feed_timeout;
+	o.cache_ttl = (long)c->feed_cache_ttl;
+	d->httpd = httpd_start(&o, cause);
+	if (d->httpd == NULL)
+		return -1;
+	httpd_set_counters(d->httpd, &d->counters);
 	return 0;
 }
 
@@ -198,10 +292,15 @@ daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
 
 	if (daemon_hook(d))
 		return 0;	/* a stop is pending; the signal handler exits */
-	if (daemon_cycle(d) == 0)
+	if (daemon_cycle(d) == 0) {
 		d->failures = 0;
-	else
+		d->counters.cycles_ok++;
+		daemon_write_feed(d);
+	} else {
 		d->failures++;
+		d->counters.cycles_failed++;
+	}
+	httpd_set_counters(d->httpd, &d->counters);
 	daemon_alerts(d);
 	daemon_status(d);
 	delay = daemon_next_delay((long)d->conf->poll_interval,
@@ -296,8 +395,16 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 	d->bz = bz;
 	alerts_free(d->alerts);
 	d->alerts = al;
+	/* The server borrows the configuration: restart it with the new. */
+	httpd_stop(d->httpd);
+	d->httpd = NULL;
 	config_free(d->conf);
 	d->conf = c;
+	if (daemon_start_httpd(d, c, &cause) == -1) {
+		log_warnx("reload: feed: %s; serving no feed", cause);
+		free(cause);
+		cause = NULL;
+	}
 	log_event(LOG_INFO, &(struct log_fields){ .message_id =
 	    LOG_MSG_RELOADED, .event = "reloaded" }, "configuration %s reloaded",
 	    d->conf_path);
@@ -320,6 +427,8 @@ daemon_run(const char *conf_path, struct config *conf)
 	d.conf_path = conf_path;
 	d.conf = conf;
 	d.first = 1;
+	feed_counters_init(&d.counters);
+	d.counters.cycles_ok = d.counters.cycles_failed = 0;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
@@ -339,6 +448,8 @@ daemon_run(const char *conf_path, struct config *conf)
 		goto out;
 	if (conf->alerts.dry_run)
 		log_info("alerts: dry run: alerts are logged, not sent");
+	if (daemon_start_httpd(&d, conf, &cause) == -1)
+		goto out;
 	if ((r = sd_event_default(&d.event)) < 0 ||
 	    (r = sd_event_add_signal(d.event, NULL, SIGTERM, daemon_on_stop,
 	    &d)) < 0 ||
@@ -370,6 +481,7 @@ out:
 	sd_event_source_unref(d.timer);
 	sd_event_unref(d.event);
 	alerts_free(d.alerts);
+	httpd_stop(d.httpd);
 	bugzilla_free(d.bz);
 	store_close(d.store);
 	config_free(d.conf);

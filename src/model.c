@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "log.h"
 #include "model.h"
 #include "timeutil.h"
@@ -302,6 +303,33 @@ model_get(const json_t *o, const char *key)
 }
 
 /*
+ * Copy a JSON string.  Bodies are loaded with JSON_ALLOW_NUL, so that one
+ * comment holding "\u0000" cannot make a whole response unreadable (and
+ * stall every cycle); each NUL becomes U+FFFD, so no C string is cut short
+ * and no text after it is lost.
+ */
+static char *
+model_strdup(const json_t *v)
+{
+	const char *p = json_string_value(v);
+	size_t len = json_string_length(v), i, nul = 0;
+	struct buf b;
+
+	for (i = 0; i < len; i++)
+		nul += p[i] == '\0';
+	if (nul == 0)
+		return xstrdup(p);
+	buf_init(&b, len + 2 * nul);
+	for (i = 0; i < len; i++) {
+		if (p[i] == '\0')
+			buf_addstr(&b, "\xef\xbf\xbd");
+		else
+			buf_addch(&b, p[i]);
+	}
+	return buf_detach(&b);
+}
+
+/*
  * Copy the string member key into *out: absent or null gives a copy of dflt
  * (NULL stays NULL) unless required.  Returns 0 or -1 with e filled.
  */
@@ -319,7 +347,7 @@ model_get_string(const json_t *o, const char *key, int required,
 	}
 	if (!json_is_string(v))
 		return model_err_set(e, key, v);
-	*out = xstrdup(json_string_value(v));
+	*out = model_strdup(v);
 	return 0;
 }
 
@@ -408,7 +436,12 @@ model_get_strlist(
 			snprintf(field, sizeof field, "%s[%zu]", key, i);
 			return model_err_set(e, field, s);
 		}
-		strlist_add(sl, json_string_value(s));
+		{
+			char *copy = model_strdup(s);
+
+			strlist_add(sl, copy);
+			free(copy);
+		}
 	}
 	return 0;
 }
@@ -503,8 +536,8 @@ model_load(const char *body, size_t len, char **cause)
 	json_error_t jerr;
 	char esc[sizeof jerr.text];
 
-	root = json_loadb(
-	    body != NULL ? body : "", len, JSON_REJECT_DUPLICATES, &jerr);
+	root = json_loadb(body != NULL ? body : "", len,
+	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (root == NULL) {
 		log_escape(esc, sizeof esc, jerr.text);
 		xasprintf(cause, "model: invalid JSON at line %d column %d: %s",
@@ -608,7 +641,7 @@ model_parse_comment(
 		v = json_object_get(o, "author");
 	if (v == NULL || !json_is_string(v))
 		return model_err_set(e, "creator", v);
-	c->creator = xstrdup(json_string_value(v));
+	c->creator = model_strdup(v);
 	if (model_get(o, "creation_time") != NULL ||
 	    model_get(o, "time") == NULL) {
 		if (model_get_time(o, "creation_time", 1, &c->time, e) != 0)

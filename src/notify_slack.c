@@ -201,6 +201,7 @@ notify_slack_build_digest(const struct alert_digest *d,
 	json_array_append_new(blocks, notify_slack_block(buf_str(&text)));
 	/* Slack takes at most 50 blocks in a message. */
 	shown = d->n < 48 ? d->n : 48;
+	/* cppcheck-suppress knownConditionTrueFalse */
 	for (i = 0; i < shown; i++) {
 		buf_init(&section, 8192);
 		notify_slack_section(&d->items[i], ch, now, &section);

@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 
 #include <jansson.h>
 
@@ -227,6 +228,30 @@ struct store {
 	sqlite3_stmt *stmt[STMT_COUNT];
 };
 
+/*
+ * Name the likely reason when the store's file system is mounted read-only:
+ * SQLite then only says it is "unable to open database file" (a WAL store
+ * needs its -shm and -wal files).
+ */
+static const char *
+store_fs_hint(const char *path)
+{
+	struct statvfs sv;
+	char *dir, *slash;
+	const char *hint = "";
+
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		snprintf(dir, strlen(dir) + 1, ".");
+	if (statvfs(dir, &sv) == 0 && (sv.f_flag & ST_RDONLY) != 0)
+		hint = " (the file system is mounted read-only)";
+	free(dir);
+	return hint;
+}
+
 /* Set *cause to "store: PATH: what: sqlite's last error". */
 static void CCWATCH_PRINTF(3, 4)
     store_error(struct store *st, char **cause, const char *fmt, ...)
@@ -237,8 +262,8 @@ static void CCWATCH_PRINTF(3, 4)
 	va_start(ap, fmt);
 	xvasprintf(&what, fmt, ap);
 	va_end(ap);
-	xasprintf(
-	    cause, "store: %s: %s: %s", st->path, what, sqlite3_errmsg(st->db));
+	xasprintf(cause, "store: %s: %s: %s%s", st->path, what,
+	    sqlite3_errmsg(st->db), store_fs_hint(st->path));
 	free(what);
 }
 

@@ -108,28 +108,53 @@ out:
 	return rc;
 }
 
+/* What a cycle fetches for one bug it got from a search. */
+enum sync_need {
+	SYNC_NOTHING,	/* stored and unchanged */
+	SYNC_FIELDS,	/* store its fields only */
+	SYNC_NEW,	/* every comment and history entry */
+	SYNC_CHANGED	/* what is newer than the cursor */
+};
+
 /*
- * Decide whether a fetched bug needs its comments and history: it is new,
- * it changed, or it changed so close to the last cursor that a change in
- * the same second could have been missed (one-second precision).
+ * Decide what a fetched bug needs.  A bug never stored needs its whole
+ * thread, unless it is already resolved: resolved bugs run no clocks, so
+ * one that closed before ccwatch first saw it keeps only its fields (if it
+ * reopens, its thread is fetched then, since it has no stored comments).
+ * A stored bug needs what changed when its last_change_time moved, or when
+ * it changed so close to the last cursor that a change in the same second
+ * could have been missed (one-second precision).
  */
 static int
-sync_bug_changed(struct store *st, const struct bug *b, time_t cursor,
-    int *is_new, char **cause)
+sync_bug_need(struct store *st, const struct bug *b, time_t cursor,
+    int full, enum sync_need *need, char **cause)
 {
 	struct bug	 old;
-	int		 found, changed;
+	time_t		 last;
+	int		 found;
 
 	memset(&old, 0, sizeof old);
 	found = store_get_bug(st, b->id, &old, cause);
 	if (found == -1)
 		return -1;
-	*is_new = !found;
-	changed = !found || old.last_change_time != b->last_change_time ||
-	    b->last_change_time >= cursor - 1;
-	if (found)
+	if (!found) {
+		*need = b->resolution != NULL && *b->resolution != '\0' &&
+		    !full ? SYNC_FIELDS : SYNC_NEW;
+		return 0;
+	}
+	if (store_last_comment_time(st, b->id, &last, cause) == -1) {
 		model_bug_free(&old);
-	return changed;
+		return -1;
+	}
+	if (full || last == 0)
+		*need = SYNC_NEW;
+	else if (old.last_change_time != b->last_change_time ||
+	    b->last_change_time >= cursor - 1)
+		*need = SYNC_CHANGED;
+	else
+		*need = SYNC_NOTHING;
+	model_bug_free(&old);
+	return 0;
 }
 
 /* Report progress over the bugs whose details are being fetched. */
@@ -228,7 +253,8 @@ sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
 	size_t			 nfresh = 0, nknown = 0, i, done = 0;
 	time_t			 db_time, since, full_every;
 	double			 t0 = sync_monotonic();
-	int			 is_new, changed, rc = -1;
+	enum sync_need		 need;
+	int			 rc = -1;
 
 	/*
 	 * A full resync re-reads every thread from the start (new_since 0),
@@ -269,22 +295,23 @@ sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
 		known = xcalloc(bugs.n, sizeof *known);
 	}
 	for (i = 0; i < bugs.n; i++) {
-		changed = sync_bug_changed(st, &bugs.v[i], cur.db_time,
-		    &is_new, cause);
-		if (changed == -1)
+		if (sync_bug_need(st, &bugs.v[i], cur.db_time, stats->full,
+		    &need, cause) == -1)
 			goto fail;
-		if (is_new || stats->full)
+		if (need == SYNC_NEW)
 			fresh[nfresh++] = bugs.v[i].id;
-		else if (changed)
+		else if (need == SYNC_CHANGED)
 			known[nknown++] = bugs.v[i].id;
+		else if (need == SYNC_FIELDS)
+			stats->bugs_changed++;
 	}
-	stats->bugs_changed = nfresh + nknown;
-	sync_progress(o, 0, stats->bugs_changed);
-	if (sync_fetch_details(bz, o, fresh, nfresh, 0, &done,
-	    stats->bugs_changed, &comments, &history, stats, cause) == -1)
+	stats->bugs_changed += nfresh + nknown;
+	sync_progress(o, 0, nfresh + nknown);
+	if (sync_fetch_details(bz, o, fresh, nfresh, 0, &done, nfresh + nknown,
+	    &comments, &history, stats, cause) == -1)
 		goto fail;
 	if (sync_fetch_details(bz, o, known, nknown, since, &done,
-	    stats->bugs_changed, &comments, &history, stats, cause) == -1)
+	    nfresh + nknown, &comments, &history, stats, cause) == -1)
 		goto fail;
 
 	next = cur;

@@ -830,6 +830,31 @@ START_TEST(test_secret_error_in_config)
 }
 END_TEST
 
+/*
+ * Commands that only read the store load the file without its secrets: a
+ * key file they cannot (or may not) read is no error for them.
+ */
+START_TEST(test_no_secrets_flag)
+{
+	struct config *cfg;
+	char *key, *text, *cause = NULL;
+
+	key = write_file("key", "abc\n", 0644);
+	xasprintf(&text, "[bugzilla]\napi_key_file = %s\n", key);
+	testutil_write_file(conf, text);
+	ck_assert_ptr_null(config_load(conf, &cause));
+	free(cause);
+	cause = NULL;
+	cfg = config_load_flags(conf, CONFIG_NO_SECRETS, &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_str_eq(cfg->api_key_file, key);
+	ck_assert_ptr_null(cfg->api_key);
+	config_free(cfg);
+	free(text);
+	free(key);
+}
+END_TEST
+
 /* The suite: defaults, directives, errors, lines, secrets. */
 static Suite *
 config_suite(void)
@@ -881,6 +906,7 @@ config_suite(void)
 	tcase_add_test(tc, test_secret_content);
 	tcase_add_test(tc, test_secret_credentials_dir);
 	tcase_add_test(tc, test_secret_error_in_config);
+	tcase_add_test(tc, test_no_secrets_flag);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1040,6 +1040,44 @@ START_TEST(test_counters_last_request)
 }
 END_TEST
 
+START_TEST(test_request_log)
+{
+	struct resp r;
+	char *dir = testutil_mkdtemp(), *path, *text, *cause = NULL;
+	char want[256];
+
+	xasprintf(&path, "%s/requests.log", dir);
+	ck_assert_int_eq(fakebz_log_requests(fb, path, &cause), 0);
+	get_json("/rest/bug/1800001/comment", NULL, 200, &r);
+	(void)snprintf(want, sizeof want,
+	    "GET /rest/bug/1800001/comment 200 %zu\n", r.body.len);
+	resp_free(&r);
+	get_json("/rest/bug/999", NULL, 404, &r);
+	resp_free(&r);
+	fakebz_fault(fb, "/rest/time", FAKEBZ_FAULT_DROP, 1);
+	(void)get("/rest/time?x=1", NULL, &r);
+	resp_free(&r);
+	ck_assert_int_eq(fakebz_log_requests(fb, NULL, &cause), 0);
+	get_json("/rest/version", NULL, 200, &r);
+	resp_free(&r);
+
+	text = testutil_read_file(path, NULL);
+	ck_assert_msg(strncmp(text, want, strlen(want)) == 0, "%s", text);
+	ck_assert_ptr_nonnull(strstr(text, "\nGET /rest/bug/999 404 "));
+	ck_assert_ptr_nonnull(strstr(text, "\nGET /rest/time?x=1 0 0\n"));
+	ck_assert_ptr_null(strstr(text, "/rest/version"));
+	free(text);
+
+	ck_assert_int_eq(
+	    fakebz_log_requests(fb, "/nonexistent/dir/log", &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "/nonexistent/dir/log"));
+	free(cause);
+	free(path);
+	testutil_rmdir(dir);
+	free(dir);
+}
+END_TEST
+
 /* The last history entry of a bug; new reference. */
 static json_t *
 last_history(int64_t id)
@@ -1340,6 +1378,7 @@ fakebz_suite(void)
 	tcase_add_test(tc, test_faults_http);
 	tcase_add_test(tc, test_faults_bodies);
 	tcase_add_test(tc, test_counters_last_request);
+	tcase_add_test(tc, test_request_log);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("mutations");

@@ -844,6 +844,40 @@ assert_rejected(const char *body, size_t len, const char *needle)
 	ck_assert_uint_eq(bl.n + cl.n + hl.n, 0);
 }
 
+/*
+ * A NUL inside a JSON string ("\u0000") is legal JSON: it must neither make
+ * the whole body unreadable nor cut the text short.  It becomes U+FFFD.
+ */
+START_TEST(test_nul_in_strings)
+{
+	static const char bugs[] = "{\"bugs\":[{\"id\":7,\"summary\":"
+				   "\"CA: a\\u0000b\",\"cc\":[\"x\\u0000y\"]}]}";
+	static const char comments[] =
+	    "{\"bugs\":{\"7\":{\"comments\":[{\"id\":1,\"bug_id\":7,"
+	    "\"count\":0,\"creator\":\"a@b.example\",\"creation_time\":"
+	    "\"2024-01-01T00:00:00Z\",\"text\":\"before\\u0000after\","
+	    "\"is_private\":false}]}},\"comments\":{}}";
+	struct bug_list bl;
+	struct comment_list cl;
+	char *cause = NULL;
+
+	memset(&bl, 0, sizeof bl);
+	memset(&cl, 0, sizeof cl);
+	ck_assert_int_eq(model_bugs_from_json(bugs, sizeof bugs - 1, &bl, &cause),
+	    0);
+	ck_assert_uint_eq(bl.n, 1);
+	ck_assert_str_eq(bl.v[0].summary, "CA: a\xef\xbf\xbd" "b");
+	ck_assert_str_eq(bl.v[0].cc.v[0], "x\xef\xbf\xbdy");
+	ck_assert_int_eq(model_comments_from_json(comments, sizeof comments - 1,
+			     &cl, &cause),
+	    0);
+	ck_assert_uint_eq(cl.n, 1);
+	ck_assert_str_eq(cl.v[0].text, "before\xef\xbf\xbd" "after");
+	bug_list_free(&bl);
+	comment_list_free(&cl);
+}
+END_TEST
+
 START_TEST(test_errors_invalid_json)
 {
 	static const char trunc[] = "{\"bugs\":[{\"id\":1,\"summ";
@@ -1100,6 +1134,7 @@ model_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("single");
 	tcase_add_test(tc, test_error_body);
+	tcase_add_test(tc, test_nul_in_strings);
 	tcase_add_test(tc, test_time_whoami_version);
 	tcase_add_test(tc, test_time_whoami_version_errors);
 	suite_add_tcase(s, tc);

@@ -329,6 +329,51 @@ START_TEST(test_full_resync_sees_closed_bugs)
 }
 END_TEST
 
+/*
+ * A bug that closed before ccwatch ever saw it runs no clocks: its fields
+ * are stored, its thread is not fetched.  If it reopens, the whole thread
+ * comes then.
+ */
+START_TEST(test_unseen_closed_bug_costs_no_thread)
+{
+	struct sync_stats	 s;
+	struct bug		 b;
+	struct comment_list	 cl;
+	char			*cause = NULL;
+	int64_t			 id;
+
+	at(T0);
+	add_bugs(2);
+	at(T0 + 1000);
+	cycle();
+	at(T0 + 1500);
+	id = fakebz_add_bug(fb, "CA Program", "CA Certificate Compliance",
+	    "Late CA: filed and closed between two cycles", REP, "r");
+	fakebz_add_comment(fb, id, ROOT, "Duplicate of another bug.", 0);
+	fakebz_set_status(fb, id, ROOT, "RESOLVED", "DUPLICATE");
+	at(T0 + 2000);
+	s = cycle();
+	ck_assert_uint_eq(s.bugs_seen, 1);
+	ck_assert_uint_eq(s.bugs_changed, 1);
+	ck_assert_uint_eq(s.comments, 0);
+	ck_assert_uint_eq(s.requests, 2);
+	memset(&b, 0, sizeof b);
+	ck_assert_int_eq(store_get_bug(st, id, &b, &cause), 1);
+	ck_assert_str_eq(b.resolution, "DUPLICATE");
+	model_bug_free(&b);
+
+	at(T0 + 3000);
+	fakebz_set_status(fb, id, ROOT, "REOPENED", "");
+	at(T0 + 4000);
+	s = cycle();
+	ck_assert_uint_eq(s.comments, 2);
+	memset(&cl, 0, sizeof cl);
+	ck_assert_int_eq(store_get_comments(st, id, &cl, &cause), 0);
+	ck_assert_uint_eq(cl.n, 2);
+	comment_list_free(&cl);
+}
+END_TEST
+
 START_TEST(test_writes_are_idempotent)
 {
 	struct store_counts	 c1, c2;
@@ -365,6 +410,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_many_changes_cost_constant_requests);
 	tcase_add_test(tc, test_full_resync_sees_closed_bugs);
 	tcase_add_test(tc, test_writes_are_idempotent);
+	tcase_add_test(tc, test_unseen_closed_bug_costs_no_thread);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
 	tcase_add_checked_fixture(tc, setup, teardown);

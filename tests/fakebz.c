@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <jansson.h>
 #include <microhttpd.h>
 #include <openssl/evp.h>
@@ -558,6 +559,31 @@ fakebz_response(
 	return resp;
 }
 
+/* The body bytes a built reply sends. */
+static size_t
+fakebz_sent_bytes(const struct fakebz_reply *r, int truncate)
+{
+	if (r->huge > 0)
+		return r->huge;
+	if (r->status == 304)
+		return 0;
+	return truncate ? r->len / 2 : r->len;
+}
+
+/* Append a request's line to the request log, if there is one. */
+static void
+fakebz_log_request(struct fakebz *fb, const char *method, const char *target,
+    unsigned status, size_t bytes)
+{
+	pthread_mutex_lock(&fb->lock);
+	if (fb->reqlog != NULL) {
+		fprintf(fb->reqlog, "%s %s %u %zu\n", method, target, status,
+		    bytes);
+		fflush(fb->reqlog);
+	}
+	pthread_mutex_unlock(&fb->lock);
+}
+
 /*
  * MHD_AccessHandlerCallback: answer one request.  The answer waits for the
  * call after the headers (and any body, which is discarded): a response
@@ -588,10 +614,13 @@ fakebz_handle(void *cls, struct MHD_Connection *conn, const char *url,
 	memset(&r, 0, sizeof r);
 	fakebz_answer(fb, conn, method, url, req->uri, &r, &truncate);
 	if (r.drop) {
+		fakebz_log_request(fb, method, req->uri, 0, 0);
 		free(r.body);
 		return MHD_NO;
 	}
 	resp = fakebz_response(conn, &r, truncate);
+	fakebz_log_request(
+	    fb, method, req->uri, r.status, fakebz_sent_bytes(&r, truncate));
 	ret = MHD_queue_response(conn, r.status, resp);
 	MHD_destroy_response(resp);
 	free(r.body);
@@ -688,6 +717,8 @@ fakebz_stop(struct fakebz *fb)
 	free(fb->last);
 	free(fb->key);
 	free(fb->login);
+	if (fb->reqlog != NULL)
+		fclose(fb->reqlog);
 	pthread_mutex_destroy(&fb->lock);
 	free(fb);
 }
@@ -832,6 +863,27 @@ fakebz_last_request(struct fakebz *fb)
 	s = fb->last != NULL ? xstrdup(fb->last) : NULL;
 	pthread_mutex_unlock(&fb->lock);
 	return s;
+}
+
+/* Log every answered request to path (appending); NULL stops. */
+int
+fakebz_log_requests(struct fakebz *fb, const char *path, char **cause)
+{
+	FILE *f = NULL;
+
+	if (path != NULL) {
+		f = fopen(path, "a");
+		if (f == NULL) {
+			xasprintf(cause, "%s: %s", path, strerror(errno));
+			return -1;
+		}
+	}
+	pthread_mutex_lock(&fb->lock);
+	if (fb->reqlog != NULL)
+		fclose(fb->reqlog);
+	fb->reqlog = f;
+	pthread_mutex_unlock(&fb->lock);
+	return 0;
 }
 
 /* The number of bugs. */

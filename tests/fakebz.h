@@ -95,6 +95,13 @@ unsigned long fakebz_requests(struct fakebz *, const char *path_prefix);
 void fakebz_reset_counts(struct fakebz *);
 /* The path and query string of the last request (allocated; NULL: none). */
 char *fakebz_last_request(struct fakebz *);
+/*
+ * Append one line per answered request to the file at path: "METHOD TARGET
+ * STATUS BYTES", BYTES the body sent (status 0 and bytes 0 for a dropped
+ * connection).  For the benchmarks, which count what every client asks.
+ * NULL path stops logging.  Returns 0, or -1 with *cause.
+ */
+int fakebz_log_requests(struct fakebz *, const char *path, char **cause);
 
 /*
  * Mutations, each stamped with the fake's clock: they update the bug's

@@ -13,6 +13,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "ccwatch.h"
@@ -40,6 +41,7 @@ struct fakebz {
 	json_t *counts; /* path -> number of requests */
 	unsigned long total;
 	char *last;
+	FILE *reqlog; /* fakebz_log_requests, or NULL */
 	char url[64];
 	unsigned short port;
 	time_t now;

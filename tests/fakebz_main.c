@@ -1,8 +1,10 @@
 /*
- * fakebz [-p port] [-k apikey] [-u login] [--now ISO] corpus.json
+ * fakebz [-p port] [-k apikey] [-u login] [-l logfile] [--now ISO]
+ *     corpus.json
  *
  * Serve a corpus with the fake Bugzilla on 127.0.0.1 until SIGTERM or
- * SIGINT.  The first line on stdout is the base URL.
+ * SIGINT.  The first line on stdout is the base URL.  -l appends one line
+ * per request to logfile (see fakebz_log_requests).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -37,7 +39,7 @@ static void
 fakebz_main_usage(void)
 {
 	fprintf(stderr,
-	    "usage: fakebz [-p port] [-k apikey] [-u login] "
+	    "usage: fakebz [-p port] [-k apikey] [-u login] [-l logfile] "
 	    "[--now ISO] corpus.json\n");
 	exit(2);
 }
@@ -49,7 +51,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"now", required_argument, NULL, 'n'}, {NULL, 0, NULL, 0}};
 	struct fakebz *fb;
-	const char *key = NULL, *login = NULL, *errstr;
+	const char *key = NULL, *login = NULL, *reqlog = NULL, *errstr;
 	char *cause = NULL;
 	long long port = 0;
 	time_t now = 0;
@@ -57,7 +59,8 @@ main(int argc, char **argv)
 	char c;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "p:k:u:", longopts, NULL)) != -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "p:k:u:l:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
 			if (timeutil_strtonum(
@@ -69,6 +72,9 @@ main(int argc, char **argv)
 			break;
 		case 'u':
 			login = optarg;
+			break;
+		case 'l':
+			reqlog = optarg;
 			break;
 		case 'n':
 			if (timeutil_parse_iso(optarg, &now) == -1)
@@ -96,6 +102,12 @@ main(int argc, char **argv)
 	if (fb == NULL) {
 		fprintf(stderr, "fakebz: %s\n", cause);
 		free(cause);
+		return 1;
+	}
+	if (reqlog != NULL && fakebz_log_requests(fb, reqlog, &cause) == -1) {
+		fprintf(stderr, "fakebz: %s\n", cause);
+		free(cause);
+		fakebz_stop(fb);
 		return 1;
 	}
 	if (key != NULL)

@@ -109,7 +109,8 @@ def main():
         i, _ = notify.wait_for("READY=1")
         check(i is not None, "READY=1 once the store is open")
         i, status = notify.wait_for("STATUS=")
-        check(status is not None and "last sync" in status,
+        check(status is not None and "last sync" in status and " overdue, " in status
+              and " due soon" in status,
               "STATUS= after the first cycle: %s" % status)
 
         n0 = len(notify.messages)

@@ -82,6 +82,6 @@ else
 	fail=$((fail + 1))
 fi
 want command ccwatch.1 Cm $(sed -n \
-    's/^[[:space:]]*{ *"\([a-z-]*\)", [0-9], cli_.*/\1/p' "$src/ccwatch.c")
+    's/^[[:space:]]*{ *"\([a-z-]*\)", [0-9, ]*cli_.*/\1/p' "$src/ccwatch.c")
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,1036 @@
+/*
+ * The oversight feed (see feed.h): loading with the privacy rule, then the
+ * JSON feed, the iCalendar and the Prometheus text.  The dashboard page is
+ * in feed_html.c.
+ *
+ * Privacy is applied after the policy engine ran over every comment, so a
+ * clock keeps its true state (a CA's private answer still meets a
+ * response clock), but nothing that would show a private comment is kept:
+ * the questions and clocks it started, its comment number as what stopped
+ * a clock, and the evidence lines naming it.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "ccwatch.h"
+#include "feed.h"
+#include "feed_int.h"
+#include "log.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+/* The buckets of open questions' ages, in seconds, and +Inf. */
+static const long long feed_age_buckets[] = {
+    86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400};
+#define FEED_NBUCKETS (sizeof feed_age_buckets / sizeof feed_age_buckets[0])
+
+/* The states and kinds, for loops over every metric series. */
+static const enum clock_state feed_states[] = {
+    CLOCK_OVERDUE, CLOCK_DUE_SOON, CLOCK_OK, CLOCK_PAUSED, CLOCK_MET};
+static const enum clock_kind feed_kinds[] = {CLOCK_INITIAL_REPORT,
+    CLOCK_FULL_REPORT, CLOCK_RESPONSE, CLOCK_UPDATE, CLOCK_REVOCATION_UPDATE};
+
+/* Set every counter unknown. */
+void
+feed_counters_init(struct feed_counters *c)
+{
+	memset(c, 0, sizeof *c);
+	c->cycles_ok = c->cycles_failed = c->requests = c->http_requests = -1;
+}
+
+/* The order of urgency of a clock state, most urgent first (as report's). */
+static int
+feed_state_rank(enum clock_state s)
+{
+	switch (s) {
+	case CLOCK_OVERDUE:
+		return 0;
+	case CLOCK_DUE_SOON:
+		return 1;
+	case CLOCK_OK:
+		return 2;
+	case CLOCK_PAUSED:
+		return 3;
+	case CLOCK_MET:
+		return 4;
+	}
+	return 5;
+}
+
+/* Compare two clocks by urgency: <0 when a is the more urgent. */
+static int
+feed_clock_cmp(const struct clock *a, const struct clock *b)
+{
+	int ra = feed_state_rank(a->state), rb = feed_state_rank(b->state);
+
+	if (ra != rb)
+		return ra - rb;
+	if (a->state == CLOCK_OVERDUE &&
+	    a->overdue_seconds != b->overdue_seconds)
+		return a->overdue_seconds > b->overdue_seconds ? -1 : 1;
+	if ((a->state == CLOCK_DUE_SOON || a->state == CLOCK_OK) &&
+	    a->due != b->due)
+		return a->due < b->due ? -1 : 1;
+	return 0;
+}
+
+/* The index of the most urgent clock of r, or -1 when it has none. */
+int
+feed_urgent_clock(const struct policy_result *r)
+{
+	size_t i;
+	int best = -1;
+
+	for (i = 0; i < r->nclocks; i++)
+		if (best == -1 ||
+		    feed_clock_cmp(&r->clocks[i], &r->clocks[best]) < 0)
+			best = (int)i;
+	return best;
+}
+
+/* Compare two bugs of a report the way report_load sorts them. */
+int
+feed_bug_cmp(const struct report_bug *a, const struct report_bug *b)
+{
+	int c;
+
+	if (a->urgent == -1 || b->urgent == -1) {
+		if (a->urgent != b->urgent)
+			return a->urgent == -1 ? 1 : -1;
+	} else {
+		c = feed_clock_cmp(
+		    &a->result.clocks[a->urgent], &b->result.clocks[b->urgent]);
+		if (c != 0)
+			return c;
+	}
+	if (a->bug.id != b->bug.id)
+		return a->bug.id < b->bug.id ? -1 : 1;
+	return 0;
+}
+
+/* Free one bug of a report (report.c keeps its own freer private). */
+static void
+feed_report_bug_free(struct report_bug *rb)
+{
+	model_bug_free(&rb->bug);
+	free(rb->summary);
+	free(rb->status);
+	free(rb->url);
+	policy_result_free(&rb->result);
+}
+
+/* 1 if count is in the sorted list of private comment counts. */
+static int
+feed_is_private(const int64_t *priv, size_t n, int64_t count)
+{
+	size_t i;
+
+	if (count < 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (priv[i] == count)
+			return 1;
+	return 0;
+}
+
+/* Free one clock's allocations. */
+static void
+feed_clock_free(struct clock *c)
+{
+	size_t i;
+
+	free(c->asked_by);
+	free(c->link);
+	strlist_free(&c->warnings);
+	for (i = 0; i < c->nevidence; i++)
+		free(c->evidence[i].text);
+	free(c->evidence);
+}
+
+/* Drop from one clock the evidence that names a private comment. */
+static void
+feed_strip_evidence(struct clock *c, const int64_t *priv, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < c->nevidence; i++) {
+		if (feed_is_private(priv, n, c->evidence[i].comment)) {
+			free(c->evidence[i].text);
+			continue;
+		}
+		c->evidence[k++] = c->evidence[i];
+	}
+	c->nevidence = k;
+	if (feed_is_private(priv, n, c->stopped_by_comment))
+		c->stopped_by_comment = -1;
+}
+
+/* Leave out of r what private comments (counts priv) started or name. */
+static void
+feed_strip_private(struct policy_result *r, const int64_t *priv, size_t n)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < r->nclocks; i++) {
+		if (feed_is_private(priv, n, r->clocks[i].start_comment)) {
+			feed_clock_free(&r->clocks[i]);
+			continue;
+		}
+		feed_strip_evidence(&r->clocks[i], priv, n);
+		r->clocks[k++] = r->clocks[i];
+	}
+	r->nclocks = k;
+	k = 0;
+	for (i = 0; i < r->nquestions; i++) {
+		if (feed_is_private(priv, n, r->questions[i].comment)) {
+			free(r->questions[i].asked_by);
+			free(r->questions[i].link);
+			continue;
+		}
+		r->questions[k++] = r->questions[i];
+	}
+	r->nquestions = k;
+}
+
+/*
+ * Read a bug's comments: fill its extra facts from those a reader may see
+ * and strip from its clocks what the others started.
+ */
+static int
+feed_load_comments(struct store *st, const struct people *people,
+    const struct feed_options *o, struct report_bug *rb, struct feed_bug *fb,
+    long long *hidden, char **cause)
+{
+	struct comment_list cl;
+	const struct comment *c;
+	int64_t *priv;
+	size_t i, npriv = 0;
+
+	memset(&cl, 0, sizeof cl);
+	if (store_get_comments(st, rb->bug.id, &cl, cause) == -1)
+		return -1;
+	priv = xcalloc(cl.n + 1, sizeof *priv);
+	for (i = 0; i < cl.n; i++) {
+		c = &cl.v[i];
+		if (c->time > rb->result.now)
+			continue;
+		if (c->is_private && !o->include_restricted) {
+			priv[npriv++] = c->count;
+			(*hidden)++;
+			continue;
+		}
+		fb->comments++;
+		if (people_side(people, &rb->bug, c->creator, c->time) ==
+			SIDE_CA &&
+		    c->time > fb->last_ca_comment)
+			fb->last_ca_comment = c->time;
+	}
+	if (npriv > 0) {
+		feed_strip_private(&rb->result, priv, npriv);
+		rb->urgent = feed_urgent_clock(&rb->result);
+	}
+	fb->assignee =
+	    rb->bug.assigned_to != NULL ? xstrdup(rb->bug.assigned_to) : NULL;
+	free(priv);
+	comment_list_free(&cl);
+	return 0;
+}
+
+/* 1 if the feed shows the bug: open, or with a clock that is not met. */
+static int
+feed_shows(const struct report_bug *rb)
+{
+	size_t i;
+
+	if (!rb->result.resolved)
+		return 1;
+	for (i = 0; i < rb->result.nclocks; i++)
+		if (rb->result.clocks[i].state != CLOCK_MET)
+			return 1;
+	return 0;
+}
+
+/* Insertion sort of the kept bugs (with their extras) by urgency. */
+static void
+feed_sort(struct feed *f)
+{
+	struct report_bug rb;
+	struct feed_bug fb;
+	size_t i, j;
+
+	for (i = 1; i < f->report.nbugs; i++) {
+		rb = f->report.bugs[i];
+		fb = f->extra[i];
+		for (j = i;
+		     j > 0 && feed_bug_cmp(&rb, &f->report.bugs[j - 1]) < 0;
+		     j--) {
+			f->report.bugs[j] = f->report.bugs[j - 1];
+			f->extra[j] = f->extra[j - 1];
+		}
+		f->report.bugs[j] = rb;
+		f->extra[j] = fb;
+	}
+}
+
+/* Copy the cursor's facts into the feed. */
+static int
+feed_load_cursor(struct store *st, struct feed *f, char **cause)
+{
+	struct store_cursor cur;
+
+	if (store_get_cursor(st, &cur, cause) == -1)
+		return -1;
+	f->last_attempt = cur.last_attempt;
+	if (cur.last_error != NULL)
+		f->last_error = xstrdup(cur.last_error);
+	store_cursor_free(&cur);
+	return 0;
+}
+
+/* Load the feed; see feed.h. */
+int
+feed_load(struct store *st, const struct people *people,
+    const struct policy_options *popts, time_t as_of,
+    const struct feed_options *o, struct feed *out, char **cause)
+{
+	struct report_filter filt;
+	struct report_bug *rb;
+	size_t i, n, k = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	memset(&filt, 0, sizeof filt);
+	filt.state = -1;
+	filt.all = 1;
+	if (report_load(st, people, popts, as_of, &filt, &out->report, cause) ==
+	    -1)
+		return -1;
+	out->source = xstrdup(o->source != NULL ? o->source : popts->base_url);
+	out->stale_after = o->stale_after;
+	n = out->report.nbugs;
+	out->extra = xcalloc(n + 1, sizeof *out->extra);
+	i = 0;
+	if (feed_load_cursor(st, out, cause) == -1)
+		goto out;
+	for (; i < n; i++) {
+		rb = &out->report.bugs[i];
+		if (rb->result.restricted && !o->include_restricted) {
+			out->hidden_bugs++;
+			feed_report_bug_free(rb);
+			continue;
+		}
+		out->bugs_tracked++;
+		if (!rb->result.resolved)
+			out->bugs_open++;
+		if (!feed_shows(rb)) {
+			feed_report_bug_free(rb);
+			continue;
+		}
+		out->report.bugs[k] = *rb;
+		if (feed_load_comments(st, people, o, &out->report.bugs[k],
+			&out->extra[k], &out->hidden_comments, cause) == -1) {
+			feed_report_bug_free(&out->report.bugs[k]);
+			goto out;
+		}
+		k++;
+	}
+	rc = 0;
+out:
+	out->report.nbugs = k;
+	if (rc == -1) {
+		/* Bug i is freed; those after it were not looked at. */
+		for (i = i < n ? i + 1 : n; i < n; i++)
+			feed_report_bug_free(&out->report.bugs[i]);
+		feed_free(out);
+		return -1;
+	}
+	feed_sort(out);
+	return 0;
+}
+
+/* Free a feed. */
+void
+feed_free(struct feed *f)
+{
+	size_t i;
+
+	if (f == NULL)
+		return;
+	if (f->extra != NULL)
+		for (i = 0; i < f->report.nbugs; i++)
+			free(f->extra[i].assignee);
+	free(f->extra);
+	report_free(&f->report);
+	free(f->source);
+	free(f->last_error);
+	memset(f, 0, sizeof *f);
+}
+
+/* The state a bug is counted in: its most urgent clock's, or "none". */
+const char *
+feed_bug_state(const struct report_bug *rb)
+{
+	if (rb->urgent == -1)
+		return "none";
+	return policy_clock_state_name(rb->result.clocks[rb->urgent].state);
+}
+
+/* The age of the last sync at the feed's moment, or -1 if never. */
+long long
+feed_sync_age(const struct feed *f)
+{
+	if (f->report.last_sync == 0)
+		return -1;
+	return (long long)(f->report.generated_at - f->report.last_sync);
+}
+
+/* 1 if the data is stale: never synced, or older than stale_after. */
+int
+feed_is_stale(const struct feed *f)
+{
+	long long age = feed_sync_age(f);
+
+	return age < 0 || (f->stale_after > 0 && age > f->stale_after);
+}
+
+/* A time as an ISO 8601 UTC string, or null for 0. */
+static json_t *
+feed_json_time(time_t t)
+{
+	char iso[TIMEUTIL_ISO_LEN];
+
+	if (t == 0)
+		return json_null();
+	return json_string(timeutil_format_iso(t, iso));
+}
+
+/* A string, or null; invalid UTF-8 bytes become U+FFFD. */
+static json_t *
+feed_json_text(const char *s)
+{
+	json_t *j;
+	char *clean;
+
+	if (s == NULL)
+		return json_null();
+	j = json_string(s);
+	if (j != NULL)
+		return j;
+	clean = feed_utf8_clean(s);
+	j = json_string(clean);
+	free(clean);
+	return j != NULL ? j : json_string("");
+}
+
+/* The counts of bugs by their most urgent state. */
+static json_t *
+feed_json_counts(const struct feed *f)
+{
+	json_t *by = json_object();
+	size_t i;
+
+	for (i = 0; i < CCWATCH_NELEM(feed_states); i++)
+		json_object_set_new(by, policy_clock_state_name(feed_states[i]),
+		    json_integer(0));
+	json_object_set_new(by, "none", json_integer(0));
+	for (i = 0; i < f->report.nbugs; i++) {
+		const char *s = feed_bug_state(&f->report.bugs[i]);
+		json_object_set_new(by, s,
+		    json_integer(
+			json_integer_value(json_object_get(by, s)) + 1));
+	}
+	return json_pack("{s:I, s:I, s:I, s:o}", "bugs_tracked",
+	    (json_int_t)f->bugs_tracked, "bugs_open", (json_int_t)f->bugs_open,
+	    "bugs_shown", (json_int_t)f->report.nbugs, "by_state", by);
+}
+
+/* The most urgent clock of a bug, or null. */
+static json_t *
+feed_json_urgent(const struct report_bug *rb)
+{
+	const struct clock *c;
+
+	if (rb->urgent == -1)
+		return json_null();
+	c = &rb->result.clocks[rb->urgent];
+	return json_pack("{s:s, s:s, s:o}", "kind",
+	    policy_clock_kind_name(c->kind), "state",
+	    policy_clock_state_name(c->state), "due", feed_json_time(c->due));
+}
+
+/* Add the feed's members to one bug object of the status JSON. */
+static void
+feed_json_bug(
+    json_t *jb, const struct report_bug *rb, const struct feed_bug *fb)
+{
+	json_object_set_new(jb, "assignee", feed_json_text(fb->assignee));
+	json_object_set_new(
+	    jb, "last_ca_comment", feed_json_time(fb->last_ca_comment));
+	json_object_set_new(jb, "comments", json_integer(fb->comments));
+	json_object_set_new(jb, "state", json_string(feed_bug_state(rb)));
+	json_object_set_new(jb, "urgent", feed_json_urgent(rb));
+}
+
+/* feed.json: the status JSON of the report, with the feed's members. */
+char *
+feed_to_json(const struct feed *f)
+{
+	json_t *root, *bugs, *age;
+	char *status, *s, *out;
+	size_t i;
+
+	status = report_to_json(&f->report);
+	root = json_loads(status, 0, NULL);
+	free(status);
+	if (root == NULL)
+		fatalx("feed: the status JSON does not parse");
+	bugs = json_object_get(root, "bugs");
+	for (i = 0; i < f->report.nbugs && i < json_array_size(bugs); i++)
+		feed_json_bug(
+		    json_array_get(bugs, i), &f->report.bugs[i], &f->extra[i]);
+	age =
+	    feed_sync_age(f) < 0 ? json_null() : json_integer(feed_sync_age(f));
+	json_object_set_new(root, "schema", json_string(FEED_SCHEMA));
+	json_object_set_new(root, "source", feed_json_text(f->source));
+	json_object_set_new(root, "last_sync_age_seconds", age);
+	json_object_set_new(root, "stale", json_boolean(feed_is_stale(f)));
+	json_object_set_new(
+	    root, "stale_after_seconds", json_integer(f->stale_after));
+	json_object_set_new(
+	    root, "last_attempt", feed_json_time(f->last_attempt));
+	json_object_set_new(root, "last_error", feed_json_text(f->last_error));
+	json_object_set_new(root, "counts", feed_json_counts(f));
+	s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(root);
+	if (s == NULL)
+		fatalx("feed: cannot encode the feed JSON");
+	xasprintf(&out, "%s\n", s);
+	free(s);
+	return out;
+}
+
+/* The length of the UTF-8 sequence starting at s, or 0 if invalid. */
+size_t
+feed_utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
+	    (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
+	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
+	    (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
+		return 0;
+	return n;
+}
+
+/* A copy of s with each invalid UTF-8 byte replaced by U+FFFD. */
+char *
+feed_utf8_clean(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	struct buf b;
+	size_t n;
+
+	buf_init(&b, FEED_MAX_TEXT);
+	while (*p != '\0') {
+		n = feed_utf8_len(p);
+		if (n == 0) {
+			buf_addstr(&b, "\xef\xbf\xbd");
+			p++;
+			continue;
+		}
+		buf_add(&b, p, n);
+		p += n;
+	}
+	return buf_detach(&b);
+}
+
+/* What a clock is, in words. */
+const char *
+feed_clock_title(enum clock_kind k)
+{
+	switch (k) {
+	case CLOCK_INITIAL_REPORT:
+		return "Initial incident report";
+	case CLOCK_FULL_REPORT:
+		return "Full incident report";
+	case CLOCK_RESPONSE:
+		return "Response to a question";
+	case CLOCK_UPDATE:
+		return "Regular update";
+	case CLOCK_REVOCATION_UPDATE:
+		return "Revocation-delay update";
+	}
+	return "Deadline";
+}
+
+/* RFC 5545 TEXT escaping; control characters dropped, UTF-8 repaired. */
+char *
+feed_ics_escape(const char *s)
+{
+	struct buf b;
+	char *clean;
+	const char *p;
+
+	buf_init(&b, FEED_MAX_TEXT);
+	clean = feed_utf8_clean(s != NULL ? s : "");
+	for (p = clean; *p != '\0'; p++) {
+		if (*p == '\\' || *p == ';' || *p == ',') {
+			buf_addch(&b, '\\');
+			buf_addch(&b, *p);
+		} else if (*p == '\n')
+			buf_addstr(&b, "\\n");
+		else if (*p == '\t' || (unsigned char)*p >= 0x20) {
+			if (*p != 0x7f)
+				buf_addch(&b, *p);
+		}
+	}
+	free(clean);
+	return buf_detach(&b);
+}
+
+/* Fold a content line at 75 octets, never inside a UTF-8 sequence. */
+char *
+feed_ics_fold(const char *line)
+{
+	struct buf b;
+	size_t len = strlen(line), pos = 0, take, room = 75;
+
+	buf_init(&b, FEED_MAX_TEXT);
+	while (len - pos > room) {
+		take = room;
+		while (take > 1 &&
+		    ((unsigned char)line[pos + take] & 0xc0) == 0x80)
+			take--;
+		buf_add(&b, line + pos, take);
+		buf_addstr(&b, "\r\n ");
+		pos += take;
+		room = 74; /* the leading space counts */
+	}
+	buf_addstr(&b, line + pos);
+	buf_addstr(&b, "\r\n");
+	return buf_detach(&b);
+}
+
+/* Append one folded content line "NAME:value" to b. */
+static void
+feed_ics_line(struct buf *b, const char *name, const char *value)
+{
+	char *line, *folded;
+
+	xasprintf(&line, "%s:%s", name, value);
+	folded = feed_ics_fold(line);
+	buf_addstr(b, folded);
+	free(folded);
+	free(line);
+}
+
+/* Append "NAME:escaped text". */
+static void
+feed_ics_text(struct buf *b, const char *name, const char *text)
+{
+	char *e = feed_ics_escape(text);
+
+	feed_ics_line(b, name, e);
+	free(e);
+}
+
+/* A URI for a property: controls, spaces and TEXT specials %-encoded. */
+static char *
+feed_ics_uri(const char *s)
+{
+	struct buf b;
+	const unsigned char *p;
+
+	buf_init(&b, FEED_MAX_TEXT);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p <= 0x20 || *p >= 0x7f || *p == '\\' || *p == '"' ||
+		    *p == ',' || *p == ';' || *p == '<' || *p == '>')
+			buf_printf(&b, "%%%02X", *p);
+		else
+			buf_addch(&b, (char)*p);
+	}
+	return buf_detach(&b);
+}
+
+/* A UTC time in the basic form of RFC 5545: 20260313T120000Z. */
+static const char *
+feed_ics_time(time_t t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, size, "%Y%m%dT%H%M%SZ", &tm);
+	return buf;
+}
+
+/* The stable UID of a clock: its start comment, else its start time. */
+static void
+feed_ics_uid(
+    const struct report_bug *rb, const struct clock *c, char *buf, size_t size)
+{
+	long long n = c->start_comment >= 0 ? (long long)c->start_comment
+					    : (long long)c->started_at;
+
+	snprintf(buf, size, "ccwatch-%lld-%s-%lld@ccwatch",
+	    (long long)rb->bug.id, policy_clock_kind_name(c->kind), n);
+}
+
+/* The event's description: what is due, for which bug, and where. */
+static char *
+feed_ics_description(const struct report_bug *rb, const struct clock *c)
+{
+	char started[TIMEUTIL_ISO_LEN], due[TIMEUTIL_ISO_LEN], *s;
+
+	timeutil_format_iso(c->started_at, started);
+	timeutil_format_iso(c->due, due);
+	xasprintf(&s,
+	    "%s is %s (due %s).\nBug %lld: %s\nCA: %s\nStatus: %s\n"
+	    "Clock started %s under policy %s.\n%s",
+	    feed_clock_title(c->kind), policy_clock_state_name(c->state), due,
+	    (long long)rb->bug.id, rb->summary != NULL ? rb->summary : "",
+	    rb->result.ca != NULL ? rb->result.ca : "unknown",
+	    rb->status != NULL ? rb->status : "", started,
+	    policy_version_name(c->version),
+	    c->link != NULL ? c->link : rb->url);
+	return s;
+}
+
+/* Append one VEVENT for a running clock. */
+static void
+feed_ics_event(struct buf *b, const struct feed *f, const struct report_bug *rb,
+    const struct clock *c)
+{
+	char t[32], uid[128], *summary, *desc, *uri;
+
+	buf_addstr(b, "BEGIN:VEVENT\r\n");
+	feed_ics_uid(rb, c, uid, sizeof uid);
+	feed_ics_line(b, "UID", uid);
+	feed_ics_line(
+	    b, "DTSTAMP", feed_ics_time(f->report.generated_at, t, sizeof t));
+	feed_ics_line(b, "DTSTART", feed_ics_time(c->due, t, sizeof t));
+	xasprintf(&summary, "%s%s: bug %lld (%s)",
+	    c->state == CLOCK_OVERDUE ? "OVERDUE: " : "",
+	    feed_clock_title(c->kind), (long long)rb->bug.id,
+	    rb->result.ca != NULL ? rb->result.ca : "unknown CA");
+	feed_ics_text(b, "SUMMARY", summary);
+	desc = feed_ics_description(rb, c);
+	feed_ics_text(b, "DESCRIPTION", desc);
+	uri = feed_ics_uri(c->link != NULL ? c->link : rb->url);
+	feed_ics_line(b, "URL", uri);
+	feed_ics_line(b, "CATEGORIES", policy_clock_state_name(c->state));
+	buf_addstr(b, "TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n");
+	free(summary);
+	free(desc);
+	free(uri);
+}
+
+/* deadlines.ics. */
+char *
+feed_to_ics(const struct feed *f, const char *ca)
+{
+	const struct report_bug *rb;
+	const struct clock *c;
+	struct buf b;
+	char *name;
+	size_t i, j;
+
+	buf_init(&b, FEED_MAX_TEXT);
+	buf_addstr(&b,
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+	    "PRODID:-//ccwatch//ccwatch feed 1//EN\r\n"
+	    "CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\n");
+	xasprintf(&name, "ccwatch deadlines%s%s", ca != NULL ? ": " : "",
+	    ca != NULL ? ca : "");
+	feed_ics_text(&b, "X-WR-CALNAME", name);
+	free(name);
+	for (i = 0; i < f->report.nbugs; i++) {
+		rb = &f->report.bugs[i];
+		if (ca != NULL &&
+		    (rb->result.ca == NULL ||
+			strcasecmp(rb->result.ca, ca) != 0))
+			continue;
+		for (j = 0; j < rb->result.nclocks; j++) {
+			c = &rb->result.clocks[j];
+			if (c->due == 0 ||
+			    (c->state != CLOCK_OK &&
+				c->state != CLOCK_DUE_SOON &&
+				c->state != CLOCK_OVERDUE))
+				continue;
+			feed_ics_event(&b, f, rb, c);
+		}
+	}
+	buf_addstr(&b, "END:VCALENDAR\r\n");
+	return buf_detach(&b);
+}
+
+/* Append a metric's HELP and TYPE lines. */
+static void
+feed_prom_head(
+    struct buf *b, const char *name, const char *type, const char *help)
+{
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* The clocks by kind and state, every pair present. */
+static void
+feed_prom_clocks(struct buf *b, const struct feed *f)
+{
+	const struct policy_result *r;
+	size_t i, j, k, s;
+	long long n;
+
+	feed_prom_head(b, "ccwatch_clocks", "gauge",
+	    "Clocks of the feed's bugs by kind and state.");
+	for (k = 0; k < CCWATCH_NELEM(feed_kinds); k++)
+		for (s = 0; s < CCWATCH_NELEM(feed_states); s++) {
+			n = 0;
+			for (i = 0; i < f->report.nbugs; i++) {
+				r = &f->report.bugs[i].result;
+				for (j = 0; j < r->nclocks; j++)
+					n += r->clocks[j].kind ==
+						feed_kinds[k] &&
+					    r->clocks[j].state ==
+						feed_states[s];
+			}
+			buf_printf(b,
+			    "ccwatch_clocks{kind=\"%s\",state=\"%s\"} %lld\n",
+			    policy_clock_kind_name(feed_kinds[k]),
+			    policy_clock_state_name(feed_states[s]), n);
+		}
+}
+
+/* The bugs: tracked, open, and by their most urgent state. */
+static void
+feed_prom_bugs(struct buf *b, const struct feed *f)
+{
+	static const char *states[] = {
+	    "overdue", "due-soon", "ok", "paused", "met", "none"};
+	size_t i, s;
+	long long n;
+
+	feed_prom_head(b, "ccwatch_bugs_tracked", "gauge",
+	    "Bugs in the store that the feed may show.");
+	buf_printf(b, "ccwatch_bugs_tracked %lld\n", f->bugs_tracked);
+	feed_prom_head(
+	    b, "ccwatch_bugs_open", "gauge", "Tracked bugs that are open.");
+	buf_printf(b, "ccwatch_bugs_open %lld\n", f->bugs_open);
+	feed_prom_head(b, "ccwatch_bugs", "gauge",
+	    "Bugs of the feed by the state of their most urgent clock.");
+	for (s = 0; s < CCWATCH_NELEM(states); s++) {
+		n = 0;
+		for (i = 0; i < f->report.nbugs; i++)
+			n += strcmp(feed_bug_state(&f->report.bugs[i]),
+				 states[s]) == 0;
+		buf_printf(
+		    b, "ccwatch_bugs{state=\"%s\"} %lld\n", states[s], n);
+	}
+}
+
+/* The open questions' ages as a histogram. */
+static void
+feed_prom_questions(struct buf *b, const struct feed *f)
+{
+	long long count[FEED_NBUCKETS + 1], total = 0, sum = 0, age;
+	const struct policy_result *r;
+	size_t i, j, k;
+
+	memset(count, 0, sizeof count);
+	for (i = 0; i < f->report.nbugs; i++) {
+		r = &f->report.bugs[i].result;
+		for (j = 0; j < r->nquestions; j++) {
+			if (r->questions[j].state == CLOCK_MET)
+				continue;
+			age = r->questions[j].age_seconds;
+			for (k = 0; k < FEED_NBUCKETS; k++)
+				count[k] += age <= feed_age_buckets[k];
+			total++;
+			sum += age;
+		}
+	}
+	feed_prom_head(b, "ccwatch_open_question_age_seconds", "histogram",
+	    "Ages of the questions to CAs that are not answered.");
+	for (k = 0; k < FEED_NBUCKETS; k++)
+		buf_printf(b,
+		    "ccwatch_open_question_age_seconds_bucket{le=\"%lld\"} "
+		    "%lld\n",
+		    feed_age_buckets[k], count[k]);
+	buf_printf(b,
+	    "ccwatch_open_question_age_seconds_bucket{le=\"+Inf\"} %lld\n"
+	    "ccwatch_open_question_age_seconds_sum %lld\n"
+	    "ccwatch_open_question_age_seconds_count %lld\n",
+	    total, sum, total);
+}
+
+/* The freshness of the data. */
+static void
+feed_prom_sync(struct buf *b, const struct feed *f)
+{
+	feed_prom_head(b, "ccwatch_last_sync_success_timestamp_seconds",
+	    "gauge", "When the last good sync ended; 0 if never.");
+	buf_printf(b, "ccwatch_last_sync_success_timestamp_seconds %lld\n",
+	    (long long)f->report.last_sync);
+	feed_prom_head(b, "ccwatch_last_sync_attempt_timestamp_seconds",
+	    "gauge", "When the last sync was tried; 0 if never.");
+	buf_printf(b, "ccwatch_last_sync_attempt_timestamp_seconds %lld\n",
+	    (long long)f->last_attempt);
+	feed_prom_head(b, "ccwatch_last_sync_ok", "gauge",
+	    "1 if the last sync tried succeeded.");
+	buf_printf(b, "ccwatch_last_sync_ok %d\n",
+	    f->last_error == NULL && f->report.last_sync != 0);
+	feed_prom_head(b, "ccwatch_data_stale", "gauge",
+	    "1 if the last good sync is older than stale_after.");
+	buf_printf(b, "ccwatch_data_stale %d\n", feed_is_stale(f));
+	feed_prom_head(b, "ccwatch_feed_generated_timestamp_seconds", "gauge",
+	    "When this feed was generated.");
+	buf_printf(b, "ccwatch_feed_generated_timestamp_seconds %lld\n",
+	    (long long)f->report.generated_at);
+}
+
+/* The daemon's counters that are known. */
+static void
+feed_prom_counters(struct buf *b, const struct feed_counters *c)
+{
+	if (c->cycles_ok >= 0 && c->cycles_failed >= 0) {
+		feed_prom_head(b, "ccwatch_sync_cycles_total", "counter",
+		    "Sync cycles run by the daemon, by result.");
+		buf_printf(b,
+		    "ccwatch_sync_cycles_total{result=\"ok\"} %lld\n"
+		    "ccwatch_sync_cycles_total{result=\"error\"} %lld\n",
+		    c->cycles_ok, c->cycles_failed);
+	}
+	if (c->requests >= 0) {
+		feed_prom_head(b, "ccwatch_bugzilla_requests_total", "counter",
+		    "Requests made to Bugzilla by good cycles.");
+		buf_printf(
+		    b, "ccwatch_bugzilla_requests_total %lld\n", c->requests);
+	}
+	if (c->http_requests >= 0) {
+		feed_prom_head(b, "ccwatch_http_requests_total", "counter",
+		    "Requests answered by the feed's HTTP server.");
+		buf_printf(
+		    b, "ccwatch_http_requests_total %lld\n", c->http_requests);
+	}
+	if (c->have_outbox) {
+		feed_prom_head(b, "ccwatch_outbox_depth", "gauge",
+		    "Alerts waiting in the outbox.");
+		buf_printf(b, "ccwatch_outbox_depth %lld\n", c->outbox_depth);
+		feed_prom_head(b, "ccwatch_outbox_dead_letters", "gauge",
+		    "Alerts given up on after their retries.");
+		buf_printf(
+		    b, "ccwatch_outbox_dead_letters %lld\n", c->dead_letters);
+	}
+}
+
+/* The Prometheus text. */
+char *
+feed_to_prom(const struct feed *f, const struct feed_counters *c)
+{
+	struct buf b;
+
+	buf_init(&b, FEED_MAX_TEXT);
+	feed_prom_clocks(&b, f);
+	feed_prom_bugs(&b, f);
+	feed_prom_questions(&b, f);
+	feed_prom_sync(&b, f);
+	if (c != NULL)
+		feed_prom_counters(&b, c);
+	return buf_detach(&b);
+}
+
+/* Write data to path through a synced temporary file and a rename. */
+int
+feed_write_file(const char *path, const char *data, size_t len, char **cause)
+{
+	char *tmp;
+	ssize_t n;
+	size_t done = 0;
+	int fd, rc = -1;
+
+	xasprintf(&tmp, "%s.tmpXXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s", tmp, strerror(errno));
+		free(tmp);
+		return -1;
+	}
+	while (done < len) {
+		n = write(fd, data + done, len - done);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto out;
+		done += (size_t)n;
+	}
+	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1)
+		goto out;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto out;
+	rc = 0;
+out:
+	if (rc == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		unlink(tmp);
+	}
+	free(tmp);
+	return rc;
+}
+
+/* Write one rendering into dir/name and free it. */
+static int
+feed_write_one(const char *dir, const char *name, char *data, char **cause)
+{
+	char *path;
+	int rc;
+
+	xasprintf(&path, "%s/%s", dir, name);
+	rc = feed_write_file(path, data, strlen(data), cause);
+	free(path);
+	free(data);
+	return rc;
+}
+
+/* Write the four files into dir. */
+int
+feed_write_dir(const struct feed *f, const struct feed_counters *c,
+    const char *dir, char **cause)
+{
+	if (feed_write_one(dir, "feed.json", feed_to_json(f), cause) == -1 ||
+	    feed_write_one(dir, "deadlines.ics", feed_to_ics(f, NULL), cause) ==
+		-1 ||
+	    feed_write_one(dir, "metrics.prom", feed_to_prom(f, c), cause) ==
+		-1 ||
+	    feed_write_one(dir, "index.html", feed_to_html(f, NULL), cause) ==
+		-1)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,139 @@
+/*
+ * The oversight feed: one report of the store (see report.h) with what a
+ * dashboard needs besides, rendered four ways: the JSON feed of
+ * docs/feed.md ("ccwatch.feed/1", a superset of "status --json"), an
+ * iCalendar of the deadlines (RFC 5545), the Prometheus text format and a
+ * self-contained HTML page.  Loading reads the store and applies the privacy
+ * rule; every renderer is pure and allocates its result.
+ */
+#ifndef FEED_H
+#define FEED_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "people.h"
+#include "policy.h"
+#include "report.h"
+#include "store.h"
+
+/* The "schema" member of feed.json. */
+#define FEED_SCHEMA "ccwatch.feed/1"
+
+/* How a feed is loaded. */
+struct feed_options {
+	/*
+	 * 0: restricted bugs (non-empty groups) and private comments are
+	 * left out, with every clock and question they started.
+	 */
+	int include_restricted;
+	const char *source; /* the Bugzilla URL; NULL: the policy base URL */
+	long stale_after;   /* seconds after which the data is stale */
+};
+
+/* Extra facts of one bug of the feed, index for index with its report. */
+struct feed_bug {
+	char *assignee;         /* NULL when not known */
+	time_t last_ca_comment; /* last public CA-side comment; 0 none */
+	int64_t comments;       /* public comments stored */
+};
+
+struct feed {
+	struct report report; /* bugs kept, sorted most urgent first */
+	struct feed_bug *extra;
+	char *source;
+	long stale_after;
+	time_t last_attempt;       /* the store's last tried cycle; 0 never */
+	char *last_error;          /* of the last failed cycle, or NULL */
+	long long bugs_tracked;    /* stored bugs a reader may see */
+	long long bugs_open;       /* ... of them open */
+	long long hidden_bugs;     /* restricted bugs left out */
+	long long hidden_comments; /* private comments left out */
+};
+
+/*
+ * Process counters of the daemon for the metrics; a field that is -1 is
+ * not known (as in "ccwatch feed") and its metric is left out.
+ */
+struct feed_counters {
+	long long cycles_ok;
+	long long cycles_failed;
+	long long requests;      /* to Bugzilla, over every cycle */
+	long long http_requests; /* served by the httpd */
+	/*
+	 * The alerts outbox: have_outbox is 0 until an alerts module fills
+	 * depth and dead letters; its metrics are left out until then.
+	 */
+	int have_outbox;
+	long long outbox_depth;
+	long long dead_letters;
+};
+
+/* What the page shows: filters and order from the query string. */
+struct feed_query {
+	char *ca; /* NULL: every CA; else the owner, ignoring case */
+	/*
+	 * -1: any; else the state of the bug's most urgent clock, counted
+	 * 0 overdue, 1 due-soon, 2 ok, 3 paused, 4 met, 5 none (no clock).
+	 */
+	int state;
+	char *sort; /* "urgency" (default), "due", "ca" or "bug" */
+};
+
+/* Counters with every field unknown (-1) and no outbox. */
+void feed_counters_init(struct feed_counters *);
+
+/*
+ * Load the store's bugs evaluated at as_of into *out: every open bug and
+ * every bug with a clock that is not met, restricted bugs and private
+ * comments dropped unless opts->include_restricted.  Returns 0 (free *out
+ * with feed_free) or -1 with *cause.
+ */
+int feed_load(struct store *, const struct people *,
+    const struct policy_options *, time_t as_of, const struct feed_options *,
+    struct feed *out, char **cause);
+/* Free what feed_load filled; accepts NULL. */
+void feed_free(struct feed *);
+
+/* feed.json (docs/feed.md): allocated, indented, with a final newline. */
+char *feed_to_json(const struct feed *);
+/*
+ * deadlines.ics: one VEVENT per running deadline (ok, due-soon, overdue)
+ * of the bugs of CA ca (NULL: all), CRLF line ends, folded at 75 octets.
+ */
+char *feed_to_ics(const struct feed *, const char *ca);
+/* The Prometheus text format (version 0.0.4); counters may be NULL. */
+char *feed_to_prom(const struct feed *, const struct feed_counters *);
+/* The dashboard page for query q (NULL: everything, most urgent first). */
+char *feed_to_html(const struct feed *, const struct feed_query *q);
+
+/*
+ * Parse a URL query string ("ca=NAME&state=overdue&sort=due", %XX and '+'
+ * decoded; unknown names ignored) into *q; free it with feed_query_free.
+ */
+void feed_query_parse(const char *query, struct feed_query *q);
+void feed_query_free(struct feed_query *);
+/* Set member name ("ca", "state", "sort") of q from a decoded value. */
+void feed_query_set(struct feed_query *, const char *name, const char *value);
+
+/* Text escapers, exposed for tests: RFC 5545 TEXT ("\\ \; \, \n"). */
+char *feed_ics_escape(const char *s);
+/* Fold one content line (without its CRLF) at 75 octets, adding CRLFs. */
+char *feed_ics_fold(const char *line);
+/* HTML text and attribute values: & < > " ' as entities. */
+char *feed_html_escape(const char *s);
+
+/*
+ * Write data to path atomically: a temporary file beside it, fsync,
+ * rename.  Returns 0 or -1 with *cause; no temporary file is left.
+ */
+int feed_write_file(
+    const char *path, const char *data, size_t len, char **cause);
+/*
+ * Write feed.json, deadlines.ics, metrics.prom and index.html into dir.
+ * Returns 0 or -1 with *cause (files written before a failure stay).
+ */
+int feed_write_dir(const struct feed *, const struct feed_counters *,
+    const char *dir, char **cause);
+
+#endif

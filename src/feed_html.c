@@ -1,0 +1,779 @@
+/*
+ * The dashboard page (see feed.h): one self-contained HTML document with
+ * its CSS inline, no scripts and no external assets, so it works from a
+ * file:// URL, behind any web server and with JavaScript off.  Filters and
+ * order come from the query string through plain links and a GET form.
+ *
+ * Every string from Bugzilla is hostile: it is written only through
+ * feed_html_escape (text and quoted attributes alike), and every URL in an
+ * href is one ccwatch built from the configured base URL and numbers, or
+ * the query string percent-encoded.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "ccwatch.h"
+#include "feed.h"
+#include "feed_int.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+/* The stylesheet: light and dark, a table that becomes cards when narrow. */
+static const char feed_html_css[] =
+    ":root{--bg:#f6f7f9;--fg:#1d2330;--muted:#5d6677;--card:#fff;"
+    "--line:#e2e5ea;--link:#1f5fbf;"
+    "--overdue:#b3261e;--overdue-bg:#fde8e6;--soon:#8a5300;--soon-bg:#fff0cc;"
+    "--ok:#1e6b34;--ok-bg:#e2f3e7;--paused:#4f5563;--paused-bg:#eceef2;"
+    "--met:#2f5383;--met-bg:#e4edf8;--none:#6b7280;--none-bg:#f1f2f4}\n"
+    "@media (prefers-color-scheme:dark){:root{--bg:#14171c;--fg:#e6e9ee;"
+    "--muted:#9aa3b2;--card:#1c2027;--line:#2c323c;--link:#7fb0ff;"
+    "--overdue:#ff8a80;--overdue-bg:#3d1a18;--soon:#ffc56b;--soon-bg:#3a2c10;"
+    "--ok:#7fd49a;--ok-bg:#14301e;--paused:#b8bfcc;--paused-bg:#262b33;"
+    "--met:#9cc0f0;--met-bg:#1a2840;--none:#a0a7b4;--none-bg:#22262d}}\n"
+    "*{box-sizing:border-box}body{margin:0;background:var(--bg);"
+    "color:var(--fg);font:15px/1.45 system-ui,-apple-system,'Segoe UI',"
+    "Roboto,sans-serif}\n"
+    "main{max-width:1280px;margin:0 auto;padding:20px 16px 40px}\n"
+    "a{color:var(--link);text-decoration:none}a:hover{text-decoration:"
+    "underline}\n"
+    "h1{font-size:22px;margin:0 0 4px}.sub{color:var(--muted);margin:0}\n"
+    "header{display:flex;flex-wrap:wrap;justify-content:space-between;"
+    "gap:12px;align-items:flex-end;margin-bottom:16px}\n"
+    ".fresh{padding:8px 12px;border-radius:8px;background:var(--card);"
+    "border:1px solid var(--line)}\n"
+    ".stale{margin:0 0 16px;padding:10px 14px;border-radius:8px;"
+    "background:var(--overdue-bg);color:var(--overdue);"
+    "border:1px solid var(--overdue);font-weight:600}\n"
+    ".tiles{display:grid;grid-template-columns:repeat(auto-fit,"
+    "minmax(130px,1fr));gap:10px;margin-bottom:16px}\n"
+    ".tile{display:block;padding:10px 14px;border-radius:10px;"
+    "background:var(--card);border:1px solid var(--line);"
+    "border-left:6px solid var(--c);color:var(--fg)}\n"
+    ".tile b{display:block;font-size:26px;color:var(--c)}"
+    ".tile.on{outline:2px solid var(--c)}\n"
+    "form{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:end;"
+    "margin-bottom:14px}label{font-size:13px;color:var(--muted);"
+    "display:flex;flex-direction:column;gap:2px}\n"
+    "input,select,button{font:inherit;padding:5px 8px;border-radius:6px;"
+    "border:1px solid var(--line);background:var(--card);color:var(--fg)}\n"
+    "button{background:var(--link);color:#fff;border:0;cursor:pointer}\n"
+    "table{width:100%;border-collapse:separate;border-spacing:0;"
+    "background:var(--card);border:1px solid var(--line);border-radius:10px;"
+    "overflow:hidden}\n"
+    "th,td{padding:9px 10px;text-align:left;vertical-align:top;"
+    "border-bottom:1px solid var(--line)}\n"
+    "th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;"
+    "color:var(--muted);background:var(--bg)}\n"
+    "tr:last-child td{border-bottom:0}\n"
+    "td:first-child{border-left:5px solid var(--c)}\n"
+    ".badge{display:inline-block;padding:2px 8px;border-radius:999px;"
+    "font-size:12px;font-weight:700;color:var(--c);background:var(--cb);"
+    "border:1px solid var(--c);white-space:nowrap}\n"
+    ".s-overdue{--c:var(--overdue);--cb:var(--overdue-bg)}"
+    ".s-due-soon{--c:var(--soon);--cb:var(--soon-bg)}"
+    ".s-ok{--c:var(--ok);--cb:var(--ok-bg)}"
+    ".s-paused{--c:var(--paused);--cb:var(--paused-bg)}"
+    ".s-met{--c:var(--met);--cb:var(--met-bg)}"
+    ".s-none{--c:var(--none);--cb:var(--none-bg)}\n"
+    ".num{font-variant-numeric:tabular-nums;white-space:nowrap}"
+    ".muted{color:var(--muted);font-size:13px}"
+    ".other{margin-top:4px;font-size:13px;color:var(--muted)}\n"
+    ".summary{min-width:240px;max-width:460px;overflow-wrap:anywhere}"
+    ".empty{padding:30px;text-align:center;color:var(--muted)}\n"
+    "footer{margin-top:18px;color:var(--muted);font-size:13px}"
+    ".legend{display:flex;flex-wrap:wrap;gap:8px 18px;margin:8px 0}\n"
+    "@media (max-width:760px){table,thead,tbody,tr,td{display:block}"
+    "thead{display:none}tr{border-bottom:1px solid var(--line);"
+    "padding:6px 0}td{border:0;padding:3px 12px}"
+    "td::before{content:attr(data-label) ': ';color:var(--muted);"
+    "font-size:12px}td:first-child{border-left:5px solid var(--c)}}\n";
+
+/* The states of the page, in the order of their tiles and legend. */
+static const struct feed_html_state {
+	const char *name;
+	const char *label;
+	const char *legend;
+} feed_html_states[] = {
+    {"overdue", "Overdue", "a deadline has passed without the CA's answer"},
+    {"due-soon", "Due soon", "a deadline falls within the warning window"},
+    {"ok", "On track", "a deadline runs and is not near"},
+    {"paused", "Paused", "the clock waits (e.g. on the root program)"},
+    {"met", "Met", "every deadline was met; the bug is still open"},
+    {"none", "No clock", "the bug is open but no deadline applies"},
+};
+
+/* HTML-escape s: the five specials become entities, UTF-8 is repaired. */
+char *
+feed_html_escape(const char *s)
+{
+	struct buf b;
+	char *clean;
+	const char *p;
+
+	buf_init(&b, FEED_MAX_TEXT);
+	clean = feed_utf8_clean(s != NULL ? s : "");
+	for (p = clean; *p != '\0'; p++) {
+		switch (*p) {
+		case '&':
+			buf_addstr(&b, "&amp;");
+			break;
+		case '<':
+			buf_addstr(&b, "&lt;");
+			break;
+		case '>':
+			buf_addstr(&b, "&gt;");
+			break;
+		case '"':
+			buf_addstr(&b, "&quot;");
+			break;
+		case '\'':
+			buf_addstr(&b, "&#39;");
+			break;
+		default:
+			if ((unsigned char)*p >= 0x20 || *p == '\n' ||
+			    *p == '\t')
+				buf_addch(&b, *p);
+		}
+	}
+	free(clean);
+	return buf_detach(&b);
+}
+
+/* Append s escaped. */
+static void
+feed_html_add(struct buf *b, const char *s)
+{
+	char *e = feed_html_escape(s);
+
+	buf_addstr(b, e);
+	free(e);
+}
+
+/* Percent-encode a query value (unreserved characters stay). */
+static void
+feed_html_add_qvalue(struct buf *b, const char *s)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.' || *p == '~')
+			buf_addch(b, (char)*p);
+		else
+			buf_printf(b, "%%%02X", *p);
+	}
+}
+
+/*
+ * Append an href of the page itself with the query q, one member replaced
+ * (name "ca", "state" or "sort"; value NULL removes it).  The result is
+ * percent-encoded, so it holds no character that needs HTML escaping but
+ * '&', written as "&amp;".
+ */
+static void
+feed_html_add_self(struct buf *b, const struct feed_query *q, const char *name,
+    const char *value)
+{
+	const char *ca = q->ca, *state = NULL, *sort = q->sort;
+	const char *v[3];
+	static const char *names[] = {"ca", "state", "sort"};
+	size_t i;
+	int first = 1;
+
+	if (q->state >= 0)
+		state = feed_html_states[q->state].name;
+	v[0] = strcmp(name, "ca") == 0 ? value : ca;
+	v[1] = strcmp(name, "state") == 0 ? value : state;
+	v[2] = strcmp(name, "sort") == 0 ? value : sort;
+	buf_addch(b, '?');
+	for (i = 0; i < 3; i++) {
+		if (v[i] == NULL)
+			continue;
+		buf_printf(b, "%s%s=", first ? "" : "&amp;", names[i]);
+		feed_html_add_qvalue(b, v[i]);
+		first = 0;
+	}
+}
+
+/* A time for a person: "2026-03-13 12:00 UTC". */
+static const char *
+feed_html_time(time_t t, char *buf, size_t size)
+{
+	char iso[TIMEUTIL_ISO_LEN];
+
+	timeutil_format_iso(t, iso);
+	snprintf(buf, size, "%.10s %.5s UTC", iso, iso + 11);
+	return buf;
+}
+
+/* A duration for a person: "3d 4h", "5h 2m", "12m". */
+static void
+feed_html_span(long long s, char *buf, size_t size)
+{
+	long long d = s / 86400, h = (s % 86400) / 3600, m = (s % 3600) / 60;
+
+	if (d > 0)
+		snprintf(buf, size, "%lldd %lldh", d, h);
+	else if (h > 0)
+		snprintf(buf, size, "%lldh %lldm", h, m);
+	else
+		snprintf(buf, size, "%lldm", m);
+}
+
+/* The state index of a bug in feed_html_states. */
+static size_t
+feed_html_state_index(const struct report_bug *rb)
+{
+	const char *s = feed_bug_state(rb);
+	size_t i;
+
+	for (i = 0; i < CCWATCH_NELEM(feed_html_states); i++)
+		if (strcmp(feed_html_states[i].name, s) == 0)
+			return i;
+	return CCWATCH_NELEM(feed_html_states) - 1;
+}
+
+/* 1 if the bug passes the page's filters. */
+static int
+feed_html_keep(const struct report_bug *rb, const struct feed_query *q)
+{
+	if (q->ca != NULL &&
+	    (rb->result.ca == NULL || strcasecmp(rb->result.ca, q->ca) != 0))
+		return 0;
+	if (q->state >= 0 && feed_html_state_index(rb) != (size_t)q->state)
+		return 0;
+	return 1;
+}
+
+/* The page's header: title and the data's freshness. */
+static void
+feed_html_header(struct buf *b, const struct feed *f)
+{
+	char t[64], span[64];
+	long long age = feed_sync_age(f);
+
+	buf_addstr(b,
+	    "<header><div><h1>CA incident deadlines</h1>"
+	    "<p class=\"sub\">Open CA Certificate Compliance bugs "
+	    "and their reporting clocks, from <a href=\"");
+	feed_html_add(b, f->source);
+	buf_addstr(b, "\">");
+	feed_html_add(b, f->source);
+	buf_printf(b, "</a>, as of %s.</p></div><div class=\"fresh\">",
+	    feed_html_time(f->report.as_of, t, sizeof t));
+	if (age < 0)
+		buf_addstr(b, "Never synced");
+	else {
+		feed_html_span(age, span, sizeof span);
+		buf_printf(b, "Last sync <b>%s</b> (%s ago)",
+		    feed_html_time(f->report.last_sync, t, sizeof t), span);
+	}
+	buf_addstr(b, "</div></header>\n");
+	if (!feed_is_stale(f))
+		return;
+	buf_addstr(b, "<p class=\"stale\" role=\"alert\">Stale data: ");
+	if (age < 0)
+		buf_addstr(b, "no sync has succeeded yet.");
+	else {
+		feed_html_span(age, span, sizeof span);
+		buf_printf(b,
+		    "the last good sync was %s ago; deadlines may "
+		    "have moved since.",
+		    span);
+	}
+	if (f->last_error != NULL) {
+		buf_addstr(b, " Last error: ");
+		feed_html_add(b, f->last_error);
+	}
+	buf_addstr(b, "</p>\n");
+}
+
+/* The count tiles, one per state, each a link filtering on it. */
+static void
+feed_html_tiles(struct buf *b, const struct feed *f, const struct feed_query *q)
+{
+	size_t count[CCWATCH_NELEM(feed_html_states)], i;
+	const struct feed_html_state *s;
+
+	memset(count, 0, sizeof count);
+	for (i = 0; i < f->report.nbugs; i++)
+		if (q->ca == NULL ||
+		    (f->report.bugs[i].result.ca != NULL &&
+			strcasecmp(f->report.bugs[i].result.ca, q->ca) == 0))
+			count[feed_html_state_index(&f->report.bugs[i])]++;
+	buf_addstr(b, "<nav class=\"tiles\" aria-label=\"Counts by state\">");
+	for (i = 0; i < CCWATCH_NELEM(feed_html_states); i++) {
+		s = &feed_html_states[i];
+		buf_printf(b, "<a class=\"tile s-%s%s\" href=\"", s->name,
+		    q->state == (int)i ? " on" : "");
+		feed_html_add_self(
+		    b, q, "state", q->state == (int)i ? NULL : s->name);
+		buf_printf(b, "\"><b>%zu</b>%s</a>", count[i], s->label);
+	}
+	buf_addstr(b, "</nav>\n");
+}
+
+/* Append one <option>, selected when it is the current value. */
+static void
+feed_html_option(
+    struct buf *b, const char *value, const char *label, const char *cur)
+{
+	buf_addstr(b, "<option value=\"");
+	feed_html_add(b, value);
+	buf_printf(b, "\"%s>",
+	    cur != NULL && strcasecmp(cur, value) == 0 ? " selected" : "");
+	feed_html_add(b, label);
+	buf_addstr(b, "</option>");
+}
+
+/* 1 if the CA of bug i was seen in an earlier bug. */
+static int
+feed_html_ca_seen(const struct feed *f, size_t i)
+{
+	size_t j;
+
+	for (j = 0; j < i; j++)
+		if (f->report.bugs[j].result.ca != NULL &&
+		    strcasecmp(f->report.bugs[j].result.ca,
+			f->report.bugs[i].result.ca) == 0)
+			return 1;
+	return 0;
+}
+
+/* The filter form: a GET form, so it works without scripts. */
+static void
+feed_html_form(struct buf *b, const struct feed *f, const struct feed_query *q)
+{
+	const char *state = NULL;
+	size_t i;
+
+	if (q->state >= 0)
+		state = feed_html_states[q->state].name;
+	buf_addstr(b,
+	    "<form method=\"get\" action=\"\"><label>CA<select "
+	    "name=\"ca\"><option value=\"\">All CAs</option>");
+	for (i = 0; i < f->report.nbugs; i++) {
+		if (f->report.bugs[i].result.ca == NULL ||
+		    feed_html_ca_seen(f, i))
+			continue;
+		feed_html_option(b, f->report.bugs[i].result.ca,
+		    f->report.bugs[i].result.ca, q->ca);
+	}
+	buf_addstr(b,
+	    "</select></label><label>State<select name=\"state\">"
+	    "<option value=\"\">Any state</option>");
+	for (i = 0; i < CCWATCH_NELEM(feed_html_states); i++)
+		feed_html_option(b, feed_html_states[i].name,
+		    feed_html_states[i].label, state);
+	buf_addstr(b, "</select></label><label>Sort<select name=\"sort\">");
+	feed_html_option(b, "urgency", "Most urgent first", q->sort);
+	feed_html_option(b, "due", "Due date", q->sort);
+	feed_html_option(b, "ca", "CA", q->sort);
+	feed_html_option(b, "bug", "Bug number", q->sort);
+	buf_addstr(
+	    b, "</select></label><button type=\"submit\">Apply</button>");
+	if (q->ca != NULL || q->state >= 0 || q->sort != NULL)
+		buf_addstr(b, " <a href=\"?\">Clear filters</a>");
+	buf_addstr(b, "</form>\n");
+}
+
+/* The deadline cell of a clock: its title, linked to its start. */
+static void
+feed_html_clock(
+    struct buf *b, const struct report_bug *rb, const struct clock *c)
+{
+	buf_addstr(b, "<a href=\"");
+	feed_html_add(b, c->link != NULL ? c->link : rb->url);
+	buf_addstr(b, "\">");
+	buf_addstr(b, feed_clock_title(c->kind));
+	buf_addstr(b, "</a>");
+	if (c->start_comment >= 0)
+		buf_printf(b, " <span class=\"muted\">from comment %lld</span>",
+		    (long long)c->start_comment);
+}
+
+/* The due cell: date and the time left or over. */
+static void
+feed_html_due(struct buf *b, const struct feed *f, const struct clock *c)
+{
+	char t[64], rel[64];
+
+	if (c->state == CLOCK_PAUSED) {
+		buf_addstr(b, "paused");
+		return;
+	}
+	if (c->state == CLOCK_MET) {
+		buf_printf(b, "met %s",
+		    c->stopped_at != 0
+			? feed_html_time(c->stopped_at, t, sizeof t)
+			: "");
+		return;
+	}
+	buf_printf(b, "%s<br><span class=\"muted\">%s</span>",
+	    feed_html_time(c->due, t, sizeof t),
+	    report_format_relative(c->due, f->report.as_of, rel, sizeof rel));
+}
+
+/* The other running clocks of a bug, one short line each. */
+static void
+feed_html_others(
+    struct buf *b, const struct feed *f, const struct report_bug *rb)
+{
+	const struct clock *c;
+	char rel[64];
+	size_t i;
+
+	for (i = 0; i < rb->result.nclocks; i++) {
+		c = &rb->result.clocks[i];
+		if ((int)i == rb->urgent || c->state == CLOCK_MET ||
+		    c->state == CLOCK_PAUSED)
+			continue;
+		buf_printf(b, "<div class=\"other s-%s\">",
+		    policy_clock_state_name(c->state));
+		buf_addstr(b, "<a href=\"");
+		feed_html_add(b, c->link != NULL ? c->link : rb->url);
+		buf_printf(b, "\">%s</a>: %s%s</div>",
+		    feed_clock_title(c->kind),
+		    c->state == CLOCK_DUE_SOON ? "due soon, " : "",
+		    report_format_relative(
+			c->due, f->report.as_of, rel, sizeof rel));
+	}
+}
+
+/* The open questions of a bug, each linked to its comment. */
+static void
+feed_html_questions(struct buf *b, const struct report_bug *rb)
+{
+	const struct question *qn;
+	char span[64];
+	size_t i;
+	int n = 0;
+
+	for (i = 0; i < rb->result.nquestions; i++) {
+		qn = &rb->result.questions[i];
+		if (qn->state == CLOCK_MET)
+			continue;
+		feed_html_span(qn->age_seconds, span, sizeof span);
+		buf_addstr(b, n++ > 0 ? "<br>" : "");
+		buf_addstr(b, "<a href=\"");
+		feed_html_add(b, qn->link != NULL ? qn->link : rb->url);
+		if (qn->comment >= 0)
+			buf_printf(
+			    b, "\">comment %lld</a>", (long long)qn->comment);
+		else
+			buf_addstr(b, "\">needinfo</a>");
+		buf_printf(b, " <span class=\"muted\">%s old", span);
+		if (qn->asked_by != NULL) {
+			buf_addstr(b, ", ");
+			feed_html_add(b, qn->asked_by);
+		}
+		buf_addstr(b, "</span>");
+	}
+	if (n == 0)
+		buf_addstr(b, "<span class=\"muted\">none</span>");
+}
+
+/* One table row. */
+static void
+feed_html_row(
+    struct buf *b, const struct feed *f, const struct feed_query *q, size_t idx)
+{
+	const struct report_bug *rb = &f->report.bugs[idx];
+	const struct feed_html_state *s =
+	    &feed_html_states[feed_html_state_index(rb)];
+	const struct feed_bug *fb = &f->extra[idx];
+	char span[64];
+
+	buf_printf(b,
+	    "<tr class=\"s-%s\" data-state=\"%s\"><td data-label="
+	    "\"State\"><span class=\"badge\">%s</span></td>",
+	    s->name, s->name, s->label);
+	buf_addstr(b, "<td data-label=\"Bug\" class=\"num\"><a href=\"");
+	feed_html_add(b, rb->url);
+	buf_printf(
+	    b, "\">%lld</a></td><td data-label=\"CA\">", (long long)rb->bug.id);
+	if (rb->result.ca != NULL) {
+		buf_addstr(b, "<a href=\"");
+		feed_html_add_self(b, q, "ca", rb->result.ca);
+		buf_addstr(b, "\">");
+		feed_html_add(b, rb->result.ca);
+		buf_addstr(b, "</a>");
+	} else
+		buf_addstr(b, "<span class=\"muted\">unknown</span>");
+	buf_addstr(b, "</td><td data-label=\"Summary\" class=\"summary\">");
+	feed_html_add(b, rb->summary);
+	buf_addstr(b, "<div class=\"muted\">");
+	feed_html_add(b, rb->status);
+	if (rb->result.restricted)
+		buf_addstr(b, " · restricted");
+	buf_addstr(b, "</div></td><td data-label=\"Deadline\">");
+	if (rb->urgent >= 0)
+		feed_html_clock(b, rb, &rb->result.clocks[rb->urgent]);
+	else
+		buf_addstr(b, "<span class=\"muted\">none</span>");
+	feed_html_others(b, f, rb);
+	buf_addstr(b, "</td><td data-label=\"Due\" class=\"num\">");
+	if (rb->urgent >= 0)
+		feed_html_due(b, f, &rb->result.clocks[rb->urgent]);
+	buf_addstr(b, "</td><td data-label=\"Open questions\">");
+	feed_html_questions(b, rb);
+	buf_addstr(b, "</td><td data-label=\"Last CA comment\" class=\"num\">");
+	if (fb->last_ca_comment != 0) {
+		feed_html_span(
+		    (long long)(f->report.as_of - fb->last_ca_comment), span,
+		    sizeof span);
+		buf_printf(b, "%s ago", span);
+	} else
+		buf_addstr(b, "<span class=\"muted\">never</span>");
+	buf_addstr(b, "</td></tr>\n");
+}
+
+/* The due time of a bug's most urgent clock for sorting; none is last. */
+static time_t
+feed_html_due_key(const struct report_bug *rb)
+{
+	const struct clock *c;
+
+	if (rb->urgent < 0)
+		return (time_t)INT64_MAX;
+	c = &rb->result.clocks[rb->urgent];
+	if (c->state == CLOCK_MET || c->state == CLOCK_PAUSED || c->due == 0)
+		return (time_t)INT64_MAX;
+	return c->due;
+}
+
+/* <0 when bug a comes before bug b in the order sort. */
+static int
+feed_html_cmp(const struct feed *f, const char *sort, size_t a, size_t b)
+{
+	const struct report_bug *x = &f->report.bugs[a],
+				*y = &f->report.bugs[b];
+	time_t dx, dy;
+	int c;
+
+	if (sort != NULL && strcmp(sort, "due") == 0) {
+		dx = feed_html_due_key(x);
+		dy = feed_html_due_key(y);
+		if (dx != dy)
+			return dx < dy ? -1 : 1;
+	} else if (sort != NULL && strcmp(sort, "ca") == 0) {
+		c = strcasecmp(x->result.ca != NULL ? x->result.ca : "~",
+		    y->result.ca != NULL ? y->result.ca : "~");
+		if (c != 0)
+			return c;
+	} else if (sort != NULL && strcmp(sort, "bug") == 0)
+		return x->bug.id < y->bug.id ? -1 : x->bug.id > y->bug.id;
+	return a < b ? -1 : a > b; /* the feed's own order: urgency */
+}
+
+/* The row order: indexes of the kept bugs, sorted (insertion sort). */
+static size_t
+feed_html_order(const struct feed *f, const struct feed_query *q, size_t *ix)
+{
+	size_t i, j, n = 0, v;
+
+	for (i = 0; i < f->report.nbugs; i++) {
+		if (!feed_html_keep(&f->report.bugs[i], q))
+			continue;
+		v = i;
+		for (j = n;
+		     j > 0 && feed_html_cmp(f, q->sort, v, ix[j - 1]) < 0; j--)
+			ix[j] = ix[j - 1];
+		ix[j] = v;
+		n++;
+	}
+	return n;
+}
+
+/* The table of bugs. */
+static void
+feed_html_table(struct buf *b, const struct feed *f, const struct feed_query *q)
+{
+	size_t *ix, n, i;
+
+	ix = xcalloc(f->report.nbugs + 1, sizeof *ix);
+	n = feed_html_order(f, q, ix);
+	buf_addstr(b,
+	    "<table><thead><tr><th>State</th><th>Bug</th><th>CA</th>"
+	    "<th>Summary</th><th>Deadline</th><th>Due</th>"
+	    "<th>Open questions</th><th>Last CA comment</th></tr>"
+	    "</thead><tbody>\n");
+	for (i = 0; i < n; i++)
+		feed_html_row(b, f, q, ix[i]);
+	if (n == 0)
+		buf_addstr(b,
+		    "<tr><td colspan=\"8\" class=\"empty\">No bug "
+		    "matches these filters.</td></tr>\n");
+	buf_addstr(b, "</tbody></table>\n");
+	free(ix);
+}
+
+/* The legend and the other formats. */
+static void
+feed_html_footer(struct buf *b, const struct feed *f)
+{
+	char t[64];
+	size_t i;
+
+	buf_addstr(b, "<footer><div class=\"legend\">");
+	for (i = 0; i < CCWATCH_NELEM(feed_html_states); i++)
+		buf_printf(b,
+		    "<span class=\"s-%s\"><span class=\"badge\">%s"
+		    "</span> %s</span>",
+		    feed_html_states[i].name, feed_html_states[i].label,
+		    feed_html_states[i].legend);
+	buf_printf(b,
+	    "</div><p>Generated %s by ccwatch under policy %s. "
+	    "Also as <a href=\"feed.json\">JSON</a>, "
+	    "<a href=\"deadlines.ics\">iCalendar</a> and "
+	    "<a href=\"metrics\">Prometheus metrics</a>.</p></footer>\n",
+	    feed_html_time(f->report.generated_at, t, sizeof t),
+	    f->report.pin == POLICY_VERSION_AUTO
+		? "auto (each clock under the version of its start)"
+		: policy_version_name(f->report.pin));
+}
+
+/* The dashboard page. */
+char *
+feed_to_html(const struct feed *f, const struct feed_query *q)
+{
+	struct feed_query none;
+	struct buf b;
+
+	if (q == NULL) {
+		memset(&none, 0, sizeof none);
+		none.state = -1;
+		q = &none;
+	}
+	buf_init(&b, FEED_MAX_TEXT);
+	buf_addstr(&b,
+	    "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+	    "<meta charset=\"utf-8\">"
+	    "<meta name=\"viewport\" content=\"width=device-width,"
+	    "initial-scale=1\">"
+	    "<meta http-equiv=\"Content-Security-Policy\" content="
+	    "\"default-src 'none'; style-src 'unsafe-inline'; "
+	    "img-src data:; form-action 'self'\">"
+	    "<title>ccwatch: CA incident deadlines</title><style>");
+	buf_addstr(&b, feed_html_css);
+	buf_addstr(&b, "</style></head><body><main>\n");
+	feed_html_header(&b, f);
+	feed_html_tiles(&b, f, q);
+	feed_html_form(&b, f, q);
+	feed_html_table(&b, f, q);
+	feed_html_footer(&b, f);
+	buf_addstr(&b, "</main></body></html>\n");
+	return buf_detach(&b);
+}
+
+/* The value of a hex digit, or -1. */
+static int
+feed_query_hex(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The value of one %XX-encoded query component (allocated). */
+static char *
+feed_query_decode(const char *s, size_t len)
+{
+	struct buf b;
+	size_t i;
+	int hi, lo;
+
+	buf_init(&b, 4096);
+	for (i = 0; i < len; i++) {
+		hi = lo = -1;
+		if (s[i] == '%' && i + 2 < len) {
+			hi = feed_query_hex(s[i + 1]);
+			lo = feed_query_hex(s[i + 2]);
+		}
+		if (s[i] == '+')
+			buf_addch(&b, ' ');
+		else if (hi >= 0 && lo >= 0) {
+			if (hi != 0 || lo != 0)
+				buf_addch(&b, (char)(hi * 16 + lo));
+			i += 2;
+		} else
+			buf_addch(&b, s[i]);
+	}
+	return buf_detach(&b);
+}
+
+/* Take one name=value pair into q; takes ownership of value. */
+static void
+feed_query_take(
+    struct feed_query *q, const char *name, size_t nlen, char *value)
+{
+	size_t i;
+
+	if (nlen == 2 && strncmp(name, "ca", 2) == 0 && *value != '\0') {
+		free(q->ca);
+		q->ca = value;
+		return;
+	}
+	if (nlen == 4 && strncmp(name, "sort", 4) == 0 &&
+	    (strcmp(value, "urgency") == 0 || strcmp(value, "due") == 0 ||
+		strcmp(value, "ca") == 0 || strcmp(value, "bug") == 0)) {
+		free(q->sort);
+		q->sort = value;
+		return;
+	}
+	if (nlen == 5 && strncmp(name, "state", 5) == 0)
+		for (i = 0; i < CCWATCH_NELEM(feed_html_states); i++)
+			if (strcmp(value, feed_html_states[i].name) == 0)
+				q->state = (int)i;
+	free(value);
+}
+
+/* Parse a query string. */
+void
+feed_query_parse(const char *query, struct feed_query *q)
+{
+	const char *p = query != NULL ? query : "", *amp, *eq;
+	size_t len;
+
+	memset(q, 0, sizeof *q);
+	q->state = -1;
+	while (*p != '\0') {
+		amp = strchr(p, '&');
+		len = amp != NULL ? (size_t)(amp - p) : strlen(p);
+		eq = memchr(p, '=', len);
+		if (eq != NULL)
+			feed_query_take(q, p, (size_t)(eq - p),
+			    feed_query_decode(
+				eq + 1, len - (size_t)(eq - p) - 1));
+		p += len;
+		if (*p == '&')
+			p++;
+	}
+}
+
+/* Set one member of a query from a decoded name and value. */
+void
+feed_query_set(struct feed_query *q, const char *name, const char *value)
+{
+	if (name != NULL && value != NULL)
+		feed_query_take(q, name, strlen(name), xstrdup(value));
+}
+
+/* Free a parsed query. */
+void
+feed_query_free(struct feed_query *q)
+{
+	if (q == NULL)
+		return;
+	free(q->ca);
+	free(q->sort);
+	memset(q, 0, sizeof *q);
+}

@@ -1,0 +1,452 @@
+/*
+ * The feed's HTTP server (see httpd.h).
+ *
+ * libmicrohttpd runs one internal polling thread; every request is answered
+ * in it, so the server's store connection, its cached feed and its request
+ * count are touched by that thread only.  The daemon's counters arrive from
+ * the main thread and are copied under a mutex.  A loaded feed is reused
+ * until the store records a newer sync or cache_ttl passes, whichever is
+ * first; the renderings themselves are cheap and made per request.
+ */
+#include <sys/socket.h>
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ccwatch.h"
+#include "httpd.h"
+#include "log.h"
+#include "store.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#define HTTPD_DEFAULT_CONNECTIONS 64
+#define HTTPD_DEFAULT_TIMEOUT     15
+#define HTTPD_DEFAULT_TTL         10
+
+struct httpd {
+	struct httpd_options opts;
+	char *listen;
+	char *token;
+	struct MHD_Daemon *mhd;
+	struct store *store;
+
+	struct feed feed; /* the cache */
+	int have_feed;
+	time_t feed_loaded;
+	time_t feed_sync;
+
+	pthread_mutex_t lock; /* guards counters */
+	struct feed_counters counters;
+	long long requests;
+};
+
+/* The documents served. */
+enum httpd_doc { HTTPD_HTML, HTTPD_JSON, HTTPD_ICS, HTTPD_PROM };
+
+static const struct httpd_route {
+	const char *path;
+	enum httpd_doc doc;
+	const char *type;
+} httpd_routes[] = {
+    {"/", HTTPD_HTML, "text/html; charset=utf-8"},
+    {"/index.html", HTTPD_HTML, "text/html; charset=utf-8"},
+    {"/feed.json", HTTPD_JSON, "application/json"},
+    {"/deadlines.ics", HTTPD_ICS, "text/calendar; charset=utf-8"},
+    {"/metrics", HTTPD_PROM, "text/plain; version=0.0.4; charset=utf-8"},
+};
+
+/* Parse a listen address; see httpd.h. */
+int
+httpd_parse_listen(
+    const char *listen, void *sa, unsigned *salen, int *loopback, char **cause)
+{
+	struct sockaddr_in *s4 = sa;
+	struct sockaddr_in6 *s6 = sa;
+	const char *colon, *port, *err;
+	char host[64];
+	long long p;
+	size_t hl;
+
+	colon = strrchr(listen, ':');
+	if (colon == NULL || colon == listen)
+		goto bad;
+	port = colon + 1;
+	if (timeutil_strtonum(port, 0, 65535, &p, &err) == -1)
+		goto bad;
+	hl = (size_t)(colon - listen);
+	if (listen[0] == '[') {
+		if (hl < 3 || listen[hl - 1] != ']')
+			goto bad;
+		listen++;
+		hl -= 2;
+	}
+	if (hl >= sizeof host)
+		goto bad;
+	memcpy(host, listen, hl);
+	host[hl] = '\0';
+	memset(sa, 0, sizeof(struct sockaddr_in6));
+	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons((uint16_t)p);
+		*salen = sizeof *s4;
+		*loopback = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons((uint16_t)p);
+		*salen = sizeof *s6;
+		*loopback = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
+		return 0;
+	}
+bad:
+	xasprintf(cause, "listen: %s: not a numeric HOST:PORT", listen);
+	return -1;
+}
+
+/* Compare two strings in time that depends only on their lengths. */
+static int
+httpd_token_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i;
+	unsigned char d = la != lb;
+
+	for (i = 0; i < la; i++)
+		d |= (unsigned char)(a[i] ^ b[lb > 0 ? i % lb : 0]);
+	return d == 0;
+}
+
+/* 1 if the request carries the bearer token (or none is needed). */
+static int
+httpd_authorized(struct httpd *h, struct MHD_Connection *conn)
+{
+	const char *v;
+
+	if (h->token == NULL)
+		return 1;
+	v = MHD_lookup_connection_value(
+	    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+	if (v == NULL || strncasecmp(v, "Bearer ", 7) != 0)
+		return 0;
+	v += 7;
+	while (*v == ' ')
+		v++;
+	return httpd_token_equal(v, h->token);
+}
+
+/* The strong ETag of a body: a quoted SHA-256 prefix. */
+static void
+httpd_etag(const char *body, size_t len, char *out, size_t size)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0, i;
+	size_t off;
+
+	EVP_Digest(body, len, md, &mdlen, EVP_sha256(), NULL);
+	off = (size_t)snprintf(out, size, "\"");
+	for (i = 0; i < 16 && i < mdlen && off + 3 < size; i++)
+		off += (size_t)snprintf(out + off, size - off, "%02x", md[i]);
+	snprintf(out + off, size - off, "\"");
+}
+
+/* 1 if an If-None-Match list matches etag; see httpd.h. */
+int
+httpd_etag_matches(const char *inm, const char *etag)
+{
+	const char *p = inm, *end;
+	size_t len;
+
+	if (inm == NULL)
+		return 0;
+	while (*p != '\0') {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2; /* If-None-Match compares weakly */
+		end = strchr(p, ',');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		while (len > 0 && (p[len - 1] == ' ' || p[len - 1] == '\t'))
+			len--;
+		if (len == strlen(etag) && strncmp(p, etag, len) == 0)
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+/* Load the feed unless the cached one is still good. */
+static int
+httpd_refresh(struct httpd *h, char **cause)
+{
+	struct store_cursor cur;
+	time_t now = timeutil_now();
+
+	if (store_get_cursor(h->store, &cur, cause) == -1)
+		return -1;
+	store_cursor_free(&cur);
+	if (h->have_feed && cur.last_sync == h->feed_sync &&
+	    now - h->feed_loaded < h->opts.cache_ttl && now >= h->feed_loaded)
+		return 0;
+	if (h->have_feed)
+		feed_free(&h->feed);
+	h->have_feed = 0;
+	if (feed_load(h->store, h->opts.people, h->opts.policy, now,
+		&h->opts.feed, &h->feed, cause) == -1)
+		return -1;
+	h->have_feed = 1;
+	h->feed_loaded = now;
+	h->feed_sync = cur.last_sync;
+	return 0;
+}
+
+/* MHD_KeyValueIterator: take the page's query arguments. */
+static enum MHD_Result
+httpd_take_arg(
+    void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	feed_query_set(cls, key, value);
+	return MHD_YES;
+}
+
+/* Render one document of the cached feed (allocated). */
+static char *
+httpd_render(struct httpd *h, struct MHD_Connection *conn, enum httpd_doc doc)
+{
+	struct feed_counters c;
+	struct feed_query q;
+	const char *ca;
+	char *body;
+
+	switch (doc) {
+	case HTTPD_JSON:
+		return feed_to_json(&h->feed);
+	case HTTPD_ICS:
+		ca = MHD_lookup_connection_value(
+		    conn, MHD_GET_ARGUMENT_KIND, "ca");
+		return feed_to_ics(
+		    &h->feed, ca != NULL && *ca != '\0' ? ca : NULL);
+	case HTTPD_PROM:
+		pthread_mutex_lock(&h->lock);
+		c = h->counters;
+		pthread_mutex_unlock(&h->lock);
+		c.http_requests = h->requests;
+		return feed_to_prom(&h->feed, &c);
+	case HTTPD_HTML:
+		break;
+	}
+	memset(&q, 0, sizeof q);
+	q.state = -1;
+	MHD_get_connection_values(
+	    conn, MHD_GET_ARGUMENT_KIND, httpd_take_arg, &q);
+	body = feed_to_html(&h->feed, &q);
+	feed_query_free(&q);
+	return body;
+}
+
+/* Queue a short plain-text answer with status code. */
+static enum MHD_Result
+httpd_plain(struct MHD_Connection *conn, unsigned code, const char *text,
+    const char *hname, const char *hvalue)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+
+	r = MHD_create_response_from_buffer(
+	    strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(
+	    r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	if (hname != NULL)
+		MHD_add_response_header(r, hname, hvalue);
+	rc = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* Queue a document, or 304 when the client's copy matches. */
+static enum MHD_Result
+httpd_send(
+    struct MHD_Connection *conn, const struct httpd_route *rt, char *body)
+{
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	char etag[48];
+	size_t len = strlen(body);
+	unsigned code = MHD_HTTP_OK;
+
+	httpd_etag(body, len, etag, sizeof etag);
+	if (httpd_etag_matches(
+		MHD_lookup_connection_value(
+		    conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
+		etag)) {
+		code = MHD_HTTP_NOT_MODIFIED;
+		r = MHD_create_response_from_buffer(
+		    0, (void *)"", MHD_RESPMEM_PERSISTENT);
+		free(body);
+	} else
+		r = MHD_create_response_from_buffer(
+		    len, body, MHD_RESPMEM_MUST_FREE);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	if (rt->doc == HTTPD_HTML)
+		MHD_add_response_header(r, "Content-Security-Policy",
+		    "default-src 'none'; style-src 'unsafe-inline'; "
+		    "form-action 'self'; frame-ancestors 'none'");
+	if (code == MHD_HTTP_OK)
+		MHD_add_response_header(
+		    r, MHD_HTTP_HEADER_CONTENT_TYPE, rt->type);
+	rc = MHD_queue_response(conn, code, r);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+/* MHD_AccessHandlerCallback: answer one request. */
+static enum MHD_Result
+httpd_handle(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **con_cls)
+{
+	struct httpd *h = cls;
+	const struct httpd_route *rt = NULL;
+	char *cause = NULL, *body;
+	size_t i;
+	enum MHD_Result rc;
+
+	(void)version;
+	(void)upload;
+	(void)upload_size;
+	(void)con_cls;
+	h->requests++;
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return httpd_plain(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "method not allowed\n", MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	if (!httpd_authorized(h, conn))
+		return httpd_plain(conn, MHD_HTTP_UNAUTHORIZED,
+		    "a bearer token is required\n",
+		    MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+		    "Bearer realm=\"ccwatch\"");
+	for (i = 0; i < CCWATCH_NELEM(httpd_routes); i++)
+		if (strcmp(url, httpd_routes[i].path) == 0)
+			rt = &httpd_routes[i];
+	if (rt == NULL)
+		return httpd_plain(
+		    conn, MHD_HTTP_NOT_FOUND, "not found\n", NULL, NULL);
+	if (httpd_refresh(h, &cause) == -1) {
+		log_warnx("httpd: %s", cause);
+		free(cause);
+		return httpd_plain(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "the store cannot be read\n", MHD_HTTP_HEADER_RETRY_AFTER,
+		    "10");
+	}
+	body = httpd_render(h, conn, rt->doc);
+	rc = httpd_send(conn, rt, body);
+	return rc;
+}
+
+/* Start the server; see httpd.h. */
+struct httpd *
+httpd_start(const struct httpd_options *o, char **cause)
+{
+	struct sockaddr_in6 sa;
+	struct httpd *h;
+	unsigned salen = 0;
+	int loopback = 0;
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
+	const char *listen =
+	    o->listen != NULL ? o->listen : HTTPD_DEFAULT_LISTEN;
+
+	if (httpd_parse_listen(listen, &sa, &salen, &loopback, cause) == -1)
+		return NULL;
+	if (!loopback && (o->token == NULL || *o->token == '\0')) {
+		xasprintf(cause,
+		    "listen: %s is not a loopback address: set token_file",
+		    listen);
+		return NULL;
+	}
+	h = xcalloc(1, sizeof *h);
+	h->opts = *o;
+	h->listen = xstrdup(listen);
+	h->token =
+	    o->token != NULL && *o->token != '\0' ? xstrdup(o->token) : NULL;
+	if (h->opts.connection_limit == 0)
+		h->opts.connection_limit = HTTPD_DEFAULT_CONNECTIONS;
+	if (h->opts.timeout == 0)
+		h->opts.timeout = HTTPD_DEFAULT_TIMEOUT;
+	if (h->opts.cache_ttl <= 0)
+		h->opts.cache_ttl = HTTPD_DEFAULT_TTL;
+	feed_counters_init(&h->counters);
+	pthread_mutex_init(&h->lock, NULL);
+	h->store = store_open_readonly(o->store_path, cause);
+	if (h->store == NULL)
+		goto fail;
+	if (((struct sockaddr *)&sa)->sa_family == AF_INET6)
+		flags |= MHD_USE_IPv6;
+	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, httpd_handle, h,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_CONNECTION_LIMIT, h->opts.connection_limit,
+	    MHD_OPTION_CONNECTION_TIMEOUT, h->opts.timeout,
+	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    h->opts.connection_limit / 2 + 1, MHD_OPTION_END);
+	if (h->mhd == NULL) {
+		xasprintf(cause, "listen: %s: cannot bind", listen);
+		goto fail;
+	}
+	log_info("feed: serving http://%s/", listen);
+	return h;
+fail:
+	httpd_stop(h);
+	return NULL;
+}
+
+/* The bound port. */
+unsigned
+httpd_port(const struct httpd *h)
+{
+	const union MHD_DaemonInfo *i;
+
+	i = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	return i != NULL ? i->port : 0;
+}
+
+/* Copy the daemon's counters. */
+void
+httpd_set_counters(struct httpd *h, const struct feed_counters *c)
+{
+	if (h == NULL)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->counters = *c;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Stop and free. */
+void
+httpd_stop(struct httpd *h)
+{
+	if (h == NULL)
+		return;
+	if (h->mhd != NULL)
+		MHD_stop_daemon(h->mhd);
+	if (h->have_feed)
+		feed_free(&h->feed);
+	store_close(h->store);
+	pthread_mutex_destroy(&h->lock);
+	free(h->listen);
+	if (h->token != NULL)
+		xfree_secret(h->token);
+	free(h);
+}

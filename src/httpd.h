@@ -1,0 +1,62 @@
+/*
+ * The feed's read-only HTTP server on libmicrohttpd: GET and HEAD of
+ * / (the dashboard), /feed.json, /deadlines.ics and /metrics, with strong
+ * ETags, a connection limit and a per-connection timeout.  It runs in
+ * libmicrohttpd's internal thread with its own read-only store connection,
+ * so it never touches the daemon's.  A non-loopback address needs a bearer
+ * token, which every request must then present.
+ */
+#ifndef HTTPD_H
+#define HTTPD_H
+
+#include "feed.h"
+#include "people.h"
+#include "policy.h"
+
+/* The default of [feed] listen. */
+#define HTTPD_DEFAULT_LISTEN "127.0.0.1:8377"
+
+struct httpd;
+
+struct httpd_options {
+	const char *listen; /* "127.0.0.1:8377", "[::1]:8377"; port 0: any */
+	const char *token;  /* NULL: no authentication (loopback only) */
+	const char *store_path;      /* opened read-only per server */
+	const struct people *people; /* borrowed for the server's life */
+	const struct policy_options *policy; /* borrowed likewise */
+	struct feed_options feed;
+	unsigned connection_limit; /* 0: 64 */
+	unsigned timeout;          /* seconds per connection; 0: 15 */
+	long cache_ttl;            /* seconds a loaded feed is reused; 0: 10 */
+};
+
+/*
+ * Parse "HOST:PORT" ("[v6]:PORT" for IPv6; HOST a numeric address) into a
+ * socket address.  Returns 0 (and *loopback 1 for 127/8 or ::1) or -1.
+ */
+int httpd_parse_listen(
+    const char *listen, void *sa, unsigned *salen, int *loopback, char **cause);
+
+/*
+ * Start serving.  Refuses (NULL with *cause) a non-loopback address
+ * without a token, an address that does not parse or bind, and a store
+ * that does not open.
+ */
+struct httpd *httpd_start(const struct httpd_options *, char **cause);
+/* The port bound (useful with port 0). */
+unsigned httpd_port(const struct httpd *);
+/*
+ * Give the server the daemon's latest counters (copied under a lock; the
+ * server adds its own request count).
+ */
+void httpd_set_counters(struct httpd *, const struct feed_counters *);
+/* Stop serving and free; accepts NULL. */
+void httpd_stop(struct httpd *);
+
+/*
+ * 1 if the If-None-Match header value (a list of entity tags or "*")
+ * matches etag (a quoted strong tag); weak tags compare weakly.
+ */
+int httpd_etag_matches(const char *if_none_match, const char *etag);
+
+#endif

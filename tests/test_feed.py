@@ -1,0 +1,356 @@
+#!/usr/bin/python3
+"""End-to-end test of the oversight feed.
+
+Builds a store with the real `ccwatch sync` against the fake Bugzilla (the
+small corpus plus a bug with a hostile summary, a restricted bug and a
+private question), then checks every output with an independent reader:
+feed.json against docs/feed.schema.json (python3-jsonschema), the calendar
+with python3-icalendar, the metrics with promtool (Debian's prometheus),
+and the dashboard served by ccwatchd in headless Chromium.  HTTP rules
+(HEAD, 405, 304, 404, the bearer token, no public bind without a token)
+are checked with urllib.  Every wait is bounded; everything is on
+127.0.0.1.
+"""
+import copy
+import http.client
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = os.environ.get("TOPBUILDDIR", ".")
+SRC = os.environ.get("TOPSRCDIR", ".")
+CORPUS = os.path.join(SRC, "tests/data/fakebz/corpus-small.json")
+NOW = "2024-06-15T00:00:00Z"
+KEY = "feed-test-api-key"
+HOSTILE = "Hostile CA: <script>document.title='pwned'</script> & \"quotes\""
+
+passed = failed = 0
+
+
+def check(cond, what):
+    """Record one assertion."""
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok - " + what)
+    else:
+        failed += 1
+        print("not ok - " + what)
+
+
+def free_port():
+    """A port nobody listens on right now."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def make_corpus(path):
+    """The small corpus plus the three records the feed must handle."""
+    with open(CORPUS) as f:
+        c = json.load(f)
+    base = c["bugs"][0]
+    hostile = copy.deepcopy(base)
+    hostile.update(id=1899001, summary=HOSTILE, whiteboard="[ca-compliance]",
+                   creation_time="2024-06-01T10:00:00Z",
+                   last_change_time="2024-06-01T10:00:00Z", flags=[],
+                   history=[], groups=[])
+    hostile["comments"] = [dict(base["comments"][0], id=90001, creation_time="2024-06-01T10:00:00Z",
+                                text="We found a problem.")]
+    secret = copy.deepcopy(hostile)
+    secret.update(id=1899002, summary="Secret CA: RESTRICTED-MARKER",
+                  groups=["ca-program-security"])
+    secret["comments"] = [dict(hostile["comments"][0], id=90002)]
+    c["bugs"] += [hostile, secret]
+    first = c["bugs"][0]
+    first["comments"].append({"id": 90003, "count": len(first["comments"]),
+                              "creator": "rootstore@mozilla.test",
+                              "creation_time": "2024-06-10T09:00:00Z",
+                              "text": "PRIVATE-MARKER: why was this missed?",
+                              "is_private": True})
+    with open(path, "w") as f:
+        json.dump(c, f)
+    return len(first["comments"]) - 1
+
+
+def run(args, **kw):
+    """Run a command with a bound time; returns the CompletedProcess."""
+    return subprocess.run(args, capture_output=True, text=True, timeout=60, **kw)
+
+
+def write_conf(work, name, url, extra):
+    """A configuration for the fake Bugzilla and the test's store."""
+    path = os.path.join(work, name)
+    with open(path, "w") as f:
+        f.write("[bugzilla]\nurl = %s\napi_key_file = %s\npage_size = 100\n"
+                "[store]\npath = %s\n[feed]\n%s"
+                % (url, os.path.join(work, "key"), os.path.join(work, "ccwatch.db"), extra))
+    return path
+
+
+def ccwatch(conf, *args):
+    """Run the CLI."""
+    return run([os.path.join(BUILD, "src/ccwatch"), "-c", conf] + list(args))
+
+
+def request(port, method, path, headers=None):
+    """One request; returns (status, headers, body)."""
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    c.request(method, path, headers=headers or {})
+    r = c.getresponse()
+    body = r.read()
+    c.close()
+    return r.status, {k.lower(): v for k, v in r.getheaders()}, body
+
+
+class Daemon:
+    """ccwatchd -d with a configuration; waits for the feed to be served."""
+
+    def __init__(self, work, conf, port, headers=None):
+        self.log = open(os.path.join(work, "ccwatchd-%d.log" % port), "w+")
+        self.proc = subprocess.Popen([os.path.join(BUILD, "src/ccwatchd"), "-d", "-c", conf],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.port = port
+        deadline = time.monotonic() + 20
+        self.up = False
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                st, _, body = request(port, "GET", "/metrics", headers)
+                if st == 200 and b'ccwatch_sync_cycles_total{result="ok"} 1' in body:
+                    self.up = True
+                    break
+            except OSError:
+                pass
+            time.sleep(0.1)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.log.seek(0)
+        return self.log.read()
+
+
+def chromium(work, url, screenshot=None):
+    """The DOM of url after loading in headless Chromium."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    if exe is None:
+        return None
+    prof = tempfile.mkdtemp(dir=work, prefix="chromium-")
+    args = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+            "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync",
+            "--user-data-dir=" + prof]
+    if screenshot:
+        args += ["--screenshot=" + screenshot, "--window-size=1280,900"]
+    else:
+        args += ["--dump-dom"]
+    r = run(args + [url])
+    return r.stdout
+
+
+def test_cli_outputs(work, conf, conf_all, private_count):
+    """feed --format json|ics|prom from the CLI, default and with restricted."""
+    import jsonschema
+    r = ccwatch(conf, "feed", "--format", "json", "--as-of", NOW)
+    check(r.returncode == 0, "feed --format json exits 0")
+    doc = json.loads(r.stdout)
+    with open(os.path.join(SRC, "docs/feed.schema.json")) as f:
+        schema = json.load(f)
+    try:
+        jsonschema.Draft202012Validator(schema).validate(doc)
+        ok = True
+    except jsonschema.ValidationError as e:
+        print("# " + str(e).splitlines()[0])
+        ok = False
+    check(ok, "feed.json validates against docs/feed.schema.json")
+    check(doc["schema"] == "ccwatch.feed/1", "schema is ccwatch.feed/1")
+    ids = [b["id"] for b in doc["bugs"]]
+    check(1899001 in ids and 1899002 not in ids, "restricted bug absent from JSON by default")
+    check("RESTRICTED-MARKER" not in r.stdout and "#c%d" % private_count not in r.stdout,
+          "private comment absent from JSON by default")
+    hostile = [b for b in doc["bugs"] if b["id"] == 1899001][0]
+    check(hostile["summary"] == HOSTILE, "hostile summary carried verbatim in JSON")
+    ra = ccwatch(conf_all, "feed", "--format", "json", "--as-of", NOW)
+    check("RESTRICTED-MARKER" in ra.stdout and "id=1800001#c%d" % private_count in ra.stdout,
+          "include_restricted = yes shows the restricted bug and private question")
+
+    import icalendar
+    r = ccwatch(conf, "feed", "--format", "ics", "--as-of", NOW)
+    cal = icalendar.Calendar.from_ical(r.stdout)
+    events = [e for e in cal.walk("VEVENT")]
+    uids = [str(e["UID"]) for e in events]
+    check(len(events) > 0, "calendar has events (%d)" % len(events))
+    check(len(set(uids)) == len(uids), "UIDs are unique")
+    check(all(re.fullmatch(r"ccwatch-\d+-[a-z-]+-\d+@ccwatch", u) for u in uids),
+          "UIDs look like ccwatch-BUG-CLOCK-N@ccwatch")
+    check("ccwatch-1899001-full-report-0@ccwatch" in uids, "hostile bug's full report is an event")
+    check(not any("1899002" in u for u in uids), "restricted bug absent from the calendar")
+    ev = [e for e in events if str(e["UID"]).startswith("ccwatch-1899001-")][0]
+    check(HOSTILE in str(ev["DESCRIPTION"]), "description reads back with , ; and quotes intact")
+    check(ev.decoded("DTSTART").tzinfo is not None, "DTSTART is in UTC")
+    raw = subprocess.run([os.path.join(BUILD, "src/ccwatch"), "-c", conf, "feed", "--format", "ics",
+                          "--as-of", NOW], capture_output=True, timeout=60).stdout
+    lines = raw.split(b"\r\n")
+    check(lines[-1] == b"" and all(b"\n" not in l and len(l) <= 75 for l in lines),
+          "CRLF line ends, lines folded at 75 octets")
+    check(any(l.startswith(b" ") for l in lines), "some lines are folded")
+    r2 = ccwatch(conf, "feed", "--format", "ics", "--as-of", NOW, "--ca", "Example CA")
+    cal2 = icalendar.Calendar.from_ical(r2.stdout)
+    e2 = list(cal2.walk("VEVENT"))
+    check(0 < len(e2) < len(events) and all("Example CA" in str(e["SUMMARY"]) for e in e2),
+          "--ca filters the calendar (%d of %d)" % (len(e2), len(events)))
+    again = ccwatch(conf, "feed", "--format", "ics", "--as-of", NOW)
+    uids2 = [str(e["UID"]) for e in icalendar.Calendar.from_ical(again.stdout).walk("VEVENT")]
+    check(uids2 == uids, "UIDs stable between runs")
+
+    r = ccwatch(conf, "feed", "--format", "prom", "--as-of", NOW)
+    prom = os.path.join(work, "cli.prom")
+    with open(prom, "w") as f:
+        f.write(r.stdout)
+    p = run(["promtool", "check", "metrics"], input=r.stdout)
+    check(p.returncode == 0, "promtool check metrics passes the CLI's text " + p.stderr.strip())
+    check("1899002" not in r.stdout, "metrics carry no bug ids")
+    r = ccwatch(conf, "feed", "--format", "html", "--as-of", NOW)
+    check("<script>document" not in r.stdout and "RESTRICTED-MARKER" not in r.stdout,
+          "html: hostile summary escaped, restricted bug absent")
+
+
+def test_served(work, conf, port):
+    """The daemon serves the feed and writes the files."""
+    d = Daemon(work, conf, port)
+    check(d.up, "ccwatchd serves /metrics after its first cycle")
+    if not d.up:
+        print(d.stop())
+        return
+    try:
+        st, h, body = request(port, "GET", "/")
+        check(st == 200 and h.get("content-type", "").startswith("text/html"), "GET / is the page")
+        st2, h2, body2 = request(port, "HEAD", "/")
+        check(st2 == 200 and body2 == b"" and h2.get("etag") == h.get("etag"),
+              "HEAD / answers headers only, same ETag")
+        st, h, _ = request(port, "POST", "/feed.json")
+        check(st == 405 and h.get("allow") == "GET, HEAD", "POST is 405 with Allow: GET, HEAD")
+        st, h, _ = request(port, "PUT", "/")
+        check(st == 405, "PUT is 405")
+        st, h, body = request(port, "GET", "/feed.json")
+        etag = h.get("etag", "")
+        check(re.fullmatch(r'"[0-9a-f]{32}"', etag) is not None, "strong ETag " + etag)
+        st, h, body = request(port, "GET", "/feed.json", {"If-None-Match": etag})
+        check(st == 304 and body == b"", "If-None-Match with the ETag is 304")
+        st, h, body = request(port, "GET", "/feed.json", {"If-None-Match": '"nope"'})
+        check(st == 200, "a different ETag gets the body")
+        st, _, _ = request(port, "GET", "/nothing")
+        check(st == 404, "unknown path is 404")
+        st, h, body = request(port, "GET", "/deadlines.ics?ca=Example%20CA")
+        check(st == 200 and b"ccwatch-1899001" not in body and b"BEGIN:VEVENT" in body,
+              "/deadlines.ics?ca= filters by CA")
+        st, h, body = request(port, "GET", "/metrics")
+        p = run(["promtool", "check", "metrics"], input=body.decode())
+        check(p.returncode == 0, "promtool check metrics passes /metrics " + p.stderr.strip())
+        check(b"ccwatch_bugzilla_requests_total" in body, "/metrics has the request counter")
+        files = sorted(os.listdir(os.path.join(work, "out")))
+        check(files == ["deadlines.ics", "feed.json", "index.html", "metrics.prom"],
+              "the daemon wrote the four files: " + " ".join(files))
+
+        url = "http://127.0.0.1:%d/" % port
+        dom = chromium(work, url)
+        if dom is None:
+            check(False, "chromium is installed")
+            return
+        check("<title>ccwatch: CA incident deadlines</title>" in dom, "Chromium loads the page")
+        check("pwned" not in dom.split("</title>")[0], "the hostile script did not run")
+        check("&lt;script&gt;document.title='pwned'&lt;/script&gt;" in dom,
+              "the hostile summary shows as text")
+        states = re.findall(r'<tr class="s-[a-z-]+" data-state="([a-z-]+)"', dom)
+        rank = {"overdue": 0, "due-soon": 1, "ok": 2, "paused": 3, "met": 4, "none": 5}
+        check(len(states) > 0 and states[0] == "overdue", "the first row is overdue")
+        check([rank[s] for s in states] == sorted(rank[s] for s in states), "overdue bugs first")
+        dom = chromium(work, url + "?ca=Example%20CA")
+        cas = re.findall(r'data-label="CA"><a href="[^"]*">([^<]*)</a>', dom)
+        check(len(cas) > 0 and set(cas) == {"Example CA"}, "?ca= filters the table: %s" % set(cas))
+        dom = chromium(work, url + "?state=overdue")
+        states = re.findall(r'data-state="([a-z-]+)"', dom)
+        check(len(states) > 0 and set(states) == {"overdue"}, "?state=overdue filters")
+        shot = os.path.join(work, "dashboard.png")
+        chromium(work, url, screenshot=shot)
+        check(os.path.exists(shot) and os.path.getsize(shot) > 10000, "a screenshot was taken")
+        if os.environ.get("CCWATCH_FEED_SHOT"):
+            shutil.copy(shot, os.environ["CCWATCH_FEED_SHOT"])
+    finally:
+        d.stop()
+
+
+def test_token(work, url, port):
+    """A token guards the server; a public address needs one."""
+    conf = write_conf(work, "public.conf", url, "listen = 0.0.0.0:%d\n" % port)
+    d = subprocess.run([os.path.join(BUILD, "src/ccwatchd"), "-d", "-c", conf],
+                       capture_output=True, text=True, timeout=30)
+    check(d.returncode != 0 and "token_file" in d.stderr,
+          "ccwatchd refuses a public address without token_file")
+    tok = os.path.join(work, "token")
+    with open(tok, "w") as f:
+        f.write("s3cret-token\n")
+    os.chmod(tok, 0o600)
+    conf = write_conf(work, "token.conf", url,
+                      "listen = 127.0.0.1:%d\ntoken_file = %s\n" % (port, tok))
+    dm = Daemon(work, conf, port, {"Authorization": "Bearer s3cret-token"})
+    try:
+        check(dm.up, "the server answers with the bearer token")
+        st, h, _ = request(port, "GET", "/")
+        check(st == 401 and "bearer" in h.get("www-authenticate", "").lower(),
+              "no token is 401 with WWW-Authenticate")
+        st, _, _ = request(port, "GET", "/", {"Authorization": "Bearer s3cret-tokeX"})
+        check(st == 401, "a wrong token is 401")
+    finally:
+        dm.stop()
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="ccwatch-feed-test.")
+    fake = None
+    try:
+        corpus = os.path.join(work, "corpus.json")
+        private_count = make_corpus(corpus)
+        with open(os.path.join(work, "key"), "w") as f:
+            f.write(KEY + "\n")
+        os.chmod(os.path.join(work, "key"), 0o600)
+        fake = subprocess.Popen([os.path.join(BUILD, "tests/fakebz"), "-k", KEY, "--now", NOW, corpus],
+                                stdout=subprocess.PIPE, text=True)
+        url = fake.stdout.readline().strip()
+        os.mkdir(os.path.join(work, "out"))
+        port = free_port()
+        conf = write_conf(work, "ccwatch.conf", url, "listen = 127.0.0.1:%d\ndirectory = %s\n"
+                          % (port, os.path.join(work, "out")))
+        conf_all = write_conf(work, "all.conf", url, "include_restricted = yes\n")
+        r = ccwatch(conf, "sync")
+        check(r.returncode == 0, "ccwatch sync against the fake Bugzilla " + r.stderr.strip()[-200:])
+        test_cli_outputs(work, conf, conf_all, private_count)
+        test_served(work, conf, port)
+        test_token(work, url, free_port())
+    finally:
+        if fake is not None:
+            fake.terminate()
+            fake.wait(timeout=10)
+        if os.environ.get("CCWATCH_TEST_KEEP"):
+            print("# kept " + work)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
