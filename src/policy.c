@@ -1180,6 +1180,21 @@ policy_eval_update(struct policy_ctx *ctx)
 	policy_clock_settle(ctx, c);
 }
 
+/*
+ * A summary starting "[meta]" names a tracking bug that gathers incidents
+ * (BMO's own convention, e.g. "[meta] Delayed Revocation"); it reports
+ * nothing itself, so no clock runs on it.
+ */
+int
+policy_is_meta(const char *summary)
+{
+	if (summary == NULL)
+		return 0;
+	while (*summary == ' ')
+		summary++;
+	return strncasecmp(summary, "[meta]", 6) == 0;
+}
+
 /* Evaluate the bug at now. */
 void
 policy_eval(const struct bug *bug, const struct comment_list *comments,
@@ -1221,6 +1236,11 @@ policy_eval(const struct bug *bug, const struct comment_list *comments,
 	out->resolved = *out->resolution != '\0';
 	if (!out->exists || out->resolved)
 		goto out;
+	if (policy_is_meta(ctx.view.summary)) {
+		strlist_add(&out->warnings,
+		    "a [meta] tracking bug, not an incident: no clocks");
+		goto out;
+	}
 	policy_load_comments(&ctx, comments);
 	ctx.cside = xreallocarray(NULL, ctx.nc + 1, sizeof *ctx.cside);
 	for (i = 0; i < ctx.nc; i++)

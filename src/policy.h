@@ -141,6 +141,8 @@ int policy_report_sections(const char *text, int legacy);
 int policy_is_full_report(const char *text, enum policy_version v);
 /* 1 if text is headed "Incident Closure Summary" / "Report Closure Summary". */
 int policy_is_closure_summary(const char *text);
+/* 1 if the summary names a [meta] tracking bug, which runs no clocks. */
+int policy_is_meta(const char *summary);
 /* 1 if text asks something: '?' outside quotes, code and URLs. */
 int policy_text_asks(const char *text);
 

@@ -10,9 +10,12 @@
  * back byte for byte.
  */
 #include <sqlite3.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
 #include <sys/statvfs.h>
 
 #include <jansson.h>
@@ -644,6 +647,30 @@ store_check_readonly(struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * Create a new store file readable by its owner only, whatever the umask:
+ * it holds restricted bugs and private comments.  SQLite gives the -wal
+ * and -shm files the database file's permissions.
+ */
+static int
+store_create_private(const char *path, char **cause)
+{
+	int fd;
+
+	if (strcmp(path, ":memory:") == 0 || *path == '\0')
+		return 0;
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		if (errno == EEXIST)
+			return 0;
+		xasprintf(cause, "store: %s: %s%s", path, strerror(errno),
+		    store_fs_hint(path));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Open read-write (creating and migrating) or read-only. */
 static struct store *
 store_open_mode(const char *path, int readonly, char **cause)
@@ -656,6 +683,8 @@ store_open_mode(const char *path, int readonly, char **cause)
 	st->readonly = readonly;
 	flags = readonly ? SQLITE_OPEN_READONLY
 			 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (!readonly && store_create_private(path, cause) == -1)
+		goto fail;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		if (st->db == NULL)
 			xasprintf(cause, "store: %s: out of memory", path);

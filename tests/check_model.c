@@ -878,6 +878,29 @@ START_TEST(test_nul_in_strings)
 }
 END_TEST
 
+/* Nesting a million levels deep is refused by the parser, not a crash. */
+START_TEST(test_deep_nesting)
+{
+	struct bug_list bl;
+	char *body, *cause = NULL;
+	size_t n = 1000000, i;
+
+	body = xmalloc(2 * n + 16);
+	memcpy(body, "{\"bugs\":", 8);
+	for (i = 0; i < n; i++)
+		body[8 + i] = '[';
+	for (i = 0; i < n; i++)
+		body[8 + n + i] = ']';
+	body[8 + 2 * n] = '}';
+	memset(&bl, 0, sizeof bl);
+	ck_assert_int_eq(model_bugs_from_json(body, 2 * n + 9, &bl, &cause), -1);
+	ck_assert_ptr_nonnull(cause);
+	ck_assert_uint_eq(bl.n, 0);
+	free(cause);
+	free(body);
+}
+END_TEST
+
 START_TEST(test_errors_invalid_json)
 {
 	static const char trunc[] = "{\"bugs\":[{\"id\":1,\"summ";
@@ -1135,6 +1158,7 @@ model_suite(void)
 	tc = tcase_create("single");
 	tcase_add_test(tc, test_error_body);
 	tcase_add_test(tc, test_nul_in_strings);
+	tcase_add_test(tc, test_deep_nesting);
 	tcase_add_test(tc, test_time_whoami_version);
 	tcase_add_test(tc, test_time_whoami_version_errors);
 	suite_add_tcase(s, tc);

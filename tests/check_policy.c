@@ -1017,6 +1017,26 @@ START_TEST(test_restricted_bug)
 }
 END_TEST
 
+/* A [meta] tracking bug gathers incidents; it runs no clock itself. */
+START_TEST(test_meta_bug_runs_no_clocks)
+{
+	struct tbug tb;
+	struct policy_result r;
+	time_t c = T(2026, 1, 5, 0, 0, 0);
+
+	tb_init(&tb, "[meta] Delayed Revocation", OUTSIDE, CA_REP, c,
+	    "Tracking bug.");
+	tb_eval(&tb, c + 30 * DAY, &r);
+	ck_assert_uint_eq(r.nclocks, 0);
+	ck_assert_uint_eq(r.warnings.n, 1);
+	policy_result_free(&r);
+	tb_free(&tb);
+	ck_assert_int_eq(policy_is_meta("  [META] x"), 1);
+	ck_assert_int_eq(policy_is_meta("Acme: [meta] in the middle"), 0);
+	ck_assert_int_eq(policy_is_meta(NULL), 0);
+}
+END_TEST
+
 START_TEST(test_comment_edit)
 {
 	struct tbug tb;
@@ -1254,7 +1274,8 @@ START_TEST(test_real_corpus)
 	policy_options_defaults(&o);
 	for (i = 0; i < bl.n; i++) {
 		policy_eval(&bl.v[i], NULL, NULL, &p, &o, now, &r);
-		if (*bl.v[i].resolution != '\0')
+		if (*bl.v[i].resolution != '\0' ||
+		    policy_is_meta(bl.v[i].summary))
 			ck_assert_uint_eq(r.nclocks, 0);
 		else if (bl.v[i].creation_time <= now) {
 			open++;
@@ -1331,6 +1352,7 @@ policy_suite(void)
 	tcase_add_test(tc, test_bots_ignored);
 	tcase_add_test(tc, test_restricted_bug);
 	tcase_add_test(tc, test_comment_edit);
+	tcase_add_test(tc, test_meta_bug_runs_no_clocks);
 	tcase_add_test(tc, test_versions);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("as-of");

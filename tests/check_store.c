@@ -4,6 +4,7 @@
  * transactions, restarts, and the real CA Compliance bug list.
  */
 #include <check.h>
+#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -434,6 +435,25 @@ START_TEST(test_missing_directory)
 	ck_assert_msg(strncmp(cause, "store: ", 7) == 0, "%s", cause);
 	ck_assert_msg(strstr(cause, path) != NULL, "%s", cause);
 	free(cause);
+	free(path);
+}
+END_TEST
+
+/* A new store is its owner's alone, whatever the umask. */
+START_TEST(test_new_file_private)
+{
+	struct store *st;
+	struct stat sb;
+	char *path, *cause = NULL;
+	mode_t old = umask(022);
+
+	xasprintf(&path, "%s/private.db", test_dir);
+	st = store_open(path, &cause);
+	umask(old);
+	ck_assert_msg(st != NULL, "%s", cause);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 0777, 0600);
+	store_close(st);
 	free(path);
 }
 END_TEST
@@ -1121,6 +1141,7 @@ store_suite(void)
 	tcase_add_test(tc, test_memory);
 	tcase_add_test(tc, test_newer_version_refused);
 	tcase_add_test(tc, test_missing_directory);
+	tcase_add_test(tc, test_new_file_private);
 	tcase_add_test(tc, test_migration_atomic);
 	suite_add_tcase(s, tc);
 	tc = test_tcase("bugs");

@@ -1,0 +1,141 @@
+#!/usr/bin/python3
+"""No secret in a log line, an error, a feed, argv or the environment.
+
+Every secret ccwatch holds is read from a file: the Bugzilla API key, the
+feed's bearer token, and the channels' passwords, webhook URLs and HMAC
+keys.  This runs the real programs with each secret set to a recognisable
+value, through success and failure paths, and looks for the value (and
+its printable halves) everywhere they write.  Bounded waits, loopback only.
+"""
+import os
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+
+BUILD = os.environ.get("TOPBUILDDIR", ".")
+SRC = os.environ.get("TOPSRCDIR", ".")
+CCWATCH = os.path.join(BUILD, "src/ccwatch")
+CCWATCHD = os.path.join(BUILD, "src/ccwatchd")
+FAKEBZ = os.path.join(BUILD, "tests/fakebz")
+CORPUS = os.path.join(SRC, "tests/data/fakebz/corpus-small.json")
+
+SECRETS = {
+    "api-key": "ccwK3y-7f1e9d2b4a6c8e0f",
+    "feed-token": "ccwT0ken-93b1c5d7e9f1a3b5",
+}
+passed = failed = 0
+
+
+def check(cond, what):
+    """Record one assertion."""
+    global passed, failed
+    if cond:
+        passed += 1
+        print("ok - " + what)
+    else:
+        failed += 1
+        print("not ok - " + what)
+
+
+def leaks(text):
+    """The names of the secrets whose value, or half of it, is in text."""
+    found = []
+    for name, value in SECRETS.items():
+        half = len(value) // 2
+        if value in text or value[:half] in text or value[half:] in text:
+            found.append(name)
+    return found
+
+
+def run(args, **kw):
+    """Run a command, returning (exit status, stdout + stderr)."""
+    p = subprocess.run(args, capture_output=True, text=True, timeout=60, **kw)
+    return p.returncode, p.stdout + p.stderr
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="ccwatch-secrets.")
+    for name, value in SECRETS.items():
+        path = os.path.join(work, name)
+        with open(path, "w") as f:
+            f.write(value + "\n")
+        os.chmod(path, 0o600)
+    fake = subprocess.Popen([FAKEBZ, "-k", SECRETS["api-key"], "-u", "bot@ccwatch.example",
+                             CORPUS], stdout=subprocess.PIPE, text=True)
+    url = fake.stdout.readline().strip()
+    conf = os.path.join(work, "ccwatch.conf")
+    port = 20000 + os.getpid() % 20000
+
+    def write_conf(key_file):
+        with open(conf, "w") as f:
+            f.write("[bugzilla]\nurl = %s\napi_key_file = %s\nretries = 1\n"
+                    "[store]\npath = %s/ccwatch.db\n[daemon]\npoll_interval = 3600\n"
+                    "[feed]\nlisten = 127.0.0.1:%d\ntoken_file = %s\n"
+                    % (url, key_file, work, port, os.path.join(work, "feed-token")))
+
+    try:
+        write_conf(os.path.join(work, "api-key"))
+        rc, out = run([CCWATCH, "-v", "-v", "-c", conf, "sync"])
+        check(rc == 0, "sync with the API key works (%d)" % rc)
+        check(not leaks(out), "no secret in sync's verbose output")
+
+        # A wrong key: the server refuses, the error names no key.
+        wrong = os.path.join(work, "wrong-key")
+        with open(wrong, "w") as f:
+            f.write(SECRETS["api-key"][::-1] + "\n")
+        os.chmod(wrong, 0o600)
+        SECRETS["wrong-key"] = SECRETS["api-key"][::-1]
+        write_conf(wrong)
+        rc, out = run([CCWATCH, "-v", "-c", conf, "sync", "--full"])
+        check(rc != 0 and not leaks(out), "no secret in the error of a refused key")
+        del SECRETS["wrong-key"]
+        write_conf(os.path.join(work, "api-key"))
+
+        # A secret file others may read is refused, naming the file.
+        loose = os.path.join(work, "loose-key")
+        with open(loose, "w") as f:
+            f.write(SECRETS["api-key"] + "\n")
+        os.chmod(loose, 0o644)
+        write_conf(loose)
+        rc, out = run([CCWATCH, "-c", conf, "sync"])
+        check(rc != 0 and loose in out and "readable" in out and not leaks(out),
+              "a world-readable key file is refused by name: %s" % out.strip()[:120])
+        write_conf(os.path.join(work, "api-key"))
+
+        for fmt in ("json", "ics", "prom", "html"):
+            rc, out = run([CCWATCH, "-c", conf, "feed", "--format", fmt])
+            check(rc == 0 and not leaks(out), "no secret in the %s feed" % fmt)
+
+        # The daemon: not in argv, not in the environment, not in its log.
+        log = open(os.path.join(work, "ccwatchd.log"), "w+")
+        d = subprocess.Popen([CCWATCHD, "-d", "-v", "-v", "-c", conf], stdout=log, stderr=log)
+        time.sleep(2)
+        cmdline = open("/proc/%d/cmdline" % d.pid, "rb").read().decode(errors="replace")
+        environ = open("/proc/%d/environ" % d.pid, "rb").read().decode(errors="replace")
+        check(not leaks(cmdline) and not leaks(environ),
+              "no secret in the daemon's argv or environment (what ps shows)")
+        import urllib.request
+        req = urllib.request.Request("http://127.0.0.1:%d/feed.json" % port,
+                                     headers={"Authorization": "Bearer " + SECRETS["feed-token"]})
+        try:
+            body = urllib.request.urlopen(req, timeout=10).read().decode()
+        except Exception as e:  # noqa: BLE001 - reported as a failed check
+            body = "error: %s" % e
+        check(body.startswith("{") and not leaks(body), "no secret in the served feed")
+        d.send_signal(signal.SIGTERM)
+        d.wait(timeout=15)
+        log.seek(0)
+        text = log.read()
+        check("sync" in text and not leaks(text), "no secret in the daemon's log")
+    finally:
+        fake.terminate()
+        fake.wait(timeout=10)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
