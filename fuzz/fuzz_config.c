@@ -25,9 +25,9 @@ fuzz_quiet(int prio, const char *line, void *arg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct config	*cfg;
-	char		 path[64], *cause = NULL;
-	int		 fd;
+	struct config *cfg;
+	char path[64], *cause = NULL;
+	int fd;
 
 	log_set_sink(fuzz_quiet, NULL);
 	fd = memfd_create("fuzz-config", MFD_CLOEXEC);

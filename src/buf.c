@@ -41,7 +41,7 @@ buf_reset(struct buf *b)
 int
 buf_add(struct buf *b, const void *p, size_t n)
 {
-	size_t	 need, cap;
+	size_t need, cap;
 
 	if (n > b->max || b->len > b->max - n) {
 		b->toobig = 1;
@@ -82,9 +82,9 @@ buf_addch(struct buf *b, char c)
 int
 buf_printf(struct buf *b, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*s;
-	int	 rc;
+	va_list ap;
+	char *s;
+	int rc;
 
 	va_start(ap, fmt);
 	xvasprintf(&s, fmt, ap);
@@ -105,7 +105,7 @@ buf_str(const struct buf *b)
 char *
 buf_detach(struct buf *b)
 {
-	char	*p;
+	char *p;
 
 	p = b->data != NULL ? b->data : xstrdup("");
 	b->data = NULL;

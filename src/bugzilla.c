@@ -13,42 +13,41 @@
 #include "xmalloc.h"
 
 /* Bug fields the policy needs (BUGZILLA-API.md §3.1, plus groups). */
-#define BUGZILLA_BUG_FIELDS						\
-	"id,summary,status,resolution,is_open,whiteboard,product,"	\
-	"component,creation_time,last_change_time,creator,assigned_to,"	\
+#define BUGZILLA_BUG_FIELDS                                                    \
+	"id,summary,status,resolution,is_open,whiteboard,product,"             \
+	"component,creation_time,last_change_time,creator,assigned_to,"        \
 	"cc,groups,keywords,flags,comment_count"
-#define BUGZILLA_COMMENT_FIELDS						\
+#define BUGZILLA_COMMENT_FIELDS                                                \
 	"id,bug_id,count,creator,creation_time,text,is_private,tags"
 
 /* Bugzilla's error code for an unmapped user error: the rate limit. */
-#define BUGZILLA_CODE_RATELIMIT	32000
+#define BUGZILLA_CODE_RATELIMIT 32000
 
 struct bugzilla {
-	char			*url;
-	char			*api_key_header;	/* secret */
-	struct http		*http;
-	size_t			 max_body;
-	int			 retries;
-	long			 retry_base_ms;
-	long			 retry_max_ms;
-	long			 page_size;
-	int			(*before_request)(void *);
-	void			*hook_arg;
-	struct bugzilla_stats	 stats;
-	enum bugzilla_error	 last_error;
-	long			 last_api_code;
+	char *url;
+	char *api_key_header; /* secret */
+	struct http *http;
+	size_t max_body;
+	int retries;
+	long retry_base_ms;
+	long retry_max_ms;
+	long page_size;
+	int (*before_request)(void *);
+	void *hook_arg;
+	struct bugzilla_stats stats;
+	enum bugzilla_error last_error;
+	long last_api_code;
 };
 
 /* A parser of a response body into out: skipped records, or -1 with cause. */
-typedef int (*bugzilla_parse_cb)(const char *, size_t, void *out,
-    char **cause);
+typedef int (*bugzilla_parse_cb)(const char *, size_t, void *out, char **cause);
 
 /* Create a client; the key, when given, is sent only as a header. */
 struct bugzilla *
 bugzilla_new(const struct bugzilla_options *o, char **cause)
 {
-	struct bugzilla	*bz;
-	size_t		 len;
+	struct bugzilla *bz;
+	size_t len;
 
 	bz = xcalloc(1, sizeof *bz);
 	bz->url = xstrdup(o->url);
@@ -56,10 +55,10 @@ bugzilla_new(const struct bugzilla_options *o, char **cause)
 	while (len > 0 && bz->url[len - 1] == '/')
 		bz->url[--len] = '\0';
 	if (o->api_key != NULL)
-		xasprintf(&bz->api_key_header, "X-BUGZILLA-API-KEY: %s",
-		    o->api_key);
-	bz->max_body = o->http.max_body != 0 ? o->http.max_body :
-	    CCWATCH_MAX_BODY;
+		xasprintf(
+		    &bz->api_key_header, "X-BUGZILLA-API-KEY: %s", o->api_key);
+	bz->max_body =
+	    o->http.max_body != 0 ? o->http.max_body : CCWATCH_MAX_BODY;
 	bz->retries = o->retries;
 	bz->retry_base_ms = o->retry_base_ms != 0 ? o->retry_base_ms : 2000;
 	bz->retry_max_ms = o->retry_max_ms != 0 ? o->retry_max_ms : 60000;
@@ -121,8 +120,8 @@ bugzilla_interrupted(struct bugzilla *bz)
 static int
 bugzilla_sleep_ms(struct bugzilla *bz, long ms)
 {
-	struct timespec	 ts, rem;
-	long		 slice;
+	struct timespec ts, rem;
+	long slice;
 
 	while (ms > 0) {
 		if (bugzilla_interrupted(bz))
@@ -145,28 +144,27 @@ static enum bugzilla_error
 bugzilla_classify(struct bugzilla *bz, const char *what,
     const struct http_response *r, int *retry, char **cause)
 {
-	long	 code = 0;
-	char	*msg = NULL;
-	char	 esc[256];
-	int	 is_error;
+	long code = 0;
+	char *msg = NULL;
+	char esc[256];
+	int is_error;
 
 	*retry = 0;
-	is_error = model_error_from_json(r->body.data, r->body.len, &code,
-	    &msg);
+	is_error =
+	    model_error_from_json(r->body.data, r->body.len, &code, &msg);
 	if (r->status == 200 && !is_error)
 		return BZ_OK;
-	if (r->status == 429 ||
-	    (is_error && code == BUGZILLA_CODE_RATELIMIT)) {
+	if (r->status == 429 || (is_error && code == BUGZILLA_CODE_RATELIMIT)) {
 		*retry = 1;
-		xasprintf(cause, "%s: rate limited (HTTP %ld)", what,
-		    r->status);
+		xasprintf(
+		    cause, "%s: rate limited (HTTP %ld)", what, r->status);
 		free(msg);
 		return BZ_ERR_RATELIMIT;
 	}
 	if (r->status >= 500 && r->status <= 599) {
 		*retry = 1;
-		xasprintf(cause, "%s: server error (HTTP %ld)", what,
-		    r->status);
+		xasprintf(
+		    cause, "%s: server error (HTTP %ld)", what, r->status);
 		free(msg);
 		return BZ_ERR_SERVER;
 	}
@@ -191,11 +189,11 @@ static int
 bugzilla_call(struct bugzilla *bz, const char *what, const char *path,
     bugzilla_parse_cb parse, void *out, char **cause)
 {
-	const char		*headers[2] = { bz->api_key_header, NULL };
-	struct http_response	 r;
-	enum http_result	 hr;
-	char			*url, *err = NULL;
-	int			 attempt, retry, rc = -1;
+	const char *headers[2] = {bz->api_key_header, NULL};
+	struct http_response r;
+	enum http_result hr;
+	char *url, *err = NULL;
+	int attempt, retry, rc = -1;
 
 	xasprintf(&url, "%s%s", bz->url, path);
 	bz->last_api_code = 0;
@@ -206,8 +204,9 @@ bugzilla_call(struct bugzilla *bz, const char *what, const char *path,
 			    bz->retries);
 			free(err);
 			err = NULL;
-			if (bugzilla_sleep_ms(bz, http_backoff_ms(attempt,
-			    bz->retry_base_ms, bz->retry_max_ms)) == -1)
+			if (bugzilla_sleep_ms(bz,
+				http_backoff_ms(attempt, bz->retry_base_ms,
+				    bz->retry_max_ms)) == -1)
 				goto interrupted;
 		}
 		if (bugzilla_interrupted(bz))
@@ -218,10 +217,11 @@ bugzilla_call(struct bugzilla *bz, const char *what, const char *path,
 		bz->stats.bytes += r.bytes;
 		if (hr != HTTP_OK) {
 			bz->last_error = BZ_ERR_TRANSPORT;
-			retry = hr == HTTP_ERR_TIMEOUT || hr == HTTP_ERR_CONNECT;
+			retry =
+			    hr == HTTP_ERR_TIMEOUT || hr == HTTP_ERR_CONNECT;
 		} else {
-			bz->last_error = bugzilla_classify(bz, what, &r, &retry,
-			    &err);
+			bz->last_error =
+			    bugzilla_classify(bz, what, &r, &retry, &err);
 			if (bz->last_error == BZ_OK) {
 				rc = parse(r.body.data, r.body.len, out, &err);
 				if (rc != -1) {
@@ -299,7 +299,9 @@ int
 bugzilla_time(struct bugzilla *bz, time_t *db_time, char **cause)
 {
 	return bugzilla_call(bz, "time", "/rest/time", bugzilla_parse_time,
-	    db_time, cause) == -1 ? -1 : 0;
+		   db_time, cause) == -1
+	    ? -1
+	    : 0;
 }
 
 /* Fetch the server's version. */
@@ -307,7 +309,9 @@ int
 bugzilla_version(struct bugzilla *bz, char **version, char **cause)
 {
 	return bugzilla_call(bz, "version", "/rest/version",
-	    bugzilla_parse_version, version, cause) == -1 ? -1 : 0;
+		   bugzilla_parse_version, version, cause) == -1
+	    ? -1
+	    : 0;
 }
 
 /* Fetch the login of the API key. */
@@ -315,14 +319,16 @@ int
 bugzilla_whoami(struct bugzilla *bz, char **login, char **cause)
 {
 	return bugzilla_call(bz, "whoami", "/rest/whoami",
-	    bugzilla_parse_whoami, login, cause) == -1 ? -1 : 0;
+		   bugzilla_parse_whoami, login, cause) == -1
+	    ? -1
+	    : 0;
 }
 
 /* Append "&name=escaped(value)" to b. */
 static void
 bugzilla_add_param(struct buf *b, const char *name, const char *value)
 {
-	char	*e = http_escape(value);
+	char *e = http_escape(value);
 
 	buf_printf(b, "%c%s=%s", b->len == 0 ? '?' : '&', name, e);
 	free(e);
@@ -332,8 +338,8 @@ bugzilla_add_param(struct buf *b, const char *name, const char *value)
 static void
 bugzilla_search_base(struct buf *b, const struct bugzilla_query *q)
 {
-	char	 iso[TIMEUTIL_ISO_LEN];
-	size_t	 i;
+	char iso[TIMEUTIL_ISO_LEN];
+	size_t i;
 
 	for (i = 0; q->products != NULL && i < q->products->n; i++)
 		bugzilla_add_param(b, "product", q->products->v[i]);
@@ -353,18 +359,18 @@ static int
 bugzilla_search_pages(struct bugzilla *bz, const char *base,
     struct bug_list *out, size_t *skipped, char **cause)
 {
-	struct bug_list	 page;
-	char		*path;
-	long		 offset = 0;
-	int		 n;
-	size_t		 got;
+	struct bug_list page;
+	char *path;
+	long offset = 0;
+	int n;
+	size_t got;
 
 	for (;;) {
 		memset(&page, 0, sizeof page);
 		xasprintf(&path, "/rest/bug%s&limit=%ld&offset=%ld", base,
 		    bz->page_size, offset);
-		n = bugzilla_call(bz, "search", path, bugzilla_parse_bugs,
-		    &page, cause);
+		n = bugzilla_call(
+		    bz, "search", path, bugzilla_parse_bugs, &page, cause);
 		free(path);
 		if (n == -1) {
 			bug_list_free(&page);
@@ -381,7 +387,8 @@ bugzilla_search_pages(struct bugzilla *bz, const char *base,
 		offset += bz->page_size;
 		if (offset >= CCWATCH_MAX_SEARCH) {
 			log_warnx("bugzilla: search stopped at the server's "
-			    "cap of %d bugs", CCWATCH_MAX_SEARCH);
+				  "cap of %d bugs",
+			    CCWATCH_MAX_SEARCH);
 			return 0;
 		}
 	}
@@ -392,16 +399,16 @@ int
 bugzilla_search(struct bugzilla *bz, const struct bugzilla_query *q,
     struct bug_list *out, size_t *skipped, char **cause)
 {
-	struct buf	 base, ids;
-	size_t		 i = 0, fixed;
-	char		 num[32];
-	int		 rc = 0;
+	struct buf base, ids;
+	size_t i = 0, fixed;
+	char num[32];
+	int rc = 0;
 
 	buf_init(&base, CCWATCH_MAX_URL);
 	bugzilla_search_base(&base, q);
 	if (q->ids == NULL || q->nids == 0) {
-		rc = bugzilla_search_pages(bz, buf_str(&base), out, skipped,
-		    cause);
+		rc = bugzilla_search_pages(
+		    bz, buf_str(&base), out, skipped, cause);
 		buf_free(&base);
 		return rc;
 	}
@@ -419,8 +426,8 @@ bugzilla_search(struct bugzilla *bz, const struct bugzilla_query *q,
 				break;
 			buf_addstr(&ids, num);
 		}
-		rc = bugzilla_search_pages(bz, buf_str(&ids), out, skipped,
-		    cause);
+		rc = bugzilla_search_pages(
+		    bz, buf_str(&ids), out, skipped, cause);
 	}
 	buf_free(&ids);
 	buf_free(&base);
@@ -436,17 +443,17 @@ bugzilla_batched(struct bugzilla *bz, const char *kind, const int64_t *ids,
     size_t nids, time_t new_since, bugzilla_parse_cb parse, void *out,
     size_t *skipped, char **cause)
 {
-	struct buf	 path;
-	char		 iso[TIMEUTIL_ISO_LEN], num[40];
-	size_t		 i = 0, inbatch, fixed = strlen(bz->url) + 160;
-	char		*fields = http_escape(BUGZILLA_COMMENT_FIELDS);
-	int		 n, rc = -1;
+	struct buf path;
+	char iso[TIMEUTIL_ISO_LEN], num[40];
+	size_t i = 0, inbatch, fixed = strlen(bz->url) + 160;
+	char *fields = http_escape(BUGZILLA_COMMENT_FIELDS);
+	int n, rc = -1;
 
 	buf_init(&path, CCWATCH_MAX_URL);
 	while (i < nids) {
 		buf_reset(&path);
-		buf_printf(&path, "/rest/bug/%lld/%s?", (long long)ids[i++],
-		    kind);
+		buf_printf(
+		    &path, "/rest/bug/%lld/%s?", (long long)ids[i++], kind);
 		if (new_since != 0)
 			buf_printf(&path, "new_since=%s&",
 			    timeutil_format_iso(new_since, iso));
@@ -454,13 +461,13 @@ bugzilla_batched(struct bugzilla *bz, const char *kind, const int64_t *ids,
 			buf_printf(&path, "include_fields=%s&", fields);
 		for (inbatch = 1; i < nids && inbatch < CCWATCH_MAX_BATCH;
 		     inbatch++, i++) {
-			snprintf(num, sizeof num, "ids=%lld&",
-			    (long long)ids[i]);
+			snprintf(
+			    num, sizeof num, "ids=%lld&", (long long)ids[i]);
 			if (fixed + path.len + strlen(num) > CCWATCH_MAX_URL)
 				break;
 			buf_addstr(&path, num);
 		}
-		path.data[--path.len] = '\0';	/* the last '&' or '?' */
+		path.data[--path.len] = '\0'; /* the last '&' or '?' */
 		n = bugzilla_call(bz, kind, buf_str(&path), parse, out, cause);
 		if (n == -1)
 			goto out;
@@ -477,8 +484,7 @@ out:
 /* Fetch the comments of many bugs. */
 int
 bugzilla_comments(struct bugzilla *bz, const int64_t *ids, size_t nids,
-    time_t new_since, struct comment_list *out, size_t *skipped,
-    char **cause)
+    time_t new_since, struct comment_list *out, size_t *skipped, char **cause)
 {
 	return bugzilla_batched(bz, "comment", ids, nids, new_since,
 	    bugzilla_parse_comments, out, skipped, cause);
@@ -487,8 +493,7 @@ bugzilla_comments(struct bugzilla *bz, const int64_t *ids, size_t nids,
 /* Fetch the history of many bugs. */
 int
 bugzilla_history(struct bugzilla *bz, const int64_t *ids, size_t nids,
-    time_t new_since, struct history_list *out, size_t *skipped,
-    char **cause)
+    time_t new_since, struct history_list *out, size_t *skipped, char **cause)
 {
 	return bugzilla_batched(bz, "history", ids, nids, new_since,
 	    bugzilla_parse_history, out, skipped, cause);

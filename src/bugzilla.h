@@ -18,58 +18,58 @@
 struct bugzilla;
 
 struct bugzilla_options {
-	const char		*url;		/* base URL, no /rest */
-	const char		*api_key;	/* NULL: anonymous */
-	struct http_options	 http;
-	int			 retries;	/* extra attempts; 0 = none */
-	long			 retry_base_ms;	/* first backoff; 0: 2000 */
-	long			 retry_max_ms;	/* backoff ceiling; 0: 60000 */
-	long			 page_size;	/* search limit; 0: 500 */
+	const char *url;     /* base URL, no /rest */
+	const char *api_key; /* NULL: anonymous */
+	struct http_options http;
+	int retries;        /* extra attempts; 0 = none */
+	long retry_base_ms; /* first backoff; 0: 2000 */
+	long retry_max_ms;  /* backoff ceiling; 0: 60000 */
+	long page_size;     /* search limit; 0: 500 */
 	/*
 	 * Called before every request and every backoff sleep, may be NULL.
 	 * The daemon pings its watchdog here; a non-zero return abandons the
 	 * call with BZ_ERR_INTERRUPTED (a stop was asked for).
 	 */
-	int			(*before_request)(void *arg);
-	void			*hook_arg;
+	int (*before_request)(void *arg);
+	void *hook_arg;
 };
 
 /* Counters of one client, for a cycle's summary and the benchmarks. */
 struct bugzilla_stats {
-	unsigned long	 requests;	/* every HTTP request, retries included */
-	unsigned long	 retries;
-	unsigned long	 errors;	/* requests that ended in an error */
-	unsigned long long bytes;	/* received */
+	unsigned long requests; /* every HTTP request, retries included */
+	unsigned long retries;
+	unsigned long errors;     /* requests that ended in an error */
+	unsigned long long bytes; /* received */
 };
 
 /* A search: what the sync asks for. */
 struct bugzilla_query {
-	const struct strlist	*products;	/* repeated product= */
-	const struct strlist	*components;	/* repeated component= */
-	const char		*status;	/* "__open__", ... or NULL */
-	time_t			 changed_since;	/* last_change_time=; 0 none */
-	const int64_t		*ids;		/* id=; NULL for none */
-	size_t			 nids;
+	const struct strlist *products;   /* repeated product= */
+	const struct strlist *components; /* repeated component= */
+	const char *status;               /* "__open__", ... or NULL */
+	time_t changed_since;             /* last_change_time=; 0 none */
+	const int64_t *ids;               /* id=; NULL for none */
+	size_t nids;
 };
 
 /* Why a call failed, so the caller can tell an outage from a refusal. */
 enum bugzilla_error {
 	BZ_OK = 0,
-	BZ_ERR_TRANSPORT,	/* network, timeout, TLS, oversized body */
-	BZ_ERR_RATELIMIT,	/* still limited after every retry */
-	BZ_ERR_SERVER,		/* 5xx after every retry */
-	BZ_ERR_API,		/* a Bugzilla error object (auth, 404 ...) */
-	BZ_ERR_PROTOCOL,	/* the body was not what the API promises */
-	BZ_ERR_INTERRUPTED	/* before_request asked to stop */
+	BZ_ERR_TRANSPORT,  /* network, timeout, TLS, oversized body */
+	BZ_ERR_RATELIMIT,  /* still limited after every retry */
+	BZ_ERR_SERVER,     /* 5xx after every retry */
+	BZ_ERR_API,        /* a Bugzilla error object (auth, 404 ...) */
+	BZ_ERR_PROTOCOL,   /* the body was not what the API promises */
+	BZ_ERR_INTERRUPTED /* before_request asked to stop */
 };
 
-struct bugzilla	*bugzilla_new(const struct bugzilla_options *, char **cause);
-void		 bugzilla_free(struct bugzilla *);
+struct bugzilla *bugzilla_new(const struct bugzilla_options *, char **cause);
+void bugzilla_free(struct bugzilla *);
 const struct bugzilla_stats *bugzilla_stats(const struct bugzilla *);
 /* The kind of the last failure (BZ_OK after a success). */
 enum bugzilla_error bugzilla_last_error(const struct bugzilla *);
 /* The Bugzilla error code of the last BZ_ERR_API failure, else 0. */
-long		 bugzilla_last_api_code(const struct bugzilla *);
+long bugzilla_last_api_code(const struct bugzilla *);
 
 /*
  * Each call returns 0 on success or -1 with *cause set (allocated).  A
@@ -78,31 +78,29 @@ long		 bugzilla_last_api_code(const struct bugzilla *);
  */
 
 /* GET /rest/time: the database clock, the next poll cursor. */
-int	 bugzilla_time(struct bugzilla *, time_t *db_time, char **cause);
+int bugzilla_time(struct bugzilla *, time_t *db_time, char **cause);
 /* GET /rest/version. */
-int	 bugzilla_version(struct bugzilla *, char **version, char **cause);
+int bugzilla_version(struct bugzilla *, char **version, char **cause);
 /* GET /rest/whoami: the login the API key belongs to. */
-int	 bugzilla_whoami(struct bugzilla *, char **login, char **cause);
+int bugzilla_whoami(struct bugzilla *, char **login, char **cause);
 
 /*
  * GET /rest/bug with the query, order=bug_id, an explicit limit, paging by
  * offset until a short page.  Ids are sent in batches that keep each URL
  * under CCWATCH_MAX_URL.  Bugs are appended to *out.
  */
-int	 bugzilla_search(struct bugzilla *, const struct bugzilla_query *,
-	     struct bug_list *out, size_t *skipped, char **cause);
+int bugzilla_search(struct bugzilla *, const struct bugzilla_query *,
+    struct bug_list *out, size_t *skipped, char **cause);
 
 /*
  * Comments of the bugs in ids, newer than new_since (strictly; 0 for all),
  * at most CCWATCH_MAX_BATCH bugs and CCWATCH_MAX_URL bytes per request
  * (GET /rest/bug/FIRST/comment?ids=...).  Appended to *out.
  */
-int	 bugzilla_comments(struct bugzilla *, const int64_t *ids, size_t nids,
-	     time_t new_since, struct comment_list *out, size_t *skipped,
-	     char **cause);
+int bugzilla_comments(struct bugzilla *, const int64_t *ids, size_t nids,
+    time_t new_since, struct comment_list *out, size_t *skipped, char **cause);
 /* History of the bugs in ids, batched the same way. */
-int	 bugzilla_history(struct bugzilla *, const int64_t *ids, size_t nids,
-	     time_t new_since, struct history_list *out, size_t *skipped,
-	     char **cause);
+int bugzilla_history(struct bugzilla *, const int64_t *ids, size_t nids,
+    time_t new_since, struct history_list *out, size_t *skipped, char **cause);
 
 #endif

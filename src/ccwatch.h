@@ -6,24 +6,24 @@
 
 #include "autoconf.h"
 
-#define CCWATCH_VERSION		PACKAGE_VERSION
-#define CCWATCH_USER_AGENT	"ccwatch/" PACKAGE_VERSION
+#define CCWATCH_VERSION    PACKAGE_VERSION
+#define CCWATCH_USER_AGENT "ccwatch/" PACKAGE_VERSION
 
 /* Largest HTTP response body accepted before the transfer is aborted. */
-#define CCWATCH_MAX_BODY	(64 * 1024 * 1024)
+#define CCWATCH_MAX_BODY (64 * 1024 * 1024)
 /* Bugs per comment or history request (BMO clients use 100). */
-#define CCWATCH_MAX_BATCH	100
+#define CCWATCH_MAX_BATCH 100
 /* Longest request URL; BMO's front end answers 414 past 8 KiB. */
-#define CCWATCH_MAX_URL		8000
+#define CCWATCH_MAX_URL 8000
 /* Room for an error message in a caller-provided buffer. */
-#define CCWATCH_ERR_LEN		256
+#define CCWATCH_ERR_LEN 256
 /* Bugs accepted from one search before paging stops (the server's cap). */
-#define CCWATCH_MAX_SEARCH	10000
+#define CCWATCH_MAX_SEARCH 10000
 /* Overlap of an incremental search before the previous cursor, seconds. */
-#define CCWATCH_OVERLAP		300
+#define CCWATCH_OVERLAP      300
 
-#define CCWATCH_PRINTF(a, b)	__attribute__((format(printf, a, b)))
-#define CCWATCH_NORETURN	__attribute__((noreturn))
-#define CCWATCH_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define CCWATCH_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define CCWATCH_NORETURN     __attribute__((noreturn))
+#define CCWATCH_NELEM(a)     (sizeof(a) / sizeof((a)[0]))
 
 #endif

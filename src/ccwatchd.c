@@ -29,7 +29,7 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define CCWATCHD_DEFAULT_CONF	SYSCONFDIR "/ccwatch/ccwatch.conf"
+#define CCWATCHD_DEFAULT_CONF SYSCONFDIR "/ccwatch/ccwatch.conf"
 
 /* Print the usage and exit. */
 static void CCWATCH_NORETURN
@@ -48,10 +48,10 @@ ccwatchd_usage(int status)
 int
 main(int argc, char **argv)
 {
-	const char	*path = CCWATCHD_DEFAULT_CONF;
-	struct config	*conf;
-	char		*cause = NULL;
-	int		 ch, check = 0, foreground = 0, verbose = 0, rc;
+	const char *path = CCWATCHD_DEFAULT_CONF;
+	struct config *conf;
+	char *cause = NULL;
+	int ch, check = 0, foreground = 0, verbose = 0, rc;
 
 	while ((ch = getopt(argc, argv, "c:dhnv")) != -1) {
 		switch (ch) {

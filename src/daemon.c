@@ -32,27 +32,27 @@
 #include "xmalloc.h"
 
 struct daemon {
-	const char	*conf_path;
-	struct config	*conf;
-	struct store	*store;
-	struct bugzilla	*bz;
-	struct alerts	*alerts;
-	sd_event	*event;
-	sd_event_source	*timer;
-	int		 failures;
-	int		 first;		/* the first cycle is a full resync */
-	int		 watchdog;	/* 1 when systemd expects pings */
-	struct httpd	*httpd;		/* NULL without [feed] listen */
-	struct feed_counters counters;	/* for the metrics */
+	const char *conf_path;
+	struct config *conf;
+	struct store *store;
+	struct bugzilla *bz;
+	struct alerts *alerts;
+	sd_event *event;
+	sd_event_source *timer;
+	int failures;
+	int first;                     /* the first cycle is a full resync */
+	int watchdog;                  /* 1 when systemd expects pings */
+	struct httpd *httpd;           /* NULL without [feed] listen */
+	struct feed_counters counters; /* for the metrics */
 };
 
 /* Compute the delay before the next cycle; see daemon.h. */
 long
-daemon_next_delay(long interval, long jitter_pct, long backoff_max,
-    int failures, double r)
+daemon_next_delay(
+    long interval, long jitter_pct, long backoff_max, int failures, double r)
 {
-	long	 d, span;
-	int	 i;
+	long d, span;
+	int i;
 
 	if (failures > 0) {
 		d = interval;
@@ -69,8 +69,8 @@ daemon_next_delay(long interval, long jitter_pct, long backoff_max,
 static int
 daemon_hook(void *arg)
 {
-	struct daemon	*d = arg;
-	sigset_t	 pending;
+	struct daemon *d = arg;
+	sigset_t pending;
 
 	if (d->watchdog)
 		sd_notify(0, "WATCHDOG=1");
@@ -84,7 +84,7 @@ daemon_hook(void *arg)
 static struct bugzilla *
 daemon_client(struct daemon *d, const struct config *c, char **cause)
 {
-	struct bugzilla_options	 o;
+	struct bugzilla_options o;
 
 	memset(&o, 0, sizeof o);
 	o.url = c->url;
@@ -107,18 +107,18 @@ daemon_client(struct daemon *d, const struct config *c, char **cause)
 static void
 daemon_status(struct daemon *d)
 {
-	struct report_filter	 all = { .bug_id = 0, .state = -1, .all = 1 };
-	struct report		 r;
-	struct store_cursor	 cur;
-	struct alerts_counts	 ac;
-	char			 iso[TIMEUTIL_ISO_LEN], note[96], *err = NULL;
-	time_t			 now = timeutil_now();
+	struct report_filter all = {.bug_id = 0, .state = -1, .all = 1};
+	struct report r;
+	struct store_cursor cur;
+	struct alerts_counts ac;
+	char iso[TIMEUTIL_ISO_LEN], note[96], *err = NULL;
+	time_t now = timeutil_now();
 
 	memset(&cur, 0, sizeof cur);
 	memset(&r, 0, sizeof r);
 	if (store_get_cursor(d->store, &cur, &err) == -1 ||
 	    report_load(d->store, &d->conf->people, &d->conf->policy, now, &all,
-	    &r, &err) == -1) {
+		&r, &err) == -1) {
 		log_warnx("status: %s", err);
 		free(err);
 		store_cursor_free(&cur);
@@ -132,17 +132,19 @@ daemon_status(struct daemon *d)
 	snprintf(note, sizeof note, "; alerts: %lld pending, %lld dead letters",
 	    ac.pending, ac.dead);
 	if (cur.last_sync == 0)
-		sd_notifyf(0, "STATUS=Bugzilla unreachable; never synced%s",
-		    note);
+		sd_notifyf(
+		    0, "STATUS=Bugzilla unreachable; never synced%s", note);
 	else if (cur.last_error == NULL)
-		sd_notifyf(0, "STATUS=%zu open bugs tracked, %zu overdue, %zu "
-			      "due soon; last sync %s%s",
+		sd_notifyf(0,
+		    "STATUS=%zu open bugs tracked, %zu overdue, %zu "
+		    "due soon; last sync %s%s",
 		    r.open_bugs, r.overdue, r.due_soon,
 		    timeutil_format_iso(cur.last_sync, iso), note);
 	else
-		sd_notifyf(0, "STATUS=%zu open bugs tracked, %zu overdue, %zu "
-			      "due soon; Bugzilla unreachable, data stale: last "
-			      "sync %s (%lld min ago)%s",
+		sd_notifyf(0,
+		    "STATUS=%zu open bugs tracked, %zu overdue, %zu "
+		    "due soon; Bugzilla unreachable, data stale: last "
+		    "sync %s (%lld min ago)%s",
 		    r.open_bugs, r.overdue, r.due_soon,
 		    timeutil_format_iso(cur.last_sync, iso),
 		    (long long)(now - cur.last_sync) / 60, note);
@@ -158,31 +160,34 @@ daemon_status(struct daemon *d)
 static void
 daemon_alerts(struct daemon *d)
 {
-	struct alerts_stats	 as;
-	char			*cause = NULL;
+	struct alerts_stats as;
+	char *cause = NULL;
 
 	memset(&as, 0, sizeof as);
 	if (alerts_run_cycle(d->alerts, d->store, &d->conf->people,
-	    &d->conf->policy, timeutil_now(), &as, &cause) == -1) {
+		&d->conf->policy, timeutil_now(), &as, &cause) == -1) {
 		log_warnx("alerts: %s", cause);
 		free(cause);
 	}
 	if (as.transitions + as.repeats + as.digests + as.sent + as.failed +
-	    as.dead + as.dry_run > 0)
-		log_info("alerts: %zu clocks, %zu transitions, %zu repeats, "
+		as.dead + as.dry_run >
+	    0)
+		log_info(
+		    "alerts: %zu clocks, %zu transitions, %zu repeats, "
 		    "%zu digests, %zu summaries, %zu queued; %zu sent, %zu "
-		    "logged (dry run), %zu failed, %zu dead", as.clocks,
-		    as.transitions, as.repeats, as.digests, as.summaries,
-		    as.queued, as.sent, as.dry_run, as.failed, as.dead);
+		    "logged (dry run), %zu failed, %zu dead",
+		    as.clocks, as.transitions, as.repeats, as.digests,
+		    as.summaries, as.queued, as.sent, as.dry_run, as.failed,
+		    as.dead);
 }
 
 /* Run one cycle and log its outcome. */
 static int
 daemon_cycle(struct daemon *d)
 {
-	struct sync_options	 so;
-	struct sync_stats	 stats;
-	char			*cause = NULL;
+	struct sync_options so;
+	struct sync_stats stats;
+	char *cause = NULL;
 
 	memset(&so, 0, sizeof so);
 	so.products = &d->conf->products;
@@ -190,9 +195,10 @@ daemon_cycle(struct daemon *d)
 	so.full = d->first;
 	so.full_every = (long)d->conf->full_every;
 	if (sync_run(d->bz, d->store, &so, &stats, &cause) == -1) {
-		log_event(LOG_WARNING, &(struct log_fields){ .message_id =
-		    LOG_MSG_SYNC_FAILED, .event = "sync-failed" }, "sync: %s",
-		    cause);
+		log_event(LOG_WARNING,
+		    &(struct log_fields){.message_id = LOG_MSG_SYNC_FAILED,
+			.event = "sync-failed"},
+		    "sync: %s", cause);
 		free(cause);
 		return -1;
 	}
@@ -200,9 +206,11 @@ daemon_cycle(struct daemon *d)
 	if (d->counters.requests < 0)
 		d->counters.requests = 0;
 	d->counters.requests += (long long)stats.requests;
-	log_event(LOG_INFO, &(struct log_fields){ .message_id =
-	    LOG_MSG_SYNC_OK, .event = "sync-ok" }, "sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
-		 "history entries, %zu skipped, %lu requests, %.2f s",
+	log_event(LOG_INFO,
+	    &(struct log_fields){
+		.message_id = LOG_MSG_SYNC_OK, .event = "sync-ok"},
+	    "sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
+	    "history entries, %zu skipped, %lu requests, %.2f s",
 	    stats.full ? "full" : "incremental", stats.bugs_seen,
 	    stats.bugs_changed, stats.comments, stats.history, stats.skipped,
 	    stats.requests, stats.seconds);
@@ -239,8 +247,9 @@ daemon_write_feed(struct daemon *d)
 		free(cause);
 		return;
 	}
-	if (feed_write_dir(&f, &d->counters, d->conf->feed_directory,
-		&cause) == 0 && d->conf->feed_ics_ca != NULL) {
+	if (feed_write_dir(&f, &d->counters, d->conf->feed_directory, &cause) ==
+		0 &&
+	    d->conf->feed_ics_ca != NULL) {
 		/* The written calendar is the configured CA's only. */
 		ics = feed_to_ics(&f, d->conf->feed_ics_ca);
 		xasprintf(&path, "%s/deadlines.ics", d->conf->feed_directory);
@@ -287,11 +296,11 @@ daemon_start_httpd(struct daemon *d, const struct config *c, char **cause)
 static int
 daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
 {
-	struct daemon	*d = arg;
-	long		 delay;
+	struct daemon *d = arg;
+	long delay;
 
 	if (daemon_hook(d))
-		return 0;	/* a stop is pending; the signal handler exits */
+		return 0; /* a stop is pending; the signal handler exits */
 	if (daemon_cycle(d) == 0) {
 		d->failures = 0;
 		d->counters.cycles_ok++;
@@ -304,8 +313,8 @@ daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
 	daemon_alerts(d);
 	daemon_status(d);
 	delay = daemon_next_delay((long)d->conf->poll_interval,
-	    (long)d->conf->poll_jitter, (long)d->conf->backoff_max,
-	    d->failures, (double)random() / ((double)RAND_MAX + 1.0));
+	    (long)d->conf->poll_jitter, (long)d->conf->backoff_max, d->failures,
+	    (double)random() / ((double)RAND_MAX + 1.0));
 	log_debug("next cycle in %ld s", delay);
 	sd_event_source_set_time_relative(s, (uint64_t)delay * 1000000ULL);
 	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
@@ -314,24 +323,23 @@ daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
 
 /* SIGTERM and SIGINT: leave the loop; the cycle, if any, has ended. */
 static int
-daemon_on_stop(sd_event_source *s, const struct signalfd_siginfo *si,
-    void *arg)
+daemon_on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
-	struct daemon	*d = arg;
+	struct daemon *d = arg;
 
-	log_event(LOG_INFO, &(struct log_fields){ .message_id =
-	    LOG_MSG_STOPPING, .event = "stopping" }, "signal %u: stopping",
-	    si->ssi_signo);
+	log_event(LOG_INFO,
+	    &(struct log_fields){
+		.message_id = LOG_MSG_STOPPING, .event = "stopping"},
+	    "signal %u: stopping", si->ssi_signo);
 	sd_notify(0, "STOPPING=1");
 	return sd_event_exit(d->event, 0);
 }
 
 /* SIGUSR1: poll now. */
 static int
-daemon_on_poll(sd_event_source *s, const struct signalfd_siginfo *si,
-    void *arg)
+daemon_on_poll(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
-	struct daemon	*d = arg;
+	struct daemon *d = arg;
 
 	log_info("SIGUSR1: polling now");
 	sd_event_source_set_time_relative(d->timer, 0);
@@ -343,24 +351,25 @@ daemon_on_poll(sd_event_source *s, const struct signalfd_siginfo *si,
  * clean; a bad file is logged with its errors and the old one stays.
  */
 static int
-daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
-    void *arg)
+daemon_on_reload(
+    sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
-	struct daemon	*d = arg;
-	struct config	*c;
-	struct bugzilla	*bz;
-	struct alerts	*al;
-	struct store	*st = NULL;
-	char		*cause = NULL;
-	uint64_t	 now_us = 0;
+	struct daemon *d = arg;
+	struct config *c;
+	struct bugzilla *bz;
+	struct alerts *al;
+	struct store *st = NULL;
+	char *cause = NULL;
+	uint64_t now_us = 0;
 
 	sd_event_now(d->event, CLOCK_MONOTONIC, &now_us);
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
-	    (unsigned long long)now_us);
+	sd_notifyf(
+	    0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)now_us);
 	c = config_load(d->conf_path, &cause);
 	if (c == NULL) {
-		log_event(LOG_WARNING, &(struct log_fields){ .message_id =
-		    LOG_MSG_RELOAD_FAILED, .event = "reload-failed" },
+		log_event(LOG_WARNING,
+		    &(struct log_fields){.message_id = LOG_MSG_RELOAD_FAILED,
+			.event = "reload-failed"},
 		    "config file %s has errors, not reloading:\n%s",
 		    d->conf_path, cause);
 		goto out;
@@ -381,8 +390,8 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 	if (strcmp(c->store_path, d->conf->store_path) != 0) {
 		st = store_open(c->store_path, &cause);
 		if (st == NULL) {
-			log_warnx("reload: %s; keeping the old configuration",
-			    cause);
+			log_warnx(
+			    "reload: %s; keeping the old configuration", cause);
 			alerts_free(al);
 			bugzilla_free(bz);
 			config_free(c);
@@ -405,9 +414,10 @@ daemon_on_reload(sd_event_source *s, const struct signalfd_siginfo *si,
 		free(cause);
 		cause = NULL;
 	}
-	log_event(LOG_INFO, &(struct log_fields){ .message_id =
-	    LOG_MSG_RELOADED, .event = "reloaded" }, "configuration %s reloaded",
-	    d->conf_path);
+	log_event(LOG_INFO,
+	    &(struct log_fields){
+		.message_id = LOG_MSG_RELOADED, .event = "reloaded"},
+	    "configuration %s reloaded", d->conf_path);
 out:
 	free(cause);
 	sd_notify(0, "READY=1");
@@ -418,10 +428,10 @@ out:
 int
 daemon_run(const char *conf_path, struct config *conf)
 {
-	struct daemon	 d;
-	sigset_t	 mask;
-	char		*cause = NULL;
-	int		 rc = 1, r;
+	struct daemon d;
+	sigset_t mask;
+	char *cause = NULL;
+	int rc = 1, r;
 
 	memset(&d, 0, sizeof d);
 	d.conf_path = conf_path;
@@ -451,24 +461,25 @@ daemon_run(const char *conf_path, struct config *conf)
 	if (daemon_start_httpd(&d, conf, &cause) == -1)
 		goto out;
 	if ((r = sd_event_default(&d.event)) < 0 ||
-	    (r = sd_event_add_signal(d.event, NULL, SIGTERM, daemon_on_stop,
-	    &d)) < 0 ||
-	    (r = sd_event_add_signal(d.event, NULL, SIGINT, daemon_on_stop,
-	    &d)) < 0 ||
-	    (r = sd_event_add_signal(d.event, NULL, SIGHUP, daemon_on_reload,
-	    &d)) < 0 ||
-	    (r = sd_event_add_signal(d.event, NULL, SIGUSR1, daemon_on_poll,
-	    &d)) < 0 ||
+	    (r = sd_event_add_signal(
+		 d.event, NULL, SIGTERM, daemon_on_stop, &d)) < 0 ||
+	    (r = sd_event_add_signal(
+		 d.event, NULL, SIGINT, daemon_on_stop, &d)) < 0 ||
+	    (r = sd_event_add_signal(
+		 d.event, NULL, SIGHUP, daemon_on_reload, &d)) < 0 ||
+	    (r = sd_event_add_signal(
+		 d.event, NULL, SIGUSR1, daemon_on_poll, &d)) < 0 ||
 	    (r = sd_event_add_time_relative(d.event, &d.timer, CLOCK_MONOTONIC,
-	    0, 0, daemon_on_timer, &d)) < 0) {
+		 0, 0, daemon_on_timer, &d)) < 0) {
 		xasprintf(&cause, "sd-event: %s", strerror(-r));
 		goto out;
 	}
 	r = sd_event_set_watchdog(d.event, 1);
 	d.watchdog = r > 0;
 	sd_notify(0, "READY=1");
-	log_event(LOG_INFO, &(struct log_fields){ .message_id =
-	    LOG_MSG_STARTED, .event = "started" },
+	log_event(LOG_INFO,
+	    &(struct log_fields){
+		.message_id = LOG_MSG_STARTED, .event = "started"},
 	    "ready: store %s, Bugzilla %s, every %lld s", conf->store_path,
 	    conf->url, conf->poll_interval);
 	r = sd_event_loop(d.event);

@@ -13,14 +13,14 @@
  * Run until SIGTERM or SIGINT.  Takes ownership of conf (a reload replaces
  * it).  Returns the process exit status.
  */
-int	 daemon_run(const char *conf_path, struct config *conf);
+int daemon_run(const char *conf_path, struct config *conf);
 
 /*
  * The delay in seconds before the next cycle: the interval with +-jitter
  * percent after a success, interval * 2^(failures-1) capped at backoff_max
  * after failures.  r is a uniform random number in [0, 1).
  */
-long	 daemon_next_delay(long interval, long jitter_pct, long backoff_max,
-	     int failures, double r);
+long daemon_next_delay(
+    long interval, long jitter_pct, long backoff_max, int failures, double r);
 
 #endif

@@ -16,13 +16,13 @@
 #include "xmalloc.h"
 
 /* Where journald listens for native messages. */
-#define LOG_JOURNAL_SOCKET	"/run/systemd/journal/socket"
+#define LOG_JOURNAL_SOCKET "/run/systemd/journal/socket"
 
-static int		 log_verbose;
-static int		 log_journal;
-static const char	*log_progname = "ccwatch";
-static log_sink_cb	 log_sink;
-static void		*log_sink_arg;
+static int log_verbose;
+static int log_journal;
+static const char *log_progname = "ccwatch";
+static log_sink_cb log_sink;
+static void *log_sink_arg;
 
 /*
  * Decide whether stderr is the journal: systemd sets JOURNAL_STREAM to the
@@ -32,9 +32,9 @@ static void		*log_sink_arg;
 static int
 log_stderr_is_journal(void)
 {
-	const char		*env;
-	struct stat		 st;
-	unsigned long long	 dev, ino;
+	const char *env;
+	struct stat st;
+	unsigned long long dev, ino;
 
 	env = getenv("JOURNAL_STREAM");
 	if (env == NULL || sscanf(env, "%llu:%llu", &dev, &ino) != 2)
@@ -91,9 +91,9 @@ log_to_journal(void)
 static void
 log_vwrite(int prio, int err, const char *fmt, va_list ap)
 {
-	char	 line[2048];
-	size_t	 len;
-	int	 saved = errno;
+	char line[2048];
+	size_t len;
+	int saved = errno;
 
 	vsnprintf(line, sizeof line, fmt, ap);
 	if (err != 0) {
@@ -112,8 +112,8 @@ log_vwrite(int prio, int err, const char *fmt, va_list ap)
 
 /* Add "NAME=value" to a field list for the journal or a sink. */
 static void
-log_field(struct iovec *iov, int *n, char *buf, size_t size,
-    const char *name, const char *value)
+log_field(struct iovec *iov, int *n, char *buf, size_t size, const char *name,
+    const char *value)
 {
 	snprintf(buf, size, "%s=%s", name, value);
 	iov[*n].iov_base = buf;
@@ -125,11 +125,11 @@ log_field(struct iovec *iov, int *n, char *buf, size_t size,
 void
 log_event(int prio, const struct log_fields *lf, const char *fmt, ...)
 {
-	char		 line[2048], f[6][256], num[32];
-	struct iovec	 iov[7];
-	va_list		 ap;
-	size_t		 len;
-	int		 n = 0, i, saved = errno;
+	char line[2048], f[6][256], num[32];
+	struct iovec iov[7];
+	va_list ap;
+	size_t len;
+	int n = 0, i, saved = errno;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
@@ -142,17 +142,17 @@ log_event(int prio, const struct log_fields *lf, const char *fmt, ...)
 	log_field(iov, &n, f[0], sizeof f[0], "PRIORITY",
 	    (snprintf(num, sizeof num, "%d", prio), num));
 	if (lf->message_id != NULL)
-		log_field(iov, &n, f[1], sizeof f[1], "MESSAGE_ID",
-		    lf->message_id);
+		log_field(
+		    iov, &n, f[1], sizeof f[1], "MESSAGE_ID", lf->message_id);
 	if (lf->event != NULL)
-		log_field(iov, &n, f[2], sizeof f[2], "CCWATCH_EVENT",
-		    lf->event);
+		log_field(
+		    iov, &n, f[2], sizeof f[2], "CCWATCH_EVENT", lf->event);
 	if (lf->bug > 0)
 		log_field(iov, &n, f[3], sizeof f[3], "CCWATCH_BUG",
 		    (snprintf(num, sizeof num, "%lld", lf->bug), num));
 	if (lf->clock != NULL)
-		log_field(iov, &n, f[4], sizeof f[4], "CCWATCH_CLOCK",
-		    lf->clock);
+		log_field(
+		    iov, &n, f[4], sizeof f[4], "CCWATCH_CLOCK", lf->clock);
 	if (log_sink != NULL) {
 		/* The message, then each field but PRIORITY after a tab. */
 		for (i = 1; i < n; i++) {
@@ -164,8 +164,8 @@ log_event(int prio, const struct log_fields *lf, const char *fmt, ...)
 		errno = saved;
 		return;
 	}
-	log_field(iov, &n, f[5], sizeof f[5], "SYSLOG_IDENTIFIER",
-	    log_progname);
+	log_field(
+	    iov, &n, f[5], sizeof f[5], "SYSLOG_IDENTIFIER", log_progname);
 	iov[n].iov_base = NULL;
 	xasprintf((char **)&iov[n].iov_base, "MESSAGE=%s", line);
 	iov[n].iov_len = strlen(iov[n].iov_base);
@@ -178,8 +178,8 @@ log_event(int prio, const struct log_fields *lf, const char *fmt, ...)
 void
 log_warn(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 err = errno;
+	va_list ap;
+	int err = errno;
 
 	va_start(ap, fmt);
 	log_vwrite(LOG_WARNING, err, fmt, ap);
@@ -190,7 +190,7 @@ log_warn(const char *fmt, ...)
 void
 log_warnx(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_vwrite(LOG_WARNING, 0, fmt, ap);
@@ -201,7 +201,7 @@ log_warnx(const char *fmt, ...)
 void
 log_info(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_vwrite(LOG_INFO, 0, fmt, ap);
@@ -212,7 +212,7 @@ log_info(const char *fmt, ...)
 void
 log_debug_(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_vwrite(LOG_DEBUG, 0, fmt, ap);
@@ -223,8 +223,8 @@ log_debug_(const char *fmt, ...)
 void
 fatal(const char *fmt, ...)
 {
-	va_list	 ap;
-	int	 err = errno;
+	va_list ap;
+	int err = errno;
 
 	va_start(ap, fmt);
 	log_vwrite(LOG_CRIT, err, fmt, ap);
@@ -236,7 +236,7 @@ fatal(const char *fmt, ...)
 void
 fatalx(const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	log_vwrite(LOG_CRIT, 0, fmt, ap);
@@ -248,7 +248,7 @@ fatalx(const char *fmt, ...)
 static size_t
 log_utf8_len(const unsigned char *s)
 {
-	size_t	 n, i;
+	size_t n, i;
 
 	if (s[0] < 0x80)
 		return 1;
@@ -264,13 +264,13 @@ log_utf8_len(const unsigned char *s)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0)
-		return 0;	/* overlong */
+		return 0; /* overlong */
 	if (n == 3 && s[0] == 0xed && s[1] >= 0xa0)
-		return 0;	/* surrogate */
+		return 0; /* surrogate */
 	if (n == 4 && s[0] == 0xf0 && s[1] < 0x90)
-		return 0;	/* overlong */
+		return 0; /* overlong */
 	if (n == 4 && s[0] == 0xf4 && s[1] >= 0x90)
-		return 0;	/* beyond U+10FFFF */
+		return 0; /* beyond U+10FFFF */
 	return n;
 }
 
@@ -278,8 +278,8 @@ log_utf8_len(const unsigned char *s)
 char *
 log_escape(char *dst, size_t size, const char *src)
 {
-	const unsigned char	*s = (const unsigned char *)src;
-	size_t			 o = 0, n;
+	const unsigned char *s = (const unsigned char *)src;
+	size_t o = 0, n;
 
 	if (size == 0)
 		return dst;

@@ -9,14 +9,14 @@
  * everything else is a plain column, text bound with its length so it comes
  * back byte for byte.
  */
-#include <sqlite3.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-#include <fcntl.h>
 #include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <jansson.h>
 

@@ -113,6 +113,6 @@ int store_list_not_questions(
  * alerts module: alert_clocks, alerts, outbox, snoozes, alert_digests of
  * schema version 3).  Its statements run inside store_begin/store_commit.
  */
-struct sqlite3	*store_sqlite(struct store *);
+struct sqlite3 *store_sqlite(struct store *);
 
 #endif

@@ -24,7 +24,7 @@
 static double
 sync_monotonic(void)
 {
-	struct timespec	 ts;
+	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -34,7 +34,7 @@ sync_monotonic(void)
 static int
 sync_cmp_bug(const void *a, const void *b)
 {
-	const struct bug	*x = a, *y = b;
+	const struct bug *x = a, *y = b;
 
 	return (x->id > y->id) - (x->id < y->id);
 }
@@ -43,12 +43,12 @@ sync_cmp_bug(const void *a, const void *b)
 static void
 sync_dedupe(struct bug_list *bugs)
 {
-	size_t	 i, o = 0;
+	size_t i, o = 0;
 
 	/* A stable sort keeps fetch order among equal ids. */
 	for (i = 1; i < bugs->n; i++) {
-		struct bug	 t = bugs->v[i];
-		size_t		 j = i;
+		struct bug t = bugs->v[i];
+		size_t j = i;
 
 		while (j > 0 && sync_cmp_bug(&bugs->v[j - 1], &t) > 0) {
 			bugs->v[j] = bugs->v[j - 1];
@@ -76,10 +76,10 @@ sync_fetch_full(struct bugzilla *bz, struct store *st,
     const struct bugzilla_query *base, struct bug_list *bugs,
     struct sync_stats *stats, char **cause)
 {
-	struct bugzilla_query	 q = *base;
-	int64_t			*ids = NULL, *gone;
-	size_t			 nids = 0, ngone = 0, i, j;
-	int			 rc = -1;
+	struct bugzilla_query q = *base;
+	int64_t *ids = NULL, *gone;
+	size_t nids = 0, ngone = 0, i, j;
+	int rc = -1;
 
 	q.status = "__open__";
 	if (bugzilla_search(bz, &q, bugs, &stats->skipped, cause) == -1)
@@ -110,10 +110,10 @@ out:
 
 /* What a cycle fetches for one bug it got from a search. */
 enum sync_need {
-	SYNC_NOTHING,	/* stored and unchanged */
-	SYNC_FIELDS,	/* store its fields only */
-	SYNC_NEW,	/* every comment and history entry */
-	SYNC_CHANGED	/* what is newer than the cursor */
+	SYNC_NOTHING, /* stored and unchanged */
+	SYNC_FIELDS,  /* store its fields only */
+	SYNC_NEW,     /* every comment and history entry */
+	SYNC_CHANGED  /* what is newer than the cursor */
 };
 
 /*
@@ -126,20 +126,21 @@ enum sync_need {
  * could have been missed (one-second precision).
  */
 static int
-sync_bug_need(struct store *st, const struct bug *b, time_t cursor,
-    int full, enum sync_need *need, char **cause)
+sync_bug_need(struct store *st, const struct bug *b, time_t cursor, int full,
+    enum sync_need *need, char **cause)
 {
-	struct bug	 old;
-	time_t		 last;
-	int		 found;
+	struct bug old;
+	time_t last;
+	int found;
 
 	memset(&old, 0, sizeof old);
 	found = store_get_bug(st, b->id, &old, cause);
 	if (found == -1)
 		return -1;
 	if (!found) {
-		*need = b->resolution != NULL && *b->resolution != '\0' &&
-		    !full ? SYNC_FIELDS : SYNC_NEW;
+		*need = b->resolution != NULL && *b->resolution != '\0' && !full
+		    ? SYNC_FIELDS
+		    : SYNC_NEW;
 		return 0;
 	}
 	if (store_last_comment_time(st, b->id, &last, cause) == -1) {
@@ -175,15 +176,15 @@ sync_fetch_details(struct bugzilla *bz, const struct sync_options *o,
     struct comment_list *comments, struct history_list *history,
     struct sync_stats *stats, char **cause)
 {
-	size_t	 i, k;
+	size_t i, k;
 
 	for (i = 0; i < n; i += k) {
 		k = n - i < CCWATCH_MAX_BATCH ? n - i : CCWATCH_MAX_BATCH;
 		if (bugzilla_comments(bz, ids + i, k, since, comments,
-		    &stats->skipped, cause) == -1)
+			&stats->skipped, cause) == -1)
 			return -1;
 		if (bugzilla_history(bz, ids + i, k, since, history,
-		    &stats->skipped, cause) == -1)
+			&stats->skipped, cause) == -1)
 			return -1;
 		*done += k;
 		sync_progress(o, *done, total);
@@ -197,7 +198,7 @@ sync_store(struct store *st, const struct bug_list *bugs,
     const struct comment_list *comments, const struct history_list *history,
     const struct store_cursor *cur, char **cause)
 {
-	size_t	 i;
+	size_t i;
 
 	if (store_begin(st, cause) == -1)
 		return -1;
@@ -222,10 +223,9 @@ fail:
 
 /* Record a failed cycle in the cursor without moving it. */
 static void
-sync_record_failure(struct store *st, struct store_cursor *cur,
-    const char *why)
+sync_record_failure(struct store *st, struct store_cursor *cur, const char *why)
 {
-	char	*err = NULL;
+	char *err = NULL;
 
 	free(cur->last_error);
 	cur->last_error = xstrdup(why);
@@ -241,20 +241,20 @@ int
 sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
     struct sync_stats *stats, char **cause)
 {
-	struct bugzilla_query	 q;
-	struct store_cursor	 cur, next;
-	struct bug_list		 bugs;
-	struct comment_list	 comments;
-	struct history_list	 history;
+	struct bugzilla_query q;
+	struct store_cursor cur, next;
+	struct bug_list bugs;
+	struct comment_list comments;
+	struct history_list history;
 	const struct bugzilla_stats *bs = bugzilla_stats(bz);
-	unsigned long		 req0 = bs->requests;
-	unsigned long long	 bytes0 = bs->bytes;
-	int64_t			*fresh = NULL, *known = NULL;
-	size_t			 nfresh = 0, nknown = 0, i, done = 0;
-	time_t			 db_time, since, full_every;
-	double			 t0 = sync_monotonic();
-	enum sync_need		 need;
-	int			 rc = -1;
+	unsigned long req0 = bs->requests;
+	unsigned long long bytes0 = bs->bytes;
+	int64_t *fresh = NULL, *known = NULL;
+	size_t nfresh = 0, nknown = 0, i, done = 0;
+	time_t db_time, since, full_every;
+	double t0 = sync_monotonic();
+	enum sync_need need;
+	int rc = -1;
 
 	/*
 	 * A full resync re-reads every thread from the start (new_since 0),
@@ -283,8 +283,8 @@ sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
 			goto fail;
 	} else {
 		q.changed_since = since;
-		if (bugzilla_search(bz, &q, &bugs, &stats->skipped,
-		    cause) == -1)
+		if (bugzilla_search(bz, &q, &bugs, &stats->skipped, cause) ==
+		    -1)
 			goto fail;
 	}
 	sync_dedupe(&bugs);
@@ -296,7 +296,7 @@ sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
 	}
 	for (i = 0; i < bugs.n; i++) {
 		if (sync_bug_need(st, &bugs.v[i], cur.db_time, stats->full,
-		    &need, cause) == -1)
+			&need, cause) == -1)
 			goto fail;
 		if (need == SYNC_NEW)
 			fresh[nfresh++] = bugs.v[i].id;
@@ -308,10 +308,10 @@ sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
 	stats->bugs_changed += nfresh + nknown;
 	sync_progress(o, 0, nfresh + nknown);
 	if (sync_fetch_details(bz, o, fresh, nfresh, 0, &done, nfresh + nknown,
-	    &comments, &history, stats, cause) == -1)
+		&comments, &history, stats, cause) == -1)
 		goto fail;
 	if (sync_fetch_details(bz, o, known, nknown, since, &done,
-	    nfresh + nknown, &comments, &history, stats, cause) == -1)
+		nfresh + nknown, &comments, &history, stats, cause) == -1)
 		goto fail;
 
 	next = cur;

@@ -15,25 +15,25 @@
 #include "store.h"
 
 struct sync_options {
-	const struct strlist	*products;
-	const struct strlist	*components;
-	int			 full;		/* force a full resync */
-	long			 full_every;	/* seconds between full resyncs; 0: 86400 */
+	const struct strlist *products;
+	const struct strlist *components;
+	int full;        /* force a full resync */
+	long full_every; /* seconds between full resyncs; 0: 86400 */
 	/* Called as work proceeds (done of total bugs); may be NULL. */
-	void			(*progress)(size_t done, size_t total, void *);
-	void			*progress_arg;
+	void (*progress)(size_t done, size_t total, void *);
+	void *progress_arg;
 };
 
 struct sync_stats {
-	int			 full;		/* the cycle was a full resync */
-	size_t			 bugs_seen;	/* returned by the searches */
-	size_t			 bugs_changed;	/* new or changed in the store */
-	size_t			 comments;	/* comments stored */
-	size_t			 history;	/* history entries stored */
-	size_t			 skipped;	/* malformed records skipped */
-	unsigned long		 requests;
-	unsigned long long	 bytes;
-	double			 seconds;
+	int full;            /* the cycle was a full resync */
+	size_t bugs_seen;    /* returned by the searches */
+	size_t bugs_changed; /* new or changed in the store */
+	size_t comments;     /* comments stored */
+	size_t history;      /* history entries stored */
+	size_t skipped;      /* malformed records skipped */
+	unsigned long requests;
+	unsigned long long bytes;
+	double seconds;
 };
 
 /*
@@ -41,7 +41,7 @@ struct sync_stats {
  * nothing was stored, the cursor is unchanged and the failure is recorded
  * in the cursor's last_error.
  */
-int	 sync_run(struct bugzilla *, struct store *, const struct sync_options *,
-	     struct sync_stats *, char **cause);
+int sync_run(struct bugzilla *, struct store *, const struct sync_options *,
+    struct sync_stats *, char **cause);
 
 #endif

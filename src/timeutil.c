@@ -10,7 +10,7 @@
 
 #include "timeutil.h"
 
-static time_t	 timeutil_frozen;
+static time_t timeutil_frozen;
 
 /* Return the current time, or the frozen time of a test. */
 time_t
@@ -39,9 +39,9 @@ timeutil_leap(int y)
 int
 timeutil_valid_date(int year, int mon, int day)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31,
-		30, 31 };
-	int	 n;
+	static const int mdays[] = {
+	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int n;
 
 	if (year < 1970 || year > 9999 || mon < 1 || mon > 12 || day < 1)
 		return 0;
@@ -58,7 +58,7 @@ timeutil_valid_date(int year, int mon, int day)
 static long long
 timeutil_days(int y, int m, int d)
 {
-	long long	 era, yoe, doy, doe;
+	long long era, yoe, doy, doe;
 
 	y -= m <= 2;
 	era = (y >= 0 ? y : y - 399) / 400;
@@ -83,7 +83,7 @@ timeutil_from_civil(int year, int mon, int day, int hour, int min, int sec)
 static int
 timeutil_digits(const char *s, int n, int *out)
 {
-	int	 i, v = 0;
+	int i, v = 0;
 
 	for (i = 0; i < n; i++) {
 		if (!isdigit((unsigned char)s[i]))
@@ -98,9 +98,9 @@ timeutil_digits(const char *s, int n, int *out)
 int
 timeutil_parse_iso(const char *s, time_t *out)
 {
-	int	 y, mo, d, h = 0, mi = 0, se = 0;
-	size_t	 len = strlen(s);
-	time_t	 t;
+	int y, mo, d, h = 0, mi = 0, se = 0;
+	size_t len = strlen(s);
+	time_t t;
 
 	if (len < 10 || timeutil_digits(s, 4, &y) == -1 || s[4] != '-' ||
 	    timeutil_digits(s + 5, 2, &mo) == -1 || s[7] != '-' ||
@@ -129,7 +129,7 @@ done:
 char *
 timeutil_format_iso(time_t t, char *buf)
 {
-	struct tm	 tm;
+	struct tm tm;
 
 	if (gmtime_r(&t, &tm) == NULL) {
 		snprintf(buf, TIMEUTIL_ISO_LEN, "invalid");
@@ -143,7 +143,7 @@ timeutil_format_iso(time_t t, char *buf)
 time_t
 timeutil_end_of_day(time_t t)
 {
-	time_t	 day = t - ((t % 86400) + 86400) % 86400;
+	time_t day = t - ((t % 86400) + 86400) % 86400;
 
 	return day + 86399;
 }
@@ -153,8 +153,8 @@ int
 timeutil_strtonum(const char *s, long long min, long long max, long long *out,
     const char **errstr)
 {
-	char		*end;
-	long long	 v;
+	char *end;
+	long long v;
 
 	errno = 0;
 	if (*s == '\0' || isspace((unsigned char)*s)) {

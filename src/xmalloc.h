@@ -10,14 +10,14 @@
 
 #include "ccwatch.h"
 
-void	*xmalloc(size_t);
-void	*xcalloc(size_t, size_t);
-void	*xreallocarray(void *, size_t, size_t);
-char	*xstrdup(const char *);
-char	*xstrndup(const char *, size_t);
-int	 xasprintf(char **, const char *, ...) CCWATCH_PRINTF(2, 3);
-int	 xvasprintf(char **, const char *, va_list) CCWATCH_PRINTF(2, 0);
+void *xmalloc(size_t);
+void *xcalloc(size_t, size_t);
+void *xreallocarray(void *, size_t, size_t);
+char *xstrdup(const char *);
+char *xstrndup(const char *, size_t);
+int xasprintf(char **, const char *, ...) CCWATCH_PRINTF(2, 3);
+int xvasprintf(char **, const char *, va_list) CCWATCH_PRINTF(2, 0);
 /* Zero a secret before freeing it; accepts NULL. */
-void	 xfree_secret(char *);
+void xfree_secret(char *);
 
 #endif

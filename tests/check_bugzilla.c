@@ -12,16 +12,16 @@
 #include "testutil.h"
 #include "xmalloc.h"
 
-#define T0	1700000000
+#define T0 1700000000
 
-static struct fakebz	*fb;
-static struct strlist	 products, components;
+static struct fakebz *fb;
+static struct strlist products, components;
 
 /* Start an empty fake at a fixed clock. */
 static void
 setup(void)
 {
-	char	*cause = NULL;
+	char *cause = NULL;
 
 	fb = fakebz_start(NULL, 0, &cause);
 	ck_assert_msg(fb != NULL, "fakebz: %s", cause);
@@ -46,9 +46,9 @@ teardown(void)
 static struct bugzilla *
 client(const char *key, int retries, long page_size)
 {
-	struct bugzilla_options	 o;
-	struct bugzilla		*bz;
-	char			*cause = NULL;
+	struct bugzilla_options o;
+	struct bugzilla *bz;
+	char *cause = NULL;
 
 	memset(&o, 0, sizeof o);
 	o.url = fakebz_url(fb);
@@ -68,22 +68,24 @@ client(const char *key, int retries, long page_size)
 static void
 add_bugs(int n)
 {
-	char	 summary[64];
-	int	 i;
+	char summary[64];
+	int i;
 
 	for (i = 0; i < n; i++) {
 		snprintf(summary, sizeof summary, "CA %d: incident", i);
-		ck_assert_int_gt(fakebz_add_bug(fb,
-		    i % 2 ? "NSS" : "CA Program", "CA Certificate Compliance",
-		    summary, "rep@ca.example", "Preliminary report."), 0);
+		ck_assert_int_gt(
+		    fakebz_add_bug(fb, i % 2 ? "NSS" : "CA Program",
+			"CA Certificate Compliance", summary, "rep@ca.example",
+			"Preliminary report."),
+		    0);
 	}
 }
 
 START_TEST(test_time_version_whoami)
 {
-	struct bugzilla	*bz = client(NULL, 0, 0);
-	char		*s = NULL, *cause = NULL;
-	time_t		 t = 0;
+	struct bugzilla *bz = client(NULL, 0, 0);
+	char *s = NULL, *cause = NULL;
+	time_t t = 0;
 
 	ck_assert_int_eq(bugzilla_time(bz, &t, &cause), 0);
 	ck_assert_int_eq(t, T0);
@@ -102,8 +104,8 @@ END_TEST
 
 START_TEST(test_api_key_header)
 {
-	struct bugzilla	*bz, *bad;
-	char		*login = NULL, *cause = NULL, *req;
+	struct bugzilla *bz, *bad;
+	char *login = NULL, *cause = NULL, *req;
 
 	fakebz_set_api_key(fb, "s3cret-key", "bot@ccwatch.example");
 	bz = client("s3cret-key", 0, 0);
@@ -126,15 +128,16 @@ END_TEST
 
 START_TEST(test_search_products_and_paging)
 {
-	struct bugzilla		*bz = client(NULL, 0, 3);
-	struct bugzilla_query	 q;
-	struct bug_list		 bugs;
-	char			*cause = NULL;
-	size_t			 skipped = 0, i;
+	struct bugzilla *bz = client(NULL, 0, 3);
+	struct bugzilla_query q;
+	struct bug_list bugs;
+	char *cause = NULL;
+	size_t skipped = 0, i;
 
 	add_bugs(7);
 	ck_assert_int_gt(fakebz_add_bug(fb, "Firefox", "General", "other",
-	    "x@y.example", "not ours"), 0);
+			     "x@y.example", "not ours"),
+	    0);
 	memset(&q, 0, sizeof q);
 	memset(&bugs, 0, sizeof bugs);
 	q.products = &products;
@@ -166,11 +169,11 @@ END_TEST
 
 START_TEST(test_search_closed_and_changed_since)
 {
-	struct bugzilla		*bz = client(NULL, 0, 100);
-	struct bugzilla_query	 q;
-	struct bug_list		 bugs;
-	char			*cause = NULL, *req;
-	int64_t			 id;
+	struct bugzilla *bz = client(NULL, 0, 100);
+	struct bugzilla_query q;
+	struct bug_list bugs;
+	char *cause = NULL, *req;
+	int64_t id;
 
 	add_bugs(4);
 	fakebz_set_now(fb, T0 + 1000);
@@ -178,7 +181,8 @@ START_TEST(test_search_closed_and_changed_since)
 	    "CA late: x", "rep@ca.example", "r");
 	fakebz_set_now(fb, T0 + 2000);
 	ck_assert_int_eq(fakebz_set_status(fb, id, "bwilson@mozilla.com",
-	    "RESOLVED", "FIXED"), 0);
+			     "RESOLVED", "FIXED"),
+	    0);
 	memset(&q, 0, sizeof q);
 	memset(&bugs, 0, sizeof bugs);
 	q.products = &products;
@@ -210,18 +214,18 @@ END_TEST
 
 START_TEST(test_search_ids_batched_under_8k)
 {
-	struct bugzilla		*bz = client(NULL, 0, 500);
-	struct bugzilla_query	 q;
-	struct bug_list		 bugs;
-	int64_t			 ids[3000];
-	char			*cause = NULL;
-	size_t			 i;
-	unsigned long		 n;
+	struct bugzilla *bz = client(NULL, 0, 500);
+	struct bugzilla_query q;
+	struct bug_list bugs;
+	int64_t ids[3000];
+	char *cause = NULL;
+	size_t i;
+	unsigned long n;
 
 	add_bugs(3);
 	for (i = 0; i < CCWATCH_NELEM(ids); i++)
 		ids[i] = 1000000 + (int64_t)i;
-	ids[1500] = 1;	/* the first bug the fake made */
+	ids[1500] = 1; /* the first bug the fake made */
 	memset(&q, 0, sizeof q);
 	memset(&bugs, 0, sizeof bugs);
 	q.ids = ids;
@@ -240,31 +244,32 @@ END_TEST
 
 START_TEST(test_comments_batches_and_new_since)
 {
-	struct bugzilla		*bz = client(NULL, 0, 0);
-	struct comment_list	 cl;
-	int64_t			 ids[250];
-	char			*cause = NULL;
-	size_t			 i;
+	struct bugzilla *bz = client(NULL, 0, 0);
+	struct comment_list cl;
+	int64_t ids[250];
+	char *cause = NULL;
+	size_t i;
 
 	add_bugs(250);
 	for (i = 0; i < 250; i++)
 		ids[i] = (int64_t)i + 1;
 	fakebz_set_now(fb, T0 + 100);
 	ck_assert_int_gt(fakebz_add_comment(fb, 7, "bwilson@mozilla.com",
-	    "When will the report be posted?", 0), 0);
+			     "When will the report be posted?", 0),
+	    0);
 	memset(&cl, 0, sizeof cl);
 	fakebz_reset_counts(fb);
-	ck_assert_int_eq(bugzilla_comments(bz, ids, 250, 0, &cl, NULL,
-	    &cause), 0);
+	ck_assert_int_eq(
+	    bugzilla_comments(bz, ids, 250, 0, &cl, NULL, &cause), 0);
 	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug/"), 3);
 	ck_assert_uint_eq(cl.n, 251);
 	comment_list_free(&cl);
 	/* new_since is strict: a comment at exactly that second is not new. */
-	ck_assert_int_eq(bugzilla_comments(bz, ids, 250, T0 + 100, &cl, NULL,
-	    &cause), 0);
+	ck_assert_int_eq(
+	    bugzilla_comments(bz, ids, 250, T0 + 100, &cl, NULL, &cause), 0);
 	ck_assert_uint_eq(cl.n, 0);
-	ck_assert_int_eq(bugzilla_comments(bz, ids, 250, T0 + 99, &cl, NULL,
-	    &cause), 0);
+	ck_assert_int_eq(
+	    bugzilla_comments(bz, ids, 250, T0 + 99, &cl, NULL, &cause), 0);
 	ck_assert_uint_eq(cl.n, 1);
 	ck_assert_int_eq(cl.v[0].bug_id, 7);
 	ck_assert_int_eq(cl.v[0].count, 1);
@@ -276,11 +281,11 @@ END_TEST
 
 START_TEST(test_history_of_mutations)
 {
-	struct bugzilla		*bz = client(NULL, 0, 0);
-	struct history_list	 hl;
-	int64_t			 ids[] = { 1, 2 };
-	char			*cause = NULL;
-	size_t			 i, whiteboard = 0, flags = 0;
+	struct bugzilla *bz = client(NULL, 0, 0);
+	struct history_list hl;
+	int64_t ids[] = {1, 2};
+	char *cause = NULL;
+	size_t i, whiteboard = 0, flags = 0;
 
 	add_bugs(2);
 	fakebz_set_now(fb, T0 + 10);
@@ -291,8 +296,7 @@ START_TEST(test_history_of_mutations)
 	fakebz_clear_needinfo(fb, 2, "rep@ca.example", "rep@ca.example");
 	memset(&hl, 0, sizeof hl);
 	fakebz_reset_counts(fb);
-	ck_assert_int_eq(bugzilla_history(bz, ids, 2, 0, &hl, NULL, &cause),
-	    0);
+	ck_assert_int_eq(bugzilla_history(bz, ids, 2, 0, &hl, NULL, &cause), 0);
 	ck_assert_uint_eq(fakebz_requests(fb, NULL), 1);
 	for (i = 0; i < hl.n; i++) {
 		if (strcmp(hl.v[i].changes[0].field, "whiteboard") == 0)
@@ -303,11 +307,11 @@ START_TEST(test_history_of_mutations)
 	ck_assert_uint_eq(whiteboard, 1);
 	ck_assert_uint_eq(flags, 2);
 	history_list_free(&hl);
-	ck_assert_int_eq(bugzilla_history(bz, ids, 2, T0 + 10, &hl, NULL,
-	    &cause), 0);
+	ck_assert_int_eq(
+	    bugzilla_history(bz, ids, 2, T0 + 10, &hl, NULL, &cause), 0);
 	ck_assert_uint_eq(hl.n, 1);
-	ck_assert_str_eq(hl.v[0].changes[0].removed,
-	    "needinfo?(rep@ca.example)");
+	ck_assert_str_eq(
+	    hl.v[0].changes[0].removed, "needinfo?(rep@ca.example)");
 	history_list_free(&hl);
 	bugzilla_free(bz);
 }
@@ -315,17 +319,22 @@ END_TEST
 
 /* Each retryable fault, twice, then an answer: success on the third try. */
 static const enum fakebz_fault retryable[] = {
-	FAKEBZ_FAULT_500, FAKEBZ_FAULT_502, FAKEBZ_FAULT_503,
-	FAKEBZ_FAULT_429, FAKEBZ_FAULT_DELAY,
-	FAKEBZ_FAULT_TRUNCATE, FAKEBZ_FAULT_INVALID, FAKEBZ_FAULT_DROP,
+    FAKEBZ_FAULT_500,
+    FAKEBZ_FAULT_502,
+    FAKEBZ_FAULT_503,
+    FAKEBZ_FAULT_429,
+    FAKEBZ_FAULT_DELAY,
+    FAKEBZ_FAULT_TRUNCATE,
+    FAKEBZ_FAULT_INVALID,
+    FAKEBZ_FAULT_DROP,
 };
 
 START_TEST(test_retry_each_fault)
 {
-	struct bugzilla		*bz = client(NULL, 2, 0);
-	struct bugzilla_query	 q;
-	struct bug_list		 bugs;
-	char			*cause = NULL;
+	struct bugzilla *bz = client(NULL, 2, 0);
+	struct bugzilla_query q;
+	struct bug_list bugs;
+	char *cause = NULL;
 
 	add_bugs(2);
 	fakebz_set_delay_ms(fb, 3500);
@@ -352,10 +361,10 @@ END_TEST
  */
 START_TEST(test_rate_limit_then_block)
 {
-	struct bugzilla		*bz = client(NULL, 2, 0);
-	struct bugzilla_query	 q;
-	struct bug_list		 bugs;
-	char			*cause = NULL;
+	struct bugzilla *bz = client(NULL, 2, 0);
+	struct bugzilla_query q;
+	struct bug_list bugs;
+	char *cause = NULL;
 
 	add_bugs(2);
 	fakebz_fault(fb, "/rest/bug", FAKEBZ_FAULT_RATELIMIT, 1);
@@ -382,9 +391,9 @@ END_TEST
 
 START_TEST(test_retry_bounded)
 {
-	struct bugzilla	*bz = client(NULL, 3, 0);
-	char		*cause = NULL;
-	time_t		 t;
+	struct bugzilla *bz = client(NULL, 3, 0);
+	char *cause = NULL;
+	time_t t;
 
 	fakebz_fault(fb, "/rest/time", FAKEBZ_FAULT_503, 100);
 	ck_assert_int_eq(bugzilla_time(bz, &t, &cause), -1);
@@ -398,17 +407,17 @@ END_TEST
 
 START_TEST(test_no_retry_on_404_or_toobig)
 {
-	struct bugzilla_options	 o;
-	struct bugzilla		*bz = client(NULL, 3, 0);
-	struct comment_list	 cl;
-	struct bug_list		 bugs;
-	struct bugzilla_query	 q;
-	int64_t			 missing = 4242;
-	char			*cause = NULL;
+	struct bugzilla_options o;
+	struct bugzilla *bz = client(NULL, 3, 0);
+	struct comment_list cl;
+	struct bug_list bugs;
+	struct bugzilla_query q;
+	int64_t missing = 4242;
+	char *cause = NULL;
 
 	memset(&cl, 0, sizeof cl);
-	ck_assert_int_eq(bugzilla_comments(bz, &missing, 1, 0, &cl, NULL,
-	    &cause), -1);
+	ck_assert_int_eq(
+	    bugzilla_comments(bz, &missing, 1, 0, &cl, NULL, &cause), -1);
 	ck_assert_int_eq(bugzilla_last_error(bz), BZ_ERR_API);
 	ck_assert_int_eq(bugzilla_last_api_code(bz), 101);
 	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug/"), 1);
@@ -438,16 +447,17 @@ END_TEST
 
 START_TEST(test_malformed_record_skipped)
 {
-	struct bugzilla		*bz;
-	struct bugzilla_query	 q;
-	struct bug_list		 bugs;
-	char			*dir, *path, *cause = NULL;
-	size_t			 skipped = 0;
+	struct bugzilla *bz;
+	struct bugzilla_query q;
+	struct bug_list bugs;
+	char *dir, *path, *cause = NULL;
+	size_t skipped = 0;
 
 	fakebz_stop(fb);
 	dir = testutil_mkdtemp();
 	xasprintf(&path, "%s/corpus.json", dir);
-	testutil_write_file(path, "{\"bugs\":["
+	testutil_write_file(path,
+	    "{\"bugs\":["
 	    "{\"id\":11,\"summary\":\"A: good\",\"status\":\"NEW\","
 	    "\"resolution\":\"\",\"is_open\":true,\"whiteboard\":\"\","
 	    "\"product\":\"CA Program\",\"component\":\"CA Certificate "
@@ -485,8 +495,8 @@ END_TEST
 static Suite *
 bugzilla_suite(void)
 {
-	Suite	*s = suite_create("bugzilla");
-	TCase	*tc;
+	Suite *s = suite_create("bugzilla");
+	TCase *tc;
 
 	tc = tcase_create("endpoints");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -502,8 +512,8 @@ bugzilla_suite(void)
 	tc = tcase_create("retries");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
-	tcase_add_loop_test(tc, test_retry_each_fault, 0,
-	    (int)CCWATCH_NELEM(retryable));
+	tcase_add_loop_test(
+	    tc, test_retry_each_fault, 0, (int)CCWATCH_NELEM(retryable));
 	tcase_add_test(tc, test_retry_bounded);
 	tcase_add_test(tc, test_rate_limit_then_block);
 	tcase_add_test(tc, test_no_retry_on_404_or_toobig);
@@ -514,8 +524,8 @@ bugzilla_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(bugzilla_suite());
-	int	 failed;
+	SRunner *sr = srunner_create(bugzilla_suite());
+	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -18,48 +18,54 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define T0	1700000000
-#define ROOT	"bwilson@mozilla.com"
-#define REP	"rep@ca.example"
+#define T0   1700000000
+#define ROOT "bwilson@mozilla.com"
+#define REP  "rep@ca.example"
 
 static const enum fakebz_fault faults[] = {
-	FAKEBZ_FAULT_500, FAKEBZ_FAULT_502, FAKEBZ_FAULT_503,
-	FAKEBZ_FAULT_RATELIMIT, FAKEBZ_FAULT_429, FAKEBZ_FAULT_DELAY,
-	FAKEBZ_FAULT_TRUNCATE, FAKEBZ_FAULT_INVALID, FAKEBZ_FAULT_HUGE,
-	FAKEBZ_FAULT_DROP,
+    FAKEBZ_FAULT_500,
+    FAKEBZ_FAULT_502,
+    FAKEBZ_FAULT_503,
+    FAKEBZ_FAULT_RATELIMIT,
+    FAKEBZ_FAULT_429,
+    FAKEBZ_FAULT_DELAY,
+    FAKEBZ_FAULT_TRUNCATE,
+    FAKEBZ_FAULT_INVALID,
+    FAKEBZ_FAULT_HUGE,
+    FAKEBZ_FAULT_DROP,
 };
-static const char *const fault_names[] = { "500", "502", "503",
-	"rate limit", "429", "timeout", "truncated", "invalid JSON",
-	"oversized", "dropped connection" };
+static const char *const fault_names[] = {"500", "502", "503", "rate limit",
+    "429", "timeout", "truncated", "invalid JSON", "oversized",
+    "dropped connection"};
 
 /*
  * The steps of a cycle, by the path prefix of their requests: the clock, the
  * search (the first request under /rest/bug), the comment and history
  * batches.
  */
-static const char *const steps[] = { "/rest/time", "/rest/bug",
-	"/rest/bug/1/comment", "/rest/bug/1/history" };
+static const char *const steps[] = {
+    "/rest/time", "/rest/bug", "/rest/bug/1/comment", "/rest/bug/1/history"};
 
 /* Run the Nth cell of the matrix. */
 static void
 run_cell(int cell)
 {
-	enum fakebz_fault	 fault = faults[cell / CCWATCH_NELEM(steps)];
-	const char		*name = fault_names[cell / CCWATCH_NELEM(steps)];
-	const char		*step = steps[cell % CCWATCH_NELEM(steps)];
-	struct bugzilla_options	 o;
-	struct sync_options	 so;
-	struct sync_stats	 stats;
-	struct store_cursor	 cur;
-	struct store_counts	 before, after;
-	struct strlist		 products, components;
-	struct fakebz		*fb;
-	struct bugzilla		*bz;
-	struct store		*st;
-	sqlite3			*db;
-	sqlite3_stmt		*stmt;
-	char			*dir, *path, *cause = NULL;
-	int			 i;
+	enum fakebz_fault fault = faults[cell / CCWATCH_NELEM(steps)];
+	const char *name = fault_names[cell / CCWATCH_NELEM(steps)];
+	const char *step = steps[cell % CCWATCH_NELEM(steps)];
+	struct bugzilla_options o;
+	struct sync_options so;
+	struct sync_stats stats;
+	struct store_cursor cur;
+	struct store_counts before, after;
+	struct strlist products, components;
+	struct fakebz *fb;
+	struct bugzilla *bz;
+	struct store *st;
+	sqlite3 *db;
+	sqlite3_stmt *stmt;
+	char *dir, *path, *cause = NULL;
+	int i;
 
 	fb = fakebz_start(NULL, 0, &cause);
 	ck_assert_msg(fb != NULL, "%s", cause);
@@ -89,8 +95,10 @@ run_cell(int cell)
 	fakebz_set_now(fb, T0);
 	timeutil_set_now(T0);
 	for (i = 0; i < 3; i++)
-		ck_assert_int_gt(fakebz_add_bug(fb, "CA Program",
-		    "CA Certificate Compliance", "CA: incident", REP, "r"), 0);
+		ck_assert_int_gt(
+		    fakebz_add_bug(fb, "CA Program",
+			"CA Certificate Compliance", "CA: incident", REP, "r"),
+		    0);
 	fakebz_set_now(fb, T0 + 1000);
 	timeutil_set_now(T0 + 1000);
 	ck_assert_msg(sync_run(bz, st, &so, &stats, &cause) == 0, "%s", cause);
@@ -116,8 +124,8 @@ run_cell(int cell)
 	ck_assert_int_eq(after.history, before.history);
 	memset(&cur, 0, sizeof cur);
 	ck_assert_int_eq(store_get_cursor(st, &cur, &cause), 0);
-	ck_assert_msg(cur.db_time == T0 + 1000, "%s at %s: cursor moved", name,
-	    step);
+	ck_assert_msg(
+	    cur.db_time == T0 + 1000, "%s at %s: cursor moved", name, step);
 	ck_assert_ptr_nonnull(cur.last_error);
 	store_cursor_free(&cur);
 	/* Bounded: one try and one retry per failing request. */
@@ -125,8 +133,9 @@ run_cell(int cell)
 
 	/* The store is intact, and the next good cycle catches up. */
 	ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1,
-	    &stmt, NULL), SQLITE_OK);
+	ck_assert_int_eq(
+	    sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, NULL),
+	    SQLITE_OK);
 	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
 	ck_assert_str_eq((const char *)sqlite3_column_text(stmt, 0), "ok");
 	sqlite3_finalize(stmt);
@@ -162,8 +171,8 @@ END_TEST
 static Suite *
 faults_suite(void)
 {
-	Suite	*s = suite_create("faults");
-	TCase	*tc;
+	Suite *s = suite_create("faults");
+	TCase *tc;
 
 	tc = tcase_create("matrix");
 	tcase_set_timeout(tc, 60);
@@ -176,8 +185,8 @@ faults_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(faults_suite());
-	int	 failed;
+	SRunner *sr = srunner_create(faults_suite());
+	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -530,12 +530,12 @@ START_TEST(test_tls_ca_file)
 		http_response_init(&resp, 0);
 		cause = NULL;
 		if (i < 2) {
-			ck_assert_int_eq(
-			    http_get(h, url, NULL, &resp, &cause), HTTP_ERR_TLS);
+			ck_assert_int_eq(http_get(h, url, NULL, &resp, &cause),
+			    HTTP_ERR_TLS);
 			ck_assert_ptr_nonnull(cause);
 		} else {
-			ck_assert_msg(http_get(h, url, NULL, &resp, &cause) ==
-				HTTP_OK,
+			ck_assert_msg(
+			    http_get(h, url, NULL, &resp, &cause) == HTTP_OK,
 			    "%s", cause);
 			ck_assert_int_eq(resp.status, 200);
 			ck_assert_str_eq(buf_str(&resp.body), "{\"ok\":true}");

@@ -850,8 +850,9 @@ assert_rejected(const char *body, size_t len, const char *needle)
  */
 START_TEST(test_nul_in_strings)
 {
-	static const char bugs[] = "{\"bugs\":[{\"id\":7,\"summary\":"
-				   "\"CA: a\\u0000b\",\"cc\":[\"x\\u0000y\"]}]}";
+	static const char bugs[] =
+	    "{\"bugs\":[{\"id\":7,\"summary\":"
+	    "\"CA: a\\u0000b\",\"cc\":[\"x\\u0000y\"]}]}";
 	static const char comments[] =
 	    "{\"bugs\":{\"7\":{\"comments\":[{\"id\":1,\"bug_id\":7,"
 	    "\"count\":0,\"creator\":\"a@b.example\",\"creation_time\":"
@@ -863,16 +864,20 @@ START_TEST(test_nul_in_strings)
 
 	memset(&bl, 0, sizeof bl);
 	memset(&cl, 0, sizeof cl);
-	ck_assert_int_eq(model_bugs_from_json(bugs, sizeof bugs - 1, &bl, &cause),
-	    0);
+	ck_assert_int_eq(
+	    model_bugs_from_json(bugs, sizeof bugs - 1, &bl, &cause), 0);
 	ck_assert_uint_eq(bl.n, 1);
-	ck_assert_str_eq(bl.v[0].summary, "CA: a\xef\xbf\xbd" "b");
+	ck_assert_str_eq(bl.v[0].summary,
+	    "CA: a\xef\xbf\xbd"
+	    "b");
 	ck_assert_str_eq(bl.v[0].cc.v[0], "x\xef\xbf\xbdy");
-	ck_assert_int_eq(model_comments_from_json(comments, sizeof comments - 1,
-			     &cl, &cause),
+	ck_assert_int_eq(model_comments_from_json(
+			     comments, sizeof comments - 1, &cl, &cause),
 	    0);
 	ck_assert_uint_eq(cl.n, 1);
-	ck_assert_str_eq(cl.v[0].text, "before\xef\xbf\xbd" "after");
+	ck_assert_str_eq(cl.v[0].text,
+	    "before\xef\xbf\xbd"
+	    "after");
 	bug_list_free(&bl);
 	comment_list_free(&cl);
 }
@@ -893,7 +898,8 @@ START_TEST(test_deep_nesting)
 		body[8 + n + i] = ']';
 	body[8 + 2 * n] = '}';
 	memset(&bl, 0, sizeof bl);
-	ck_assert_int_eq(model_bugs_from_json(body, 2 * n + 9, &bl, &cause), -1);
+	ck_assert_int_eq(
+	    model_bugs_from_json(body, 2 * n + 9, &bl, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
 	ck_assert_uint_eq(bl.n, 0);
 	free(cause);

@@ -4,10 +4,10 @@
  * transactions, restarts, and the real CA Compliance bug list.
  */
 #include <check.h>
-#include <sys/stat.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>

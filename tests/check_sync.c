@@ -16,23 +16,23 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define T0	1700000000
-#define ROOT	"bwilson@mozilla.com"
-#define REP	"rep@ca.example"
+#define T0   1700000000
+#define ROOT "bwilson@mozilla.com"
+#define REP  "rep@ca.example"
 
-static struct fakebz	*fb;
-static struct bugzilla	*bz;
-static struct store	*st;
-static char		*dir;
-static struct strlist	 products, components;
+static struct fakebz *fb;
+static struct bugzilla *bz;
+static struct store *st;
+static char *dir;
+static struct strlist products, components;
 static struct sync_options so;
 
 /* An empty fake, a client with quick retries, a store on disk. */
 static void
 setup(void)
 {
-	struct bugzilla_options	 o;
-	char			*cause = NULL, *path;
+	struct bugzilla_options o;
+	char *cause = NULL, *path;
 
 	fb = fakebz_start(NULL, 0, &cause);
 	ck_assert_msg(fb != NULL, "%s", cause);
@@ -86,14 +86,15 @@ at(time_t t)
 static void
 add_bugs(int n)
 {
-	char	 summary[64];
-	int	 i;
+	char summary[64];
+	int i;
 
 	for (i = 0; i < n; i++) {
 		snprintf(summary, sizeof summary, "CA%d: incident", i);
 		ck_assert_int_gt(fakebz_add_bug(fb, "CA Program",
-		    "CA Certificate Compliance", summary, REP,
-		    "Preliminary report."), 0);
+				     "CA Certificate Compliance", summary, REP,
+				     "Preliminary report."),
+		    0);
 	}
 }
 
@@ -101,12 +102,12 @@ add_bugs(int n)
 static struct sync_stats
 cycle(void)
 {
-	struct sync_stats	 stats;
-	char			*cause = NULL;
+	struct sync_stats stats;
+	char *cause = NULL;
 
 	fakebz_reset_counts(fb);
-	ck_assert_msg(sync_run(bz, st, &so, &stats, &cause) == 0, "sync: %s",
-	    cause);
+	ck_assert_msg(
+	    sync_run(bz, st, &so, &stats, &cause) == 0, "sync: %s", cause);
 	ck_assert_uint_eq(stats.requests, fakebz_requests(fb, NULL));
 	return stats;
 }
@@ -115,8 +116,8 @@ cycle(void)
 static long long
 stored_comments(void)
 {
-	struct store_counts	 c;
-	char			*cause = NULL;
+	struct store_counts c;
+	char *cause = NULL;
 
 	ck_assert_int_eq(store_counts(st, &c, &cause), 0);
 	return c.comments;
@@ -124,19 +125,19 @@ stored_comments(void)
 
 START_TEST(test_first_sync_is_full)
 {
-	struct sync_stats	 s;
-	struct store_cursor	 cur;
-	struct bug		 b;
-	char			*cause = NULL;
-	int64_t			 closed;
+	struct sync_stats s;
+	struct store_cursor cur;
+	struct bug b;
+	char *cause = NULL;
+	int64_t closed;
 
 	at(T0);
 	add_bugs(5);
-	closed = fakebz_add_bug(fb, "NSS", "CA Certificate Compliance",
-	    "Old CA: closed", REP, "r");
+	closed = fakebz_add_bug(
+	    fb, "NSS", "CA Certificate Compliance", "Old CA: closed", REP, "r");
 	fakebz_set_status(fb, closed, ROOT, "RESOLVED", "FIXED");
-	ck_assert_int_gt(fakebz_add_bug(fb, "Firefox", "General", "other",
-	    REP, "r"), 0);
+	ck_assert_int_gt(
+	    fakebz_add_bug(fb, "Firefox", "General", "other", REP, "r"), 0);
 	at(T0 + 1000);
 	s = cycle();
 	ck_assert_int_eq(s.full, 1);
@@ -157,7 +158,7 @@ END_TEST
 
 START_TEST(test_quiet_cycle_costs_two_requests)
 {
-	struct sync_stats	 s;
+	struct sync_stats s;
 
 	at(T0);
 	add_bugs(30);
@@ -184,11 +185,11 @@ END_TEST
 
 START_TEST(test_incremental_picks_up_each_mutation)
 {
-	struct sync_stats	 s;
-	struct bug		 b;
-	struct history_list	 hl;
-	char			*cause = NULL;
-	long long		 before;
+	struct sync_stats s;
+	struct bug b;
+	struct history_list hl;
+	char *cause = NULL;
+	long long before;
 
 	at(T0);
 	add_bugs(10);
@@ -197,7 +198,8 @@ START_TEST(test_incremental_picks_up_each_mutation)
 	before = stored_comments();
 	at(T0 + 2000);
 	fakebz_add_comment(fb, 1, ROOT, "When is the full report due?", 0);
-	fakebz_set_whiteboard(fb, 2, ROOT, "[ca-compliance] Next update 2023-12-01");
+	fakebz_set_whiteboard(
+	    fb, 2, ROOT, "[ca-compliance] Next update 2023-12-01");
 	fakebz_set_needinfo(fb, 3, ROOT, REP);
 	fakebz_set_needinfo(fb, 4, ROOT, REP);
 	at(T0 + 2500);
@@ -214,7 +216,8 @@ START_TEST(test_incremental_picks_up_each_mutation)
 
 	memset(&b, 0, sizeof b);
 	ck_assert_int_eq(store_get_bug(st, 2, &b, &cause), 1);
-	ck_assert_str_eq(b.whiteboard, "[ca-compliance] Next update 2023-12-01");
+	ck_assert_str_eq(
+	    b.whiteboard, "[ca-compliance] Next update 2023-12-01");
 	model_bug_free(&b);
 	ck_assert_int_eq(store_get_bug(st, 3, &b, &cause), 1);
 	ck_assert_uint_eq(b.nflags, 1);
@@ -246,8 +249,8 @@ END_TEST
 
 START_TEST(test_many_changes_cost_constant_requests)
 {
-	struct sync_stats	 s;
-	int			 i;
+	struct sync_stats s;
+	int i;
 
 	at(T0);
 	add_bugs(150);
@@ -266,10 +269,10 @@ END_TEST
 
 START_TEST(test_failed_cycle_changes_nothing)
 {
-	struct sync_stats	 s;
-	struct store_cursor	 cur;
-	char			*cause = NULL;
-	long long		 before;
+	struct sync_stats s;
+	struct store_cursor cur;
+	char *cause = NULL;
+	long long before;
 
 	at(T0);
 	add_bugs(10);
@@ -306,9 +309,9 @@ END_TEST
 
 START_TEST(test_full_resync_sees_closed_bugs)
 {
-	struct sync_stats	 s;
-	struct bug		 b;
-	char			*cause = NULL;
+	struct sync_stats s;
+	struct bug b;
+	char *cause = NULL;
 
 	at(T0);
 	add_bugs(4);
@@ -336,11 +339,11 @@ END_TEST
  */
 START_TEST(test_unseen_closed_bug_costs_no_thread)
 {
-	struct sync_stats	 s;
-	struct bug		 b;
-	struct comment_list	 cl;
-	char			*cause = NULL;
-	int64_t			 id;
+	struct sync_stats s;
+	struct bug b;
+	struct comment_list cl;
+	char *cause = NULL;
+	int64_t id;
 
 	at(T0);
 	add_bugs(2);
@@ -376,8 +379,8 @@ END_TEST
 
 START_TEST(test_writes_are_idempotent)
 {
-	struct store_counts	 c1, c2;
-	char			*cause = NULL;
+	struct store_counts c1, c2;
+	char *cause = NULL;
 
 	at(T0);
 	add_bugs(3);
@@ -399,8 +402,8 @@ END_TEST
 static Suite *
 sync_suite(void)
 {
-	Suite	*s = suite_create("sync");
-	TCase	*tc;
+	Suite *s = suite_create("sync");
+	TCase *tc;
 
 	tc = tcase_create("cycles");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -422,8 +425,8 @@ sync_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(sync_suite());
-	int	 failed;
+	SRunner *sr = srunner_create(sync_suite());
+	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

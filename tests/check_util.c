@@ -9,15 +9,15 @@
 #include <unistd.h>
 
 #include "buf.h"
-#include "testutil.h"
 #include "log.h"
+#include "testutil.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
 START_TEST(test_buf_grow_and_cap)
 {
-	struct buf	 b;
-	int		 i;
+	struct buf b;
+	int i;
 
 	buf_init(&b, 1000);
 	ck_assert_str_eq(buf_str(&b), "");
@@ -37,8 +37,8 @@ END_TEST
 
 START_TEST(test_buf_detach)
 {
-	struct buf	 b;
-	char		*s;
+	struct buf b;
+	char *s;
 
 	buf_init(&b, 10);
 	s = buf_detach(&b);
@@ -54,8 +54,8 @@ END_TEST
 
 START_TEST(test_time_parse_forms)
 {
-	time_t	 t;
-	char	 iso[TIMEUTIL_ISO_LEN];
+	time_t t;
+	char iso[TIMEUTIL_ISO_LEN];
 
 	ck_assert_int_eq(timeutil_parse_iso("2024-03-27T14:02:11Z", &t), 0);
 	ck_assert_int_eq(t, 1711548131);
@@ -72,15 +72,16 @@ END_TEST
 
 START_TEST(test_time_parse_rejects)
 {
-	static const char *bad[] = { "", "2024", "2024-3-27", "2023-02-29",
-		"2024-13-01", "2024-03-27T14:02:11", "2024-03-27T14:02:11+01:00",
-		"2024-03-27T24:00:00Z", "2024-03-27X14:02:11Z", "abcd-ef-gh",
-		"2024-03-27T14:02:11Zjunk", "2024-04-31" };
-	size_t	 i;
-	time_t	 t = 12345;
+	static const char *bad[] = {"", "2024", "2024-3-27", "2023-02-29",
+	    "2024-13-01", "2024-03-27T14:02:11", "2024-03-27T14:02:11+01:00",
+	    "2024-03-27T24:00:00Z", "2024-03-27X14:02:11Z", "abcd-ef-gh",
+	    "2024-03-27T14:02:11Zjunk", "2024-04-31"};
+	size_t i;
+	time_t t = 12345;
 
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		ck_assert_msg(timeutil_parse_iso(bad[i], &t) == -1, "%s", bad[i]);
+		ck_assert_msg(
+		    timeutil_parse_iso(bad[i], &t) == -1, "%s", bad[i]);
 		ck_assert_int_eq(t, 12345);
 	}
 }
@@ -88,7 +89,7 @@ END_TEST
 
 START_TEST(test_time_end_of_day)
 {
-	time_t	 t;
+	time_t t;
 
 	ck_assert_int_eq(timeutil_parse_iso("2026-04-30", &t), 0);
 	ck_assert_int_eq(timeutil_end_of_day(t), t + 86399);
@@ -109,8 +110,8 @@ END_TEST
 
 START_TEST(test_strtonum)
 {
-	long long	 v;
-	const char	*err;
+	long long v;
+	const char *err;
 
 	ck_assert_int_eq(timeutil_strtonum("42", 1, 100, &v, &err), 0);
 	ck_assert_int_eq(v, 42);
@@ -130,15 +131,14 @@ END_TEST
 
 START_TEST(test_log_escape)
 {
-	char	 out[64];
+	char out[64];
 
 	ck_assert_str_eq(log_escape(out, sizeof out, "plain"), "plain");
 	ck_assert_str_eq(log_escape(out, sizeof out, "a\r\nb"), "a\\x0d\\x0ab");
 	ck_assert_str_eq(log_escape(out, sizeof out, "\x1b[31m"), "\\x1b[31m");
-	ck_assert_str_eq(log_escape(out, sizeof out, "caf\xc3\xa9"),
-	    "caf\xc3\xa9");
-	ck_assert_str_eq(log_escape(out, sizeof out, "\xff\xc3"),
-	    "\\xff\\xc3");
+	ck_assert_str_eq(
+	    log_escape(out, sizeof out, "caf\xc3\xa9"), "caf\xc3\xa9");
+	ck_assert_str_eq(log_escape(out, sizeof out, "\xff\xc3"), "\\xff\\xc3");
 	ck_assert_str_eq(log_escape(out, sizeof out, "a\\b"), "a\\x5cb");
 	ck_assert_str_eq(log_escape(out, 5, "abcdefgh"), "abcd");
 	ck_assert_str_eq(log_escape(out, 6, "ab\ncd"), "ab");
@@ -148,12 +148,16 @@ END_TEST
 START_TEST(test_log_event_fields)
 {
 	testutil_log_begin();
-	log_event(LOG_INFO, &(struct log_fields){ .message_id = LOG_MSG_SYNC_OK,
-	    .event = "sync-ok", .bug = 1888016, .clock = "full-report" },
+	log_event(LOG_INFO,
+	    &(struct log_fields){.message_id = LOG_MSG_SYNC_OK,
+		.event = "sync-ok",
+		.bug = 1888016,
+		.clock = "full-report"},
 	    "sync: %d bugs", 3);
-	log_event(LOG_WARNING, &(struct log_fields){ .event = "x" }, "plain");
+	log_event(LOG_WARNING, &(struct log_fields){.event = "x"}, "plain");
 	ck_assert_str_eq(testutil_log_text(),
-	    "sync: 3 bugs\tMESSAGE_ID=" LOG_MSG_SYNC_OK "\tCCWATCH_EVENT=sync-ok"
+	    "sync: 3 bugs\tMESSAGE_ID=" LOG_MSG_SYNC_OK
+	    "\tCCWATCH_EVENT=sync-ok"
 	    "\tCCWATCH_BUG=1888016\tCCWATCH_CLOCK=full-report\n"
 	    "plain\tCCWATCH_EVENT=x\n");
 	testutil_log_end();
@@ -181,16 +185,16 @@ END_TEST
  */
 START_TEST(test_log_journal_stream_matches)
 {
-	struct stat	 st;
-	char		 env[64];
+	struct stat st;
+	char env[64];
 
 	ck_assert_int_eq(fstat(STDERR_FILENO, &st), 0);
 	snprintf(env, sizeof env, "%llu:%llu", (unsigned long long)st.st_dev,
 	    (unsigned long long)st.st_ino);
 	setenv("JOURNAL_STREAM", env, 1);
 	log_init(0, 0, "ccwatch-test");
-	ck_assert_int_eq(log_to_journal(),
-	    access("/run/systemd/journal/socket", W_OK) == 0);
+	ck_assert_int_eq(
+	    log_to_journal(), access("/run/systemd/journal/socket", W_OK) == 0);
 	log_init(1, 0, "ccwatch-test");
 	ck_assert_int_eq(log_to_journal(), 0);
 	unsetenv("JOURNAL_STREAM");
@@ -207,8 +211,8 @@ END_TEST
 static Suite *
 util_suite(void)
 {
-	Suite	*s = suite_create("util");
-	TCase	*tc;
+	Suite *s = suite_create("util");
+	TCase *tc;
 
 	tc = tcase_create("buf");
 	tcase_add_test(tc, test_buf_grow_and_cap);
@@ -236,8 +240,8 @@ util_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(util_suite());
-	int	 failed;
+	SRunner *sr = srunner_create(util_suite());
+	int failed;
 
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

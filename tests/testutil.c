@@ -15,14 +15,14 @@
 #include "testutil.h"
 #include "xmalloc.h"
 
-static struct buf	 testutil_log;
+static struct buf testutil_log;
 
 /* Join an environment directory and a relative path. */
 static char *
 testutil_envpath(const char *env, const char *dflt, const char *rel)
 {
-	const char	*dir = getenv(env);
-	char		*p;
+	const char *dir = getenv(env);
+	char *p;
 
 	if (dir == NULL || *dir == '\0')
 		dir = dflt;
@@ -48,10 +48,10 @@ testutil_datapath(const char *rel)
 char *
 testutil_read_file(const char *path, size_t *len)
 {
-	FILE		*f;
-	struct buf	 b;
-	char		 chunk[65536];
-	size_t		 n;
+	FILE *f;
+	struct buf b;
+	char chunk[65536];
+	size_t n;
 
 	f = fopen(path, "rb");
 	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
@@ -68,7 +68,7 @@ testutil_read_file(const char *path, size_t *len)
 void
 testutil_write_file(const char *path, const char *content)
 {
-	FILE	*f;
+	FILE *f;
 
 	f = fopen(path, "wb");
 	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
@@ -80,8 +80,8 @@ testutil_write_file(const char *path, const char *content)
 char *
 testutil_mkdtemp(void)
 {
-	const char	*tmp = getenv("TMPDIR");
-	char		*p;
+	const char *tmp = getenv("TMPDIR");
+	char *p;
 
 	if (tmp == NULL || *tmp == '\0')
 		tmp = "/tmp";
@@ -92,8 +92,8 @@ testutil_mkdtemp(void)
 
 /* Remove one entry of a tree walk. */
 static int
-testutil_rm_one(const char *path, const struct stat *st, int flag,
-    struct FTW *ftw)
+testutil_rm_one(
+    const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	return remove(path);
 }
@@ -134,8 +134,8 @@ testutil_log_text(void)
 int
 testutil_log_count(const char *needle)
 {
-	const char	*p = buf_str(&testutil_log), *nl;
-	int		 n = 0;
+	const char *p = buf_str(&testutil_log), *nl;
+	int n = 0;
 
 	while (*p != '\0') {
 		nl = strchr(p, '\n');
@@ -156,12 +156,13 @@ testutil_log_end(void)
 	buf_free(&testutil_log);
 }
 
-/* Return the seed of a randomised test, printing it so a run can be repeated. */
+/* Return the seed of a randomised test, printing it so a run can be repeated.
+ */
 unsigned
 testutil_seed(void)
 {
-	const char	*env = getenv("CCWATCH_TEST_SEED");
-	unsigned	 seed;
+	const char *env = getenv("CCWATCH_TEST_SEED");
+	unsigned seed;
 
 	if (env != NULL && *env != '\0')
 		seed = (unsigned)strtoul(env, NULL, 10);

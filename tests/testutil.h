@@ -8,27 +8,27 @@
 #include <stddef.h>
 
 /* $TOPSRCDIR/rel, allocated (TOPSRCDIR defaults to "."). */
-char	*testutil_srcpath(const char *rel);
+char *testutil_srcpath(const char *rel);
 /* $SHARED_DATA/rel: the real recorded data in ../shared/data, allocated. */
-char	*testutil_datapath(const char *rel);
+char *testutil_datapath(const char *rel);
 /* Read a whole file, NUL-terminated; *len may be NULL.  Fails the test. */
-char	*testutil_read_file(const char *path, size_t *len);
+char *testutil_read_file(const char *path, size_t *len);
 /* Write a whole file; fails the test on error. */
-void	 testutil_write_file(const char *path, const char *content);
+void testutil_write_file(const char *path, const char *content);
 /* A new empty directory under $TMPDIR, allocated; removed by testutil_rmdir. */
-char	*testutil_mkdtemp(void);
+char *testutil_mkdtemp(void);
 /* Remove a directory tree made by testutil_mkdtemp. */
-void	 testutil_rmdir(const char *dir);
+void testutil_rmdir(const char *dir);
 
 /* Capture log lines (instead of stderr) until testutil_log_end. */
-void		 testutil_log_begin(void);
+void testutil_log_begin(void);
 /* All captured lines, each ending in "\n"; borrowed until the next call. */
-const char	*testutil_log_text(void);
+const char *testutil_log_text(void);
 /* Number of captured lines containing needle. */
-int		 testutil_log_count(const char *needle);
-void		 testutil_log_end(void);
+int testutil_log_count(const char *needle);
+void testutil_log_end(void);
 
 /* The seed for randomised tests: $CCWATCH_TEST_SEED or time, printed. */
-unsigned	 testutil_seed(void);
+unsigned testutil_seed(void);
 
 #endif
