@@ -25,6 +25,10 @@ CORPUS = os.path.join(SRC, "tests/data/fakebz/corpus-small.json")
 SECRETS = {
     "api-key": "ccwK3y-7f1e9d2b4a6c8e0f",
     "feed-token": "ccwT0ken-93b1c5d7e9f1a3b5",
+    "smtp-password": "ccwPassw0rd-4c6e8a0b2d4f",
+    "hmac-secret": "ccwHm4c-Secret-1a2b3c4d5e6f",
+    # A Slack incoming-webhook URL is itself a credential.
+    "slack-url": "http://127.0.0.1:1/services/T0CCW/B0CCW/ccwSl4ckT0kenXyZ123",
 }
 passed = failed = 0
 
@@ -70,11 +74,22 @@ def main():
     port = 20000 + os.getpid() % 20000
 
     def write_conf(key_file):
+        # Every channel points at a closed port, so every send fails and
+        # its error is logged: the failure paths are what could leak.
         with open(conf, "w") as f:
             f.write("[bugzilla]\nurl = %s\napi_key_file = %s\nretries = 1\n"
                     "[store]\npath = %s/ccwatch.db\n[daemon]\npoll_interval = 3600\n"
                     "[feed]\nlisten = 127.0.0.1:%d\ntoken_file = %s\n"
                     % (url, key_file, work, port, os.path.join(work, "feed-token")))
+            f.write("[route \"all\"]\nchannels = mail, slack, hook\n"
+                    "[channel \"mail\"]\ntype = smtp\nurl = smtp://127.0.0.1:1\n"
+                    "from = ccwatch@ccwatch.example\nto = team@ca.example\n"
+                    "require_starttls = no\nusername = ccwatch\npassword_file = %s\n"
+                    "[channel \"slack\"]\ntype = slack\nwebhook_url_file = %s\n"
+                    "[channel \"hook\"]\ntype = webhook\nurl = http://127.0.0.1:1/hook\n"
+                    "secret_file = %s\n"
+                    % tuple(os.path.join(work, n) for n in
+                            ("smtp-password", "slack-url", "hmac-secret")))
 
     try:
         write_conf(os.path.join(work, "api-key"))
@@ -104,6 +119,18 @@ def main():
         check(rc != 0 and loose in out and "readable" in out and not leaks(out),
               "a world-readable key file is refused by name: %s" % out.strip()[:120])
         write_conf(os.path.join(work, "api-key"))
+
+        # Each channel's send fails: its error names no secret.
+        for ch in ("mail", "slack", "hook"):
+            rc, out = run([CCWATCH, "-v", "-c", conf, "test-notify", ch])
+            check(rc != 0 and not leaks(out),
+                  "no secret in test-notify %s's failure: %s" % (ch, out.strip()[-100:]))
+        rc, out = run([CCWATCH, "-v", "-c", conf, "alerts", "--run"])
+        check(not leaks(out), "no secret in a delivery run that fails on every channel")
+        rc, out = run([CCWATCH, "-c", conf, "alerts", "--json"])
+        check(rc == 0 and not leaks(out), "no secret in the ledger and outbox listing")
+        check('"attempts": 1' in out or '"attempts":1' in out,
+              "the delivery run did try the channels")
 
         for fmt in ("json", "ics", "prom", "html"):
             rc, out = run([CCWATCH, "-c", conf, "feed", "--format", fmt])
