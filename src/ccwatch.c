@@ -43,7 +43,7 @@ enum cli_check_status {
 struct cli_command {
 	const char *name;
 	int need_config; /* 1; 2: a bad config is UNKNOWN */
-	int secrets;     /* reads the secret files (talks to Bugzilla) */
+	int secrets;     /* 1: reads the secret files; 2: only with --run */
 	int (*run)(struct cli *, int, char **);
 	const char *usage;
 };
@@ -76,7 +76,7 @@ static const struct cli_command cli_commands[] = {
 	"snooze BUG [--clock KIND] --until TIME|+DURATION --reason TEXT"},
     {"unsnooze", 1, 0, cli_unsnooze, "unsnooze BUG [--clock KIND]"},
     {"ack", 1, 0, cli_ack, "ack BUG [--clock KIND]"},
-    {"alerts", 1, 0, cli_alerts, "alerts [--json] | --run [--as-of TIME]"},
+    {"alerts", 1, 2, cli_alerts, "alerts [--json] | --run [--as-of TIME]"},
     {"test-notify", 1, 1, cli_test_notify, "test-notify CHANNEL"},
     {"feed", 1, 0, cli_feed,
 	"feed --format json|ics|prom|html [--ca NAME] [--as-of TIME]"},
@@ -936,6 +936,24 @@ cli_version(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
+/*
+ * Whether a command reads the secret files: those that talk to Bugzilla or
+ * deliver alerts do, those that only read the store do not, so that they
+ * run where the service's credentials are not (a monitoring check).
+ */
+static int
+cli_needs_secrets(const struct cli_command *cmd, int argc, char **argv)
+{
+	int i;
+
+	if (cmd->secrets != 2)
+		return cmd->secrets;
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--run") == 0)
+			return 1;
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -975,7 +993,10 @@ main(int argc, char **argv)
 	}
 	if (cli_commands[i].need_config) {
 		cli.conf = config_load_flags(cli.conf_path,
-		    cli_commands[i].secrets ? 0 : CONFIG_NO_SECRETS, &cause);
+		    cli_needs_secrets(&cli_commands[i], argc, argv)
+			? 0
+			: CONFIG_NO_SECRETS,
+		    &cause);
 		if (cli.conf == NULL && cli_commands[i].need_config == 2) {
 			cause[strcspn(cause, "\n")] = '\0';
 			printf("CCWATCH UNKNOWN - configuration: %s\n", cause);
