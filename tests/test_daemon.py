@@ -37,8 +37,11 @@ def check(cond, what):
 class Fake:
     """The fake Bugzilla as a child process on a given or free port."""
 
-    def __init__(self, port=0):
-        args = [os.path.join(BUILD, "tests/fakebz"), "-p", str(port), CORPUS]
+    def __init__(self, port=0, log=None):
+        args = [os.path.join(BUILD, "tests/fakebz"), "-p", str(port)]
+        if log is not None:
+            args += ["-l", log]
+        args.append(CORPUS)
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
         self.url = self.proc.stdout.readline().strip()
         self.port = int(self.url.rsplit(":", 1)[1])
@@ -97,7 +100,8 @@ def main():
     conf = os.path.join(work, "ccwatch.conf")
     store = os.path.join(work, "ccwatch.db")
     notify = Notify(os.path.join(work, "notify.sock"))
-    fake = Fake()
+    reqlog = os.path.join(work, "requests.log")
+    fake = Fake(log=reqlog)
     write_conf(conf, fake.url, store)
     env = dict(os.environ, NOTIFY_SOCKET=os.path.join(work, "notify.sock"),
                WATCHDOG_USEC="1000000")
@@ -118,10 +122,15 @@ def main():
         pings = sum(1 for m in notify.messages[n0:] if "WATCHDOG=1" in m)
         check(pings >= 3, "watchdog pings at half of WatchdogSec (%d in 3 s)" % pings)
 
+        def polls():
+            with open(reqlog) as f:
+                return sum(1 for line in f if " /rest/time" in line)
+        p0 = polls()
         n0 = len(notify.messages)
         daemon.send_signal(signal.SIGUSR1)
         i, status = notify.wait_for("STATUS=", after=n0)
-        check(status is not None, "SIGUSR1 runs a cycle")
+        check(status is not None and polls() == p0 + 1,
+              "SIGUSR1 runs a cycle (the fake saw %d new /rest/time)" % (polls() - p0))
 
         # A broken file is refused and the daemon goes on.
         with open(conf, "a") as f:
