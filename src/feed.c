@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "feed_int.h"
 #include "log.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* The buckets of open questions' ages, in seconds, and +Inf. */
@@ -518,33 +520,6 @@ feed_to_json(const struct feed *f)
 	return out;
 }
 
-/* The length of the UTF-8 sequence starting at s, or 0 if invalid. */
-size_t
-feed_utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
-	    (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return n;
-}
-
 /* A copy of s with each invalid UTF-8 byte replaced by U+FFFD. */
 char *
 feed_utf8_clean(const char *s)
@@ -555,7 +530,7 @@ feed_utf8_clean(const char *s)
 
 	buf_init(&b, FEED_MAX_TEXT);
 	while (*p != '\0') {
-		n = feed_utf8_len(p);
+		n = utf8_len(p, SIZE_MAX);
 		if (n == 0) {
 			buf_addstr(&b, "\xef\xbf\xbd");
 			p++;

@@ -12,8 +12,6 @@
 /* Most bytes of one rendering. */
 #define FEED_MAX_TEXT (64 * 1024 * 1024)
 
-/* The length of the UTF-8 sequence at s, or 0 if it is invalid. */
-size_t feed_utf8_len(const unsigned char *s);
 /* A copy of s with invalid UTF-8 bytes as U+FFFD (allocated). */
 char *feed_utf8_clean(const char *s);
 /* "Full incident report", ... */

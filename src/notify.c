@@ -16,6 +16,7 @@
 #include "ccwatch.h"
 #include "notify.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Send one alert through the notifier's channel. */
@@ -115,40 +116,6 @@ notify_format_relative(time_t due, time_t now, struct buf *out)
 		buf_addstr(out, "less than a minute");
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-size_t
-notify_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /*
  * Copy s into out as valid UTF-8, at most max bytes (cut at a character
  * boundary, "..." appended when cut).  With oneline, every control
@@ -162,7 +129,7 @@ notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
 	size_t n = strlen((const char *)p), i = 0, len, done = 0;
 
 	while (i < n) {
-		len = notify_utf8_len(p + i, n - i);
+		len = utf8_len(p + i, n - i);
 		if (done + (len == 0 ? 1 : len) > max) {
 			buf_addstr(out, "...");
 			return;

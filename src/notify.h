@@ -138,8 +138,6 @@ void notify_format_date(time_t t, struct buf *out);
  * controls but tab become spaces.
  */
 void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-size_t notify_utf8_len(const unsigned char *s, size_t n);
 /* 1 if id is non-empty and made only of [A-Za-z0-9._-]. */
 int notify_valid_id(const char *id);
 /* The digest's delivery id (its own, or derived), allocated. */

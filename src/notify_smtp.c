@@ -19,6 +19,7 @@
 #include "log.h"
 #include "notify.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Longest summary put in a Subject, bytes. */
@@ -85,7 +86,7 @@ notify_smtp_add_subject(const char *text, struct buf *out)
 	}
 	for (start = 0; start < n; start = i) {
 		for (i = start; i < n; i += len) {
-			len = notify_utf8_len(p + i, n - i);
+			len = utf8_len(p + i, n - i);
 			if (len == 0)
 				len = 1;
 			if (i + len - start > NOTIFY_SMTP_WORD_BYTES)

@@ -6,6 +6,7 @@
  * as it is, escaped by jansson.
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "report.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "whiteboard.h"
 #include "xmalloc.h"
 
@@ -446,33 +448,6 @@ report_to_json(const struct report *r)
 	return out;
 }
 
-/* The length of the UTF-8 sequence starting at s, or 0 if invalid. */
-static size_t
-report_utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
-	    (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return n;
-}
-
 /* Untrusted text made safe for a terminal. */
 char *
 report_clean(const char *s)
@@ -483,7 +458,7 @@ report_clean(const char *s)
 
 	buf_init(&b, REPORT_MAX_TEXT);
 	while (*p != '\0') {
-		n = report_utf8_len(p);
+		n = utf8_len(p, SIZE_MAX);
 		if (n == 0) {
 			buf_addch(&b, '?');
 			p++;
