@@ -47,6 +47,18 @@ notify_send_digest(struct notifier *n, const struct alert_digest *d,
 	return n->ops->send_digest(n, d, fail, cause);
 }
 
+/* Wrap a channel's state and operations in a notifier. */
+struct notifier *
+notify_new(const char *name, const struct notifier_ops *ops, void *data)
+{
+	struct notifier *n = xcalloc(1, sizeof *n);
+
+	n->ops = ops;
+	n->name = xstrdup(name);
+	n->data = data;
+	return n;
+}
+
 /* Free a notifier through its channel's destructor. */
 void
 notify_free(struct notifier *n)
@@ -230,6 +242,18 @@ notify_url_host(const char *url)
 	return xstrndup(p, end - p);
 }
 
+/* Tell whether a channel may POST to url: https, or http to loopback. */
+int
+notify_url_is_allowed(const char *url)
+{
+	if (url == NULL)
+		return 0;
+	if (strncasecmp(url, "https://", 8) == 0)
+		return 1;
+	return strncasecmp(url, "http://", 7) == 0 &&
+	    notify_url_is_loopback(url);
+}
+
 /* Tell whether the URL points at this machine. */
 int
 notify_url_is_loopback(const char *url)
@@ -374,6 +398,36 @@ notify_http_classify(long status, long retry_after, struct notify_failure *fail)
 	return -1;
 }
 
+/* POST body to a channel's url and classify the answer. */
+int
+notify_http_deliver(const struct notifier *n, const char *kind, const char *url,
+    const char *const *headers, const struct buf *body, long timeout,
+    struct notify_failure *fail, char **cause)
+{
+	long status, retry_after;
+	char *why, *host;
+
+	if (notify_http_post(url, headers, buf_str(body), body->len, timeout,
+		notify_url_is_loopback(url), &status, &retry_after,
+		&why) == -1) {
+		fail->retryable = 1;
+		xasprintf(cause, "%s: %s: %s", n->name, kind, why);
+		free(why);
+		return -1;
+	}
+	if (notify_http_classify(status, retry_after, fail) == 0)
+		return 0;
+	host = notify_url_host(url);
+	if (status == 429)
+		xasprintf(cause, "%s: %s: %s: HTTP 429, retry after %lds",
+		    n->name, kind, host, retry_after);
+	else
+		xasprintf(
+		    cause, "%s: %s: %s: HTTP %ld", n->name, kind, host, status);
+	free(host);
+	return -1;
+}
+
 /* The record channel's state. */
 struct notify_recorder {
 	struct notify_record *recs;
@@ -383,8 +437,11 @@ struct notify_recorder {
 	struct notify_failure fail;
 };
 
-/* Count an attempt and apply a pending forced failure. */
-static int
+/*
+ * Count an attempt and apply a pending forced failure: NULL with *cause, or
+ * a new zeroed record to fill.
+ */
+static struct notify_record *
 notify_record_attempt(
     struct notifier *n, struct notify_failure *fail, char **cause)
 {
@@ -395,11 +452,11 @@ notify_record_attempt(
 		r->fail_n--;
 		*fail = r->fail;
 		xasprintf(cause, "%s: forced failure", n->name);
-		return -1;
+		return NULL;
 	}
 	r->recs = xreallocarray(r->recs, r->n + 1, sizeof *r->recs);
 	memset(&r->recs[r->n], 0, sizeof r->recs[r->n]);
-	return 0;
+	return &r->recs[r->n++];
 }
 
 /* Record one alert. */
@@ -407,12 +464,10 @@ static int
 notify_record_send(struct notifier *n, const struct alert *a,
     struct notify_failure *fail, char **cause)
 {
-	struct notify_recorder *r = n->data;
-	struct notify_record *rec;
+	struct notify_record *rec = notify_record_attempt(n, fail, cause);
 
-	if (notify_record_attempt(n, fail, cause) == -1)
+	if (rec == NULL)
 		return -1;
-	rec = &r->recs[r->n++];
 	rec->id = xstrdup(a->id);
 	rec->bug_id = a->bug_id;
 	rec->clock = xstrdup(a->clock != NULL ? a->clock : "");
@@ -427,12 +482,10 @@ static int
 notify_record_send_digest(struct notifier *n, const struct alert_digest *d,
     struct notify_failure *fail, char **cause)
 {
-	struct notify_recorder *r = n->data;
-	struct notify_record *rec;
+	struct notify_record *rec = notify_record_attempt(n, fail, cause);
 
-	if (notify_record_attempt(n, fail, cause) == -1)
+	if (rec == NULL)
 		return -1;
-	rec = &r->recs[r->n++];
 	rec->digest = 1;
 	rec->id = notify_digest_id(d);
 	rec->bug_id = d->n > 0 ? d->items[0].bug_id : 0;
@@ -471,12 +524,8 @@ static const struct notifier_ops notify_record_ops = {
 struct notifier *
 notify_record_new(const char *name)
 {
-	struct notifier *n = xcalloc(1, sizeof *n);
-
-	n->ops = &notify_record_ops;
-	n->name = xstrdup(name);
-	n->data = xcalloc(1, sizeof(struct notify_recorder));
-	return n;
+	return notify_new(name, &notify_record_ops,
+	    xcalloc(1, sizeof(struct notify_recorder)));
 }
 
 /* Number of sends recorded. */
