@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "feed_int.h"
 #include "log.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* The buckets of open questions' ages, in seconds, and +Inf. */
@@ -45,87 +47,6 @@ feed_counters_init(struct feed_counters *c)
 {
 	memset(c, 0, sizeof *c);
 	c->cycles_ok = c->cycles_failed = c->requests = c->http_requests = -1;
-}
-
-/* The order of urgency of a clock state, most urgent first (as report's). */
-static int
-feed_state_rank(enum clock_state s)
-{
-	switch (s) {
-	case CLOCK_OVERDUE:
-		return 0;
-	case CLOCK_DUE_SOON:
-		return 1;
-	case CLOCK_OK:
-		return 2;
-	case CLOCK_PAUSED:
-		return 3;
-	case CLOCK_MET:
-		return 4;
-	}
-	return 5;
-}
-
-/* Compare two clocks by urgency: <0 when a is the more urgent. */
-static int
-feed_clock_cmp(const struct clock *a, const struct clock *b)
-{
-	int ra = feed_state_rank(a->state), rb = feed_state_rank(b->state);
-
-	if (ra != rb)
-		return ra - rb;
-	if (a->state == CLOCK_OVERDUE &&
-	    a->overdue_seconds != b->overdue_seconds)
-		return a->overdue_seconds > b->overdue_seconds ? -1 : 1;
-	if ((a->state == CLOCK_DUE_SOON || a->state == CLOCK_OK) &&
-	    a->due != b->due)
-		return a->due < b->due ? -1 : 1;
-	return 0;
-}
-
-/* The index of the most urgent clock of r, or -1 when it has none. */
-int
-feed_urgent_clock(const struct policy_result *r)
-{
-	size_t i;
-	int best = -1;
-
-	for (i = 0; i < r->nclocks; i++)
-		if (best == -1 ||
-		    feed_clock_cmp(&r->clocks[i], &r->clocks[best]) < 0)
-			best = (int)i;
-	return best;
-}
-
-/* Compare two bugs of a report the way report_load sorts them. */
-int
-feed_bug_cmp(const struct report_bug *a, const struct report_bug *b)
-{
-	int c;
-
-	if (a->urgent == -1 || b->urgent == -1) {
-		if (a->urgent != b->urgent)
-			return a->urgent == -1 ? 1 : -1;
-	} else {
-		c = feed_clock_cmp(
-		    &a->result.clocks[a->urgent], &b->result.clocks[b->urgent]);
-		if (c != 0)
-			return c;
-	}
-	if (a->bug.id != b->bug.id)
-		return a->bug.id < b->bug.id ? -1 : 1;
-	return 0;
-}
-
-/* Free one bug of a report (report.c keeps its own freer private). */
-static void
-feed_report_bug_free(struct report_bug *rb)
-{
-	model_bug_free(&rb->bug);
-	free(rb->summary);
-	free(rb->status);
-	free(rb->url);
-	policy_result_free(&rb->result);
 }
 
 /* 1 if count is in the sorted list of private comment counts. */
@@ -236,7 +157,7 @@ feed_load_comments(struct store *st, const struct people *people,
 	}
 	if (npriv > 0) {
 		feed_strip_private(&rb->result, priv, npriv);
-		rb->urgent = feed_urgent_clock(&rb->result);
+		rb->urgent = report_urgent_clock(&rb->result);
 	}
 	fb->assignee =
 	    rb->bug.assigned_to != NULL ? xstrdup(rb->bug.assigned_to) : NULL;
@@ -270,8 +191,8 @@ feed_sort(struct feed *f)
 	for (i = 1; i < f->report.nbugs; i++) {
 		rb = f->report.bugs[i];
 		fb = f->extra[i];
-		for (j = i;
-		     j > 0 && feed_bug_cmp(&rb, &f->report.bugs[j - 1]) < 0;
+		for (j = i; j > 0 &&
+		     report_compare_bugs(&rb, &f->report.bugs[j - 1]) < 0;
 		     j--) {
 			f->report.bugs[j] = f->report.bugs[j - 1];
 			f->extra[j] = f->extra[j - 1];
@@ -325,20 +246,20 @@ feed_load(struct store *st, const struct people *people,
 		rb = &out->report.bugs[i];
 		if (rb->result.restricted && !o->include_restricted) {
 			out->hidden_bugs++;
-			feed_report_bug_free(rb);
+			report_bug_free(rb);
 			continue;
 		}
 		out->bugs_tracked++;
 		if (!rb->result.resolved)
 			out->bugs_open++;
 		if (!feed_shows(rb)) {
-			feed_report_bug_free(rb);
+			report_bug_free(rb);
 			continue;
 		}
 		out->report.bugs[k] = *rb;
 		if (feed_load_comments(st, people, o, &out->report.bugs[k],
 			&out->extra[k], &out->hidden_comments, cause) == -1) {
-			feed_report_bug_free(&out->report.bugs[k]);
+			report_bug_free(&out->report.bugs[k]);
 			goto out;
 		}
 		k++;
@@ -349,7 +270,7 @@ out:
 	if (rc == -1) {
 		/* Bug i is freed; those after it were not looked at. */
 		for (i = i < n ? i + 1 : n; i < n; i++)
-			feed_report_bug_free(&out->report.bugs[i]);
+			report_bug_free(&out->report.bugs[i]);
 		feed_free(out);
 		return -1;
 	}
@@ -402,35 +323,6 @@ feed_is_stale(const struct feed *f)
 	return age < 0 || (f->stale_after > 0 && age > f->stale_after);
 }
 
-/* A time as an ISO 8601 UTC string, or null for 0. */
-static json_t *
-feed_json_time(time_t t)
-{
-	char iso[TIMEUTIL_ISO_LEN];
-
-	if (t == 0)
-		return json_null();
-	return json_string(timeutil_format_iso(t, iso));
-}
-
-/* A string, or null; invalid UTF-8 bytes become U+FFFD. */
-static json_t *
-feed_json_text(const char *s)
-{
-	json_t *j;
-	char *clean;
-
-	if (s == NULL)
-		return json_null();
-	j = json_string(s);
-	if (j != NULL)
-		return j;
-	clean = feed_utf8_clean(s);
-	j = json_string(clean);
-	free(clean);
-	return j != NULL ? j : json_string("");
-}
-
 /* The counts of bugs by their most urgent state. */
 static json_t *
 feed_json_counts(const struct feed *f)
@@ -464,7 +356,7 @@ feed_json_urgent(const struct report_bug *rb)
 	c = &rb->result.clocks[rb->urgent];
 	return json_pack("{s:s, s:s, s:o}", "kind",
 	    policy_clock_kind_name(c->kind), "state",
-	    policy_clock_state_name(c->state), "due", feed_json_time(c->due));
+	    policy_clock_state_name(c->state), "due", report_json_time(c->due));
 }
 
 /* Add the feed's members to one bug object of the status JSON. */
@@ -472,9 +364,10 @@ static void
 feed_json_bug(
     json_t *jb, const struct report_bug *rb, const struct feed_bug *fb)
 {
-	json_object_set_new(jb, "assignee", feed_json_text(fb->assignee));
 	json_object_set_new(
-	    jb, "last_ca_comment", feed_json_time(fb->last_ca_comment));
+	    jb, "assignee", report_json_text(fb->assignee, feed_utf8_clean));
+	json_object_set_new(
+	    jb, "last_ca_comment", report_json_time(fb->last_ca_comment));
 	json_object_set_new(jb, "comments", json_integer(fb->comments));
 	json_object_set_new(jb, "state", json_string(feed_bug_state(rb)));
 	json_object_set_new(jb, "urgent", feed_json_urgent(rb));
@@ -500,14 +393,16 @@ feed_to_json(const struct feed *f)
 	age =
 	    feed_sync_age(f) < 0 ? json_null() : json_integer(feed_sync_age(f));
 	json_object_set_new(root, "schema", json_string(FEED_SCHEMA));
-	json_object_set_new(root, "source", feed_json_text(f->source));
+	json_object_set_new(
+	    root, "source", report_json_text(f->source, feed_utf8_clean));
 	json_object_set_new(root, "last_sync_age_seconds", age);
 	json_object_set_new(root, "stale", json_boolean(feed_is_stale(f)));
 	json_object_set_new(
 	    root, "stale_after_seconds", json_integer(f->stale_after));
 	json_object_set_new(
-	    root, "last_attempt", feed_json_time(f->last_attempt));
-	json_object_set_new(root, "last_error", feed_json_text(f->last_error));
+	    root, "last_attempt", report_json_time(f->last_attempt));
+	json_object_set_new(root, "last_error",
+	    report_json_text(f->last_error, feed_utf8_clean));
 	json_object_set_new(root, "counts", feed_json_counts(f));
 	s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(root);
@@ -516,33 +411,6 @@ feed_to_json(const struct feed *f)
 	xasprintf(&out, "%s\n", s);
 	free(s);
 	return out;
-}
-
-/* The length of the UTF-8 sequence starting at s, or 0 if invalid. */
-size_t
-feed_utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
-	    (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return n;
 }
 
 /* A copy of s with each invalid UTF-8 byte replaced by U+FFFD. */
@@ -555,7 +423,7 @@ feed_utf8_clean(const char *s)
 
 	buf_init(&b, FEED_MAX_TEXT);
 	while (*p != '\0') {
-		n = feed_utf8_len(p);
+		n = utf8_len(p, SIZE_MAX);
 		if (n == 0) {
 			buf_addstr(&b, "\xef\xbf\xbd");
 			p++;
@@ -565,25 +433,6 @@ feed_utf8_clean(const char *s)
 		p += n;
 	}
 	return buf_detach(&b);
-}
-
-/* What a clock is, in words. */
-const char *
-feed_clock_title(enum clock_kind k)
-{
-	switch (k) {
-	case CLOCK_INITIAL_REPORT:
-		return "Initial incident report";
-	case CLOCK_FULL_REPORT:
-		return "Full incident report";
-	case CLOCK_RESPONSE:
-		return "Response to a question";
-	case CLOCK_UPDATE:
-		return "Regular update";
-	case CLOCK_REVOCATION_UPDATE:
-		return "Revocation-delay update";
-	}
-	return "Deadline";
 }
 
 /* RFC 5545 TEXT escaping; control characters dropped, UTF-8 repaired. */
@@ -709,7 +558,7 @@ feed_ics_description(const struct report_bug *rb, const struct clock *c)
 	xasprintf(&s,
 	    "%s is %s (due %s).\nBug %lld: %s\nCA: %s\nStatus: %s\n"
 	    "Clock started %s under policy %s.\n%s",
-	    feed_clock_title(c->kind), policy_clock_state_name(c->state), due,
+	    report_clock_title(c->kind), policy_clock_state_name(c->state), due,
 	    (long long)rb->bug.id, rb->summary != NULL ? rb->summary : "",
 	    rb->result.ca != NULL ? rb->result.ca : "unknown",
 	    rb->status != NULL ? rb->status : "", started,
@@ -733,7 +582,7 @@ feed_ics_event(struct buf *b, const struct feed *f, const struct report_bug *rb,
 	feed_ics_line(b, "DTSTART", feed_ics_time(c->due, t, sizeof t));
 	xasprintf(&summary, "%s%s: bug %lld (%s)",
 	    c->state == CLOCK_OVERDUE ? "OVERDUE: " : "",
-	    feed_clock_title(c->kind), (long long)rb->bug.id,
+	    report_clock_title(c->kind), (long long)rb->bug.id,
 	    rb->result.ca != NULL ? rb->result.ca : "unknown CA");
 	feed_ics_text(b, "SUMMARY", summary);
 	desc = feed_ics_description(rb, c);

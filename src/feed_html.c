@@ -389,7 +389,7 @@ feed_html_clock(
 	buf_addstr(b, "<a href=\"");
 	feed_html_add(b, c->link != NULL ? c->link : rb->url);
 	buf_addstr(b, "\">");
-	buf_addstr(b, feed_clock_title(c->kind));
+	buf_addstr(b, report_clock_title(c->kind));
 	buf_addstr(b, "</a>");
 	if (c->start_comment >= 0)
 		buf_printf(b, " <span class=\"muted\">from comment %lld</span>",
@@ -437,7 +437,7 @@ feed_html_others(
 		buf_addstr(b, "<a href=\"");
 		feed_html_add(b, c->link != NULL ? c->link : rb->url);
 		buf_printf(b, "\">%s</a>: %s%s</div>",
-		    feed_clock_title(c->kind),
+		    report_clock_title(c->kind),
 		    c->state == CLOCK_DUE_SOON ? "due soon, " : "",
 		    report_format_relative(
 			c->due, f->report.as_of, rel, sizeof rel));

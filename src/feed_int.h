@@ -12,21 +12,13 @@
 /* Most bytes of one rendering. */
 #define FEED_MAX_TEXT (64 * 1024 * 1024)
 
-/* The length of the UTF-8 sequence at s, or 0 if it is invalid. */
-size_t feed_utf8_len(const unsigned char *s);
 /* A copy of s with invalid UTF-8 bytes as U+FFFD (allocated). */
 char *feed_utf8_clean(const char *s);
-/* "Full incident report", ... */
-const char *feed_clock_title(enum clock_kind);
 /* The state name of a bug's most urgent clock, or "none". */
 const char *feed_bug_state(const struct report_bug *);
 /* Seconds since the last good sync at generation, or -1 if never. */
 long long feed_sync_age(const struct feed *);
 /* 1 if never synced or the last sync is older than stale_after. */
 int feed_is_stale(const struct feed *);
-/* The index of the most urgent clock, or -1. */
-int feed_urgent_clock(const struct policy_result *);
-/* The report's order of bugs: <0 when a comes first. */
-int feed_bug_cmp(const struct report_bug *a, const struct report_bug *b);
 
 #endif

@@ -2,6 +2,7 @@
  * Logging to the journal or stderr.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <systemd/sd-journal.h>
 
 #include "log.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Where journald listens for native messages. */
@@ -244,36 +246,6 @@ fatalx(const char *fmt, ...)
 	exit(1);
 }
 
-/* Return the length of the valid UTF-8 sequence at s, or 0 if invalid. */
-static size_t
-log_utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if (n == 3 && s[0] == 0xe0 && s[1] < 0xa0)
-		return 0; /* overlong */
-	if (n == 3 && s[0] == 0xed && s[1] >= 0xa0)
-		return 0; /* surrogate */
-	if (n == 4 && s[0] == 0xf0 && s[1] < 0x90)
-		return 0; /* overlong */
-	if (n == 4 && s[0] == 0xf4 && s[1] >= 0x90)
-		return 0; /* beyond U+10FFFF */
-	return n;
-}
-
 /* Copy untrusted text, escaping what could disturb a log or a terminal. */
 char *
 log_escape(char *dst, size_t size, const char *src)
@@ -284,7 +256,7 @@ log_escape(char *dst, size_t size, const char *src)
 	if (size == 0)
 		return dst;
 	while (*s != '\0') {
-		n = log_utf8_len(s);
+		n = utf8_len(s, SIZE_MAX);
 		if (n == 1 && (*s < 0x20 || *s == 0x7f || *s == '\\'))
 			n = 0;
 		if (n == 0) {

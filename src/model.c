@@ -176,33 +176,21 @@ model_list_grow(void **v, size_t n, size_t *cap, size_t size)
 struct bug *
 bug_list_add(struct bug_list *l)
 {
-	struct bug *b;
-
-	b = model_list_grow((void **)&l->v, l->n, &l->cap, sizeof *l->v);
-	l->n++;
-	return b;
+	return model_list_grow((void **)&l->v, l->n++, &l->cap, sizeof *l->v);
 }
 
 /* Append a zeroed comment to the list and return it. */
 struct comment *
 comment_list_add(struct comment_list *l)
 {
-	struct comment *c;
-
-	c = model_list_grow((void **)&l->v, l->n, &l->cap, sizeof *l->v);
-	l->n++;
-	return c;
+	return model_list_grow((void **)&l->v, l->n++, &l->cap, sizeof *l->v);
 }
 
 /* Append a zeroed history entry to the list and return it. */
 struct history *
 history_list_add(struct history_list *l)
 {
-	struct history *h;
-
-	h = model_list_grow((void **)&l->v, l->n, &l->cap, sizeof *l->v);
-	l->n++;
-	return h;
+	return model_list_grow((void **)&l->v, l->n++, &l->cap, sizeof *l->v);
 }
 
 /* Free every bug and the storage; the list is left empty. */

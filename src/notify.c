@@ -16,6 +16,7 @@
 #include "ccwatch.h"
 #include "notify.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Send one alert through the notifier's channel. */
@@ -44,6 +45,18 @@ notify_send_digest(struct notifier *n, const struct alert_digest *d,
 		return -1;
 	}
 	return n->ops->send_digest(n, d, fail, cause);
+}
+
+/* Wrap a channel's state and operations in a notifier. */
+struct notifier *
+notify_new(const char *name, const struct notifier_ops *ops, void *data)
+{
+	struct notifier *n = xcalloc(1, sizeof *n);
+
+	n->ops = ops;
+	n->name = xstrdup(name);
+	n->data = data;
+	return n;
 }
 
 /* Free a notifier through its channel's destructor. */
@@ -115,40 +128,6 @@ notify_format_relative(time_t due, time_t now, struct buf *out)
 		buf_addstr(out, "less than a minute");
 }
 
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-size_t
-notify_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2;
-		cp = s[0] & 0x1f;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3;
-		cp = s[0] & 0x0f;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
 /*
  * Copy s into out as valid UTF-8, at most max bytes (cut at a character
  * boundary, "..." appended when cut).  With oneline, every control
@@ -162,7 +141,7 @@ notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
 	size_t n = strlen((const char *)p), i = 0, len, done = 0;
 
 	while (i < n) {
-		len = notify_utf8_len(p + i, n - i);
+		len = utf8_len(p + i, n - i);
 		if (done + (len == 0 ? 1 : len) > max) {
 			buf_addstr(out, "...");
 			return;
@@ -261,6 +240,18 @@ notify_url_host(const char *url)
 
 	p = notify_url_host_span(url, &end);
 	return xstrndup(p, end - p);
+}
+
+/* Tell whether a channel may POST to url: https, or http to loopback. */
+int
+notify_url_is_allowed(const char *url)
+{
+	if (url == NULL)
+		return 0;
+	if (strncasecmp(url, "https://", 8) == 0)
+		return 1;
+	return strncasecmp(url, "http://", 7) == 0 &&
+	    notify_url_is_loopback(url);
 }
 
 /* Tell whether the URL points at this machine. */
@@ -407,6 +398,36 @@ notify_http_classify(long status, long retry_after, struct notify_failure *fail)
 	return -1;
 }
 
+/* POST body to a channel's url and classify the answer. */
+int
+notify_http_deliver(const struct notifier *n, const char *kind, const char *url,
+    const char *const *headers, const struct buf *body, long timeout,
+    struct notify_failure *fail, char **cause)
+{
+	long status, retry_after;
+	char *why, *host;
+
+	if (notify_http_post(url, headers, buf_str(body), body->len, timeout,
+		notify_url_is_loopback(url), &status, &retry_after,
+		&why) == -1) {
+		fail->retryable = 1;
+		xasprintf(cause, "%s: %s: %s", n->name, kind, why);
+		free(why);
+		return -1;
+	}
+	if (notify_http_classify(status, retry_after, fail) == 0)
+		return 0;
+	host = notify_url_host(url);
+	if (status == 429)
+		xasprintf(cause, "%s: %s: %s: HTTP 429, retry after %lds",
+		    n->name, kind, host, retry_after);
+	else
+		xasprintf(
+		    cause, "%s: %s: %s: HTTP %ld", n->name, kind, host, status);
+	free(host);
+	return -1;
+}
+
 /* The record channel's state. */
 struct notify_recorder {
 	struct notify_record *recs;
@@ -416,8 +437,11 @@ struct notify_recorder {
 	struct notify_failure fail;
 };
 
-/* Count an attempt and apply a pending forced failure. */
-static int
+/*
+ * Count an attempt and apply a pending forced failure: NULL with *cause, or
+ * a new zeroed record to fill.
+ */
+static struct notify_record *
 notify_record_attempt(
     struct notifier *n, struct notify_failure *fail, char **cause)
 {
@@ -428,11 +452,11 @@ notify_record_attempt(
 		r->fail_n--;
 		*fail = r->fail;
 		xasprintf(cause, "%s: forced failure", n->name);
-		return -1;
+		return NULL;
 	}
 	r->recs = xreallocarray(r->recs, r->n + 1, sizeof *r->recs);
 	memset(&r->recs[r->n], 0, sizeof r->recs[r->n]);
-	return 0;
+	return &r->recs[r->n++];
 }
 
 /* Record one alert. */
@@ -440,12 +464,10 @@ static int
 notify_record_send(struct notifier *n, const struct alert *a,
     struct notify_failure *fail, char **cause)
 {
-	struct notify_recorder *r = n->data;
-	struct notify_record *rec;
+	struct notify_record *rec = notify_record_attempt(n, fail, cause);
 
-	if (notify_record_attempt(n, fail, cause) == -1)
+	if (rec == NULL)
 		return -1;
-	rec = &r->recs[r->n++];
 	rec->id = xstrdup(a->id);
 	rec->bug_id = a->bug_id;
 	rec->clock = xstrdup(a->clock != NULL ? a->clock : "");
@@ -460,12 +482,10 @@ static int
 notify_record_send_digest(struct notifier *n, const struct alert_digest *d,
     struct notify_failure *fail, char **cause)
 {
-	struct notify_recorder *r = n->data;
-	struct notify_record *rec;
+	struct notify_record *rec = notify_record_attempt(n, fail, cause);
 
-	if (notify_record_attempt(n, fail, cause) == -1)
+	if (rec == NULL)
 		return -1;
-	rec = &r->recs[r->n++];
 	rec->digest = 1;
 	rec->id = notify_digest_id(d);
 	rec->bug_id = d->n > 0 ? d->items[0].bug_id : 0;
@@ -504,12 +524,8 @@ static const struct notifier_ops notify_record_ops = {
 struct notifier *
 notify_record_new(const char *name)
 {
-	struct notifier *n = xcalloc(1, sizeof *n);
-
-	n->ops = &notify_record_ops;
-	n->name = xstrdup(name);
-	n->data = xcalloc(1, sizeof(struct notify_recorder));
-	return n;
+	return notify_new(name, &notify_record_ops,
+	    xcalloc(1, sizeof(struct notify_recorder)));
 }
 
 /* Number of sends recorded. */

@@ -122,6 +122,9 @@ int notify_send_digest(struct notifier *, const struct alert_digest *,
     struct notify_failure *, char **cause);
 /* Free a notifier and zero its secrets; accepts NULL. */
 void notify_free(struct notifier *);
+/* A notifier named name over ops and the channel state data (owned). */
+struct notifier *notify_new(
+    const char *name, const struct notifier_ops *ops, void *data);
 
 /*
  * Shared rendering helpers.  notify_format_relative writes "overdue by 2
@@ -138,8 +141,6 @@ void notify_format_date(time_t t, struct buf *out);
  * controls but tab become spaces.
  */
 void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
-/* Length of the valid UTF-8 sequence at s (n bytes left), 0 if invalid. */
-size_t notify_utf8_len(const unsigned char *s, size_t n);
 /* 1 if id is non-empty and made only of [A-Za-z0-9._-]. */
 int notify_valid_id(const char *id);
 /* The digest's delivery id (its own, or derived), allocated. */
@@ -148,6 +149,8 @@ char *notify_digest_id(const struct alert_digest *);
 int notify_url_is_loopback(const char *url);
 /* The URL's host alone (for log lines about secret URLs), allocated. */
 char *notify_url_host(const char *url);
+/* 1 if url is https://, or http:// to a loopback host; 0 also for NULL. */
+int notify_url_is_allowed(const char *url);
 
 /* Channel defaults (STARTTLS required, NOTIFY_TIMEOUT), for the config. */
 void notify_smtp_channel_init(struct smtp_channel *);
@@ -203,6 +206,15 @@ int notify_http_post(const char *url, const char *const *headers,
 /* Classify an HTTP status into *fail; returns 0 for 2xx, -1 otherwise. */
 int notify_http_classify(
     long status, long retry_after, struct notify_failure *fail);
+/*
+ * For the HTTP channels: notify_http_post (http:// only to loopback), then
+ * notify_http_classify.  Returns 0 when delivered, or -1 with *fail filled
+ * and *cause "NAME: KIND: ..." naming only the URL's host (a 429 with its
+ * Retry-After); a network failure is retryable.
+ */
+int notify_http_deliver(const struct notifier *n, const char *kind,
+    const char *url, const char *const *headers, const struct buf *body,
+    long timeout, struct notify_failure *fail, char **cause);
 
 /*
  * A fake channel for the tests of other modules: it records what it was

@@ -230,29 +230,9 @@ notify_slack_post(struct notifier *n, const struct buf *payload,
 	struct notify_slack *s = n->data;
 	static const char *const headers[] = {
 	    "Content-Type: application/json; charset=utf-8", NULL};
-	long status, retry_after;
-	char *why, *host;
 
-	if (notify_http_post(s->webhook_url, headers, buf_str(payload),
-		payload->len, s->ch.timeout,
-		notify_url_is_loopback(s->webhook_url), &status, &retry_after,
-		&why) == -1) {
-		fail->retryable = 1;
-		xasprintf(cause, "%s: slack: %s", n->name, why);
-		free(why);
-		return -1;
-	}
-	if (notify_http_classify(status, retry_after, fail) == 0)
-		return 0;
-	host = notify_url_host(s->webhook_url);
-	if (status == 429)
-		xasprintf(cause, "%s: slack: %s: HTTP 429, retry after %lds",
-		    n->name, host, retry_after);
-	else
-		xasprintf(
-		    cause, "%s: slack: %s: HTTP %ld", n->name, host, status);
-	free(host);
-	return -1;
+	return notify_http_deliver(n, "slack", s->webhook_url, headers, payload,
+	    s->ch.timeout, fail, cause);
 }
 
 /* Render and send one alert. */
@@ -320,13 +300,9 @@ notify_slack_channel_init(struct slack_channel *ch)
 struct notifier *
 notify_slack_new(const char *name, const struct slack_channel *ch, char **cause)
 {
-	struct notifier *n;
 	struct notify_slack *s;
 
-	if (ch->webhook_url == NULL ||
-	    (strncasecmp(ch->webhook_url, "https://", 8) != 0 &&
-		!(strncasecmp(ch->webhook_url, "http://", 7) == 0 &&
-		    notify_url_is_loopback(ch->webhook_url)))) {
+	if (!notify_url_is_allowed(ch->webhook_url)) {
 		xasprintf(
 		    cause, "channel %s: webhook_url must be https://", name);
 		return NULL;
@@ -337,9 +313,5 @@ notify_slack_new(const char *name, const struct slack_channel *ch, char **cause)
 	s->ch.webhook_url = s->webhook_url;
 	if (s->ch.timeout <= 0)
 		s->ch.timeout = NOTIFY_TIMEOUT;
-	n = xcalloc(1, sizeof *n);
-	n->ops = &notify_slack_ops;
-	n->name = xstrdup(name);
-	n->data = s;
-	return n;
+	return notify_new(name, &notify_slack_ops, s);
 }

@@ -19,6 +19,7 @@
 #include "log.h"
 #include "notify.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Longest summary put in a Subject, bytes. */
@@ -85,7 +86,7 @@ notify_smtp_add_subject(const char *text, struct buf *out)
 	}
 	for (start = 0; start < n; start = i) {
 		for (i = start; i < n; i += len) {
-			len = notify_utf8_len(p + i, n - i);
+			len = utf8_len(p + i, n - i);
 			if (len == 0)
 				len = 1;
 			if (i + len - start > NOTIFY_SMTP_WORD_BYTES)
@@ -422,6 +423,24 @@ out:
 	return ret;
 }
 
+/*
+ * Upload msg if it was built (built is the renderer's 0 or -1; a message
+ * that cannot be rendered is not worth a retry), then free it.
+ */
+static int
+notify_smtp_upload_built(struct notifier *n, struct buf *msg, int built,
+    struct notify_failure *fail, char **cause)
+{
+	int rc = -1;
+
+	if (built == -1)
+		fail->retryable = 0;
+	else
+		rc = notify_smtp_upload(n, msg, fail, cause);
+	buf_free(msg);
+	return rc;
+}
+
 /* Render and send one alert. */
 static int
 notify_smtp_send(struct notifier *n, const struct alert *a,
@@ -429,18 +448,12 @@ notify_smtp_send(struct notifier *n, const struct alert *a,
 {
 	struct notify_smtp *s = n->data;
 	struct buf msg;
-	int rc = -1;
+	int built;
 
 	buf_init(&msg, NOTIFY_MAX_MESSAGE);
-	if (notify_smtp_build_message(a, &s->ch, timeutil_now(), &msg, cause) ==
-	    -1) {
-		fail->retryable = 0;
-		goto out;
-	}
-	rc = notify_smtp_upload(n, &msg, fail, cause);
-out:
-	buf_free(&msg);
-	return rc;
+	built =
+	    notify_smtp_build_message(a, &s->ch, timeutil_now(), &msg, cause);
+	return notify_smtp_upload_built(n, &msg, built, fail, cause);
 }
 
 /* Render and send one digest. */
@@ -450,18 +463,12 @@ notify_smtp_send_digest(struct notifier *n, const struct alert_digest *d,
 {
 	struct notify_smtp *s = n->data;
 	struct buf msg;
-	int rc = -1;
+	int built;
 
 	buf_init(&msg, NOTIFY_MAX_MESSAGE);
-	if (notify_smtp_build_digest(d, &s->ch, timeutil_now(), &msg, cause) ==
-	    -1) {
-		fail->retryable = 0;
-		goto out;
-	}
-	rc = notify_smtp_upload(n, &msg, fail, cause);
-out:
-	buf_free(&msg);
-	return rc;
+	built =
+	    notify_smtp_build_digest(d, &s->ch, timeutil_now(), &msg, cause);
+	return notify_smtp_upload_built(n, &msg, built, fail, cause);
 }
 
 /* Free the channel's copy, zeroing the password. */
@@ -560,7 +567,6 @@ notify_smtp_check(const struct smtp_channel *ch, char **cause)
 struct notifier *
 notify_smtp_new(const char *name, const struct smtp_channel *ch, char **cause)
 {
-	struct notifier *n;
 	struct notify_smtp *s;
 	char *why;
 	size_t i;
@@ -592,9 +598,5 @@ notify_smtp_new(const char *name, const struct smtp_channel *ch, char **cause)
 	if (s->ch.timeout <= 0)
 		s->ch.timeout = NOTIFY_TIMEOUT;
 
-	n = xcalloc(1, sizeof *n);
-	n->ops = &notify_smtp_ops;
-	n->name = xstrdup(name);
-	n->data = s;
-	return n;
+	return notify_new(name, &notify_smtp_ops, s);
 }

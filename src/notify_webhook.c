@@ -181,10 +181,9 @@ notify_webhook_post(struct notifier *n, const char *id,
     const struct buf *payload, struct notify_failure *fail, char **cause)
 {
 	struct notify_webhook *w = n->data;
-	char *sig, *hsig = NULL, *hid = NULL, *why, *host;
+	char *sig, *hsig = NULL, *hid = NULL;
 	const char *headers[5];
-	long status, retry_after;
-	int rc = -1;
+	int rc;
 
 	sig =
 	    notify_webhook_signature(w->secret, buf_str(payload), payload->len);
@@ -200,22 +199,8 @@ notify_webhook_post(struct notifier *n, const char *id,
 	headers[2] = hid;
 	headers[3] = "Expect:";
 	headers[4] = NULL;
-	if (notify_http_post(w->url, headers, buf_str(payload), payload->len,
-		w->ch.timeout, notify_url_is_loopback(w->url), &status,
-		&retry_after, &why) == -1) {
-		fail->retryable = 1;
-		xasprintf(cause, "%s: webhook: %s", n->name, why);
-		free(why);
-		goto out;
-	}
-	if (notify_http_classify(status, retry_after, fail) == 0) {
-		rc = 0;
-		goto out;
-	}
-	host = notify_url_host(w->url);
-	xasprintf(cause, "%s: webhook: %s: HTTP %ld", n->name, host, status);
-	free(host);
-out:
+	rc = notify_http_deliver(
+	    n, "webhook", w->url, headers, payload, w->ch.timeout, fail, cause);
 	free(sig);
 	free(hsig);
 	free(hid);
@@ -287,13 +272,9 @@ struct notifier *
 notify_webhook_new(
     const char *name, const struct webhook_channel *ch, char **cause)
 {
-	struct notifier *n;
 	struct notify_webhook *w;
 
-	if (ch->url == NULL ||
-	    (strncasecmp(ch->url, "https://", 8) != 0 &&
-		!(strncasecmp(ch->url, "http://", 7) == 0 &&
-		    notify_url_is_loopback(ch->url)))) {
+	if (!notify_url_is_allowed(ch->url)) {
 		xasprintf(cause,
 		    "channel %s: url must be https:// (http:// on loopback)",
 		    name);
@@ -311,9 +292,5 @@ notify_webhook_new(
 	w->ch.secret = w->secret;
 	if (w->ch.timeout <= 0)
 		w->ch.timeout = NOTIFY_TIMEOUT;
-	n = xcalloc(1, sizeof *n);
-	n->ops = &notify_webhook_ops;
-	n->name = xstrdup(name);
-	n->data = w;
-	return n;
+	return notify_new(name, &notify_webhook_ops, w);
 }

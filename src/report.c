@@ -6,6 +6,7 @@
  * as it is, escaped by jansson.
  */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "report.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "whiteboard.h"
 #include "xmalloc.h"
 
@@ -44,8 +46,8 @@ report_state_rank(enum clock_state s)
 }
 
 /* Compare two clocks by urgency: <0 when a is the more urgent. */
-static int
-report_clock_cmp(const struct clock *a, const struct clock *b)
+int
+report_compare_clocks(const struct clock *a, const struct clock *b)
 {
 	int ra = report_state_rank(a->state), rb = report_state_rank(b->state);
 
@@ -61,7 +63,7 @@ report_clock_cmp(const struct clock *a, const struct clock *b)
 }
 
 /* The index of the most urgent clock of r, or -1 when it has none. */
-static int
+int
 report_urgent_clock(const struct policy_result *r)
 {
 	size_t i;
@@ -69,24 +71,23 @@ report_urgent_clock(const struct policy_result *r)
 
 	for (i = 0; i < r->nclocks; i++) {
 		if (best == -1 ||
-		    report_clock_cmp(&r->clocks[i], &r->clocks[best]) < 0)
+		    report_compare_clocks(&r->clocks[i], &r->clocks[best]) < 0)
 			best = (int)i;
 	}
 	return best;
 }
 
-/* qsort's order of bugs: by their most urgent clock, then by id. */
-static int
-report_bug_cmp(const void *va, const void *vb)
+/* The report's order of bugs: by their most urgent clock, then by id. */
+int
+report_compare_bugs(const struct report_bug *a, const struct report_bug *b)
 {
-	const struct report_bug *a = va, *b = vb;
 	int c;
 
 	if (a->urgent == -1 || b->urgent == -1) {
 		if (a->urgent != b->urgent)
 			return a->urgent == -1 ? 1 : -1;
 	} else {
-		c = report_clock_cmp(
+		c = report_compare_clocks(
 		    &a->result.clocks[a->urgent], &b->result.clocks[b->urgent]);
 		if (c != 0)
 			return c;
@@ -94,6 +95,13 @@ report_bug_cmp(const void *va, const void *vb)
 	if (a->bug.id != b->bug.id)
 		return a->bug.id < b->bug.id ? -1 : 1;
 	return 0;
+}
+
+/* report_compare_bugs for qsort. */
+static int
+report_qsort_bugs(const void *a, const void *b)
+{
+	return report_compare_bugs(a, b);
 }
 
 /*
@@ -191,8 +199,8 @@ out:
 	return rc;
 }
 
-/* Free one bug of a report. */
-static void
+/* Free what one bug of a report holds. */
+void
 report_bug_free(struct report_bug *rb)
 {
 	model_bug_free(&rb->bug);
@@ -274,7 +282,7 @@ report_load(struct store *st, const struct people *people,
 		else
 			report_bug_free(&rb);
 	}
-	qsort(out->bugs, out->nbugs, sizeof *out->bugs, report_bug_cmp);
+	qsort(out->bugs, out->nbugs, sizeof *out->bugs, report_qsort_bugs);
 	rc = 0;
 out:
 	bug_list_free(&bl);
@@ -299,7 +307,7 @@ report_free(struct report *r)
 }
 
 /* A time as an ISO 8601 UTC string, or null for 0. */
-static json_t *
+json_t *
 report_json_time(time_t t)
 {
 	char iso[TIMEUTIL_ISO_LEN];
@@ -318,32 +326,37 @@ report_json_comment(int64_t count)
 	return json_integer((json_int_t)count);
 }
 
-/*
- * A string that may not be UTF-8 (Bugzilla text is, but the store keeps
- * bytes): invalid bytes become U+FFFD.
- */
-static json_t *
-report_json_text(const char *s)
+/* A copy of s with every byte of 0x80 and above as U+FFFD. */
+static char *
+report_repair_bytes(const char *s)
 {
 	struct buf b;
+
+	buf_init(&b, REPORT_MAX_TEXT);
+	for (; *s != '\0'; s++) {
+		if ((unsigned char)*s < 0x80)
+			buf_addch(&b, *s);
+		else
+			buf_addstr(&b, "\xef\xbf\xbd");
+	}
+	return buf_detach(&b);
+}
+
+/* A string, or null for NULL; text that is not UTF-8 goes through repair. */
+json_t *
+report_json_text(const char *s, char *(*repair)(const char *))
+{
 	json_t *j;
-	size_t i, n;
+	char *clean;
 
 	if (s == NULL)
 		return json_null();
 	j = json_string(s);
 	if (j != NULL)
 		return j;
-	buf_init(&b, REPORT_MAX_TEXT);
-	n = strlen(s);
-	for (i = 0; i < n; i++) {
-		if ((unsigned char)s[i] < 0x80)
-			buf_addch(&b, s[i]);
-		else
-			buf_addstr(&b, "\xef\xbf\xbd");
-	}
-	j = json_string(buf_str(&b));
-	buf_free(&b);
+	clean = repair(s);
+	j = json_string(clean);
+	free(clean);
 	return j != NULL ? j : json_string("");
 }
 
@@ -383,11 +396,11 @@ report_json_question(const struct question *q)
 {
 	return json_pack("{s:o, s:o, s:o, s:I, s:o, s:s, s:o}", "comment",
 	    report_json_comment(q->comment), "asked_by",
-	    report_json_text(q->asked_by), "asked_at",
+	    report_json_text(q->asked_by, report_repair_bytes), "asked_at",
 	    report_json_time(q->asked_at), "age_seconds",
 	    (json_int_t)q->age_seconds, "due", report_json_time(q->due),
 	    "state", policy_clock_state_name(q->state), "url",
-	    report_json_text(q->link));
+	    report_json_text(q->link, report_repair_bytes));
 }
 
 /* One bug as JSON. */
@@ -410,12 +423,15 @@ report_json_bug(const struct report_bug *rb)
 	}
 	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o}",
 	    "id", (json_int_t)rb->bug.id, "summary",
-	    report_json_text(rb->summary), "ca", report_json_text(r->ca),
-	    "status", report_json_text(rb->status), "resolution",
-	    report_json_text(r->resolution != NULL ? r->resolution : ""),
-	    "restricted", r->restricted, "url", report_json_text(rb->url),
-	    "whiteboard", report_json_whiteboard(r->whiteboard), "clocks",
-	    clocks, "questions", questions);
+	    report_json_text(rb->summary, report_repair_bytes), "ca",
+	    report_json_text(r->ca, report_repair_bytes), "status",
+	    report_json_text(rb->status, report_repair_bytes), "resolution",
+	    report_json_text(r->resolution != NULL ? r->resolution : "",
+		report_repair_bytes),
+	    "restricted", r->restricted, "url",
+	    report_json_text(rb->url, report_repair_bytes), "whiteboard",
+	    report_json_whiteboard(r->whiteboard), "clocks", clocks,
+	    "questions", questions);
 }
 
 /* The report as status JSON. */
@@ -446,33 +462,6 @@ report_to_json(const struct report *r)
 	return out;
 }
 
-/* The length of the UTF-8 sequence starting at s, or 0 if invalid. */
-static size_t
-report_utf8_len(const unsigned char *s)
-{
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	for (i = 1; i < n; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-	if ((n == 3 && s[0] == 0xe0 && s[1] < 0xa0) ||
-	    (n == 3 && s[0] == 0xed && s[1] >= 0xa0) ||
-	    (n == 4 && s[0] == 0xf0 && s[1] < 0x90) ||
-	    (n == 4 && s[0] == 0xf4 && s[1] >= 0x90))
-		return 0;
-	return n;
-}
-
 /* Untrusted text made safe for a terminal. */
 char *
 report_clean(const char *s)
@@ -483,7 +472,7 @@ report_clean(const char *s)
 
 	buf_init(&b, REPORT_MAX_TEXT);
 	while (*p != '\0') {
-		n = report_utf8_len(p);
+		n = utf8_len(p, SIZE_MAX);
 		if (n == 0) {
 			buf_addch(&b, '?');
 			p++;
@@ -714,7 +703,7 @@ report_write_table(
 }
 
 /* What a clock is, in words. */
-static const char *
+const char *
 report_clock_title(enum clock_kind k)
 {
 	switch (k) {

@@ -8,6 +8,7 @@
 #ifndef REPORT_H
 #define REPORT_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -90,5 +91,35 @@ char *report_clean(const char *s);
  * "in 12m", "4d 2h overdue", "now"; into buf (size bytes).  Returns buf.
  */
 char *report_format_relative(time_t due, time_t now, char *buf, size_t size);
+
+/*
+ * The pieces of a report that the feed (feed.c, feed_html.c) renders too.
+ */
+/*
+ * Compare two clocks by urgency, <0 when a is the more urgent: overdue,
+ * due-soon, ok, paused, met; overdue ones by overdue_seconds (most first),
+ * due-soon and ok ones by due (soonest first).
+ */
+int report_compare_clocks(const struct clock *a, const struct clock *b);
+/* The index of r's most urgent clock (report_compare_clocks), or -1. */
+int report_urgent_clock(const struct policy_result *r);
+/*
+ * The order of report_load, <0 when a comes first: by their urgent clocks
+ * (a bug without one last), then by id.
+ */
+int report_compare_bugs(const struct report_bug *a, const struct report_bug *b);
+/* Free what one report_bug holds (not rb itself). */
+void report_bug_free(struct report_bug *rb);
+/* t as an ISO 8601 UTC JSON string, or JSON null for 0. */
+json_t *report_json_time(time_t t);
+/*
+ * s as a JSON string, or JSON null for NULL; when s is not valid UTF-8,
+ * repair(s) (allocated, valid UTF-8) is encoded instead, "" if even that
+ * fails.  The report's own repair turns every byte >= 0x80 into U+FFFD; the
+ * feed's keeps the valid sequences.
+ */
+json_t *report_json_text(const char *s, char *(*repair)(const char *));
+/* What a clock is, in words ("Full incident report"), or "Clock". */
+const char *report_clock_title(enum clock_kind k);
 
 #endif

@@ -255,19 +255,27 @@ store_fs_hint(const char *path)
 	return hint;
 }
 
+/* store_error with a va_list. */
+static void CCWATCH_PRINTF(3, 0)
+    store_verror(struct store *st, char **cause, const char *fmt, va_list ap)
+{
+	char *what;
+
+	xvasprintf(&what, fmt, ap);
+	xasprintf(cause, "store: %s: %s: %s%s", st->path, what,
+	    sqlite3_errmsg(st->db), store_fs_hint(st->path));
+	free(what);
+}
+
 /* Set *cause to "store: PATH: what: sqlite's last error". */
 static void CCWATCH_PRINTF(3, 4)
     store_error(struct store *st, char **cause, const char *fmt, ...)
 {
 	va_list ap;
-	char *what;
 
 	va_start(ap, fmt);
-	xvasprintf(&what, fmt, ap);
+	store_verror(st, cause, fmt, ap);
 	va_end(ap);
-	xasprintf(cause, "store: %s: %s: %s%s", st->path, what,
-	    sqlite3_errmsg(st->db), store_fs_hint(st->path));
-	free(what);
 }
 
 /* Return statement i, reset and with no bindings, ready to bind and step. */
@@ -285,6 +293,24 @@ store_stmt_done(sqlite3_stmt *stmt)
 {
 	sqlite3_reset(stmt);
 	sqlite3_clear_bindings(stmt);
+}
+
+/*
+ * Finish a statement whose last sqlite3_step gave rc: reset it, and return
+ * 0 if rc is SQLITE_DONE, else -1 with *cause naming what failed.
+ */
+static int CCWATCH_PRINTF(5, 6) store_stmt_end(struct store *st,
+    sqlite3_stmt *stmt, int rc, char **cause, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rc != SQLITE_DONE) {
+		va_start(ap, fmt);
+		store_verror(st, cause, fmt, ap);
+		va_end(ap);
+	}
+	store_stmt_done(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* Bind s with its length, or NULL; SQLite copies it. */
@@ -327,13 +353,7 @@ store_stmt_run(
 	int rc;
 
 	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE) {
-		store_error(st, cause, "%s", what);
-		store_stmt_done(stmt);
-		return -1;
-	}
-	store_stmt_done(stmt);
-	return 0;
+	return store_stmt_end(st, stmt, rc, cause, "%s", what);
 }
 
 /* Grow a list's storage for one more element of size sz. */
@@ -344,6 +364,32 @@ store_list_grow(void *v, size_t n, size_t *cap, size_t sz)
 		return v;
 	*cap = *cap == 0 ? 16 : *cap * 2;
 	return xreallocarray(v, *cap, sz);
+}
+
+/*
+ * Step a bound statement and collect its first column as ids (allocated,
+ * *n of them), then reset it.  Returns 0, or -1 with *cause naming what.
+ */
+static int
+store_step_ids(struct store *st, sqlite3_stmt *stmt, const char *what,
+    int64_t **ids, size_t *n, char **cause)
+{
+	size_t cap = 0;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*ids = store_list_grow(*ids, *n, &cap, sizeof **ids);
+		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
+	}
+	if (store_stmt_end(st, stmt, rc, cause, "%s", what) == -1) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
 }
 
 /* Encode a list as a JSON array of strings; NULL if one is not UTF-8. */
@@ -887,13 +933,7 @@ store_list_bugs(
 		}
 		*bug_list_add(out) = b;
 	}
-	if (rc != SQLITE_DONE) {
-		store_error(st, cause, "list bugs");
-		store_stmt_done(stmt);
-		return -1;
-	}
-	store_stmt_done(stmt);
-	return 0;
+	return store_stmt_end(st, stmt, rc, cause, "list bugs");
 }
 
 /* Allocate the stored bug ids, ascending, into *ids and *n. */
@@ -902,25 +942,9 @@ store_list_ids(
     struct store *st, int open_only, int64_t **ids, size_t *n, char **cause)
 {
 	sqlite3_stmt *stmt = store_stmt_get(st, STMT_LIST_IDS);
-	size_t cap = 0;
-	int rc;
 
-	*ids = NULL;
-	*n = 0;
 	sqlite3_bind_int(stmt, 1, open_only);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*ids = store_list_grow(*ids, *n, &cap, sizeof **ids);
-		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
-	}
-	store_stmt_done(stmt);
-	if (rc != SQLITE_DONE) {
-		store_error(st, cause, "list ids");
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return store_step_ids(st, stmt, "list ids", ids, n, cause);
 }
 
 /* Insert a comment, or update the text, privacy and tags of a stored one. */
@@ -977,14 +1001,8 @@ store_get_comments(
 		}
 		*comment_list_add(out) = c;
 	}
-	if (rc != SQLITE_DONE) {
-		store_error(
-		    st, cause, "get comments of bug %lld", (long long)bug_id);
-		store_stmt_done(stmt);
-		return -1;
-	}
-	store_stmt_done(stmt);
-	return 0;
+	return store_stmt_end(
+	    st, stmt, rc, cause, "get comments of bug %lld", (long long)bug_id);
 }
 
 /* Store the latest time of a bug's comments, or 0, in *out. */
@@ -1076,14 +1094,8 @@ store_get_history(
 	sqlite3_bind_int64(stmt, 1, bug_id);
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
 		store_history_row(stmt, bug_id, out, &fresh);
-	if (rc != SQLITE_DONE) {
-		store_error(
-		    st, cause, "get history of bug %lld", (long long)bug_id);
-		store_stmt_done(stmt);
-		return -1;
-	}
-	store_stmt_done(stmt);
-	return 0;
+	return store_stmt_end(
+	    st, stmt, rc, cause, "get history of bug %lld", (long long)bug_id);
 }
 
 /* Count bugs, open bugs, comments and history rows (changes). */
@@ -1178,8 +1190,6 @@ store_list_not_questions(
     struct store *st, int64_t bug_id, int64_t **ids, size_t *n, char **cause)
 {
 	sqlite3_stmt *stmt;
-	size_t cap = 0;
-	int rc;
 
 	*ids = NULL;
 	*n = 0;
@@ -1187,19 +1197,8 @@ store_list_not_questions(
 		return 0;
 	stmt = store_stmt_get(st, STMT_LIST_NOTQ);
 	sqlite3_bind_int64(stmt, 1, bug_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*ids = store_list_grow(*ids, *n, &cap, sizeof **ids);
-		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
-	}
-	store_stmt_done(stmt);
-	if (rc != SQLITE_DONE) {
-		store_error(st, cause, "list not-a-question marks");
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
-		return -1;
-	}
-	return 0;
+	return store_step_ids(
+	    st, stmt, "list not-a-question marks", ids, n, cause);
 }
 
 /* Free the cursor's error string. */

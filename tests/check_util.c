@@ -2,6 +2,7 @@
  * Tests of the small utilities: buf, timeutil, log_escape, xmalloc.
  */
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "log.h"
 #include "testutil.h"
 #include "timeutil.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 START_TEST(test_buf_grow_and_cap)
@@ -202,6 +204,68 @@ START_TEST(test_log_journal_stream_matches)
 }
 END_TEST
 
+/* Shorthand: utf8_len over a string literal, its NUL excluded. */
+#define U8LEN(lit) utf8_len((const unsigned char *)(lit), sizeof(lit) - 1)
+
+START_TEST(test_utf8_valid)
+{
+	ck_assert_uint_eq(U8LEN("a"), 1);
+	ck_assert_uint_eq(U8LEN("\x7f"), 1);
+	ck_assert_uint_eq(U8LEN("\xc2\x80"), 2);         /* U+0080 */
+	ck_assert_uint_eq(U8LEN("\xdf\xbf"), 2);         /* U+07FF */
+	ck_assert_uint_eq(U8LEN("\xe0\xa0\x80"), 3);     /* U+0800 */
+	ck_assert_uint_eq(U8LEN("\xed\x9f\xbf"), 3);     /* U+D7FF */
+	ck_assert_uint_eq(U8LEN("\xee\x80\x80"), 3);     /* U+E000 */
+	ck_assert_uint_eq(U8LEN("\xef\xbf\xbd"), 3);     /* U+FFFD */
+	ck_assert_uint_eq(U8LEN("\xf0\x90\x80\x80"), 4); /* U+10000 */
+	ck_assert_uint_eq(U8LEN("\xf4\x8f\xbf\xbf"), 4); /* U+10FFFF */
+	/* Only the first sequence counts. */
+	ck_assert_uint_eq(U8LEN("\xc3\xa9xyz"), 2);
+}
+END_TEST
+
+START_TEST(test_utf8_invalid)
+{
+	/* Overlong 2-, 3- and 4-byte forms. */
+	ck_assert_uint_eq(U8LEN("\xc0\x80"), 0);
+	ck_assert_uint_eq(U8LEN("\xc1\xbf"), 0);
+	ck_assert_uint_eq(U8LEN("\xe0\x80\x80"), 0);
+	ck_assert_uint_eq(U8LEN("\xe0\x9f\xbf"), 0);
+	ck_assert_uint_eq(U8LEN("\xf0\x80\x80\x80"), 0);
+	ck_assert_uint_eq(U8LEN("\xf0\x8f\xbf\xbf"), 0);
+	/* Surrogates U+D800 to U+DFFF. */
+	ck_assert_uint_eq(U8LEN("\xed\xa0\x80"), 0);
+	ck_assert_uint_eq(U8LEN("\xed\xbf\xbf"), 0);
+	/* Beyond U+10FFFF. */
+	ck_assert_uint_eq(U8LEN("\xf4\x90\x80\x80"), 0);
+	ck_assert_uint_eq(U8LEN("\xf5\x80\x80\x80"), 0);
+	ck_assert_uint_eq(U8LEN("\xff"), 0);
+	/* A lone continuation byte, a bad continuation. */
+	ck_assert_uint_eq(U8LEN("\x80"), 0);
+	ck_assert_uint_eq(U8LEN("\xc3\x28"), 0);
+	ck_assert_uint_eq(U8LEN("\xe2\x82\x28"), 0);
+}
+END_TEST
+
+START_TEST(test_utf8_bounds)
+{
+	const unsigned char euro[] = "\xe2\x82\xac";
+	const unsigned char max[] = "\xf4\x8f\xbf\xbf";
+
+	/* Cut short by n, though the bytes after would complete it. */
+	ck_assert_uint_eq(utf8_len(euro, 3), 3);
+	ck_assert_uint_eq(utf8_len(euro, 2), 0);
+	ck_assert_uint_eq(utf8_len(euro, 1), 0);
+	ck_assert_uint_eq(utf8_len(max, 4), 4);
+	ck_assert_uint_eq(utf8_len(max, 3), 0);
+	/* A NUL ends a sequence, so SIZE_MAX is safe on C strings. */
+	ck_assert_uint_eq(utf8_len(euro, SIZE_MAX), 3);
+	ck_assert_uint_eq(
+	    utf8_len((const unsigned char *)"\xe2\x82", SIZE_MAX), 0);
+	ck_assert_uint_eq(utf8_len((const unsigned char *)"", SIZE_MAX), 1);
+}
+END_TEST
+
 START_TEST(test_xmalloc_overflow)
 {
 	xreallocarray(NULL, (size_t)-1 / 2, 4);
@@ -230,6 +294,11 @@ util_suite(void)
 	tcase_add_test(tc, test_log_event_fields);
 	tcase_add_test(tc, test_log_journal_detection);
 	tcase_add_test(tc, test_log_journal_stream_matches);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("utf8");
+	tcase_add_test(tc, test_utf8_valid);
+	tcase_add_test(tc, test_utf8_invalid);
+	tcase_add_test(tc, test_utf8_bounds);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("xmalloc");
 	tcase_add_exit_test(tc, test_xmalloc_overflow, 1);
