@@ -1,19 +1,36 @@
 /*
- * fakebz [-p port] [-k apikey] [-u login] [-l logfile] [--now ISO]
+ * fakebz [-m] [-p port] [-k apikey] [-u login] [-l logfile] [--now ISO]
  *     corpus.json
  *
  * Serve a corpus with the fake Bugzilla on 127.0.0.1 until SIGTERM or
  * SIGINT.  The first line on stdout is the base URL.  -l appends one line
  * per request to logfile (see fakebz_log_requests).
+ *
+ * -m reads mutations from stdin while serving, so that a test in another
+ * process can change the corpus between cycles: one command a line, its
+ * fields separated by tabs, each answered by one line on stdout, "ok N"
+ * (N the new bug or comment id, else 0) or "error REASON".  In a field,
+ * \n stands for a newline, \t for a tab and \\ for a backslash.  EOF
+ * on stdin ends the commands, not the server.
+ *
+ *   add-bug PRODUCT COMPONENT SUMMARY CREATOR DESCRIPTION
+ *   comment BUG WHO PRIVATE(0|1) TEXT
+ *   whiteboard BUG WHO WHITEBOARD
+ *   needinfo BUG SETTER REQUESTEE
+ *   clear-needinfo BUG WHO REQUESTEE
+ *   status BUG WHO STATUS [RESOLUTION]       (no resolution: reopen)
  */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "ccwatch.h"
 #include "fakebz.h"
 #include "timeutil.h"
 
@@ -39,9 +56,123 @@ static void
 fakebz_main_usage(void)
 {
 	fprintf(stderr,
-	    "usage: fakebz [-p port] [-k apikey] [-u login] [-l logfile] "
+	    "usage: fakebz [-m] [-p port] [-k apikey] [-u login] [-l logfile] "
 	    "[--now ISO] corpus.json\n");
 	exit(2);
+}
+
+/* Undo the escapes \n, \t and \\ of a field in place. */
+static void
+fakebz_main_unescape(char *s)
+{
+	char *out = s;
+
+	for (; *s != '\0'; s++) {
+		if (*s == '\\' && s[1] != '\0') {
+			s++;
+			*out++ = *s == 'n' ? '\n' : *s == 't' ? '\t' : *s;
+		} else
+			*out++ = *s;
+	}
+	*out = '\0';
+}
+
+/* Split line at tabs into at most max fields; returns their number. */
+static size_t
+fakebz_main_split(char *line, char **f, size_t max)
+{
+	size_t n = 0, i;
+	char *p = line;
+
+	while (n < max) {
+		f[n++] = p;
+		p = strchr(p, '\t');
+		if (p == NULL)
+			break;
+		*p++ = '\0';
+	}
+	for (i = 0; i < n; i++)
+		fakebz_main_unescape(f[i]);
+	return n;
+}
+
+/* Run one mutation command; returns the new id, 0, or -1 with *why. */
+static int64_t
+fakebz_main_command(struct fakebz *fb, char *line, const char **why)
+{
+	char *f[7];
+	size_t n;
+	long long bug = 0;
+	const char *errstr;
+
+	line[strcspn(line, "\r\n")] = '\0';
+	n = fakebz_main_split(line, f, CCWATCH_NELEM(f));
+	*why = "unknown command or wrong number of fields";
+	if (n == 6 && strcmp(f[0], "add-bug") == 0)
+		return fakebz_add_bug(fb, f[1], f[2], f[3], f[4], f[5]);
+	if (n < 2 || timeutil_strtonum(f[1], 1, INT64_MAX, &bug, &errstr) == -1)
+		return -1;
+	*why = "no such bug";
+	if (n == 5 && strcmp(f[0], "comment") == 0)
+		return fakebz_add_comment(
+		    fb, bug, f[2], f[4], strcmp(f[3], "1") == 0);
+	if (n == 4 && strcmp(f[0], "whiteboard") == 0)
+		return fakebz_set_whiteboard(fb, bug, f[2], f[3]);
+	if (n == 4 && strcmp(f[0], "needinfo") == 0)
+		return fakebz_set_needinfo(fb, bug, f[2], f[3]);
+	if (n == 4 && strcmp(f[0], "clear-needinfo") == 0)
+		return fakebz_clear_needinfo(fb, bug, f[2], f[3]);
+	if ((n == 4 || n == 5) && strcmp(f[0], "status") == 0)
+		return fakebz_set_status(
+		    fb, bug, f[2], f[3], n == 5 ? f[4] : "");
+	*why = "unknown command or wrong number of fields";
+	return -1;
+}
+
+/*
+ * Wait for a stop signal; with control, run the commands read from stdin
+ * meanwhile, answering each on stdout.
+ */
+static void
+fakebz_main_wait(struct fakebz *fb, int control)
+{
+	struct pollfd pfd[2];
+	char *line = NULL;
+	size_t cap = 0;
+	const char *why;
+	int64_t id;
+	char c;
+
+	pfd[0].fd = fakebz_main_pipe[0];
+	pfd[0].events = POLLIN;
+	pfd[1].fd = control ? STDIN_FILENO : -1;
+	pfd[1].events = POLLIN;
+	/* Unbuffered, so that poll sees every line stdio has not taken. */
+	setvbuf(stdin, NULL, _IONBF, 0);
+	for (;;) {
+		if (poll(pfd, 2, -1) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if (pfd[0].revents != 0) {
+			(void)!read(fakebz_main_pipe[0], &c, 1);
+			break;
+		}
+		if (pfd[1].revents == 0)
+			continue;
+		if (getline(&line, &cap, stdin) == -1) {
+			pfd[1].fd = -1;
+			continue;
+		}
+		id = fakebz_main_command(fb, line, &why);
+		if (id == -1)
+			printf("error %s\n", why);
+		else
+			printf("ok %" PRId64 "\n", id);
+		fflush(stdout);
+	}
+	free(line);
 }
 
 /* Start the fake, print its URL and wait for a stop signal. */
@@ -56,12 +187,14 @@ main(int argc, char **argv)
 	long long port = 0;
 	time_t now = 0;
 	struct sigaction sa;
-	char c;
-	int ch;
+	int ch, control = 0;
 
 	while (
-	    (ch = getopt_long(argc, argv, "p:k:u:l:", longopts, NULL)) != -1) {
+	    (ch = getopt_long(argc, argv, "mp:k:u:l:", longopts, NULL)) != -1) {
 		switch (ch) {
+		case 'm':
+			control = 1;
+			break;
 		case 'p':
 			if (timeutil_strtonum(
 				optarg, 0, 65535, &port, &errstr) == -1)
@@ -115,8 +248,7 @@ main(int argc, char **argv)
 	fakebz_set_now(fb, now);
 	printf("%s\n", fakebz_url(fb));
 	fflush(stdout);
-	while (read(fakebz_main_pipe[0], &c, 1) == -1 && errno == EINTR)
-		continue;
+	fakebz_main_wait(fb, control);
 	fakebz_stop(fb);
 	return 0;
 }
