@@ -53,6 +53,7 @@ main(int argc, char **argv)
 	char *cause = NULL;
 	int ch, check = 0, foreground = 0, verbose = 0, rc;
 
+	daemon_block_signals();
 	while ((ch = getopt(argc, argv, "c:dhnv")) != -1) {
 		switch (ch) {
 		case 'c':

@@ -424,12 +424,30 @@ out:
 	return 0;
 }
 
+/*
+ * Block the signals the loop handles, so that they wait for their sd-event
+ * sources (a signalfd) instead of taking their default action: called
+ * first thing in main, since a SIGHUP or SIGUSR1 that arrived while the
+ * configuration was still being read would otherwise end the process.
+ */
+void
+daemon_block_signals(void)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+}
+
 /* Set up the loop, run it, tear everything down in reverse order. */
 int
 daemon_run(const char *conf_path, struct config *conf)
 {
 	struct daemon d;
-	sigset_t mask;
 	char *cause = NULL;
 	int rc = 1, r;
 
@@ -440,12 +458,7 @@ daemon_run(const char *conf_path, struct config *conf)
 	feed_counters_init(&d.counters);
 	d.counters.cycles_ok = d.counters.cycles_failed = 0;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	daemon_block_signals();
 
 	d.store = store_open(conf->store_path, &cause);
 	if (d.store == NULL)

@@ -9,6 +9,9 @@
 
 #include "config.h"
 
+/* Block SIGTERM, SIGINT, SIGHUP and SIGUSR1 for the loop's signalfd. */
+void daemon_block_signals(void);
+
 /*
  * Run until SIGTERM or SIGINT.  Takes ownership of conf (a reload replaces
  * it).  Returns the process exit status.
