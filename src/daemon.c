@@ -114,6 +114,9 @@ daemon_status(struct daemon *d)
 	char iso[TIMEUTIL_ISO_LEN], note[96], *err = NULL;
 	time_t now = timeutil_now();
 
+	/* Without a service manager listening the line would go nowhere. */
+	if (getenv("NOTIFY_SOCKET") == NULL)
+		return;
 	memset(&cur, 0, sizeof cur);
 	memset(&r, 0, sizeof r);
 	if (store_get_cursor(d->store, &cur, &err) == -1 ||
@@ -163,6 +166,9 @@ daemon_alerts(struct daemon *d)
 	struct alerts_stats as;
 	char *cause = NULL;
 
+	/* No route and no channel: nobody to tell, nothing to deliver. */
+	if (d->conf->alerts.nroutes == 0 && d->conf->alerts.nchannels == 0)
+		return;
 	memset(&as, 0, sizeof as);
 	if (alerts_run_cycle(d->alerts, d->store, &d->conf->people,
 		&d->conf->policy, timeutil_now(), &as, &cause) == -1) {
