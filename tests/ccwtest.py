@@ -22,6 +22,8 @@ What is here:
   daemon_sections(), mail_channel(),
   hook_channel()
   free_port(), run()              a free 127.0.0.1 port, a bounded run;
+  iso(), corpus_bug(),            corpus files written for the fake;
+  write_corpus()
   Fake                            tests/fakebz as a child, its URL read;
   Notify                          a NOTIFY_SOCKET collecting sd_notify;
   sink(), mails(), message_ids()  aiosmtpd through tests/smtp-sink.sh;
@@ -50,6 +52,8 @@ CCWATCHD = os.path.join(BUILD, "src/ccwatchd")
 FAKEBZ = os.path.join(BUILD, "tests/fakebz")
 SINK = os.path.join(SRC, "tests/smtp-sink.sh")
 CORPUS = os.path.join(SRC, "tests/data/fakebz/corpus-small.json")
+CA = "compliance@example-ca.test"
+COMMUNITY = "reporter@community.test"
 
 _passed = 0
 _failed = 0
@@ -148,6 +152,39 @@ def free_port():
 def run(args, timeout=60, **kw):
     """Run a command with a bound time, output captured as text; returns the CompletedProcess."""
     return subprocess.run(args, capture_output=True, text=True, timeout=timeout, **kw)
+
+
+def iso(t):
+    """A time (seconds since the epoch) as BMO writes it."""
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def corpus_bug(bid, summary, created, comments=()):
+    """One open compliance bug for a fakebz corpus, filed at created.
+
+    It is filed by a community member (comment 0) and assigned to the
+    CA; comments are (author, time, text) triples that follow comment 0.
+    """
+    cs = [{"id": bid * 10, "count": 0, "creator": COMMUNITY,
+           "creation_time": iso(created), "text": "Something went wrong.",
+           "is_private": False}]
+    for i, (who, t, text) in enumerate(comments, 1):
+        cs.append({"id": bid * 10 + i, "count": i, "creator": who,
+                   "creation_time": iso(t), "text": text, "is_private": False})
+    last = max([created] + [t for _, t, _ in comments])
+    return {"id": bid, "summary": summary, "product": "CA Program",
+            "component": "CA Certificate Compliance", "status": "NEW",
+            "resolution": "", "whiteboard": "[ca-compliance]",
+            "creation_time": iso(created), "last_change_time": iso(last),
+            "creator": COMMUNITY, "assigned_to": CA, "cc": [],
+            "flags": [], "groups": [], "comments": cs, "history": []}
+
+
+def write_corpus(path, bugs):
+    """Write a fakebz corpus file of bugs (no users); returns path."""
+    with open(path, "w") as f:
+        json.dump({"bugs": bugs, "users": {}}, f)
+    return path
 
 
 class Fake:
