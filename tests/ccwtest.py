@@ -38,6 +38,7 @@ import http.server
 import json
 import os
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -75,9 +76,17 @@ def failures():
     return _failed
 
 
-def summary():
-    """Print "N passed, M failed"; returns the exit status (0 or 1)."""
+def summary(work=None):
+    """Print "N passed, M failed"; returns the exit status (0 or 1).
+
+    With work, a test's work directory: it is removed if every assertion
+    passed and kept, its path printed, if one failed.
+    """
     print("%d passed, %d failed" % (_passed, _failed))
+    if work is not None and _failed == 0:
+        shutil.rmtree(work, ignore_errors=True)
+    elif work is not None:
+        print("work directory kept: " + work)
     return 1 if _failed else 0
 
 

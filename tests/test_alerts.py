@@ -19,7 +19,6 @@ Every wait is bounded; everything listens on 127.0.0.1 only.
 """
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -151,12 +150,7 @@ def main():
             fake.stop()
         sink("stop", work)
         hook.stop()
-    status = ccwtest.summary()
-    if status == 0:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print("work directory kept: " + work)
-    return status
+    return ccwtest.summary(work)
 
 
 if __name__ == "__main__":

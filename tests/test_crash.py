@@ -32,7 +32,6 @@ number of cycles (default 50).  The last line before the totals is
 import json
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -293,12 +292,7 @@ def main():
         fake.stop()
         sink("stop", work)
         hook.stop()
-    status = ccwtest.summary()
-    if status == 0:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print("work directory kept: " + work)
-    return status
+    return ccwtest.summary(work)
 
 
 def verify(work, conf, counts, hook):
