@@ -4,6 +4,7 @@ Standard library only: the tests run under Debian's /usr/bin/python3.
 A test imports it from its own directory, which works in the source tree
 and in VPATH and distcheck builds alike:
 
+    sys.dont_write_bytecode = True
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import ccwtest
     from ccwtest import check

@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ccwtest  # noqa: E402
 from ccwtest import CCWATCH, CCWATCHD, Fake, check, write_file, write_secret  # noqa: E402
