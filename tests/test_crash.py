@@ -29,75 +29,34 @@ daemon's work still depends on timing).  CCWATCH_CRASH_CYCLES sets the
 number of cycles (default 50).  The last line before the totals is
 "crash-result: {json}" with the figures.  Everything listens on 127.0.0.1.
 """
-import email
-import email.policy
-import hashlib
-import hmac
-import http.server
 import json
 import os
 import random
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import urllib.request
 
-BUILD = os.environ.get("TOPBUILDDIR", ".")
-SRC = os.environ.get("TOPSRCDIR", ".")
-SINK = os.path.join(SRC, "tests/smtp-sink.sh")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ccwtest  # noqa: E402
+from ccwtest import (CA, CCWATCH, CCWATCHD, COMMUNITY, Fake, Webhook, check,  # noqa: E402
+                     daemon_sections, hook_channel, mail_channel, mails, section, sink,
+                     write_conf, write_corpus, write_secret)
+from ccwtest import corpus_bug as bug  # noqa: E402
+
 SECRET = b"crash-webhook-secret"
-CA = "compliance@example-ca.test"
 CA2 = "engineer@example-ca.test"
-COMMUNITY = "reporter@community.test"
 ROOT = "rootstore@mozilla.test"
 FULL_REPORT = ("## Summary\nx\n## Impact\nx\n## Timeline\nx\n## Related Incidents\n"
                "x\n## Root Cause Analysis\nx\n## Lessons Learned\nx\n"
                "## Action Items\nx\n## Appendix\nx\n")
 
-passed = failed = 0
-
-
-def check(cond, what):
-    """Record one assertion."""
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok - " + what)
-    else:
-        failed += 1
-        print("not ok - " + what)
-
-
-def iso(t):
-    """A time as BMO writes it."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
-
-
 def day(t):
     """The UTC date of t, as a whiteboard writes it."""
     return time.strftime("%Y-%m-%d", time.gmtime(t))
-
-
-def bug(bid, summary, created, comments=()):
-    """One corpus bug filed at created by a community member."""
-    cs = [{"id": bid * 10, "count": 0, "creator": COMMUNITY,
-           "creation_time": iso(created), "text": "Something went wrong.",
-           "is_private": False}]
-    for i, (who, t, text) in enumerate(comments, 1):
-        cs.append({"id": bid * 10 + i, "count": i, "creator": who,
-                   "creation_time": iso(t), "text": text, "is_private": False})
-    last = max([created] + [t for _, t, _ in comments])
-    return {"id": bid, "summary": summary, "product": "CA Program",
-            "component": "CA Certificate Compliance", "status": "NEW",
-            "resolution": "", "whiteboard": "[ca-compliance]",
-            "creation_time": iso(created), "last_change_time": iso(last),
-            "creator": COMMUNITY, "assigned_to": CA, "cc": [],
-            "flags": [], "groups": [], "comments": cs, "history": []}
 
 
 def corpus(now):
@@ -122,130 +81,20 @@ def corpus(now):
     ]
 
 
-class Hook(http.server.BaseHTTPRequestHandler):
-    """The webhook receiver: checks the signature, records each delivery."""
-
-    lock = threading.Lock()
-    received = []   # (delivery id, alert payload) of every 2xx answer
-    bad = 0         # bad signatures, or a body id unlike the header's
-
-    def do_POST(self):
-        try:
-            body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-            doc = json.loads(body)
-        except (ValueError, OSError):
-            return  # the daemon died while sending
-        mac = "sha256=" + hmac.new(SECRET, body, hashlib.sha256).hexdigest()
-        did = self.headers.get("X-Ccwatch-Delivery")
-        with Hook.lock:
-            if (not hmac.compare_digest(mac, self.headers.get("X-Ccwatch-Signature", ""))
-                    or doc.get("delivery_id") != did):
-                Hook.bad += 1
-            Hook.received.append((did, doc.get("alert") or doc))
-        self.send_response(200)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
-class Fake:
-    """tests/fakebz -m: the corpus served, changed through its stdin."""
-
-    def __init__(self, path):
-        args = [os.path.join(BUILD, "tests/fakebz"), "-m", path]
-        self.proc = subprocess.Popen(args, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True)
-        self.url = self.proc.stdout.readline().strip()
-
-    def do(self, *fields):
-        """Run one command; returns its answer line."""
-        esc = (str(f).replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
-               for f in fields)
-        self.proc.stdin.write("\t".join(esc) + "\n")
-        self.proc.stdin.flush()
-        return self.proc.stdout.readline().strip()
-
-    def get(self, path):
-        """GET a REST path of the fake as JSON."""
-        with urllib.request.urlopen(self.url + path, timeout=10) as r:
-            return json.load(r)
-
-    def stop(self):
-        self.proc.stdin.close()
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-
-def sink(cmd, work):
-    """Start or stop the SMTP sink; start returns its port."""
-    out = subprocess.run(["sh", SINK, cmd, os.path.join(work, "smtp")],
-                         capture_output=True, text=True, timeout=30)
-    if out.returncode == 77:
-        print("aiosmtpd is not installed: skipping")
-        sys.exit(77)
-    if out.returncode != 0:
-        raise RuntimeError("smtp-sink %s: %s" % (cmd, out.stderr))
-    return int(out.stdout.strip()) if cmd == "start" else None
-
-
-def mails(work):
-    """The messages in the sink's maildir, parsed."""
-    new = os.path.join(work, "smtp/maildir/new")
-    out = []
-    for name in sorted(os.listdir(new)) if os.path.isdir(new) else []:
-        with open(os.path.join(new, name), "rb") as f:
-            out.append(email.message_from_binary_file(f, policy=email.policy.default))
-    return out
-
-
-def write_conf(work, url, smtp_port, hook_port):
+def daemon_conf(work, url, smtp_port, hook_port):
     """The daemon's configuration: every alert by mail and webhook."""
-    conf = os.path.join(work, "ccwatch.conf")
-    with open(conf, "w") as f:
-        f.write(f"""[bugzilla]
-url = {url}
-retries = 0
-timeout = 5
-[store]
-path = {work}/ccwatch.db
-[daemon]
-poll_interval = 1
-poll_jitter = 0
-backoff_max = 60
-[ca "Example CA"]
-domains = example-ca.test
-[alerts]
-retry_base = 1
-retry_max = 2
-max_per_cycle = 10000
-[route "team"]
-ca = "Example CA"
-channels = mail, hook
-[route "overdue"]
-state = overdue
-channels = hook
-[channel "mail"]
-type = smtp
-url = smtp://127.0.0.1:{smtp_port}
-require_starttls = no
-timeout = 5
-from = ccwatch@example.test
-to = team@example-ca.test
-[channel "hook"]
-type = webhook
-url = http://127.0.0.1:{hook_port}/hook
-secret_file = {work}/hook.secret
-timeout = 5
-""")
-    return conf
+    return write_conf(
+        os.path.join(work, "ccwatch.conf"), daemon_sections(url, work),
+        section("alerts", retry_base=1, retry_max=2, max_per_cycle=10000),
+        section('route "team"', ca='"Example CA"', channels="mail, hook"),
+        section('route "overdue"', state="overdue", channels="hook"),
+        mail_channel("mail", smtp_port),
+        hook_channel("hook", hook_port, "%s/hook.secret" % work))
 
 
 def ccwatch(conf, *args):
     """Run the CLI; returns its parsed JSON output, or None."""
-    out = subprocess.run([os.path.join(BUILD, "src/ccwatch"), "-c", conf] + list(args),
-                         capture_output=True, text=True, timeout=60)
+    out = ccwtest.run([CCWATCH, "-c", conf] + list(args))
     if out.returncode != 0:
         print("ccwatch %s: exit %d: %s" % (" ".join(args), out.returncode, out.stderr))
         return None
@@ -323,7 +172,7 @@ class Daemon:
     def start(self):
         self.log.write("=== start\n")
         self.log.flush()
-        self.proc = subprocess.Popen([os.path.join(BUILD, "src/ccwatchd"), "-d", "-c", self.conf],
+        self.proc = subprocess.Popen([CCWATCHD, "-d", "-c", self.conf],
                                      stdout=self.log, stderr=self.log)
 
     def poll_now(self):
@@ -413,19 +262,14 @@ def main():
     print("# seed %d (CCWATCH_TEST_SEED=%d reproduces it), %d cycles" % (seed, seed, cycles))
     rng = random.Random(seed)
     work = tempfile.mkdtemp(prefix="ccwatch-crash.")
-    with open(os.path.join(work, "hook.secret"), "wb") as f:
-        f.write(SECRET + b"\n")
-    os.chmod(os.path.join(work, "hook.secret"), 0o600)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    write_secret(os.path.join(work, "hook.secret"), SECRET.decode())
+    hook = Webhook(SECRET)
     smtp_port = sink("start", work)
     path = os.path.join(work, "corpus.json")
     bugs = corpus(time.time())
-    with open(path, "w") as f:
-        json.dump({"bugs": bugs, "users": {}}, f)
-    fake = Fake(path)
-    conf = write_conf(work, fake.url, smtp_port, server.server_address[1])
+    write_corpus(path, bugs)
+    fake = Fake(path, control=True)
+    conf = daemon_conf(work, fake.url, smtp_port, hook.port)
     daemon = Daemon(work, conf)
     started = time.monotonic()
     try:
@@ -433,7 +277,7 @@ def main():
         mut = Mutator(rng, fake, [b["id"] for b in bugs])
         run_cycles(rng, cycles, fake, daemon, mut)
         counts = drain(conf, daemon)
-        result = verify(work, conf, counts)
+        result = verify(work, conf, counts, hook)
         result.update(seed=seed, cycles=cycles, kills=daemon.kills,
                       early_usr1=daemon.early, crashes=daemon.crashes,
                       mutations=sum(mut.counts.values()),
@@ -448,17 +292,12 @@ def main():
             daemon.proc.wait(timeout=20)
         fake.stop()
         sink("stop", work)
-        server.shutdown()
-    print("%d passed, %d failed" % (passed, failed))
-    if failed == 0:
-        shutil.rmtree(work, ignore_errors=True)
-    else:
-        print("work directory kept: " + work)
-    return 0 if failed == 0 else 1
+        hook.stop()
+    return ccwtest.summary(work)
 
 
-def verify(work, conf, counts):
-    """Check the store, the ledger and what arrived; returns the figures."""
+def verify(work, conf, counts, hook):
+    """Check the store, the ledger and what arrived at the sink and hook; returns the figures."""
     db = sqlite3.connect(os.path.join(work, "ccwatch.db"))
     ic = db.execute("PRAGMA integrity_check").fetchall()
     check(ic == [("ok",)], "PRAGMA integrity_check: %s" % ic)
@@ -485,11 +324,10 @@ def verify(work, conf, counts):
     for m in mails(work):
         mid = str(m["Message-ID"]).strip("<>").rsplit("@", 1)[0]
         got_mail.setdefault(mid, []).append(m)
-    with Hook.lock:
-        got_hook = {}
-        for did, alert in Hook.received:
-            got_hook.setdefault(did, []).append(alert)
-        bad = Hook.bad
+    got_hook = {}
+    for did, alert in hook.deliveries():
+        got_hook.setdefault(did, []).append(alert)
+    bad = hook.bad
     lost_mail = [a for a in alerts if a not in got_mail]
     lost_hook = [a for a in alerts if a not in got_hook]
     check(not lost_mail, "every alert arrived by mail: %d lost %s" % (len(lost_mail), lost_mail[:3]))

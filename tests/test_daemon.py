@@ -9,90 +9,22 @@ and SIGTERM exiting 0 with the store intact.  Every wait is bounded.
 """
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 
-BUILD = os.environ.get("TOPBUILDDIR", ".")
-SRC = os.environ.get("TOPSRCDIR", ".")
-CORPUS = os.path.join(SRC, "tests/data/fakebz/corpus-small.json")
-
-passed = failed = 0
-
-
-def check(cond, what):
-    """Record one assertion."""
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok - " + what)
-    else:
-        failed += 1
-        print("not ok - " + what)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ccwtest  # noqa: E402
+from ccwtest import CCWATCHD, Fake, Notify, check, section, write_conf  # noqa: E402
 
 
-class Fake:
-    """The fake Bugzilla as a child process on a given or free port."""
-
-    def __init__(self, port=0, log=None):
-        args = [os.path.join(BUILD, "tests/fakebz"), "-p", str(port)]
-        if log is not None:
-            args += ["-l", log]
-        args.append(CORPUS)
-        self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
-        self.url = self.proc.stdout.readline().strip()
-        self.port = int(self.url.rsplit(":", 1)[1])
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=10)
-
-
-class Notify:
-    """A NOTIFY_SOCKET that collects what the daemon says."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self.sock.bind(path)
-        self.messages = []
-
-    def wait_for(self, prefix, timeout=15.0, after=0):
-        """Wait until a message field starting with prefix arrives after index after."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, m in enumerate(self.messages[after:], after):
-                for field in m.split("\n"):
-                    if field.startswith(prefix):
-                        return i, field
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return None, None
-            self.sock.settimeout(left)
-            try:
-                self.messages.append(self.sock.recv(4096).decode())
-            except socket.timeout:
-                return None, None
-
-    def drain(self, seconds):
-        """Collect messages for a while."""
-        deadline = time.monotonic() + seconds
-        while (left := deadline - time.monotonic()) > 0:
-            self.sock.settimeout(left)
-            try:
-                self.messages.append(self.sock.recv(4096).decode())
-            except socket.timeout:
-                break
-
-
-def write_conf(path, url, store, interval=3600, extra=""):
-    """Write a daemon configuration."""
-    with open(path, "w") as f:
-        f.write("[bugzilla]\nurl = %s\nretries = 0\ntimeout = 5\n"
-                "[store]\npath = %s\n[daemon]\npoll_interval = %d\n%s"
-                % (url, store, interval, extra))
+def daemon_conf(path, url, store, interval=3600):
+    """Write a daemon configuration (eight lines: a ninth is line 9)."""
+    write_conf(path, section("bugzilla", url=url, retries=0, timeout=5),
+               section("store", path=store), section("daemon", poll_interval=interval))
 
 
 def main():
@@ -101,13 +33,13 @@ def main():
     store = os.path.join(work, "ccwatch.db")
     notify = Notify(os.path.join(work, "notify.sock"))
     reqlog = os.path.join(work, "requests.log")
-    fake = Fake(log=reqlog)
-    write_conf(conf, fake.url, store)
+    fake = Fake(args=["-p", "0", "-l", reqlog])
+    daemon_conf(conf, fake.url, store)
     env = dict(os.environ, NOTIFY_SOCKET=os.path.join(work, "notify.sock"),
                WATCHDOG_USEC="1000000")
     env.pop("WATCHDOG_PID", None)
     log = open(os.path.join(work, "ccwatchd.log"), "w+")
-    daemon = subprocess.Popen([os.path.join(BUILD, "src/ccwatchd"), "-d", "-c", conf],
+    daemon = subprocess.Popen([CCWATCHD, "-d", "-c", conf],
                               env=env, stderr=log, stdout=log)
     try:
         i, _ = notify.wait_for("READY=1")
@@ -145,8 +77,8 @@ def main():
               "the refusal names file:line")
 
         # A good file takes effect: point at a second fake, stop the first.
-        fake2 = Fake()
-        write_conf(conf, fake2.url, store)
+        fake2 = Fake(args=["-p", "0"])
+        daemon_conf(conf, fake2.url, store)
         n0 = len(notify.messages)
         daemon.send_signal(signal.SIGHUP)
         notify.wait_for("READY=1", after=n0)
@@ -165,7 +97,7 @@ def main():
         i, status = notify.wait_for("STATUS=", after=n0)
         check(status is not None and "unreachable" in status and daemon.poll() is None,
               "Bugzilla unreachable is reported: %s" % status)
-        fake3 = Fake(port)
+        fake3 = Fake(args=["-p", str(port)])
         n0 = len(notify.messages)
         daemon.send_signal(signal.SIGUSR1)
         i, status = notify.wait_for("STATUS=", after=n0)
@@ -194,10 +126,9 @@ def main():
             daemon.kill()
             daemon.wait()
         log.seek(0)
-        if failed:
+        if ccwtest.failures():
             sys.stdout.write("--- ccwatchd log ---\n" + log.read())
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return ccwtest.summary()
 
 
 if __name__ == "__main__":

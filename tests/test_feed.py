@@ -17,41 +17,20 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 
-BUILD = os.environ.get("TOPBUILDDIR", ".")
-SRC = os.environ.get("TOPSRCDIR", ".")
-CORPUS = os.path.join(SRC, "tests/data/fakebz/corpus-small.json")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ccwtest  # noqa: E402
+from ccwtest import (CCWATCH, CCWATCHD, CORPUS, SRC, Fake, check, free_port, run,  # noqa: E402
+                     write_file, write_secret)
+
 NOW = "2024-06-15T00:00:00Z"
 KEY = "feed-test-api-key"
 HOSTILE = "Hostile CA: <script>document.title='pwned'</script> & \"quotes\""
-
-passed = failed = 0
-
-
-def check(cond, what):
-    """Record one assertion."""
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok - " + what)
-    else:
-        failed += 1
-        print("not ok - " + what)
-
-
-def free_port():
-    """A port nobody listens on right now."""
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
 
 def make_corpus(path):
     """The small corpus plus the three records the feed must handle."""
@@ -81,24 +60,17 @@ def make_corpus(path):
     return len(first["comments"]) - 1
 
 
-def run(args, **kw):
-    """Run a command with a bound time; returns the CompletedProcess."""
-    return subprocess.run(args, capture_output=True, text=True, timeout=60, **kw)
-
-
 def write_conf(work, name, url, extra):
     """A configuration for the fake Bugzilla and the test's store."""
-    path = os.path.join(work, name)
-    with open(path, "w") as f:
-        f.write("[bugzilla]\nurl = %s\napi_key_file = %s\npage_size = 100\n"
-                "[store]\npath = %s\n[feed]\n%s"
-                % (url, os.path.join(work, "key"), os.path.join(work, "ccwatch.db"), extra))
-    return path
+    return write_file(os.path.join(work, name),
+                      "[bugzilla]\nurl = %s\napi_key_file = %s\npage_size = 100\n"
+                      "[store]\npath = %s\n[feed]\n%s"
+                      % (url, os.path.join(work, "key"), os.path.join(work, "ccwatch.db"), extra))
 
 
 def ccwatch(conf, *args):
     """Run the CLI."""
-    return run([os.path.join(BUILD, "src/ccwatch"), "-c", conf] + list(args))
+    return run([CCWATCH, "-c", conf] + list(args))
 
 
 def request(port, method, path, headers=None):
@@ -116,7 +88,7 @@ class Daemon:
 
     def __init__(self, work, conf, port, headers=None):
         self.log = open(os.path.join(work, "ccwatchd-%d.log" % port), "w+")
-        self.proc = subprocess.Popen([os.path.join(BUILD, "src/ccwatchd"), "-d", "-c", conf],
+        self.proc = subprocess.Popen([CCWATCHD, "-d", "-c", conf],
                                      stdout=self.log, stderr=subprocess.STDOUT)
         self.port = port
         deadline = time.monotonic() + 20
@@ -201,7 +173,7 @@ def test_cli_outputs(work, conf, conf_all, private_count):
     ev = [e for e in events if str(e["UID"]).startswith("ccwatch-1899001-")][0]
     check(HOSTILE in str(ev["DESCRIPTION"]), "description reads back with , ; and quotes intact")
     check(ev.decoded("DTSTART").tzinfo is not None, "DTSTART is in UTC")
-    raw = subprocess.run([os.path.join(BUILD, "src/ccwatch"), "-c", conf, "feed", "--format", "ics",
+    raw = subprocess.run([CCWATCH, "-c", conf, "feed", "--format", "ics",
                           "--as-of", NOW], capture_output=True, timeout=60).stdout
     lines = raw.split(b"\r\n")
     check(lines[-1] == b"" and all(b"\n" not in l and len(l) <= 75 for l in lines),
@@ -296,14 +268,11 @@ def test_served(work, conf, port):
 def test_token(work, url, port):
     """A token guards the server; a public address needs one."""
     conf = write_conf(work, "public.conf", url, "listen = 0.0.0.0:%d\n" % port)
-    d = subprocess.run([os.path.join(BUILD, "src/ccwatchd"), "-d", "-c", conf],
-                       capture_output=True, text=True, timeout=30)
+    d = run([CCWATCHD, "-d", "-c", conf], timeout=30)
     check(d.returncode != 0 and "token_file" in d.stderr,
           "ccwatchd refuses a public address without token_file")
     tok = os.path.join(work, "token")
-    with open(tok, "w") as f:
-        f.write("s3cret-token\n")
-    os.chmod(tok, 0o600)
+    write_secret(tok, "s3cret-token")
     conf = write_conf(work, "token.conf", url,
                       "listen = 127.0.0.1:%d\ntoken_file = %s\n" % (port, tok))
     dm = Daemon(work, conf, port, {"Authorization": "Bearer s3cret-token"})
@@ -324,12 +293,9 @@ def main():
     try:
         corpus = os.path.join(work, "corpus.json")
         private_count = make_corpus(corpus)
-        with open(os.path.join(work, "key"), "w") as f:
-            f.write(KEY + "\n")
-        os.chmod(os.path.join(work, "key"), 0o600)
-        fake = subprocess.Popen([os.path.join(BUILD, "tests/fakebz"), "-k", KEY, "--now", NOW, corpus],
-                                stdout=subprocess.PIPE, text=True)
-        url = fake.stdout.readline().strip()
+        write_secret(os.path.join(work, "key"), KEY)
+        fake = Fake(corpus, args=["-k", KEY, "--now", NOW])
+        url = fake.url
         os.mkdir(os.path.join(work, "out"))
         port = free_port()
         conf = write_conf(work, "ccwatch.conf", url, "listen = 127.0.0.1:%d\ndirectory = %s\n"
@@ -342,14 +308,12 @@ def main():
         test_token(work, url, free_port())
     finally:
         if fake is not None:
-            fake.terminate()
-            fake.wait(timeout=10)
+            fake.stop()
         if os.environ.get("CCWATCH_TEST_KEEP"):
             print("# kept " + work)
         else:
             shutil.rmtree(work, ignore_errors=True)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return ccwtest.summary()
 
 
 if __name__ == "__main__":

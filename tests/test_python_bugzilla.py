@@ -1,30 +1,39 @@
 #!/usr/bin/python3
 """Drive the fake Bugzilla with Debian's python-bugzilla REST client.
 
-Usage: test_python_bugzilla.py URL, where URL is the fake's base URL.
+Usage: test_python_bugzilla.py [URL], where URL is the fake's base URL;
+without it the test starts tests/fakebz on the small corpus itself.
 A real client library reading the fake the way it reads BMO is the check
 that the fake's shapes are ones clients actually parse.
 """
+import os
 import sys
 
 import bugzilla
 
-passed = 0
-failed = 0
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ccwtest  # noqa: E402
+from ccwtest import Fake  # noqa: E402
 
 
 def check(name, cond):
-    """Count one assertion and report a failure."""
-    global passed, failed
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-        print("FAIL: %s" % name)
+    """Count one assertion named name (ccwtest.check with the name first)."""
+    ccwtest.check(cond, name)
 
 
 def main():
-    url = sys.argv[1]
+    if len(sys.argv) > 1:
+        return run(sys.argv[1])
+    fake = Fake(args=["-p", "0"])
+    try:
+        return run(fake.url)
+    finally:
+        fake.stop()
+
+
+def run(url):
+    """The assertions against the fake at url; returns the exit status."""
     bz = bugzilla.Bugzilla(url + "/rest/", force_rest=True)
     check("is_rest", bz.is_rest)
 
@@ -76,8 +85,7 @@ def main():
     except Exception as e:  # requests raises on the HTTP 404 first
         check("missing bug raises", "404" in str(e))
 
-    print("%d passed, %d failed" % (passed, failed))
-    return 0 if failed == 0 else 1
+    return ccwtest.summary()
 
 
 if __name__ == "__main__":

@@ -9,18 +9,15 @@ its printable halves) everywhere they write.  Bounded waits, loopback only.
 """
 import os
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
 import time
 
-BUILD = os.environ.get("TOPBUILDDIR", ".")
-SRC = os.environ.get("TOPSRCDIR", ".")
-CCWATCH = os.path.join(BUILD, "src/ccwatch")
-CCWATCHD = os.path.join(BUILD, "src/ccwatchd")
-FAKEBZ = os.path.join(BUILD, "tests/fakebz")
-CORPUS = os.path.join(SRC, "tests/data/fakebz/corpus-small.json")
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ccwtest  # noqa: E402
+from ccwtest import CCWATCH, CCWATCHD, Fake, check, write_file, write_secret  # noqa: E402
 
 SECRETS = {
     "api-key": "ccwK3y-7f1e9d2b4a6c8e0f",
@@ -30,18 +27,6 @@ SECRETS = {
     # A Slack incoming-webhook URL is itself a credential.
     "slack-url": "http://127.0.0.1:1/services/T0CCW/B0CCW/ccwSl4ckT0kenXyZ123",
 }
-passed = failed = 0
-
-
-def check(cond, what):
-    """Record one assertion."""
-    global passed, failed
-    if cond:
-        passed += 1
-        print("ok - " + what)
-    else:
-        failed += 1
-        print("not ok - " + what)
 
 
 def leaks(text):
@@ -54,22 +39,18 @@ def leaks(text):
     return found
 
 
-def run(args, **kw):
+def run(args):
     """Run a command, returning (exit status, stdout + stderr)."""
-    p = subprocess.run(args, capture_output=True, text=True, timeout=60, **kw)
+    p = ccwtest.run(args)
     return p.returncode, p.stdout + p.stderr
 
 
 def main():
     work = tempfile.mkdtemp(prefix="ccwatch-secrets.")
     for name, value in SECRETS.items():
-        path = os.path.join(work, name)
-        with open(path, "w") as f:
-            f.write(value + "\n")
-        os.chmod(path, 0o600)
-    fake = subprocess.Popen([FAKEBZ, "-k", SECRETS["api-key"], "-u", "bot@ccwatch.example",
-                             CORPUS], stdout=subprocess.PIPE, text=True)
-    url = fake.stdout.readline().strip()
+        write_secret(os.path.join(work, name), value)
+    fake = Fake(args=["-k", SECRETS["api-key"], "-u", "bot@ccwatch.example"])
+    url = fake.url
     conf = os.path.join(work, "ccwatch.conf")
     port = 20000 + os.getpid() % 20000
 
@@ -99,9 +80,7 @@ def main():
 
         # A wrong key: the server refuses, the error names no key.
         wrong = os.path.join(work, "wrong-key")
-        with open(wrong, "w") as f:
-            f.write(SECRETS["api-key"][::-1] + "\n")
-        os.chmod(wrong, 0o600)
+        write_secret(wrong, SECRETS["api-key"][::-1])
         SECRETS["wrong-key"] = SECRETS["api-key"][::-1]
         write_conf(wrong)
         rc, out = run([CCWATCH, "-v", "-c", conf, "sync", "--full"])
@@ -111,9 +90,7 @@ def main():
 
         # A secret file others may read is refused, naming the file.
         loose = os.path.join(work, "loose-key")
-        with open(loose, "w") as f:
-            f.write(SECRETS["api-key"] + "\n")
-        os.chmod(loose, 0o644)
+        write_file(loose, SECRETS["api-key"] + "\n", 0o644)
         write_conf(loose)
         rc, out = run([CCWATCH, "-c", conf, "sync"])
         check(rc != 0 and loose in out and "readable" in out and not leaks(out),
@@ -158,10 +135,8 @@ def main():
         text = log.read()
         check("sync" in text and not leaks(text), "no secret in the daemon's log")
     finally:
-        fake.terminate()
-        fake.wait(timeout=10)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+        fake.stop()
+    return ccwtest.summary()
 
 
 if __name__ == "__main__":
