@@ -49,7 +49,7 @@ cmd=$1
 dir=$2
 case $cmd in
 start)
-	[ -x "$AIOSMTPD" ] || { echo "$0: $AIOSMTPD not installed" >&2; exit 77; }
+	[ -x "$AIOSMTPD" ] || { echo "$0: $AIOSMTPD not installed" >&2; exit 1; }
 	port=${3:-0}
 	[ "$port" != 0 ] || port=$(free_port)
 	mkdir -p "$dir/maildir/tmp" "$dir/maildir/new" "$dir/maildir/cur"
