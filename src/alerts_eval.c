@@ -106,7 +106,12 @@ alerts_level(const struct alerts_config *cfg, const struct clock *c)
 	return level;
 }
 
-/* The evidence of a clock as one text: rule version, events, due. */
+/*
+ * The evidence of a clock as one line of text: rule version, events, due.
+ * Evidence and warnings quote bug text (a login, a whiteboard date), so
+ * each is cleaned to one line: a line break there could forge a line of
+ * its own in a channel that shows the evidence as a paragraph.
+ */
 static char *
 alerts_evidence(const struct clock *c)
 {
@@ -122,12 +127,17 @@ alerts_evidence(const struct clock *c)
 		if (c->evidence[i].comment >= 0)
 			buf_printf(&b, " (comment %lld)",
 			    (long long)c->evidence[i].comment);
-		buf_printf(&b, ": %s.",
-		    c->evidence[i].text != NULL ? c->evidence[i].text : "");
+		buf_addstr(&b, ": ");
+		notify_clean_text(
+		    c->evidence[i].text, ALERTS_MAX_EVIDENCE, 1, &b);
+		buf_addch(&b, '.');
 	}
 	buf_printf(&b, " Due %s.", timeutil_format_iso(c->due, iso));
-	for (i = 0; i < c->warnings.n; i++)
-		buf_printf(&b, " Warning: %s.", c->warnings.v[i]);
+	for (i = 0; i < c->warnings.n; i++) {
+		buf_addstr(&b, " Warning: ");
+		notify_clean_text(c->warnings.v[i], ALERTS_MAX_EVIDENCE, 1, &b);
+		buf_addch(&b, '.');
+	}
 	return buf_detach(&b);
 }
 

@@ -131,8 +131,8 @@ notify_format_relative(time_t due, time_t now, struct buf *out)
 /*
  * Copy s into out as valid UTF-8, at most max bytes (cut at a character
  * boundary, "..." appended when cut).  With oneline, every control
- * character (CR and LF included) becomes a space; otherwise CRLF and a lone
- * CR become LF and other controls but tab become spaces.
+ * character (C0 and C1, CR and LF included) becomes a space; otherwise CRLF and
+ * a lone CR become LF and other controls but tab become spaces.
  */
 void
 notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
@@ -149,7 +149,9 @@ notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
 		if (len == 0) {
 			buf_addch(out, '?');
 			len = 1;
-		} else if (len > 1)
+		} else if (len == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
+			buf_addch(out, ' '); /* a C1 control, U+0080-U+009F */
+		else if (len > 1)
 			buf_add(out, p + i, len);
 		else if (!oneline && p[i] == '\r') {
 			buf_addch(out, '\n');

@@ -4,6 +4,7 @@
  * on-disk store and the time seam.
  */
 #include <check.h>
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -839,6 +840,41 @@ START_TEST(test_listing_json)
 }
 END_TEST
 
+START_TEST(test_evidence_is_one_line)
+{
+	sqlite3_stmt *stmt;
+	json_t *payload;
+	const char *ev;
+
+	add_route("all", "rec", "initial-report");
+	start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	/* A hostile login: CR LF and a line that looks like a due date. */
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(test_st),
+			     "UPDATE bugs SET creator = 'evil' || char(13, 10) "
+			     "|| 'Due: never' || char(10) || 'x@x.test'",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	cycle(T0 + 30 * H);
+	ck_assert_int_eq(query("SELECT count(*) FROM outbox"), 1);
+	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(test_st),
+			     "SELECT payload FROM outbox", -1, &stmt, NULL),
+	    SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(stmt), SQLITE_ROW);
+	payload =
+	    json_loads((const char *)sqlite3_column_text(stmt, 0), 0, NULL);
+	sqlite3_finalize(stmt);
+	ck_assert_ptr_nonnull(payload);
+	ev = json_string_value(json_object_get(payload, "evidence"));
+	ck_assert_ptr_nonnull(ev);
+	ck_assert_ptr_nonnull(
+	    strstr(ev, "bug filed by evil  Due: never x@x.test"));
+	ck_assert_ptr_null(strchr(ev, '\n'));
+	ck_assert_ptr_null(strchr(ev, '\r'));
+	json_decref(payload);
+}
+END_TEST
+
 START_TEST(test_config_sections)
 {
 	struct config *cfg;
@@ -941,6 +977,7 @@ alerts_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_routing_by_ca_kind_state_level);
 	tcase_add_test(tc, test_private_data_per_route);
+	tcase_add_test(tc, test_evidence_is_one_line);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("config");

@@ -379,6 +379,16 @@ START_TEST(test_clean_text)
 	buf_reset(&b);
 	notify_clean_text(NULL, 10, 1, &b);
 	ck_assert_str_eq(buf_str(&b), "");
+	buf_reset(&b);
+	/* C1 controls (U+009B is a CSI) are controls too; U+00A0 is not */
+	notify_clean_text("a\xc2\x9b"
+			  "31mb\xc2\x85"
+			  "c\xc2\xa0"
+			  "d",
+	    100, 0, &b);
+	ck_assert_str_eq(buf_str(&b),
+	    "a 31mb c\xc2\xa0"
+	    "d");
 	buf_free(&b);
 }
 END_TEST
