@@ -462,11 +462,17 @@ model_parse_flag(const json_t *o, struct flag *f, struct model_err *e)
 	return 0;
 }
 
-/* Parse the flags array member of o into b's flags. */
+/*
+ * Parse the flags array member of o into b's flags.  A malformed flag is
+ * dropped with a warning and the bug kept: losing a whole incident over
+ * one bad flag would stop every clock of it.  A flags member that is not
+ * an array at all still fails the bug.
+ */
 static int
 model_parse_flags(const json_t *o, struct bug *b, struct model_err *e)
 {
 	json_t *v = model_get(o, "flags"), *fo;
+	struct flag *f;
 	size_t i;
 
 	if (v == NULL)
@@ -478,9 +484,19 @@ model_parse_flags(const json_t *o, struct bug *b, struct model_err *e)
 	b->flags = xcalloc(json_array_size(v), sizeof *b->flags);
 	for (i = 0; i < json_array_size(v); i++) {
 		fo = json_array_get(v, i);
-		b->nflags++;
-		if (model_parse_flag(fo, &b->flags[i], e) != 0)
-			return model_err_prefix(e, "flags", i);
+		f = &b->flags[b->nflags];
+		if (model_parse_flag(fo, f, e) == 0) {
+			b->nflags++;
+			continue;
+		}
+		model_err_prefix(e, "flags", i);
+		log_warnx("model: bug %" PRId64 ": bad %s %s; flag skipped",
+		    b->id, e->field, e->value);
+		free(f->name);
+		free(f->setter);
+		free(f->requestee);
+		memset(f, 0, sizeof *f);
+		memset(e, 0, sizeof *e);
 	}
 	return 0;
 }

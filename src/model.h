@@ -3,6 +3,9 @@
  * comments and its history, and the pure parsers that turn the REST API's
  * JSON into them.  The parsers validate every field they keep; a record that
  * fails is skipped with a warning naming the bug, never trusted in part.
+ * The one exception is a malformed flag inside a good bug: the flag is
+ * dropped with a warning and the bug kept, so that one bad flag does not
+ * stop every clock of an incident.
  */
 #ifndef MODEL_H
 #define MODEL_H
