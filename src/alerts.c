@@ -33,7 +33,7 @@ alerts_config_init(struct alerts_config *c)
 {
 	memset(c, 0, sizeof *c);
 	c->max_per_cycle = 20;
-	c->max_age = 7 * 86400;
+	c->max_age = 7LL * 86400;
 	c->backoff_base = 60;
 	c->backoff_max = 3600;
 	c->ladder[0].after = 0;
@@ -162,11 +162,11 @@ alerts_parse_span(const char **sp, long long *out)
 
 /* Parse a duration such as "24h", "90m", "2d" or "3600" (seconds). */
 int
-alerts_parse_duration(const char *s, long long *out, char **cause)
+alerts_parse_duration(const char *s, long long *seconds, char **cause)
 {
 	const char *p = s;
 
-	if (alerts_parse_span(&p, out) == -1 || *p != '\0') {
+	if (alerts_parse_span(&p, seconds) == -1 || *p != '\0') {
 		xasprintf(
 		    cause, "\"%s\" is not a duration like 24h, 90m or 2d", s);
 		return -1;
@@ -435,7 +435,7 @@ alerts_set_notifier(struct alerts *al, struct notifier *n)
 		}
 	}
 	al->notifiers = xreallocarray(
-	    al->notifiers, al->nnotifiers + 1, sizeof *al->notifiers);
+	    al->notifiers, al->nnotifiers + 1, sizeof(struct notifier *));
 	al->notifiers[al->nnotifiers++] = n;
 }
 
@@ -952,7 +952,7 @@ alerts_test_notify(
 	a.clock = "initial-report";
 	a.state = "due-soon";
 	a.due = now + 86400;
-	a.started_at = now - 2 * 86400;
+	a.started_at = now - (time_t)2 * 86400;
 	a.rule = "A test message sent by \"ccwatch test-notify\"; no "
 		 "deadline is at stake.";
 	a.evidence = "sent on request";

@@ -689,6 +689,11 @@ alerts_vanished(struct alerts_eval *ev, char **cause)
 		strlist_add(
 		    &payloads, (const char *)sqlite3_column_text(stmt, 0));
 	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+		strlist_free(&payloads);
+		return -1;
+	}
 	for (i = 0; i < payloads.n; i++) {
 		p = json_loads(payloads.v[i], 0, NULL);
 		if (p == NULL)
@@ -905,7 +910,7 @@ alerts_evaluate(struct alerts *al, struct store *st,
 	ev.opts = opts;
 	ev.now = now;
 	ev.stats = stats;
-	ev.current = xcalloc(ev.cfg->nroutes + 1, sizeof *ev.current);
+	ev.current = xcalloc(ev.cfg->nroutes + 1, sizeof(json_t *));
 	for (i = 0; i < ev.cfg->nroutes; i++)
 		ev.current[i] = json_array();
 	if (store_begin(st, cause) == -1)

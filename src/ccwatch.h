@@ -10,7 +10,7 @@
 #define CCWATCH_USER_AGENT "ccwatch/" PACKAGE_VERSION
 
 /* Largest HTTP response body accepted before the transfer is aborted. */
-#define CCWATCH_MAX_BODY (64 * 1024 * 1024)
+#define CCWATCH_MAX_BODY ((size_t)64 * 1024 * 1024)
 /* Bugs per comment or history request (BMO clients use 100). */
 #define CCWATCH_MAX_BATCH 100
 /* Longest request URL; BMO's front end answers 414 past 8 KiB. */

@@ -45,7 +45,7 @@
 #error "libinih's line buffer is shorter than CONFIG_MAX_LINE"
 #endif
 /* Room for every error message of one file. */
-#define CONFIG_MAX_ERRORS (64 * 1024)
+#define CONFIG_MAX_ERRORS ((size_t)64 * 1024)
 /* Largest secret file accepted. */
 #define CONFIG_MAX_SECRET 4096
 /* Longest value quoted back in an error message. */
@@ -157,7 +157,7 @@ static const struct config_directive config_directives[] = {
     {"daemon", "backoff_max", CONFIG_INT, CONFIG_OFF(backoff_max), 60, 86400,
 	"3600", NULL},
     {"daemon", "full_every", CONFIG_INT, CONFIG_OFF(full_every), 3600,
-	7 * 86400, "86400", NULL},
+	7LL * 86400, "86400", NULL},
     {"people", "program_domains", CONFIG_LIST,
 	CONFIG_OFF(people.program_domains), 0, 0, NULL, config_check_domains},
     {"people", "extra_program_domains", CONFIG_LIST,
@@ -192,23 +192,23 @@ static const struct config_directive config_directives[] = {
 	0, 0, NULL, NULL},
     {"policy", "pin", CONFIG_PIN, CONFIG_OFF(policy.pin), 0, 0, "auto", NULL},
     {"policy", "warn_window", CONFIG_INT, CONFIG_OFF(warn_window_hours), 0,
-	24 * 30, "48", NULL},
+	24LL * 30, "48", NULL},
     {"policy", "date_zone_offset", CONFIG_ZONE, CONFIG_OFF(policy.utc_offset),
 	0, 0, "UTC", NULL},
     {"policy", "base_url", CONFIG_STRING, CONFIG_OFF(policy_base_url), 0, 0,
 	NULL, config_check_url},
     {"policy", "stale_after", CONFIG_INT, CONFIG_OFF(stale_after), 60,
-	30 * 86400, NULL, NULL},
+	30LL * 86400, NULL, NULL},
     {"alerts", "dry_run", CONFIG_BOOL, CONFIG_OFF(alerts.dry_run), 0, 0, "no",
 	NULL},
     {"alerts", "max_per_cycle", CONFIG_INT, CONFIG_OFF(alerts.max_per_cycle), 0,
 	100000, "20", NULL},
     {"alerts", "max_age", CONFIG_DURATION, CONFIG_OFF(alerts.max_age), 60,
-	365 * 86400, "7d", NULL},
+	365LL * 86400, "7d", NULL},
     {"alerts", "retry_base", CONFIG_DURATION, CONFIG_OFF(alerts.backoff_base),
 	1, 86400, "60", NULL},
     {"alerts", "retry_max", CONFIG_DURATION, CONFIG_OFF(alerts.backoff_max), 1,
-	7 * 86400, "1h", NULL},
+	7LL * 86400, "1h", NULL},
     {"alerts", "escalation", CONFIG_STRING, CONFIG_OFF(alerts.escalation), 0, 0,
 	"0h:1", config_check_ladder},
 #define CONFIG_ROUTE(f) offsetof(struct alerts_route, f)
@@ -226,7 +226,7 @@ static const struct config_directive config_directives[] = {
 	config_check_timezone},
     {"route", "digest_at", CONFIG_STRING, CONFIG_ROUTE(digest_at), 0, 0, NULL,
 	config_check_digest_at},
-    {"route", "repeat", CONFIG_DURATION, CONFIG_ROUTE(repeat), 0, 365 * 86400,
+    {"route", "repeat", CONFIG_DURATION, CONFIG_ROUTE(repeat), 0, 365LL * 86400,
 	NULL, NULL},
     {"route", "private_data", CONFIG_BOOL, CONFIG_ROUTE(private_data), 0, 0,
 	NULL, NULL},
@@ -1369,8 +1369,8 @@ config_finish(struct config *cfg)
 	    cfg->policy_base_url != NULL ? cfg->policy_base_url : cfg->url;
 	if (cfg->stale_after == 0) {
 		cfg->stale_after = 3 * cfg->poll_interval;
-		if (cfg->stale_after < 2 * 3600)
-			cfg->stale_after = 2 * 3600;
+		if (cfg->stale_after < 2LL * 3600)
+			cfg->stale_after = 2LL * 3600;
 	}
 }
 
@@ -1526,9 +1526,9 @@ config_read_all(int fd, char *data, size_t size)
 			return -1;
 		if (n == 0)
 			break;
-		len += n;
+		len += (size_t)n;
 	}
-	return len;
+	return (ssize_t)len;
 }
 
 /*

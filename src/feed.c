@@ -32,7 +32,7 @@
 
 /* The buckets of open questions' ages, in seconds, and +Inf. */
 static const long long feed_age_buckets[] = {
-    86400, 3 * 86400, 7 * 86400, 14 * 86400, 30 * 86400};
+    86400, 3LL * 86400, 7LL * 86400, 14LL * 86400, 30LL * 86400};
 #define FEED_NBUCKETS (sizeof feed_age_buckets / sizeof feed_age_buckets[0])
 
 /* The states and kinds, for loops over every metric series. */
@@ -530,8 +530,10 @@ feed_ics_time(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, size, "%Y%m%dT%H%M%SZ", &tm);
+	/* A time gmtime_r cannot convert, or too long for buf. */
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, size, "%Y%m%dT%H%M%SZ", &tm) == 0)
+		snprintf(buf, size, "invalid");
 	return buf;
 }
 

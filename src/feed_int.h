@@ -10,7 +10,7 @@
 #include "feed.h"
 
 /* Most bytes of one rendering. */
-#define FEED_MAX_TEXT (64 * 1024 * 1024)
+#define FEED_MAX_TEXT ((size_t)64 * 1024 * 1024)
 
 /* A copy of s with invalid UTF-8 bytes as U+FFFD (allocated). */
 char *feed_utf8_clean(const char *s);

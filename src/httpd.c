@@ -159,12 +159,12 @@ httpd_etag(const char *body, size_t len, char *out, size_t size)
 
 /* 1 if an If-None-Match list matches etag; see httpd.h. */
 int
-httpd_etag_matches(const char *inm, const char *etag)
+httpd_etag_matches(const char *if_none_match, const char *etag)
 {
-	const char *p = inm, *end;
+	const char *p = if_none_match, *end;
 	size_t len;
 
-	if (inm == NULL)
+	if (if_none_match == NULL)
 		return 0;
 	while (*p != '\0') {
 		while (*p == ' ' || *p == '\t' || *p == ',')

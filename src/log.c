@@ -34,12 +34,21 @@ static void *log_sink_arg;
 static int
 log_stderr_is_journal(void)
 {
-	const char *env;
+	const char *env, *p;
+	char *end;
 	struct stat st;
 	unsigned long long dev, ino;
 
 	env = getenv("JOURNAL_STREAM");
-	if (env == NULL || sscanf(env, "%llu:%llu", &dev, &ino) != 2)
+	if (env == NULL)
+		return 0;
+	errno = 0;
+	dev = strtoull(env, &end, 10);
+	if (end == env || *end != ':' || errno != 0)
+		return 0;
+	p = end + 1;
+	ino = strtoull(p, &end, 10);
+	if (end == p || *end != '\0' || errno != 0)
 		return 0;
 	if (fstat(STDERR_FILENO, &st) == -1)
 		return 0;

@@ -111,7 +111,7 @@ struct webhook_channel {
 };
 
 /* Longest rendered message or payload. */
-#define NOTIFY_MAX_MESSAGE (1024 * 1024)
+#define NOTIFY_MAX_MESSAGE ((size_t)1024 * 1024)
 /* Default whole-transfer timeout of a channel, seconds. */
 #define NOTIFY_TIMEOUT 30
 

@@ -42,8 +42,9 @@ struct notify_smtp {
 static void
 notify_smtp_base64(const unsigned char *s, size_t n, struct buf *out)
 {
+	/* The 64 digits, then the pad character at index 64. */
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-				  "abcdefghijklmnopqrstuvwxyz0123456789+/";
+				  "abcdefghijklmnopqrstuvwxyz0123456789+/=";
 	unsigned int v;
 	size_t i;
 
@@ -55,8 +56,8 @@ notify_smtp_base64(const unsigned char *s, size_t n, struct buf *out)
 			v |= s[i + 2];
 		buf_addch(out, tab[v >> 18 & 63]);
 		buf_addch(out, tab[v >> 12 & 63]);
-		buf_addch(out, i + 1 < n ? tab[v >> 6 & 63] : '=');
-		buf_addch(out, i + 2 < n ? tab[v & 63] : '=');
+		buf_addch(out, tab[i + 1 < n ? v >> 6 & 63 : 64]);
+		buf_addch(out, tab[i + 2 < n ? v & 63 : 64]);
 	}
 }
 
@@ -220,7 +221,7 @@ notify_smtp_check_size(const struct buf *out, char **cause)
 {
 	if (out->toobig) {
 		xasprintf(
-		    cause, "message longer than %d bytes", NOTIFY_MAX_MESSAGE);
+		    cause, "message longer than %zu bytes", NOTIFY_MAX_MESSAGE);
 		return -1;
 	}
 	return 0;

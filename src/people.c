@@ -283,7 +283,7 @@ people_fold(const char *s, size_t n, char *dst, size_t size)
 
 	for (i = 0; i < n && s[i] != '\0' && j + 1 < size; i++) {
 		if (isalnum((unsigned char)s[i]))
-			dst[j++] = tolower((unsigned char)s[i]);
+			dst[j++] = (char)tolower((unsigned char)s[i]);
 	}
 	dst[j] = '\0';
 }

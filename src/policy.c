@@ -14,7 +14,7 @@
 #include "whiteboard.h"
 #include "xmalloc.h"
 
-#define POLICY_HOUR            3600
+#define POLICY_HOUR            ((time_t)3600)
 #define POLICY_DAY             (24 * POLICY_HOUR)
 #define POLICY_INITIAL         (72 * POLICY_HOUR)
 #define POLICY_FULL            (14 * POLICY_DAY)
@@ -427,7 +427,7 @@ policy_load_comments(struct policy_ctx *ctx, const struct comment_list *cl)
 
 	if (cl == NULL || cl->n == 0)
 		return;
-	ctx->cv = xreallocarray(NULL, cl->n, sizeof *ctx->cv);
+	ctx->cv = xreallocarray(NULL, cl->n, sizeof(const struct comment *));
 	for (i = 0; i < cl->n; i++) {
 		if (cl->v[i].time > ctx->now)
 			continue;
@@ -436,7 +436,8 @@ policy_load_comments(struct policy_ctx *ctx, const struct comment_list *cl)
 		if (!dup)
 			ctx->cv[ctx->nc++] = &cl->v[i];
 	}
-	qsort(ctx->cv, ctx->nc, sizeof *ctx->cv, policy_cmp_comment);
+	qsort(ctx->cv, ctx->nc, sizeof(const struct comment *),
+	    policy_cmp_comment);
 }
 
 /* Sort the history and count the entries at or before now. */
@@ -447,10 +448,11 @@ policy_load_history(struct policy_ctx *ctx, const struct history_list *hl)
 
 	if (hl == NULL || hl->n == 0)
 		return;
-	ctx->hv = xreallocarray(NULL, hl->n, sizeof *ctx->hv);
+	ctx->hv = xreallocarray(NULL, hl->n, sizeof(const struct history *));
 	for (i = 0; i < hl->n; i++)
 		ctx->hv[ctx->nh++] = &hl->v[i];
-	qsort(ctx->hv, ctx->nh, sizeof *ctx->hv, policy_cmp_history);
+	qsort(ctx->hv, ctx->nh, sizeof(const struct history *),
+	    policy_cmp_history);
 	while (ctx->nh_now < ctx->nh && ctx->hv[ctx->nh_now]->when <= ctx->now)
 		ctx->nh_now++;
 }
@@ -942,7 +944,8 @@ policy_eval_questions(struct policy_ctx *ctx)
 	size_t i, j, nn;
 	enum side s;
 
-	nis = xreallocarray(NULL, ctx->nni + 1, sizeof *nis);
+	nis =
+	    xreallocarray(NULL, ctx->nni + 1, sizeof(const struct policy_ni *));
 	for (i = 0; i < ctx->nc; i++) {
 		cm = ctx->cv[i];
 		nn = 0;

@@ -20,7 +20,7 @@
 #include "xmalloc.h"
 
 /* Most bytes of one rendering (a table or an explanation line). */
-#define REPORT_MAX_TEXT (16 * 1024 * 1024)
+#define REPORT_MAX_TEXT ((size_t)16 * 1024 * 1024)
 /* Widest CA column of the table. */
 #define REPORT_CA_WIDTH 22
 

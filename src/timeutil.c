@@ -75,8 +75,8 @@ timeutil_from_civil(int year, int mon, int day, int hour, int min, int sec)
 	if (!timeutil_valid_date(year, mon, day) || hour < 0 || hour > 23 ||
 	    min < 0 || min > 59 || sec < 0 || sec > 60)
 		return -1;
-	return (time_t)(timeutil_days(year, mon, day) * 86400 + hour * 3600 +
-	    min * 60 + sec);
+	return (time_t)(timeutil_days(year, mon, day) * 86400 +
+	    (long long)hour * 3600 + (long long)min * 60 + sec);
 }
 
 /* Read exactly n digits at s into *out. */
@@ -131,11 +131,10 @@ timeutil_format_iso(time_t t, char *buf)
 {
 	struct tm tm;
 
-	if (gmtime_r(&t, &tm) == NULL) {
+	/* A year past 9999 does not fit: strftime returns 0. */
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(buf, TIMEUTIL_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
 		snprintf(buf, TIMEUTIL_ISO_LEN, "invalid");
-		return buf;
-	}
-	strftime(buf, TIMEUTIL_ISO_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
 }
 

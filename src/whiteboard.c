@@ -83,7 +83,9 @@ wb_isalnum(char c)
 static char
 wb_tolower(char c)
 {
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c - 'A' + 'a');
+	return c;
 }
 
 /* Return 1 if the n bytes at s start with word, ignoring ASCII case. */
@@ -681,7 +683,7 @@ whiteboard_parse(const char *text, struct whiteboard *out)
 	st.len = strnlen(st.text, WHITEBOARD_MAX_INPUT + 1);
 	if (st.len > WHITEBOARD_MAX_INPUT) {
 		st.len = WHITEBOARD_MAX_INPUT;
-		wb_warn(out, "longer than %d bytes; the rest was not read",
+		wb_warn(out, "longer than %zu bytes; the rest was not read",
 		    WHITEBOARD_MAX_INPUT);
 	}
 	while (i < st.len) {
@@ -780,6 +782,9 @@ wb_utf8_seq(const unsigned char *s, size_t n)
 	return len;
 }
 
+/* U+FFFD REPLACEMENT CHARACTER in UTF-8: three bytes, no terminator. */
+static const char wb_replacement[] = {'\xef', '\xbf', '\xbd'};
+
 /* A JSON string of s, each byte that is not UTF-8 written as U+FFFD. */
 static json_t *
 wb_json_string(const char *s)
@@ -792,8 +797,9 @@ wb_json_string(const char *s)
 	while (i < n) {
 		k = wb_utf8_seq(u + i, n - i);
 		if (k == 0) {
-			memcpy(clean + j, "\xef\xbf\xbd", 3);
-			j += 3;
+			memcpy(
+			    clean + j, wb_replacement, sizeof wb_replacement);
+			j += sizeof wb_replacement;
 			i++;
 			continue;
 		}

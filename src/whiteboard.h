@@ -14,7 +14,7 @@
 #include "model.h"
 
 /* Input beyond this many bytes is cut off, with a warning. */
-#define WHITEBOARD_MAX_INPUT (64 * 1024)
+#define WHITEBOARD_MAX_INPUT ((size_t)64 * 1024)
 /* Tags kept; later ones are dropped with a warning. */
 #define WHITEBOARD_MAX_TAGS 128
 /* Warnings kept; the last one says that more were dropped. */
