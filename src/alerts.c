@@ -878,19 +878,19 @@ alerts_text_rows(json_t *a, const char *title, FILE *f)
 	size_t i;
 	char *s;
 
-	fprintf(f, "%s (%zu):\n", title, json_array_size(a));
+	(void)fprintf(f, "%s (%zu):\n", title, json_array_size(a));
 	json_array_foreach(a, i, o)
 	{
-		fputs(" ", f);
+		(void)fputs(" ", f);
 		json_object_foreach(o, key, v)
 		{
 			if (json_is_null(v))
 				continue;
 			s = json_dumps(v, JSON_ENCODE_ANY);
-			fprintf(f, " %s=%s", key, s != NULL ? s : "?");
+			(void)fprintf(f, " %s=%s", key, s != NULL ? s : "?");
 			free(s);
 		}
-		fputc('\n', f);
+		(void)fputc('\n', f);
 	}
 }
 
@@ -911,7 +911,7 @@ alerts_write_text(struct store *st, time_t now, FILE *f, char **cause)
 		return -1;
 	}
 	c = json_object_get(root, "counts");
-	fprintf(f,
+	(void)fprintf(f,
 	    "alerts: %lld in the ledger; outbox: %lld pending (%lld held), "
 	    "%lld sent, %lld dead letters; %lld snoozes\n",
 	    (long long)json_integer_value(json_object_get(c, "alerts")),

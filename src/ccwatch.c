@@ -92,13 +92,14 @@ cli_usage(int status)
 	FILE *f = status == 0 ? stdout : stderr;
 	size_t i;
 
-	fprintf(f,
+	(void)fprintf(f,
 	    "usage: ccwatch [-v] [-c FILE] COMMAND [ARGS]\n"
 	    "commands:\n");
 	for (i = 0; i < CCWATCH_NELEM(cli_commands); i++)
-		fprintf(f, "  ccwatch %s\n", cli_commands[i].usage);
-	fprintf(f, "FILE defaults to %s\n", CCWATCH_DEFAULT_CONF);
-	fprintf(f, "TIME is now, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n");
+		(void)fprintf(f, "  ccwatch %s\n", cli_commands[i].usage);
+	(void)fprintf(f, "FILE defaults to %s\n", CCWATCH_DEFAULT_CONF);
+	(void)fprintf(
+	    f, "TIME is now, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n");
 	exit(status);
 }
 
@@ -112,11 +113,11 @@ cli_progress(size_t done, size_t total, void *arg)
 	if (total == 0 || !isatty(STDERR_FILENO))
 		return;
 	fill = (int)(done * (size_t)width / total);
-	fprintf(stderr, "\rsync: [%-*.*s] %zu/%zu bugs", width, fill,
+	(void)fprintf(stderr, "\rsync: [%-*.*s] %zu/%zu bugs", width, fill,
 	    "##############################", done, total);
 	if (done == total)
-		fputc('\n', stderr);
-	fflush(stderr);
+		(void)fputc('\n', stderr);
+	(void)fflush(stderr);
 }
 
 /* Build the REST client options from the configuration. */
@@ -210,7 +211,7 @@ cli_parse_time(const char *s)
 	if (strcmp(s, "now") == 0)
 		return timeutil_now();
 	if (timeutil_parse_iso(s, &t) == -1) {
-		fprintf(stderr,
+		(void)fprintf(stderr,
 		    "ccwatch: bad time \"%s\": use now, YYYY-MM-DD "
 		    "or YYYY-MM-DDTHH:MM:SSZ\n",
 		    s);
@@ -227,7 +228,7 @@ cli_parse_number(const char *what, const char *s, long long min)
 	long long n;
 
 	if (timeutil_strtonum(s, min, INT64_MAX, &n, &errstr) == -1) {
-		fprintf(
+		(void)fprintf(
 		    stderr, "ccwatch: bad %s \"%s\": %s\n", what, s, errstr);
 		exit(2);
 	}
@@ -243,7 +244,7 @@ cli_parse_state(const char *s)
 	for (i = CLOCK_OK; i <= CLOCK_PAUSED; i++)
 		if (strcmp(s, policy_clock_state_name(i)) == 0)
 			return i;
-	fprintf(stderr,
+	(void)fprintf(stderr,
 	    "ccwatch: bad state \"%s\": use overdue, due-soon, "
 	    "ok, met or paused\n",
 	    s);
@@ -272,7 +273,7 @@ cli_load_report(struct cli *cli, time_t as_of, const struct report_filter *f,
 		&cause) == 0)
 		rc = 0;
 	if (cause != NULL) {
-		fprintf(stderr, "ccwatch: %s\n", cause);
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
 		free(cause);
 	}
 	store_close(st);
@@ -377,7 +378,7 @@ cli_status(struct cli *cli, int argc, char **argv)
 		return 1;
 	if (as_json) {
 		json = report_to_json(&r);
-		fputs(json, stdout);
+		(void)fputs(json, stdout);
 		free(json);
 	} else {
 		nc = getenv("NO_COLOR");
@@ -463,13 +464,13 @@ cli_feed(struct cli *cli, int argc, char **argv)
 		&f, &cause) == -1)
 		goto out;
 	out = cli_feed_render(&f, format, ca);
-	fputs(out, stdout);
+	(void)fputs(out, stdout);
 	free(out);
 	feed_free(&f);
 	rc = 0;
 out:
 	if (cause != NULL) {
-		fprintf(stderr, "ccwatch: %s\n", cause);
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
 		free(cause);
 	}
 	store_close(st);
@@ -679,7 +680,7 @@ cli_question(struct cli *cli, int argc, char **argv)
 	rc = 0;
 out:
 	if (cause != NULL) {
-		fprintf(stderr, "ccwatch: %s\n", cause);
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
 		free(cause);
 	}
 	store_close(st);
@@ -705,7 +706,7 @@ cli_finish(char *cause, struct store *st)
 	store_close(st);
 	if (cause == NULL)
 		return 0;
-	fprintf(stderr, "ccwatch: %s\n", cause);
+	(void)fprintf(stderr, "ccwatch: %s\n", cause);
 	free(cause);
 	return 1;
 }
@@ -715,7 +716,7 @@ static const char *
 cli_parse_kind(const char *s)
 {
 	if (!alerts_valid_kind(s)) {
-		fprintf(stderr,
+		(void)fprintf(stderr,
 		    "ccwatch: bad clock \"%s\": use initial-report, "
 		    "full-report, response, update or revocation-update\n",
 		    s);
@@ -734,7 +735,7 @@ cli_parse_until(const char *s)
 	if (*s != '+')
 		return cli_parse_time(s);
 	if (alerts_parse_duration(s + 1, &secs, &cause) == -1) {
-		fprintf(stderr, "ccwatch: bad --until: %s\n", cause);
+		(void)fprintf(stderr, "ccwatch: bad --until: %s\n", cause);
 		free(cause);
 		exit(2);
 	}
@@ -988,7 +989,8 @@ main(int argc, char **argv)
 		if (strcmp(argv[0], cli_commands[i].name) == 0)
 			break;
 	if (i == CCWATCH_NELEM(cli_commands)) {
-		fprintf(stderr, "ccwatch: unknown command: %s\n", argv[0]);
+		(void)fprintf(
+		    stderr, "ccwatch: unknown command: %s\n", argv[0]);
 		cli_usage(2);
 	}
 	if (cli_commands[i].need_config) {
@@ -1004,7 +1006,7 @@ main(int argc, char **argv)
 			return CHECK_UNKNOWN;
 		}
 		if (cli.conf == NULL) {
-			fprintf(stderr, "%s\n", cause);
+			(void)fprintf(stderr, "%s\n", cause);
 			free(cause);
 			return 1;
 		}

@@ -35,7 +35,7 @@
 static void CCWATCH_NORETURN
 ccwatchd_usage(int status)
 {
-	fprintf(status == 0 ? stdout : stderr,
+	(void)fprintf(status == 0 ? stdout : stderr,
 	    "usage: ccwatchd [-dnv] [-c FILE]\n"
 	    "  -c FILE  configuration (default %s)\n"
 	    "  -d       stay in the foreground, log to stderr\n"
@@ -80,7 +80,7 @@ main(int argc, char **argv)
 	log_init(foreground || check, verbose, "ccwatchd");
 	conf = config_load(path, &cause);
 	if (conf == NULL) {
-		fprintf(stderr, "%s\n", cause);
+		(void)fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return 1;
 	}

@@ -1457,7 +1457,7 @@ config_load_flags(const char *path, int flags, char **cause)
 	cfg = p.cfg;
 out:
 	if (p.f != NULL)
-		fclose(p.f);
+		(void)fclose(p.f);
 	free(p.line);
 	buf_free(&p.errors);
 	return cfg;

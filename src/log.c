@@ -117,7 +117,7 @@ log_vwrite(int prio, int err, const char *fmt, va_list ap)
 		sd_journal_send("MESSAGE=%s", line, "PRIORITY=%d", prio,
 		    "SYSLOG_IDENTIFIER=%s", log_progname, NULL);
 	else
-		fprintf(stderr, "%s: %s\n", log_progname, line);
+		(void)fprintf(stderr, "%s: %s\n", log_progname, line);
 	errno = saved;
 }
 
@@ -146,7 +146,7 @@ log_event(int prio, const struct log_fields *lf, const char *fmt, ...)
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	if (!log_journal && log_sink == NULL) {
-		fprintf(stderr, "%s: %s\n", log_progname, line);
+		(void)fprintf(stderr, "%s: %s\n", log_progname, line);
 		errno = saved;
 		return;
 	}

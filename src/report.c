@@ -698,7 +698,7 @@ report_write_table(
 	buf_addch(&b, '\n');
 	for (i = 0; i < r->nbugs; i++)
 		report_table_row(r, &r->bugs[i], style, caw, &b);
-	fputs(buf_str(&b), f);
+	(void)fputs(buf_str(&b), f);
 	buf_free(&b);
 }
 
@@ -876,6 +876,6 @@ report_write_explain(const struct report *r, FILE *f)
 			buf_addch(&b, '\n');
 		report_explain_bug(r, &r->bugs[i], &b);
 	}
-	fputs(buf_str(&b), f);
+	(void)fputs(buf_str(&b), f);
 	buf_free(&b);
 }
