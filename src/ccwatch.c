@@ -1013,5 +1013,11 @@ main(int argc, char **argv)
 	}
 	rc = cli_commands[i].run(&cli, argc, argv);
 	config_free(cli.conf);
+	/* Output that did not reach its file (a full disk) is a failure. */
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		(void)fprintf(stderr, "ccwatch: standard output: %s\n",
+		    strerror(errno != 0 ? errno : EIO));
+		return rc != 0 ? rc : 1;
+	}
 	return rc;
 }

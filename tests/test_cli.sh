@@ -211,5 +211,10 @@ check "question needs a mode" sh -c "'$ccwatch' -c '$tmp/c.conf' question $bug $
 conf "$tmp/none.conf" "" "$tmp/none.db"
 check "question refuses a missing store" sh -c "! '$ccwatch' -c '$tmp/none.conf' question $bug $k --clear 2>/dev/null && test ! -e '$tmp/none.db'"
 
+# Output that cannot be written (a full disk) is a failure, not a silent loss.
+"$ccwatch" -c "$tmp/c.conf" status --json --all --as-of "$anchor" >/dev/full 2>"$tmp/full.err"
+check "status to a full disk (/dev/full) fails" test $? -ne 0
+check "the failure names standard output" grep -q "standard output" "$tmp/full.err"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
