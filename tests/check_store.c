@@ -82,98 +82,6 @@ test_query_create(const char *path, const char *sql)
 	    path, sql, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 }
 
-/* Test-only list helpers; model.c provides the real ones. */
-static void
-test_strlist_add(struct strlist *sl, const char *s)
-{
-	sl->v = xreallocarray(sl->v, sl->n + 1, sizeof *sl->v);
-	sl->v[sl->n++] = xstrdup(s);
-}
-
-/* Free a string list. */
-static void
-test_strlist_free(struct strlist *sl)
-{
-	size_t i;
-
-	for (i = 0; i < sl->n; i++)
-		free(sl->v[i]);
-	free(sl->v);
-	memset(sl, 0, sizeof *sl);
-}
-
-/* Free what a bug owns. */
-static void
-test_bug_free(struct bug *b)
-{
-	size_t i;
-
-	free(b->summary);
-	free(b->status);
-	free(b->resolution);
-	free(b->whiteboard);
-	free(b->product);
-	free(b->component);
-	free(b->creator);
-	free(b->assigned_to);
-	test_strlist_free(&b->cc);
-	test_strlist_free(&b->groups);
-	test_strlist_free(&b->keywords);
-	for (i = 0; i < b->nflags; i++) {
-		free(b->flags[i].name);
-		free(b->flags[i].setter);
-		free(b->flags[i].requestee);
-	}
-	free(b->flags);
-	memset(b, 0, sizeof *b);
-}
-
-/* Free a bug list. */
-static void
-test_bug_list_free(struct bug_list *bl)
-{
-	size_t i;
-
-	for (i = 0; i < bl->n; i++)
-		test_bug_free(&bl->v[i]);
-	free(bl->v);
-	memset(bl, 0, sizeof *bl);
-}
-
-/* Free a comment list. */
-static void
-test_comment_list_free(struct comment_list *cl)
-{
-	size_t i;
-
-	for (i = 0; i < cl->n; i++) {
-		free(cl->v[i].creator);
-		free(cl->v[i].text);
-		test_strlist_free(&cl->v[i].tags);
-	}
-	free(cl->v);
-	memset(cl, 0, sizeof *cl);
-}
-
-/* Free a history list. */
-static void
-test_history_list_free(struct history_list *hl)
-{
-	size_t i, j;
-
-	for (i = 0; i < hl->n; i++) {
-		for (j = 0; j < hl->v[i].nchanges; j++) {
-			free(hl->v[i].changes[j].field);
-			free(hl->v[i].changes[j].removed);
-			free(hl->v[i].changes[j].added);
-		}
-		free(hl->v[i].changes);
-		free(hl->v[i].who);
-	}
-	free(hl->v);
-	memset(hl, 0, sizeof *hl);
-}
-
 /* A bug with every field set; resolution "" makes it open. */
 static void
 test_bug_fill(struct bug *b, int64_t id, const char *resolution)
@@ -194,11 +102,11 @@ test_bug_fill(struct bug *b, int64_t id, const char *resolution)
 	b->creation_time = 1711548131;
 	b->last_change_time = 1711600000;
 	b->comment_count = 7;
-	test_strlist_add(&b->cc, "a@example.com");
-	test_strlist_add(&b->cc, "b\"q\"@example.com");
-	test_strlist_add(&b->groups, "ca-program-security");
-	test_strlist_add(&b->keywords, "leave-open");
-	test_strlist_add(&b->keywords, "r\xc3\xa9sum\xc3\xa9");
+	strlist_add(&b->cc, "a@example.com");
+	strlist_add(&b->cc, "b\"q\"@example.com");
+	strlist_add(&b->groups, "ca-program-security");
+	strlist_add(&b->keywords, "leave-open");
+	strlist_add(&b->keywords, "r\xc3\xa9sum\xc3\xa9");
 	b->nflags = 2;
 	b->flags = xcalloc(2, sizeof *b->flags);
 	b->flags[0].id = 2001;
@@ -307,9 +215,7 @@ test_put_comment(struct store *st, struct comment *c)
 	char *cause = NULL;
 
 	ck_assert_msg(store_put_comment(st, c, &cause) == 0, "%s", cause);
-	free(c->creator);
-	free(c->text);
-	test_strlist_free(&c->tags);
+	model_comment_free(c);
 }
 
 /* The store's counts, failing the test on error. */
@@ -371,8 +277,8 @@ START_TEST(test_memory)
 	test_put_bug(st, &b);
 	ck_assert_int_eq(store_get_bug(st, 5, &got, &cause), 1);
 	test_bug_eq(&b, &got);
-	test_bug_free(&b);
-	test_bug_free(&got);
+	model_bug_free(&b);
+	model_bug_free(&got);
 	store_close(st);
 }
 END_TEST
@@ -471,8 +377,8 @@ START_TEST(test_bug_round_trip)
 	ck_assert_ptr_null(got.flags[1].requestee);
 	ck_assert_ptr_null(got.flags[1].setter);
 	ck_assert_str_eq(got.flags[0].requestee, "ca@example.com");
-	test_bug_free(&got);
-	test_bug_free(&b);
+	model_bug_free(&got);
+	model_bug_free(&b);
 	ck_assert_int_eq(store_get_bug(st, 42, &got, &cause), 0);
 	store_close(st);
 }
@@ -496,8 +402,8 @@ START_TEST(test_bug_sparse)
 	test_bug_eq(&b, &got);
 	ck_assert_ptr_null(got.assigned_to);
 	ck_assert_ptr_null(got.flags);
-	test_bug_free(&got);
-	test_bug_free(&b);
+	model_bug_free(&got);
+	model_bug_free(&b);
 	store_close(st);
 }
 END_TEST
@@ -536,8 +442,8 @@ START_TEST(test_bug_upsert)
 	ck_assert_int_eq(store_get_bug(st, 100, &got, &cause), 1);
 	test_bug_eq(&b, &got);
 	ck_assert_str_eq(got.resolution, "FIXED");
-	test_bug_free(&got);
-	test_bug_free(&b);
+	model_bug_free(&got);
+	model_bug_free(&b);
 	store_close(st);
 }
 END_TEST
@@ -561,7 +467,7 @@ START_TEST(test_bug_list_open_only)
 	for (i = 0; i < CCWATCH_NELEM(bugs); i++) {
 		test_bug_fill(&b, bugs[i].id, bugs[i].resolution);
 		test_put_bug(st, &b);
-		test_bug_free(&b);
+		model_bug_free(&b);
 	}
 	ck_assert_int_eq(store_list_bugs(st, 1, &bl, &cause), 0);
 	ck_assert_uint_eq(bl.n, 3);
@@ -570,12 +476,12 @@ START_TEST(test_bug_list_open_only)
 	ck_assert_int_eq(bl.v[2].id, 30);
 	ck_assert_str_eq(bl.v[2].resolution, "");
 	ck_assert_uint_eq(bl.v[2].nflags, 2);
-	test_bug_list_free(&bl);
+	bug_list_free(&bl);
 	ck_assert_int_eq(store_list_bugs(st, 0, &bl, &cause), 0);
 	ck_assert_uint_eq(bl.n, 5);
 	for (i = 1; i < bl.n; i++)
 		ck_assert_int_lt(bl.v[i - 1].id, bl.v[i].id);
-	test_bug_list_free(&bl);
+	bug_list_free(&bl);
 
 	ck_assert_int_eq(store_list_ids(st, 1, &ids, &n, &cause), 0);
 	ck_assert_uint_eq(n, 3);
@@ -612,8 +518,8 @@ START_TEST(test_comments_order)
 	test_put_comment(st, &c);
 	test_comment_fill(
 	    &c, 501, 9, 0, 1000, "Description \xe2\x80\x94 \"x\"");
-	test_strlist_add(&c.tags, "spam");
-	test_strlist_add(&c.tags, "admin-\xc3\xa9");
+	strlist_add(&c.tags, "spam");
+	strlist_add(&c.tags, "admin-\xc3\xa9");
 	c.is_private = 1;
 	test_put_comment(st, &c);
 	test_comment_fill(&c, 502, 9, 1, 2000, "second\r\n\ttabbed");
@@ -637,7 +543,7 @@ START_TEST(test_comments_order)
 	ck_assert_int_eq(cl.v[1].is_private, 0);
 	ck_assert_uint_eq(cl.v[1].tags.n, 0);
 	ck_assert_int_eq(cl.v[2].id, 503);
-	test_comment_list_free(&cl);
+	comment_list_free(&cl);
 
 	ck_assert_int_eq(store_last_comment_time(st, 9, &last, &cause), 0);
 	ck_assert_int_eq(last, 3000);
@@ -662,7 +568,7 @@ START_TEST(test_comments_upsert)
 	/* Made private and tagged later. */
 	test_comment_fill(&c, 700, 1, 3, 5000, "edited");
 	c.is_private = 1;
-	test_strlist_add(&c.tags, "off-topic");
+	strlist_add(&c.tags, "off-topic");
 	test_put_comment(st, &c);
 	ck_assert_int_eq(store_get_comments(st, 1, &cl, &cause), 0);
 	ck_assert_uint_eq(cl.n, 1);
@@ -670,7 +576,7 @@ START_TEST(test_comments_upsert)
 	ck_assert_int_eq(cl.v[0].is_private, 1);
 	ck_assert_uint_eq(cl.v[0].tags.n, 1);
 	ck_assert_str_eq(cl.v[0].tags.v[0], "off-topic");
-	test_comment_list_free(&cl);
+	comment_list_free(&cl);
 	store_close(st);
 }
 END_TEST
@@ -764,7 +670,7 @@ test_history_check_sample(struct store *st)
 	ck_assert_uint_eq(hl.v[2].nchanges, 1);
 	ck_assert_str_eq(
 	    hl.v[2].changes[0].removed, "needinfo?(ca@example.com)");
-	test_history_list_free(&hl);
+	history_list_free(&hl);
 }
 
 START_TEST(test_history_grouping)
@@ -793,7 +699,7 @@ START_TEST(test_history_idempotent)
 	ck_assert_int_eq(store_get_history(st, 10, &hl, &cause), 0);
 	ck_assert_uint_eq(hl.n, 2);
 	ck_assert_uint_eq(hl.v[1].nchanges, 1);
-	test_history_list_free(&hl);
+	history_list_free(&hl);
 	store_close(st);
 }
 END_TEST
@@ -847,7 +753,7 @@ START_TEST(test_rollback)
 	ck_assert_int_eq(store_begin(st, &cause), 0);
 	test_bug_fill(&b, 1, "");
 	test_put_bug(st, &b);
-	test_bug_free(&b);
+	model_bug_free(&b);
 	test_comment_fill(&cm, 11, 1, 0, 10, "x");
 	test_put_comment(st, &cm);
 	test_history_put_sample(st);
@@ -911,7 +817,7 @@ START_TEST(test_restart_keeps_all)
 	ck_assert_int_eq(c.history, 6);
 	ck_assert_int_eq(store_get_bug(st, 77, &gotb, &cause), 1);
 	test_bug_eq(&b, &gotb);
-	test_bug_free(&gotb);
+	model_bug_free(&gotb);
 	test_history_check_sample(st);
 	ck_assert_int_eq(store_get_cursor(st, &got, &cause), 0);
 	ck_assert_int_eq(got.db_time, 500);
@@ -927,7 +833,7 @@ START_TEST(test_restart_keeps_all)
 	ck_assert_int_eq(c.bugs, 1);
 	ck_assert_int_eq(c.comments, 1);
 	ck_assert_int_eq(c.history, 6);
-	test_bug_free(&b);
+	model_bug_free(&b);
 	store_close(st);
 }
 END_TEST
@@ -1006,11 +912,11 @@ START_TEST(test_real_bugs)
 	/* The file is ordered by id, as the store returns them. */
 	for (i = 0; i < in.n; i++)
 		test_bug_eq(&in.v[i], &out.v[i]);
-	test_bug_list_free(&out);
+	bug_list_free(&out);
 	ck_assert_int_eq(store_list_bugs(st, 1, &out, &cause), 0);
 	ck_assert_uint_eq(out.n, open);
-	test_bug_list_free(&out);
-	test_bug_list_free(&in);
+	bug_list_free(&out);
+	bug_list_free(&in);
 	store_close(st);
 }
 END_TEST
@@ -1087,13 +993,13 @@ START_TEST(test_readonly_open)
 	ck_assert_msg(st != NULL, "%s", cause);
 	ck_assert_int_eq(store_get_bug(st, 5, &got, &cause), 1);
 	test_bug_eq(&b, &got);
-	test_bug_free(&got);
+	model_bug_free(&got);
 	/* Every write fails. */
 	ck_assert_int_eq(store_put_bug(st, &b, &cause), -1);
 	ck_assert_msg(strstr(cause, "readonly") != NULL, "%s", cause);
 	free(cause);
 	store_close(st);
-	test_bug_free(&b);
+	model_bug_free(&b);
 
 	/* A version 1 file is read as it is: no marks, no migration. */
 	free(test_query(test_path, "DROP TABLE question_overrides"));
