@@ -131,6 +131,9 @@ const char *policy_clock_kind_name(enum clock_kind);
 /* "ok", "due-soon", "overdue", "met", "paused". */
 const char *policy_clock_state_name(enum clock_state);
 
+/* Template sections a comment needs to count as a Full Incident Report. */
+#define POLICY_REPORT_MIN 5
+
 /*
  * Text classifiers, exposed for tests and for explain.  The number of
  * template sections of a Full Incident Report found in text (v3 template: of
