@@ -142,11 +142,16 @@ const char *policy_clock_state_name(enum clock_state);
 int policy_report_sections(const char *text, int legacy);
 /* 1 if text is a Full Incident Report under a clock of version v. */
 int policy_is_full_report(const char *text, enum policy_version v);
-/* 1 if text is headed "Incident Closure Summary" / "Report Closure Summary". */
+/*
+ * 1 if text is a closure summary: a heading, a strong label or a line of
+ * its own reading "Incident Closure Summary", "Report Closure Summary",
+ * "Incident Report Closure Summary" or "Closure Report" (any case, any
+ * decoration), outside quotes and code; a sentence naming one is not.
+ */
 int policy_is_closure_summary(const char *text);
 /* 1 if the summary names a [meta] tracking bug, which runs no clocks. */
 int policy_is_meta(const char *summary);
-/* 1 if text asks something: '?' outside quotes, code and URLs. */
+/* 1 if text asks something: a "?" outside quoted lines, code and URLs. */
 int policy_text_asks(const char *text);
 
 #endif

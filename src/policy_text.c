@@ -1,103 +1,84 @@
 /*
- * The comment-text scanners of the policy engine: whether a comment asks a
- * question, how many sections of a Full Incident Report it holds, and
- * whether it is a closure summary; and the [meta] summary of a tracking bug.
+ * The comment-text scanners of the policy engine, over the Markdown
+ * scanner's blocks: whether a comment asks a question, how many sections of
+ * a Full Incident Report it holds, and whether it is a closure summary; and
+ * the [meta] summary of a tracking bug.  Quoted lines and code (fenced,
+ * indented, inline) are never read as the comment's own words.
  */
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
 #include "ccwatch.h"
+#include "markdown.h"
 #include "policy.h"
 
-static const char *policy_v3_sections[] = {"summary", "impact", "timeline",
-    "related incidents", "root cause analysis", "lessons learned",
-    "action items", "appendix"};
+/* Room for a label folded into words. */
+#define POLICY_LABEL_LEN 128
+/* Words a label may add after a section's name ("Timeline of Events"). */
+#define POLICY_LABEL_EXTRA 3
+
+/*
+ * The v3 template's sections, each with the names it goes by, NULL-ended;
+ * a label also counts when it starts with one of them and adds at most
+ * POLICY_LABEL_EXTRA words ("Impact Assessment", "Root Cause Analysis and
+ * Remediation").
+ */
+static const char *const policy_v3_sections[][5] = {
+    {"summary", "incident summary", "executive summary", NULL},
+    {"impact", "incident impact", NULL},
+    {"timeline", "incident timeline", NULL},
+    {"related incidents", "related incident", NULL},
+    {"root cause analysis", "root cause", "root causes", NULL},
+    {"lessons learned", "lessons learnt", "lesson learned", NULL},
+    {"action items", "action item", NULL},
+    {"appendix", "appendices", NULL},
+};
+#define POLICY_NSECTIONS CCWATCH_NELEM(policy_v3_sections)
 
 /* Keywords of the wiki's seven numbered topics, "|"-separated. */
 static const char *policy_wiki_topics[] = {"aware", "timeline",
     "stop|ceas|issu", "summary|problematic|number", "data|certificate",
     "explanation|why|how|cause", "step|plan|resolve|done|prevent"};
 
-/* The next line of *p: start and length; NULL at the end. */
-static const char *
-policy_next_line(const char **p, size_t *len)
+/* The names a closure summary is headed with (POLICY.md). */
+static const char *policy_closure_names[] = {"incident closure summary",
+    "report closure summary", "incident report closure summary",
+    "closure report"};
+
+/* The number of words of a folded label. */
+static size_t
+policy_words(const char *s)
 {
-	const char *s = *p, *nl;
+	size_t n = *s != '\0';
 
-	if (s == NULL || *s == '\0')
-		return NULL;
-	nl = strchr(s, '\n');
-	*len = nl != NULL ? (size_t)(nl - s) : strlen(s);
-	*p = nl != NULL ? nl + 1 : s + *len;
-	return s;
-}
-
-/* Skip spaces and Markdown markup (#, *, _, >) at the start of a line. */
-static const char *
-policy_skip_markup(const char *s, const char *end, int *marked)
-{
-	*marked = 0;
-	while (s < end && isspace((unsigned char)*s))
-		s++;
-	while (s < end &&
-	    (*s == '#' || *s == '*' || *s == '_' ||
-		isspace((unsigned char)*s))) {
-		if (*s == '#' || *s == '*' || *s == '_')
-			*marked = 1;
-		s++;
-	}
-	return s;
-}
-
-/* 1 if the line s..end starts with word (case ignored) then a non-letter. */
-static int
-policy_line_starts(const char *s, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(end - s) < n || strncasecmp(s, word, n) != 0)
-		return 0;
-	return s + n == end || !isalpha((unsigned char)s[n]);
-}
-
-/* 1 if the rest of the line after a label is only ':', '*', '_', spaces. */
-static int
-policy_line_bare(const char *s, const char *end)
-{
-	for (; s < end; s++) {
-		if (*s != ':' && *s != '*' && *s != '_' &&
-		    !isspace((unsigned char)*s))
-			return 0;
-	}
-	return 1;
-}
-
-/* Skip a leading "1." / "1)" section number; returns the number or 0. */
-static int
-policy_skip_number(const char **s, const char *end)
-{
-	const char *p = *s;
-	int n = 0;
-
-	while (p < end && isdigit((unsigned char)*p) && n < 100)
-		n = n * 10 + (*p++ - '0');
-	if (p == *s || p >= end || (*p != '.' && *p != ')'))
-		return 0;
-	p++;
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	*s = p;
+	for (; *s != '\0'; s++)
+		n += *s == ' ';
 	return n;
+}
+
+/*
+ * 1 if the folded label is name, or (prefix set) starts with name as whole
+ * words and adds at most extra words.
+ */
+static int
+policy_label_is(const char *label, const char *name, int prefix, size_t extra)
+{
+	size_t n = strlen(name);
+
+	if (strcmp(label, name) == 0)
+		return 1;
+	if (!prefix || strncmp(label, name, n) != 0 || label[n] != ' ')
+		return 0;
+	return policy_words(label + n + 1) <= extra;
 }
 
 /* 1 if the line contains one of the "|"-separated keywords. */
 static int
-policy_line_has_keyword(const char *s, const char *end, const char *keys)
+policy_line_has_keyword(const char *s, size_t len, const char *keys)
 {
 	char word[32];
-	const char *k = keys, *bar, *p;
-	size_t n;
+	const char *k = keys, *bar;
+	size_t n, p;
 
 	while (*k != '\0') {
 		bar = strchr(k, '|');
@@ -106,8 +87,8 @@ policy_line_has_keyword(const char *s, const char *end, const char *keys)
 			n = sizeof word - 1;
 		memcpy(word, k, n);
 		word[n] = '\0';
-		for (p = s; p + n <= end; p++) {
-			if (strncasecmp(p, word, n) == 0)
+		for (p = 0; p + n <= len; p++) {
+			if (strncasecmp(s + p, word, n) == 0)
 				return 1;
 		}
 		k += n;
@@ -117,39 +98,71 @@ policy_line_has_keyword(const char *s, const char *end, const char *keys)
 	return 0;
 }
 
+/*
+ * The v3 section a prose line starts, or -1: a heading, a strong label, a
+ * label ending in ':' or a line holding only the label.
+ */
+static int
+policy_line_section(const struct markdown_line *l)
+{
+	struct markdown_label lab;
+	char folded[POLICY_LABEL_LEN];
+	size_t i, j;
+
+	if (markdown_label(l->s, l->len, &lab) == -1 ||
+	    !(lab.heading || lab.strong || lab.colon || lab.alone))
+		return -1;
+	markdown_fold(lab.text, lab.len, folded, sizeof folded);
+	for (i = 0; i < POLICY_NSECTIONS; i++)
+		for (j = 0; policy_v3_sections[i][j] != NULL; j++)
+			if (policy_label_is(folded, policy_v3_sections[i][j], 1,
+				POLICY_LABEL_EXTRA))
+				return (int)i;
+	return -1;
+}
+
+/* The wiki topic (1-7) a numbered prose line covers, or 0. */
+static int
+policy_line_topic(const struct markdown_line *l)
+{
+	struct markdown_label lab;
+
+	if (markdown_label(l->s, l->len, &lab) == -1 || lab.number < 1 ||
+	    lab.number > 7)
+		return 0;
+	return policy_line_has_keyword(lab.text,
+		   l->len - (size_t)(lab.text - l->s),
+		   policy_wiki_topics[lab.number - 1])
+	    ? lab.number
+	    : 0;
+}
+
 /* Count the report template's sections found as headings or labels. */
 int
 policy_report_sections(const char *text, int legacy)
 {
-	const char *p = text, *line, *end, *s;
-	size_t len, i;
-	int found[8] = {0}, count = 0, marked, marked2, num;
+	struct markdown md;
+	size_t i;
+	int found[POLICY_NSECTIONS], count = 0, k;
 
-	while ((line = policy_next_line(&p, &len)) != NULL) {
-		end = line + len;
-		s = policy_skip_markup(line, end, &marked);
-		num = policy_skip_number(&s, end);
+	memset(found, 0, sizeof found);
+	markdown_scan(text, &md);
+	for (i = 0; i < md.n; i++) {
+		if (md.lines[i].kind != MARKDOWN_TEXT)
+			continue;
 		if (legacy) {
-			if (num >= 1 && num <= 7 &&
-			    policy_line_has_keyword(
-				s, end, policy_wiki_topics[num - 1]))
-				found[num - 1] = 1;
+			k = policy_line_topic(&md.lines[i]);
+			if (k > 0)
+				found[k - 1] = 1;
 			continue;
 		}
-		s = policy_skip_markup(s, end, &marked2);
-		marked |= marked2;
-		for (i = 0; i < CCWATCH_NELEM(policy_v3_sections); i++) {
-			if (!policy_line_starts(s, end, policy_v3_sections[i]))
-				continue;
-			/* A heading or bold label, or a label alone. */
-			if (marked ||
-			    policy_line_bare(
-				s + strlen(policy_v3_sections[i]), end))
-				found[i] = 1;
-		}
+		k = policy_line_section(&md.lines[i]);
+		if (k >= 0)
+			found[k] = 1;
 	}
-	for (i = 0; i < 8; i++)
-		count += found[i];
+	markdown_free(&md);
+	for (k = 0; k < (int)POLICY_NSECTIONS; k++)
+		count += found[k];
 	return count;
 }
 
@@ -165,73 +178,73 @@ policy_is_full_report(const char *text, enum policy_version v)
 	    policy_report_sections(text, 1) >= POLICY_REPORT_MIN;
 }
 
-/* A line headed "Incident Closure Summary" or "Report Closure Summary". */
+/*
+ * 1 if a prose line heads a closure summary: a heading or strong label
+ * starting with one of the names, or a line that holds only the name.
+ */
+static int
+policy_line_closure(const struct markdown_line *l)
+{
+	struct markdown_label lab;
+	char folded[POLICY_LABEL_LEN];
+	size_t i;
+	int decorated;
+
+	if (markdown_label(l->s, l->len, &lab) == -1)
+		return 0;
+	decorated = lab.heading || lab.strong;
+	if (!decorated && !lab.alone)
+		return 0;
+	markdown_fold(lab.text, lab.len, folded, sizeof folded);
+	for (i = 0; i < CCWATCH_NELEM(policy_closure_names); i++)
+		if (policy_label_is(folded, policy_closure_names[i], decorated,
+			POLICY_LABEL_LEN))
+			return 1;
+	return 0;
+}
+
+/* A closure summary: see policy.h. */
 int
 policy_is_closure_summary(const char *text)
 {
-	const char *p = text, *line, *end, *s;
-	size_t len;
-	int marked;
+	struct markdown md;
+	size_t i;
+	int found = 0;
 
-	while ((line = policy_next_line(&p, &len)) != NULL) {
-		end = line + len;
-		s = policy_skip_markup(line, end, &marked);
-		if (policy_line_starts(s, end, "incident closure summary") ||
-		    policy_line_starts(s, end, "report closure summary"))
-			return 1;
-	}
-	return 0;
+	markdown_scan(text, &md);
+	for (i = 0; i < md.n && !found; i++)
+		found = md.lines[i].kind == MARKDOWN_TEXT &&
+		    policy_line_closure(&md.lines[i]);
+	markdown_free(&md);
+	return found;
 }
 
-/* 1 if a '?' stands in the line outside inline code and URLs. */
-static int
-policy_line_asks(const char *s, const char *end)
-{
-	int code = 0;
-
-	for (; s < end; s++) {
-		if (*s == '`') {
-			code = !code;
-			continue;
-		}
-		if (code)
-			continue;
-		if ((end - s >= 7 && strncasecmp(s, "http://", 7) == 0) ||
-		    (end - s >= 8 && strncasecmp(s, "https://", 8) == 0)) {
-			while (s + 1 < end && !isspace((unsigned char)s[1]))
-				s++;
-			continue;
-		}
-		if (*s == '?')
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 if text asks something outside quoted lines, code and URLs. */
+/*
+ * 1 if text asks something: a '?' in prose, outside quoted lines, code
+ * blocks, inline code and URLs.  Prose is read a paragraph at a time (the
+ * run of prose lines between other blocks), so a code span may cross lines.
+ */
 int
 policy_text_asks(const char *text)
 {
-	const char *p = text, *line, *end, *s;
-	size_t len;
-	int fence = 0;
+	struct markdown md;
+	const char *start;
+	size_t i, j, len;
+	int asks = 0;
 
-	while ((line = policy_next_line(&p, &len)) != NULL) {
-		end = line + len;
-		s = line;
-		while (s < end && isspace((unsigned char)*s))
-			s++;
-		/* cppcheck-suppress knownConditionTrueFalse */
-		if (end - s >= 3 && strncmp(s, "```", 3) == 0) {
-			fence = !fence;
+	markdown_scan(text, &md);
+	for (i = 0; i < md.n && !asks; i = j) {
+		j = i + 1;
+		if (md.lines[i].kind != MARKDOWN_TEXT)
 			continue;
-		}
-		if (fence || (s < end && *s == '>'))
-			continue;
-		if (policy_line_asks(s, end))
-			return 1;
+		while (j < md.n && md.lines[j].kind == MARKDOWN_TEXT)
+			j++;
+		start = md.lines[i].s;
+		len = (size_t)(md.lines[j - 1].s + md.lines[j - 1].len - start);
+		asks = markdown_prose_find(start, len, '?') < len;
 	}
-	return 0;
+	markdown_free(&md);
+	return asks;
 }
 
 /*

@@ -850,30 +850,6 @@ START_TEST(test_current_flag_without_history)
 }
 END_TEST
 
-static const struct {
-	const char *text;
-	int asks;
-} asks_table[] = {
-    {"Can you explain?", 1},
-    {"See https://crt.sh/?id=1 for details.", 0},
-    {"> Why?\nThanks for the answer.", 0},
-    {"  > quoted?\nreally?", 1},
-    {"Run `select * from x where y = ?` again.", 0},
-    {"```\nwhat?\n```\nDone.", 0},
-    {"```\ncode\n```\nWhat now?", 1},
-    {"Look at http://example.com/a?b=c, then tell us?", 1},
-    {"No question here.", 0},
-    {"", 0},
-};
-
-START_TEST(test_text_asks)
-{
-	ck_assert_msg(
-	    policy_text_asks(asks_table[_i].text) == asks_table[_i].asks,
-	    "row %d", _i);
-}
-END_TEST
-
 START_TEST(test_not_a_question_override)
 {
 	struct tbug tb;
@@ -1344,7 +1320,6 @@ policy_suite(void)
 	tc = tcase_create("questions");
 	tcase_add_test(tc, test_needinfo_questions);
 	tcase_add_test(tc, test_current_flag_without_history);
-	tcase_add_loop_test(tc, test_text_asks, 0, CCWATCH_NELEM(asks_table));
 	tcase_add_test(tc, test_not_a_question_override);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("people-and-events");
