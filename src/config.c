@@ -34,6 +34,7 @@
 #include "log.h"
 #include "timeutil.h"
 #include "xmalloc.h"
+#include "zone.h"
 
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR "/var"
@@ -63,7 +64,6 @@ enum config_type {
 	CONFIG_TIME,    /* time_t, an ISO 8601 UTC time or date */
 	CONFIG_SIDE,    /* enum side: ca, program, community or bot */
 	CONFIG_PIN,     /* int: auto or a policy version name */
-	CONFIG_ZONE,    /* long seconds east of UTC: UTC, Z, +HH:MM, -HH:MM */
 	CONFIG_DURATION /* long long seconds: 3600, 90m, 24h, 7d */
 };
 
@@ -110,6 +110,7 @@ static int config_check_states(struct config *, void *, char **);
 static int config_check_quiet(struct config *, void *, char **);
 static int config_check_digest_at(struct config *, void *, char **);
 static int config_check_timezone(struct config *, void *, char **);
+static int config_check_date_zone(struct config *, void *, char **);
 static int config_check_channel_type(struct config *, void *, char **);
 static int config_check_channel_secret(struct config *, void *, char **);
 
@@ -193,8 +194,10 @@ static const struct config_directive config_directives[] = {
     {"policy", "pin", CONFIG_PIN, CONFIG_OFF(policy.pin), 0, 0, "auto", NULL},
     {"policy", "warn_window", CONFIG_INT, CONFIG_OFF(warn_window_hours), 0,
 	24LL * 30, "48", NULL},
-    {"policy", "date_zone_offset", CONFIG_ZONE, CONFIG_OFF(policy.utc_offset),
-	0, 0, "UTC", NULL},
+    {"policy", "date_zone", CONFIG_STRING, CONFIG_OFF(date_zone), 0, 0, "UTC",
+	config_check_date_zone},
+    {"policy", "date_zone_offset", CONFIG_STRING, CONFIG_OFF(date_zone), 0, 0,
+	NULL, config_check_date_zone},
     {"policy", "base_url", CONFIG_STRING, CONFIG_OFF(policy_base_url), 0, 0,
 	NULL, config_check_url},
     {"policy", "stale_after", CONFIG_INT, CONFIG_OFF(stale_after), 60,
@@ -491,34 +494,6 @@ config_parse_pin(void *field, const char *value, char **cause)
 	return 0;
 }
 
-/* Parse "UTC", "Z" or "+HH:MM" / "-HH:MM" into seconds east of UTC. */
-static int
-config_parse_zone(void *field, const char *value, char **cause)
-{
-	char q[CONFIG_QUOTE_LEN];
-	const char *s = value;
-	int h, m;
-
-	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0) {
-		*(long *)field = 0;
-		return 0;
-	}
-	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 6 || s[3] != ':' ||
-	    s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9' ||
-	    s[4] < '0' || s[4] > '5' || s[5] < '0' || s[5] > '9')
-		goto bad;
-	h = (s[1] - '0') * 10 + (s[2] - '0');
-	m = (s[4] - '0') * 10 + (s[5] - '0');
-	if (h > 14 || (h == 14 && m > 0))
-		goto bad;
-	*(long *)field = (s[0] == '-' ? -1L : 1L) * (h * 3600L + m * 60L);
-	return 0;
-bad:
-	xasprintf(cause, "\"%s\" is not UTC or an offset like +02:00",
-	    config_quote(q, value));
-	return -1;
-}
-
 /*
  * Parse value into the field of directive d; first is 0 on continuation
  * lines.  The cause does not name the directive: config_set adds it.
@@ -581,8 +556,6 @@ config_parse_value(const struct config_directive *d, void *field,
 		return config_parse_side(field, value, cause);
 	case CONFIG_PIN:
 		return config_parse_pin(field, value, cause);
-	case CONFIG_ZONE:
-		return config_parse_zone(field, value, cause);
 	case CONFIG_DURATION:
 		if (alerts_parse_duration(value, &n, cause) == -1)
 			return -1;
@@ -898,6 +871,24 @@ static int
 config_check_timezone(struct config *cfg, void *field, char **cause)
 {
 	return alerts_check_timezone(*(char **)field, cause);
+}
+
+/*
+ * Load the zone of date-only deadlines (an IANA name or a fixed offset) and
+ * keep it in the configuration; the later of date_zone and its older name
+ * date_zone_offset wins.
+ */
+static int
+config_check_date_zone(struct config *cfg, void *field, char **cause)
+{
+	struct zone *z;
+
+	z = zone_load(*(char **)field, cause);
+	if (z == NULL)
+		return -1;
+	zone_free(cfg->date_zone_loaded);
+	cfg->date_zone_loaded = z;
+	return 0;
 }
 
 /* Check a channel's type. */
@@ -1365,6 +1356,7 @@ config_finish(struct config *cfg)
 	config_list_merge(
 	    &cfg->people.public_domains, &cfg->extra_public_domains);
 	cfg->policy.warn_window = (long)cfg->warn_window_hours * 3600;
+	cfg->policy.zone = cfg->date_zone_loaded;
 	cfg->policy.base_url =
 	    cfg->policy_base_url != NULL ? cfg->policy_base_url : cfg->url;
 	if (cfg->stale_after == 0) {
@@ -1486,6 +1478,7 @@ config_free(struct config *cfg)
 	}
 	people_free(&cfg->people);
 	alerts_config_free(&cfg->alerts);
+	zone_free(cfg->date_zone_loaded);
 	xfree_secret(cfg->api_key);
 	xfree_secret(cfg->feed_token);
 	free(cfg->path);

@@ -12,6 +12,8 @@
 
 #include "model.h"
 #include "people.h"
+#include "whiteboard.h"
+#include "zone.h"
 
 /* The rule texts, oldest first; the order is the order in force. */
 enum policy_version {
@@ -45,7 +47,7 @@ enum clock_state {
 struct policy_options {
 	int pin;                      /* an enum policy_version or AUTO */
 	long warn_window;             /* seconds; default 48 hours */
-	long utc_offset;              /* zone of date-only deadlines */
+	const struct zone *zone;      /* of date-only deadlines; NULL UTC */
 	const char *base_url;         /* default https://bugzilla.mozilla.org */
 	const int64_t *not_questions; /* comment ids marked "not a question" */
 	size_t n_not_questions;
@@ -69,6 +71,8 @@ struct clock {
 	time_t stopped_at;          /* 0 while running */
 	int64_t stopped_by_comment; /* count, -1 */
 	int late;                   /* met after due */
+	long long late_by;          /* seconds met after due, 0 on time */
+	int withdrawn;              /* response: withdrawn by a non-CA */
 	long long overdue_seconds;  /* 0 unless overdue */
 	char *asked_by;             /* response: who asked */
 	char *link;                 /* the start comment's URL */
@@ -84,7 +88,10 @@ struct question {
 	time_t asked_at;
 	long long age_seconds; /* now - asked_at */
 	time_t due;
-	enum clock_state state; /* met once answered */
+	enum clock_state state; /* met once answered or withdrawn */
+	int late;               /* answered after due */
+	long long late_by;      /* seconds answered after due */
+	int withdrawn;          /* needinfo cleared by someone not CA-side */
 	char *link;
 };
 
@@ -97,6 +104,7 @@ struct policy_result {
 	char *whiteboard;        /* as of now */
 	char *resolution;        /* as of now */
 	struct strlist warnings; /* whiteboard parse warnings */
+	struct whiteboard wb;    /* the whiteboard as of now, as read */
 	struct clock *clocks;
 	size_t nclocks;
 	struct question *questions;

@@ -360,17 +360,14 @@ report_json_text(const char *s, char *(*repair)(const char *))
 	return j != NULL ? j : json_string("");
 }
 
-/* The parse of the whiteboard as of the report, as a JSON object. */
+/* The whiteboard as of the report, as the policy engine read it. */
 static json_t *
-report_json_whiteboard(const char *text)
+report_json_whiteboard(const struct whiteboard *wb)
 {
-	struct whiteboard wb;
 	json_t *j;
 	char *s;
 
-	whiteboard_parse(text, &wb);
-	s = whiteboard_to_json(&wb);
-	whiteboard_free(&wb);
+	s = whiteboard_to_json(wb);
 	j = json_loads(s, 0, NULL);
 	free(s);
 	return j != NULL ? j : json_object();
@@ -430,8 +427,8 @@ report_json_bug(const struct report_bug *rb)
 		report_repair_bytes),
 	    "restricted", r->restricted, "url",
 	    report_json_text(rb->url, report_repair_bytes), "whiteboard",
-	    report_json_whiteboard(r->whiteboard), "clocks", clocks,
-	    "questions", questions);
+	    report_json_whiteboard(&r->wb), "clocks", clocks, "questions",
+	    questions);
 }
 
 /* The report as status JSON. */
