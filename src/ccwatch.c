@@ -120,20 +120,6 @@ cli_progress(size_t done, size_t total, void *arg)
 	(void)fflush(stderr);
 }
 
-/* Build the REST client options from the configuration. */
-static void
-cli_bugzilla_options(const struct config *c, struct bugzilla_options *o)
-{
-	memset(o, 0, sizeof *o);
-	o->url = c->url;
-	o->api_key = c->api_key;
-	o->http.ca_file = c->ca_file;
-	o->http.timeout = (long)c->timeout;
-	o->http.connect_timeout = (long)c->connect_timeout;
-	o->retries = (int)c->retries;
-	o->page_size = (long)c->page_size;
-}
-
 /* ccwatch sync [--full]: one poll cycle into the store. */
 static int
 cli_sync(struct cli *cli, int argc, char **argv)
@@ -148,7 +134,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	char *cause = NULL;
 	int ch, rc = 1;
 
-	memset(&so, 0, sizeof so);
+	sync_options_from_config(&so, cli->conf);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		if (ch != 'f')
@@ -157,10 +143,8 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		cli_usage(2);
-	so.products = &cli->conf->products;
-	so.components = &cli->conf->components;
 	so.progress = cli_progress;
-	cli_bugzilla_options(cli->conf, &bo);
+	bugzilla_options_from_config(&bo, cli->conf);
 	st = store_open(cli->conf->store_path, &cause);
 	if (st == NULL)
 		goto out;
@@ -393,16 +377,6 @@ cli_status(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* The feed options of the configuration. */
-static void
-cli_feed_options(const struct config *c, struct feed_options *o)
-{
-	memset(o, 0, sizeof *o);
-	o->include_restricted = c->feed_include_restricted;
-	o->source = c->url;
-	o->stale_after = (long)c->stale_after;
-}
-
 /* Render the loaded feed in format (json, ics, prom, html); NULL if bad. */
 static char *
 cli_feed_render(const struct feed *f, const char *format, const char *ca)
@@ -457,7 +431,7 @@ cli_feed(struct cli *cli, int argc, char **argv)
 	    (strcmp(format, "json") != 0 && strcmp(format, "ics") != 0 &&
 		strcmp(format, "prom") != 0 && strcmp(format, "html") != 0))
 		cli_usage(2);
-	cli_feed_options(cli->conf, &fo);
+	feed_options_from_config(&fo, cli->conf);
 	st = cli_open_readonly(cli, &cause);
 	if (st == NULL ||
 	    feed_load(st, &cli->conf->people, &cli->conf->policy, as_of, &fo,
@@ -715,7 +689,7 @@ cli_finish(char *cause, struct store *st)
 static const char *
 cli_parse_kind(const char *s)
 {
-	if (!alerts_valid_kind(s)) {
+	if (!config_valid_kind(s)) {
 		(void)fprintf(stderr,
 		    "ccwatch: bad clock \"%s\": use initial-report, "
 		    "full-report, response, update or revocation-update\n",
@@ -734,7 +708,7 @@ cli_parse_until(const char *s)
 
 	if (*s != '+')
 		return cli_parse_time(s);
-	if (alerts_parse_duration(s + 1, &secs, &cause) == -1) {
+	if (timeutil_parse_duration(s + 1, &secs, &cause) == -1) {
 		(void)fprintf(stderr, "ccwatch: bad --until: %s\n", cause);
 		free(cause);
 		exit(2);
