@@ -889,13 +889,21 @@ tb_random(struct tbug *tb, unsigned *seed, time_t c)
 	static const char *text[] = {"Update.", "Why?",
 	    "See "
 	    "https://crt.sh/?id=5",
-	    full_report_v3, "## Incident Closure Summary\n", "> why?\nok"};
+	    full_report_v3, "## Incident Closure Summary\n", "> why?\nok",
+	    "```x = ?```\nCan you confirm?", "~~~\nwhy?\n~~~",
+	    "The closure summary will follow.", "crt.sh/?q=Acme"};
 	static const char *wb[] = {"[ca-compliance]",
 	    "[ca-compliance] Next update 2026-02-10",
 	    "[ca-compliance] Next update 2026-03-01",
 	    "[leaf-revocation-delay] Next update 2026-02-20",
 	    "[close on 2026-02-15] [ca-compliance]", "",
-	    "[ca-compliance] Next update 3-1-2026"};
+	    "[ca-compliance] Next update 3-1-2026",
+	    "[ca-compliance] Next update Feb. 25, 2026",
+	    "[ca-compliance] Next update March 10",
+	    "[close on February 20] [ca-compliance]",
+	    "Next update 2026-03-05 Next update 2026-02-27",
+	    "[leaf-revocation-delay] Next update soon"};
+	static const char *setter[] = {PROGRAM, PROGRAM, CA_REP};
 	time_t t = c;
 	int i, kind, resolved = 0;
 
@@ -907,8 +915,9 @@ tb_random(struct tbug *tb, unsigned *seed, time_t c)
 			tb_comment(tb, pick(seed, who, CCWATCH_NELEM(who)), t,
 			    pick(seed, text, CCWATCH_NELEM(text)));
 		else if (kind < 7)
-			tb_whiteboard(
-			    tb, PROGRAM, t, pick(seed, wb, CCWATCH_NELEM(wb)));
+			tb_whiteboard(tb,
+			    pick(seed, setter, CCWATCH_NELEM(setter)), t,
+			    pick(seed, wb, CCWATCH_NELEM(wb)));
 		else if (kind < 9)
 			tb_needinfo(tb, pick(seed, who, CCWATCH_NELEM(who)), t,
 			    pick(seed, who, 2), rand_r(seed) % 2);
@@ -975,7 +984,13 @@ assert_same(
 		    b->clocks[i].stopped_by_comment);
 		ck_assert_int_eq(
 		    a->clocks[i].nevidence, b->clocks[i].nevidence);
+		ck_assert_int_eq(a->clocks[i].late_by, b->clocks[i].late_by);
+		ck_assert_int_eq(
+		    a->clocks[i].withdrawn, b->clocks[i].withdrawn);
+		ck_assert_uint_eq(
+		    a->clocks[i].warnings.n, b->clocks[i].warnings.n);
 	}
+	ck_assert_uint_eq(a->warnings.n, b->warnings.n);
 	ck_assert_uint_eq(a->nquestions, b->nquestions);
 	for (i = 0; i < a->nquestions; i++) {
 		ck_assert_int_eq(
