@@ -239,10 +239,10 @@ feed_html_state_index(const struct report_bug *rb)
 
 /* 1 if the bug passes the page's filters. */
 static int
-feed_html_keep(const struct report_bug *rb, const struct feed_query *q)
+feed_html_keep(const struct feed *f, const struct report_bug *rb,
+    const struct feed_query *q)
 {
-	if (q->ca != NULL &&
-	    (rb->result.ca == NULL || strcasecmp(rb->result.ca, q->ca) != 0))
+	if (q->ca != NULL && !report_bug_in_ca(&f->report, rb, q->ca))
 		return 0;
 	if (q->state >= 0 && feed_html_state_index(rb) != (size_t)q->state)
 		return 0;
@@ -302,8 +302,7 @@ feed_html_tiles(struct buf *b, const struct feed *f, const struct feed_query *q)
 	memset(count, 0, sizeof count);
 	for (i = 0; i < f->report.nbugs; i++)
 		if (q->ca == NULL ||
-		    (f->report.bugs[i].result.ca != NULL &&
-			strcasecmp(f->report.bugs[i].result.ca, q->ca) == 0))
+		    report_bug_in_ca(&f->report, &f->report.bugs[i], q->ca))
 			count[feed_html_state_index(&f->report.bugs[i])]++;
 	buf_addstr(b, "<nav class=\"tiles\" aria-label=\"Counts by state\">");
 	for (i = 0; i < CCWATCH_NELEM(feed_html_states); i++) {
@@ -330,16 +329,16 @@ feed_html_option(
 	buf_addstr(b, "</option>");
 }
 
-/* 1 if the CA of bug i was seen in an earlier bug. */
+/* 1 if the CA of bug i (by its key) was seen in an earlier bug. */
 static int
 feed_html_ca_seen(const struct feed *f, size_t i)
 {
 	size_t j;
 
 	for (j = 0; j < i; j++)
-		if (f->report.bugs[j].result.ca != NULL &&
-		    strcasecmp(f->report.bugs[j].result.ca,
-			f->report.bugs[i].result.ca) == 0)
+		if (f->report.bugs[j].result.ca_key != NULL &&
+		    strcmp(f->report.bugs[j].result.ca_key,
+			f->report.bugs[i].result.ca_key) == 0)
 			return 1;
 	return 0;
 }
@@ -348,6 +347,7 @@ feed_html_ca_seen(const struct feed *f, size_t i)
 static void
 feed_html_form(struct buf *b, const struct feed *f, const struct feed_query *q)
 {
+	const struct report_bug *rb;
 	const char *state = NULL;
 	size_t i;
 
@@ -357,11 +357,15 @@ feed_html_form(struct buf *b, const struct feed *f, const struct feed_query *q)
 	    "<form method=\"get\" action=\"\"><label>CA<select "
 	    "name=\"ca\"><option value=\"\">All CAs</option>");
 	for (i = 0; i < f->report.nbugs; i++) {
-		if (f->report.bugs[i].result.ca == NULL ||
+		rb = &f->report.bugs[i];
+		if (rb->result.ca == NULL || rb->result.ca_key == NULL ||
 		    feed_html_ca_seen(f, i))
 			continue;
-		feed_html_option(b, f->report.bugs[i].result.ca,
-		    f->report.bugs[i].result.ca, q->ca);
+		/* Selected by any spelling of the CA the query names. */
+		feed_html_option(b, rb->result.ca, rb->result.ca,
+		    q->ca != NULL && report_bug_in_ca(&f->report, rb, q->ca)
+			? rb->result.ca
+			: NULL);
 	}
 	buf_addstr(b,
 	    "</select></label><label>State<select name=\"state\">"
@@ -577,7 +581,7 @@ feed_html_order(const struct feed *f, const struct feed_query *q, size_t *ix)
 	size_t i, j, n = 0, v;
 
 	for (i = 0; i < f->report.nbugs; i++) {
-		if (!feed_html_keep(&f->report.bugs[i], q))
+		if (!feed_html_keep(f, &f->report.bugs[i], q))
 			continue;
 		v = i;
 		for (j = n;

@@ -84,6 +84,9 @@ notify_webhook_alert(const struct alert *a)
 	    notify_webhook_text(a->query_url, CCWATCH_MAX_URL, 1));
 	json_object_set_new(o, "restricted", json_boolean(a->restricted));
 	json_object_set_new(o, "created", notify_webhook_time(a->created));
+	json_object_set_new(o, "late", json_boolean(a->late));
+	json_object_set_new(
+	    o, "late_by", json_integer(a->late ? a->late_by : 0));
 	return o;
 }
 

@@ -729,6 +729,7 @@ policy_eval(const struct bug *bug, const struct comment_list *comments,
 	ctx.wb = &out->wb;
 	policy_events_fields(&ctx, history);
 	out->ca = people_ca_owner(people, &ctx.view);
+	out->ca_key = out->ca != NULL ? people_ca_key(people, out->ca) : NULL;
 	out->whiteboard =
 	    xstrdup(ctx.view.whiteboard != NULL ? ctx.view.whiteboard : "");
 	out->resolution =
@@ -784,6 +785,7 @@ policy_result_free(struct policy_result *r)
 	}
 	free(r->questions);
 	free(r->ca);
+	free(r->ca_key);
 	free(r->whiteboard);
 	free(r->resolution);
 	strlist_free(&r->warnings);
