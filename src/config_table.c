@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "caname.h"
 #include "ccwatch.h"
 #include "config.h"
 #include "config_int.h"
@@ -39,6 +40,7 @@ static int config_check_domains(struct config *, void *, char **);
 static int config_check_listen(struct config *, void *, char **);
 static int config_check_feed_token(struct config *, void *, char **);
 static void *config_base_ca(struct config *, const char *, char **);
+static int config_check_aliases(struct config *, void *, char **);
 static void *config_base_override(struct config *, const char *, char **);
 static void *config_base_route(struct config *, const char *, char **);
 static void *config_base_channel(struct config *, const char *, char **);
@@ -115,6 +117,8 @@ const struct config_directive config_directives[] = {
 	CONFIG_OFF(extra_public_domains), 0, 0, NULL, config_check_domains},
     {"people", "self", CONFIG_STRING, CONFIG_OFF(people.self), 0, 0, NULL,
 	NULL},
+    {"ca", "aliases", CONFIG_LIST, offsetof(struct people_ca, aliases), 0, 0,
+	NULL, config_check_aliases},
     {"ca", "domains", CONFIG_LIST, offsetof(struct people_ca, domains), 0, 0,
 	NULL, config_check_domains},
     {"ca", "accounts", CONFIG_LIST, offsetof(struct people_ca, accounts), 0, 0,
@@ -367,15 +371,44 @@ config_check_domains(struct config *cfg, void *field, char **cause)
 	return 0;
 }
 
-/* [ca "NAME"]: a new configured CA, named once. */
+/* Check a CA's aliases: each must name something (a letter or digit). */
+static int
+config_check_aliases(struct config *cfg, void *field, char **cause)
+{
+	const struct strlist *l = field;
+	char q[CONFIG_QUOTE_LEN], key[CANAME_KEY_LEN];
+	size_t i;
+
+	(void)cfg;
+	for (i = 0; i < l->n; i++) {
+		if (*caname_key_into(l->v[i], key, sizeof key) == '\0') {
+			xasprintf(cause, "\"%s\" names no CA",
+			    config_quote(q, l->v[i]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * [ca "NAME"]: a new configured CA, named once: two names with one CA key
+ * ("NetLock", "NETLOCK Kft.") are the same CA.
+ */
 static void *
 config_base_ca(struct config *cfg, const char *name, char **cause)
 {
-	char q[CONFIG_QUOTE_LEN];
+	char q[CONFIG_QUOTE_LEN], key[CANAME_KEY_LEN], other[CANAME_KEY_LEN];
 	size_t i;
 
+	if (*caname_key_into(name, key, sizeof key) == '\0') {
+		xasprintf(
+		    cause, "[ca \"%s\"] names no CA", config_quote(q, name));
+		return NULL;
+	}
 	for (i = 0; i < cfg->people.ncas; i++) {
-		if (strcasecmp(cfg->people.cas[i].name, name) == 0) {
+		if (strcmp(caname_key_into(
+			       cfg->people.cas[i].name, other, sizeof other),
+			key) == 0) {
 			xasprintf(cause, "[ca \"%s\"] given twice",
 			    config_quote(q, name));
 			return NULL;

@@ -378,6 +378,27 @@ START_TEST(test_ca_sections)
 	config_free(cfg);
 
 	expect_error("[ca \"A\"]\n[ca \"a\"]\n", "2: [ca \"a\"] given twice");
+	/* One CA key: a legal form or punctuation makes no new CA. */
+	expect_error("[ca \"NetLock\"]\n[ca \"NETLOCK Kft.\"]\n",
+	    "2: [ca \"NETLOCK Kft.\"] given twice");
+	expect_error("[ca \"--\"]\n", "1: [ca \"--\"] names no CA");
+	/* Aliases, with continuation lines for a long list. */
+	cfg = load_text("[ca \"NetLock\"]\n"
+			"aliases = \"NETLOCK Ltd\",\n"
+			"    \"Netlock Tanusitvanykiado\",\n"
+			"    NetLock Zrt.\n"
+			"domains = netlock.hu\n",
+	    &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_uint_eq(cfg->people.cas[0].aliases.n, 3);
+	ck_assert_str_eq(
+	    cfg->people.cas[0].aliases.v[1], "Netlock Tanusitvanykiado");
+	ck_assert_str_eq(cfg->people.cas[0].aliases.v[2], "NetLock Zrt.");
+	config_free(cfg);
+	expect_error("[ca \"A\"]\naliases = \"---\"\n",
+	    "2: aliases: \"---\" names no CA");
+	expect_error("[ca \"Alpha\"]\naliases = Beta Inc.\n[ca \"Beta\"]\n",
+	    " [ca \"Alpha\"] and [ca \"Beta\"] both answer to \"Beta Inc.\"");
 	expect_error("[ca \"A\"]\ndomains = a.com\ndomains = b.com\n",
 	    "3: duplicate directive domains (first set at line 2)");
 }
