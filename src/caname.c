@@ -45,6 +45,35 @@ caname_isspace(char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* Lowercase an ASCII letter; other bytes are returned unchanged. */
+static char
+caname_tolower(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c - 'A' + 'a');
+	return c;
+}
+
+/*
+ * 1 if an owner's separator starts at p (in s, NUL-ended): a ':' that is
+ * not between two digits (10:00), or " - ", " – " or " — ".
+ */
+static int
+caname_separator(const char *s, const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (*p == ':')
+		return !(
+		    p > s && caname_isdigit(p[-1]) && caname_isdigit(p[1]));
+	if (*p != ' ')
+		return 0;
+	if (p[1] == '-' && p[2] == ' ')
+		return 1;
+	return u[1] == 0xe2 && u[2] == 0x80 && (u[3] == 0x93 || u[3] == 0x94) &&
+	    u[4] == ' ';
+}
+
 /* The owner a summary names; see caname.h. */
 char *
 caname_owner(const char *summary)
@@ -66,20 +95,9 @@ caname_owner(const char *summary)
 		end = close;
 	} else {
 		end = NULL;
-		for (p = s; p < s + n && end == NULL; p++) {
-			if (*p == ':' &&
-			    !(p > s && caname_isdigit(p[-1]) &&
-				caname_isdigit(p[1])))
+		for (p = s; p < s + n && end == NULL; p++)
+			if (caname_separator(s, p))
 				end = p;
-			else if (*p == ' ' && p[1] == '-' && p[2] == ' ')
-				end = p;
-			else if (*p == ' ' && (unsigned char)p[1] == 0xe2 &&
-			    (unsigned char)p[2] == 0x80 &&
-			    ((unsigned char)p[3] == 0x93 ||
-				(unsigned char)p[3] == 0x94) &&
-			    p[4] == ' ')
-				end = p;
-		}
 		if (end == NULL)
 			return NULL;
 	}
@@ -127,9 +145,7 @@ caname_key_into(const char *name, char *buf, size_t size)
 		if (!inword && nwords < CCWATCH_NELEM(starts))
 			starts[nwords++] = j;
 		inword = 1;
-		buf[j++] = (name[i] >= 'A' && name[i] <= 'Z')
-		    ? (char)(name[i] - 'A' + 'a')
-		    : name[i];
+		buf[j++] = caname_tolower(name[i]);
 	}
 	buf[j] = '\0';
 	/* Drop legal forms from the end, keeping at least one word. */

@@ -57,6 +57,15 @@ md_isalnum(char c)
 	return md_isalpha(c) || md_isdigit(c);
 }
 
+/* Lowercase an ASCII letter; other bytes are returned unchanged. */
+static char
+md_tolower(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (char)(c - 'A' + 'a');
+	return c;
+}
+
 /* The columns of leading white space and the bytes they take. */
 static int
 md_indent(const char *s, size_t len, size_t *bytes)
@@ -360,6 +369,19 @@ md_url_byte(char c)
 	return !md_isspace(c) && c != '<' && c != '>' && c != '"' && c != '`';
 }
 
+/* 1 if the closing bracket ending s[i, j) has no opening one in it. */
+static int
+md_unbalanced(const char *s, size_t i, size_t j)
+{
+	char close = s[j - 1], open = close == ')' ? '(' : '[';
+	long depth = 0;
+	size_t k;
+
+	for (k = i; k < j; k++)
+		depth += s[k] == open ? 1 : s[k] == close ? -1 : 0;
+	return depth < 0;
+}
+
 /*
  * The end of the URL token that starts at s[i] (len bytes in all), less
  * its trailing punctuation and an unbalanced closing bracket.
@@ -368,32 +390,19 @@ static size_t
 md_url_end(const char *s, size_t len, size_t i)
 {
 	size_t j = i;
-	long paren = 0, square = 0;
 
 	while (j < len && md_url_byte(s[j]))
 		j++;
 	for (;;) {
 		while (j > i && strchr("?!.,:;*_~'", s[j - 1]) != NULL)
 			j--;
-		if (j > i && (s[j - 1] == ')' || s[j - 1] == ']')) {
-			size_t k;
-
-			paren = square = 0;
-			for (k = i; k < j; k++) {
-				paren += s[k] == '(' ? 1 : s[k] == ')' ? -1 : 0;
-				square += s[k] == '[' ? 1
-				    : s[k] == ']'     ? -1
-						      : 0;
-			}
-			if ((s[j - 1] == ')' && paren < 0) ||
-			    (s[j - 1] == ']' && square < 0)) {
-				j--;
-				continue;
-			}
+		if (j > i && (s[j - 1] == ')' || s[j - 1] == ']') &&
+		    md_unbalanced(s, i, j)) {
+			j--;
+			continue;
 		}
-		break;
+		return j;
 	}
-	return j;
 }
 
 /* The end of a "scheme://" URL starting at s[i], or 0 if none starts. */
@@ -407,7 +416,7 @@ md_url_scheme(const char *s, size_t len, size_t i)
 	while (j < len && j - i < 32 &&
 	    (md_isalnum(s[j]) || s[j] == '+' || s[j] == '.' || s[j] == '-'))
 		j++;
-	if (len - j < 4 || s[j] != ':' || s[j + 1] != '/' || s[j + 2] != '/')
+	if (j + 3 > len || memcmp(s + j, "://", 3) != 0)
 		return 0;
 	return md_url_end(s, len, i);
 }
@@ -702,9 +711,7 @@ markdown_fold(const char *s, size_t len, char *buf, size_t size)
 			buf[j++] = ' ';
 			gap = 0;
 		}
-		buf[j++] = (s[i] >= 'A' && s[i] <= 'Z')
-		    ? (char)(s[i] - 'A' + 'a')
-		    : s[i];
+		buf[j++] = md_tolower(s[i]);
 	}
 	buf[j] = '\0';
 	return buf;
