@@ -1,14 +1,17 @@
 /*
  * libFuzzer target: any bytes as a comment through the Markdown scanner and
  * the policy engine's readers of it (questions, report sections, closure
- * summaries).  Aborts when a line points outside the text, when the lines
- * overlap or go backwards, or when a count is out of its range.
+ * summaries), and as a bug summary through the CA owner and key.  Aborts
+ * when a line points outside the text, when the lines overlap or go
+ * backwards, when a count is out of its range, or when a key holds
+ * anything but lowercase letters and digits.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "caname.h"
 #include "markdown.h"
 #include "policy.h"
 #include "xmalloc.h"
@@ -46,6 +49,20 @@ fuzz_check_lines(const char *text, size_t len)
 	markdown_free(&md);
 }
 
+/* The CA owner of text as a summary, and its key. */
+static void
+fuzz_check_owner(const char *text)
+{
+	char *owner = caname_owner(text), *key, *p;
+
+	key = caname_key(owner != NULL ? owner : text);
+	for (p = key; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')))
+			abort();
+	free(key);
+	free(owner);
+}
+
 /* Scan one input (cut at its first NUL, as a C string is). */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -57,6 +74,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(text, data, size);
 	text[size] = '\0';
 	fuzz_check_lines(text, strlen(text));
+	fuzz_check_owner(text);
 	(void)policy_text_asks(text);
 	(void)policy_is_closure_summary(text);
 	n = policy_report_sections(text, 0);
