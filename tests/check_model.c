@@ -267,7 +267,8 @@ START_TEST(test_bugs_needinfo_flag)
 	struct bug_list bl = {NULL, 0, 0};
 	struct flag *f;
 
-	parse_bugs_file("tests/data/bugzilla-5.2/search_open_include_fields.json", &bl, 0);
+	parse_bugs_file(
+	    "tests/data/bugzilla-5.2/search_open_include_fields.json", &bl, 0);
 	ck_assert_uint_eq(bl.n, 7);
 	ck_assert_int_eq(bl.v[1].id, 2);
 	ck_assert_uint_eq(bl.v[1].nflags, 1);
@@ -290,7 +291,8 @@ START_TEST(test_bugs_restricted)
 	struct bug_list bl = {NULL, 0, 0};
 
 	parse_bugs_file(
-	    "tests/data/bugzilla-5.2/search_secure_bug_visible_for_member.json", &bl, 0);
+	    "tests/data/bugzilla-5.2/search_secure_bug_visible_for_member.json",
+	    &bl, 0);
 	ck_assert_uint_eq(bl.n, 10);
 	ck_assert_int_eq(bl.v[9].id, 10);
 	ck_assert_uint_eq(bl.v[9].groups.n, 1);
@@ -409,7 +411,8 @@ START_TEST(test_comments_multi_bug)
 	size_t i, per[4] = {0, 0, 0, 0};
 
 	parse_comments_file(
-	    "tests/data/bugzilla-5.2/bug_comment_multi_via_path_ids.json", &cl, 0);
+	    "tests/data/bugzilla-5.2/bug_comment_multi_via_path_ids.json", &cl,
+	    0);
 	for (i = 0; i < cl.n; i++) {
 		ck_assert_int_ge(cl.v[i].bug_id, 1);
 		ck_assert_int_le(cl.v[i].bug_id, 3);
@@ -464,7 +467,8 @@ START_TEST(test_comments_by_comment_id)
 	int seen = 0;
 
 	parse_comments_file(
-	    "tests/data/bugzilla-5.2/bug_comment_multi_comment_ids.json", &cl, 0);
+	    "tests/data/bugzilla-5.2/bug_comment_multi_comment_ids.json", &cl,
+	    0);
 	ck_assert_uint_eq(cl.n, 3);
 	for (i = 0; i < cl.n; i++) {
 		if (cl.v[i].id == 16) {
@@ -517,7 +521,8 @@ START_TEST(test_history_whiteboard)
 	const struct change *ch;
 	size_t i, n = 0;
 
-	parse_history_file("tests/data/bmo/history-647570-whiteboard.json", &hl);
+	parse_history_file(
+	    "tests/data/bmo/history-647570-whiteboard.json", &hl);
 	ck_assert_uint_eq(hl.n, 27);
 	ck_assert_int_eq(hl.v[23].when, 1306369352);
 	ck_assert_str_eq(hl.v[23].who, "dholbert@mozilla.com");
@@ -550,7 +555,8 @@ START_TEST(test_history_multi)
 	struct history_list hl = {NULL, 0, 0};
 	const struct change *ch;
 
-	parse_history_file("tests/data/bugzilla-5.2/bug_history_multi.json", &hl);
+	parse_history_file(
+	    "tests/data/bugzilla-5.2/bug_history_multi.json", &hl);
 	ck_assert_uint_eq(hl.n, 3);
 	ck_assert_int_eq(hl.v[0].bug_id, 1);
 	ck_assert_int_eq(hl.v[1].bug_id, 1);
@@ -1024,7 +1030,8 @@ START_TEST(test_error_body)
 	free(body);
 
 	body = read_data(
-	    "tests/data/bugzilla-5.2/error_bug_invalid_apikey_header.json", &len);
+	    "tests/data/bugzilla-5.2/error_bug_invalid_apikey_header.json",
+	    &len);
 	ck_assert_int_eq(model_error_from_json(body, len, &code, &message), 1);
 	ck_assert_int_eq(code, 306);
 	free(message);
@@ -1073,7 +1080,8 @@ START_TEST(test_time_whoami_version)
 	ck_assert_int_eq(t, 1795342848);
 	free(body);
 
-	body = read_data("tests/data/bugzilla-5.2/whoami_header_rootstore.json", &len);
+	body = read_data(
+	    "tests/data/bugzilla-5.2/whoami_header_rootstore.json", &len);
 	ck_assert_int_eq(model_whoami_from_json(body, len, &s, &cause), 0);
 	ck_assert_str_eq(s, "rootstore@mozilla.test");
 	free(s);
