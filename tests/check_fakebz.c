@@ -1246,6 +1246,59 @@ START_TEST(test_mutations_flags_comments_bugs)
 }
 END_TEST
 
+/* A third party files a report: the reporter is not the assignee. */
+START_TEST(test_third_party_report)
+{
+	struct resp r;
+	json_t *j, *b, *c;
+	int64_t id;
+	char *path, idbuf[32];
+
+	id = fakebz_add_report(fb, "CA Program", "CA Certificate Compliance",
+	    "Example CA: precertificates with a bad SAN",
+	    "jo@ctmonitor.example", "nobody@mozilla.org",
+	    "crt.sh shows 12 precertificates with an invalid dNSName.");
+	ck_assert_int_gt(id, 0);
+	xasprintf(&path, "/rest/bug/%lld", (long long)id);
+	j = get_json(path, NULL, 200, &r);
+	b = json_array_get(json_object_get(j, "bugs"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(b, "creator")),
+	    "jo@ctmonitor.example");
+	ck_assert_str_eq(json_string_value(json_object_get(b, "assigned_to")),
+	    "nobody@mozilla.org");
+	ck_assert_str_eq(json_string_value(json_object_get(
+			     json_object_get(b, "assigned_to_detail"), "email")),
+	    "nobody@mozilla.org");
+	resp_free(&r);
+	free(path);
+	xasprintf(&path, "/rest/bug/%lld/comment", (long long)id);
+	j = get_json(path, NULL, 200, &r);
+	(void)snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+	c = json_array_get(
+	    json_object_get(json_object_get(json_object_get(j, "bugs"), idbuf),
+		"comments"),
+	    0);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "creator")),
+	    "jo@ctmonitor.example");
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "count")), 0);
+	resp_free(&r);
+	free(path);
+	/* The CA's own report: both are the CA's representative. */
+	id = fakebz_add_bug(fb, "CA Program", "CA Certificate Compliance",
+	    "Example CA: late revocation", "rep@example-ca.test", "Report.");
+	xasprintf(&path, "/rest/bug/%lld?include_fields=creator,assigned_to",
+	    (long long)id);
+	j = get_json(path, NULL, 200, &r);
+	b = json_array_get(json_object_get(j, "bugs"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(b, "creator")),
+	    "rep@example-ca.test");
+	ck_assert_str_eq(json_string_value(json_object_get(b, "assigned_to")),
+	    "rep@example-ca.test");
+	resp_free(&r);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_start_errors)
 {
 	char *cause = NULL;
@@ -1385,6 +1438,7 @@ fakebz_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_mutations_history);
 	tcase_add_test(tc, test_mutations_flags_comments_bugs);
+	tcase_add_test(tc, test_third_party_report);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -151,7 +151,8 @@ class Mutator:
         else:
             r = self.fake.do("add-bug", "CA Program", "CA Certificate Compliance",
                              "Example CA: new incident %d" % rng.randrange(10**6),
-                             COMMUNITY, "Something else went wrong.")
+                             COMMUNITY, "nobody@mozilla.org",
+                             "Something else went wrong.")
             if r.startswith("ok "):
                 self.open.add(int(r[3:]))
         if not r.startswith("ok"):
