@@ -19,6 +19,7 @@
  *   needinfo BUG SETTER REQUESTEE
  *   clear-needinfo BUG WHO REQUESTEE
  *   status BUG WHO STATUS [RESOLUTION]       (no resolution: reopen)
+ *   clock ISO                                (the fake's clock from now on)
  *
  * add-bug files a bug as REPORTER, assigned to ASSIGNEE: the CA's
  * representative twice for a CA's own report; a CT monitor or a community
@@ -109,12 +110,20 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 	size_t n;
 	long long bug = 0;
 	const char *errstr;
+	time_t now;
 
 	line[strcspn(line, "\r\n")] = '\0';
 	n = fakebz_main_split(line, f, CCWATCH_NELEM(f));
 	*why = "unknown command or wrong number of fields";
 	if (n == 7 && strcmp(f[0], "add-bug") == 0)
 		return fakebz_add_report(fb, f[1], f[2], f[3], f[4], f[5], f[6]);
+	if (n == 2 && strcmp(f[0], "clock") == 0) {
+		*why = "bad time";
+		if (timeutil_parse_iso(f[1], &now) == -1)
+			return -1;
+		fakebz_set_now(fb, now);
+		return 0;
+	}
 	if (n < 2 || timeutil_strtonum(f[1], 1, INT64_MAX, &bug, &errstr) == -1)
 		return -1;
 	*why = "no such bug";
