@@ -18,6 +18,7 @@ What is here:
                                   "N passed, M failed" line that
                                   scripts/test-summary adds up;
   wait_until()                    polling with a bounded timeout;
+  cycles(), wait_cycles()         the poll cycles in a ccwatchd -d log;
   write_file(), write_secret(),   configurations and secret files;
   section(), write_conf(),
   daemon_sections(), mail_channel(),
@@ -99,6 +100,27 @@ def wait_until(cond, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return cond()
+
+
+def cycles(path):
+    """The poll cycles a ccwatchd -d log at path shows: its "sync: " lines."""
+    try:
+        with open(path, errors="replace") as f:
+            return sum(1 for line in f if "sync: " in line)
+    except OSError:
+        return 0
+
+
+def wait_cycles(path, more=2, timeout=30.0):
+    """Wait until the log at path shows more cycles than it does now.
+
+    A cycle logs its sync line, then evaluates and delivers its alerts, so
+    two more lines (the default) mean that one whole cycle, deliveries
+    included, ran after the call: what was due then has been sent, and
+    what did not arrive will not.  Returns whether they came in time.
+    """
+    n = cycles(path)
+    return wait_until(lambda: cycles(path) >= n + more, timeout, 0.05)
 
 
 def write_file(path, text, mode=None):
