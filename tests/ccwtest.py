@@ -338,13 +338,17 @@ class Webhook:
     (delivery id, alert payload) pairs answered 2xx; bad counts requests
     whose HMAC is wrong or whose body delivery_id differs from the
     X-Ccwatch-Delivery header.  A body cut short (the sender died) is
-    dropped unanswered.
+    dropped unanswered.  delay holds each answer that many seconds, and
+    inflight() counts the requests received and not yet answered: a test
+    that kills the sender can tell whether it died during a delivery.
     """
 
     def __init__(self, secret):
         self.secret = secret
         self.status = 200
+        self.delay = 0.0
         self.bad = 0
+        self._inflight = 0
         self.lock = threading.Lock()
         self._attempts = []
         self._deliveries = []
@@ -364,6 +368,16 @@ class Webhook:
 
     def _receive(self, req):
         """Check and record one request, then answer it."""
+        with self.lock:
+            self._inflight += 1
+        try:
+            self._answer(req)
+        finally:
+            with self.lock:
+                self._inflight -= 1
+
+    def _answer(self, req):
+        """Read, check and record one request; answer it after the delay."""
         try:
             body = req.rfile.read(int(req.headers.get("Content-Length", "0")))
             doc = json.loads(body)
@@ -379,11 +393,22 @@ class Webhook:
             self._attempts.append(did)
             if 200 <= code < 300:
                 self._deliveries.append((did, doc.get("alert") or doc))
-        req.send_response(code)
-        if code == 503:
-            req.send_header("Retry-After", "1")
-        req.send_header("Content-Length", "0")
-        req.end_headers()
+            delay = self.delay
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            req.send_response(code)
+            if code == 503:
+                req.send_header("Retry-After", "1")
+            req.send_header("Content-Length", "0")
+            req.end_headers()
+        except OSError:
+            pass  # the sender died while waiting
+
+    def inflight(self):
+        """Requests received and not answered yet."""
+        with self.lock:
+            return self._inflight
 
     def attempts(self):
         """Every delivery id received so far, answered or refused."""
