@@ -1266,8 +1266,9 @@ START_TEST(test_third_party_report)
 	    "jo@ctmonitor.example");
 	ck_assert_str_eq(json_string_value(json_object_get(b, "assigned_to")),
 	    "nobody@mozilla.org");
-	ck_assert_str_eq(json_string_value(json_object_get(
-			     json_object_get(b, "assigned_to_detail"), "email")),
+	ck_assert_str_eq(
+	    json_string_value(json_object_get(
+		json_object_get(b, "assigned_to_detail"), "email")),
 	    "nobody@mozilla.org");
 	resp_free(&r);
 	free(path);
@@ -1275,8 +1276,8 @@ START_TEST(test_third_party_report)
 	j = get_json(path, NULL, 200, &r);
 	(void)snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
 	c = json_array_get(
-	    json_object_get(json_object_get(json_object_get(j, "bugs"), idbuf),
-		"comments"),
+	    json_object_get(
+		json_object_get(json_object_get(j, "bugs"), idbuf), "comments"),
 	    0);
 	ck_assert_str_eq(json_string_value(json_object_get(c, "creator")),
 	    "jo@ctmonitor.example");

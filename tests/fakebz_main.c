@@ -116,7 +116,8 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 	n = fakebz_main_split(line, f, CCWATCH_NELEM(f));
 	*why = "unknown command or wrong number of fields";
 	if (n == 7 && strcmp(f[0], "add-bug") == 0)
-		return fakebz_add_report(fb, f[1], f[2], f[3], f[4], f[5], f[6]);
+		return fakebz_add_report(
+		    fb, f[1], f[2], f[3], f[4], f[5], f[6]);
 	if (n == 2 && strcmp(f[0], "clock") == 0) {
 		*why = "bad time";
 		if (timeutil_parse_iso(f[1], &now) == -1)

@@ -93,9 +93,9 @@ fakebz_comment_new(json_int_t id, json_int_t bug, json_int_t count,
 
 /* File a bug as reporter, assigned to assignee, with a new id above all. */
 int64_t
-fakebz_add_report(struct fakebz *fb, const char *product,
-    const char *component, const char *summary, const char *reporter,
-    const char *assignee, const char *description)
+fakebz_add_report(struct fakebz *fb, const char *product, const char *component,
+    const char *summary, const char *reporter, const char *assignee,
+    const char *description)
 {
 	json_t *bug;
 	json_int_t id;
