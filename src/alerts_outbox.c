@@ -122,7 +122,7 @@ alerts_send_row(struct notifier *n, const struct alerts_row *row,
 
 /* The delay before retry number attempts (1 after the first failure). */
 static long long
-alerts_backoff(const struct alerts_config *cfg, int attempts, long retry_after)
+alerts_backoff(const struct config_alerts *cfg, int attempts, long retry_after)
 {
 	long long d = cfg->backoff_base;
 	int i;

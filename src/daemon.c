@@ -86,14 +86,7 @@ daemon_client(struct daemon *d, const struct config *c, char **cause)
 {
 	struct bugzilla_options o;
 
-	memset(&o, 0, sizeof o);
-	o.url = c->url;
-	o.api_key = c->api_key;
-	o.http.ca_file = c->ca_file;
-	o.http.timeout = (long)c->timeout;
-	o.http.connect_timeout = (long)c->connect_timeout;
-	o.retries = (int)c->retries;
-	o.page_size = (long)c->page_size;
+	bugzilla_options_from_config(&o, c);
 	o.before_request = daemon_hook;
 	o.hook_arg = d;
 	return bugzilla_new(&o, cause);
@@ -195,9 +188,7 @@ daemon_cycle(struct daemon *d)
 	struct sync_stats stats;
 	char *cause = NULL;
 
-	memset(&so, 0, sizeof so);
-	so.products = &d->conf->products;
-	so.components = &d->conf->components;
+	sync_options_from_config(&so, d->conf);
 	so.full = d->first;
 	so.full_every = (long)d->conf->full_every;
 	if (sync_run(d->bz, d->store, &so, &stats, &cause) == -1) {
@@ -223,16 +214,6 @@ daemon_cycle(struct daemon *d)
 	return 0;
 }
 
-/* The feed options of a configuration. */
-static void
-daemon_feed_options(const struct config *c, struct feed_options *o)
-{
-	memset(o, 0, sizeof *o);
-	o->include_restricted = c->feed_include_restricted;
-	o->source = c->url;
-	o->stale_after = (long)c->stale_after;
-}
-
 /*
  * Write the feed's four files into [feed] directory after a good cycle.
  * A failure is logged and retried after the next cycle.
@@ -246,7 +227,7 @@ daemon_write_feed(struct daemon *d)
 
 	if (d->conf->feed_directory == NULL)
 		return;
-	daemon_feed_options(d->conf, &o);
+	feed_options_from_config(&o, d->conf);
 	if (feed_load(d->store, &d->conf->people, &d->conf->policy,
 		timeutil_now(), &o, &f, &cause) == -1) {
 		log_warnx("feed: %s", cause);
@@ -281,16 +262,7 @@ daemon_start_httpd(struct daemon *d, const struct config *c, char **cause)
 	d->httpd = NULL;
 	if (c->feed_listen == NULL)
 		return 0;
-	memset(&o, 0, sizeof o);
-	o.listen = c->feed_listen;
-	o.token = c->feed_token;
-	o.store_path = c->store_path;
-	o.people = &c->people;
-	o.policy = &c->policy;
-	daemon_feed_options(c, &o.feed);
-	o.connection_limit = (unsigned)c->feed_connections;
-	o.timeout = (unsigned)c->feed_timeout;
-	o.cache_ttl = (long)c->feed_cache_ttl;
+	httpd_options_from_config(&o, c);
 	d->httpd = httpd_start(&o, cause);
 	if (d->httpd == NULL)
 		return -1;

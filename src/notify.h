@@ -69,7 +69,7 @@ struct notifier;
  * allocated message (never holding a secret) that the caller frees.
  */
 struct notifier_ops {
-	const char *name; /* "smtp", "slack", "webhook", "record" */
+	const char *name; /* "smtp", "slack", "webhook" */
 	int (*send)(struct notifier *, const struct alert *,
 	    struct notify_failure *, char **cause);
 	int (*send_digest)(struct notifier *, const struct alert_digest *,
@@ -113,7 +113,7 @@ struct webhook_channel {
 /* Longest rendered message or payload. */
 #define NOTIFY_MAX_MESSAGE ((size_t)1024 * 1024)
 /* Default whole-transfer timeout of a channel, seconds. */
-#define NOTIFY_TIMEOUT 30
+#define NOTIFY_TIMEOUT CCWATCH_CHANNEL_TIMEOUT
 
 /* Send through the channel's table (see struct notifier_ops). */
 int notify_send(struct notifier *, const struct alert *,
@@ -145,10 +145,6 @@ void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
 int notify_valid_id(const char *id);
 /* The digest's delivery id (its own, or derived), allocated. */
 char *notify_digest_id(const struct alert_digest *);
-/* 1 if the URL's host is 127.0.0.1, ::1 or localhost. */
-int notify_url_is_loopback(const char *url);
-/* The URL's host alone (for log lines about secret URLs), allocated. */
-char *notify_url_host(const char *url);
 /* 1 if url is https://, or http:// to a loopback host; 0 also for NULL. */
 int notify_url_is_allowed(const char *url);
 
@@ -215,30 +211,5 @@ int notify_http_classify(
 int notify_http_deliver(const struct notifier *n, const char *kind,
     const char *url, const char *const *headers, const struct buf *body,
     long timeout, struct notify_failure *fail, char **cause);
-
-/*
- * A fake channel for the tests of other modules: it records what it was
- * asked to send, and can be told to fail the next sends.
- */
-struct notify_record {
-	int digest;     /* 1 for a digest */
-	char *id;       /* the alert's id, or the digest's delivery id */
-	int64_t bug_id; /* of the alert, or of a digest's first item */
-	char *clock;
-	char *state;
-	int level;
-	char *recipient; /* digests only */
-	size_t nitems;   /* 1, or a digest's count */
-};
-
-struct notifier *notify_record_new(const char *name);
-/* Sends accepted so far, and one of them (borrowed). */
-size_t notify_record_count(struct notifier *);
-const struct notify_record *notify_record_get(struct notifier *, size_t i);
-/* Fail the next count sends with the given failure (not recorded). */
-void notify_record_fail_next(
-    struct notifier *, int count, int retryable, long retry_after);
-/* Sends attempted, failed ones included. */
-size_t notify_record_attempts(struct notifier *);
 
 #endif

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "log.h"
 #include "sync.h"
 #include "timeutil.h"
@@ -340,4 +341,16 @@ out:
 	history_list_free(&history);
 	store_cursor_free(&cur);
 	return rc;
+}
+
+/*
+ * The cycle's options from [bugzilla] products and components (borrowed);
+ * the rest is zero, for the caller to set.
+ */
+void
+sync_options_from_config(struct sync_options *o, const struct config *c)
+{
+	memset(o, 0, sizeof *o);
+	o->products = &c->products;
+	o->components = &c->components;
 }
