@@ -525,14 +525,14 @@ END_TEST
 /* Quiet hours inside one day hold alerts in the day, not at night. */
 START_TEST(test_quiet_hours_same_day)
 {
-	struct alerts_route r;
+	struct config_route r;
 	struct notifier *n;
-	struct alerts_route *route;
+	struct config_route *route;
 	time_t until = 0;
 	char *cause = NULL;
 
 	memset(&r, 0, sizeof r);
-	ck_assert_int_eq(alerts_parse_window(
+	ck_assert_int_eq(timeutil_parse_window(
 			     "09:00-17:00", &r.quiet_start, &r.quiet_end, NULL),
 	    0);
 	r.timezone = xstrdup("UTC");
@@ -549,8 +549,8 @@ START_TEST(test_quiet_hours_same_day)
 
 	/* Delivered at once at 22:00; held at 10:00 until 17:00. */
 	route = add_route("office", "rec", "initial-report");
-	ck_assert_int_eq(alerts_parse_window("09:00-17:00", &route->quiet_start,
-			     &route->quiet_end, &cause),
+	ck_assert_int_eq(timeutil_parse_window("09:00-17:00",
+			     &route->quiet_start, &route->quiet_end, &cause),
 	    0);
 	route->timezone = xstrdup("UTC");
 	n = start("rec");

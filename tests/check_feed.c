@@ -391,7 +391,7 @@ START_TEST(test_html_script_csp)
 	ck_assert_ptr_nonnull(strstr(s, "<tr id=\"empty\" hidden>"));
 	free(want);
 	free(s);
-	feed_query_parse("state=overdue", &q);
+	query_parse("state=overdue", &q);
 	s = feed_to_html(&f, &q);
 	ck_assert_ptr_null(strstr(s, "<script"));
 	ck_assert_ptr_null(strstr(s, "script-src"));
