@@ -123,6 +123,13 @@ caname_is_legal(const char *w, size_t n)
 	return 0;
 }
 
+/* The i-th legal form, or NULL past the last. */
+const char *
+caname_legal_form(size_t i)
+{
+	return i < CCWATCH_NELEM(caname_legal) ? caname_legal[i] : NULL;
+}
+
 /* The key of a name into buf; see caname.h. */
 char *
 caname_key_into(const char *name, char *buf, size_t size)

@@ -31,6 +31,8 @@ char *caname_owner(const char *summary);
  * keeps it.  "" for NULL or a name with no letter or digit.
  */
 char *caname_key(const char *name);
+/* The i-th legal form caname_key drops ("kft", "gmbh", ...), or NULL. */
+const char *caname_legal_form(size_t i);
 /* caname_key into buf (size bytes, cut to fit, NUL-ended); returns buf. */
 char *caname_key_into(const char *name, char *buf, size_t size);
 /* Room for the key of any CA name worth telling apart. */

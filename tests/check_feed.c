@@ -421,9 +421,14 @@ START_TEST(test_html_script_csp)
 	ck_assert_ptr_null(
 	    strstr(strstr(s, "unsafe-inline") + 1, "unsafe-inline"));
 	/* Every row carries what the script filters and sorts on. */
-	ck_assert_ptr_nonnull(strstr(s, "<table data-static=\"1\">"));
+	ck_assert_ptr_nonnull(
+	    strstr(s, "<table data-static=\"1\" data-legal=\""));
+	ck_assert_ptr_nonnull(strstr(s, " gmbh ag inc "));
 	ck_assert_ptr_nonnull(strstr(s, "data-bug=\"100\""));
 	ck_assert_ptr_nonnull(strstr(s, "data-ca=\"Evil, CA; Inc\\\""));
+	/* ... and the CA key its ?ca= is compared by. */
+	ck_assert_ptr_nonnull(strstr(s, "data-cakey=\"evilca\""));
+	ck_assert_ptr_nonnull(strstr(s, "data-cakey=\"goodca\""));
 	ck_assert_ptr_nonnull(strstr(s, "<tr id=\"empty\" hidden>"));
 	free(want);
 	free(s);
