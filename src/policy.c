@@ -730,6 +730,11 @@ policy_eval(const struct bug *bug, const struct comment_list *comments,
 	policy_events_fields(&ctx, history);
 	out->ca = people_ca_owner(people, &ctx.view);
 	out->ca_key = out->ca != NULL ? people_ca_key(people, out->ca) : NULL;
+	if (out->ca_key != NULL && *out->ca_key == '\0') {
+		/* "---: x" names nothing a key can hold. */
+		free(out->ca_key);
+		out->ca_key = NULL;
+	}
 	out->whiteboard =
 	    xstrdup(ctx.view.whiteboard != NULL ? ctx.view.whiteboard : "");
 	out->resolution =

@@ -101,7 +101,7 @@ struct policy_result {
 	int resolved;            /* resolution set at now */
 	int restricted;          /* non-empty groups */
 	char *ca;                /* owner, or NULL */
-	char *ca_key;            /* its key (people_ca_key), or NULL */
+	char *ca_key;            /* its key (people_ca_key); NULL: none */
 	char *whiteboard;        /* as of now */
 	char *resolution;        /* as of now */
 	struct strlist warnings; /* whiteboard parse warnings */

@@ -572,6 +572,36 @@ START_TEST(test_date_zone)
 }
 END_TEST
 
+/* The CA and its key on a result: configured, unconfigured, none. */
+START_TEST(test_result_ca)
+{
+	static const struct {
+		const char *summary;
+		const char *ca, *key;
+	} t[] = {
+	    {"ACME Inc. - OCSP outage between 10:00 and 12:00", "Acme", "acme"},
+	    {"Foo Trust GmbH: x", "Foo Trust GmbH", "footrust"},
+	    {"---: x", "---", NULL},
+	    {"No separator here", NULL, NULL},
+	};
+	struct tbug tb;
+	struct policy_result r;
+
+	tb_init(&tb, t[_i].summary, OUTSIDE, "nobody@mozilla.org", FILED, "x");
+	tb_eval(&tb, FILED + DAY, &r);
+	if (t[_i].ca == NULL)
+		ck_assert_ptr_null(r.ca);
+	else
+		ck_assert_str_eq(r.ca, t[_i].ca);
+	if (t[_i].key == NULL)
+		ck_assert_ptr_null(r.ca_key);
+	else
+		ck_assert_str_eq(r.ca_key, t[_i].key);
+	policy_result_free(&r);
+	tb_free(&tb);
+}
+END_TEST
+
 static Suite *
 rules_suite(void)
 {
@@ -607,6 +637,7 @@ rules_suite(void)
 	tcase_add_loop_test(tc, test_revocation_next_update, 0,
 	    CCWATCH_NELEM(revocation_table));
 	tcase_add_loop_test(tc, test_bot_filed, 0, 2);
+	tcase_add_loop_test(tc, test_result_ca, 0, 4);
 	suite_add_tcase(s, tc);
 	return s;
 }
