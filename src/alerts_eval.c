@@ -81,6 +81,9 @@ alerts_rule_text(enum clock_kind k)
 	case CLOCK_REVOCATION_UPDATE:
 		return "While revocation is delayed, the CA owes an update "
 		       "every 3 days, and at the latest every 7.";
+	case CLOCK_ACTION_ITEM:
+		return "An action item whose due date passed while it was open "
+		       "owes an update within 3 days.";
 	}
 	return "";
 }

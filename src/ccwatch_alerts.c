@@ -21,7 +21,8 @@ cli_parse_kind(const char *s)
 	if (!config_valid_kind(s)) {
 		(void)fprintf(stderr,
 		    "ccwatch: bad clock \"%s\": use initial-report, "
-		    "full-report, response, update or revocation-update\n",
+		    "full-report, response, update, revocation-update or "
+		    "action-item\n",
 		    s);
 		exit(2);
 	}

@@ -481,7 +481,8 @@ config_check_kinds(struct config *cfg, void *field, char **cause)
 		if (!config_valid_kind(l->v[i])) {
 			xasprintf(cause,
 			    "\"%s\" is not initial-report, full-report, "
-			    "response, update or revocation-update",
+			    "response, update, revocation-update or "
+			    "action-item",
 			    config_quote(q, l->v[i]));
 			return -1;
 		}
@@ -780,7 +781,7 @@ config_valid_kind(const char *kind)
 {
 	int k;
 
-	for (k = CLOCK_INITIAL_REPORT; k <= CLOCK_REVOCATION_UPDATE; k++)
+	for (k = CLOCK_INITIAL_REPORT; k < POLICY_NKINDS; k++)
 		if (strcmp(kind, policy_clock_kind_name(k)) == 0)
 			return 1;
 	return 0;

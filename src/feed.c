@@ -40,7 +40,8 @@ static const long long feed_age_buckets[] = {
 static const enum clock_state feed_states[] = {
     CLOCK_OVERDUE, CLOCK_DUE_SOON, CLOCK_OK, CLOCK_PAUSED, CLOCK_MET};
 static const enum clock_kind feed_kinds[] = {CLOCK_INITIAL_REPORT,
-    CLOCK_FULL_REPORT, CLOCK_RESPONSE, CLOCK_UPDATE, CLOCK_REVOCATION_UPDATE};
+    CLOCK_FULL_REPORT, CLOCK_RESPONSE, CLOCK_UPDATE, CLOCK_REVOCATION_UPDATE,
+    CLOCK_ACTION_ITEM};
 
 /* Set every counter unknown. */
 void

@@ -22,10 +22,11 @@ policy_options_defaults(struct policy_options *o)
 	o->warn_window = 48 * POLICY_HOUR;
 	o->zone = NULL;
 	o->base_url = "https://bugzilla.mozilla.org";
+	o->program_wait = POLICY_PROGRAM_WAIT;
 }
 
 /* Start a new clock in the result. */
-static struct clock *
+struct clock *
 policy_clock_new(struct policy_ctx *ctx, enum clock_kind kind,
     enum policy_version v, time_t started, int64_t start_comment)
 {
@@ -40,6 +41,7 @@ policy_clock_new(struct policy_ctx *ctx, enum clock_kind kind,
 	c->started_at = started;
 	c->start_comment = start_comment;
 	c->stopped_by_comment = -1;
+	c->item = -1;
 	if (start_comment >= 0)
 		xasprintf(&c->link, "%s/show_bug.cgi?id=%lld#c%lld",
 		    ctx->opts->base_url, (long long)ctx->bug->id,
@@ -51,7 +53,8 @@ policy_clock_new(struct policy_ctx *ctx, enum clock_kind kind,
 }
 
 /* Add an evidence line to a clock. */
-static void CCWATCH_PRINTF(4, 5) policy_evidence(
+void
+policy_evidence(
     struct clock *c, time_t when, int64_t comment, const char *fmt, ...)
 {
 	struct evidence *e;
@@ -68,8 +71,8 @@ static void CCWATCH_PRINTF(4, 5) policy_evidence(
 }
 
 /* Add a warning to a clock. */
-static void CCWATCH_PRINTF(2, 3)
-    policy_warn(struct clock *c, const char *fmt, ...)
+void
+policy_warn(struct clock *c, const char *fmt, ...)
 {
 	va_list ap;
 	char *s;
@@ -92,7 +95,7 @@ policy_warn_all(struct clock *c, const struct strlist *l)
 }
 
 /* Stop a clock at a comment (count, or -1 for a history event). */
-static void
+void
 policy_clock_stop(struct clock *c, time_t when, int64_t comment)
 {
 	c->stopped_at = when;
@@ -100,7 +103,7 @@ policy_clock_stop(struct clock *c, time_t when, int64_t comment)
 }
 
 /* Set the clock's state from its due, soon and stop times and now. */
-static void
+void
 policy_clock_settle(const struct policy_ctx *ctx, struct clock *c)
 {
 	if (c->state == CLOCK_PAUSED) {
@@ -126,7 +129,7 @@ policy_clock_settle(const struct policy_ctx *ctx, struct clock *c)
  * The version a clock started at t runs under, if the clock kind is in
  * force then (or under the pinned version): 0 with *v set, else -1.
  */
-static int
+int
 policy_clock_version(const struct policy_ctx *ctx, time_t t,
     enum policy_version since, enum policy_version *v)
 {
@@ -424,7 +427,7 @@ policy_eval_questions(struct policy_ctx *ctx)
  * needinfo on incident-reporting@ccadb.org set by the CA side, at or after
  * since.  Returns 1 with *when, *comment and *by set, 0 if none.
  */
-static int
+int
 policy_find_closure(const struct policy_ctx *ctx, time_t since, time_t *when,
     int64_t *comment, const char **by)
 {
@@ -496,7 +499,7 @@ policy_close_on_paused(struct policy_ctx *ctx, struct clock *c, time_t since)
  * update set after a closure does not lift it: only further questions do,
  * and they run their own response clocks.
  */
-static int
+int
 policy_update_paused(struct policy_ctx *ctx, struct clock *c, time_t since)
 {
 	const char *by = NULL;
@@ -653,6 +656,15 @@ policy_update_cadence(struct clock *c, time_t start, int revocation)
 		    "due 7 days after the last CA-side update");
 }
 
+/* The first moment of the bug's open spell: creation or the reopening. */
+time_t
+policy_open_since(const struct policy_ctx *ctx)
+{
+	if (ctx->reopened > ctx->bug->creation_time)
+		return ctx->reopened;
+	return ctx->bug->creation_time;
+}
+
 /* update or revocation-update: the CA's regular updates. */
 static void
 policy_eval_update(struct policy_ctx *ctx)
@@ -665,9 +677,7 @@ policy_eval_update(struct policy_ctx *ctx)
 	size_t i;
 	int revocation;
 
-	since = b->creation_time;
-	if (ctx->reopened > since)
-		since = ctx->reopened;
+	since = policy_open_since(ctx);
 	for (i = 0; i < ctx->nc; i++) {
 		if (ctx->cside[i] == SIDE_CA && ctx->cv[i]->time >= since)
 			last = ctx->cv[i];
@@ -718,6 +728,7 @@ policy_eval(const struct bug *bug, const struct comment_list *comments,
 
 	memset(out, 0, sizeof *out);
 	memset(&ctx, 0, sizeof ctx);
+	actionitems_plan_init(&out->plan);
 	out->now = now;
 	out->restricted = bug->groups.n > 0;
 	ctx.bug = bug;
@@ -755,6 +766,8 @@ policy_eval(const struct bug *bug, const struct comment_list *comments,
 	policy_eval_full(&ctx);
 	policy_eval_questions(&ctx);
 	policy_eval_update(&ctx);
+	policy_eval_actions(&ctx);
+	policy_eval_waiting(&ctx);
 out:
 	policy_events_free(&ctx);
 }
@@ -789,6 +802,13 @@ policy_result_free(struct policy_result *r)
 		free(r->questions[i].link);
 	}
 	free(r->questions);
+	actionitems_plan_free(&r->plan);
+	for (i = 0; i < r->nwaiting; i++) {
+		free(r->waiting[i].by);
+		free(r->waiting[i].requestee);
+		free(r->waiting[i].text);
+	}
+	free(r->waiting);
 	free(r->ca);
 	free(r->ca_key);
 	free(r->whiteboard);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "actionitems.h"
 #include "model.h"
 #include "people.h"
 #include "whiteboard.h"
@@ -33,8 +34,10 @@ enum clock_kind {
 	CLOCK_FULL_REPORT,
 	CLOCK_RESPONSE,
 	CLOCK_UPDATE,
-	CLOCK_REVOCATION_UPDATE
+	CLOCK_REVOCATION_UPDATE,
+	CLOCK_ACTION_ITEM
 };
+#define POLICY_NKINDS (CLOCK_ACTION_ITEM + 1)
 
 enum clock_state {
 	CLOCK_OK,
@@ -51,6 +54,9 @@ struct policy_options {
 	const char *base_url;         /* default https://bugzilla.mozilla.org */
 	const int64_t *not_questions; /* comment ids marked "not a question" */
 	size_t n_not_questions;
+	long program_wait; /* seconds a closure request or a needinfo on a
+			      root program waits; default 7 days */
+	int public_plan;   /* 1: private comments list no action items */
 };
 
 /* One event that started, moved, paused or stopped a clock, in words. */
@@ -74,6 +80,7 @@ struct clock {
 	long long late_by;          /* seconds met after due, 0 on time */
 	int withdrawn;              /* response: withdrawn by a non-CA */
 	long long overdue_seconds;  /* 0 unless overdue */
+	int item;                   /* action-item: its plan item, else -1 */
 	char *asked_by;             /* response: who asked */
 	char *link;                 /* the start comment's URL */
 	struct strlist warnings;    /* ambiguous date, ... */
@@ -95,6 +102,31 @@ struct question {
 	char *link;
 };
 
+/* What the root program owes (POLICY.md, "Waiting on the root program"). */
+enum waiting_kind {
+	WAITING_CLOSURE,  /* a closure request, the bug open for program_wait */
+	WAITING_CLOSE_ON, /* [close on D] with D passed, the bug open */
+	WAITING_NEEDINFO  /* a needinfo on a root program account, open */
+};
+
+/* One thing the root program owes on a bug. */
+struct waiting {
+	enum waiting_kind kind;
+	time_t since;    /* the request, or the end of D */
+	time_t due;      /* when the program's wait ran out */
+	int64_t comment; /* the closure summary's count, or -1 */
+	char *by;        /* who asked (or set [close on]) */
+	char *requestee; /* needinfo: the root program account */
+	char *text;      /* in words, for explain */
+};
+
+/* A bug whose current list of action items is all done. */
+struct policy_ready {
+	int64_t comment; /* the list that completed the last item */
+	time_t time;
+	size_t items; /* items of the current list */
+};
+
 struct policy_result {
 	time_t now;
 	int exists;              /* 0: filed after now */
@@ -110,6 +142,11 @@ struct policy_result {
 	size_t nclocks;
 	struct question *questions;
 	size_t nquestions;
+	struct actionitem_plan plan; /* the action items (open bugs only) */
+	int ready;                   /* ready for closure: see ready_for */
+	struct policy_ready ready_for;
+	struct waiting *waiting; /* what the root program owes, oldest first */
+	size_t nwaiting;
 };
 
 /* Default options: no pin, 48 h window, UTC, BMO. */
@@ -137,6 +174,8 @@ time_t policy_version_start(enum policy_version);
 int policy_version_at(time_t t);
 /* "initial-report", "full-report", "response", "update", ... */
 const char *policy_clock_kind_name(enum clock_kind);
+/* "closure-requested", "close-on-passed", "program-needinfo". */
+const char *policy_waiting_kind_name(enum waiting_kind);
 /* "ok", "due-soon", "overdue", "met", "paused". */
 const char *policy_clock_state_name(enum clock_state);
 

@@ -5,6 +5,7 @@
 #ifndef POLICY_INT_H
 #define POLICY_INT_H
 
+#include "ccwatch.h"
 #include "policy.h"
 #include "whiteboard.h"
 
@@ -14,6 +15,8 @@
 #define POLICY_FULL            (14 * POLICY_DAY)
 #define POLICY_CADENCE         (7 * POLICY_DAY)
 #define POLICY_REVOCATION_SOON (3 * POLICY_DAY)
+#define POLICY_ACTION_GRACE    (3 * POLICY_DAY)
+#define POLICY_PROGRAM_WAIT    (7 * POLICY_DAY)
 #define POLICY_CLOSURE_ACCOUNT "incident-reporting@ccadb.org"
 
 /* A needinfo set or cleared, from the history or the current flags. */
@@ -65,5 +68,39 @@ void policy_events_free(struct policy_ctx *);
 /* The side of login on the bug as of now, override windows at when. */
 enum side policy_side(
     const struct policy_ctx *, const char *login, time_t when);
+
+/*
+ * The clocks' helpers (policy.c), shared with the action items
+ * (policy_actions.c): start a clock, add evidence or a warning, stop it,
+ * settle its state, the version it runs under (0, or -1 when its kind is
+ * not in force at t), and the pauses of a closure or [close on] since t.
+ */
+struct clock *policy_clock_new(struct policy_ctx *, enum clock_kind,
+    enum policy_version, time_t started, int64_t start_comment);
+void policy_evidence(struct clock *, time_t when, int64_t comment,
+    const char *fmt, ...) CCWATCH_PRINTF(4, 5);
+void policy_warn(struct clock *, const char *fmt, ...) CCWATCH_PRINTF(2, 3);
+void policy_clock_stop(struct clock *, time_t when, int64_t comment);
+void policy_clock_settle(const struct policy_ctx *, struct clock *);
+int policy_clock_version(const struct policy_ctx *, time_t t,
+    enum policy_version since, enum policy_version *);
+int policy_update_paused(struct policy_ctx *, struct clock *, time_t since);
+/*
+ * The closure that pauses updates since t: the first CA-side closure
+ * summary, or needinfo on incident-reporting@ccadb.org set by the CA side.
+ * 1 with *when, *comment (-1 for a needinfo) and *by, 0 if none.
+ */
+int policy_find_closure(const struct policy_ctx *, time_t since, time_t *when,
+    int64_t *comment, const char **by);
+/* The first moment of the bug's current open spell (creation, reopening). */
+time_t policy_open_since(const struct policy_ctx *);
+
+/*
+ * The action items (policy_actions.c): the plan from the CA-side comments
+ * (from v2.0), one action-item clock per item and due date passed while
+ * open (from v3.0), readiness for closure, and what the root program owes.
+ */
+void policy_eval_actions(struct policy_ctx *);
+void policy_eval_waiting(struct policy_ctx *);
 
 #endif

@@ -84,6 +84,23 @@ policy_clock_kind_name(enum clock_kind k)
 		return "update";
 	case CLOCK_REVOCATION_UPDATE:
 		return "revocation-update";
+	case CLOCK_ACTION_ITEM:
+		return "action-item";
+	}
+	return "unknown";
+}
+
+/* The name of what the root program owes. */
+const char *
+policy_waiting_kind_name(enum waiting_kind k)
+{
+	switch (k) {
+	case WAITING_CLOSURE:
+		return "closure-requested";
+	case WAITING_CLOSE_ON:
+		return "close-on-passed";
+	case WAITING_NEEDINFO:
+		return "program-needinfo";
 	}
 	return "unknown";
 }

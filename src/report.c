@@ -764,6 +764,8 @@ report_clock_title(enum clock_kind k)
 		return "Regular update";
 	case CLOCK_REVOCATION_UPDATE:
 		return "Revocation-delay update";
+	case CLOCK_ACTION_ITEM:
+		return "Action item update";
 	}
 	return "Clock";
 }

@@ -891,7 +891,14 @@ tb_random(struct tbug *tb, unsigned *seed, time_t c)
 	    "https://crt.sh/?id=5",
 	    full_report_v3, "## Incident Closure Summary\n", "> why?\nok",
 	    "```x = ?```\nCan you confirm?", "~~~\nwhy?\n~~~",
-	    "The closure summary will follow.", "crt.sh/?q=Acme"};
+	    "The closure summary will follow.", "crt.sh/?q=Acme",
+	    "| Action Item | Due Date | Status |\n|---|---|---|\n| AI-1: Lint |"
+	    " 2026-02-01 | Ongoing |\n| AI-2: Train | Feb 20 | Ongoing |",
+	    "| Action Item | Due Date | Status |\n|---|---|---|\n| AI-1: Lint |"
+	    " 2026-02-20 | Delayed |\n| AI-2: Train | 2026-03-01 | Complete |",
+	    "| Action Item | Due Date | Status |\n|---|---|---|\n| AI-1: Lint |"
+	    " 2026-02-01 | Complete |\n| AI-2: Train | Q1 2026 | Canceled |",
+	    "AI-2 is still ongoing."};
 	static const char *wb[] = {"[ca-compliance]",
 	    "[ca-compliance] Next update 2026-02-10",
 	    "[ca-compliance] Next update 2026-03-01",
@@ -960,6 +967,36 @@ tb_cut(const struct tbug *all, time_t t, struct tbug *cut)
 	}
 }
 
+/* Assert two results hold the same action items, readiness and waits. */
+static void
+assert_same_plan(
+    const struct policy_result *a, const struct policy_result *b, time_t t)
+{
+	const struct actionitem *x, *y;
+	size_t i;
+
+	ck_assert_msg(a->plan.n == b->plan.n, "t=%lld: %zu items, %zu",
+	    (long long)t, a->plan.n, b->plan.n);
+	for (i = 0; i < a->plan.n; i++) {
+		x = &a->plan.items[i];
+		y = &b->plan.items[i];
+		ck_assert_str_eq(x->key, y->key);
+		ck_assert_uint_eq(x->nhistory, y->nhistory);
+		ck_assert_int_eq(x->in_plan, y->in_plan);
+		ck_assert_int_eq(x->row.status, y->row.status);
+		ck_assert_int_eq(x->row.due.kind, y->row.due.kind);
+	}
+	for (i = 0; i < a->nclocks; i++)
+		ck_assert_int_eq(a->clocks[i].item, b->clocks[i].item);
+	ck_assert_int_eq(a->ready, b->ready);
+	ck_assert_int_eq(a->ready_for.comment, b->ready_for.comment);
+	ck_assert_uint_eq(a->nwaiting, b->nwaiting);
+	for (i = 0; i < a->nwaiting; i++) {
+		ck_assert_int_eq(a->waiting[i].kind, b->waiting[i].kind);
+		ck_assert_int_eq(a->waiting[i].since, b->waiting[i].since);
+	}
+}
+
 /* Assert two results are the same evaluation. */
 static void
 assert_same(
@@ -991,6 +1028,7 @@ assert_same(
 		    a->clocks[i].warnings.n, b->clocks[i].warnings.n);
 	}
 	ck_assert_uint_eq(a->warnings.n, b->warnings.n);
+	assert_same_plan(a, b, t);
 	ck_assert_uint_eq(a->nquestions, b->nquestions);
 	for (i = 0; i < a->nquestions; i++) {
 		ck_assert_int_eq(
@@ -1005,6 +1043,7 @@ START_TEST(test_past_equals_then)
 	struct policy_result ra, rc;
 	unsigned seed;
 	time_t c = T(2026, 1, 5, 0, 0, 0), t;
+	size_t i, items = 0, item_clocks = 0;
 	int round, k;
 
 	seed = testutil_seed() + (unsigned)_i;
@@ -1016,12 +1055,19 @@ START_TEST(test_past_equals_then)
 			tb_eval(&all, t, &ra);
 			tb_eval(&cut, t, &rc);
 			assert_same(&ra, &rc, t);
+			items += ra.plan.n;
+			for (i = 0; i < ra.nclocks; i++)
+				item_clocks +=
+				    ra.clocks[i].kind == CLOCK_ACTION_ITEM;
 			policy_result_free(&ra);
 			policy_result_free(&rc);
 			tb_free(&cut);
 		}
 		tb_free(&all);
 	}
+	/* The random bugs list action items and run their clocks. */
+	ck_assert_uint_gt(items, 0);
+	ck_assert_uint_gt(item_clocks, 0);
 }
 END_TEST
 
