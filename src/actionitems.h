@@ -168,6 +168,16 @@ struct actionitem_listing {
 	int year, mon, day; /* the due date when due_kind is DATE or PERIOD */
 };
 
+/* What an item is at now, for the outputs. */
+enum actionitem_state {
+	ACTIONITEM_STATE_OPEN,     /* not done, due date not passed (or none) */
+	ACTIONITEM_STATE_OVERDUE,  /* not done, due date passed */
+	ACTIONITEM_STATE_COMPLETE, /* Complete */
+	ACTIONITEM_STATE_CANCELED, /* Canceled */
+	ACTIONITEM_STATE_DROPPED   /* left out of the latest list */
+};
+#define ACTIONITEM_NSTATES (ACTIONITEM_STATE_DROPPED + 1)
+
 /* An item of the plan, followed across the comments that restate it. */
 struct actionitem {
 	char *key;  /* stable within the bug: "ai-3", or "d-" and 8 hex */
@@ -184,6 +194,8 @@ struct actionitem {
 	size_t nhistory;
 	struct actionitem_listing *listings;
 	size_t nlistings;
+	enum actionitem_state state; /* at the evaluation (the engine's) */
+	time_t due_end; /* the end of its due date's day; -1: no date */
 };
 
 /* The plan: every item any list named, in the order first seen. */
@@ -229,15 +241,6 @@ const struct actionitem_listing *actionitems_listing_at(
  */
 int actionitems_mentions(const char *text, const struct actionitem *);
 
-/* What an item is at now, for the outputs. */
-enum actionitem_state {
-	ACTIONITEM_STATE_OPEN,     /* not done, due date not passed (or none) */
-	ACTIONITEM_STATE_OVERDUE,  /* not done, due date passed */
-	ACTIONITEM_STATE_COMPLETE, /* Complete */
-	ACTIONITEM_STATE_CANCELED, /* Canceled */
-	ACTIONITEM_STATE_DROPPED   /* left out of the latest list */
-};
-#define ACTIONITEM_NSTATES (ACTIONITEM_STATE_DROPPED + 1)
 /* The state of an item at now, its due date's day ending in zone z. */
 enum actionitem_state actionitems_state(
     const struct actionitem *, time_t now, const struct zone *z);

@@ -28,7 +28,8 @@ static const struct cli_command cli_commands[] = {
     {"sync", 1, 1, cli_sync, "sync [--full]"},
     {"status", 1, 0, cli_status,
 	"status [--json] [--as-of TIME] [--ca NAME] "
-	"[--state overdue|due-soon|ok|met|paused] [--all]"},
+	"[--state overdue|due-soon|ok|met|paused] [--waiting-on program|ca] "
+	"[--all]"},
     {"explain", 1, 0, cli_explain, "explain BUG [--as-of TIME]"},
     {"check", 2, 0, cli_check, "check [--warn-only] [--as-of TIME]"},
     {"question", 1, 0, cli_question,

@@ -37,6 +37,19 @@ cli_parse_state(const char *s)
 	exit(2);
 }
 
+/* Parse a --waiting-on name ("program" or "ca"); exits on error. */
+static int
+cli_parse_waiting(const char *s)
+{
+	if (strcmp(s, "program") == 0)
+		return REPORT_WAITING_PROGRAM;
+	if (strcmp(s, "ca") == 0)
+		return REPORT_WAITING_CA;
+	(void)fprintf(
+	    stderr, "ccwatch: bad --waiting-on \"%s\": use program or ca\n", s);
+	exit(2);
+}
+
 /* Load a report of the store at as_of; prints the error and returns -1. */
 static int
 cli_load_report(struct cli *cli, time_t as_of, const struct report_filter *f,
@@ -119,8 +132,9 @@ cli_status(struct cli *cli, int argc, char **argv)
 	    {"as-of", required_argument, NULL, 't'},
 	    {"ca", required_argument, NULL, 'c'},
 	    {"state", required_argument, NULL, 's'},
+	    {"waiting-on", required_argument, NULL, 'w'},
 	    {"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
-	struct report_filter f = {0, NULL, -1, 0};
+	struct report_filter f = {0, NULL, -1, 0, REPORT_WAITING_ANY};
 	struct report_style style;
 	struct report r;
 	const char *nc;
@@ -143,6 +157,9 @@ cli_status(struct cli *cli, int argc, char **argv)
 			break;
 		case 's':
 			f.state = cli_parse_state(optarg);
+			break;
+		case 'w':
+			f.waiting = cli_parse_waiting(optarg);
 			break;
 		case 'a':
 			f.all = 1;
@@ -178,7 +195,7 @@ cli_explain(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
-	struct report_filter f = {0, NULL, -1, 1};
+	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
 	struct report r;
 	time_t as_of;
 	int ch;
@@ -245,7 +262,7 @@ cli_check(struct cli *cli, int argc, char **argv)
 	static const struct option longopts[] = {
 	    {"warn-only", no_argument, NULL, 'w'},
 	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
-	struct report_filter f = {0, NULL, -1, 1};
+	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
 	struct store_cursor cur;
 	struct report r;
 	struct store *st;

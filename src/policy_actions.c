@@ -228,9 +228,15 @@ policy_eval_actions(struct policy_ctx *ctx)
 {
 	size_t k;
 
+	struct actionitem *it;
+
 	policy_actions_plan(ctx);
-	for (k = 0; k < ctx->out->plan.n; k++)
+	for (k = 0; k < ctx->out->plan.n; k++) {
+		it = &ctx->out->plan.items[k];
+		it->state = actionitems_state(it, ctx->now, ctx->opts->zone);
+		it->due_end = actionitems_due_end(&it->row.due, ctx->opts->zone);
 		policy_action_clocks(ctx, k);
+	}
 	policy_ready(ctx);
 }
 

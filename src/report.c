@@ -14,13 +14,12 @@
 #include "buf.h"
 #include "log.h"
 #include "report.h"
+#include "report_int.h"
 #include "timeutil.h"
 #include "utf8.h"
 #include "whiteboard.h"
 #include "xmalloc.h"
 
-/* Most bytes of one rendering (a table or an explanation line). */
-#define REPORT_MAX_TEXT ((size_t)16 * 1024 * 1024)
 /* Widest CA column of the table. */
 #define REPORT_CA_WIDTH 22
 
@@ -164,6 +163,8 @@ report_keep(const struct report *rep, const struct report_bug *rb,
 	if (!r->exists)
 		return 0;
 	if (f->ca != NULL && !report_bug_in_ca(rep, rb, f->ca))
+		return 0;
+	if (!report_waiting_on(rb, f->waiting))
 		return 0;
 	for (i = 0; i < r->nclocks; i++) {
 		if (r->clocks[i].state != CLOCK_MET)
@@ -372,7 +373,7 @@ report_json_comment(int64_t count)
 }
 
 /* A copy of s with every byte of 0x80 and above as U+FFFD. */
-static char *
+char *
 report_repair_bytes(const char *s)
 {
 	struct buf b;
@@ -420,10 +421,10 @@ report_json_whiteboard(const struct whiteboard *wb)
 
 /* One clock as JSON. */
 static json_t *
-report_json_clock(const struct clock *c)
+report_json_clock(const struct policy_result *r, const struct clock *c)
 {
 	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:I, s:b, s:I,"
-			 " s:b}",
+			 " s:b, s:o}",
 	    "kind", policy_clock_kind_name(c->kind), "state",
 	    policy_clock_state_name(c->state), "due", report_json_time(c->due),
 	    "started_at", report_json_time(c->started_at), "start_comment",
@@ -431,7 +432,8 @@ report_json_clock(const struct clock *c)
 	    report_json_comment(c->stopped_by_comment), "policy_version",
 	    policy_version_name(c->version), "overdue_seconds",
 	    (json_int_t)c->overdue_seconds, "late", c->late, "late_by",
-	    (json_int_t)c->late_by, "withdrawn", c->withdrawn);
+	    (json_int_t)c->late_by, "withdrawn", c->withdrawn, "item",
+	    report_json_clock_item(r, c));
 }
 
 /* One open question as JSON. */
@@ -458,7 +460,8 @@ report_json_bug(const struct report_bug *rb)
 
 	clocks = json_array();
 	for (i = 0; i < r->nclocks; i++)
-		json_array_append_new(clocks, report_json_clock(&r->clocks[i]));
+		json_array_append_new(
+		    clocks, report_json_clock(r, &r->clocks[i]));
 	questions = json_array();
 	for (i = 0; i < r->nquestions; i++) {
 		if (r->questions[i].state == CLOCK_MET)
@@ -466,9 +469,9 @@ report_json_bug(const struct report_bug *rb)
 		json_array_append_new(
 		    questions, report_json_question(&r->questions[i]));
 	}
-	return json_pack(
-	    "{s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "id",
-	    (json_int_t)rb->bug.id, "summary",
+	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, "
+			 "s:o, s:o, s:o, s:o}",
+	    "id", (json_int_t)rb->bug.id, "summary",
 	    report_json_text(rb->summary, report_repair_bytes), "ca",
 	    report_json_text(r->ca, report_repair_bytes), "ca_key",
 	    report_json_text(r->ca_key, report_repair_bytes), "status",
@@ -478,7 +481,9 @@ report_json_bug(const struct report_bug *rb)
 	    "restricted", r->restricted, "url",
 	    report_json_text(rb->url, report_repair_bytes), "whiteboard",
 	    report_json_whiteboard(&r->wb), "clocks", clocks, "questions",
-	    questions);
+	    questions, "action_items", report_json_items(rb),
+	    "ready_for_closure", report_json_ready(rb), "waiting_on_program",
+	    report_json_waiting(rb));
 }
 
 /* The report as status JSON. */
@@ -538,7 +543,7 @@ report_clean(const char *s)
 }
 
 /* Format a positive duration as "2d 3h", "5h 10m" or "12m". */
-static void
+void
 report_format_span(long long s, char *buf, size_t size)
 {
 	long long d = s / 86400, h = (s % 86400) / 3600, m = (s % 3600) / 60;
@@ -664,11 +669,17 @@ static void
 report_table_row(const struct report *r, const struct report_bug *rb,
     const struct report_style *style, int caw, struct buf *b)
 {
+	const struct actionitem *next = report_next_item(&rb->result);
 	const char *kind, *state;
-	char due[64], id[32], *ca, *summary, *text;
+	char due[64], id[32], item[DATETEXT_ISO_LEN], *ca, *summary, *text;
 	int used, rest;
 
 	report_clock_cells(r, rb, &kind, &state, due, sizeof due);
+	if (next != NULL)
+		datetext_format(next->row.due.date.year, next->row.due.date.mon,
+		    next->row.due.date.day, item);
+	else
+		snprintf(item, sizeof item, "-");
 	snprintf(id, sizeof id, "%lld", (long long)rb->bug.id);
 	ca = report_clean(rb->result.ca != NULL ? rb->result.ca : "-");
 	summary = report_clean(rb->summary);
@@ -691,7 +702,9 @@ report_table_row(const struct report *r, const struct report_bug *rb,
 	buf_addch(b, ' ');
 	report_add_cell(b, due, 17, 0);
 	buf_addch(b, ' ');
-	used = 8 + 1 + caw + 1 + 17 + 1 + 8 + 1 + 17 + 1;
+	report_add_cell(b, item, 10, 0);
+	buf_addch(b, ' ');
+	used = 8 + 1 + caw + 1 + 17 + 1 + 8 + 1 + 17 + 1 + 10 + 1;
 	rest = style->width > 0 ? style->width - used : 1 << 20;
 	report_add_cell(b, text, rest > 10 ? rest : 10, 1);
 	buf_addch(b, '\n');
@@ -739,6 +752,8 @@ report_write_table(
 	buf_addch(&b, ' ');
 	report_add_cell(&b, "DUE", 17, 0);
 	buf_addch(&b, ' ');
+	report_add_cell(&b, "NEXT ITEM", 10, 0);
+	buf_addch(&b, ' ');
 	buf_addstr(&b, "SUMMARY");
 	if (style->colour)
 		buf_addstr(&b, REPORT_RESET);
@@ -771,7 +786,7 @@ report_clock_title(enum clock_kind k)
 }
 
 /* A time for a person: "2026-03-13 12:00:00 UTC". */
-static const char *
+const char *
 report_human_time(time_t t, char *buf, size_t size)
 {
 	char iso[TIMEUTIL_ISO_LEN];
@@ -841,7 +856,18 @@ report_explain_clock(const struct report *r, const struct report_bug *rb,
 	buf_printf(b, "\n%s (%s, policy %s): %s\n", report_clock_title(c->kind),
 	    policy_clock_kind_name(c->kind), policy_version_name(c->version),
 	    policy_clock_state_name(c->state));
-	if (c->started_at != 0) {
+	if (c->item >= 0 && (size_t)c->item < rb->result.plan.n) {
+		text = report_clean(
+		    rb->result.plan.items[c->item].row.description);
+		buf_printf(b, "  Item %s: %s\n",
+		    rb->result.plan.items[c->item].key, text);
+		free(text);
+		buf_printf(b,
+		    "  Started %s, the end of its due date; listed "
+		    "in comment %lld.\n",
+		    report_human_time(c->started_at, t, sizeof t),
+		    (long long)c->start_comment);
+	} else if (c->started_at != 0) {
 		buf_printf(b, "  Started %s",
 		    report_human_time(c->started_at, t, sizeof t));
 		if (c->start_comment >= 0)
@@ -913,6 +939,7 @@ report_explain_bug(
 				  : "\nNo clock runs on this bug.\n");
 	for (i = 0; i < res->nclocks; i++)
 		report_explain_clock(r, rb, &res->clocks[i], b);
+	report_explain_items(rb, b);
 	free(summary);
 	free(status);
 	free(resolution);

@@ -17,12 +17,18 @@
 #include "policy.h"
 #include "store.h"
 
+/* report_filter.waiting: on whom a bug waits. */
+#define REPORT_WAITING_ANY     0
+#define REPORT_WAITING_PROGRAM 1 /* the root program owes something */
+#define REPORT_WAITING_CA      2 /* a clock runs, or it is ready to close */
+
 /* Which bugs a report keeps. */
 struct report_filter {
 	int64_t bug_id; /* 0: every stored bug */
 	const char *ca; /* NULL: any; a CA by any spelling (report_bug_in_ca) */
 	int state;      /* -1: any; else an enum clock_state a clock is in */
 	int all;        /* 0: only bugs with a clock that is not met */
+	int waiting;    /* REPORT_WAITING_* */
 };
 
 /* One bug as of the report's moment. */
@@ -134,5 +140,22 @@ json_t *report_json_time(time_t t);
 json_t *report_json_text(const char *s, char *(*repair)(const char *));
 /* What a clock is, in words ("Full incident report"), or "Clock". */
 const char *report_clock_title(enum clock_kind k);
+
+/*
+ * The action items of a bug (report_items.c): every item of its plan as
+ * JSON (docs/status.md), its readiness for closure (null or an object
+ * naming the comment that completed the last item), what the root program
+ * owes (a list of {kind, since, ...}), and the item an action-item clock
+ * belongs to (null for other clocks).
+ */
+json_t *report_json_items(const struct report_bug *rb);
+json_t *report_json_ready(const struct report_bug *rb);
+json_t *report_json_waiting(const struct report_bug *rb);
+json_t *report_json_clock_item(
+    const struct policy_result *r, const struct clock *c);
+/* The open item with the earliest due date, or NULL. */
+const struct actionitem *report_next_item(const struct policy_result *r);
+/* 1 if the bug waits on who (a REPORT_WAITING_* value). */
+int report_waiting_on(const struct report_bug *rb, int who);
 
 #endif
