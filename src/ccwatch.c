@@ -41,7 +41,8 @@ static const struct cli_command cli_commands[] = {
     {"alerts", 1, 2, cli_alerts, "alerts [--json] | --run [--as-of TIME]"},
     {"test-notify", 1, 1, cli_test_notify, "test-notify CHANNEL"},
     {"feed", 1, 0, cli_feed,
-	"feed --format json|ics|prom|html [--ca NAME] [--as-of TIME]"},
+	"feed --format json|json-v1|ics|prom|html [--ca NAME] "
+	"[--as-of TIME]"},
     {"whiteboard", 0, 0, cli_whiteboard, "whiteboard [--as-of TIME] TEXT"},
     {"config-check", 1, 1, cli_config_check, "config-check"},
     {"version", 0, 0, cli_version, "version"},

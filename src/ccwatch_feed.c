@@ -84,7 +84,10 @@ out:
 	return rc;
 }
 
-/* Render the loaded feed in format (json, ics, prom, html); NULL if bad. */
+/*
+ * Render the loaded feed in format (json, json-v1, ics, prom, html); NULL
+ * if bad.
+ */
 static char *
 cli_feed_render(const struct feed *f, const char *format, const char *ca)
 {
@@ -93,6 +96,8 @@ cli_feed_render(const struct feed *f, const char *format, const char *ca)
 
 	if (strcmp(format, "json") == 0)
 		return feed_to_json(f);
+	if (strcmp(format, "json-v1") == 0)
+		return feed_to_json_v1(f);
 	if (strcmp(format, "ics") == 0)
 		return feed_to_ics(f, ca);
 	if (strcmp(format, "prom") == 0)
@@ -135,8 +140,9 @@ cli_feed(struct cli *cli, int argc, char **argv)
 			cli_usage(2);
 	}
 	if (optind != argc ||
-	    (strcmp(format, "json") != 0 && strcmp(format, "ics") != 0 &&
-		strcmp(format, "prom") != 0 && strcmp(format, "html") != 0))
+	    (strcmp(format, "json") != 0 && strcmp(format, "json-v1") != 0 &&
+		strcmp(format, "ics") != 0 && strcmp(format, "prom") != 0 &&
+		strcmp(format, "html") != 0))
 		cli_usage(2);
 	feed_options_from_config(&fo, cli->conf);
 	st = cli_open_readonly(cli, &cause);

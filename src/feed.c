@@ -226,6 +226,7 @@ feed_load(struct store *st, const struct people *people,
     const struct feed_options *o, struct feed *out, char **cause)
 {
 	struct report_filter filt;
+	struct policy_options popt;
 	struct report_bug *rb;
 	size_t i, n, k = 0;
 	int rc = -1;
@@ -234,7 +235,9 @@ feed_load(struct store *st, const struct people *people,
 	memset(&filt, 0, sizeof filt);
 	filt.state = -1;
 	filt.all = 1;
-	if (report_load(st, people, popts, as_of, &filt, &out->report, cause) ==
+	popt = *popts;
+	popt.public_plan = !o->include_restricted;
+	if (report_load(st, people, &popt, as_of, &filt, &out->report, cause) ==
 	    -1)
 		return -1;
 	out->source = xstrdup(o->source != NULL ? o->source : popts->base_url);
@@ -486,7 +489,7 @@ feed_ics_fold(const char *line)
 }
 
 /* Append one folded content line "NAME:value" to b. */
-static void
+void
 feed_ics_line(struct buf *b, const char *name, const char *value)
 {
 	char *line, *folded;
@@ -499,7 +502,7 @@ feed_ics_line(struct buf *b, const char *name, const char *value)
 }
 
 /* Append "NAME:escaped text". */
-static void
+void
 feed_ics_text(struct buf *b, const char *name, const char *text)
 {
 	char *e = feed_ics_escape(text);
@@ -509,7 +512,7 @@ feed_ics_text(struct buf *b, const char *name, const char *text)
 }
 
 /* A URI for a property: controls, spaces and TEXT specials %-encoded. */
-static char *
+char *
 feed_ics_uri(const char *s)
 {
 	struct buf b;
@@ -527,7 +530,7 @@ feed_ics_uri(const char *s)
 }
 
 /* A UTC time in the basic form of RFC 5545: 20260313T120000Z. */
-static const char *
+const char *
 feed_ics_time(time_t t, char *buf, size_t size)
 {
 	struct tm tm;
@@ -547,6 +550,13 @@ feed_ics_uid(
 	long long n = c->start_comment >= 0 ? (long long)c->start_comment
 					    : (long long)c->started_at;
 
+	if (c->item >= 0 && (size_t)c->item < rb->result.plan.n) {
+		/* One event per item: a later due date moves it. */
+		snprintf(buf, size, "ccwatch-%lld-%s-%s@ccwatch",
+		    (long long)rb->bug.id, policy_clock_kind_name(c->kind),
+		    rb->result.plan.items[c->item].key);
+		return;
+	}
 	snprintf(buf, size, "ccwatch-%lld-%s-%lld@ccwatch",
 	    (long long)rb->bug.id, policy_clock_kind_name(c->kind), n);
 }
@@ -632,13 +642,14 @@ feed_to_ics(const struct feed *f, const char *ca)
 				continue;
 			feed_ics_event(&b, f, rb, c);
 		}
+		feed_ics_items(&b, f, rb);
 	}
 	buf_addstr(&b, "END:VCALENDAR\r\n");
 	return buf_detach(&b);
 }
 
 /* Append a metric's HELP and TYPE lines. */
-static void
+void
 feed_prom_head(
     struct buf *b, const char *name, const char *type, const char *help)
 {
@@ -646,7 +657,7 @@ feed_prom_head(
 }
 
 /* Append s as a label value: '\\', '"' and newline escaped, UTF-8 repaired. */
-static void
+void
 feed_prom_label(struct buf *b, const char *s)
 {
 	char *clean = feed_utf8_clean(s != NULL ? s : "");
@@ -669,7 +680,7 @@ feed_prom_label(struct buf *b, const char *s)
  * allocated into *out.  The metrics are labelled by these, so their
  * number is bounded by the CAs, not the bugs.
  */
-static size_t
+size_t
 feed_prom_cas(const struct feed *f, size_t **out)
 {
 	const char *ki, *kj;
@@ -691,7 +702,7 @@ feed_prom_cas(const struct feed *f, size_t **out)
 }
 
 /* 1 if bug i belongs to the CA bug c stands for. */
-static int
+int
 feed_prom_same_ca(const struct feed *f, size_t i, size_t c)
 {
 	const char *a = f->report.bugs[i].result.ca_key;
@@ -875,6 +886,7 @@ feed_to_prom(const struct feed *f, const struct feed_counters *c)
 	ncas = feed_prom_cas(f, &cas);
 	feed_prom_clocks(&b, f, cas, ncas);
 	feed_prom_bugs(&b, f, cas, ncas);
+	feed_prom_items(&b, f, cas, ncas);
 	free(cas);
 	feed_prom_questions(&b, f);
 	feed_prom_sync(&b, f);
@@ -942,12 +954,14 @@ feed_write_one(const char *dir, const char *name, char *data, char **cause)
 	return rc;
 }
 
-/* Write the four files into dir. */
+/* Write the five files into dir. */
 int
 feed_write_dir(const struct feed *f, const struct feed_counters *c,
     const char *dir, char **cause)
 {
 	if (feed_write_one(dir, "feed.json", feed_to_json(f), cause) == -1 ||
+	    feed_write_one(dir, "feed-v1.json", feed_to_json_v1(f), cause) ==
+		-1 ||
 	    feed_write_one(dir, "deadlines.ics", feed_to_ics(f, NULL), cause) ==
 		-1 ||
 	    feed_write_one(dir, "metrics.prom", feed_to_prom(f, c), cause) ==

@@ -1,7 +1,7 @@
 /*
  * The oversight feed: one report of the store (see report.h) with what a
  * dashboard needs besides, rendered four ways: the JSON feed of
- * docs/feed.md ("ccwatch.feed/1", a superset of "status --json"), an
+ * docs/feed.md ("ccwatch.feed/2", a superset of "status --json"), an
  * iCalendar of the deadlines (RFC 5545), the Prometheus text format and a
  * self-contained HTML page.  Loading reads the store and applies the privacy
  * rule; every renderer is pure and allocates its result.
@@ -18,7 +18,9 @@
 #include "store.h"
 
 /* The "schema" member of feed.json. */
-#define FEED_SCHEMA "ccwatch.feed/1"
+#define FEED_SCHEMA "ccwatch.feed/2"
+/* The previous version, still written and served for one release. */
+#define FEED_SCHEMA_V1 "ccwatch.feed/1"
 
 /* How a feed is loaded. */
 struct feed_options {
@@ -106,8 +108,16 @@ void feed_free(struct feed *);
 /* feed.json (docs/feed.md): allocated, indented, with a final newline. */
 char *feed_to_json(const struct feed *);
 /*
+ * feed-v1.json: the same feed in "ccwatch.feed/1", as it was before the
+ * action items: no action-item clock, no action_items, ready_for_closure,
+ * waiting_on_program or clock item, and each bug's state, urgent clock and
+ * the counts by state taken over the other clocks.
+ */
+char *feed_to_json_v1(const struct feed *);
+/*
  * deadlines.ics: one VEVENT per running deadline (ok, due-soon, overdue)
- * of the bugs of CA ca (NULL: all), CRLF line ends, folded at 75 octets.
+ * and one all-day VEVENT per open action item with a due date, of the
+ * bugs of CA ca (NULL: all), CRLF line ends, folded at 75 octets.
  */
 char *feed_to_ics(const struct feed *, const char *ca);
 /* The Prometheus text format (version 0.0.4); counters may be NULL. */
@@ -137,7 +147,8 @@ char *feed_html_escape(const char *s);
 int feed_write_file(
     const char *path, const char *data, size_t len, char **cause);
 /*
- * Write feed.json, deadlines.ics, metrics.prom and index.html into dir.
+ * Write feed.json, feed-v1.json, deadlines.ics, metrics.prom and
+ * index.html into dir.
  * Returns 0 or -1 with *cause (files written before a failure stay).
  */
 int feed_write_dir(const struct feed *, const struct feed_counters *,

@@ -91,6 +91,10 @@ static const char feed_html_css[] =
     "td .muted{font-size:12px}.dl,.dl .other{white-space:nowrap}"
     ".ca{max-width:200px}"
     ".empty{padding:30px;text-align:center;color:var(--muted)}\n"
+    ".items{margin-top:3px;font-size:13px}.items summary{cursor:pointer;"
+    "color:var(--muted)}.items ul{margin:4px 0;padding-left:16px}"
+    ".items li{margin:2px 0}.items li.s-overdue{font-weight:600}"
+    ".items .badge{font-size:11px}\n"
     "footer{margin-top:18px;color:var(--muted);font-size:13px}"
     ".legend{display:flex;flex-wrap:wrap;gap:8px 18px;margin:8px 0}\n"
     "@media (max-width:760px){table,thead,tbody,tr,td{display:block}"
@@ -205,7 +209,7 @@ feed_html_escape(const char *s)
 }
 
 /* Append s escaped. */
-static void
+void
 feed_html_add(struct buf *b, const char *s)
 {
 	char *e = feed_html_escape(s);
@@ -262,7 +266,7 @@ feed_html_add_self(struct buf *b, const struct feed_query *q, const char *name,
 }
 
 /* A time for a person: "2026-03-13 12:00 UTC". */
-static const char *
+const char *
 feed_html_time(time_t t, char *buf, size_t size)
 {
 	char iso[TIMEUTIL_ISO_LEN];
@@ -593,7 +597,9 @@ feed_html_row(
 	feed_html_add(b, rb->status);
 	if (rb->result.restricted)
 		buf_addstr(b, " · restricted");
-	buf_addstr(b, "</span></td><td data-label=\"Deadline\" class=\"dl\">");
+	buf_addstr(b, "</span>");
+	feed_html_items(b, f, rb);
+	buf_addstr(b, "</td><td data-label=\"Deadline\" class=\"dl\">");
 	if (rb->urgent >= 0)
 		feed_html_clock(b, rb, &rb->result.clocks[rb->urgent]);
 	else

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "feed.h"
 
 /* Most bytes of one rendering. */
@@ -20,5 +21,38 @@ const char *feed_bug_state(const struct report_bug *);
 long long feed_sync_age(const struct feed *);
 /* 1 if never synced or the last sync is older than stale_after. */
 int feed_is_stale(const struct feed *);
+
+/*
+ * The renderers' pieces (feed.c, feed_html.c) that the action items
+ * (feed_items.c) use too: one folded iCalendar line "NAME:value", the
+ * same with the value escaped as TEXT, a URI for a property, a UTC time
+ * in the basic form; a metric's HELP and TYPE, a label value; the CAs of
+ * the metrics (one bug standing for each) and whether bug i is of the CA
+ * bug c stands for; an escaped HTML text and a time for a person.
+ */
+void feed_ics_line(struct buf *b, const char *name, const char *value);
+void feed_ics_text(struct buf *b, const char *name, const char *text);
+char *feed_ics_uri(const char *s);
+const char *feed_ics_time(time_t t, char *buf, size_t size);
+void feed_prom_head(
+    struct buf *b, const char *name, const char *type, const char *help);
+void feed_prom_label(struct buf *b, const char *s);
+size_t feed_prom_cas(const struct feed *f, size_t **out);
+int feed_prom_same_ca(const struct feed *f, size_t i, size_t c);
+void feed_html_add(struct buf *b, const char *s);
+const char *feed_html_time(time_t t, char *buf, size_t size);
+
+/*
+ * The action items in the feed (feed_items.c): the all-day calendar
+ * events of a bug's open items, the items by CA and state as a metric,
+ * and the bug's expandable list of items (with its readiness for closure
+ * and what the root program owes) on the dashboard.
+ */
+void feed_ics_items(
+    struct buf *b, const struct feed *f, const struct report_bug *rb);
+void feed_prom_items(
+    struct buf *b, const struct feed *f, const size_t *cas, size_t ncas);
+void feed_html_items(
+    struct buf *b, const struct feed *f, const struct report_bug *rb);
 
 #endif

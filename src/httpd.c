@@ -50,7 +50,7 @@ struct httpd {
 };
 
 /* The documents served. */
-enum httpd_doc { HTTPD_HTML, HTTPD_JSON, HTTPD_ICS, HTTPD_PROM };
+enum httpd_doc { HTTPD_HTML, HTTPD_JSON, HTTPD_JSON_V1, HTTPD_ICS, HTTPD_PROM };
 
 static const struct httpd_route {
 	const char *path;
@@ -60,6 +60,8 @@ static const struct httpd_route {
     {"/", HTTPD_HTML, "text/html; charset=utf-8"},
     {"/index.html", HTTPD_HTML, "text/html; charset=utf-8"},
     {"/feed.json", HTTPD_JSON, "application/json"},
+    {"/feed/v1", HTTPD_JSON_V1, "application/json"},
+    {"/feed-v1.json", HTTPD_JSON_V1, "application/json"},
     {"/deadlines.ics", HTTPD_ICS, "text/calendar; charset=utf-8"},
     {"/metrics", HTTPD_PROM, "text/plain; version=0.0.4; charset=utf-8"},
 };
@@ -185,6 +187,8 @@ httpd_render(struct httpd *h, struct MHD_Connection *conn, enum httpd_doc doc)
 	switch (doc) {
 	case HTTPD_JSON:
 		return feed_to_json(&h->feed);
+	case HTTPD_JSON_V1:
+		return feed_to_json_v1(&h->feed);
 	case HTTPD_ICS:
 		ca = MHD_lookup_connection_value(
 		    conn, MHD_GET_ARGUMENT_KIND, "ca");
