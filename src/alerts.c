@@ -394,7 +394,8 @@ alerts_ack(
 	return alerts_db_exec(store_sqlite(st), cause,
 	    "UPDATE alert_clocks SET acked_state = notified_state,"
 	    " acked_level = notified_level, acked_at = ?3"
-	    " WHERE bug_id = ?1 AND (?2 IS NULL OR kind = ?2)"
+	    " WHERE bug_id = ?1 AND (?2 IS NULL OR kind = ?2"
+	    " OR substr(kind, 1, length(?2) + 1) = ?2 || '-')"
 	    " AND notified_state IN ('due-soon', 'overdue')",
 	    "iti", bug, kind, (int64_t)now);
 }

@@ -95,19 +95,47 @@ alerts_state_name(const struct clock *c)
 	return policy_clock_state_name(c->state);
 }
 
-/* The escalation level of a clock: 0 unless overdue. */
+/* The escalation level of what has been overdue for so many seconds. */
 static int
-alerts_level(const struct config_alerts *cfg, const struct clock *c)
+alerts_level_after(const struct config_alerts *cfg, long long overdue)
 {
 	size_t i;
 	int level = 1;
 
-	if (c->state != CLOCK_OVERDUE)
-		return 0;
 	for (i = 0; i < cfg->nladder; i++)
-		if (c->overdue_seconds >= cfg->ladder[i].after)
+		if (overdue >= cfg->ladder[i].after)
 			level = cfg->ladder[i].level;
 	return level;
+}
+
+/* The escalation level of a clock: 0 unless overdue. */
+static int
+alerts_level(const struct config_alerts *cfg, const struct clock *c)
+{
+	if (c->state != CLOCK_OVERDUE)
+		return 0;
+	return alerts_level_after(cfg, c->overdue_seconds);
+}
+
+/*
+ * The kind an instance is keyed by in the ledger and in alert ids: the
+ * clock's kind, or the payload's "instance" when one kind has several
+ * instances with the same times (each action item its own, each root
+ * program account its own needinfo).
+ */
+static const char *
+alerts_instance_kind(json_t *payload, const struct alert *a)
+{
+	const char *k = json_string_value(json_object_get(payload, "instance"));
+
+	return k != NULL ? k : a->clock;
+}
+
+/* 1 if the payload is something the root program owes. */
+static int
+alerts_is_program(json_t *payload)
+{
+	return json_object_get(payload, "waiting") != NULL;
 }
 
 /*
@@ -211,12 +239,17 @@ alerts_ca_match(
 	return found;
 }
 
-/* 1 if route r takes an alert of this CA, kind, state and level. */
+/*
+ * 1 if route r takes an alert of this CA, kind, state and level; what the
+ * root program owes (program) goes to routes with waiting = program only,
+ * and they take nothing else.
+ */
 static int
 alerts_route_match(const struct alerts_eval *ev, const struct config_route *r,
-    const char *ca, const char *kind, const char *state, int level)
+    int program, const char *ca, const char *kind, const char *state, int level)
 {
-	return alerts_ca_match(ev->people, &r->cas, ca) &&
+	return r->program == program &&
+	    alerts_ca_match(ev->people, &r->cas, ca) &&
 	    alerts_list_match(&r->clocks, kind) &&
 	    alerts_list_match(&r->states, state) && level >= r->min_level;
 }
@@ -263,8 +296,8 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 	    "INSERT OR IGNORE INTO alerts (id, bug_id, kind, started_at, due,"
 	    " state, level, route, seq, created, dry_run)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	    "titiititiii", id, a.bug_id, a.clock, (int64_t)a.started_at,
-	    (int64_t)a.due, a.state, (int64_t)a.level,
+	    "titiititiii", id, a.bug_id, alerts_instance_kind(payload, &a),
+	    (int64_t)a.started_at, (int64_t)a.due, a.state, (int64_t)a.level,
 	    route != NULL ? route : "", (int64_t)seq, (int64_t)ev->now,
 	    (int64_t)ev->cfg->dry_run);
 	if (n <= 0)
@@ -275,7 +308,8 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 		r = &ev->cfg->routes[i];
 		if (r->digest_min >= 0 ||
 		    (route != NULL && strcmp(route, r->name) != 0) ||
-		    !alerts_route_match(ev, r, a.ca, a.clock, a.state, a.level))
+		    !alerts_route_match(ev, r, alerts_is_program(payload), a.ca,
+			a.clock, a.state, a.level))
 			continue;
 		alerts_queue_route(ev, i, payload);
 	}
@@ -333,7 +367,8 @@ alerts_known_get(struct alerts_eval *ev, int64_t bug, const char *kind,
 /* Write the evaluated state of an instance (and its notice, if any). */
 static int
 alerts_known_put(struct alerts_eval *ev, const struct alert *a,
-    const char *payload, const struct alerts_known *k, char **cause)
+    const char *kind, const char *payload, const struct alerts_known *k,
+    char **cause)
 {
 	return alerts_db_exec(ev->db, cause,
 		   "INSERT INTO alert_clocks (bug_id, kind, started_at, due, "
@@ -349,7 +384,7 @@ alerts_known_put(struct alerts_eval *ev, const struct alert *a,
 		   " notified_at = excluded.notified_at, seen_at = "
 		   "excluded.seen_at,"
 		   " payload = excluded.payload",
-		   "itiititiiit", a->bug_id, a->clock, (int64_t)a->started_at,
+		   "itiititiiit", a->bug_id, kind, (int64_t)a->started_at,
 		   (int64_t)a->due, a->state, (int64_t)a->level,
 		   k->notified_state, (int64_t)k->notified_level,
 		   (int64_t)k->notified_at, (int64_t)ev->now, payload) < 0
@@ -381,12 +416,12 @@ alerts_repeats(struct alerts_eval *ev, json_t *payload, const struct alert *a,
 		r = &ev->cfg->routes[i];
 		if (r->repeat <= 0 || r->digest_min >= 0 ||
 		    ev->now - k->notified_at < r->repeat ||
-		    !alerts_route_match(
-			ev, r, a->ca, a->clock, a->state, a->level))
+		    !alerts_route_match(ev, r, alerts_is_program(payload),
+			a->ca, a->clock, a->state, a->level))
 			continue;
 		seq = (ev->now - k->notified_at) / r->repeat;
-		id = alerts_make_id(a->bug_id, a->clock, a->started_at, a->due,
-		    a->state, a->level, r->name, seq);
+		id = alerts_make_id(a->bug_id, alerts_instance_kind(payload, a),
+		    a->started_at, a->due, a->state, a->level, r->name, seq);
 		n = alerts_fire(ev, payload, id, r->name, seq, cause);
 		free(id);
 		if (n == -1)
@@ -408,8 +443,8 @@ alerts_note_current(
 	for (i = 0; i < ev->cfg->nroutes; i++) {
 		r = &ev->cfg->routes[i];
 		if (r->digest_min < 0 ||
-		    !alerts_route_match(
-			ev, r, a->ca, a->clock, a->state, a->level))
+		    !alerts_route_match(ev, r, alerts_is_program(payload),
+			a->ca, a->clock, a->state, a->level))
 			continue;
 		item = json_deep_copy(payload);
 		if (r->private_data)
@@ -428,12 +463,13 @@ alerts_instance(
 {
 	struct alerts_known k;
 	struct alert a;
-	char *id = NULL, *text = NULL;
+	char *id = NULL, *text = NULL, *kind = NULL;
 	int rc = -1, n, changed;
 
 	alerts_payload_alert(payload, &a);
+	kind = xstrdup(alerts_instance_kind(payload, &a));
 	if (alerts_known_get(
-		ev, a.bug_id, a.clock, a.started_at, a.due, &k, cause) == -1)
+		ev, a.bug_id, kind, a.started_at, a.due, &k, cause) == -1)
 		goto out;
 	ev->stats->clocks++;
 	changed = strcmp(a.state, k.notified_state) != 0 ||
@@ -453,7 +489,7 @@ alerts_instance(
 			json_object_set_new(
 			    payload, "level", json_integer(a.level));
 		}
-		id = alerts_make_id(a.bug_id, a.clock, a.started_at, a.due,
+		id = alerts_make_id(a.bug_id, kind, a.started_at, a.due,
 		    a.state, a.level, NULL, 0);
 		n = alerts_fire(ev, payload, id, NULL, 0, cause);
 		if (n == -1)
@@ -468,13 +504,32 @@ alerts_instance(
 		goto out;
 	alerts_payload_alert(payload, &a);
 	text = json_dumps(payload, JSON_COMPACT);
-	rc = alerts_known_put(ev, &a, text, &k, cause);
+	rc = alerts_known_put(ev, &a, kind, text, &k, cause);
 out:
+	free(kind);
 	free(text);
 	free(id);
 	alerts_known_free(&k);
 	json_decref(payload);
 	return rc;
+}
+
+/*
+ * Key the payload's instance as kind-suffix (the suffix's bytes outside
+ * [A-Za-z0-9._-] as '_'), for an item or an account of its own.
+ */
+static void
+alerts_set_instance(json_t *o, const char *kind, const char *suffix)
+{
+	char *s, *p;
+
+	xasprintf(&s, "%s-%s", kind, suffix);
+	for (p = s + strlen(kind) + 1; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
+			*p = '_';
+	json_object_set_new(o, "instance", json_string(s));
+	free(s);
 }
 
 /* The payload of one clock of an evaluated bug. */
@@ -515,9 +570,84 @@ alerts_clock_payload(struct alerts_eval *ev, const struct bug *bug,
 	a.late = c->late;
 	a.late_by = c->late_by;
 	o = alerts_payload_new(&a);
+	if (c->item >= 0 && (size_t)c->item < res->plan.n)
+		alerts_set_instance(o, a.clock, res->plan.items[c->item].key);
 	free(url);
 	free(query);
 	free(evidence);
+	return o;
+}
+
+/* What the root program owes, in words. */
+static const char *
+alerts_waiting_rule(enum waiting_kind k)
+{
+	switch (k) {
+	case WAITING_CLOSURE:
+		return "The CA requested closure: the root program owes the "
+		       "final call and the bug's closure.";
+	case WAITING_CLOSE_ON:
+		return "The final call's [close on] date has passed: the root "
+		       "program owes the bug's closure.";
+	case WAITING_NEEDINFO:
+		return "A needinfo on a root program account is open: the "
+		       "root program owes an answer.";
+	}
+	return "";
+}
+
+/*
+ * The payload of something the root program owes: overdue from the end of
+ * its wait, routed to the routes with waiting = program only.
+ */
+static json_t *
+alerts_waiting_payload(struct alerts_eval *ev, const struct bug *bug,
+    const struct policy_result *res, const struct waiting *w)
+{
+	struct alert a;
+	struct buf evidence;
+	json_t *o;
+	char *url, *link, *query;
+
+	xasprintf(&url, "%s/show_bug.cgi?id=%lld", ev->opts->base_url,
+	    (long long)bug->id);
+	if (w->comment >= 0)
+		xasprintf(&link, "%s#c%lld", url, (long long)w->comment);
+	else
+		link = xstrdup(url);
+	xasprintf(&query,
+	    "%s/rest/bug/%lld?include_fields=id,status,resolution,whiteboard,"
+	    "last_change_time",
+	    ev->opts->base_url, (long long)bug->id);
+	buf_init(&evidence, ALERTS_MAX_EVIDENCE);
+	notify_clean_text(w->text, ALERTS_MAX_EVIDENCE, 1, &evidence);
+	memset(&a, 0, sizeof a);
+	a.id = "";
+	a.bug_id = bug->id;
+	a.bug_summary = bug->summary;
+	a.bug_url = url;
+	a.ca = caname_table_show(&ev->cas, res->ca_key);
+	if (a.ca == NULL)
+		a.ca = res->ca;
+	a.clock = policy_waiting_kind_name(w->kind);
+	a.state = "overdue";
+	a.level = alerts_level_after(ev->cfg, (long long)(ev->now - w->due));
+	a.due = w->due;
+	a.started_at = w->since;
+	a.rule = alerts_waiting_rule(w->kind);
+	a.evidence = buf_str(&evidence);
+	a.comment_url = link;
+	a.query_url = query;
+	a.restricted = res->restricted;
+	a.created = ev->now;
+	o = alerts_payload_new(&a);
+	json_object_set_new(o, "waiting", json_string("program"));
+	if (w->requestee != NULL)
+		alerts_set_instance(o, a.clock, w->requestee);
+	buf_free(&evidence);
+	free(url);
+	free(link);
+	free(query);
 	return o;
 }
 
@@ -668,6 +798,15 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 		sn = strlist_contains(&snoozed, "") ||
 		    strlist_contains(&snoozed, kind);
 		if (alerts_instance(ev, alerts_clock_payload(ev, bug, &res, c),
+			sn, cause) == -1)
+			goto out;
+	}
+	for (i = 0; i < res.nwaiting; i++) {
+		kind = policy_waiting_kind_name(res.waiting[i].kind);
+		sn = strlist_contains(&snoozed, "") ||
+		    strlist_contains(&snoozed, kind);
+		if (alerts_instance(ev,
+			alerts_waiting_payload(ev, bug, &res, &res.waiting[i]),
 			sn, cause) == -1)
 			goto out;
 	}

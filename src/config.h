@@ -49,6 +49,8 @@ struct config_route {
 	int digest_min;   /* minutes after local midnight; -1: no digest */
 	long long repeat; /* seconds between repeats while overdue; 0: none */
 	int private_data; /* 1: may show a restricted bug's text */
+	int program;      /* waiting = program: the root program's queue */
+	char *waiting;    /* "ca" or "program" as written, or NULL (ca) */
 };
 
 /* [channel "NAME"]: a notify channel's settings, secrets read already. */
@@ -127,9 +129,11 @@ struct config {
 	 * when that is not set; policy.warn_window is warn_window_hours in
 	 * seconds; policy.zone is date_zone_loaded, the zone date_zone names.
 	 * policy.not_questions is left empty: the store holds them.
+	 * policy.program_wait is program_wait.
 	 */
 	struct policy_options policy;
 	long long warn_window_hours;
+	long long program_wait;
 	char *date_zone;
 	struct zone *date_zone_loaded;
 	char *policy_base_url;

@@ -119,6 +119,13 @@ config_check_routes(const struct config_alerts *c, char **cause)
 
 	for (i = 0; i < c->nroutes; i++) {
 		r = &c->routes[i];
+		if (r->program && r->cas.n > 0) {
+			xasprintf(cause,
+			    "[route \"%s\"]: waiting = program is the root "
+			    "program's queue, never a CA's: it takes no ca",
+			    r->name);
+			return -1;
+		}
 		if (r->channels.n == 0) {
 			xasprintf(
 			    cause, "[route \"%s\"] has no channels", r->name);
@@ -212,6 +219,7 @@ config_finish(struct config *cfg)
 	config_list_merge(
 	    &cfg->people.public_domains, &cfg->extra_public_domains);
 	cfg->policy.warn_window = (long)cfg->warn_window_hours * 3600;
+	cfg->policy.program_wait = (long)cfg->program_wait;
 	cfg->policy.zone = cfg->date_zone_loaded;
 	cfg->policy.base_url =
 	    cfg->policy_base_url != NULL ? cfg->policy_base_url : cfg->url;

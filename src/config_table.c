@@ -49,6 +49,7 @@ static int config_check_kinds(struct config *, void *, char **);
 static int config_check_states(struct config *, void *, char **);
 static int config_check_quiet(struct config *, void *, char **);
 static int config_check_digest_at(struct config *, void *, char **);
+static int config_check_waiting(struct config *, void *, char **);
 static int config_check_timezone(struct config *, void *, char **);
 static int config_check_date_zone(struct config *, void *, char **);
 static int config_check_channel_type(struct config *, void *, char **);
@@ -144,6 +145,8 @@ const struct config_directive config_directives[] = {
 	NULL, config_check_url},
     {"policy", "stale_after", CONFIG_INT, CONFIG_OFF(stale_after), 60,
 	30LL * 86400, NULL, NULL},
+    {"policy", "program_wait", CONFIG_DURATION, CONFIG_OFF(program_wait), 3600,
+	365LL * 86400, "7d", NULL},
     {"alerts", "dry_run", CONFIG_BOOL, CONFIG_OFF(alerts.dry_run), 0, 0, "no",
 	NULL},
     {"alerts", "max_per_cycle", CONFIG_INT, CONFIG_OFF(alerts.max_per_cycle), 0,
@@ -175,6 +178,8 @@ const struct config_directive config_directives[] = {
 	NULL, NULL},
     {"route", "private_data", CONFIG_BOOL, CONFIG_ROUTE(private_data), 0, 0,
 	NULL, NULL},
+    {"route", "waiting", CONFIG_STRING, CONFIG_ROUTE(waiting), 0, 0, NULL,
+	config_check_waiting},
 #define CONFIG_CHANNEL(f) offsetof(struct config_channel, f)
     {"channel", "type", CONFIG_STRING, CONFIG_CHANNEL(type), 0, 0, NULL,
 	config_check_channel_type},
@@ -481,8 +486,9 @@ config_check_kinds(struct config *cfg, void *field, char **cause)
 		if (!config_valid_kind(l->v[i])) {
 			xasprintf(cause,
 			    "\"%s\" is not initial-report, full-report, "
-			    "response, update, revocation-update or "
-			    "action-item",
+			    "response, update, revocation-update, "
+			    "action-item, closure-requested, close-on-passed "
+			    "or program-needinfo",
 			    config_quote(q, l->v[i]));
 			return -1;
 		}
@@ -531,6 +537,28 @@ config_check_digest_at(struct config *cfg, void *field, char **cause)
 
 	return timeutil_parse_clock_time(
 	    *(char **)field, &r->digest_min, cause);
+}
+
+/*
+ * Read waiting: "ca" (the CA's clocks, the default) or "program" (what
+ * the root program owes: oversight's own queue).
+ */
+static int
+config_check_waiting(struct config *cfg, void *field, char **cause)
+{
+	struct config_route *r = (struct config_route *)((char *)field -
+	    offsetof(struct config_route, waiting));
+	const char *v = *(char **)field;
+	char q[CONFIG_QUOTE_LEN];
+
+	(void)cfg;
+	if (strcmp(v, "ca") != 0 && strcmp(v, "program") != 0) {
+		xasprintf(
+		    cause, "\"%s\" is not ca or program", config_quote(q, v));
+		return -1;
+	}
+	r->program = strcmp(v, "program") == 0;
+	return 0;
 }
 
 /* Check a route's time zone. */
@@ -706,6 +734,7 @@ config_route_free(struct config_route *r)
 	free(r->quiet_hours);
 	free(r->timezone);
 	free(r->digest_at);
+	free(r->waiting);
 }
 
 /* Free one channel, zeroing its secrets. */
@@ -775,7 +804,10 @@ config_add_channel(struct config_alerts *c, const char *name)
 	return ch;
 }
 
-/* 1 if kind names a clock (for [route] clock and ccwatch --clock). */
+/*
+ * 1 if kind names a clock (for [route] clock and ccwatch --clock), or
+ * what the root program owes (routes with waiting = program).
+ */
 int
 config_valid_kind(const char *kind)
 {
@@ -783,6 +815,9 @@ config_valid_kind(const char *kind)
 
 	for (k = CLOCK_INITIAL_REPORT; k < POLICY_NKINDS; k++)
 		if (strcmp(kind, policy_clock_kind_name(k)) == 0)
+			return 1;
+	for (k = WAITING_CLOSURE; k <= WAITING_NEEDINFO; k++)
+		if (strcmp(kind, policy_waiting_kind_name(k)) == 0)
 			return 1;
 	return 0;
 }

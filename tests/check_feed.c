@@ -301,8 +301,9 @@ START_TEST(test_prom_lines)
 	ck_assert_ptr_nonnull(strstr(
 	    s, "\nccwatch_bugs{ca=\"Evil, CA; Inc\\\\\",state=\"ok\"} 0\n"));
 	/* Every pair for each CA, no more: the cardinality is the CAs'. */
-	ck_assert_int_eq(count_lines(s, "ccwatch_clocks{"), 2 * 5 * 5);
+	ck_assert_int_eq(count_lines(s, "ccwatch_clocks{"), 2 * 6 * 5);
 	ck_assert_int_eq(count_lines(s, "ccwatch_bugs{"), 2 * 6);
+	ck_assert_int_eq(count_lines(s, "ccwatch_action_items{"), 2 * 5);
 	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_bugs_tracked 2\n"));
 	ck_assert_ptr_nonnull(strstr(
 	    s, "\nccwatch_open_question_age_seconds_bucket{le=\"86400\"} 0\n"));
