@@ -232,7 +232,7 @@ report_json(struct store *s, time_t t, const struct report_filter *f)
 static char *
 table(int colour, int width)
 {
-	struct report_filter f = {0, NULL, -1, 0};
+	struct report_filter f = {0, NULL, -1, 0, REPORT_WAITING_ANY};
 	struct report_style style = {width, colour};
 	struct report r;
 	char *out = NULL;
@@ -250,7 +250,7 @@ table(int colour, int width)
 
 START_TEST(test_json_shape)
 {
-	struct report_filter f = {0, NULL, -1, 0};
+	struct report_filter f = {0, NULL, -1, 0, REPORT_WAITING_ANY};
 	json_t *j, *bug, *clocks, *c, *q;
 	size_t i;
 
@@ -338,7 +338,7 @@ END_TEST
 
 START_TEST(test_json_restricted_and_text)
 {
-	struct report_filter f = {105, NULL, -1, 0};
+	struct report_filter f = {105, NULL, -1, 0, REPORT_WAITING_ANY};
 	json_t *j, *bug;
 
 	j = report_json(st, AS_OF, &f);
@@ -353,7 +353,7 @@ END_TEST
 
 START_TEST(test_last_sync)
 {
-	struct report_filter f = {0, NULL, -1, 0};
+	struct report_filter f = {0, NULL, -1, 0, REPORT_WAITING_ANY};
 	struct store_cursor cur = {0, 0, AS_OF - 300, AS_OF - 300, NULL};
 	char *cause = NULL;
 	json_t *j;
@@ -368,7 +368,7 @@ END_TEST
 
 START_TEST(test_sort_order)
 {
-	struct report_filter f = {0, NULL, -1, 0};
+	struct report_filter f = {0, NULL, -1, 0, REPORT_WAITING_ANY};
 	struct report r;
 
 	/* Overdue, due-soon, then ok by due (105 before 103), then 106. */
@@ -391,7 +391,7 @@ END_TEST
 
 START_TEST(test_filters)
 {
-	struct report_filter f = {0, "bar ca", -1, 0};
+	struct report_filter f = {0, "bar ca", -1, 0, REPORT_WAITING_ANY};
 	struct report r;
 	char *cause = NULL;
 
@@ -422,7 +422,7 @@ END_TEST
 
 START_TEST(test_not_a_question)
 {
-	struct report_filter f = {103, NULL, -1, 0};
+	struct report_filter f = {103, NULL, -1, 0, REPORT_WAITING_ANY};
 	struct report r;
 	char *cause = NULL;
 
@@ -440,7 +440,7 @@ START_TEST(test_past_equals_then)
 {
 	static const time_t moments[] = {
 	    AS_OF - 3 * DAY, AS_OF - 36 * HOUR, AS_OF - 13 * HOUR};
-	struct report_filter f = {0, NULL, -1, 1};
+	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
 	struct store *then;
 	char *cause = NULL, *a, *b;
 	json_t *ja, *jb;
@@ -509,7 +509,7 @@ END_TEST
 
 START_TEST(test_explain)
 {
-	struct report_filter f = {103, NULL, -1, 1};
+	struct report_filter f = {103, NULL, -1, 1, REPORT_WAITING_ANY};
 	struct report r;
 	char *out = NULL;
 	size_t len = 0;
@@ -595,7 +595,7 @@ cmp_id(const void *a, const void *b)
 static void
 expect_ca(const char *ca, const char *want)
 {
-	struct report_filter f = {0, ca, -1, 1};
+	struct report_filter f = {0, ca, -1, 1, REPORT_WAITING_ANY};
 	struct report r;
 	int64_t v[32];
 	char got[512];
@@ -615,7 +615,7 @@ expect_ca(const char *ca, const char *want)
 
 START_TEST(test_ca_one_key)
 {
-	struct report_filter f = {0, NULL, -1, 1};
+	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
 	struct report r;
 	size_t i;
 
@@ -644,7 +644,7 @@ END_TEST
 
 START_TEST(test_ca_json_late_withdrawn)
 {
-	struct report_filter f = {0, NULL, -1, 1};
+	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
 	json_t *j, *bug, *c;
 	size_t i, k;
 	int seen = 0;
@@ -683,7 +683,7 @@ END_TEST
 
 START_TEST(test_ca_explain)
 {
-	struct report_filter f = {209, NULL, -1, 1};
+	struct report_filter f = {209, NULL, -1, 1, REPORT_WAITING_ANY};
 	struct report r;
 	char *out = NULL;
 	size_t len = 0;

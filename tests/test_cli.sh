@@ -74,10 +74,20 @@ check "sync" sh -c "'$ccwatch' -c '$tmp/c.conf' sync >/dev/null 2>'$tmp/sync.err
 # status, table: most urgent first, no escape when stdout is not a terminal.
 "$ccwatch" -c "$tmp/c.conf" status --as-of "$anchor" >"$tmp/table" 2>"$tmp/err"
 check "status table exits 0" test $? -eq 0
-check "table has a header" grep -q '^BUG  *CA  *CLOCK  *STATE  *DUE  *SUMMARY' "$tmp/table"
+check "table has a header" grep -q '^BUG  *CA  *CLOCK  *STATE  *DUE  *NEXT ITEM  *SUMMARY' "$tmp/table"
 check "table has no escape characters" sh -c "! grep -q \"\$(printf '\\033')\" '$tmp/table'"
 check "table starts with an overdue bug" sh -c "sed -n 2p '$tmp/table' | grep -q ' overdue '"
 check "table shows a mix of states" sh -c "for s in overdue due-soon ok paused; do grep -q \" \$s \" '$tmp/table' || exit 1; done"
+
+# status --waiting-on: the root program's queue, and the CA's.
+"$ccwatch" -c "$tmp/c.conf" status --as-of "$anchor" --json --waiting-on program >"$tmp/prog.json" 2>"$tmp/err"
+check "status --waiting-on program exits 0" test $? -eq 0
+check "--waiting-on program keeps the bugs the root program owes something, only those" \
+    /usr/bin/python3 -c "import json,sys; b=json.load(open(sys.argv[1]))['bugs']; sys.exit(not (b and all(x['waiting_on_program'] for x in b)))" "$tmp/prog.json"
+"$ccwatch" -c "$tmp/c.conf" status --as-of "$anchor" --json --waiting-on ca >"$tmp/ca.json" 2>"$tmp/err"
+check "--waiting-on ca keeps bugs with a running clock or ready for closure" \
+    /usr/bin/python3 -c "import json,sys; b=json.load(open(sys.argv[1]))['bugs']; sys.exit(not (b and all(x['ready_for_closure'] or any(c['state'] in ('ok','due-soon','overdue') for c in x['clocks']) for x in b)))" "$tmp/ca.json"
+check "--waiting-on with another word is a usage error" sh -c "'$ccwatch' -c '$tmp/c.conf' status --waiting-on nobody >/dev/null 2>&1; test \$? -eq 2"
 check "table ends with the totals" sh -c "tail -n 1 '$tmp/table' | grep -q 'open bugs; as of $anchor'"
 NO_COLOR=1 "$ccwatch" -c "$tmp/c.conf" status --as-of "$anchor" >"$tmp/table2"
 check "NO_COLOR changes nothing off a terminal" cmp -s "$tmp/table" "$tmp/table2"
