@@ -168,6 +168,44 @@ def open_mix(bugs, anchor):
         same += sum(1 for h in b['history'] for c in h['changes']
                     if c['field_name'] == 'flagtypes.name' and c['added'] and (h['who'], h['when']) in ct)
     check('demo: needinfo set in the same change as its comment', same > 0)
+    action_items(bugs, a)
+
+
+ROW = re.compile(r'^\| AI-(\d+): [^|]+\|[^|]*\|[^|]*\|[^|]*\| (?:~~[0-9-]+~~ )?(\d{4}-\d\d-\d\d) \| (\w+) \|$',
+                 re.M)
+
+
+def action_items(bugs, a):
+    """Check the demo's v3 Action Items tables show each case the demo explains."""
+    done = slip = cancel = overdue = ready = 0
+    for b in bugs:
+        lists = [(ts(c['time']), {int(n): (d, st) for n, d, st in ROW.findall(c['text'])})
+                 for c in b['comments'] if c['creator'] == b['assigned_to'] and
+                 '| Action Item | Kind | Corresponding Root Cause(s) |' in c['text']]
+        lists = [l for l in lists if l[1]]
+        for (_, x), (_, y) in zip(lists, lists[1:]):
+            for n, (d, st) in y.items():
+                was = x.get(n)
+                done += was is not None and was[1] != 'Complete' and st == 'Complete'
+                slip += was is not None and st == 'Delayed' and d > was[0]
+                cancel += was is not None and was[1] != 'Canceled' and st == 'Canceled'
+        if not lists or not b['is_open']:
+            continue
+        t_last, last = lists[-1]
+        later = [ts(c['time']) for c in b['comments'] if c['creator'] == b['assigned_to']]
+        for d, st in last.values():
+            end = ts(d + 'T23:59:59Z')
+            overdue += st in ('Ongoing', 'Delayed') and end + 3 * 86400 < a and \
+                not any(t > end for t in later)
+        ready += all(st in ('Complete', 'Canceled') for _, st in last.values()) and \
+            not any('Closure Summary' in c['text'] for c in b['comments'] if ts(c['time']) >= t_last)
+    check('demo: v3 Action Items: an item completed in a later table (%d)' % done, done > 0)
+    check('demo: v3 Action Items: an item slipped, Delayed with a later date (%d)' % slip, slip > 0)
+    check('demo: v3 Action Items: an item canceled (%d)' % cancel, cancel > 0)
+    check('demo: v3 Action Items: an open item past its date with no CA word since (%d)' % overdue,
+          overdue > 0)
+    check('demo: v3 Action Items: an open bug whose list is all done, no closure asked (%d)' % ready,
+          ready > 0)
 
 
 committed_bytes = open(committed, 'rb').read()
