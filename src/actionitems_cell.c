@@ -666,8 +666,12 @@ ai_find_dates(const char *text, size_t len, time_t written, int years,
 		}
 		isperiod = 0;
 		r = datetext_read(text + i, len - i, written, &d, &used);
-		if (r == DATETEXT_IMPOSSIBLE && impossible != NULL)
-			(*impossible)++;
+		if (r == DATETEXT_IMPOSSIBLE) {
+			if (impossible != NULL)
+				(*impossible)++;
+			i += used > 0 ? used : 1;
+			continue;
+		}
 		if (r != DATETEXT_OK) {
 			used = ai_period(text + i, len - i, years, &d);
 			isperiod = used > 0;
@@ -678,8 +682,8 @@ ai_find_dates(const char *text, size_t len, time_t written, int years,
 				continue;
 			}
 		}
-		if (used == 0 || r == DATETEXT_IMPOSSIBLE) {
-			i += used > 0 ? used : 1;
+		if (used == 0) {
+			i++;
 			continue;
 		}
 		if (found++ == 0) {
