@@ -4,9 +4,11 @@
  * The evaluation benchmark: open a store, load every open bug's comments
  * and history, and run policy_eval over all of them at one fixed moment,
  * passes times.  Prints one JSON object: what was evaluated (bugs, events,
- * clocks by state) and the CPU time (getrusage, user + system) of loading
- * and of one evaluation pass.  Under callgrind, --toggle-collect=policy_eval
- * counts the evaluation's instructions alone.
+ * clocks by state, action items by state and their clocks) and the CPU time
+ * (getrusage, user + system) of loading and of one evaluation pass.  Under
+ * callgrind, --toggle-collect=policy_eval counts the evaluation's
+ * instructions alone, and --toggle-collect=policy_eval_actions its action
+ * items' share.
  */
 #include <sys/resource.h>
 #include <sys/time.h>
@@ -34,6 +36,9 @@ struct bench_tally {
 	size_t clocks;
 	size_t states[CLOCK_PAUSED + 1];
 	size_t questions;
+	size_t items;
+	size_t item_states[ACTIONITEM_NSTATES];
+	size_t item_clocks;
 };
 
 /* Print the usage line and exit. */
@@ -92,9 +97,14 @@ bench_eval_all(const struct bug_list *bugs, const struct bench_bug *events,
 		policy_eval(&bugs->v[i], &events[i].comments,
 		    &events[i].history, people, opts, now, &r);
 		t->clocks += r.nclocks;
-		for (j = 0; j < r.nclocks; j++)
+		for (j = 0; j < r.nclocks; j++) {
 			t->states[r.clocks[j].state]++;
+			t->item_clocks += r.clocks[j].kind == CLOCK_ACTION_ITEM;
+		}
 		t->questions += r.nquestions;
+		t->items += r.plan.n;
+		for (j = 0; j < r.plan.n; j++)
+			t->item_states[r.plan.items[j].state]++;
 		policy_result_free(&r);
 	}
 }
@@ -126,13 +136,21 @@ bench_print(const struct bug_list *bugs, const struct bench_bug *events,
 	printf("{\"bugs\": %zu, \"comments\": %zu, \"history\": %zu, "
 	       "\"clocks\": %zu, \"questions\": %zu, \"ok\": %zu, "
 	       "\"due_soon\": %zu, \"overdue\": %zu, \"met\": %zu, "
-	       "\"paused\": %zu, \"passes\": %lld, \"load_cpu_ms\": %.3f, "
-	       "\"eval_cpu_ms\": %.3f}\n",
+	       "\"paused\": %zu, \"action_items\": %zu, "
+	       "\"action_items_by_state\": {\"open\": %zu, \"overdue\": %zu, "
+	       "\"complete\": %zu, \"canceled\": %zu, \"dropped\": %zu}, "
+	       "\"action_item_clocks\": %zu, \"passes\": %lld, "
+	       "\"load_cpu_ms\": %.3f, \"eval_cpu_ms\": %.3f}\n",
 	    bugs->n, ncomments, nhistory, t->clocks, t->questions,
 	    t->states[CLOCK_OK], t->states[CLOCK_DUE_SOON],
 	    t->states[CLOCK_OVERDUE], t->states[CLOCK_MET],
-	    t->states[CLOCK_PAUSED], passes, load_s * 1e3,
-	    eval_s * 1e3 / (double)passes);
+	    t->states[CLOCK_PAUSED], t->items,
+	    t->item_states[ACTIONITEM_STATE_OPEN],
+	    t->item_states[ACTIONITEM_STATE_OVERDUE],
+	    t->item_states[ACTIONITEM_STATE_COMPLETE],
+	    t->item_states[ACTIONITEM_STATE_CANCELED],
+	    t->item_states[ACTIONITEM_STATE_DROPPED], t->item_clocks, passes,
+	    load_s * 1e3, eval_s * 1e3 / (double)passes);
 }
 
 /* Load, evaluate passes times, print. */

@@ -35,6 +35,7 @@ struct ai_span {
 struct ai_table {
 	enum ai_role role[ACTIONITEMS_MAX_COLUMNS];
 	char *name[ACTIONITEMS_MAX_COLUMNS];
+	char action[64]; /* the action column's name, folded */
 	size_t ncols;
 	int col[AI_NROLES]; /* the column of each role, or -1 */
 	int index;          /* the table's number in the comment */
@@ -146,6 +147,34 @@ ai_header_role(const char *clean, int *rank)
 	if (strncmp(f, "action", 6) == 0)
 		return AI_COL_ACTION;
 	return AI_COL_EXTRA;
+}
+
+/* 1 if the n bytes at s hold word (lowercase), ignoring ASCII case. */
+static int
+ai_contains(const char *s, size_t n, const char *word)
+{
+	size_t w = strlen(word), i;
+
+	for (i = 0; i + w <= n; i++)
+		if (ai_tolower(s[i]) == word[0] && ai_word_is(s + i, w, word))
+			return 1;
+	return 0;
+}
+
+/*
+ * 1 if a line may head an Action Items table: it names something like an
+ * action and something like a due date.  A quick look before the header
+ * is read cell by cell, for the many table lines that head nothing.
+ */
+static int
+ai_maybe_header(const char *s, size_t n)
+{
+	return (ai_contains(s, n, "action") || ai_contains(s, n, "descr") ||
+		   ai_contains(s, n, "remediat") || ai_contains(s, n, "task") ||
+		   ai_contains(s, n, "item")) &&
+	    (ai_contains(s, n, "due") || ai_contains(s, n, "target") ||
+		ai_contains(s, n, "complet") || ai_contains(s, n, "deadline") ||
+		ai_contains(s, n, "eta"));
 }
 
 /* 1 if s[i] is a '|' that no backslash escapes. */
@@ -270,8 +299,12 @@ ai_header(const struct ai_span *cells, size_t n, struct ai_table *t)
 	for (i = 0; i < n; i++)
 		if (t->col[t->role[i]] != (int)i)
 			t->role[i] = AI_COL_EXTRA;
-	if (t->col[AI_COL_ACTION] >= 0 && t->col[AI_COL_DUE] >= 0)
+	if (t->col[AI_COL_ACTION] >= 0 && t->col[AI_COL_DUE] >= 0) {
+		actionitems_fold(t->name[t->col[AI_COL_ACTION]],
+		    strlen(t->name[t->col[AI_COL_ACTION]]), t->action,
+		    sizeof t->action);
 		return 1;
+	}
 	ai_table_free(t);
 	return 0;
 }
@@ -389,7 +422,7 @@ ai_row(const struct ai_table *t, const struct ai_span *cells, size_t n,
     int line, time_t written, struct actionitem_read *out)
 {
 	struct actionitem_row r;
-	char fold[64], head[64];
+	char fold[64];
 	const struct ai_span *due;
 	size_t i, used = 0;
 
@@ -410,9 +443,7 @@ ai_row(const struct ai_table *t, const struct ai_span *cells, size_t n,
 	}
 	actionitems_fold(
 	    r.description, strlen(r.description), fold, sizeof fold);
-	actionitems_fold(t->name[t->col[AI_COL_ACTION]],
-	    strlen(t->name[t->col[AI_COL_ACTION]]), head, sizeof head);
-	if (strcmp(fold, "example") == 0 || strcmp(fold, head) == 0) {
+	if (strcmp(fold, "example") == 0 || strcmp(fold, t->action) == 0) {
 		ai_row_free(&r);
 		return;
 	}
@@ -450,6 +481,8 @@ ai_table(const struct markdown *md, size_t i, time_t written,
 	size_t n, j, before = out->n;
 	int more;
 
+	if (memchr(l->s, '|', l->len) == NULL || !ai_maybe_header(l->s, l->len))
+		return i + 1;
 	n = ai_split(l->s, l->len, cells, ACTIONITEMS_MAX_COLUMNS, &more);
 	if (n < 2 || ai_delimiter(cells, n) || !ai_header(cells, n, &t))
 		return i + 1;

@@ -98,16 +98,27 @@ ai_warn(struct strlist *l, const char *fmt, ...)
 	free(s);
 }
 
+/* A cleaned cell being written: at most ACTIONITEMS_MAX_CELL bytes. */
+struct ai_text {
+	char s[ACTIONITEMS_MAX_CELL + 1];
+	size_t len;
+	int cut; /* bytes were left out */
+};
+
 /* Append one byte, collapsing white space and skipping it at the start. */
 static void
-ai_put(struct buf *b, char c)
+ai_put(struct ai_text *t, char c)
 {
 	if (ai_isspace(c)) {
-		if (b->len == 0 || b->data[b->len - 1] == ' ')
+		if (t->len == 0 || t->s[t->len - 1] == ' ')
 			return;
 		c = ' ';
 	}
-	buf_addch(b, c);
+	if (t->len >= ACTIONITEMS_MAX_CELL) {
+		t->cut = 1;
+		return;
+	}
+	t->s[t->len++] = c;
 }
 
 /* The HTML entities a cell may use, and what they stand for. */
@@ -277,7 +288,7 @@ ai_code_span(const char *s, size_t n, size_t *run)
 /* Clean the cell at s into b; see actionitems_int.h. */
 static void
 ai_clean_into(
-    const char *s, size_t n, int drop_struck, struct buf *b, int depth)
+    const char *s, size_t n, int drop_struck, struct ai_text *b, int depth)
 {
 	const char *name;
 	size_t i = 0, k, l, close, run;
@@ -295,7 +306,8 @@ ai_clean_into(
 			ai_put(b, c);
 			i += k;
 		} else if (c == '<' && (k = ai_autolink(s + i, n - i)) > 0) {
-			buf_add(b, s + i + 1, k - 2);
+			for (l = i + 1; l < i + k - 1; l++)
+				ai_put(b, s[l]);
 			i += k;
 		} else if (c == '<' &&
 		    (k = ai_tag(s + i, n - i, &name, &l, &closing)) > 0) {
@@ -348,28 +360,29 @@ ai_clean_into(
 int
 ai_clean(const char *s, size_t len, int drop_struck, struct buf *b)
 {
-	struct buf tmp;
-	int cut;
+	struct ai_text t;
 
-	buf_init(&tmp, ACTIONITEMS_MAX_CELL);
-	ai_clean_into(s, len, drop_struck, &tmp, 0);
-	while (tmp.len > 0 && tmp.data[tmp.len - 1] == ' ')
-		tmp.data[--tmp.len] = '\0';
-	cut = tmp.toobig;
-	buf_add(b, buf_str(&tmp), tmp.len);
-	buf_free(&tmp);
-	return cut;
+	t.len = 0;
+	t.cut = 0;
+	ai_clean_into(s, len, drop_struck, &t, 0);
+	while (t.len > 0 && t.s[t.len - 1] == ' ')
+		t.len--;
+	buf_add(b, t.s, t.len);
+	return t.cut;
 }
 
 /* A cleaned copy of a cell. */
 char *
 ai_clean_dup(const char *s, size_t len, int drop_struck)
 {
-	struct buf b;
+	struct ai_text t;
 
-	buf_init(&b, ACTIONITEMS_MAX_CELL);
-	ai_clean(s, len, drop_struck, &b);
-	return buf_detach(&b);
+	t.len = 0;
+	t.cut = 0;
+	ai_clean_into(s, len, drop_struck, &t, 0);
+	while (t.len > 0 && t.s[t.len - 1] == ' ')
+		t.len--;
+	return xstrndup(t.s, t.len);
 }
 
 /* 1 if s[i] (n bytes) ends a word: the end, or not a letter or digit. */
@@ -741,6 +754,8 @@ ai_due_warn(
 	char a[DATETEXT_ISO_LEN], b[DATETEXT_ISO_LEN];
 	const struct datetext *t = &d->date;
 
+	if (!period && !t->ambiguous && !t->year_inferred && found <= 1)
+		return;
 	datetext_format(t->year, t->mon, t->day, a);
 	if (period)
 		ai_warn(w,
@@ -843,16 +858,16 @@ char *
 ai_take_number(const char *s, int whole, const char **rest)
 {
 	const char *p = s, *q;
-	struct buf b;
-	size_t i, w;
-	int prefix = 0, groups = 0, v;
+	char num[32];
+	size_t i, k, w, n = 0;
+	int prefix = 0, groups = 0;
 
 	*rest = s;
 	if (*p == '[' || *p == '(')
 		p++;
 	for (i = 0; i < CCWATCH_NELEM(ai_number_words) && !prefix; i++) {
 		w = strlen(ai_number_words[i]);
-		if (ai_starts(p, strlen(p), ai_number_words[i]) &&
+		if (ai_starts(p, strnlen(p, w), ai_number_words[i]) &&
 		    !ai_isalpha(p[w])) {
 			p += w;
 			prefix = 1;
@@ -868,14 +883,18 @@ ai_take_number(const char *s, int whole, const char **rest)
 	}
 	if (!ai_isdigit(*p))
 		return NULL;
-	buf_init(&b, 32);
 	for (q = p; groups < 4;) {
-		for (v = 0, i = 0; ai_isdigit(*q) && i < 5; q++, i++)
-			v = v * 10 + (*q - '0');
+		for (i = 0; i < 5 && ai_isdigit(q[i]); i++)
+			;
 		if (i == 0 || i == 5)
 			break;
-		buf_printf(&b, "%s%d", groups > 0 ? "." : "", v);
-		groups++;
+		for (k = 0; k + 1 < i && q[k] == '0'; k++)
+			; /* leading zeros: "AI-03" is 3 */
+		if (groups++ > 0)
+			num[n++] = '.';
+		memcpy(num + n, q + k, i - k);
+		n += i - k;
+		q += i;
 		if (*q != '.' || !ai_isdigit(q[1]))
 			break;
 		q++;
@@ -883,12 +902,10 @@ ai_take_number(const char *s, int whole, const char **rest)
 	if (groups == 0 || ai_isalnum(*q) ||
 	    (!prefix &&
 		!(*q == '.' || *q == ')' || *q == ':' ||
-		    (whole && *q == '\0')))) {
-		buf_free(&b);
+		    (whole && *q == '\0'))))
 		return NULL;
-	}
 	*rest = ai_after_number(q);
-	return buf_detach(&b);
+	return xstrndup(num, n);
 }
 
 /* Fold a description for identity; see actionitems.h. */

@@ -436,8 +436,13 @@ policy_find_closure(const struct policy_ctx *ctx, time_t since, time_t *when,
 	int found = 0;
 
 	for (i = 0; i < ctx->nc && !found; i++) {
-		if (ctx->cside[i] != SIDE_CA || ctx->cv[i]->time < since ||
-		    !policy_is_closure_summary(ctx->cv[i]->text))
+		if (ctx->cside[i] != SIDE_CA || ctx->cv[i]->time < since)
+			continue;
+		if (ctx->closure[i] < 0)
+			ctx->closure[i] =
+			    (signed char)policy_is_closure_summary(
+				ctx->cv[i]->text);
+		if (!ctx->closure[i])
 			continue;
 		*when = ctx->cv[i]->time;
 		*comment = ctx->cv[i]->count;

@@ -234,7 +234,8 @@ policy_eval_actions(struct policy_ctx *ctx)
 	for (k = 0; k < ctx->out->plan.n; k++) {
 		it = &ctx->out->plan.items[k];
 		it->state = actionitems_state(it, ctx->now, ctx->opts->zone);
-		it->due_end = actionitems_due_end(&it->row.due, ctx->opts->zone);
+		it->due_end =
+		    actionitems_due_end(&it->row.due, ctx->opts->zone);
 		policy_action_clocks(ctx, k);
 	}
 	policy_ready(ctx);

@@ -333,6 +333,8 @@ policy_events_load(struct policy_ctx *ctx, const struct comment_list *cl)
 
 	policy_load_comments(ctx, cl);
 	ctx->cside = xreallocarray(NULL, ctx->nc + 1, sizeof *ctx->cside);
+	ctx->closure = xreallocarray(NULL, ctx->nc + 1, sizeof *ctx->closure);
+	memset(ctx->closure, -1, ctx->nc + 1);
 	for (i = 0; i < ctx->nc; i++)
 		ctx->cside[i] =
 		    policy_side(ctx, ctx->cv[i]->creator, ctx->cv[i]->time);
@@ -351,6 +353,7 @@ policy_events_free(struct policy_ctx *ctx)
 	free(ctx->ni);
 	free(ctx->cv);
 	free(ctx->cside);
+	free(ctx->closure);
 	free(ctx->hv);
 }
 

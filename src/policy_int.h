@@ -37,6 +37,7 @@ struct policy_ctx {
 	time_t now;
 	const struct comment **cv; /* at or before now, sorted */
 	enum side *cside;
+	signed char *closure; /* per comment: a closure summary? -1 unknown */
 	size_t nc;
 	const struct history **hv; /* all, sorted by when */
 	size_t nh;
