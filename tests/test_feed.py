@@ -153,7 +153,10 @@ def test_cli_outputs(work, conf, conf_all, private_count):
         print("# " + str(e).splitlines()[0])
         ok = False
     check(ok, "feed.json validates against docs/feed.schema.json")
-    check(doc["schema"] == "ccwatch.feed/1", "schema is ccwatch.feed/1")
+    check(doc["schema"] == "ccwatch.feed/2", "schema is ccwatch.feed/2")
+    check(validates(ccwatch(conf, "feed", "--format", "json-v1", "--as-of", NOW).stdout,
+                    "feed-v1.schema.json", "ccwatch.feed/1"),
+          "feed --format json-v1 validates against docs/feed-v1.schema.json")
     ids = [b["id"] for b in doc["bugs"]]
     check(1899001 in ids and 1899002 not in ids, "restricted bug absent from JSON by default")
     check("RESTRICTED-MARKER" not in r.stdout and "#c%d" % private_count not in r.stdout,
@@ -205,6 +208,20 @@ def test_cli_outputs(work, conf, conf_all, private_count):
           "html: hostile summary escaped, restricted bug absent")
 
 
+def validates(text, schema_file, version):
+    """1 if the JSON text validates against docs/SCHEMA_FILE and is that version."""
+    import jsonschema
+    doc = json.loads(text)
+    with open(os.path.join(SRC, "docs", schema_file)) as f:
+        schema = json.load(f)
+    try:
+        jsonschema.Draft202012Validator(schema).validate(doc)
+    except jsonschema.ValidationError as e:
+        print("# %s: %s" % (schema_file, str(e).splitlines()[0]))
+        return False
+    return doc["schema"] == version
+
+
 def test_served(work, conf, port):
     """The daemon serves the feed and writes the files."""
     d = Daemon(work, conf, port)
@@ -239,8 +256,14 @@ def test_served(work, conf, port):
         check(p.returncode == 0, "promtool check metrics passes /metrics " + p.stderr.strip())
         check(b"ccwatch_bugzilla_requests_total" in body, "/metrics has the request counter")
         files = sorted(os.listdir(os.path.join(work, "out")))
-        check(files == ["deadlines.ics", "feed.json", "index.html", "metrics.prom"],
-              "the daemon wrote the four files: " + " ".join(files))
+        check(files == ["deadlines.ics", "feed-v1.json", "feed.json", "index.html", "metrics.prom"],
+              "the daemon wrote the five files: " + " ".join(files))
+        st, h, body = request(port, "GET", "/feed/v1")
+        check(st == 200 and validates(body.decode(), "feed-v1.schema.json", "ccwatch.feed/1"),
+              "/feed/v1 serves ccwatch.feed/1, valid against its schema")
+        with open(os.path.join(work, "out", "feed-v1.json")) as f:
+            check(validates(f.read(), "feed-v1.schema.json", "ccwatch.feed/1"),
+                  "the written feed-v1.json validates against docs/feed-v1.schema.json")
 
         url = "http://127.0.0.1:%d/" % port
         dom = chromium(work, url)
@@ -402,6 +425,170 @@ def test_file_pages(work, written):
           "file:// ?ca=%s shows the %d bugs of CA %s only" % (spelled, len(shown), key))
 
 
+AI_NOW = "2026-03-10T00:00:00Z"
+AI_HEAD = ("| Action Item | Kind | Corresponding Root Cause(s) | Evaluation Criteria | Due Date | Status |\n"
+           "|---|---|---|---|---|---|\n")
+
+
+def ai_bug(base, bug_id, summary, comments):
+    """A bug of Example CA filed by its representative in 2026, with comments (time, text)."""
+    b = copy.deepcopy(base)
+    b.update(id=bug_id, summary=summary, whiteboard="[ca-compliance]", status="ASSIGNED",
+             creation_time="2026-01-05T10:00:00Z", last_change_time=comments[-1][0],
+             flags=[], history=[], groups=[])
+    rep = base["assigned_to"]
+    b["creator"] = b["assigned_to"] = rep
+    b["comments"] = [dict(base["comments"][0], id=bug_id * 10 + k, count=k, creator=rep,
+                          creation_time=t, text=text)
+                     for k, (t, text) in enumerate([("2026-01-05T10:00:00Z", "Preliminary report.")] +
+                                                   comments)]
+    return b
+
+
+def ai_corpus(path):
+    """Three bugs: a plan with a completed, a slipped and an open item; a plan all done; a closure."""
+    with open(CORPUS) as f:
+        c = json.load(f)
+    base = c["bugs"][0]
+    row = "| AI-%d: %s | Prevent | RC%d | CT | %s | %s |\n"
+    plan = [("2026-01-15T09:00:00Z", AI_HEAD + row % (1, "Add a lint", 1, "2026-02-10", "Ongoing") +
+             row % (2, "Train staff", 2, "2026-03-20", "Ongoing") +
+             row % (3, "Update the CPS", 3, "2026-02-01", "Ongoing")),
+            ("2026-02-02T09:00:00Z", AI_HEAD + row % (1, "Add a lint", 1, "2026-02-10", "Ongoing") +
+             row % (2, "Train staff", 2, "2026-03-20", "Ongoing") +
+             row % (3, "Update the CPS", 3, "2026-02-01", "Complete")),
+            ("2026-02-12T09:00:00Z", AI_HEAD +
+             row % (1, "Add a lint", 1, "~~2026-02-10~~ 2026-03-01", "Delayed") +
+             row % (2, "Train staff", 2, "2026-03-20", "Ongoing") +
+             row % (3, "Update the CPS", 3, "2026-02-01", "Complete"))]
+    done = [("2026-02-20T09:00:00Z", AI_HEAD + row % (1, "Revoke the rest", 1, "2026-02-15", "Complete") +
+             row % (2, "Add monitoring", 2, "2026-02-18", "Canceled"))]
+    closing = [("2026-02-01T09:00:00Z", "## Incident Closure Summary\n- Incident description: x\n")]
+    c["bugs"] = [ai_bug(base, 1890001, "Example CA: a plan over time", plan),
+                 ai_bug(base, 1890002, "Example CA: every item done", done),
+                 ai_bug(base, 1890003, "Example CA: closure requested", closing)]
+    with open(path, "w") as f:
+        json.dump(c, f)
+
+
+def ai_probe(work, page):
+    """Open the page from file://, expand the first items list, report what shows."""
+    probe = """<!DOCTYPE html><html><body><iframe id="f" src="index.html"
+style="width:1400px;height:1000px;border:0"></iframe><pre id="out">pending</pre><script>
+var f = document.getElementById("f");
+f.addEventListener("load", function () {
+  var d = f.contentDocument, det = d.querySelector("details.items");
+  function seen(l) { return l.checkVisibility ? l.checkVisibility() : l.offsetParent !== null; }
+  var before = det ? [].slice.call(det.querySelectorAll("li")).filter(seen).length : -1;
+  if (det) det.querySelector("summary").click();
+  setTimeout(function () {
+    var items = det ? [].slice.call(det.querySelectorAll("li")).filter(seen) : [];
+    document.getElementById("out").textContent = JSON.stringify({
+      open: det ? det.open : null, before: before,
+      shown: items.map(function (l) { return [l.getAttribute("data-item"),
+        l.getAttribute("data-item-state"), getComputedStyle(l).fontWeight]; })});
+  }, 50);
+});
+</script></body></html>"""
+    d = tempfile.mkdtemp(dir=work, prefix="items-")
+    shutil.copy(page, os.path.join(d, "index.html"))
+    write_file(os.path.join(d, "probe.html"), probe)
+    prof = tempfile.mkdtemp(dir=work, prefix="chromium-")
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    r = run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--allow-file-access-from-files",
+             "--virtual-time-budget=5000", "--user-data-dir=" + prof, "--dump-dom",
+             "file://" + os.path.join(d, "probe.html")])
+    m = re.search(r'<pre id="out">(\{.*?)</pre>', r.stdout, re.S)
+    return json.loads(html.unescape(m.group(1))) if m else None
+
+
+def test_action_items(work):
+    """Action items through every output: feed/2 and feed/1, the calendar, metrics, page."""
+    import icalendar
+    corpus = os.path.join(work, "items.json")
+    ai_corpus(corpus)
+    fake = Fake(corpus, args=["--now", AI_NOW])
+    try:
+        conf = write_file(os.path.join(work, "items.conf"),
+                          "[bugzilla]\nurl = %s\npage_size = 100\n[store]\npath = %s\n"
+                          % (fake.url, os.path.join(work, "items.db")))
+        r = ccwatch(conf, "sync")
+        check(r.returncode == 0, "the action items corpus syncs")
+    finally:
+        fake.stop()
+    r = ccwatch(conf, "feed", "--format", "json", "--as-of", AI_NOW)
+    check(validates(r.stdout, "feed.schema.json", "ccwatch.feed/2"),
+          "items: feed.json validates against docs/feed.schema.json")
+    bugs = {b["id"]: b for b in json.loads(r.stdout)["bugs"]}
+    items = {i["key"]: i for i in bugs[1890001]["action_items"]}
+    check({k: i["state"] for k, i in items.items()} ==
+          {"ai-1": "overdue", "ai-2": "open", "ai-3": "complete"},
+          "items: states of the plan: %s" % {k: i["state"] for k, i in items.items()})
+    check([(h["what"], h["comment"]) for h in items["ai-1"]["history"]] ==
+          [("first-seen", 1), ("status", 3), ("due", 3)] and
+          items["ai-1"]["due"]["date"] == "2026-03-01",
+          "items: the slipped item's history: Delayed, 2026-02-10 -> 2026-03-01, by comment 3")
+    clocks = [c for c in bugs[1890001]["clocks"] if c["kind"] == "action-item"]
+    check(sorted((c["item"]["key"], c["state"], c["started_at"], c["stopped_by_comment"]) for c in clocks) ==
+          [("ai-1", "met", "2026-02-10T23:59:59Z", 3), ("ai-1", "overdue", "2026-03-01T23:59:59Z", None),
+           ("ai-3", "met", "2026-02-01T23:59:59Z", 2)],
+          "items: the slip met the first clock and started a new one, now overdue; "
+          "the completion met its own")
+    check(bugs[1890002]["ready_for_closure"] is not None and
+          bugs[1890002]["ready_for_closure"]["comment"] == 1 and
+          bugs[1890001]["ready_for_closure"] is None, "items: readiness for closure names comment 1")
+    w = bugs[1890003]["waiting_on_program"]
+    check(len(w) == 1 and w[0]["kind"] == "closure-requested" and w[0]["comment"] == 1 and
+          w[0]["since"] == "2026-02-01T09:00:00Z", "items: the root program owes the closure: %s" % w)
+    r1 = ccwatch(conf, "feed", "--format", "json-v1", "--as-of", AI_NOW)
+    v1 = json.loads(r1.stdout)
+    check(validates(r1.stdout, "feed-v1.schema.json", "ccwatch.feed/1") and
+          all(c["kind"] != "action-item" for b in v1["bugs"] for c in b["clocks"]) and
+          "action_items" not in r1.stdout,
+          "items: feed/1 validates, without the action items")
+
+    r = ccwatch(conf, "feed", "--format", "ics", "--as-of", AI_NOW)
+    events = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(r.stdout).walk("VEVENT")}
+    e1 = events.get("ccwatch-1890001-item-ai-1@ccwatch")
+    e2 = events.get("ccwatch-1890001-item-ai-2@ccwatch")
+    check(e1 is not None and e2 is not None and "ccwatch-1890001-item-ai-3@ccwatch" not in events,
+          "items: one all-day event per open item, none for the completed one")
+    if e1 is not None:
+        import datetime
+        start = e1.decoded("DTSTART")
+        check(type(start) is datetime.date and str(start) == "2026-03-01" and
+              str(e1.decoded("DTEND")) == "2026-03-02" and str(e1["SUMMARY"]).startswith("OVERDUE: "),
+              "items: the overdue item is an all-day event on 2026-03-01, marked OVERDUE")
+    check("ccwatch-1890001-action-item-ai-1@ccwatch" in events,
+          "items: the running action-item clock is an event of its own")
+    before = {str(e["UID"]): e for e in icalendar.Calendar.from_ical(
+        ccwatch(conf, "feed", "--format", "ics", "--as-of", "2026-02-05T00:00:00Z").stdout).walk("VEVENT")}
+    b1 = before.get("ccwatch-1890001-item-ai-1@ccwatch")
+    check(b1 is not None and str(b1.decoded("DTSTART")) == "2026-02-10",
+          "items: the same UID before the slip, on the old date")
+
+    r = ccwatch(conf, "feed", "--format", "prom", "--as-of", AI_NOW)
+    p = run(["promtool", "check", "metrics"], input=r.stdout)
+    check(p.returncode == 0 and 'ccwatch_action_items{ca="Example CA",state="overdue"} 1' in r.stdout and
+          'ccwatch_action_items{ca="Example CA",state="complete"} 2' in r.stdout,
+          "items: ccwatch_action_items by state, accepted by promtool")
+
+    r = ccwatch(conf, "feed", "--format", "html", "--as-of", AI_NOW)
+    page = write_file(os.path.join(work, "items.html"), r.stdout)
+    check('<details class="items">' in r.stdout and 'data-item-state="overdue"' in r.stdout,
+          "items: the page lists each bug's items in <details>, overdue marked")
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        check(False, "chromium is installed")
+        return
+    out = ai_probe(work, page)
+    check(out is not None and out["before"] == 0 and out["open"] is True and
+          [x[:2] for x in out["shown"]] == [["ai-1", "overdue"], ["ai-2", "open"], ["ai-3", "complete"]] and
+          int(out["shown"][0][2]) > int(out["shown"][1][2]),
+          "items: in Chromium the list opens on a click, the overdue item shown bold: %s" % out)
+
+
 def test_token(work, url, port):
     """A token guards the server; a public address needs one."""
     conf = write_conf(work, "public.conf", url, "listen = 0.0.0.0:%d\n" % port)
@@ -443,6 +630,7 @@ def main():
         test_cli_outputs(work, conf, conf_all, private_count)
         test_served(work, conf, port)
         test_file_pages(work, os.path.join(work, "out", "index.html"))
+        test_action_items(work)
         test_token(work, url, free_port())
     finally:
         if fake is not None:
