@@ -94,8 +94,6 @@ daemon_client(struct daemon *d, const struct config *c, char **cause)
 	o.http.connect_timeout = (long)c->connect_timeout;
 	o.retries = (int)c->retries;
 	o.page_size = (long)c->page_size;
-	o.before_request = daemon_hook;
-	o.hook_arg = d;
 	return bugzilla_new(&o, cause);
 }
 

@@ -242,6 +242,171 @@ START_TEST(test_search_ids_batched_under_8k)
 }
 END_TEST
 
+/* A product name of n bytes that URL-escapes to 3 n ("%41" a byte). */
+static char *
+escaped_name(size_t n)
+{
+	char *s = xmalloc(n + 1);
+
+	memset(s, '\'', n);
+	s[n] = '\0';
+	return s;
+}
+
+/* The longest URL of a search path, paging at its worst. */
+static size_t
+longest_url(const char *base, const struct strlist *paths)
+{
+	size_t i, n, max = 0;
+
+	for (i = 0; i < paths->n; i++) {
+		n = strlen(base) + strlen(paths->v[i]) +
+		    strlen("&limit=10000&offset=2147483647");
+		if (n > max)
+			max = n;
+	}
+	return max;
+}
+
+START_TEST(test_search_paths_id_boundary)
+{
+	static const char *base = "https://bugzilla.example.org";
+	struct bugzilla_query q;
+	struct strlist long_products, paths;
+	int64_t ids[] = {1888016, 1888017};
+	char *name, *cause = NULL;
+	size_t len, fits = 0;
+
+	memset(&q, 0, sizeof q);
+	memset(&long_products, 0, sizeof long_products);
+	q.products = &long_products;
+	q.components = &components;
+	q.ids = ids;
+	q.nids = CCWATCH_NELEM(ids);
+	/* Grow one product until not even one id fits. */
+	for (len = 2300; len < 2700; len++) {
+		name = escaped_name(len);
+		strlist_free(&long_products);
+		strlist_add(&long_products, name);
+		free(name);
+		memset(&paths, 0, sizeof paths);
+		if (bugzilla_search_paths(base, &q, &paths, &cause) == -1) {
+			ck_assert_ptr_nonnull(
+			    strstr(cause, "no room for a bug id"));
+			free(cause);
+			cause = NULL;
+			strlist_free(&paths);
+			break;
+		}
+		/* Every URL stays under the limit, with at least one id each.
+		 */
+		ck_assert_uint_le(longest_url(base, &paths), CCWATCH_MAX_URL);
+		ck_assert_uint_ge(paths.n, 1);
+		ck_assert_uint_le(paths.n, 2);
+		fits = len;
+		strlist_free(&paths);
+	}
+	/* At the boundary one byte more loses the last id, not the loop. */
+	ck_assert_uint_gt(fits, 2300);
+	ck_assert_uint_lt(fits, 2699);
+	name = escaped_name(fits);
+	strlist_free(&long_products);
+	strlist_add(&long_products, name);
+	free(name);
+	memset(&paths, 0, sizeof paths);
+	ck_assert_int_eq(bugzilla_search_paths(base, &q, &paths, &cause), 0);
+	ck_assert_uint_eq(paths.n, 2); /* one id a URL */
+	ck_assert_ptr_nonnull(strstr(paths.v[0], "&id=1888016"));
+	ck_assert_ptr_null(strstr(paths.v[0], "1888017"));
+	strlist_free(&paths);
+	/* The config check asks for room for the longest id: stricter. */
+	ck_assert_int_eq(
+	    bugzilla_check_query(base, &long_products, &components, &cause),
+	    -1);
+	free(cause);
+	strlist_free(&long_products);
+}
+END_TEST
+
+START_TEST(test_search_long_product_list_is_bounded)
+{
+	struct bugzilla *bz = client(NULL, 0, 500);
+	struct bugzilla_query q;
+	struct strlist many;
+	struct bug_list bugs;
+	int64_t ids[200];
+	char name[64], *cause = NULL;
+	size_t i;
+
+	/* About 3.9 KB of escaped products: the query base of the storm. */
+	memset(&many, 0, sizeof many);
+	strlist_add(&many, "CA Program");
+	for (i = 0; i < 110; i++) {
+		snprintf(name, sizeof name, "Retired product number %03zu", i);
+		strlist_add(&many, name);
+	}
+	add_bugs(4);
+	for (i = 0; i < CCWATCH_NELEM(ids); i++)
+		ids[i] = 1000000 + (int64_t)i;
+	ids[0] = 1;
+	ids[1] = 3;
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &many;
+	q.components = &components;
+	q.ids = ids;
+	q.nids = CCWATCH_NELEM(ids);
+	fakebz_reset_counts(fb);
+	ck_assert_msg(
+	    bugzilla_search(bz, &q, &bugs, NULL, &cause) == 0, "%s", cause);
+	/* 200 ids of 7 digits in the ~4 KB left: a handful of requests. */
+	ck_assert_uint_ge(fakebz_requests(fb, "/rest/bug"), 1);
+	ck_assert_uint_le(fakebz_requests(fb, "/rest/bug"), 3);
+	ck_assert_uint_eq(bugs.n, 2); /* bugs 1 and 3, of CA Program */
+	ck_assert_int_eq(
+	    bugzilla_check_query(fakebz_url(fb), &many, &components, &cause),
+	    0);
+	bug_list_free(&bugs);
+	strlist_free(&many);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_search_pages_past_the_cap)
+{
+	struct bugzilla_options o;
+	struct bugzilla *bz;
+	struct bugzilla_query q;
+	struct bug_list bugs;
+	char *cause = NULL;
+	int i;
+
+	/* A page of 10,000 bugs takes a while to serve: a long timeout. */
+	memset(&o, 0, sizeof o);
+	o.url = fakebz_url(fb);
+	o.http.timeout = 60;
+	o.page_size = CCWATCH_MAX_SEARCH;
+	bz = bugzilla_new(&o, &cause);
+	ck_assert_msg(bz != NULL, "%s", cause);
+
+	for (i = 0; i < CCWATCH_MAX_SEARCH + 50; i++)
+		fakebz_add_bug(fb, "CA Program", "CA Certificate Compliance",
+		    "bulk", "a@b.test", "d");
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	fakebz_reset_counts(fb);
+	ck_assert_msg(
+	    bugzilla_search(bz, &q, &bugs, NULL, &cause) == 0, "%s", cause);
+	/* A page as long as the server's cap is full: page past it. */
+	ck_assert_uint_eq(bugs.n, CCWATCH_MAX_SEARCH + 50);
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug"), 2);
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+}
+END_TEST
+
 START_TEST(test_comments_batches_and_new_since)
 {
 	struct bugzilla *bz = client(NULL, 0, 0);
@@ -505,6 +670,9 @@ bugzilla_suite(void)
 	tcase_add_test(tc, test_search_products_and_paging);
 	tcase_add_test(tc, test_search_closed_and_changed_since);
 	tcase_add_test(tc, test_search_ids_batched_under_8k);
+	tcase_add_test(tc, test_search_paths_id_boundary);
+	tcase_add_test(tc, test_search_long_product_list_is_bounded);
+	tcase_add_test(tc, test_search_pages_past_the_cap);
 	tcase_add_test(tc, test_comments_batches_and_new_since);
 	tcase_add_test(tc, test_history_of_mutations);
 	tcase_add_test(tc, test_malformed_record_skipped);
