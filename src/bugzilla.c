@@ -139,6 +139,13 @@ bugzilla_busy(const struct bugzilla *bz)
 	return bz->op != NULL;
 }
 
+/* The client's transport. */
+struct http *
+bugzilla_transport(struct bugzilla *bz)
+{
+	return bz->http;
+}
+
 /* Free a client, zeroing the key; accepts NULL. */
 void
 bugzilla_free(struct bugzilla *bz)

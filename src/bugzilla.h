@@ -133,6 +133,8 @@ void bugzilla_history_start(struct bugzilla *, const int64_t *ids, size_t nids,
 void bugzilla_cancel(struct bugzilla *);
 /* 1 while a call is in flight. */
 int bugzilla_busy(const struct bugzilla *);
+/* The client's transport. */
+struct http *bugzilla_transport(struct bugzilla *);
 
 /*
  * The search paths of a query ("/rest/bug?...", without limit and offset):
