@@ -28,6 +28,7 @@
 #include "notify.h"
 #include "people.h"
 #include "policy.h"
+#include "report.h"
 #include "store.h"
 
 /* Most steps of an escalation ladder. */
@@ -165,6 +166,14 @@ void alerts_set_notifier(struct alerts *, struct notifier *n);
 int alerts_evaluate(struct alerts *, struct store *, const struct people *,
     const struct policy_options *, time_t now, struct alerts_stats *,
     char **cause);
+/*
+ * alerts_evaluate over the clocks of report r (loaded with filter all,
+ * every bug or every open one), evaluated once for the whole cycle at
+ * r->as_of: nothing is evaluated again.
+ */
+int alerts_evaluate_report(struct alerts *, struct store *,
+    const struct people *, const struct policy_options *,
+    const struct report *r, struct alerts_stats *, char **cause);
 /*
  * Send the outbox rows that are due at now, to the end, on a loop of its
  * own (the CLI and tests).  A failure is retried with

@@ -595,13 +595,38 @@ alerts_not_questions(
 	return 0;
 }
 
-/* Evaluate one bug and record each of its clocks. */
+/* 1 if the bug has a snooze row, so its thread is needed. */
+static int
+alerts_has_snoozes(struct alerts_eval *ev, int64_t bug, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = alerts_db_prepare(ev->db, cause,
+	    "SELECT 1 FROM snoozes WHERE bug_id = ?1 LIMIT 1", "i", bug);
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * Evaluate one bug and record each of its clocks.  With pre, the clocks
+ * the cycle's one evaluation computed are used, and the bug's thread is
+ * read only when a snooze needs it.
+ */
 static int
 alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
-    char **cause)
+    const struct policy_result *pre, char **cause)
 {
 	struct policy_options o = *ev->opts;
-	struct policy_result res;
+	struct policy_result own;
+	const struct policy_result *res = &own;
 	struct comment_list cl;
 	struct history_list hl;
 	struct strlist snoozed;
@@ -613,30 +638,39 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 
 	memset(&cl, 0, sizeof cl);
 	memset(&hl, 0, sizeof hl);
-	memset(&res, 0, sizeof res);
+	memset(&own, 0, sizeof own);
 	memset(&snoozed, 0, sizeof snoozed);
-	if (store_get_comments(st, bug->id, &cl, cause) == -1 ||
-	    store_get_history(st, bug->id, &hl, cause) == -1 ||
-	    alerts_not_questions(
-		ev, bug->id, &notq, &o.n_not_questions, cause) == -1 ||
-	    alerts_snoozes(ev, bug, &cl, &hl, &snoozed, cause) == -1)
+	sn = pre != NULL ? alerts_has_snoozes(ev, bug->id, cause) : 1;
+	if (sn == -1)
 		goto out;
-	o.not_questions = notq;
-	policy_eval(bug, &cl, &hl, ev->people, &o, ev->now, &res);
-	for (i = 0; i < res.nclocks; i++) {
-		c = &res.clocks[i];
+	if (sn == 1 &&
+	    (store_get_comments(st, bug->id, &cl, cause) == -1 ||
+		store_get_history(st, bug->id, &hl, cause) == -1 ||
+		alerts_snoozes(ev, bug, &cl, &hl, &snoozed, cause) == -1))
+		goto out;
+	if (pre != NULL)
+		res = pre;
+	else {
+		if (alerts_not_questions(
+			ev, bug->id, &notq, &o.n_not_questions, cause) == -1)
+			goto out;
+		o.not_questions = notq;
+		policy_eval(bug, &cl, &hl, ev->people, &o, ev->now, &own);
+	}
+	for (i = 0; i < res->nclocks; i++) {
+		c = &res->clocks[i];
 		if (c->state == CLOCK_PAUSED || c->due == 0)
 			continue;
 		kind = policy_clock_kind_name(c->kind);
 		sn = strlist_contains(&snoozed, "") ||
 		    strlist_contains(&snoozed, kind);
-		if (alerts_instance(ev, alerts_clock_payload(ev, bug, &res, c),
+		if (alerts_instance(ev, alerts_clock_payload(ev, bug, res, c),
 			sn, cause) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
-	policy_result_free(&res);
+	policy_result_free(&own);
 	comment_list_free(&cl);
 	history_list_free(&hl);
 	strlist_free(&snoozed);
@@ -866,20 +900,40 @@ alerts_digest(struct alerts_eval *ev, size_t i, char **cause)
 	return rc;
 }
 
-/* Evaluate every open bug and write the ledger and the outbox. */
+/* 1 if a bug is stored as open (the bugs whose clocks alert). */
 static int
-alerts_eval_all(struct alerts_eval *ev, struct store *st, char **cause)
+alerts_bug_open(const struct bug *b)
+{
+	return b->resolution == NULL || *b->resolution == '\0';
+}
+
+/*
+ * Evaluate every open bug (or take the clocks of report r) and write the
+ * ledger and the outbox.
+ */
+static int
+alerts_eval_all(struct alerts_eval *ev, struct store *st,
+    const struct report *r, char **cause)
 {
 	struct bug_list bl;
 	size_t i;
 	int rc = -1;
 
 	memset(&bl, 0, sizeof bl);
-	if (store_list_bugs(st, 1, &bl, cause) == -1)
-		return -1;
-	for (i = 0; i < bl.n; i++)
-		if (alerts_eval_bug(ev, st, &bl.v[i], cause) == -1)
-			goto out;
+	if (r != NULL) {
+		for (i = 0; i < r->nbugs; i++)
+			if (alerts_bug_open(&r->bugs[i].bug) &&
+			    alerts_eval_bug(ev, st, &r->bugs[i].bug,
+				&r->bugs[i].result, cause) == -1)
+				goto out;
+	} else {
+		if (store_list_bugs(st, 1, &bl, cause) == -1)
+			return -1;
+		for (i = 0; i < bl.n; i++)
+			if (alerts_eval_bug(ev, st, &bl.v[i], NULL, cause) ==
+			    -1)
+				goto out;
+	}
 	if (alerts_vanished(ev, cause) == -1 || alerts_flush(ev, cause) == -1)
 		goto out;
 	for (i = 0; i < ev->cfg->nroutes; i++)
@@ -892,11 +946,11 @@ out:
 	return rc;
 }
 
-/* Evaluate at now in one transaction; see alerts.h. */
-int
-alerts_evaluate(struct alerts *al, struct store *st,
+/* Evaluate (or take r's clocks) at now in one transaction. */
+static int
+alerts_record_clocks(struct alerts *al, struct store *st,
     const struct people *people, const struct policy_options *opts, time_t now,
-    struct alerts_stats *stats, char **cause)
+    const struct report *r, struct alerts_stats *stats, char **cause)
 {
 	struct alerts_eval ev;
 	size_t i;
@@ -915,7 +969,7 @@ alerts_evaluate(struct alerts *al, struct store *st,
 		ev.current[i] = json_array();
 	if (store_begin(st, cause) == -1)
 		goto out;
-	if (alerts_eval_all(&ev, st, cause) == -1) {
+	if (alerts_eval_all(&ev, st, r, cause) == -1) {
 		store_rollback(st);
 		goto out;
 	}
@@ -930,4 +984,24 @@ out:
 		json_decref(ev.current[i]);
 	free(ev.current);
 	return rc;
+}
+
+/* Evaluate at now in one transaction; see alerts.h. */
+int
+alerts_evaluate(struct alerts *al, struct store *st,
+    const struct people *people, const struct policy_options *opts, time_t now,
+    struct alerts_stats *stats, char **cause)
+{
+	return alerts_record_clocks(
+	    al, st, people, opts, now, NULL, stats, cause);
+}
+
+/* Record the clocks of an evaluated report; see alerts.h. */
+int
+alerts_evaluate_report(struct alerts *al, struct store *st,
+    const struct people *people, const struct policy_options *opts,
+    const struct report *r, struct alerts_stats *stats, char **cause)
+{
+	return alerts_record_clocks(
+	    al, st, people, opts, r->as_of, r, stats, cause);
 }

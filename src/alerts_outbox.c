@@ -110,8 +110,8 @@ alerts_rows_free(struct alerts_row *rows, size_t n)
 	free(rows);
 }
 
-static void alerts_on_sent(void *, int, const struct notify_failure *,
-    const char *);
+static void alerts_on_sent(
+    void *, int, const struct notify_failure *, const char *);
 
 /*
  * Start sending one row through n: 1 started (alerts_on_sent follows), or
@@ -375,8 +375,8 @@ alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
 		row->state = ALERTS_ROW_DONE;
 		alerts_log_dry(row);
 		run->stats->dry_run++;
-		if (alerts_mark_sent(run->db, row, run->now, "dry-run",
-			&cause) == -1 &&
+		if (alerts_mark_sent(
+			run->db, row, run->now, "dry-run", &cause) == -1 &&
 		    run->error == NULL)
 			run->error = cause;
 		else
@@ -512,8 +512,8 @@ alerts_pump(struct alerts_delivery *run)
 
 /* A send ended on the loop: record it and go on. */
 static void
-alerts_on_sent(void *arg, int rc, const struct notify_failure *fail,
-    const char *cause)
+alerts_on_sent(
+    void *arg, int rc, const struct notify_failure *fail, const char *cause)
 {
 	struct alerts_row *row = arg;
 	struct alerts_delivery *run = row->run;
@@ -598,8 +598,8 @@ alerts_deliver(struct alerts *al, struct store *st, time_t now,
 	h = http_new(&o, cause);
 	if (h == NULL)
 		return -1;
-	run = alerts_deliver_start(al, st, h, now, 0, stats, alerts_wait_done,
-	    &w);
+	run = alerts_deliver_start(
+	    al, st, h, now, 0, stats, alerts_wait_done, &w);
 	if (http_wait(h, &w.done) == -1) {
 		alerts_deliver_cancel(run);
 		w.rc = -1;

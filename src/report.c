@@ -154,7 +154,9 @@ report_keep(const struct report_bug *rb, const struct report_filter *f)
 		if ((int)r->clocks[i].state == f->state)
 			state = 1;
 	}
-	return state && (open || f->all || f->bug_id != 0);
+	return state &&
+	    (open || f->all ||
+		(f->bug_id != 0 && f->bug_id != REPORT_OPEN_BUGS));
 }
 
 /* Evaluate one stored bug (taking ownership of *b) into *rb. */
@@ -233,8 +235,9 @@ report_read_bugs(struct store *st, const struct report_filter *f,
 	struct bug b;
 	int rc;
 
-	if (f->bug_id == 0)
-		return store_list_bugs(st, 0, bl, cause);
+	if (f->bug_id == 0 || f->bug_id == REPORT_OPEN_BUGS)
+		return store_list_bugs(
+		    st, f->bug_id == REPORT_OPEN_BUGS, bl, cause);
 	rc = store_get_bug(st, f->bug_id, &b, cause);
 	if (rc == 0)
 		xasprintf(cause, "bug %lld is not in the store",

@@ -481,7 +481,6 @@ START_TEST(test_httpd_listen_rules)
 	cause = NULL;
 	memset(&o, 0, sizeof o);
 	o.listen = "0.0.0.0:0";
-	o.store_path = "/nonexistent/ccwatch.db";
 	ck_assert_ptr_null(httpd_start(&o, &cause));
 	ck_assert_ptr_nonnull(strstr(cause, "token_file"));
 	free(cause);
