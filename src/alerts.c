@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "log.h"
 #include "timeutil.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 /* Largest listing of "ccwatch alerts". */
@@ -303,9 +304,14 @@ alerts_check_timezone(const char *tz, char **cause)
 		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 		"0123456789/_+-") == strlen(tz);
 	if (ok) {
-		xasprintf(&path, "/usr/share/zoneinfo/%s", tz);
+		xasprintf(&path, "%s/%s", TZ_DIR, tz);
 		ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
 		free(path);
+	}
+	if (ok && tz_get(tz, &path) == NULL) {
+		xasprintf(cause, "\"%s\": %s", tz, path);
+		free(path);
+		return -1;
 	}
 	if (!ok) {
 		xasprintf(cause,
@@ -525,37 +531,31 @@ alerts_db_text(sqlite3_stmt *stmt, int col)
 	return xstrdup(s != NULL ? (const char *)s : "");
 }
 
-/* Set TZ to tz and return the old value (allocated, or NULL if unset). */
-static char *
-alerts_tz_push(const char *tz)
+/*
+ * The zone of a name (tz.c: read from its file once, never through TZ,
+ * so this is safe while the HTTP server's thread runs); a zone that cannot
+ * be read, which the config check refused already, counts as UTC.
+ */
+static const struct tz *
+alerts_zone(const char *tz)
 {
-	const char *old = getenv("TZ");
-	char *saved = old != NULL ? xstrdup(old) : NULL;
+	const struct tz *z;
+	char *cause = NULL;
 
-	setenv("TZ", tz, 1);
-	tzset();
-	return saved;
-}
-
-/* Restore the TZ that alerts_tz_push saved. */
-static void
-alerts_tz_pop(char *saved)
-{
-	if (saved != NULL)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved);
+	z = tz_get(tz, &cause);
+	if (z == NULL) {
+		log_warnx("alerts: time zone %s: %s; using UTC", tz, cause);
+		free(cause);
+	}
+	return z;
 }
 
 /* Break t down in a zone. */
 int
 alerts_localtime(time_t t, const char *tz, struct tm *tm)
 {
-	char *saved;
+	const struct tz *z;
 	long off;
-	int rc;
 
 	if (alerts_zone_is_utc(tz))
 		return gmtime_r(&t, tm) != NULL ? 0 : -1;
@@ -563,29 +563,27 @@ alerts_localtime(time_t t, const char *tz, struct tm *tm)
 		t += off;
 		return gmtime_r(&t, tm) != NULL ? 0 : -1;
 	}
-	saved = alerts_tz_push(tz);
-	rc = localtime_r(&t, tm) != NULL ? 0 : -1;
-	alerts_tz_pop(saved);
-	return rc;
+	z = alerts_zone(tz);
+	if (z == NULL)
+		return gmtime_r(&t, tm) != NULL ? 0 : -1;
+	return tz_localtime(z, t, tm);
 }
 
 /* The time of a local time in a zone; DST is decided by the zone. */
 time_t
 alerts_mktime(struct tm *tm, const char *tz)
 {
-	char *saved;
-	time_t t;
+	const struct tz *z;
 	long off;
 
 	if (alerts_zone_is_utc(tz))
 		return timegm(tm);
 	if (alerts_zone_offset(tz, &off) == 0)
 		return timegm(tm) - off;
-	tm->tm_isdst = -1;
-	saved = alerts_tz_push(tz);
-	t = mktime(tm);
-	alerts_tz_pop(saved);
-	return t;
+	z = alerts_zone(tz);
+	if (z == NULL)
+		return timegm(tm);
+	return tz_mktime(z, tm);
 }
 
 /* Tell whether now is in the route's quiet hours, and until when. */

@@ -245,10 +245,10 @@ daemon_reset_cursor(struct daemon *d, const struct config *c)
 		cur.last_full = 0;
 		if (store_set_cursor(d->store, &cur, &cause) == 0) {
 			log_info("reload: the Bugzilla query changed: the "
-				 "cursor is reset, a full resync follows");
+				 "cursor is reset, the next cycle is a full "
+				 "resync");
 			d->counts.resets++;
 			d->first = 1;
-			d->poll_pending = 1;
 		}
 	}
 	if (cause != NULL) {
@@ -357,10 +357,6 @@ daemon_on_reload(
 	sd_notifyf(
 	    0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)now_us);
 	daemon_reload(d);
-	if (d->state == DAEMON_IDLE && d->poll_pending) {
-		d->poll_pending = 0; /* the query changed: resync now */
-		daemon_arm(d, 0);
-	}
 	return 0;
 }
 
