@@ -14,6 +14,7 @@
  * on stdin ends the commands, not the server.
  *
  *   add-bug PRODUCT COMPONENT SUMMARY CREATOR DESCRIPTION
+ *   slow PATH-PREFIX MS COUNT   (the next COUNT requests answer after MS)
  *   comment BUG WHO PRIVATE(0|1) TEXT
  *   whiteboard BUG WHO WHITEBOARD
  *   needinfo BUG SETTER REQUESTEE
@@ -110,6 +111,14 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 	*why = "unknown command or wrong number of fields";
 	if (n == 6 && strcmp(f[0], "add-bug") == 0)
 		return fakebz_add_bug(fb, f[1], f[2], f[3], f[4], f[5]);
+	if (n == 4 && strcmp(f[0], "slow") == 0 &&
+	    timeutil_strtonum(f[2], 0, 600000, &bug, &errstr) == 0) {
+		fakebz_set_delay_ms(fb, (unsigned)bug);
+		if (timeutil_strtonum(f[3], 1, 1000000, &bug, &errstr) == -1)
+			return -1;
+		fakebz_fault(fb, f[1], FAKEBZ_FAULT_DELAY, (unsigned)bug);
+		return 0;
+	}
 	if (n < 2 || timeutil_strtonum(f[1], 1, INT64_MAX, &bug, &errstr) == -1)
 		return -1;
 	*why = "no such bug";
