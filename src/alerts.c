@@ -1,17 +1,14 @@
 /*
- * Alerts (see alerts.h): the configuration and its parsers, the runtime
- * with its notifiers, the SQL and time zone helpers the other files share,
- * and the operator's commands (snooze, ack, the listing, test-notify).
+ * Alerts (see alerts.h): the runtime with its notifiers, the SQL and time
+ * zone helpers the other files share, and the operator's commands (snooze,
+ * ack, the listing, test-notify).  The configuration ([alerts], [route],
+ * [channel]) is plain data of config.h.
  * Evaluation is in alerts_eval.c, delivery in alerts_outbox.c.
  *
  * Time zones: a route's zone is UTC, a fixed offset "+HH:MM", or a zoneinfo
- * name.  A name is applied by setting TZ around one localtime_r or mktime
- * call and restoring it after; the daemon is single-threaded, so nothing
- * else reads TZ meanwhile.
+ * name, read from its file by tz.c (never through TZ, so it is safe while
+ * the HTTP server's thread runs).
  */
-#include <sys/stat.h>
-
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -28,334 +25,9 @@
 /* Rows of each table the listing shows. */
 #define ALERTS_LIST_ROWS 200
 
-/* Set the defaults of [alerts]. */
-void
-alerts_config_init(struct alerts_config *c)
-{
-	memset(c, 0, sizeof *c);
-	c->max_per_cycle = 20;
-	c->max_age = 7LL * 86400;
-	c->backoff_base = 60;
-	c->backoff_max = 3600;
-	c->ladder[0].after = 0;
-	c->ladder[0].level = 1;
-	c->nladder = 1;
-}
-
-/* Free one route. */
-static void
-alerts_route_free(struct alerts_route *r)
-{
-	free(r->name);
-	strlist_free(&r->cas);
-	strlist_free(&r->clocks);
-	strlist_free(&r->states);
-	strlist_free(&r->channels);
-	free(r->quiet_hours);
-	free(r->timezone);
-	free(r->digest_at);
-}
-
-/* Free one channel, zeroing its secrets. */
-static void
-alerts_channel_free(struct alerts_channel *ch)
-{
-	free(ch->name);
-	free(ch->type);
-	free(ch->url);
-	free(ch->from);
-	strlist_free(&ch->to);
-	free(ch->username);
-	free(ch->password_file);
-	xfree_secret(ch->password);
-	free(ch->ca_file);
-	free(ch->webhook_url_file);
-	xfree_secret(ch->webhook_url);
-	free(ch->secret_file);
-	xfree_secret(ch->secret);
-}
-
-/* Free the routes and channels of a configuration. */
-void
-alerts_config_free(struct alerts_config *c)
-{
-	size_t i;
-
-	if (c == NULL)
-		return;
-	for (i = 0; i < c->nroutes; i++)
-		alerts_route_free(&c->routes[i]);
-	for (i = 0; i < c->nchannels; i++)
-		alerts_channel_free(&c->channels[i]);
-	free(c->routes);
-	free(c->channels);
-	free(c->escalation);
-	alerts_config_init(c);
-}
-
-/* Append a route with no quiet hours and no digest. */
-struct alerts_route *
-alerts_config_add_route(struct alerts_config *c, const char *name)
-{
-	struct alerts_route *r;
-
-	c->routes = xreallocarray(c->routes, c->nroutes + 1, sizeof *r);
-	r = &c->routes[c->nroutes++];
-	memset(r, 0, sizeof *r);
-	r->name = xstrdup(name);
-	r->quiet_start = r->quiet_end = -1;
-	r->digest_min = -1;
-	return r;
-}
-
-/* Append a channel that requires STARTTLS. */
-struct alerts_channel *
-alerts_config_add_channel(struct alerts_config *c, const char *name)
-{
-	struct alerts_channel *ch;
-
-	c->channels = xreallocarray(c->channels, c->nchannels + 1, sizeof *ch);
-	ch = &c->channels[c->nchannels++];
-	memset(ch, 0, sizeof *ch);
-	ch->name = xstrdup(name);
-	ch->require_starttls = 1;
-	ch->timeout = NOTIFY_TIMEOUT;
-	return ch;
-}
-
-/* Parse "NUMBER[smhd]" at *sp into seconds, advancing *sp. */
-static int
-alerts_parse_span(const char **sp, long long *out)
-{
-	const char *s = *sp;
-	long long n = 0;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	while (isdigit((unsigned char)*s)) {
-		if (n > 100000000)
-			return -1;
-		n = n * 10 + (*s++ - '0');
-	}
-	switch (*s) {
-	case 's':
-		s++;
-		break;
-	case 'm':
-		n *= 60;
-		s++;
-		break;
-	case 'h':
-		n *= 3600;
-		s++;
-		break;
-	case 'd':
-		n *= 86400;
-		s++;
-		break;
-	default:
-		break;
-	}
-	*out = n;
-	*sp = s;
-	return 0;
-}
-
-/* Parse a duration such as "24h", "90m", "2d" or "3600" (seconds). */
-int
-alerts_parse_duration(const char *s, long long *seconds, char **cause)
-{
-	const char *p = s;
-
-	if (alerts_parse_span(&p, seconds) == -1 || *p != '\0') {
-		xasprintf(
-		    cause, "\"%s\" is not a duration like 24h, 90m or 2d", s);
-		return -1;
-	}
-	return 0;
-}
-
-/* Parse an escalation ladder "0h:1, 24h:2, 72h:3". */
-int
-alerts_parse_ladder(
-    const char *s, struct alerts_step *steps, size_t *n, char **cause)
-{
-	const char *p = s;
-	long long after, level;
-
-	*n = 0;
-	while (*p != '\0') {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*n == ALERTS_MAX_LADDER)
-			goto bad;
-		if (alerts_parse_span(&p, &after) == -1 || *p++ != ':')
-			goto bad;
-		if (alerts_parse_span(&p, &level) == -1 || level < 1 ||
-		    level > 99)
-			goto bad;
-		if (*n > 0 &&
-		    (after <= steps[*n - 1].after ||
-			level <= steps[*n - 1].level))
-			goto bad;
-		steps[*n].after = after;
-		steps[(*n)++].level = (int)level;
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == ',')
-			p++;
-		else if (*p != '\0')
-			goto bad;
-	}
-	if (*n == 0)
-		goto bad;
-	return 0;
-bad:
-	xasprintf(cause,
-	    "\"%s\" is not a ladder like \"0h:1, 24h:2, 72h:3\" "
-	    "(ascending overdue times and levels 1..99, at most %d steps)",
-	    s, ALERTS_MAX_LADDER);
-	return -1;
-}
-
-/* Parse "HH:MM" at *sp into minutes after midnight, advancing *sp. */
-static int
-alerts_parse_hhmm(const char **sp, int *out)
-{
-	const char *s = *sp;
-	int h, m;
-
-	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
-	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
-	    !isdigit((unsigned char)s[4]))
-		return -1;
-	h = (s[0] - '0') * 10 + (s[1] - '0');
-	m = (s[3] - '0') * 10 + (s[4] - '0');
-	if (h > 23 || m > 59)
-		return -1;
-	*out = h * 60 + m;
-	*sp = s + 5;
-	return 0;
-}
-
-/* Parse a local time "08:00". */
-int
-alerts_parse_clock_time(const char *s, int *minutes, char **cause)
-{
-	const char *p = s;
-
-	if (alerts_parse_hhmm(&p, minutes) == -1 || *p != '\0') {
-		xasprintf(cause, "\"%s\" is not a time of day HH:MM", s);
-		return -1;
-	}
-	return 0;
-}
-
-/* Parse a window "22:00-07:00" (it may wrap past midnight). */
-int
-alerts_parse_window(const char *s, int *start, int *end, char **cause)
-{
-	const char *p = s;
-
-	if (alerts_parse_hhmm(&p, start) == -1 || *p++ != '-' ||
-	    alerts_parse_hhmm(&p, end) == -1 || *p != '\0' || *start == *end) {
-		xasprintf(cause,
-		    "\"%s\" is not a window HH:MM-HH:MM of two different times",
-		    s);
-		return -1;
-	}
-	return 0;
-}
-
-/* Seconds east of UTC of a "+HH:MM" zone; 0 and -1 if it is not one. */
-static int
-alerts_zone_offset(const char *tz, long *off)
-{
-	const char *p = tz + 1;
-	int m;
-
-	if ((tz[0] != '+' && tz[0] != '-') || alerts_parse_hhmm(&p, &m) == -1 ||
-	    *p != '\0')
-		return -1;
-	*off = (tz[0] == '-' ? -60L : 60L) * m;
-	return 0;
-}
-
-/* 1 for the zones that mean UTC. */
-static int
-alerts_zone_is_utc(const char *tz)
-{
-	return tz == NULL || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0;
-}
-
-/* Check a zone: UTC, +HH:MM, or a readable file under /usr/share/zoneinfo. */
-int
-alerts_check_timezone(const char *tz, char **cause)
-{
-	struct stat sb;
-	char *path;
-	long off;
-	int ok;
-
-	if (alerts_zone_is_utc(tz) || alerts_zone_offset(tz, &off) == 0)
-		return 0;
-	ok = tz[0] != '/' && strstr(tz, "..") == NULL &&
-	    strspn(tz,
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		"0123456789/_+-") == strlen(tz);
-	if (ok) {
-		xasprintf(&path, "%s/%s", TZ_DIR, tz);
-		ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-		free(path);
-	}
-	if (ok && tz_get(tz, &path) == NULL) {
-		xasprintf(cause, "\"%s\": %s", tz, path);
-		free(path);
-		return -1;
-	}
-	if (!ok) {
-		xasprintf(cause,
-		    "\"%s\" is not UTC, an offset like +02:00 or a zone "
-		    "name like Europe/Berlin",
-		    tz);
-		return -1;
-	}
-	return 0;
-}
-
-/* Check that every route's channels are configured. */
-int
-alerts_config_check(const struct alerts_config *c, char **cause)
-{
-	const struct alerts_route *r;
-	size_t i, j, k;
-
-	for (i = 0; i < c->nroutes; i++) {
-		r = &c->routes[i];
-		if (r->channels.n == 0) {
-			xasprintf(
-			    cause, "[route \"%s\"] has no channels", r->name);
-			return -1;
-		}
-		for (j = 0; j < r->channels.n; j++) {
-			for (k = 0; k < c->nchannels; k++)
-				if (strcmp(c->channels[k].name,
-					r->channels.v[j]) == 0)
-					break;
-			if (k == c->nchannels) {
-				xasprintf(cause,
-				    "[route \"%s\"]: no [channel \"%s\"]",
-				    r->name, r->channels.v[j]);
-				return -1;
-			}
-		}
-	}
-	return 0;
-}
-
 /* Build the notifier of one configured channel. */
 static struct notifier *
-alerts_channel_notifier(const struct alerts_channel *ch, char **cause)
+alerts_channel_notifier(const struct config_channel *ch, char **cause)
 {
 	struct smtp_channel sc;
 	struct slack_channel kc;
@@ -394,7 +66,7 @@ alerts_channel_notifier(const struct alerts_channel *ch, char **cause)
 
 /* Make the runtime: one notifier per configured channel. */
 struct alerts *
-alerts_new(const struct alerts_config *cfg, char **cause)
+alerts_new(const struct config_alerts *cfg, char **cause)
 {
 	struct alerts *al;
 	struct notifier *n;
@@ -557,9 +229,9 @@ alerts_localtime(time_t t, const char *tz, struct tm *tm)
 	const struct tz *z;
 	long off;
 
-	if (alerts_zone_is_utc(tz))
+	if (timeutil_zone_is_utc(tz))
 		return gmtime_r(&t, tm) != NULL ? 0 : -1;
-	if (alerts_zone_offset(tz, &off) == 0) {
+	if (timeutil_zone_offset(tz, &off) == 0) {
 		t += off;
 		return gmtime_r(&t, tm) != NULL ? 0 : -1;
 	}
@@ -576,9 +248,9 @@ alerts_mktime(struct tm *tm, const char *tz)
 	const struct tz *z;
 	long off;
 
-	if (alerts_zone_is_utc(tz))
+	if (timeutil_zone_is_utc(tz))
 		return timegm(tm);
-	if (alerts_zone_offset(tz, &off) == 0)
+	if (timeutil_zone_offset(tz, &off) == 0)
 		return timegm(tm) - off;
 	z = alerts_zone(tz);
 	if (z == NULL)
@@ -588,7 +260,7 @@ alerts_mktime(struct tm *tm, const char *tz)
 
 /* Tell whether now is in the route's quiet hours, and until when. */
 int
-alerts_quiet(const struct alerts_route *r, time_t now, time_t *until)
+alerts_quiet(const struct config_route *r, time_t now, time_t *until)
 {
 	struct tm tm;
 	int m, in;
@@ -671,18 +343,6 @@ alerts_payload_alert(json_t *o, struct alert *a)
 	a->query_url = alerts_json_get(o, "query_url");
 	a->restricted = json_is_true(json_object_get(o, "restricted"));
 	a->created = json_integer_value(json_object_get(o, "created"));
-}
-
-/* 1 if kind names a clock. */
-int
-alerts_valid_kind(const char *kind)
-{
-	int k;
-
-	for (k = CLOCK_INITIAL_REPORT; k <= CLOCK_REVOCATION_UPDATE; k++)
-		if (strcmp(kind, policy_clock_kind_name(k)) == 0)
-			return 1;
-	return 0;
 }
 
 /* Snooze a bug, or one of its clocks. */

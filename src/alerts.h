@@ -15,7 +15,8 @@
  * key: it can never fire twice.
  *
  * The tables are schema version 3 of the store (store_sqlite gives the
- * connection); docs/alerts.md describes the configuration and the rules.
+ * connection); docs/alerts.md describes the configuration and the rules,
+ * which config.h holds as plain data (struct config_alerts).
  */
 #ifndef ALERTS_H
 #define ALERTS_H
@@ -24,75 +25,13 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "config.h"
 #include "model.h"
 #include "notify.h"
 #include "people.h"
 #include "policy.h"
 #include "report.h"
 #include "store.h"
-
-/* Most steps of an escalation ladder. */
-#define ALERTS_MAX_LADDER 8
-
-/* One step of the ladder: overdue for at least after seconds is level. */
-struct alerts_step {
-	long long after;
-	int level;
-};
-
-/* [route "NAME"]: which alerts go to which channels, and how. */
-struct alerts_route {
-	char *name;
-	struct strlist cas;      /* [ca] names (or owners); empty: any */
-	struct strlist clocks;   /* clock kinds; empty: any */
-	struct strlist states;   /* due-soon, overdue, met; empty: all */
-	long long min_level;     /* level >= N */
-	struct strlist channels; /* [channel] names */
-	char *quiet_hours;       /* "22:00-07:00" as written, or NULL */
-	int quiet_start;         /* minutes after local midnight; -1: none */
-	int quiet_end;
-	char *timezone;   /* NULL or "UTC": UTC; "+HH:MM"; an IANA name */
-	char *digest_at;  /* "08:00" as written, or NULL */
-	int digest_min;   /* minutes after local midnight; -1: no digest */
-	long long repeat; /* seconds between repeats while overdue; 0: none */
-	int private_data; /* 1: may show a restricted bug's text */
-};
-
-/* [channel "NAME"]: a notify channel's settings, secrets read already. */
-struct alerts_channel {
-	char *name;
-	char *type; /* smtp, slack, webhook */
-	char *url;  /* smtp and webhook */
-	char *from;
-	struct strlist to;
-	int require_starttls;
-	char *username;
-	char *password_file;
-	char *password; /* secret */
-	char *ca_file;
-	char *webhook_url_file; /* slack */
-	char *webhook_url;      /* secret */
-	char *secret_file;      /* webhook */
-	char *secret;           /* secret */
-	int private_data;       /* slack */
-	long long timeout;
-};
-
-/* [alerts], the routes and the channels. */
-struct alerts_config {
-	int dry_run;             /* log what would be sent, send nothing */
-	long long max_per_cycle; /* per route and channel; 0: no cap */
-	long long max_age;       /* seconds before a delivery is dead */
-	long long backoff_base;  /* first retry delay, seconds */
-	long long backoff_max;
-	char *escalation; /* "0h:1, 24h:2, 72h:3" as written */
-	struct alerts_step ladder[ALERTS_MAX_LADDER];
-	size_t nladder;
-	struct alerts_route *routes;
-	size_t nroutes;
-	struct alerts_channel *channels;
-	size_t nchannels;
-};
 
 /* What a cycle did, for the log line and for tests. */
 struct alerts_stats {
@@ -122,38 +61,14 @@ struct alerts_counts {
 
 struct alerts;
 
-/* Defaults: no routes, 7 days max age, backoff 60 s .. 1 h, one level. */
-void alerts_config_init(struct alerts_config *);
-/* Free what a configuration holds (zeroing the secrets); accepts NULL. */
-void alerts_config_free(struct alerts_config *);
-/* Add an empty route or channel named name; returns it. */
-struct alerts_route *alerts_config_add_route(
-    struct alerts_config *, const char *name);
-struct alerts_channel *alerts_config_add_channel(
-    struct alerts_config *, const char *name);
-
-/*
- * Parsers for the config module, each 0 or -1 with *cause: a ladder
- * "0h:1, 24h:2" (durations in s, m, h or d, ascending), a local time
- * "08:00" into minutes, a window "22:00-07:00", a duration "24h" into
- * seconds, and a time zone (UTC, +HH:MM, or a name under /usr/share/zoneinfo).
- */
-int alerts_parse_ladder(
-    const char *, struct alerts_step *, size_t *n, char **cause);
-int alerts_parse_clock_time(const char *, int *minutes, char **cause);
-int alerts_parse_window(const char *, int *start, int *end, char **cause);
-int alerts_parse_duration(const char *, long long *seconds, char **cause);
-int alerts_check_timezone(const char *, char **cause);
 /* 1 if now lies in the route's quiet hours, with *until the window's end. */
-int alerts_quiet(const struct alerts_route *, time_t now, time_t *until);
-/* Check a whole configuration: every route's channels exist. */
-int alerts_config_check(const struct alerts_config *, char **cause);
+int alerts_quiet(const struct config_route *, time_t now, time_t *until);
 
 /*
  * The runtime: the configuration (borrowed, it must outlive the alerts)
  * and one notifier per channel.  NULL with *cause if a channel is unusable.
  */
-struct alerts *alerts_new(const struct alerts_config *, char **cause);
+struct alerts *alerts_new(const struct config_alerts *, char **cause);
 void alerts_free(struct alerts *);
 /* Use notifier n for the channel of its name (tests); takes ownership. */
 void alerts_set_notifier(struct alerts *, struct notifier *n);
@@ -231,8 +146,5 @@ int alerts_write_text(struct store *, time_t now, FILE *, char **cause);
 /* Send a sample alert through the named channel now. */
 int alerts_test_notify(
     struct alerts *, const char *channel, time_t now, char **cause);
-
-/* 1 if kind is a clock kind name ("initial-report", ...). */
-int alerts_valid_kind(const char *kind);
 
 #endif

@@ -39,7 +39,7 @@ struct alerts_item {
 /* The state of one evaluation. */
 struct alerts_eval {
 	struct alerts *al;
-	const struct alerts_config *cfg;
+	const struct config_alerts *cfg;
 	sqlite3 *db;
 	const struct people *people;
 	const struct policy_options *opts;
@@ -93,7 +93,7 @@ alerts_state_name(const struct clock *c)
 
 /* The escalation level of a clock: 0 unless overdue. */
 static int
-alerts_level(const struct alerts_config *cfg, const struct clock *c)
+alerts_level(const struct config_alerts *cfg, const struct clock *c)
 {
 	size_t i;
 	int level = 1;
@@ -182,7 +182,7 @@ alerts_list_match(const struct strlist *list, const char *s)
 
 /* 1 if route r takes an alert of this CA, kind, state and level. */
 static int
-alerts_route_match(const struct alerts_route *r, const char *ca,
+alerts_route_match(const struct config_route *r, const char *ca,
     const char *kind, const char *state, int level)
 {
 	return alerts_list_match(&r->cas, ca) &&
@@ -194,7 +194,7 @@ alerts_route_match(const struct alerts_route *r, const char *ca,
 static void
 alerts_queue_route(struct alerts_eval *ev, size_t i, json_t *payload)
 {
-	const struct alerts_route *r = &ev->cfg->routes[i];
+	const struct config_route *r = &ev->cfg->routes[i];
 	struct alerts_item *it;
 	size_t j;
 
@@ -220,7 +220,7 @@ static int
 alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
     const char *route, long long seq, char **cause)
 {
-	const struct alerts_route *r;
+	const struct config_route *r;
 	struct alert a;
 	size_t i;
 	int n;
@@ -338,7 +338,7 @@ static int
 alerts_repeats(struct alerts_eval *ev, json_t *payload, const struct alert *a,
     const struct alerts_known *k, char **cause)
 {
-	const struct alerts_route *r;
+	const struct config_route *r;
 	long long seq;
 	char *id;
 	size_t i;
@@ -369,7 +369,7 @@ static void
 alerts_note_current(
     struct alerts_eval *ev, json_t *payload, const struct alert *a)
 {
-	const struct alerts_route *r;
+	const struct config_route *r;
 	json_t *item;
 	size_t i;
 
@@ -752,7 +752,7 @@ alerts_vanished(struct alerts_eval *ev, char **cause)
 
 /* Write one outbox row; its release is delayed by the route's quiet hours. */
 static int
-alerts_outbox_put(struct alerts_eval *ev, const struct alerts_route *r,
+alerts_outbox_put(struct alerts_eval *ev, const struct config_route *r,
     const char *channel, const char *delivery_id, int digest, json_t *payload,
     char **cause)
 {
@@ -807,7 +807,7 @@ alerts_digest_payload(const char *recipient, time_t when, json_t *items)
 static int
 alerts_flush(struct alerts_eval *ev, char **cause)
 {
-	const struct alerts_route *r;
+	const struct config_route *r;
 	struct alerts_item *it;
 	json_t *items;
 	char stamp[32], *id;
@@ -860,7 +860,7 @@ alerts_flush(struct alerts_eval *ev, char **cause)
 static int
 alerts_digest(struct alerts_eval *ev, size_t i, char **cause)
 {
-	const struct alerts_route *r = &ev->cfg->routes[i];
+	const struct config_route *r = &ev->cfg->routes[i];
 	struct tm tm;
 	json_t *payload;
 	char day[48], *id;

@@ -14,7 +14,7 @@
 #include "alerts.h"
 
 struct alerts {
-	const struct alerts_config *cfg;
+	const struct config_alerts *cfg;
 	struct notifier **notifiers;
 	size_t nnotifiers;
 };

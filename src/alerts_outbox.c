@@ -160,7 +160,7 @@ alerts_start_row(struct notifier *n, struct http *h, struct alerts_row *row,
 
 /* The delay before retry number attempts (1 after the first failure). */
 static long long
-alerts_backoff(const struct alerts_config *cfg, int attempts, long retry_after)
+alerts_backoff(const struct config_alerts *cfg, int attempts, long retry_after)
 {
 	long long d = cfg->backoff_base;
 	int i;

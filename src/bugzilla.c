@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bugzilla.h"
+#include "config.h"
 #include "log.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -837,4 +838,21 @@ bugzilla_history(struct bugzilla *bz, const int64_t *ids, size_t nids,
 	bugzilla_history_start(
 	    bz, ids, nids, new_since, out, skipped, bugzilla_sync_done, &y);
 	return bugzilla_sync_wait(bz, &y, cause);
+}
+
+/*
+ * The client's options from [bugzilla]; the strings stay the
+ * configuration's.  The request hook is left to the caller.
+ */
+void
+bugzilla_options_from_config(struct bugzilla_options *o, const struct config *c)
+{
+	memset(o, 0, sizeof *o);
+	o->url = c->url;
+	o->api_key = c->api_key;
+	o->http.ca_file = c->ca_file;
+	o->http.timeout = (long)c->timeout;
+	o->http.connect_timeout = (long)c->connect_timeout;
+	o->retries = (int)c->retries;
+	o->page_size = (long)c->page_size;
 }

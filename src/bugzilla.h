@@ -21,6 +21,7 @@
 #include "model.h"
 
 struct bugzilla;
+struct config;
 
 struct bugzilla_options {
 	const char *url;     /* base URL, no /rest */
@@ -71,6 +72,12 @@ enum bugzilla_error {
 typedef void (*bugzilla_done_cb)(void *arg, int rc, const char *cause);
 
 struct bugzilla *bugzilla_new(const struct bugzilla_options *, char **cause);
+/*
+ * Fill *o from a configuration's [bugzilla] section (strings borrowed);
+ * before_request is left NULL.
+ */
+void bugzilla_options_from_config(
+    struct bugzilla_options *o, const struct config *);
 void bugzilla_free(struct bugzilla *);
 const struct bugzilla_stats *bugzilla_stats(const struct bugzilla *);
 /* The kind of the last failure (BZ_OK after a success). */

@@ -26,10 +26,12 @@
 /* Bugs one search may return over all its pages before the cycle fails. */
 #define CCWATCH_MAX_SEARCH_TOTAL 200000
 /* Overlap of an incremental search before the previous cursor, seconds. */
-#define CCWATCH_OVERLAP      300
+#define CCWATCH_OVERLAP 300
+/* Default whole-transfer timeout of an alert channel, seconds. */
+#define CCWATCH_CHANNEL_TIMEOUT 30
 
-#define CCWATCH_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#define CCWATCH_NORETURN     __attribute__((noreturn))
-#define CCWATCH_NELEM(a)     (sizeof(a) / sizeof((a)[0]))
+#define CCWATCH_PRINTF(a, b)    __attribute__((format(printf, a, b)))
+#define CCWATCH_NORETURN        __attribute__((noreturn))
+#define CCWATCH_NELEM(a)        (sizeof(a) / sizeof((a)[0]))
 
 #endif

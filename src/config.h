@@ -3,14 +3,89 @@
  * against a table of types, bounds and defaults, every error reported as
  * "file:line: message".  Secrets are read from files named in the INI (or
  * from systemd credentials), never written in it.
+ *
+ * The configuration is plain data, one group of fields per section.  It
+ * sits below every module that talks to the outside world, so it includes
+ * only the data it is made of (model, people and policy options); each of
+ * those modules converts its section into its own options in one function
+ * (bugzilla_options_from_config, feed_options_from_config, ...), and the
+ * alerts module takes [alerts], [route] and [channel] as they are here.
+ *
+ * The module's files: config.c the line reader and the entry points,
+ * config_table.c the directive table, config_value.c the typed values and
+ * the secret files, config_check.c the checks that relate directives.
  */
 #ifndef CONFIG_H
 #define CONFIG_H
 
-#include "alerts.h"
+#include <stddef.h>
+
 #include "model.h"
 #include "people.h"
 #include "policy.h"
+
+/* Most steps of an escalation ladder. */
+#define CONFIG_MAX_LADDER 8
+
+/* One step of the ladder: overdue for at least after seconds is level. */
+struct config_step {
+	long long after;
+	int level;
+};
+
+/* [route "NAME"]: which alerts go to which channels, and how. */
+struct config_route {
+	char *name;
+	struct strlist cas;      /* [ca] names (or owners); empty: any */
+	struct strlist clocks;   /* clock kinds; empty: any */
+	struct strlist states;   /* due-soon, overdue, met; empty: all */
+	long long min_level;     /* level >= N */
+	struct strlist channels; /* [channel] names */
+	char *quiet_hours;       /* "22:00-07:00" as written, or NULL */
+	int quiet_start;         /* minutes after local midnight; -1: none */
+	int quiet_end;
+	char *timezone;   /* NULL or "UTC": UTC; "+HH:MM"; an IANA name */
+	char *digest_at;  /* "08:00" as written, or NULL */
+	int digest_min;   /* minutes after local midnight; -1: no digest */
+	long long repeat; /* seconds between repeats while overdue; 0: none */
+	int private_data; /* 1: may show a restricted bug's text */
+};
+
+/* [channel "NAME"]: a notify channel's settings, secrets read already. */
+struct config_channel {
+	char *name;
+	char *type; /* smtp, slack, webhook */
+	char *url;  /* smtp and webhook */
+	char *from;
+	struct strlist to;
+	int require_starttls;
+	char *username;
+	char *password_file;
+	char *password; /* secret */
+	char *ca_file;
+	char *webhook_url_file; /* slack */
+	char *webhook_url;      /* secret */
+	char *secret_file;      /* webhook */
+	char *secret;           /* secret */
+	int private_data;       /* slack */
+	long long timeout;
+};
+
+/* [alerts], the routes and the channels. */
+struct config_alerts {
+	int dry_run;             /* log what would be sent, send nothing */
+	long long max_per_cycle; /* per route and channel; 0: no cap */
+	long long max_age;       /* seconds before a delivery is dead */
+	long long backoff_base;  /* first retry delay, seconds */
+	long long backoff_max;
+	char *escalation; /* "0h:1, 24h:2, 72h:3" as written */
+	struct config_step ladder[CONFIG_MAX_LADDER];
+	size_t nladder;
+	struct config_route *routes;
+	size_t nroutes;
+	struct config_channel *channels;
+	size_t nchannels;
+};
 
 struct config {
 	char *path;       /* the file read, or NULL for defaults */
@@ -61,7 +136,7 @@ struct config {
 	 * [alerts], [route "NAME"] and [channel "NAME"]: what is sent where
 	 * (see alerts.h); the channels' secrets are read at load.
 	 */
-	struct alerts_config alerts;
+	struct config_alerts alerts;
 
 	/*
 	 * [feed]: the oversight feed.  feed_listen NULL: no HTTP server (a
@@ -102,5 +177,22 @@ void config_free(struct config *);
  * dropped.  Returns 0 with *out allocated, or -1 with *cause.
  */
 int config_read_secret(const char *path, char **out, char **cause);
+
+/* Defaults of [alerts]: no routes, 7 days max age, 60 s .. 1 h, one level. */
+void config_alerts_init(struct config_alerts *);
+/* Free what [alerts] holds (zeroing the secrets) and reset it; accepts NULL. */
+void config_alerts_free(struct config_alerts *);
+/* Add an empty route or channel named name, with its defaults; returns it. */
+struct config_route *config_add_route(struct config_alerts *, const char *name);
+struct config_channel *config_add_channel(
+    struct config_alerts *, const char *name);
+/*
+ * Parse an escalation ladder "0h:1, 24h:2" (durations in s, m, h or d,
+ * ascending; levels 1..99, ascending) into steps.  0, or -1 with *cause.
+ */
+int config_parse_ladder(
+    const char *, struct config_step *, size_t *n, char **cause);
+/* 1 if kind is a clock kind name ("initial-report", ...). */
+int config_valid_kind(const char *kind);
 
 #endif

@@ -53,15 +53,8 @@ daemon_client(struct daemon *d, const struct config *c, char **cause)
 {
 	struct bugzilla_options o;
 
-	memset(&o, 0, sizeof o);
-	o.url = c->url;
-	o.api_key = c->api_key;
-	o.http.ca_file = c->ca_file;
-	o.http.timeout = (long)c->timeout;
-	o.http.connect_timeout = (long)c->connect_timeout;
+	bugzilla_options_from_config(&o, c);
 	o.transport = d->http;
-	o.retries = (int)c->retries;
-	o.page_size = (long)c->page_size;
 	return bugzilla_new(&o, cause);
 }
 
@@ -123,11 +116,7 @@ daemon_start_httpd(struct daemon *d, const struct config *c, char **cause)
 	d->httpd = NULL;
 	if (c->feed_listen == NULL)
 		return 0;
-	memset(&o, 0, sizeof o);
-	o.listen = c->feed_listen;
-	o.token = c->feed_token;
-	o.connection_limit = (unsigned)c->feed_connections;
-	o.timeout = (unsigned)c->feed_timeout;
+	httpd_options_from_config(&o, c);
 	d->httpd = httpd_start(&o, cause);
 	if (d->httpd == NULL)
 		return -1;

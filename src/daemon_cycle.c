@@ -23,13 +23,11 @@
 
 static void daemon_step(struct daemon *, enum daemon_state);
 
-/* The sync's options from the configuration. */
+/* The sync's options: [bugzilla], [daemon] full_every, a first resync. */
 static void
 daemon_sync_options(struct daemon *d, struct sync_options *so)
 {
-	memset(so, 0, sizeof *so);
-	so->products = &d->conf->products;
-	so->components = &d->conf->components;
+	sync_options_from_config(so, d->conf);
 	so->full = d->first;
 	so->full_every = (long)d->conf->full_every;
 }
@@ -127,16 +125,6 @@ daemon_wants_alerts(const struct daemon *d)
 	return d->conf->alerts.nroutes > 0 || d->conf->alerts.nchannels > 0;
 }
 
-/* The feed options of the configuration. */
-static void
-daemon_feed_options(const struct config *c, struct feed_options *o)
-{
-	memset(o, 0, sizeof *o);
-	o->include_restricted = c->feed_include_restricted;
-	o->source = c->url;
-	o->stale_after = (long)c->stale_after;
-}
-
 /*
  * Make this cycle's feed snapshot from the report (taken over) and hand
  * it to the HTTP server.
@@ -150,7 +138,7 @@ daemon_snapshot(struct daemon *d, struct report *r)
 
 	feed_snap_unref(d->snap);
 	d->snap = NULL;
-	daemon_feed_options(d->conf, &o);
+	feed_options_from_config(&o, d->conf);
 	if (feed_from_report(d->store, &d->conf->people, &d->conf->policy, &o,
 		r, &f, &cause) == -1) {
 		log_warnx("feed: %s", cause);

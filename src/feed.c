@@ -23,6 +23,7 @@
 
 #include "buf.h"
 #include "ccwatch.h"
+#include "config.h"
 #include "feed.h"
 #include "feed_int.h"
 #include "log.h"
@@ -941,4 +942,14 @@ feed_write_dir(const struct feed *f, const struct feed_counters *c,
 		-1)
 		return -1;
 	return 0;
+}
+
+/* The feed's options from a configuration ([feed], the URL, stale_after). */
+void
+feed_options_from_config(struct feed_options *o, const struct config *c)
+{
+	memset(o, 0, sizeof *o);
+	o->include_restricted = c->feed_include_restricted;
+	o->source = c->url;
+	o->stale_after = (long)c->stale_after;
 }

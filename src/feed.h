@@ -80,6 +80,14 @@ struct feed_query {
 	char *sort; /* "urgency" (default), "due", "ca" or "bug" */
 };
 
+struct config;
+
+/*
+ * The options of a configuration: [feed] include_restricted, the Bugzilla
+ * URL as the source (borrowed) and [policy] stale_after.
+ */
+void feed_options_from_config(struct feed_options *, const struct config *);
+
 /* Counters with every field unknown (-1) and no outbox. */
 void feed_counters_init(struct feed_counters *);
 
@@ -130,13 +138,12 @@ char *feed_to_prom(const struct feed *, const struct feed_counters *);
 char *feed_to_html(const struct feed *, const struct feed_query *q);
 
 /*
- * Parse a URL query string ("ca=NAME&state=overdue&sort=due", %XX and '+'
- * decoded; unknown names ignored) into *q; free it with feed_query_free.
+ * Set member name ("ca", "state", "sort") of q from a decoded value
+ * (unknown names and values ignored); q starts zeroed with state -1.
  */
-void feed_query_parse(const char *query, struct feed_query *q);
-void feed_query_free(struct feed_query *);
-/* Set member name ("ca", "state", "sort") of q from a decoded value. */
 void feed_query_set(struct feed_query *, const char *name, const char *value);
+/* Free what a query holds. */
+void feed_query_free(struct feed_query *);
 
 /* Text escapers, exposed for tests: RFC 5545 TEXT ("\\ \; \, \n"). */
 char *feed_ics_escape(const char *s);

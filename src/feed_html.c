@@ -670,46 +670,6 @@ feed_to_html(const struct feed *f, const struct feed_query *q)
 	return buf_detach(&b);
 }
 
-/* The value of a hex digit, or -1. */
-static int
-feed_query_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* The value of one %XX-encoded query component (allocated). */
-static char *
-feed_query_decode(const char *s, size_t len)
-{
-	struct buf b;
-	size_t i;
-	int hi, lo;
-
-	buf_init(&b, 4096);
-	for (i = 0; i < len; i++) {
-		hi = lo = -1;
-		if (s[i] == '%' && i + 2 < len) {
-			hi = feed_query_hex(s[i + 1]);
-			lo = feed_query_hex(s[i + 2]);
-		}
-		if (s[i] == '+')
-			buf_addch(&b, ' ');
-		else if (hi >= 0 && lo >= 0) {
-			if (hi != 0 || lo != 0)
-				buf_addch(&b, (char)(hi * 16 + lo));
-			i += 2;
-		} else
-			buf_addch(&b, s[i]);
-	}
-	return buf_detach(&b);
-}
-
 /* Take one name=value pair into q; takes ownership of value. */
 static void
 feed_query_take(
@@ -734,29 +694,6 @@ feed_query_take(
 			if (strcmp(value, feed_html_states[i].name) == 0)
 				q->state = (int)i;
 	free(value);
-}
-
-/* Parse a query string. */
-void
-feed_query_parse(const char *query, struct feed_query *q)
-{
-	const char *p = query != NULL ? query : "", *amp, *eq;
-	size_t len;
-
-	memset(q, 0, sizeof *q);
-	q->state = -1;
-	while (*p != '\0') {
-		amp = strchr(p, '&');
-		len = amp != NULL ? (size_t)(amp - p) : strlen(p);
-		eq = memchr(p, '=', len);
-		if (eq != NULL)
-			feed_query_take(q, p, (size_t)(eq - p),
-			    feed_query_decode(
-				eq + 1, len - (size_t)(eq - p) - 1));
-		p += len;
-		if (*p == '&')
-			p++;
-	}
 }
 
 /* Set one member of a query from a decoded name and value. */

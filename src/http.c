@@ -536,8 +536,8 @@ http_pump(struct http *h)
 {
 	struct http_transfer *t;
 
-	TAILQ_FOREACH(t, &h->transfers, entry)
-	{
+	for (t = TAILQ_FIRST(&h->transfers); t != NULL;
+	     t = TAILQ_NEXT(t, entry)) {
 		if (t->running || http_running(h, t->hostkey) >= t->cap)
 			continue;
 		if (curl_multi_add_handle(h->multi, t->easy) != CURLM_OK)

@@ -10,7 +10,6 @@
  */
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
@@ -21,9 +20,10 @@
 #include <strings.h>
 
 #include "ccwatch.h"
+#include "config.h"
 #include "httpd.h"
 #include "log.h"
-#include "store.h"
+#include "netaddr.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -56,55 +56,6 @@ static const struct httpd_route {
     {"/deadlines.ics", HTTPD_ICS, "text/calendar; charset=utf-8"},
     {"/metrics", HTTPD_PROM, "text/plain; version=0.0.4; charset=utf-8"},
 };
-
-/* Parse a listen address; see httpd.h. */
-int
-httpd_parse_listen(
-    const char *listen, void *sa, unsigned *salen, int *loopback, char **cause)
-{
-	struct sockaddr_in *s4 = sa;
-	struct sockaddr_in6 *s6 = sa;
-	const char *colon, *port, *err;
-	char host[64];
-	long long p;
-	size_t hl;
-
-	colon = strrchr(listen, ':');
-	if (colon == NULL || colon == listen)
-		goto bad;
-	port = colon + 1;
-	if (timeutil_strtonum(port, 0, 65535, &p, &err) == -1)
-		goto bad;
-	hl = (size_t)(colon - listen);
-	if (listen[0] == '[') {
-		if (hl < 3 || listen[hl - 1] != ']')
-			goto bad;
-		listen++;
-		hl -= 2;
-	}
-	if (hl >= sizeof host)
-		goto bad;
-	memcpy(host, listen, hl);
-	host[hl] = '\0';
-	memset(sa, 0, sizeof(struct sockaddr_in6));
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)p);
-		*salen = sizeof *s4;
-		*loopback = (ntohl(s4->sin_addr.s_addr) >> 24) == 127;
-		return 0;
-	}
-	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)p);
-		*salen = sizeof *s6;
-		*loopback = IN6_IS_ADDR_LOOPBACK(&s6->sin6_addr);
-		return 0;
-	}
-bad:
-	xasprintf(cause, "listen: %s: not a numeric HOST:PORT", listen);
-	return -1;
-}
 
 /* Compare two strings in time that depends only on their lengths. */
 static int
@@ -340,7 +291,7 @@ httpd_start(const struct httpd_options *o, char **cause)
 	const char *listen =
 	    o->listen != NULL ? o->listen : HTTPD_DEFAULT_LISTEN;
 
-	if (httpd_parse_listen(listen, &sa, &salen, &loopback, cause) == -1)
+	if (netaddr_parse_listen(listen, &sa, &salen, &loopback, cause) == -1)
 		return NULL;
 	if (!loopback && (o->token == NULL || *o->token == '\0')) {
 		xasprintf(cause,
@@ -376,16 +327,6 @@ httpd_start(const struct httpd_options *o, char **cause)
 fail:
 	httpd_stop(h);
 	return NULL;
-}
-
-/* The bound port. */
-unsigned
-httpd_port(const struct httpd *h)
-{
-	const union MHD_DaemonInfo *i;
-
-	i = MHD_get_daemon_info(h->mhd, MHD_DAEMON_INFO_BIND_PORT);
-	return i != NULL ? i->port : 0;
 }
 
 /* Copy the daemon's counters. */
@@ -429,4 +370,18 @@ httpd_stop(struct httpd *h)
 	if (h->token != NULL)
 		xfree_secret(h->token);
 	free(h);
+}
+
+/*
+ * The server's options from [feed]; the strings stay the configuration's.
+ * What it serves comes from the daemon's snapshots, not from the store.
+ */
+void
+httpd_options_from_config(struct httpd_options *o, const struct config *c)
+{
+	memset(o, 0, sizeof *o);
+	o->listen = c->feed_listen;
+	o->token = c->feed_token;
+	o->connection_limit = (unsigned)c->feed_connections;
+	o->timeout = (unsigned)c->feed_timeout;
 }

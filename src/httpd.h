@@ -26,12 +26,13 @@ struct httpd_options {
 	unsigned timeout;          /* seconds per connection; 0: 15 */
 };
 
+struct config;
+
 /*
- * Parse "HOST:PORT" ("[v6]:PORT" for IPv6; HOST a numeric address) into a
- * socket address.  Returns 0 (and *loopback 1 for 127/8 or ::1) or -1.
+ * Fill *o from a configuration's [feed] section: the strings are borrowed
+ * from it, so it must outlive the server.
  */
-int httpd_parse_listen(
-    const char *listen, void *sa, unsigned *salen, int *loopback, char **cause);
+void httpd_options_from_config(struct httpd_options *o, const struct config *);
 
 /*
  * Start serving.  Refuses (NULL with *cause) a non-loopback address
@@ -39,8 +40,6 @@ int httpd_parse_listen(
  * first snapshot arrives every document is 503 with a Retry-After.
  */
 struct httpd *httpd_start(const struct httpd_options *, char **cause);
-/* The port bound (useful with port 0). */
-unsigned httpd_port(const struct httpd *);
 /*
  * Give the server the daemon's latest counters (copied under a lock; the
  * server adds its own request count).

@@ -1,10 +1,7 @@
 /*
  * The notifier table, the helpers the channels share (dates, relative
- * times, ids, URL hosts, one HTTP POST on a fresh easy handle), and the
- * "record" channel that other modules' tests use instead of the network.
+ * times, ids, one HTTP POST on a fresh easy handle).
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +10,7 @@
 
 #include "buf.h"
 #include "ccwatch.h"
+#include "netaddr.h"
 #include "notify.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -358,42 +356,6 @@ notify_digest_id(const struct alert_digest *d)
 	return id;
 }
 
-/* Find the host part of url: [start, *end). */
-static const char *
-notify_url_host_span(const char *url, const char **end)
-{
-	const char *p, *at, *stop;
-
-	p = strstr(url, "://");
-	p = p == NULL ? url : p + 3;
-	stop = p + strcspn(p, "/?#");
-	at = memchr(p, '@', stop - p);
-	if (at != NULL)
-		p = at + 1;
-	if (*p == '[') {
-		*end = memchr(p, ']', stop - p);
-		if (*end == NULL)
-			*end = stop;
-		else
-			(*end)++;
-		return p;
-	}
-	*end = p + strcspn(p, ":/?#");
-	if (*end > stop)
-		*end = stop;
-	return p;
-}
-
-/* Copy the URL's host, never its path or user information. */
-char *
-notify_url_host(const char *url)
-{
-	const char *p, *end;
-
-	p = notify_url_host_span(url, &end);
-	return xstrndup(p, end - p);
-}
-
 /* Tell whether a channel may POST to url: https, or http to loopback. */
 int
 notify_url_is_allowed(const char *url)
@@ -403,23 +365,7 @@ notify_url_is_allowed(const char *url)
 	if (strncasecmp(url, "https://", 8) == 0)
 		return 1;
 	return strncasecmp(url, "http://", 7) == 0 &&
-	    notify_url_is_loopback(url);
-}
-
-/* Tell whether the URL points at this machine. */
-int
-notify_url_is_loopback(const char *url)
-{
-	char *host = notify_url_host(url);
-	struct in_addr in;
-	int yes;
-
-	yes = strcasecmp(host, "localhost") == 0 ||
-	    strcmp(host, "[::1]") == 0 ||
-	    (inet_pton(AF_INET, host, &in) == 1 &&
-		(ntohl(in.s_addr) >> 24) == 127);
-	free(host);
-	return yes;
+	    netaddr_url_is_loopback(url);
 }
 
 /* 2xx is delivered; 429, 408 and 5xx are worth a retry; other codes are not. */
@@ -448,7 +394,7 @@ notify_http_prepare(struct notify_request *req, const char *url,
 	req->http.method = HTTP_POST;
 	req->http.url = url;
 	req->http.protocols =
-	    notify_url_is_loopback(url) ? "http,https" : "https";
+	    netaddr_url_is_loopback(url) ? "http,https" : "https";
 	req->http.timeout = timeout > 0 ? timeout : NOTIFY_TIMEOUT;
 	req->http.connect_timeout =
 	    req->http.timeout < 10 ? req->http.timeout : 10;
@@ -472,7 +418,7 @@ notify_http_judge(const struct notifier *n, const char *url,
 	}
 	if (notify_http_classify(resp->status, resp->retry_after, fail) == 0)
 		return 0;
-	host = notify_url_host(url);
+	host = netaddr_url_host(url);
 	if (resp->status == 429)
 		xasprintf(cause, "%s: %s: %s: HTTP 429, retry after %lds",
 		    n->name, kind, host, resp->retry_after);
@@ -481,141 +427,4 @@ notify_http_judge(const struct notifier *n, const char *url,
 		    resp->status);
 	free(host);
 	return -1;
-}
-
-/* The record channel's state. */
-struct notify_recorder {
-	struct notify_record *recs;
-	size_t n;
-	size_t attempts;
-	int fail_n;
-	struct notify_failure fail;
-};
-
-/*
- * Count an attempt and apply a pending forced failure: NULL with *cause, or
- * a new zeroed record to fill.
- */
-static struct notify_record *
-notify_record_attempt(
-    struct notifier *n, struct notify_failure *fail, char **cause)
-{
-	struct notify_recorder *r = n->data;
-
-	r->attempts++;
-	if (r->fail_n > 0) {
-		r->fail_n--;
-		*fail = r->fail;
-		xasprintf(cause, "%s: forced failure", n->name);
-		return NULL;
-	}
-	r->recs = xreallocarray(r->recs, r->n + 1, sizeof *r->recs);
-	memset(&r->recs[r->n], 0, sizeof r->recs[r->n]);
-	return &r->recs[r->n++];
-}
-
-/* Record one alert. */
-static int
-notify_record_send(struct notifier *n, const struct alert *a,
-    struct notify_failure *fail, char **cause)
-{
-	struct notify_record *rec = notify_record_attempt(n, fail, cause);
-
-	if (rec == NULL)
-		return -1;
-	rec->id = xstrdup(a->id);
-	rec->bug_id = a->bug_id;
-	rec->clock = xstrdup(a->clock != NULL ? a->clock : "");
-	rec->state = xstrdup(a->state != NULL ? a->state : "");
-	rec->level = a->level;
-	rec->nitems = 1;
-	return 0;
-}
-
-/* Record one digest. */
-static int
-notify_record_send_digest(struct notifier *n, const struct alert_digest *d,
-    struct notify_failure *fail, char **cause)
-{
-	struct notify_record *rec = notify_record_attempt(n, fail, cause);
-
-	if (rec == NULL)
-		return -1;
-	rec->digest = 1;
-	rec->id = notify_digest_id(d);
-	rec->bug_id = d->n > 0 ? d->items[0].bug_id : 0;
-	rec->recipient = xstrdup(d->recipient != NULL ? d->recipient : "");
-	rec->nitems = d->n;
-	return 0;
-}
-
-/* Free the records. */
-static void
-notify_record_free(struct notifier *n)
-{
-	struct notify_recorder *r = n->data;
-	size_t i;
-
-	if (r == NULL)
-		return;
-	for (i = 0; i < r->n; i++) {
-		free(r->recs[i].id);
-		free(r->recs[i].clock);
-		free(r->recs[i].state);
-		free(r->recs[i].recipient);
-	}
-	free(r->recs);
-	free(r);
-}
-
-static const struct notifier_ops notify_record_ops = {
-    "record",
-    NULL,
-    NULL,
-    notify_record_send,
-    notify_record_send_digest,
-    notify_record_free,
-};
-
-/* Create a recording channel. */
-struct notifier *
-notify_record_new(const char *name)
-{
-	return notify_new(name, &notify_record_ops,
-	    xcalloc(1, sizeof(struct notify_recorder)));
-}
-
-/* Number of sends recorded. */
-size_t
-notify_record_count(struct notifier *n)
-{
-	return ((struct notify_recorder *)n->data)->n;
-}
-
-/* One recorded send, or NULL past the end. */
-const struct notify_record *
-notify_record_get(struct notifier *n, size_t i)
-{
-	struct notify_recorder *r = n->data;
-
-	return i < r->n ? &r->recs[i] : NULL;
-}
-
-/* Make the next sends fail. */
-void
-notify_record_fail_next(
-    struct notifier *n, int count, int retryable, long retry_after)
-{
-	struct notify_recorder *r = n->data;
-
-	r->fail_n = count;
-	r->fail.retryable = retryable;
-	r->fail.retry_after = retry_after;
-}
-
-/* Number of sends attempted. */
-size_t
-notify_record_attempts(struct notifier *n)
-{
-	return ((struct notify_recorder *)n->data)->attempts;
 }

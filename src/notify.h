@@ -146,7 +146,7 @@ struct webhook_channel {
 /* Longest rendered message or payload. */
 #define NOTIFY_MAX_MESSAGE ((size_t)1024 * 1024)
 /* Default whole-transfer timeout of a channel, seconds. */
-#define NOTIFY_TIMEOUT 30
+#define NOTIFY_TIMEOUT CCWATCH_CHANNEL_TIMEOUT
 
 /*
  * Start sending an alert, or a digest when a is NULL, over transport h.
@@ -198,10 +198,6 @@ void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
 int notify_valid_id(const char *id);
 /* The digest's delivery id (its own, or derived), allocated. */
 char *notify_digest_id(const struct alert_digest *);
-/* 1 if the URL's host is 127.0.0.1, ::1 or localhost. */
-int notify_url_is_loopback(const char *url);
-/* The URL's host alone (for log lines about secret URLs), allocated. */
-char *notify_url_host(const char *url);
 /* 1 if url is https://, or http:// to a loopback host; 0 also for NULL. */
 int notify_url_is_allowed(const char *url);
 
@@ -264,30 +260,5 @@ void notify_http_prepare(struct notify_request *req, const char *url,
 int notify_http_judge(const struct notifier *n, const char *url,
     enum http_result, const struct http_response *, const char *why,
     struct notify_failure *fail, char **cause);
-
-/*
- * A fake channel for the tests of other modules: it records what it was
- * asked to send, and can be told to fail the next sends.
- */
-struct notify_record {
-	int digest;     /* 1 for a digest */
-	char *id;       /* the alert's id, or the digest's delivery id */
-	int64_t bug_id; /* of the alert, or of a digest's first item */
-	char *clock;
-	char *state;
-	int level;
-	char *recipient; /* digests only */
-	size_t nitems;   /* 1, or a digest's count */
-};
-
-struct notifier *notify_record_new(const char *name);
-/* Sends accepted so far, and one of them (borrowed). */
-size_t notify_record_count(struct notifier *);
-const struct notify_record *notify_record_get(struct notifier *, size_t i);
-/* Fail the next count sends with the given failure (not recorded). */
-void notify_record_fail_next(
-    struct notifier *, int count, int retryable, long retry_after);
-/* Sends attempted, failed ones included. */
-size_t notify_record_attempts(struct notifier *);
 
 #endif

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "ccwatch.h"
 #include "log.h"
+#include "netaddr.h"
 #include "notify.h"
 #include "timeutil.h"
 #include "utf8.h"
@@ -447,7 +448,7 @@ notify_smtp_check(const struct smtp_channel *ch, char **cause)
 		return -1;
 	}
 	if (!ch->require_starttls && strncasecmp(ch->url, "smtp://", 7) == 0 &&
-	    !notify_url_is_loopback(ch->url)) {
+	    !netaddr_url_is_loopback(ch->url)) {
 		xasprintf(cause, "require_starttls = no is for loopback only");
 		return -1;
 	}

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "config.h"
 #include "log.h"
 #include "sync.h"
 #include "timeutil.h"
@@ -518,4 +519,16 @@ sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
 	else
 		free(w.cause);
 	return w.rc;
+}
+
+/*
+ * The cycle's options from [bugzilla] products and components (borrowed);
+ * the rest is zero, for the caller to set.
+ */
+void
+sync_options_from_config(struct sync_options *o, const struct config *c)
+{
+	memset(o, 0, sizeof *o);
+	o->products = &c->products;
+	o->components = &c->components;
 }

@@ -14,6 +14,8 @@
 #include "model.h"
 #include "store.h"
 
+struct config;
+
 struct sync_options {
 	const struct strlist *products;
 	const struct strlist *components;
@@ -35,6 +37,12 @@ struct sync_stats {
 	unsigned long long bytes;
 	double seconds;
 };
+
+/*
+ * Fill *o from a configuration: [bugzilla] products and components
+ * (borrowed); full, full_every and progress are left zero.
+ */
+void sync_options_from_config(struct sync_options *o, const struct config *);
 
 /*
  * Run one cycle to its end on the client's own loop (the CLI, tests).

@@ -1,6 +1,9 @@
 /*
- * Time and number helpers.
+ * Time and number helpers: the clock seam, ISO 8601, bounded numbers, and
+ * the durations, times of day and zones that the configuration names.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -9,6 +12,8 @@
 #include <string.h>
 
 #include "timeutil.h"
+#include "tz.h"
+#include "xmalloc.h"
 
 static time_t timeutil_frozen;
 
@@ -175,5 +180,163 @@ timeutil_strtonum(const char *s, long long min, long long max, long long *out,
 	}
 	*out = v;
 	*errstr = NULL;
+	return 0;
+}
+
+/* Parse "NUMBER[smhd]" at *sp into seconds, advancing *sp. */
+int
+timeutil_parse_span(const char **sp, long long *out)
+{
+	const char *s = *sp;
+	long long n = 0;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	while (isdigit((unsigned char)*s)) {
+		if (n > 100000000)
+			return -1;
+		n = n * 10 + (*s++ - '0');
+	}
+	switch (*s) {
+	case 's':
+		s++;
+		break;
+	case 'm':
+		n *= 60;
+		s++;
+		break;
+	case 'h':
+		n *= 3600;
+		s++;
+		break;
+	case 'd':
+		n *= 86400;
+		s++;
+		break;
+	default:
+		break;
+	}
+	*out = n;
+	*sp = s;
+	return 0;
+}
+
+/* Parse a duration such as "24h", "90m", "2d" or "3600" (seconds). */
+int
+timeutil_parse_duration(const char *s, long long *seconds, char **cause)
+{
+	const char *p = s;
+
+	if (timeutil_parse_span(&p, seconds) == -1 || *p != '\0') {
+		xasprintf(
+		    cause, "\"%s\" is not a duration like 24h, 90m or 2d", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse "HH:MM" at *sp into minutes after midnight, advancing *sp. */
+static int
+timeutil_parse_hhmm(const char **sp, int *out)
+{
+	const char *s = *sp;
+	int h, m;
+
+	if (!isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdigit((unsigned char)s[3]) ||
+	    !isdigit((unsigned char)s[4]))
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	*out = h * 60 + m;
+	*sp = s + 5;
+	return 0;
+}
+
+/* Parse a local time "08:00". */
+int
+timeutil_parse_clock_time(const char *s, int *minutes, char **cause)
+{
+	const char *p = s;
+
+	if (timeutil_parse_hhmm(&p, minutes) == -1 || *p != '\0') {
+		xasprintf(cause, "\"%s\" is not a time of day HH:MM", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse a window "22:00-07:00" (it may wrap past midnight). */
+int
+timeutil_parse_window(const char *s, int *start, int *end, char **cause)
+{
+	const char *p = s;
+
+	if (timeutil_parse_hhmm(&p, start) == -1 || *p++ != '-' ||
+	    timeutil_parse_hhmm(&p, end) == -1 || *p != '\0' ||
+	    *start == *end) {
+		xasprintf(cause,
+		    "\"%s\" is not a window HH:MM-HH:MM of two different times",
+		    s);
+		return -1;
+	}
+	return 0;
+}
+
+/* Seconds east of UTC of a "+HH:MM" zone; 0, or -1 if it is not one. */
+int
+timeutil_zone_offset(const char *tz, long *off)
+{
+	const char *p = tz + 1;
+	int m;
+
+	if ((tz[0] != '+' && tz[0] != '-') ||
+	    timeutil_parse_hhmm(&p, &m) == -1 || *p != '\0')
+		return -1;
+	*off = (tz[0] == '-' ? -60L : 60L) * m;
+	return 0;
+}
+
+/* 1 for the zones that mean UTC. */
+int
+timeutil_zone_is_utc(const char *tz)
+{
+	return tz == NULL || strcmp(tz, "UTC") == 0 || strcmp(tz, "Z") == 0;
+}
+
+/* Check a zone: UTC, +HH:MM, or a readable file under /usr/share/zoneinfo. */
+int
+timeutil_check_timezone(const char *tz, char **cause)
+{
+	struct stat sb;
+	char *path;
+	long off;
+	int ok;
+
+	if (timeutil_zone_is_utc(tz) || timeutil_zone_offset(tz, &off) == 0)
+		return 0;
+	ok = tz[0] != '/' && strstr(tz, "..") == NULL &&
+	    strspn(tz,
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		"0123456789/_+-") == strlen(tz);
+	if (ok) {
+		xasprintf(&path, "%s/%s", TZ_DIR, tz);
+		ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+		free(path);
+	}
+	if (ok && tz_get(tz, &path) == NULL) {
+		xasprintf(cause, "\"%s\": %s", tz, path);
+		free(path);
+		return -1;
+	}
+	if (!ok) {
+		xasprintf(cause,
+		    "\"%s\" is not UTC, an offset like +02:00 or a zone "
+		    "name like Europe/Berlin",
+		    tz);
+		return -1;
+	}
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * Time: the now() seam that tests replace, ISO-8601 parsing and formatting
- * (always UTC), and bounded number parsing.
+ * (always UTC), bounded number parsing, and the durations, times of day and
+ * time zones of the configuration.
  */
 #ifndef TIMEUTIL_H
 #define TIMEUTIL_H
@@ -40,5 +41,25 @@ time_t timeutil_end_of_day(time_t t);
  */
 int timeutil_strtonum(const char *s, long long min, long long max,
     long long *out, const char **errstr);
+
+/*
+ * Parse "NUMBER[smhd]" at *sp into seconds (a bare number is seconds),
+ * advancing *sp past it.  Returns 0, or -1 if no number starts there.
+ */
+int timeutil_parse_span(const char **sp, long long *out);
+/*
+ * Parsers of what a configuration names, each 0 or -1 with *cause: a
+ * duration "24h" into seconds, a local time "08:00" into minutes after
+ * midnight, a window "22:00-07:00" (it may wrap past midnight), and a time
+ * zone (UTC, +HH:MM, or a name under /usr/share/zoneinfo).
+ */
+int timeutil_parse_duration(const char *, long long *seconds, char **cause);
+int timeutil_parse_clock_time(const char *, int *minutes, char **cause);
+int timeutil_parse_window(const char *, int *start, int *end, char **cause);
+int timeutil_check_timezone(const char *, char **cause);
+/* 1 for a zone that means UTC: NULL, "UTC" or "Z". */
+int timeutil_zone_is_utc(const char *tz);
+/* Seconds east of UTC of a "+HH:MM" or "-HH:MM" zone; 0, or -1 if not one. */
+int timeutil_zone_offset(const char *tz, long *off);
 
 #endif

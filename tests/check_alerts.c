@@ -15,6 +15,7 @@
 #include "config.h"
 #include "log.h"
 #include "notify.h"
+#include "notify_record.h"
 #include "people.h"
 #include "policy.h"
 #include "store.h"
@@ -34,7 +35,7 @@ static char *test_path;
 static struct store *test_st;
 static struct people test_people;
 static struct policy_options test_opts;
-static struct alerts_config test_cfg;
+static struct config_alerts test_cfg;
 static struct alerts *test_al;
 static int64_t test_next_comment = 1000;
 
@@ -56,7 +57,7 @@ setup(void)
 	strlist_add(&ca->domains, "other-ca.test");
 	people_set_self(&test_people, SELF);
 	policy_options_defaults(&test_opts);
-	alerts_config_init(&test_cfg);
+	config_alerts_init(&test_cfg);
 	test_al = NULL;
 	timeutil_set_now(T0);
 }
@@ -66,7 +67,7 @@ static void
 teardown(void)
 {
 	alerts_free(test_al);
-	alerts_config_free(&test_cfg);
+	config_alerts_free(&test_cfg);
 	people_free(&test_people);
 	store_close(test_st);
 	testutil_rmdir(test_dir);
@@ -76,10 +77,10 @@ teardown(void)
 }
 
 /* A route to the given channel, for one clock kind (NULL: all). */
-static struct alerts_route *
+static struct config_route *
 add_route(const char *name, const char *channel, const char *kind)
 {
-	struct alerts_route *r = alerts_config_add_route(&test_cfg, name);
+	struct config_route *r = config_add_route(&test_cfg, name);
 
 	strlist_add(&r->channels, channel);
 	if (kind != NULL)
@@ -316,7 +317,7 @@ START_TEST(test_repeat_and_ack)
 {
 	struct notifier *n;
 	char *cause = NULL;
-	struct alerts_route *r;
+	struct config_route *r;
 
 	r = add_route("all", "rec", "initial-report");
 	r->repeat = 24 * H;
@@ -343,7 +344,7 @@ START_TEST(test_repeat_resumes_after_state_change)
 {
 	struct notifier *n;
 	char *cause = NULL;
-	struct alerts_route *r;
+	struct config_route *r;
 
 	test_cfg.ladder[1].after = 48 * H;
 	test_cfg.ladder[1].level = 2;
@@ -369,9 +370,9 @@ END_TEST
 START_TEST(test_escalation_routes)
 {
 	struct notifier *all, *esc;
-	struct alerts_route *r;
+	struct config_route *r;
 
-	ck_assert_int_eq(alerts_parse_ladder("0h:1, 24h:2, 72h:3",
+	ck_assert_int_eq(config_parse_ladder("0h:1, 24h:2, 72h:3",
 			     test_cfg.ladder, &test_cfg.nladder, NULL),
 	    0);
 	add_route("all", "rec", "initial-report");
@@ -480,11 +481,11 @@ END_TEST
 START_TEST(test_quiet_hours_hold_then_release)
 {
 	struct notifier *n;
-	struct alerts_route *r;
+	struct config_route *r;
 	char *cause = NULL;
 
 	r = add_route("night", "rec", "initial-report");
-	ck_assert_int_eq(alerts_parse_window("22:00-07:00", &r->quiet_start,
+	ck_assert_int_eq(timeutil_parse_window("22:00-07:00", &r->quiet_start,
 			     &r->quiet_end, &cause),
 	    0);
 	r->timezone = xstrdup("Europe/Berlin");
@@ -504,11 +505,11 @@ END_TEST
 
 START_TEST(test_quiet_hours_fixed_offset)
 {
-	struct alerts_route r;
+	struct config_route r;
 	time_t until = 0;
 
 	memset(&r, 0, sizeof r);
-	ck_assert_int_eq(alerts_parse_window(
+	ck_assert_int_eq(timeutil_parse_window(
 			     "22:00-07:00", &r.quiet_start, &r.quiet_end, NULL),
 	    0);
 	r.timezone = xstrdup("-05:00");
@@ -524,13 +525,13 @@ END_TEST
 START_TEST(test_digest_timing)
 {
 	struct notifier *n;
-	struct alerts_route *r;
+	struct config_route *r;
 	const struct notify_record *rec;
 	char *cause = NULL;
 
 	r = add_route("daily", "rec", "initial-report");
 	ck_assert_int_eq(
-	    alerts_parse_clock_time("08:00", &r->digest_min, &cause), 0);
+	    timeutil_parse_clock_time("08:00", &r->digest_min, &cause), 0);
 	n = start("rec");
 	/* Filed 2026-01-05 16:00Z: due-soon from 01-06 16:00Z. */
 	put_bug(1, "Example CA", "example-ca.test", T0);
@@ -703,7 +704,7 @@ END_TEST
 START_TEST(test_routing_by_ca_kind_state_level)
 {
 	struct notifier *team, *over, *met;
-	struct alerts_route *r;
+	struct config_route *r;
 
 	r = add_route("example-team", "team", NULL);
 	strlist_add(&r->cas, "Example CA");
@@ -763,7 +764,7 @@ END_TEST
 START_TEST(test_private_data_per_route)
 {
 	struct notifier *n;
-	struct alerts_route *r;
+	struct config_route *r;
 	struct bug b;
 	char *cause = NULL;
 
@@ -792,33 +793,33 @@ END_TEST
 
 START_TEST(test_parsers)
 {
-	struct alerts_step steps[ALERTS_MAX_LADDER];
+	struct config_step steps[CONFIG_MAX_LADDER];
 	long long secs;
 	size_t n;
 	int a, b;
 	char *cause = NULL;
 
 	ck_assert_int_eq(
-	    alerts_parse_ladder("0h:1, 1d:2,72h:3", steps, &n, &cause), 0);
+	    config_parse_ladder("0h:1, 1d:2,72h:3", steps, &n, &cause), 0);
 	ck_assert_uint_eq(n, 3);
 	ck_assert_int_eq(steps[1].after, D);
 	ck_assert_int_eq(steps[2].level, 3);
 	ck_assert_int_eq(
-	    alerts_parse_ladder("24h:2, 0h:1", steps, &n, &cause), -1);
+	    config_parse_ladder("24h:2, 0h:1", steps, &n, &cause), -1);
 	free(cause);
-	ck_assert_int_eq(alerts_parse_duration("90m", &secs, &cause), 0);
+	ck_assert_int_eq(timeutil_parse_duration("90m", &secs, &cause), 0);
 	ck_assert_int_eq(secs, 5400);
-	ck_assert_int_eq(alerts_parse_duration("1w", &secs, &cause), -1);
+	ck_assert_int_eq(timeutil_parse_duration("1w", &secs, &cause), -1);
 	free(cause);
-	ck_assert_int_eq(alerts_parse_window("07:00-22:00", &a, &b, NULL), 0);
+	ck_assert_int_eq(timeutil_parse_window("07:00-22:00", &a, &b, NULL), 0);
 	ck_assert_int_eq(a, 420);
 	ck_assert_int_eq(b, 1320);
 	ck_assert_int_eq(
-	    alerts_parse_window("25:00-07:00", &a, &b, &cause), -1);
+	    timeutil_parse_window("25:00-07:00", &a, &b, &cause), -1);
 	free(cause);
-	ck_assert_int_eq(alerts_check_timezone("Europe/Berlin", NULL), 0);
-	ck_assert_int_eq(alerts_check_timezone("+05:30", NULL), 0);
-	ck_assert_int_eq(alerts_check_timezone("../etc/passwd", &cause), -1);
+	ck_assert_int_eq(timeutil_check_timezone("Europe/Berlin", NULL), 0);
+	ck_assert_int_eq(timeutil_check_timezone("+05:30", NULL), 0);
+	ck_assert_int_eq(timeutil_check_timezone("../etc/passwd", &cause), -1);
 	free(cause);
 }
 END_TEST
@@ -878,8 +879,8 @@ END_TEST
 START_TEST(test_config_sections)
 {
 	struct config *cfg;
-	const struct alerts_route *r;
-	const struct alerts_channel *ch;
+	const struct config_route *r;
+	const struct config_channel *ch;
 	char *conf, *secret, *text, *cause = NULL;
 
 	xasprintf(&secret, "%s/hook.secret", test_dir);

@@ -23,7 +23,9 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "netaddr.h"
 #include "notify.h"
+#include "notify_record.h"
 #include "testutil.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -341,17 +343,17 @@ START_TEST(test_ids_and_hosts)
 	ck_assert_str_ne(id, id2);
 	free(id);
 	free(id2);
-	h = notify_url_host("https://hooks.slack.com/services/T0/B0/SECRET");
+	h = netaddr_url_host("https://hooks.slack.com/services/T0/B0/SECRET");
 	ck_assert_str_eq(h, "hooks.slack.com");
 	free(h);
-	h = notify_url_host("http://user:pw@127.0.0.1:8080/x?y");
+	h = netaddr_url_host("http://user:pw@127.0.0.1:8080/x?y");
 	ck_assert_str_eq(h, "127.0.0.1");
 	free(h);
-	ck_assert_int_eq(notify_url_is_loopback("smtp://[::1]:25"), 1);
-	ck_assert_int_eq(notify_url_is_loopback("smtp://localhost"), 1);
+	ck_assert_int_eq(netaddr_url_is_loopback("smtp://[::1]:25"), 1);
+	ck_assert_int_eq(netaddr_url_is_loopback("smtp://localhost"), 1);
 	ck_assert_int_eq(
-	    notify_url_is_loopback("smtp://127.0.0.1.evil.net"), 0);
-	ck_assert_int_eq(notify_url_is_loopback("smtp://mail.example.org"), 0);
+	    netaddr_url_is_loopback("smtp://127.0.0.1.evil.net"), 0);
+	ck_assert_int_eq(netaddr_url_is_loopback("smtp://mail.example.org"), 0);
 }
 END_TEST
 

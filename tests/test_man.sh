@@ -46,7 +46,7 @@ for page in ccwatch.1 ccwatchd.8 ccwatch.conf.5; do
 	fi
 done
 
-# The pages follow the code: every directive of config.c's table is an
+# The pages follow the code: every directive of config_table.c's table is an
 # item of ccwatch.conf(5), every command of ccwatch.c one of ccwatch(1).
 src=${TOPSRCDIR:-.}/src
 want() {
@@ -66,9 +66,9 @@ want() {
 	fi
 }
 want directive ccwatch.conf.5 Ic $(sed -n \
-    's/^ *{"[a-z]*", *"\([a-z_]*\)", *CONFIG_.*/\1/p' "$src/config.c" |
+    's/^ *{"[a-z]*", *"\([a-z_]*\)", *CONFIG_.*/\1/p' "$src/config_table.c" |
     sort -u)
-sections=$(sed -n 's/^ *{"\([a-z]*\)", [01], .*/\1/p' "$src/config.c")
+sections=$(sed -n 's/^ *{"\([a-z]*\)", [01], .*/\1/p' "$src/config_table.c")
 missing=
 for sect in $sections; do
 	grep -q "^\.Ss \[$sect[] ]" "$docs/ccwatch.conf.5" ||

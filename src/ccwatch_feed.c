@@ -1,0 +1,167 @@
+/*
+ * ccwatch's commands between Bugzilla and the outputs: sync (one poll
+ * cycle into the store), feed (the JSON feed, the calendar, the metrics or
+ * the dashboard page) and config-check.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bugzilla.h"
+#include "ccwatch_int.h"
+#include "config.h"
+#include "feed.h"
+#include "log.h"
+#include "store.h"
+#include "sync.h"
+#include "timeutil.h"
+
+/* Draw a progress bar on stderr when it is a terminal. */
+static void
+cli_progress(size_t done, size_t total, void *arg)
+{
+	const int width = 30;
+	int fill;
+
+	if (total == 0 || !isatty(STDERR_FILENO))
+		return;
+	fill = (int)(done * (size_t)width / total);
+	(void)fprintf(stderr, "\rsync: [%-*.*s] %zu/%zu bugs", width, fill,
+	    "##############################", done, total);
+	if (done == total)
+		(void)fputc('\n', stderr);
+	(void)fflush(stderr);
+}
+
+/* ccwatch sync [--full]: one poll cycle into the store. */
+int
+cli_sync(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"full", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	struct bugzilla_options bo;
+	struct sync_options so;
+	struct sync_stats stats;
+	struct bugzilla *bz = NULL;
+	struct store *st = NULL;
+	char *cause = NULL;
+	int ch, rc = 1;
+
+	sync_options_from_config(&so, cli->conf);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 'f')
+			cli_usage(2);
+		so.full = 1;
+	}
+	if (optind != argc)
+		cli_usage(2);
+	so.progress = cli_progress;
+	bugzilla_options_from_config(&bo, cli->conf);
+	st = store_open(cli->conf->store_path, &cause);
+	if (st == NULL)
+		goto out;
+	bz = bugzilla_new(&bo, &cause);
+	if (bz == NULL)
+		goto out;
+	if (sync_run(bz, st, &so, &stats, &cause) == -1)
+		goto out;
+	printf("sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
+	       "history entries, %zu skipped, %lu requests, %.1f KiB, %.2f s\n",
+	    stats.full ? "full" : "incremental", stats.bugs_seen,
+	    stats.bugs_changed, stats.comments, stats.history, stats.skipped,
+	    stats.requests, (double)stats.bytes / 1024.0, stats.seconds);
+	rc = 0;
+out:
+	if (cause != NULL) {
+		log_warnx("sync: %s", cause);
+		free(cause);
+	}
+	bugzilla_free(bz);
+	store_close(st);
+	return rc;
+}
+
+/* Render the loaded feed in format (json, ics, prom, html); NULL if bad. */
+static char *
+cli_feed_render(const struct feed *f, const char *format, const char *ca)
+{
+	struct feed_query q;
+	char *out;
+
+	if (strcmp(format, "json") == 0)
+		return feed_to_json(f);
+	if (strcmp(format, "ics") == 0)
+		return feed_to_ics(f, ca);
+	if (strcmp(format, "prom") == 0)
+		return feed_to_prom(f, NULL);
+	if (strcmp(format, "html") != 0)
+		return NULL;
+	memset(&q, 0, sizeof q);
+	q.state = -1;
+	feed_query_set(&q, "ca", ca);
+	out = feed_to_html(f, &q);
+	feed_query_free(&q);
+	return out;
+}
+
+/* ccwatch feed: print the JSON feed, the calendar, the metrics or page. */
+int
+cli_feed(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"format", required_argument, NULL, 'f'},
+	    {"as-of", required_argument, NULL, 't'},
+	    {"ca", required_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+	struct feed_options fo;
+	struct feed f;
+	struct store *st;
+	const char *format = "json", *ca = NULL;
+	char *cause = NULL, *out;
+	time_t as_of = timeutil_now();
+	int ch, rc = 1;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'f')
+			format = optarg;
+		else if (ch == 't')
+			as_of = cli_parse_time(optarg);
+		else if (ch == 'c')
+			ca = optarg;
+		else
+			cli_usage(2);
+	}
+	if (optind != argc ||
+	    (strcmp(format, "json") != 0 && strcmp(format, "ics") != 0 &&
+		strcmp(format, "prom") != 0 && strcmp(format, "html") != 0))
+		cli_usage(2);
+	feed_options_from_config(&fo, cli->conf);
+	st = cli_open_readonly(cli, &cause);
+	if (st == NULL ||
+	    feed_load(st, &cli->conf->people, &cli->conf->policy, as_of, &fo,
+		&f, &cause) == -1)
+		goto out;
+	out = cli_feed_render(&f, format, ca);
+	(void)fputs(out, stdout);
+	free(out);
+	feed_free(&f);
+	rc = 0;
+out:
+	if (cause != NULL) {
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* ccwatch config-check: the configuration was loaded, so it is valid. */
+int
+cli_config_check(struct cli *cli, int argc, char **argv)
+{
+	printf("%s: configuration OK\n", cli->conf_path);
+	return 0;
+}

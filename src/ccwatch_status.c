@@ -1,0 +1,395 @@
+/*
+ * ccwatch's commands about the clocks: status (a table or JSON), explain
+ * (one bug's clocks and why), check (a Nagios/Icinga plugin), question
+ * (mark a comment as not a question) and whiteboard (a parse, as JSON).
+ */
+#include <sys/ioctl.h>
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "alerts.h"
+#include "ccwatch_int.h"
+#include "log.h"
+#include "policy.h"
+#include "report.h"
+#include "store.h"
+#include "timeutil.h"
+#include "whiteboard.h"
+#include "xmalloc.h"
+
+/* Parse a --state name into an enum clock_state; exits on error. */
+static int
+cli_parse_state(const char *s)
+{
+	int i;
+
+	for (i = CLOCK_OK; i <= CLOCK_PAUSED; i++)
+		if (strcmp(s, policy_clock_state_name(i)) == 0)
+			return i;
+	(void)fprintf(stderr,
+	    "ccwatch: bad state \"%s\": use overdue, due-soon, "
+	    "ok, met or paused\n",
+	    s);
+	exit(2);
+}
+
+/* Load a report of the store at as_of; prints the error and returns -1. */
+static int
+cli_load_report(struct cli *cli, time_t as_of, const struct report_filter *f,
+    struct report *r)
+{
+	struct store *st;
+	char *cause = NULL;
+	int rc = -1;
+
+	st = cli_open_readonly(cli, &cause);
+	if (st != NULL &&
+	    report_load(st, &cli->conf->people, &cli->conf->policy, as_of, f, r,
+		&cause) == 0)
+		rc = 0;
+	if (cause != NULL) {
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* The terminal's width for the table, or 0 when stdout is no terminal. */
+static int
+cli_terminal_width(void)
+{
+	struct winsize ws;
+	const char *cols;
+	long long n;
+	const char *errstr;
+
+	if (!isatty(STDOUT_FILENO))
+		return 0;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	cols = getenv("COLUMNS");
+	if (cols != NULL &&
+	    timeutil_strtonum(cols, 20, 10000, &n, &errstr) == 0)
+		return (int)n;
+	return 80;
+}
+
+/* The line under the table: totals, moment, last sync. */
+static void
+cli_status_footer(const struct report *r)
+{
+	char asof[TIMEUTIL_ISO_LEN], sync[TIMEUTIL_ISO_LEN];
+
+	printf("%zu shown; %zu overdue, %zu due soon, %zu open bugs; as of %s; "
+	       "last sync %s\n",
+	    r->nbugs, r->overdue, r->due_soon, r->open_bugs,
+	    timeutil_format_iso(r->as_of, asof),
+	    r->last_sync != 0 ? timeutil_format_iso(r->last_sync, sync)
+			      : "never");
+}
+
+/* Warn under the table when the outbox holds dead letters. */
+static void
+cli_status_dead_letters(struct cli *cli)
+{
+	struct alerts_counts c;
+	struct store *st;
+	char *cause = NULL;
+
+	st = cli_open_readonly(cli, &cause);
+	if (st != NULL && alerts_counts(st, &c, &cause) == 0 && c.dead > 0)
+		printf("%lld alert deliveries failed for good (dead letters): "
+		       "see ccwatch alerts\n",
+		    c.dead);
+	free(cause);
+	store_close(st);
+}
+
+/* ccwatch status: the table, or the JSON, of the stored bugs' clocks. */
+int
+cli_status(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"as-of", required_argument, NULL, 't'},
+	    {"ca", required_argument, NULL, 'c'},
+	    {"state", required_argument, NULL, 's'},
+	    {"all", no_argument, NULL, 'a'}, {NULL, 0, NULL, 0}};
+	struct report_filter f = {0, NULL, -1, 0};
+	struct report_style style;
+	struct report r;
+	const char *nc;
+	time_t as_of;
+	char *json;
+	int ch, as_json = 0;
+
+	as_of = timeutil_now();
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'j':
+			as_json = 1;
+			break;
+		case 't':
+			as_of = cli_parse_time(optarg);
+			break;
+		case 'c':
+			f.ca = optarg;
+			break;
+		case 's':
+			f.state = cli_parse_state(optarg);
+			break;
+		case 'a':
+			f.all = 1;
+			break;
+		default:
+			cli_usage(2);
+		}
+	}
+	if (optind != argc)
+		cli_usage(2);
+	if (cli_load_report(cli, as_of, &f, &r) == -1)
+		return 1;
+	if (as_json) {
+		json = report_to_json(&r);
+		(void)fputs(json, stdout);
+		free(json);
+	} else {
+		nc = getenv("NO_COLOR");
+		style.width = cli_terminal_width();
+		style.colour =
+		    isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
+		report_write_table(&r, &style, stdout);
+		cli_status_footer(&r);
+		cli_status_dead_letters(cli);
+	}
+	report_free(&r);
+	return 0;
+}
+
+/* ccwatch explain BUG: every clock of one bug and why. */
+int
+cli_explain(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+	struct report_filter f = {0, NULL, -1, 1};
+	struct report r;
+	time_t as_of;
+	int ch;
+
+	as_of = timeutil_now();
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 't')
+			cli_usage(2);
+		as_of = cli_parse_time(optarg);
+	}
+	if (optind != argc - 1)
+		cli_usage(2);
+	f.bug_id = cli_parse_number("bug", argv[optind], 1);
+	if (cli_load_report(cli, as_of, &f, &r) == -1)
+		return 1;
+	if (r.nbugs == 0)
+		printf("Bug %lld was not filed yet at that time.\n",
+		    (long long)f.bug_id);
+	report_write_explain(&r, stdout);
+	report_free(&r);
+	return 0;
+}
+
+/* Print the plugin's status line and return its exit status. */
+static int
+cli_check_line(enum cli_check_status status, const char *text,
+    const struct report *r, long long sync_age)
+{
+	static const char *names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+
+	printf("CCWATCH %s - %s", names[status], text);
+	if (r != NULL)
+		printf(" | overdue=%zu;;1 due_soon=%zu;1; bugs=%zu "
+		       "sync_age=%llds",
+		    r->overdue, r->due_soon, r->open_bugs, sync_age);
+	printf("\n");
+	return status;
+}
+
+/* Decide the plugin's status from a loaded report. */
+static int
+cli_check_report(const struct report *r, long long age, int warn_only)
+{
+	enum cli_check_status status = CHECK_OK;
+	char *text;
+	int rc;
+
+	if (r->overdue > 0)
+		status = warn_only ? CHECK_WARNING : CHECK_CRITICAL;
+	else if (r->due_soon > 0)
+		status = CHECK_WARNING;
+	xasprintf(&text, "%zu overdue, %zu due soon, %zu open bugs", r->overdue,
+	    r->due_soon, r->open_bugs);
+	rc = cli_check_line(status, text, r, age);
+	free(text);
+	return rc;
+}
+
+/* ccwatch check: a Nagios/Icinga plugin over the store. */
+int
+cli_check(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"warn-only", no_argument, NULL, 'w'},
+	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+	struct report_filter f = {0, NULL, -1, 1};
+	struct store_cursor cur;
+	struct report r;
+	struct store *st;
+	char *cause = NULL, *text = NULL, esc[256];
+	time_t as_of, now = timeutil_now();
+	long long age = 0;
+	int ch, warn_only = 0, rc = CHECK_UNKNOWN;
+
+	memset(&r, 0, sizeof r);
+	memset(&cur, 0, sizeof cur);
+	as_of = now;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch == 'w')
+			warn_only = 1;
+		else if (ch == 't')
+			as_of = cli_parse_time(optarg);
+		else
+			cli_usage(CHECK_UNKNOWN);
+	}
+	if (optind != argc)
+		cli_usage(CHECK_UNKNOWN);
+	st = cli_open_readonly(cli, &cause);
+	if (st == NULL || store_get_cursor(st, &cur, &cause) == -1)
+		goto out;
+	age = (long long)(now - cur.last_sync);
+	if (cur.last_sync == 0)
+		xasprintf(&text, "the store was never synced");
+	else if (age > cli->conf->stale_after)
+		xasprintf(&text,
+		    "last successful sync %llds ago (stale after "
+		    "%llds)",
+		    age, cli->conf->stale_after);
+	if (text != NULL) {
+		rc = cli_check_line(CHECK_UNKNOWN, text, NULL, 0);
+		goto out;
+	}
+	if (report_load(st, &cli->conf->people, &cli->conf->policy, as_of, &f,
+		&r, &cause) == -1)
+		goto out;
+	rc = cli_check_report(&r, age, warn_only);
+out:
+	if (cause != NULL)
+		rc = cli_check_line(
+		    CHECK_UNKNOWN, log_escape(esc, sizeof esc, cause), NULL, 0);
+	free(cause);
+	free(text);
+	store_cursor_free(&cur);
+	report_free(&r);
+	store_close(st);
+	return rc;
+}
+
+/* Find the id of comment count k of bug; 1 found, 0 absent, -1 error. */
+static int
+cli_comment_id(
+    struct store *st, int64_t bug, int64_t k, int64_t *id, char **cause)
+{
+	struct comment_list cl;
+	size_t i;
+	int rc = 0;
+
+	memset(&cl, 0, sizeof cl);
+	if (store_get_comments(st, bug, &cl, cause) == -1)
+		return -1;
+	for (i = 0; i < cl.n; i++) {
+		if (cl.v[i].count == k) {
+			*id = cl.v[i].id;
+			rc = 1;
+			break;
+		}
+	}
+	comment_list_free(&cl);
+	return rc;
+}
+
+/* ccwatch question BUG COMMENT --not-a-question|--clear. */
+int
+cli_question(struct cli *cli, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    {"not-a-question", no_argument, NULL, 'n'},
+	    {"clear", no_argument, NULL, 'c'}, {NULL, 0, NULL, 0}};
+	struct store *st = NULL;
+	char *cause = NULL;
+	int64_t bug, k, id = 0;
+	int ch, mode = 0, rc = 1, found;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if ((ch != 'n' && ch != 'c') || (mode != 0 && mode != ch))
+			cli_usage(2);
+		mode = ch;
+	}
+	if (mode == 0 || optind != argc - 2)
+		cli_usage(2);
+	bug = cli_parse_number("bug", argv[optind], 1);
+	k = cli_parse_number("comment", argv[optind + 1], 0);
+	st = cli_open_existing(cli, &cause);
+	if (st == NULL)
+		goto out;
+	found = cli_comment_id(st, bug, k, &id, &cause);
+	if (found == 0)
+		xasprintf(&cause, "bug %lld has no stored comment %lld",
+		    (long long)bug, (long long)k);
+	if (found != 1)
+		goto out;
+	if (mode == 'n') {
+		if (store_set_not_question(st, bug, id, &cause) == -1)
+			goto out;
+		printf("bug %lld comment %lld: not a question\n",
+		    (long long)bug, (long long)k);
+	} else {
+		found = store_clear_not_question(st, bug, id, &cause);
+		if (found == -1)
+			goto out;
+		printf("bug %lld comment %lld: %s\n", (long long)bug,
+		    (long long)k,
+		    found ? "mark cleared"
+			  : "was not marked; nothing to clear");
+	}
+	rc = 0;
+out:
+	if (cause != NULL) {
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* ccwatch whiteboard TEXT: print the parse as JSON. */
+int
+cli_whiteboard(struct cli *cli, int argc, char **argv)
+{
+	struct whiteboard wb;
+	char *json;
+
+	if (argc != 2)
+		cli_usage(2);
+	whiteboard_parse(argv[1], &wb);
+	json = whiteboard_to_json(&wb);
+	printf("%s\n", json);
+	free(json);
+	whiteboard_free(&wb);
+	return 0;
+}
