@@ -13,25 +13,14 @@
 #include <time.h>
 
 #include "bugzilla.h"
+#include "bzquery.h"
 #include "config.h"
 #include "log.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
-/* Bug fields the policy needs (BUGZILLA-API.md §3.1, plus groups). */
-#define BUGZILLA_BUG_FIELDS                                                    \
-	"id,summary,status,resolution,is_open,whiteboard,product,"             \
-	"component,creation_time,last_change_time,creator,assigned_to,"        \
-	"cc,groups,keywords,flags,comment_count"
-#define BUGZILLA_COMMENT_FIELDS                                                \
-	"id,bug_id,count,creator,creation_time,text,is_private,tags"
-
 /* Bugzilla's error code for an unmapped user error: the rate limit. */
 #define BUGZILLA_CODE_RATELIMIT 32000
-/* Room for "&limit=N&offset=N" after a search path. */
-#define BUGZILLA_PAGING_LEN (sizeof "&limit=&offset=" + 2 * 20)
-/* The longest bug id, for the config check (an int64_t). */
-#define BUGZILLA_LONGEST_ID "9223372036854775807"
 
 /* A parser of a response body into out: skipped records, or -1 with cause. */
 typedef int (*bugzilla_parse_cb)(const char *, size_t, void *out, char **cause);
@@ -266,36 +255,6 @@ static int
 bugzilla_parse_history(const char *b, size_t n, void *out, char **cause)
 {
 	return model_history_from_json(b, n, out, cause);
-}
-
-/* Append "&name=escaped(value)" to b. */
-static void
-bugzilla_add_param(struct buf *b, const char *name, const char *value)
-{
-	char *e = http_escape(value);
-
-	buf_printf(b, "%c%s=%s", b->len == 0 ? '?' : '&', name, e);
-	free(e);
-}
-
-/* Build the fixed part of a search query (no ids, limit or offset). */
-static void
-bugzilla_search_base(struct buf *b, const struct bugzilla_query *q)
-{
-	char iso[TIMEUTIL_ISO_LEN];
-	size_t i;
-
-	for (i = 0; q->products != NULL && i < q->products->n; i++)
-		bugzilla_add_param(b, "product", q->products->v[i]);
-	for (i = 0; q->components != NULL && i < q->components->n; i++)
-		bugzilla_add_param(b, "component", q->components->v[i]);
-	if (q->status != NULL)
-		bugzilla_add_param(b, "status", q->status);
-	if (q->changed_since != 0)
-		bugzilla_add_param(b, "last_change_time",
-		    timeutil_format_iso(q->changed_since, iso));
-	bugzilla_add_param(b, "include_fields", BUGZILLA_BUG_FIELDS);
-	bugzilla_add_param(b, "order", "bug_id");
 }
 
 static void bugzilla_op_send(struct bugzilla_op *);
@@ -631,101 +590,16 @@ bugzilla_whoami(struct bugzilla *bz, char **login, char **cause)
 	    : 0;
 }
 
-/*
- * The search paths of a query: the fixed part, then ids packed while the
- * whole URL (base URL, path, paging) stays under CCWATCH_MAX_URL.
- */
-int
-bugzilla_search_paths(const char *base_url, const struct bugzilla_query *q,
-    struct strlist *out, char **cause)
-{
-	struct buf query, base, path;
-	size_t i = 0, fixed, start;
-	char num[32];
-
-	buf_init(&query, CCWATCH_MAX_URL);
-	bugzilla_search_base(&query, q);
-	buf_init(&base, CCWATCH_MAX_URL + 16);
-	buf_addstr(&base, "/rest/bug");
-	buf_addstr(&base, buf_str(&query));
-	fixed = strlen(base_url) + BUGZILLA_PAGING_LEN;
-	if (query.toobig || base.toobig || fixed + base.len > CCWATCH_MAX_URL) {
-		xasprintf(cause,
-		    "search: the query is longer than the %d bytes of a URL; "
-		    "shorten the products and components",
-		    CCWATCH_MAX_URL);
-		buf_free(&query);
-		buf_free(&base);
-		return -1;
-	}
-	buf_free(&query);
-	if (q->ids == NULL || q->nids == 0) {
-		strlist_add(out, buf_str(&base));
-		buf_free(&base);
-		return 0;
-	}
-	buf_init(&path, CCWATCH_MAX_URL);
-	while (i < q->nids) {
-		buf_reset(&path);
-		buf_addstr(&path, buf_str(&base));
-		buf_addstr(&path, "&id=");
-		start = path.len;
-		for (; i < q->nids; i++) {
-			snprintf(num, sizeof num, "%s%lld",
-			    path.len == start ? "" : "%2C",
-			    (long long)q->ids[i]);
-			if (fixed + path.len + strlen(num) > CCWATCH_MAX_URL)
-				break;
-			buf_addstr(&path, num);
-		}
-		if (path.len == start) {
-			xasprintf(cause,
-			    "search: the query takes %zu of the %d bytes of a "
-			    "URL and leaves no room for a bug id; shorten the "
-			    "products and components",
-			    fixed + base.len + 4, CCWATCH_MAX_URL);
-			buf_free(&path);
-			buf_free(&base);
-			return -1;
-		}
-		strlist_add(out, buf_str(&path));
-	}
-	buf_free(&path);
-	buf_free(&base);
-	return 0;
-}
-
-/* Check that a search of the products and components fits the longest id. */
-int
-bugzilla_check_query(const char *base_url, const struct strlist *products,
-    const struct strlist *components, char **cause)
-{
-	static const int64_t longest = INT64_MAX;
-	struct bugzilla_query q;
-	struct strlist paths;
-	int rc;
-
-	memset(&q, 0, sizeof q);
-	memset(&paths, 0, sizeof paths);
-	q.products = products;
-	q.components = components;
-	q.ids = &longest;
-	q.nids = 1;
-	rc = bugzilla_search_paths(base_url, &q, &paths, cause);
-	strlist_free(&paths);
-	return rc;
-}
-
 /* Search on the loop. */
 void
-bugzilla_search_start(struct bugzilla *bz, const struct bugzilla_query *q,
+bugzilla_search_start(struct bugzilla *bz, const struct bzquery *q,
     struct bug_list *out, size_t *skipped, bugzilla_done_cb done, void *arg)
 {
 	struct strlist paths;
 	char *err = NULL;
 
 	memset(&paths, 0, sizeof paths);
-	if (bugzilla_search_paths(bz->url, q, &paths, &err) == -1) {
+	if (bzquery_search_paths(bz->url, q, &paths, &err) == -1) {
 		bz->last_error = BZ_ERR_TOOLONG;
 		strlist_free(&paths);
 	}
@@ -735,51 +609,13 @@ bugzilla_search_start(struct bugzilla *bz, const struct bugzilla_query *q,
 
 /* Search, to the end. */
 int
-bugzilla_search(struct bugzilla *bz, const struct bugzilla_query *q,
+bugzilla_search(struct bugzilla *bz, const struct bzquery *q,
     struct bug_list *out, size_t *skipped, char **cause)
 {
 	struct bugzilla_sync y = {0, 0, NULL};
 
 	bugzilla_search_start(bz, q, out, skipped, bugzilla_sync_done, &y);
 	return bugzilla_sync_wait(bz, &y, cause);
-}
-
-/*
- * The paths of comments or history of many bugs: /rest/bug/FIRST/KIND?ids=
- * ..., at most CCWATCH_MAX_BATCH bugs and CCWATCH_MAX_URL bytes a request.
- */
-static void
-bugzilla_batch_paths(struct bugzilla *bz, const char *kind, const int64_t *ids,
-    size_t nids, time_t new_since, struct strlist *out)
-{
-	struct buf path;
-	char iso[TIMEUTIL_ISO_LEN], num[40];
-	size_t i = 0, inbatch, fixed = strlen(bz->url) + 160;
-	char *fields = http_escape(BUGZILLA_COMMENT_FIELDS);
-
-	buf_init(&path, CCWATCH_MAX_URL);
-	while (i < nids) {
-		buf_reset(&path);
-		buf_printf(
-		    &path, "/rest/bug/%lld/%s?", (long long)ids[i++], kind);
-		if (new_since != 0)
-			buf_printf(&path, "new_since=%s&",
-			    timeutil_format_iso(new_since, iso));
-		if (strcmp(kind, "comment") == 0)
-			buf_printf(&path, "include_fields=%s&", fields);
-		for (inbatch = 1; i < nids && inbatch < CCWATCH_MAX_BATCH;
-		     inbatch++, i++) {
-			snprintf(
-			    num, sizeof num, "ids=%lld&", (long long)ids[i]);
-			if (fixed + path.len + strlen(num) > CCWATCH_MAX_URL)
-				break;
-			buf_addstr(&path, num);
-		}
-		path.data[--path.len] = '\0'; /* the last '&' or '?' */
-		strlist_add(out, buf_str(&path));
-	}
-	free(fields);
-	buf_free(&path);
 }
 
 /* Start a batched call of kind over ids. */
@@ -791,7 +627,7 @@ bugzilla_batched_start(struct bugzilla *bz, const char *kind,
 	struct strlist paths;
 
 	memset(&paths, 0, sizeof paths);
-	bugzilla_batch_paths(bz, kind, ids, nids, new_since, &paths);
+	bzquery_batch_paths(bz->url, kind, ids, nids, new_since, &paths);
 	bugzilla_op_begin(
 	    bz, kind, 0, &paths, parse, out, skipped, NULL, done, arg);
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "bzquery.h"
 #include "http.h"
 #include "model.h"
 
@@ -41,16 +42,6 @@ struct bugzilla_stats {
 	unsigned long retries;
 	unsigned long errors;     /* requests that ended in an error */
 	unsigned long long bytes; /* received */
-};
-
-/* A search: what the sync asks for. */
-struct bugzilla_query {
-	const struct strlist *products;   /* repeated product= */
-	const struct strlist *components; /* repeated component= */
-	const char *status;               /* "__open__", ... or NULL */
-	time_t changed_since;             /* last_change_time=; 0 none */
-	const int64_t *ids;               /* id=; NULL for none */
-	size_t nids;
 };
 
 /* Why a call failed, so the caller can tell an outage from a refusal. */
@@ -106,7 +97,7 @@ int bugzilla_whoami(struct bugzilla *, char **login, char **cause);
  * than loses bugs, when the query leaves no room for one id or a search
  * passes CCWATCH_MAX_SEARCH_TOTAL bugs.
  */
-int bugzilla_search(struct bugzilla *, const struct bugzilla_query *,
+int bugzilla_search(struct bugzilla *, const struct bzquery *,
     struct bug_list *out, size_t *skipped, char **cause);
 
 /*
@@ -128,7 +119,7 @@ int bugzilla_history(struct bugzilla *, const int64_t *ids, size_t nids,
  */
 void bugzilla_time_start(
     struct bugzilla *, time_t *db_time, bugzilla_done_cb, void *arg);
-void bugzilla_search_start(struct bugzilla *, const struct bugzilla_query *,
+void bugzilla_search_start(struct bugzilla *, const struct bzquery *,
     struct bug_list *out, size_t *skipped, bugzilla_done_cb, void *arg);
 void bugzilla_comments_start(struct bugzilla *, const int64_t *ids, size_t nids,
     time_t new_since, struct comment_list *out, size_t *skipped,
@@ -142,20 +133,5 @@ void bugzilla_cancel(struct bugzilla *);
 int bugzilla_busy(const struct bugzilla *);
 /* The client's transport. */
 struct http *bugzilla_transport(struct bugzilla *);
-
-/*
- * The search paths of a query ("/rest/bug?...", without limit and offset):
- * one, or one per batch of ids, each leaving room under CCWATCH_MAX_URL
- * after base_url and the paging parameters.  Returns 0, or -1 with *cause
- * when not even one id fits.
- */
-int bugzilla_search_paths(const char *base_url, const struct bugzilla_query *,
-    struct strlist *out, char **cause);
-/*
- * Check that a search of the products and components still has room for
- * the longest bug id in one URL (the config check); 0, or -1 with *cause.
- */
-int bugzilla_check_query(const char *base_url, const struct strlist *products,
-    const struct strlist *components, char **cause);
 
 #endif

@@ -838,20 +838,6 @@ http_host_key(const char *url)
 	return key;
 }
 
-/* URL-encode s: everything but RFC 3986's unreserved characters. */
-char *
-http_escape(const char *s)
-{
-	char *e, *out;
-
-	e = curl_easy_escape(NULL, s, (int)strlen(s));
-	if (e == NULL)
-		fatalx("curl_easy_escape: out of memory");
-	out = xstrdup(e);
-	curl_free(e);
-	return out;
-}
-
 /* A xorshift64 generator, seeded from the time and pid on first use. */
 static unsigned long long
 http_random(void)

@@ -126,8 +126,6 @@ enum http_result http_get(struct http *, const char *url,
  */
 int http_wait(struct http *, const int *done);
 
-/* URL-encode s (RFC 3986 unreserved kept), allocated. */
-char *http_escape(const char *s);
 /* "scheme://host:port" of url, lower-case, for the per-host cap; allocated. */
 char *http_host_key(const char *url);
 

@@ -187,7 +187,7 @@ struct sync_cycle {
 	struct store_cursor cur;
 	time_t db_time;
 	time_t since;
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	struct comment_list comments;
 	struct history_list history;

@@ -129,7 +129,7 @@ END_TEST
 START_TEST(test_search_products_and_paging)
 {
 	struct bugzilla *bz = client(NULL, 0, 3);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL;
 	size_t skipped = 0, i;
@@ -170,7 +170,7 @@ END_TEST
 START_TEST(test_search_closed_and_changed_since)
 {
 	struct bugzilla *bz = client(NULL, 0, 100);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL, *req;
 	int64_t id;
@@ -215,7 +215,7 @@ END_TEST
 START_TEST(test_search_ids_batched_under_8k)
 {
 	struct bugzilla *bz = client(NULL, 0, 500);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	int64_t ids[3000];
 	char *cause = NULL;
@@ -271,7 +271,7 @@ longest_url(const char *base, const struct strlist *paths)
 START_TEST(test_search_paths_id_boundary)
 {
 	static const char *base = "https://bugzilla.example.org";
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct strlist long_products, paths;
 	int64_t ids[] = {1888016, 1888017};
 	char *name, *cause = NULL;
@@ -290,7 +290,7 @@ START_TEST(test_search_paths_id_boundary)
 		strlist_add(&long_products, name);
 		free(name);
 		memset(&paths, 0, sizeof paths);
-		if (bugzilla_search_paths(base, &q, &paths, &cause) == -1) {
+		if (bzquery_search_paths(base, &q, &paths, &cause) == -1) {
 			ck_assert_ptr_nonnull(
 			    strstr(cause, "no room for a bug id"));
 			free(cause);
@@ -314,15 +314,14 @@ START_TEST(test_search_paths_id_boundary)
 	strlist_add(&long_products, name);
 	free(name);
 	memset(&paths, 0, sizeof paths);
-	ck_assert_int_eq(bugzilla_search_paths(base, &q, &paths, &cause), 0);
+	ck_assert_int_eq(bzquery_search_paths(base, &q, &paths, &cause), 0);
 	ck_assert_uint_eq(paths.n, 2); /* one id a URL */
 	ck_assert_ptr_nonnull(strstr(paths.v[0], "&id=1888016"));
 	ck_assert_ptr_null(strstr(paths.v[0], "1888017"));
 	strlist_free(&paths);
 	/* The config check asks for room for the longest id: stricter. */
 	ck_assert_int_eq(
-	    bugzilla_check_query(base, &long_products, &components, &cause),
-	    -1);
+	    bzquery_check(base, &long_products, &components, &cause), -1);
 	free(cause);
 	strlist_free(&long_products);
 }
@@ -331,7 +330,7 @@ END_TEST
 START_TEST(test_search_long_product_list_is_bounded)
 {
 	struct bugzilla *bz = client(NULL, 0, 500);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct strlist many;
 	struct bug_list bugs;
 	int64_t ids[200];
@@ -364,8 +363,7 @@ START_TEST(test_search_long_product_list_is_bounded)
 	ck_assert_uint_le(fakebz_requests(fb, "/rest/bug"), 3);
 	ck_assert_uint_eq(bugs.n, 2); /* bugs 1 and 3, of CA Program */
 	ck_assert_int_eq(
-	    bugzilla_check_query(fakebz_url(fb), &many, &components, &cause),
-	    0);
+	    bzquery_check(fakebz_url(fb), &many, &components, &cause), 0);
 	bug_list_free(&bugs);
 	strlist_free(&many);
 	bugzilla_free(bz);
@@ -376,7 +374,7 @@ START_TEST(test_search_pages_past_the_cap)
 {
 	struct bugzilla_options o;
 	struct bugzilla *bz;
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL;
 	int i;
@@ -497,7 +495,7 @@ static const enum fakebz_fault retryable[] = {
 START_TEST(test_retry_each_fault)
 {
 	struct bugzilla *bz = client(NULL, 2, 0);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL;
 
@@ -527,7 +525,7 @@ END_TEST
 START_TEST(test_rate_limit_then_block)
 {
 	struct bugzilla *bz = client(NULL, 2, 0);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL;
 
@@ -576,7 +574,7 @@ START_TEST(test_no_retry_on_404_or_toobig)
 	struct bugzilla *bz = client(NULL, 3, 0);
 	struct comment_list cl;
 	struct bug_list bugs;
-	struct bugzilla_query q;
+	struct bzquery q;
 	int64_t missing = 4242;
 	char *cause = NULL;
 
@@ -613,7 +611,7 @@ END_TEST
 START_TEST(test_malformed_record_skipped)
 {
 	struct bugzilla *bz;
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *dir, *path, *cause = NULL;
 	size_t skipped = 0;

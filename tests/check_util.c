@@ -55,6 +55,31 @@ START_TEST(test_buf_detach)
 }
 END_TEST
 
+START_TEST(test_buf_escaped)
+{
+	struct buf b;
+
+	buf_init(&b, 64);
+	buf_add_escaped(&b, "CA Certificate Compliance");
+	ck_assert_str_eq(buf_str(&b), "CA%20Certificate%20Compliance");
+	buf_reset(&b);
+	buf_add_escaped(&b, "AZaz09-._~");
+	ck_assert_str_eq(buf_str(&b), "AZaz09-._~");
+	buf_reset(&b);
+	buf_add_escaped(&b, "a&b=c/d?e+f\xc3\xa9,");
+	ck_assert_str_eq(buf_str(&b), "a%26b%3Dc%2Fd%3Fe%2Bf%C3%A9%2C");
+	buf_reset(&b);
+	ck_assert_int_eq(buf_add_escaped(&b, ""), 0);
+	ck_assert_str_eq(buf_str(&b), "");
+	buf_free(&b);
+	/* Past the maximum: -1, and the buffer says so. */
+	buf_init(&b, 8);
+	ck_assert_int_eq(buf_add_escaped(&b, "a b c d"), -1);
+	ck_assert(b.toobig);
+	buf_free(&b);
+}
+END_TEST
+
 START_TEST(test_time_parse_forms)
 {
 	time_t t;
@@ -344,6 +369,7 @@ util_suite(void)
 	tc = tcase_create("buf");
 	tcase_add_test(tc, test_buf_grow_and_cap);
 	tcase_add_test(tc, test_buf_detach);
+	tcase_add_test(tc, test_buf_escaped);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("time");
 	tcase_add_test(tc, test_time_parse_forms);
