@@ -27,6 +27,13 @@
 #define CCWATCH_MAX_SEARCH_TOTAL 200000
 /* Overlap of an incremental search before the previous cursor, seconds. */
 #define CCWATCH_OVERLAP 300
+/*
+ * The shipped unit's WatchdogSec, and the longest timeout of a transfer:
+ * half of it, so that a request that hangs ends well inside one watchdog
+ * interval (a known WATCHDOG_USEC tightens it: config_check.c).
+ */
+#define CCWATCH_WATCHDOG_SEC 600
+#define CCWATCH_MAX_TIMEOUT  (CCWATCH_WATCHDOG_SEC / 2)
 /* Default whole-transfer timeout of an alert channel, seconds. */
 #define CCWATCH_CHANNEL_TIMEOUT 30
 

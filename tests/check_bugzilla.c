@@ -327,6 +327,65 @@ START_TEST(test_search_paths_id_boundary)
 }
 END_TEST
 
+/* 0 if the search of q fits, with every URL under the limit. */
+static int
+search_fits(const char *base, const struct bzquery *q)
+{
+	struct strlist paths;
+	char *cause = NULL;
+	int rc;
+
+	memset(&paths, 0, sizeof paths);
+	rc = bzquery_search_paths(base, q, &paths, &cause);
+	if (rc == 0)
+		ck_assert_uint_le(longest_url(base, &paths), CCWATCH_MAX_URL);
+	free(cause);
+	strlist_free(&paths);
+	return rc;
+}
+
+START_TEST(test_check_query_covers_every_search)
+{
+	static const char *base = "https://bugzilla.example.org";
+	static const int64_t longest = INT64_MAX;
+	struct bzquery full, incr, byid;
+	struct strlist longp;
+	char *name, *cause = NULL;
+	size_t len;
+
+	memset(&longp, 0, sizeof products);
+	memset(&full, 0, sizeof full);
+	full.products = &longp;
+	full.components = &components;
+	incr = byid = full;
+	full.status = "__open__";
+	incr.changed_since = (time_t)1767225600; /* 2026-01-01 */
+	byid.ids = &longest;
+	byid.nids = 1;
+	/*
+	 * Grow a product until the check refuses it: up to there every
+	 * search of a cycle fits; there the longest one (an incremental
+	 * search's last_change_time) no longer does.
+	 */
+	for (len = 2300; len < 2700; len++) {
+		name = escaped_name(len);
+		strlist_free(&longp);
+		strlist_add(&longp, name);
+		free(name);
+		if (bzquery_check(base, &longp, &components, &cause) == -1)
+			break;
+		ck_assert_int_eq(search_fits(base, &full), 0);
+		ck_assert_int_eq(search_fits(base, &incr), 0);
+		ck_assert_int_eq(search_fits(base, &byid), 0);
+	}
+	ck_assert_uint_lt(len, 2700);
+	ck_assert_ptr_nonnull(strstr(cause, "shorten the products"));
+	free(cause);
+	ck_assert_int_eq(search_fits(base, &incr), -1);
+	strlist_free(&longp);
+}
+END_TEST
+
 START_TEST(test_search_long_product_list_is_bounded)
 {
 	struct bugzilla *bz = client(NULL, 0, 500);
@@ -669,6 +728,7 @@ bugzilla_suite(void)
 	tcase_add_test(tc, test_search_closed_and_changed_since);
 	tcase_add_test(tc, test_search_ids_batched_under_8k);
 	tcase_add_test(tc, test_search_paths_id_boundary);
+	tcase_add_test(tc, test_check_query_covers_every_search);
 	tcase_add_test(tc, test_search_long_product_list_is_bounded);
 	tcase_add_test(tc, test_search_pages_past_the_cap);
 	tcase_add_test(tc, test_comments_batches_and_new_since);
