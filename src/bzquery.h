@@ -22,7 +22,8 @@
 #define BZQUERY_COMMENT_FIELDS                                                 \
 	"id,bug_id,count,creator,creation_time,text,is_private,tags"
 /* Room kept after a search path for "&limit=N&offset=N". */
-#define BZQUERY_PAGING_LEN (sizeof "&limit=&offset=" + 2 * 20)
+#define BZQUERY_PAGING_LEN                                                     \
+	(sizeof "&limit=&offset=" + 40) /* two 20-digit numbers */
 
 /* A search: what the sync asks for. */
 struct bzquery {

@@ -457,16 +457,17 @@ http_cancel(struct http_transfer *t)
 void
 http_free(struct http *h)
 {
-	struct http_transfer *t;
+	struct http_transfer *t, *next;
 
 	if (h == NULL)
 		return;
-	while ((t = TAILQ_FIRST(&h->transfers)) != NULL) {
+	for (t = TAILQ_FIRST(&h->transfers); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
 		if (t->running)
 			curl_multi_remove_handle(h->multi, t->easy);
-		TAILQ_REMOVE(&h->transfers, t, entry);
 		http_transfer_free(t);
 	}
+	TAILQ_INIT(&h->transfers);
 	if (h->multi != NULL)
 		curl_multi_cleanup(h->multi);
 	if (h->share != NULL)

@@ -59,6 +59,10 @@ static int
 notify_check_id(struct notifier *n, const struct alert *a,
     const struct alert_digest *d, char **cause)
 {
+	if (a == NULL && d == NULL) {
+		xasprintf(cause, "%s: nothing to send", n->name);
+		return -1;
+	}
 	if (a != NULL && !notify_valid_id(a->id)) {
 		xasprintf(cause, "%s: alert has an invalid id", n->name);
 		return -1;

@@ -19,7 +19,7 @@
 #include "xmalloc.h"
 
 /* Largest zone file read. */
-#define TZ_MAX_FILE (256 * 1024)
+#define TZ_MAX_FILE ((size_t)256 * 1024)
 
 /* One local time type. */
 struct tz_type {
@@ -320,12 +320,10 @@ tz_mktime(const struct tz *z, struct tm *tm)
 	ok2 = tz_offset(z, t2) == o2;
 	if (ok1 && ok2)
 		t = t1 < t2 ? t1 : t2;
-	else if (ok1)
-		t = t1;
 	else if (ok2)
 		t = t2;
 	else
-		t = t1; /* a gap: the offset before the change */
+		t = t1; /* ok1 alone, or a gap: the offset before the change */
 	tz_localtime(z, t, tm);
 	return t;
 }
