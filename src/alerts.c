@@ -129,19 +129,13 @@ alerts_notifier(struct alerts *al, const char *name)
 	return NULL;
 }
 
-/* Prepare and bind; see alerts_int.h. */
-static sqlite3_stmt *
-alerts_db_vprepare(
-    sqlite3 *db, char **cause, const char *sql, const char *types, va_list ap)
+/* Bind the parameters of stmt from types and ap. */
+static void
+alerts_db_vbind(sqlite3_stmt *stmt, const char *types, va_list ap)
 {
-	sqlite3_stmt *stmt;
 	const char *s;
 	int i;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
-		return NULL;
-	}
 	for (i = 0; types[i] != '\0'; i++) {
 		if (types[i] == 'i')
 			sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
@@ -154,7 +148,45 @@ alerts_db_vprepare(
 				    stmt, i + 1, s, -1, SQLITE_TRANSIENT);
 		}
 	}
+}
+
+/* Prepare and bind; see alerts_int.h. */
+static sqlite3_stmt *
+alerts_db_vprepare(
+    sqlite3 *db, char **cause, const char *sql, const char *types, va_list ap)
+{
+	sqlite3_stmt *stmt;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
+		return NULL;
+	}
+	alerts_db_vbind(stmt, types, ap);
 	return stmt;
+}
+
+/* Prepare once into *cache, or reset what is there, and bind. */
+sqlite3_stmt *
+alerts_db_reuse(sqlite3_stmt **cache, sqlite3 *db, char **cause,
+    const char *sql, const char *types, ...)
+{
+	va_list ap;
+
+	if (*cache == NULL) {
+		if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			cache, NULL) != SQLITE_OK) {
+			xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
+			*cache = NULL;
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(*cache);
+		sqlite3_clear_bindings(*cache);
+	}
+	va_start(ap, types);
+	alerts_db_vbind(*cache, types, ap);
+	va_end(ap);
+	return *cache;
 }
 
 /* Prepare a statement with its parameters bound. */

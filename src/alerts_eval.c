@@ -48,6 +48,8 @@ struct alerts_eval {
 	struct alerts_item *items;
 	size_t nitems;
 	json_t **current; /* per route: what a digest would list */
+	/* The ledger's statements, run for every clock: prepared once. */
+	sqlite3_stmt *get_stmt, *put_stmt;
 };
 
 /* What the ledger knows about one instance. */
@@ -270,7 +272,7 @@ alerts_known_get(struct alerts_eval *ev, int64_t bug, const char *kind,
 	int rc;
 
 	memset(k, 0, sizeof *k);
-	stmt = alerts_db_prepare(ev->db, cause,
+	stmt = alerts_db_reuse(&ev->get_stmt, ev->db, cause,
 	    "SELECT state, notified_state, notified_level, notified_at,"
 	    " acked_state, acked_level FROM alert_clocks WHERE bug_id = ?1"
 	    " AND kind = ?2 AND started_at = ?3 AND due = ?4",
@@ -291,11 +293,12 @@ alerts_known_get(struct alerts_eval *ev, int64_t bug, const char *kind,
 		k->notified_state = xstrdup("");
 		k->acked_state = xstrdup("");
 	}
-	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+		sqlite3_reset(stmt);
 		return -1;
 	}
+	sqlite3_reset(stmt);
 	return 0;
 }
 
@@ -304,26 +307,30 @@ static int
 alerts_known_put(struct alerts_eval *ev, const struct alert *a,
     const char *payload, const struct alerts_known *k, char **cause)
 {
-	return alerts_db_exec(ev->db, cause,
-		   "INSERT INTO alert_clocks (bug_id, kind, started_at, due, "
-		   "state,"
-		   " level, notified_state, notified_level, notified_at, "
-		   "seen_at,"
-		   " payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		   "?11)"
-		   " ON CONFLICT (bug_id, kind, started_at, due) DO UPDATE SET"
-		   " state = excluded.state, level = excluded.level,"
-		   " notified_state = excluded.notified_state,"
-		   " notified_level = excluded.notified_level,"
-		   " notified_at = excluded.notified_at, seen_at = "
-		   "excluded.seen_at,"
-		   " payload = excluded.payload",
-		   "itiititiiit", a->bug_id, a->clock, (int64_t)a->started_at,
-		   (int64_t)a->due, a->state, (int64_t)a->level,
-		   k->notified_state, (int64_t)k->notified_level,
-		   (int64_t)k->notified_at, (int64_t)ev->now, payload) < 0
-	    ? -1
-	    : 0;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = alerts_db_reuse(&ev->put_stmt, ev->db, cause,
+	    "INSERT INTO alert_clocks (bug_id, kind, started_at, due, state,"
+	    " level, notified_state, notified_level, notified_at, seen_at,"
+	    " payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	    " ON CONFLICT (bug_id, kind, started_at, due) DO UPDATE SET"
+	    " state = excluded.state, level = excluded.level,"
+	    " notified_state = excluded.notified_state,"
+	    " notified_level = excluded.notified_level,"
+	    " notified_at = excluded.notified_at, seen_at = excluded.seen_at,"
+	    " payload = excluded.payload",
+	    "itiititiiit", a->bug_id, a->clock, (int64_t)a->started_at,
+	    (int64_t)a->due, a->state, (int64_t)a->level, k->notified_state,
+	    (int64_t)k->notified_level, (int64_t)k->notified_at,
+	    (int64_t)ev->now, payload);
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* 1 if the state is one people hear about. */
@@ -977,6 +984,8 @@ alerts_record_clocks(struct alerts *al, struct store *st,
 	if (rc == -1)
 		store_rollback(st);
 out:
+	sqlite3_finalize(ev.get_stmt);
+	sqlite3_finalize(ev.put_stmt);
 	for (i = 0; i < ev.nitems; i++)
 		json_decref(ev.items[i].payload);
 	free(ev.items);

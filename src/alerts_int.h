@@ -28,6 +28,12 @@ sqlite3_stmt *alerts_db_prepare(
 /* Prepare, bind and run a statement without rows: changes, or -1. */
 int alerts_db_exec(
     sqlite3 *, char **cause, const char *sql, const char *types, ...);
+/*
+ * alerts_db_prepare of a statement run many times: prepared once into
+ * *cache (the caller finalizes it), reset and bound again on later calls.
+ */
+sqlite3_stmt *alerts_db_reuse(sqlite3_stmt **cache, sqlite3 *, char **cause,
+    const char *sql, const char *types, ...);
 /* A copy of a text column ("" for NULL). */
 char *alerts_db_text(sqlite3_stmt *, int col);
 
