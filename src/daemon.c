@@ -385,6 +385,7 @@ daemon_new(
 	d->event = sd_event_ref(event);
 	feed_counters_init(&d->counters);
 	d->counters.cycles_ok = d->counters.cycles_failed = 0;
+	d->counters.evaluations = 0;
 	memset(&ho, 0, sizeof ho);
 	ho.event = event;
 	d->http = http_new(&ho, cause);

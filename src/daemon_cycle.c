@@ -175,6 +175,7 @@ daemon_evaluate(struct daemon *d)
 		return;
 	}
 	d->counts.evaluations++;
+	d->counters.evaluations = (long long)d->counts.evaluations;
 	d->open_bugs = r.open_bugs;
 	d->overdue = r.overdue;
 	d->due_soon = r.due_soon;

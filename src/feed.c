@@ -48,6 +48,7 @@ feed_counters_init(struct feed_counters *c)
 {
 	memset(c, 0, sizeof *c);
 	c->cycles_ok = c->cycles_failed = c->requests = c->http_requests = -1;
+	c->evaluations = -1;
 }
 
 /* 1 if count is in the sorted list of private comment counts. */
@@ -835,6 +836,12 @@ feed_prom_counters(struct buf *b, const struct feed_counters *c)
 		    "Requests made to Bugzilla by good cycles.");
 		buf_printf(
 		    b, "ccwatch_bugzilla_requests_total %lld\n", c->requests);
+	}
+	if (c->evaluations >= 0) {
+		feed_prom_head(b, "ccwatch_evaluations_total", "counter",
+		    "Evaluations of every stored bug's clocks, one a cycle.");
+		buf_printf(
+		    b, "ccwatch_evaluations_total %lld\n", c->evaluations);
 	}
 	if (c->http_requests >= 0) {
 		feed_prom_head(b, "ccwatch_http_requests_total", "counter",

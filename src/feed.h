@@ -60,6 +60,7 @@ struct feed_counters {
 	long long cycles_failed;
 	long long requests;      /* to Bugzilla, over every cycle */
 	long long http_requests; /* served by the httpd */
+	long long evaluations;   /* of every stored bug: one a cycle */
 	/*
 	 * The alerts outbox: have_outbox is 0 until an alerts module fills
 	 * depth and dead letters; its metrics are left out until then.
