@@ -215,8 +215,8 @@ daemon_same_list(const struct strlist *a, const struct strlist *b)
 
 /*
  * A new url, products or components make the cursor meaningless: reset
- * it, so the next cycle is a full resync that also reconciles what the
- * old query showed.
+ * it and poll at once, a full resync that also reconciles what the old
+ * query showed.
  */
 static void
 daemon_reset_cursor(struct daemon *d, const struct config *c)
@@ -234,10 +234,10 @@ daemon_reset_cursor(struct daemon *d, const struct config *c)
 		cur.last_full = 0;
 		if (store_set_cursor(d->store, &cur, &cause) == 0) {
 			log_info("reload: the Bugzilla query changed: the "
-				 "cursor is reset, the next cycle is a full "
-				 "resync");
+				 "cursor is reset, a full resync starts now");
 			d->counts.resets++;
 			d->first = 1;
+			daemon_poll(d);
 		}
 	}
 	if (cause != NULL) {

@@ -307,8 +307,8 @@ daemon_delay(struct daemon *d)
 }
 
 /*
- * The last step: the files, the counters, STATUS=; then what waited for
- * the cycle's end (a reload, a poll) and the timer of the next one.
+ * The last step: the files, the counters, STATUS=; then the timer of the
+ * next cycle (at once after a poll that waited) and a reload that waited.
  */
 static void
 daemon_cycle_end(struct daemon *d)
@@ -321,10 +321,6 @@ daemon_cycle_end(struct daemon *d)
 	daemon_status(d);
 	d->counts.cycles++;
 	d->state = DAEMON_IDLE;
-	if (d->reload_pending) {
-		d->reload_pending = 0;
-		daemon_reload(d);
-	}
 	delay = daemon_delay(d);
 	if (d->poll_pending) {
 		d->poll_pending = 0;
@@ -332,6 +328,11 @@ daemon_cycle_end(struct daemon *d)
 	}
 	log_debug("next cycle in %ld s", delay);
 	daemon_arm(d, (uint64_t)delay * 1000000ULL);
+	/* After the arming: a reload that resets the cursor polls at once. */
+	if (d->reload_pending) {
+		d->reload_pending = 0;
+		daemon_reload(d);
+	}
 }
 
 /* A deferred step's turn has come. */

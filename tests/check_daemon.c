@@ -181,11 +181,13 @@ START_TEST(test_new_query_resets_the_cursor)
 	cur.last_full = 1700000000;
 	ck_assert_int_eq(store_set_cursor(d->store, &cur, &cause), 0);
 	d->first = 0;
-	/* The same query: the cursor stays. */
+	/* The same query: the cursor stays, and no cycle starts. */
 	daemon_reload(d);
 	ck_assert_uint_eq(d->counts.reloads, 1);
 	ck_assert_uint_eq(d->counts.resets, 0);
-	/* A new component: reset, and the next cycle is full. */
+	ck_assert_int_ge(sd_event_run(event, 10000), 0);
+	ck_assert_int_eq(sync_started, 0);
+	/* A new component: reset, and a full cycle starts at once. */
 	write_conf("CA Certificate Compliance, Other Compliance");
 	daemon_reload(d);
 	ck_assert_uint_eq(d->counts.reloads, 2);
@@ -196,6 +198,39 @@ START_TEST(test_new_query_resets_the_cursor)
 	ck_assert_int_eq(cur.last_full, 0);
 	store_cursor_free(&cur);
 	ck_assert_uint_eq(d->conf->components.n, 2);
+	TURN_UNTIL(d->counts.cycles == 1);
+	ck_assert_int_eq(sync_started, 1);
+}
+END_TEST
+
+START_TEST(test_new_query_during_a_cycle)
+{
+	/* A reload that waited for the cycle's end still polls at once. */
+	sync_hold = 1;
+	daemon_cycle_start(d);
+	write_conf("Other Compliance");
+	daemon_reload(d);
+	ck_assert_int_eq(d->reload_pending, 1);
+	daemon_synced(d, 0, &(struct sync_stats){.requests = 2}, NULL);
+	TURN_UNTIL(d->counts.cycles == 1);
+	ck_assert_uint_eq(d->counts.resets, 1);
+	sync_hold = 0;
+	TURN_UNTIL(sync_started == 2);
+	ck_assert_int_eq(d->first, 1);
+}
+END_TEST
+
+START_TEST(test_stop_between_steps)
+{
+	/* The sync ended; the evaluation waits for its turn; a stop. */
+	daemon_cycle_start(d);
+	TURN_UNTIL(d->state == DAEMON_EVALUATE);
+	ck_assert_ptr_nonnull(d->step);
+	daemon_stop(d);
+	ck_assert_ptr_null(d->step);
+	ck_assert_int_ge(sd_event_run(event, 10000), 0);
+	ck_assert_uint_eq(d->counts.evaluations, 0);
+	ck_assert_uint_eq(d->counts.cycles, 0);
 }
 END_TEST
 
@@ -210,6 +245,8 @@ daemon_suite(void)
 	tcase_add_test(tc, test_stop_during_sync);
 	tcase_add_test(tc, test_reload_and_poll_wait_for_the_cycle);
 	tcase_add_test(tc, test_new_query_resets_the_cursor);
+	tcase_add_test(tc, test_new_query_during_a_cycle);
+	tcase_add_test(tc, test_stop_between_steps);
 	suite_add_tcase(s, tc);
 	return s;
 }
