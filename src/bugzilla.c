@@ -57,6 +57,7 @@ struct bugzilla {
 	long retry_base_ms;
 	long retry_max_ms;
 	long page_size;
+	long max_search;
 	struct bugzilla_stats stats;
 	enum bugzilla_error last_error;
 	long last_api_code;
@@ -86,6 +87,8 @@ bugzilla_new(const struct bugzilla_options *o, char **cause)
 	bz->page_size = o->page_size != 0 ? o->page_size : 500;
 	if (bz->page_size > CCWATCH_MAX_SEARCH)
 		bz->page_size = CCWATCH_MAX_SEARCH;
+	bz->max_search =
+	    o->max_search > 0 ? o->max_search : CCWATCH_MAX_SEARCH_TOTAL;
 	if (o->transport != NULL) {
 		bz->http = o->transport;
 		return bz;
@@ -362,12 +365,12 @@ bugzilla_op_parsed(struct bugzilla_op *op)
 		*op->skipped += (size_t)n;
 	if (op->search)
 		more = bugzilla_op_page(op, &page, n);
-	if (op->found > CCWATCH_MAX_SEARCH_TOTAL) {
+	if (op->found > (size_t)op->bz->max_search) {
 		op->bz->last_error = BZ_ERR_TOOMANY;
 		xasprintf(&op->err,
-		    "search: more than %d bugs match; narrow the products "
+		    "search: more than %ld bugs match; narrow the products "
 		    "and components",
-		    CCWATCH_MAX_SEARCH_TOTAL);
+		    op->bz->max_search);
 		bugzilla_op_finish(op, -1, op->err);
 		return;
 	}

@@ -34,6 +34,7 @@ struct bugzilla_options {
 	long retry_base_ms; /* first backoff; 0: 2000 */
 	long retry_max_ms;  /* backoff ceiling; 0: 60000 */
 	long page_size;     /* search limit; 0: 500 */
+	long max_search;    /* bugs one search may return; 0: the default */
 };
 
 /* Counters of one client, for a cycle's summary and the benchmarks. */
@@ -53,7 +54,7 @@ enum bugzilla_error {
 	BZ_ERR_API,       /* a Bugzilla error object (auth, 404 ...) */
 	BZ_ERR_PROTOCOL,  /* the body was not what the API promises */
 	BZ_ERR_TOOLONG,   /* the query cannot fit one id in a URL */
-	BZ_ERR_TOOMANY    /* a search passed CCWATCH_MAX_SEARCH_TOTAL */
+	BZ_ERR_TOOMANY    /* a search passed its max_search bugs */
 };
 
 /*
@@ -95,7 +96,7 @@ int bugzilla_whoami(struct bugzilla *, char **login, char **cause);
  * server's cap, is never short).  Ids are sent in batches that keep each
  * URL under CCWATCH_MAX_URL.  Bugs are appended to *out.  Fails, rather
  * than loses bugs, when the query leaves no room for one id or a search
- * passes CCWATCH_MAX_SEARCH_TOTAL bugs.
+ * passes max_search (CCWATCH_MAX_SEARCH_TOTAL) bugs.
  */
 int bugzilla_search(struct bugzilla *, const struct bzquery *,
     struct bug_list *out, size_t *skipped, char **cause);

@@ -464,6 +464,49 @@ START_TEST(test_search_pages_past_the_cap)
 }
 END_TEST
 
+START_TEST(test_search_past_its_bound_fails)
+{
+	struct bugzilla_options o;
+	struct bugzilla *bz;
+	struct bzquery q;
+	struct bug_list bugs;
+	char *cause = NULL;
+
+	/* A bound of 120 bugs (200,000 in use) and pages of 50. */
+	memset(&o, 0, sizeof o);
+	o.url = fakebz_url(fb);
+	o.http.timeout = 10;
+	o.page_size = 50;
+	o.max_search = 120;
+	bz = bugzilla_new(&o, &cause);
+	ck_assert_msg(bz != NULL, "%s", cause);
+	add_bugs(130);
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	fakebz_reset_counts(fb);
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), -1);
+	ck_assert_int_eq(bugzilla_last_error(bz), BZ_ERR_TOOMANY);
+	ck_assert_ptr_nonnull(strstr(cause, "more than 120 bugs match"));
+	/* It stopped at the page that passed the bound. */
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug"), 3);
+	free(cause);
+	bug_list_free(&bugs);
+	/* Exactly at the bound is still a success. */
+	bugzilla_free(bz);
+	o.max_search = 130;
+	bz = bugzilla_new(&o, &cause);
+	ck_assert_msg(bz != NULL, "%s", cause);
+	memset(&bugs, 0, sizeof bugs);
+	ck_assert_msg(
+	    bugzilla_search(bz, &q, &bugs, NULL, &cause) == 0, "%s", cause);
+	ck_assert_uint_eq(bugs.n, 130);
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+}
+END_TEST
+
 START_TEST(test_comments_batches_and_new_since)
 {
 	struct bugzilla *bz = client(NULL, 0, 0);
@@ -731,6 +774,7 @@ bugzilla_suite(void)
 	tcase_add_test(tc, test_check_query_covers_every_search);
 	tcase_add_test(tc, test_search_long_product_list_is_bounded);
 	tcase_add_test(tc, test_search_pages_past_the_cap);
+	tcase_add_test(tc, test_search_past_its_bound_fails);
 	tcase_add_test(tc, test_comments_batches_and_new_since);
 	tcase_add_test(tc, test_history_of_mutations);
 	tcase_add_test(tc, test_malformed_record_skipped);
