@@ -388,6 +388,12 @@ http_new(const struct http_options *o, char **cause)
 		}
 		http_initialised = 1;
 	}
+	/* A resolver that blocks would hold the daemon's loop on DNS. */
+	if (o->event != NULL &&
+	    (curl_version_info(CURLVERSION_NOW)->features &
+		CURL_VERSION_ASYNCHDNS) == 0)
+		log_warnx("http: libcurl resolves host names synchronously: a "
+			  "slow DNS server holds the event loop");
 	h = xcalloc(1, sizeof *h);
 	TAILQ_INIT(&h->transfers);
 	http_defaults(h, o);
