@@ -72,7 +72,7 @@ daemon_status(struct daemon *d)
 	time_t now = timeutil_now();
 
 	/* Without a service manager listening the line would go nowhere. */
-	if (getenv("NOTIFY_SOCKET") == NULL || !d->have_status)
+	if (getenv("NOTIFY_SOCKET") == NULL || !d->evaluated)
 		return;
 	memset(&cur, 0, sizeof cur);
 	if (store_get_cursor(d->store, &cur, &err) == -1) {

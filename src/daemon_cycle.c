@@ -162,7 +162,7 @@ daemon_evaluate(struct daemon *d)
 	char *cause = NULL;
 	int feed = daemon_wants_feed(d), alerts = daemon_wants_alerts(d);
 
-	d->have_status = 0;
+	d->evaluated = 0;
 	memset(&d->astats, 0, sizeof d->astats);
 	if (!feed && !alerts && getenv("NOTIFY_SOCKET") == NULL)
 		return; /* nobody reads it */
@@ -179,7 +179,7 @@ daemon_evaluate(struct daemon *d)
 	d->open_bugs = r.open_bugs;
 	d->overdue = r.overdue;
 	d->due_soon = r.due_soon;
-	d->have_status = 1;
+	d->evaluated = 1;
 	if (alerts &&
 	    alerts_evaluate_report(d->alerts, d->store, &d->conf->people,
 		&d->conf->policy, &r, &d->astats, &cause) == -1) {
@@ -257,7 +257,8 @@ daemon_write_feed(struct daemon *d)
 	const struct feed *f;
 	char *cause = NULL, *ics, *path;
 
-	if (d->conf->feed_directory == NULL || d->snap == NULL)
+	/* Files of an older evaluation would only be written again. */
+	if (d->conf->feed_directory == NULL || d->snap == NULL || !d->evaluated)
 		return;
 	f = feed_snap_feed(d->snap);
 	if (feed_write_dir(f, &d->counters, d->conf->feed_directory, &cause) ==

@@ -71,7 +71,7 @@ struct daemon {
 	struct alerts_stats astats;
 	struct feed_snap *snap; /* this cycle's feed, for files and httpd */
 	size_t open_bugs, overdue, due_soon; /* this cycle's STATUS= */
-	int have_status;
+	int evaluated; /* this cycle's evaluation succeeded */
 	struct feed_counters counters;
 	struct daemon_counts counts;
 	struct daemon_seam seam;
