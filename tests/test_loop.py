@@ -49,9 +49,10 @@ class Notes:
         while (left := deadline - time.monotonic()) > 0:
             self.sock.settimeout(left)
             try:
-                self.got.append((time.monotonic(), self.sock.recv(4096).decode()))
+                m = self.sock.recv(4096).decode()
             except socket.timeout:
                 break
+            self.got.append((time.monotonic(), m))  # when it arrived
 
     def wait_for(self, field, timeout=20.0):
         """Wait for a message holding field; True if it came."""
@@ -140,8 +141,9 @@ def test_slow_delivery(work):
               "(interval %.1f s)" % (len(pings), gap, WATCHDOG))
         check(len(pings) >= 3 and gap <= WATCHDOG,
               "WATCHDOG=1 never stops for an interval: longest gap %.2f s" % gap)
-        sent_before = len(hook.accepted())
-        check(0 < sent_before < 50, "SIGTERM comes mid-delivery (%d of 50 in)" % sent_before)
+        sent_before, inflight = len(hook.accepted()), hook.inflight()
+        check(0 < sent_before < 50 and inflight > 0,
+              "SIGTERM comes mid-delivery (%d of 50 in, %d in flight)" % (sent_before, inflight))
         rc, secs = term(d)
         print("# SIGTERM during slow delivery: exit after %.3f s" % secs)
         check(rc == 0 and secs < 10, "SIGTERM during delivery exits 0 at once (%.3f s)" % secs)
