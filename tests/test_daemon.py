@@ -80,17 +80,19 @@ def main():
               "the refusal names file:line")
 
         # A good file takes effect: point at a second fake, stop the first.
+        # A new url resets the cursor and polls the new server at once.
         fake2 = Fake(args=["-p", "0"])
         daemon_conf(conf, fake2.url, store)
         n0 = len(notify.messages)
         daemon.send_signal(signal.SIGHUP)
         notify.wait_for("READY=1", after=n0)
-        fake.stop()
-        n0 = len(notify.messages)
-        daemon.send_signal(signal.SIGUSR1)
         i, status = notify.wait_for("STATUS=", after=n0)
+        fake.stop()
         check(status is not None and "last sync" in status and "unreachable" not in status,
-              "SIGHUP with a good file takes effect: %s" % status)
+              "SIGHUP with a good file (a new url) takes effect at once: %s" % status)
+        log.flush()
+        check("the cursor is reset, a full resync starts now" in open(log.name).read(),
+              "the new url reset the cursor")
 
         # Bugzilla goes away: the daemon reports it and stays up.
         port = fake2.port
