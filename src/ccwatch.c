@@ -41,7 +41,7 @@ static const struct cli_command cli_commands[] = {
     {"test-notify", 1, 1, cli_test_notify, "test-notify CHANNEL"},
     {"feed", 1, 0, cli_feed,
 	"feed --format json|ics|prom|html [--ca NAME] [--as-of TIME]"},
-    {"whiteboard", 0, 0, cli_whiteboard, "whiteboard TEXT"},
+    {"whiteboard", 0, 0, cli_whiteboard, "whiteboard [--as-of TIME] TEXT"},
     {"config-check", 1, 1, cli_config_check, "config-check"},
     {"version", 0, 0, cli_version, "version"},
 };
