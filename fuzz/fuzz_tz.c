@@ -2,9 +2,10 @@
  * libFuzzer target for the zone file reader: any bytes as a TZif image
  * (tz_parse), and for a zone that parses, times across and far beyond its
  * transitions broken down and put back together (tz_localtime,
- * tz_mktime).  It aborts when tz_mktime leaves in *tm another wall clock
- * than that of the instant it returns, or, away from any change of offset
- * in a zone of sane offsets, does not give back the instant broken down.
+ * tz_from_local).  It aborts when the instant tz_from_local returns shows
+ * another wall clock than the one asked for while its offset holds a day
+ * around, or, away from any change of offset in a zone of sane offsets,
+ * is not the instant broken down.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -41,8 +42,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (tz_localtime(z, t, &tm) == -1)
 			continue;
 		memcpy(&back, &tm, sizeof back);
-		u = tz_mktime(z, &back);
-		if (tz_localtime(z, u, &chk) == 0 &&
+		u = tz_from_local(z, timegm(&back));
+		/* Where the offset holds a day around, the asked wall clock. */
+		if (tz_offset(z, u - 86400) == tz_offset(z, u) &&
+		    tz_offset(z, u + 86400) == tz_offset(z, u) &&
+		    tz_localtime(z, u, &chk) == 0 &&
 		    (chk.tm_year != back.tm_year || chk.tm_mon != back.tm_mon ||
 			chk.tm_mday != back.tm_mday ||
 			chk.tm_hour != back.tm_hour ||

@@ -273,11 +273,15 @@ alerts_localtime(time_t t, const char *tz, struct tm *tm)
 	return tz_localtime(z, t, tm);
 }
 
-/* The time of a local time in a zone; DST is decided by the zone. */
+/*
+ * The time of a local time in a zone: the earlier of a time that happens
+ * twice, the first instant after a time the clocks skip.
+ */
 time_t
 alerts_mktime(struct tm *tm, const char *tz)
 {
 	const struct tz *z;
+	time_t t;
 	long off;
 
 	if (timeutil_zone_is_utc(tz))
@@ -287,7 +291,9 @@ alerts_mktime(struct tm *tm, const char *tz)
 	z = alerts_zone(tz);
 	if (z == NULL)
 		return timegm(tm);
-	return tz_mktime(z, tm);
+	t = tz_from_local(z, timegm(tm));
+	tz_localtime(z, t, tm);
+	return t;
 }
 
 /* Tell whether now is in the route's quiet hours, and until when. */

@@ -39,7 +39,11 @@ char *alerts_db_text(sqlite3_stmt *, int col);
 
 /* Break t down in zone tz (NULL: UTC; +HH:MM; a zoneinfo name). */
 int alerts_localtime(time_t t, const char *tz, struct tm *tm);
-/* The time of a local broken-down time in zone tz (mktime), or -1. */
+/*
+ * The time of a local broken-down time in zone tz, *tm set to its local
+ * time: the earlier of a time that happens twice, the first instant after
+ * one the clocks skip.
+ */
 time_t alerts_mktime(struct tm *tm, const char *tz);
 
 /* The notifier of channel name, or NULL. */

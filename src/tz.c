@@ -1,5 +1,5 @@
 /*
- * A TZif reader (see tz.h).
+ * The TZif reader (see tz.h): the one place that reads zone files.
  *
  * The version 2+ block (64-bit times) is used when present, else the
  * version 1 block.  Times before the first transition take type 0; times
@@ -9,17 +9,22 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "tz.h"
 #include "xmalloc.h"
 
-/* Largest zone file read. */
-#define TZ_MAX_FILE ((size_t)256 * 1024)
+/* Offsets beyond this many seconds are refused (RFC 8536 allows 26 h). */
+#define TZ_MAX_UTOFF (26L * 3600)
+/* A local time lies within this many seconds of its UTC instant. */
+#define TZ_SPAN (30L * 3600)
 
 /* One local time type. */
 struct tz_type {
@@ -44,7 +49,7 @@ struct tz_rule {
 };
 
 struct tz {
-	char *name;
+	char *path; /* the file, for the cache of tz_get */
 	int64_t *times;
 	unsigned char *idx;
 	size_t ntimes;
@@ -304,28 +309,45 @@ tz_localtime(const struct tz *z, time_t t, struct tm *tm)
 	return 0;
 }
 
-/* The time of a local broken-down time; see tz.h. */
+/*
+ * The first instant whose local time is local (seconds as if UTC): each
+ * offset in force near it gives a candidate local - offset, kept when the
+ * zone has that offset at the candidate.  None: local falls in a gap, and
+ * the first instant after it is found by bisection.
+ */
 time_t
-tz_mktime(const struct tz *z, struct tm *tm)
+tz_from_local(const struct tz *z, time_t local)
 {
-	time_t local = timegm(tm), t1, t2, t;
-	long o1, o2;
-	int ok1, ok2;
+	long offs[6];
+	size_t n = 0, i, j;
+	time_t t, best = -1, lo, hi, mid;
+	const time_t probes[3] = {local - TZ_SPAN, local, local + TZ_SPAN};
 
-	o1 = tz_offset(z, local - 86400 / 2);
-	t1 = local - o1;
-	ok1 = tz_offset(z, t1) == o1;
-	o2 = tz_offset(z, local + 86400 / 2);
-	t2 = local - o2;
-	ok2 = tz_offset(z, t2) == o2;
-	if (ok1 && ok2)
-		t = t1 < t2 ? t1 : t2;
-	else if (ok2)
-		t = t2;
-	else
-		t = t1; /* ok1 alone, or a gap: the offset before the change */
-	tz_localtime(z, t, tm);
-	return t;
+	for (i = 0; i < 3; i++)
+		offs[n++] = tz_offset(z, probes[i]);
+	for (i = 0; i < 3; i++)
+		offs[n++] = tz_offset(z, local - offs[i]);
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < i && offs[j] != offs[i]; j++)
+			;
+		if (j < i)
+			continue;
+		t = local - offs[i];
+		if (tz_offset(z, t) == offs[i] && (best == -1 || t < best))
+			best = t;
+	}
+	if (best != -1)
+		return best;
+	lo = local - TZ_SPAN;
+	hi = local + TZ_SPAN;
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		if (mid + tz_offset(z, mid) >= local)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
 }
 
 /* Free a zone. */
@@ -334,7 +356,7 @@ tz_free(struct tz *z)
 {
 	if (z == NULL)
 		return;
-	free(z->name);
+	free(z->path);
 	free(z->times);
 	free(z->idx);
 	free(z->types);
@@ -357,8 +379,13 @@ tz_parse_block(struct tz *z, const unsigned char *p, const unsigned char *end,
 	nty = (size_t)tz_be32(p + 36);
 	nch = (size_t)tz_be32(p + 40);
 	p += 44;
-	if (nt > 100000 || nty == 0 || nty > 256 || nch > 65536 ||
-	    leap > 10000 || isut > nty || isstd > nty)
+	if (leap > 0) {
+		/* "right/" zones count leap seconds: their offsets differ. */
+		xasprintf(cause, "leap-second zones are not supported");
+		return NULL;
+	}
+	if (nt > 100000 || nty == 0 || nty > 256 || nch > 65536 || isut > nty ||
+	    isstd > nty)
 		goto bad;
 	need = nt * (size_t)tsize + nt + nty * 6 + nch +
 	    leap * (size_t)(tsize + 4) + isstd + isut;
@@ -383,6 +410,9 @@ tz_parse_block(struct tz *z, const unsigned char *p, const unsigned char *end,
 	for (i = 0; i < nty; i++) {
 		z->types[i].utoff = (long)tz_be32(p + i * 6);
 		z->types[i].isdst = p[i * 6 + 4] != 0;
+		if (z->types[i].utoff > TZ_MAX_UTOFF ||
+		    z->types[i].utoff < -TZ_MAX_UTOFF)
+			goto bad;
 	}
 	return p + nty * 6 + nch + leap * (size_t)(tsize + 4) + isstd + isut;
 bad:
@@ -427,40 +457,115 @@ fail:
 	return NULL;
 }
 
-/* Read and parse the zone file of name. */
-static struct tz *
-tz_load(const char *name, char **cause)
+/* 1 if name is a safe zone name: parts of [A-Za-z0-9_+-] between '/'. */
+int
+tz_name_ok(const char *name)
+{
+	const char *p;
+	size_t part = 0;
+
+	if (*name == '\0' || strlen(name) > 255)
+		return 0;
+	for (p = name; *p != '\0'; p++) {
+		if (*p == '/') {
+			if (part == 0)
+				return 0;
+			part = 0;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			(*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+			*p == '+'))
+			return 0;
+		part++;
+	}
+	return part > 0;
+}
+
+/* The file of a zone name: under $TZDIR, or TZ_DIR. */
+static char *
+tz_path(const char *name)
+{
+	const char *dir = getenv("TZDIR");
+	char *path;
+
+	xasprintf(
+	    &path, "%s/%s", dir != NULL && *dir != '\0' ? dir : TZ_DIR, name);
+	return path;
+}
+
+/* Read a whole regular file of at most TZ_MAX_FILE bytes. */
+static unsigned char *
+tz_read_file(const char *path, size_t *len, char **cause)
+{
+	struct stat st;
+	unsigned char *buf;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd == -1) {
+		xasprintf(cause, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    (size_t)st.st_size > TZ_MAX_FILE) {
+		xasprintf(cause, "%s: not a zone file", path);
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	*len = 0;
+	while (*len < (size_t)st.st_size) {
+		n = read(fd, buf + *len, (size_t)st.st_size - *len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			xasprintf(cause, "%s: %s", path,
+			    n == 0 ? "short read" : strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		*len += (size_t)n;
+	}
+	close(fd);
+	return buf;
+}
+
+/* Read and parse the zone file of name; see tz.h. */
+struct tz *
+tz_read(const char *name, char **cause)
 {
 	unsigned char *data;
 	struct tz *z;
-	char *path;
-	FILE *f;
-	size_t n;
+	char *path, *why = NULL;
+	size_t len;
 
-	if (*name == '\0' || name[0] == '/' || strstr(name, "..") != NULL) {
-		xasprintf(cause, "%s: not a zone name", name);
+	if (!tz_name_ok(name)) {
+		xasprintf(cause,
+		    "\"%.64s\" is not UTC, an offset like +02:00 or a zone "
+		    "name like Europe/Berlin",
+		    name);
 		return NULL;
 	}
-	xasprintf(&path, "%s/%s", TZ_DIR, name);
-	f = fopen(path, "re");
-	if (f == NULL) {
-		xasprintf(cause, "%s: %s", path, strerror(errno));
+	path = tz_path(name);
+	data = tz_read_file(path, &len, &why);
+	if (data == NULL) {
+		xasprintf(cause, "\"%s\" is not a time zone: %s", name, why);
+		free(why);
 		free(path);
 		return NULL;
 	}
-	data = xmalloc(TZ_MAX_FILE);
-	n = fread(data, 1, TZ_MAX_FILE, f);
-	(void)fclose(f);
-	z = tz_parse(data, n, cause);
-	if (z == NULL) {
-		char *why = *cause;
-
-		xasprintf(cause, "%s: %s", path, why);
-		free(why);
-	} else
-		z->name = xstrdup(name);
+	z = tz_parse(data, len, &why);
 	free(data);
-	free(path);
+	if (z == NULL) {
+		xasprintf(cause, "zone %s: %s", name, why);
+		free(why);
+		free(path);
+		return NULL;
+	}
+	z->path = path;
 	return z;
 }
 
@@ -469,18 +574,23 @@ const struct tz *
 tz_get(const char *name, char **cause)
 {
 	struct tz *z;
+	char *path;
 
+	if (!tz_name_ok(name))
+		return tz_read(name, cause); /* NULL, with the reason */
+	path = tz_path(name);
 	pthread_mutex_lock(&tz_lock);
 	for (z = tz_cache; z != NULL; z = z->next)
-		if (strcmp(z->name, name) == 0)
+		if (strcmp(z->path, path) == 0)
 			break;
 	if (z == NULL) {
-		z = tz_load(name, cause);
+		z = tz_read(name, cause);
 		if (z != NULL) {
 			z->next = tz_cache;
 			tz_cache = z;
 		}
 	}
 	pthread_mutex_unlock(&tz_lock);
+	free(path);
 	return z;
 }
