@@ -320,8 +320,9 @@ tz_from_local(const struct tz *z, time_t local)
 {
 	long offs[6];
 	size_t n = 0, i, j;
-	time_t t, best = -1, lo, hi, mid;
+	time_t t, best = 0, lo, hi, mid;
 	const time_t probes[3] = {local - TZ_SPAN, local, local + TZ_SPAN};
+	int found = 0;
 
 	for (i = 0; i < 3; i++)
 		offs[n++] = tz_offset(z, probes[i]);
@@ -333,10 +334,12 @@ tz_from_local(const struct tz *z, time_t local)
 		if (j < i)
 			continue;
 		t = local - offs[i];
-		if (tz_offset(z, t) == offs[i] && (best == -1 || t < best))
-			best = t;
+		if (tz_offset(z, t) == offs[i] && (!found || t < best)) {
+			best = t; /* -1 is an instant too, not "none" */
+			found = 1;
+		}
 	}
-	if (best != -1)
+	if (found)
 		return best;
 	lo = local - TZ_SPAN;
 	hi = local + TZ_SPAN;
