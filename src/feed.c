@@ -49,6 +49,7 @@ feed_counters_init(struct feed_counters *c)
 {
 	memset(c, 0, sizeof *c);
 	c->cycles_ok = c->cycles_failed = c->requests = c->http_requests = -1;
+	c->evaluations = -1;
 }
 
 /* 1 if count is in the sorted list of private comment counts. */
@@ -122,6 +123,54 @@ feed_strip_private(struct policy_result *r, const int64_t *priv, size_t n)
 		r->questions[k++] = r->questions[i];
 	}
 	r->nquestions = k;
+	for (i = 0; i < r->nwaiting; i++) {
+		if (!feed_is_private(priv, n, r->waiting[i].comment))
+			continue;
+		r->waiting[i].comment = -1;
+		free(r->waiting[i].text);
+		xasprintf(&r->waiting[i].text, "closure requested by %s",
+		    r->waiting[i].by);
+	}
+}
+
+/*
+ * Evaluate a bug again with its action items read from public comments
+ * only (policy_options.public_plan): a private comment's list must not
+ * reach the feed, not even as a status or a date.  Its clocks come out as
+ * before; the CA keeps the name the report showed it by.
+ */
+static int
+feed_public_plan(struct store *st, const struct people *people,
+    const struct policy_options *popts, const struct comment_list *cl,
+    struct report_bug *rb, char **cause)
+{
+	struct policy_options po = *popts;
+	struct policy_result r;
+	struct history_list hl;
+	int64_t *marks = NULL;
+	size_t nmarks = 0;
+	char *ca;
+
+	memset(&hl, 0, sizeof hl);
+	if (store_get_history(st, rb->bug.id, &hl, cause) == -1 ||
+	    store_list_not_questions(st, rb->bug.id, &marks, &nmarks, cause) ==
+		-1) {
+		history_list_free(&hl);
+		free(marks);
+		return -1;
+	}
+	po.not_questions = marks;
+	po.n_not_questions = nmarks;
+	po.public_plan = 1;
+	policy_eval(&rb->bug, cl, &hl, people, &po, rb->result.now, &r);
+	ca = r.ca;
+	r.ca = rb->result.ca;
+	rb->result.ca = ca;
+	policy_result_free(&rb->result);
+	rb->result = r;
+	history_list_free(&hl);
+	free(marks);
+	return 0;
 }
 
 /*
@@ -130,8 +179,8 @@ feed_strip_private(struct policy_result *r, const int64_t *priv, size_t n)
  */
 static int
 feed_load_comments(struct store *st, const struct people *people,
-    const struct feed_options *o, struct report_bug *rb, struct feed_bug *fb,
-    long long *hidden, char **cause)
+    const struct policy_options *popts, const struct feed_options *o,
+    struct report_bug *rb, struct feed_bug *fb, long long *hidden, char **cause)
 {
 	struct comment_list cl;
 	const struct comment *c;
@@ -156,6 +205,12 @@ feed_load_comments(struct store *st, const struct people *people,
 			SIDE_CA &&
 		    c->time > fb->last_ca_comment)
 			fb->last_ca_comment = c->time;
+	}
+	if (npriv > 0 && rb->result.plan.n > 0 &&
+	    feed_public_plan(st, people, popts, &cl, rb, cause) == -1) {
+		free(priv);
+		comment_list_free(&cl);
+		return -1;
 	}
 	if (npriv > 0) {
 		feed_strip_private(&rb->result, priv, npriv);
@@ -226,28 +281,39 @@ feed_load(struct store *st, const struct people *people,
     const struct feed_options *o, struct feed *out, char **cause)
 {
 	struct report_filter filt;
-	struct policy_options popt;
-	struct report_bug *rb;
-	size_t i, n, k = 0;
-	int rc = -1;
+	struct report r;
 
 	memset(out, 0, sizeof *out);
 	memset(&filt, 0, sizeof filt);
 	filt.state = -1;
 	filt.all = 1;
-	popt = *popts;
-	popt.public_plan = !o->include_restricted;
-	if (report_load(st, people, &popt, as_of, &filt, &out->report, cause) ==
-	    -1)
+	if (report_load(st, people, popts, as_of, &filt, &r, cause) == -1)
 		return -1;
+	return feed_from_report(st, people, popts, o, &r, out, cause);
+}
+
+/* Make the feed of an evaluated report; see feed.h. */
+int
+feed_from_report(struct store *st, const struct people *people,
+    const struct policy_options *popts, const struct feed_options *o,
+    struct report *r, struct feed *out, char **cause)
+{
+	struct report_bug *rb;
+	size_t i, n, k = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	out->report = *r;
+	memset(r, 0, sizeof *r);
 	out->source = xstrdup(o->source != NULL ? o->source : popts->base_url);
 	out->stale_after = o->stale_after;
 	n = out->report.nbugs;
 	out->extra = xcalloc(n + 1, sizeof *out->extra);
-	i = 0;
-	if (feed_load_cursor(st, out, cause) == -1)
-		goto out;
-	for (; i < n; i++) {
+	if (feed_load_cursor(st, out, cause) == -1) {
+		feed_free(out); /* every bug, none looked at yet */
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
 		rb = &out->report.bugs[i];
 		if (rb->result.restricted && !o->include_restricted) {
 			out->hidden_bugs++;
@@ -262,8 +328,9 @@ feed_load(struct store *st, const struct people *people,
 			continue;
 		}
 		out->report.bugs[k] = *rb;
-		if (feed_load_comments(st, people, o, &out->report.bugs[k],
-			&out->extra[k], &out->hidden_comments, cause) == -1) {
+		if (feed_load_comments(st, people, popts, o,
+			&out->report.bugs[k], &out->extra[k],
+			&out->hidden_comments, cause) == -1) {
 			report_bug_free(&out->report.bugs[k]);
 			goto out;
 		}
@@ -281,6 +348,50 @@ out:
 	}
 	feed_sort(out);
 	return 0;
+}
+
+/* A feed shared between the loop and the HTTP server's thread. */
+struct feed_snap {
+	int refs; /* atomic */
+	struct feed feed;
+};
+
+/* Wrap a feed (taken over) in a snapshot with one reference. */
+struct feed_snap *
+feed_snap_new(struct feed *f)
+{
+	struct feed_snap *s = xcalloc(1, sizeof *s);
+
+	s->refs = 1;
+	s->feed = *f;
+	memset(f, 0, sizeof *f);
+	return s;
+}
+
+/* Take one more reference; accepts NULL. */
+struct feed_snap *
+feed_snap_ref(struct feed_snap *s)
+{
+	if (s != NULL)
+		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+	return s;
+}
+
+/* Drop a reference; the last frees the feed.  Accepts NULL. */
+void
+feed_snap_unref(struct feed_snap *s)
+{
+	if (s == NULL || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	feed_free(&s->feed);
+	free(s);
+}
+
+/* The snapshot's feed, read-only. */
+const struct feed *
+feed_snap_feed(const struct feed_snap *s)
+{
+	return &s->feed;
 }
 
 /* Free a feed. */
@@ -857,6 +968,12 @@ feed_prom_counters(struct buf *b, const struct feed_counters *c)
 		    "Requests made to Bugzilla by good cycles.");
 		buf_printf(
 		    b, "ccwatch_bugzilla_requests_total %lld\n", c->requests);
+	}
+	if (c->evaluations >= 0) {
+		feed_prom_head(b, "ccwatch_evaluations_total", "counter",
+		    "Evaluations of every stored bug's clocks, one a cycle.");
+		buf_printf(
+		    b, "ccwatch_evaluations_total %lld\n", c->evaluations);
 	}
 	if (c->http_requests >= 0) {
 		feed_prom_head(b, "ccwatch_http_requests_total", "counter",

@@ -321,7 +321,9 @@ START_TEST(test_prom_lines)
 	c.cycles_failed = 1;
 	c.have_outbox = 1;
 	c.outbox_depth = 4;
+	c.evaluations = 4;
 	s = feed_to_prom(&f, &c);
+	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_evaluations_total 4\n"));
 	ck_assert_ptr_nonnull(
 	    strstr(s, "\nccwatch_sync_cycles_total{result=\"error\"} 1\n"));
 	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_outbox_depth 4\n"));
@@ -603,6 +605,50 @@ START_TEST(test_privacy_default_and_allowed)
 }
 END_TEST
 
+/* A private comment's action items reach no feed unless allowed. */
+START_TEST(test_privacy_action_items)
+{
+	struct store *st;
+	struct feed f;
+	struct comment c;
+	char *cause = NULL;
+
+	st = store_open(":memory:", &cause);
+	ck_assert_ptr_nonnull(st);
+	put_bug(st, 1900003, "Example CA: items", 0, 0);
+	memset(&c, 0, sizeof c);
+	c.id = 19000031;
+	c.bug_id = 1900003;
+	c.count = 1;
+	c.creator = (char *)"rep@exampleca.test";
+	c.time = T0 - 9 * 86400;
+	c.text = (char *)"| Action Item | Due Date | Status |\n|---|---|---|\n"
+			 "| AI-1: Add a lint | 2030-01-01 | Ongoing |\n";
+	ck_assert_int_eq(store_put_comment(st, &c, &cause), 0);
+	c.id = 19000032;
+	c.count = 2;
+	c.time = T0 - 8 * 86400;
+	c.text = (char *)"| Action Item | Due Date | Status |\n|---|---|---|\n"
+			 "| AI-1: Add a lint | 2030-01-01 | Delayed |\n"
+			 "| AI-2: SECRETITEM | 2030-02-02 | Ongoing |\n";
+	c.is_private = 1;
+	ck_assert_int_eq(store_put_comment(st, &c, &cause), 0);
+	load(st, 0, &f);
+	ck_assert_uint_eq(f.report.nbugs, 1);
+	ck_assert_uint_eq(f.report.bugs[0].result.plan.n, 1);
+	ck_assert_int_eq(f.report.bugs[0].result.plan.items[0].row.status,
+	    ACTIONITEM_ONGOING);
+	ck_assert(!any_output_has(&f, "SECRETITEM"));
+	ck_assert(!any_output_has(&f, "Delayed"));
+	ck_assert(any_output_has(&f, "Add a lint"));
+	feed_free(&f);
+	load(st, 1, &f);
+	ck_assert(any_output_has(&f, "SECRETITEM"));
+	feed_free(&f);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_write_file_atomic)
 {
 	char *dir, *path, *data;
@@ -649,7 +695,6 @@ START_TEST(test_httpd_listen_rules)
 	cause = NULL;
 	memset(&o, 0, sizeof o);
 	o.listen = "0.0.0.0:0";
-	o.store_path = "/nonexistent/ccwatch.db";
 	ck_assert_ptr_null(httpd_start(&o, &cause));
 	ck_assert_ptr_nonnull(strstr(cause, "token_file"));
 	free(cause);
@@ -721,6 +766,7 @@ feed_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("privacy");
 	tcase_add_test(tc, test_privacy_default_and_allowed);
+	tcase_add_test(tc, test_privacy_action_items);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_write_file_atomic);
