@@ -235,6 +235,10 @@ feed_html_items(
 	buf_addstr(b, "</ul></details>");
 }
 
+/* The states the feed counts bugs by. */
+static const char *const feed_v1_states[] = {
+    "overdue", "due-soon", "ok", "paused", "met", "none"};
+
 /* The index of a bug's most urgent clock that is not an action item's. */
 static int
 feed_v1_urgent(const struct report_bug *rb)
@@ -294,7 +298,7 @@ char *
 feed_to_json_v1(const struct feed *f)
 {
 	json_t *root, *bugs, *by, *n;
-	const char *state, *key;
+	const char *state;
 	char *s, *out;
 	size_t i;
 
@@ -306,7 +310,8 @@ feed_to_json_v1(const struct feed *f)
 	json_object_set_new(root, "schema", json_string(FEED_SCHEMA_V1));
 	bugs = json_object_get(root, "bugs");
 	by = json_object_get(json_object_get(root, "counts"), "by_state");
-	json_object_foreach(by, key, n) json_integer_set(n, 0);
+	for (i = 0; i < CCWATCH_NELEM(feed_v1_states); i++)
+		json_object_set_new(by, feed_v1_states[i], json_integer(0));
 	for (i = 0; i < f->report.nbugs && i < json_array_size(bugs); i++) {
 		state =
 		    feed_v1_bug(json_array_get(bugs, i), &f->report.bugs[i]);
