@@ -489,19 +489,14 @@ feed_json_bug(
 	json_object_set_new(jb, "urgent", feed_json_urgent(rb));
 }
 
-/* feed.json: the status JSON of the report, with the feed's members. */
-char *
-feed_to_json(const struct feed *f)
+/* feed.json as a value: the status JSON with the feed's members. */
+json_t *
+feed_json(const struct feed *f)
 {
 	json_t *root, *bugs, *age;
-	char *status, *s, *out;
 	size_t i;
 
-	status = report_to_json(&f->report);
-	root = json_loads(status, 0, NULL);
-	free(status);
-	if (root == NULL)
-		fatalx("feed: the status JSON does not parse");
+	root = report_json(&f->report);
 	bugs = json_object_get(root, "bugs");
 	for (i = 0; i < f->report.nbugs && i < json_array_size(bugs); i++)
 		feed_json_bug(
@@ -520,12 +515,31 @@ feed_to_json(const struct feed *f)
 	json_object_set_new(root, "last_error",
 	    report_json_text(f->last_error, feed_utf8_clean));
 	json_object_set_new(root, "counts", feed_json_counts(f));
+	return root;
+}
+
+/* A feed document as text (indented, keys sorted, a final newline). */
+char *
+feed_json_text(json_t *root)
+{
+	char *s, *out;
+
 	s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-	json_decref(root);
 	if (s == NULL)
 		fatalx("feed: cannot encode the feed JSON");
 	xasprintf(&out, "%s\n", s);
 	free(s);
+	return out;
+}
+
+/* feed.json: the status JSON of the report, with the feed's members. */
+char *
+feed_to_json(const struct feed *f)
+{
+	json_t *root = feed_json(f);
+	char *out = feed_json_text(root);
+
+	json_decref(root);
 	return out;
 }
 
@@ -1076,9 +1090,18 @@ int
 feed_write_dir(const struct feed *f, const struct feed_counters *c,
     const char *dir, char **cause)
 {
-	if (feed_write_one(dir, "feed.json", feed_to_json(f), cause) == -1 ||
-	    feed_write_one(dir, "feed-v1.json", feed_to_json_v1(f), cause) ==
-		-1 ||
+	json_t *root = feed_json(f);
+	int rc;
+
+	/* One document, written as feed/2, then taken back to feed/1. */
+	rc = feed_write_one(dir, "feed.json", feed_json_text(root), cause);
+	if (rc == 0) {
+		feed_json_v1(root, f);
+		rc = feed_write_one(
+		    dir, "feed-v1.json", feed_json_text(root), cause);
+	}
+	json_decref(root);
+	if (rc == -1 ||
 	    feed_write_one(dir, "deadlines.ics", feed_to_ics(f, NULL), cause) ==
 		-1 ||
 	    feed_write_one(dir, "metrics.prom", feed_to_prom(f, c), cause) ==

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "buf.h"
 #include "feed.h"
 
@@ -21,6 +23,11 @@ const char *feed_bug_state(const struct report_bug *);
 long long feed_sync_age(const struct feed *);
 /* 1 if never synced or the last sync is older than stale_after. */
 int feed_is_stale(const struct feed *);
+/* feed.json as a JSON value (a new reference), and a document as text. */
+json_t *feed_json(const struct feed *);
+char *feed_json_text(json_t *root);
+/* Take a feed/2 document (of f) back to feed/1, in place. */
+void feed_json_v1(json_t *root, const struct feed *f);
 
 /*
  * The renderers' pieces (feed.c, feed_html.c) that the action items

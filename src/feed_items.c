@@ -293,20 +293,14 @@ feed_v1_bug(json_t *jb, const struct report_bug *rb)
 	return state;
 }
 
-/* feed-v1.json: the feed/2 document taken back to feed/1. */
-char *
-feed_to_json_v1(const struct feed *f)
+/* Take a feed/2 document back to feed/1; see feed_int.h. */
+void
+feed_json_v1(json_t *root, const struct feed *f)
 {
-	json_t *root, *bugs, *by, *n;
+	json_t *bugs, *by, *n;
 	const char *state;
-	char *s, *out;
 	size_t i;
 
-	s = feed_to_json(f);
-	root = json_loads(s, 0, NULL);
-	free(s);
-	if (root == NULL)
-		fatalx("feed: the feed JSON does not parse");
 	json_object_set_new(root, "schema", json_string(FEED_SCHEMA_V1));
 	bugs = json_object_get(root, "bugs");
 	by = json_object_get(json_object_get(root, "counts"), "by_state");
@@ -319,11 +313,17 @@ feed_to_json_v1(const struct feed *f)
 		if (n != NULL)
 			json_integer_set(n, json_integer_value(n) + 1);
 	}
-	s = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+}
+
+/* feed-v1.json: the feed/2 document taken back to feed/1. */
+char *
+feed_to_json_v1(const struct feed *f)
+{
+	json_t *root = feed_json(f);
+	char *out;
+
+	feed_json_v1(root, f);
+	out = feed_json_text(root);
 	json_decref(root);
-	if (s == NULL)
-		fatalx("feed: cannot encode the feed/1 JSON");
-	xasprintf(&out, "%s\n", s);
-	free(s);
 	return out;
 }

@@ -501,8 +501,23 @@ report_json_bug(const struct report_bug *rb)
 char *
 report_to_json(const struct report *r)
 {
-	json_t *root, *bugs;
+	json_t *root = report_json(r);
 	char *s, *out;
+
+	s = json_dumps(root, JSON_INDENT(2));
+	json_decref(root);
+	if (s == NULL)
+		fatalx("report: cannot encode the status JSON");
+	xasprintf(&out, "%s\n", s);
+	free(s);
+	return out;
+}
+
+/* The report as a JSON value. */
+json_t *
+report_json(const struct report *r)
+{
+	json_t *root, *bugs;
 	size_t i;
 
 	bugs = json_array();
@@ -516,13 +531,7 @@ report_to_json(const struct report *r)
 	    "last_sync", report_json_time(r->last_sync), "bugs", bugs);
 	if (root == NULL)
 		fatalx("report: cannot build the status JSON");
-	s = json_dumps(root, JSON_INDENT(2));
-	json_decref(root);
-	if (s == NULL)
-		fatalx("report: cannot encode the status JSON");
-	xasprintf(&out, "%s\n", s);
-	free(s);
-	return out;
+	return root;
 }
 
 /* Untrusted text made safe for a terminal. */

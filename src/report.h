@@ -89,6 +89,8 @@ int report_bug_in_ca(
  * final newline): {"generated_at","as_of","policy","last_sync","bugs":[...]}.
  */
 char *report_to_json(const struct report *);
+/* The same document as a JSON value (a new reference), for the feed. */
+json_t *report_json(const struct report *);
 
 /* How the table is drawn. */
 struct report_style {
