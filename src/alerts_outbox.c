@@ -230,8 +230,7 @@ alerts_deliver_row(struct alerts *al, sqlite3 *db, const struct alerts_row *row,
 	n = alerts_notifier(al, row->channel);
 	if (n == NULL) {
 		fail.retryable = 1;
-		xasprintf(
-		    &error, "no [channel \"%s\"] configured", row->channel);
+		error = alerts_channel_error(al, row->channel);
 	} else if (alerts_send_row(n, row, &fail, &error) == 0) {
 		log_info("alerts: sent %s to channel %s", row->delivery_id,
 		    row->channel);
