@@ -40,6 +40,7 @@ struct daemon {
 	sd_event *event;
 	sd_event_source *timer;
 	int failures;
+	struct daemon_outage outage;   /* for "reachable again" */
 	int first;                     /* the first cycle is a full resync */
 	int watchdog;                  /* 1 when systemd expects pings */
 	struct httpd *httpd;           /* NULL without [feed] listen */
@@ -282,10 +283,12 @@ daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
 	if (daemon_cycle(d) == 0) {
 		d->failures = 0;
 		d->counters.cycles_ok++;
+		daemon_outage_note(&d->outage, 1, timeutil_now());
 		daemon_write_feed(d);
 	} else {
 		d->failures++;
 		d->counters.cycles_failed++;
+		daemon_outage_note(&d->outage, 0, timeutil_now());
 	}
 	httpd_set_counters(d->httpd, &d->counters);
 	daemon_alerts(d);
@@ -343,7 +346,7 @@ daemon_on_reload(
 	sd_event_now(d->event, CLOCK_MONOTONIC, &now_us);
 	sd_notifyf(
 	    0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)now_us);
-	c = config_load(d->conf_path, &cause);
+	c = config_load_flags(d->conf_path, CONFIG_DAEMON, &cause);
 	if (c == NULL) {
 		log_event(LOG_WARNING,
 		    &(struct log_fields){.message_id = LOG_MSG_RELOAD_FAILED,
