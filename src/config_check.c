@@ -1,12 +1,19 @@
 /*
  * The checks that relate several directives, and what they imply.
  *
- * config_check_section runs when a [channel] or [override] section ends
- * (what it must hold depends on its type, or on two of its directives);
- * config_cross_check runs once the whole file is read, over the finished
- * configuration: every check that needs more than one directive, or a
- * directive and the file around it, belongs there.  Errors name the line
- * of the directive or section they are about, as the reader's do.
+ * These are also the checks the modules make when the daemon starts or
+ * reloads (the channels' constructors, the feed server, the store and the
+ * feed directory), made here first so that ccwatch config-check and
+ * ccwatchd -n refuse exactly what the daemon would, each error at its line
+ * and all of them at once.  A new check in a module belongs here too.
+ *
+ * config_check_section runs when a [channel], [route] or [override]
+ * section ends (what it must hold depends on its type, or on two of its
+ * directives); config_cross_check runs once the whole file is read, over
+ * the finished configuration: every check that needs more than one
+ * directive, or a directive and the file around it (or the disk, with
+ * CONFIG_DAEMON), belongs there.  Errors name the line of the directive or
+ * section they are about, as the reader's do.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
