@@ -1,14 +1,19 @@
 /*
  * The dashboard page (see feed.h): one self-contained HTML document with
- * its CSS inline, no scripts and no external assets, so it works from a
- * file:// URL, behind any web server and with JavaScript off.  Filters and
- * order come from the query string through plain links and a GET form.
+ * its CSS inline and no external assets.  Filters and order come from the
+ * query string through plain links and a GET form: the server applies them.
+ * The unfiltered page (the one written to disk) also carries one small
+ * inline script, allowed by its SHA-256 in the page's CSP and nothing else,
+ * that applies the same query to the rows it holds, so that the tiles and
+ * the form work from a file:// URL with no server; with JavaScript off the
+ * page still shows every bug.
  *
  * Every string from Bugzilla is hostile: it is written only through
  * feed_html_escape (text and quoted attributes alike), and every URL in an
  * href is one ccwatch built from the configured base URL and numbers, or
  * the query string percent-encoded.
  */
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,42 +39,42 @@ static const char feed_html_css[] =
     "--ok:#7fd49a;--ok-bg:#14301e;--paused:#b8bfcc;--paused-bg:#262b33;"
     "--met:#9cc0f0;--met-bg:#1a2840;--none:#a0a7b4;--none-bg:#22262d}}\n"
     "*{box-sizing:border-box}body{margin:0;background:var(--bg);"
-    "color:var(--fg);font:15px/1.45 system-ui,-apple-system,'Segoe UI',"
+    "color:var(--fg);font:14px/1.35 system-ui,-apple-system,'Segoe UI',"
     "Roboto,sans-serif}\n"
-    "main{max-width:1280px;margin:0 auto;padding:20px 16px 40px}\n"
+    "main{margin:0 auto;padding:12px 16px 32px}\n"
     "a{color:var(--link);text-decoration:none}a:hover{text-decoration:"
     "underline}\n"
-    "h1{font-size:22px;margin:0 0 4px}.sub{color:var(--muted);margin:0}\n"
+    "h1{font-size:20px;margin:0 0 2px}.sub{color:var(--muted);margin:0}\n"
     "header{display:flex;flex-wrap:wrap;justify-content:space-between;"
-    "gap:12px;align-items:flex-end;margin-bottom:16px}\n"
-    ".fresh{padding:8px 12px;border-radius:8px;background:var(--card);"
+    "gap:12px;align-items:flex-end;margin-bottom:10px}\n"
+    ".fresh{padding:6px 12px;border-radius:8px;background:var(--card);"
     "border:1px solid var(--line)}\n"
     ".stale{margin:0 0 16px;padding:10px 14px;border-radius:8px;"
     "background:var(--overdue-bg);color:var(--overdue);"
     "border:1px solid var(--overdue);font-weight:600}\n"
     ".tiles{display:grid;grid-template-columns:repeat(auto-fit,"
-    "minmax(130px,1fr));gap:10px;margin-bottom:16px}\n"
-    ".tile{display:block;padding:10px 14px;border-radius:10px;"
+    "minmax(130px,1fr));gap:8px;margin-bottom:10px}\n"
+    ".tile{display:block;padding:5px 12px;border-radius:8px;"
     "background:var(--card);border:1px solid var(--line);"
     "border-left:6px solid var(--c);color:var(--fg)}\n"
-    ".tile b{display:block;font-size:26px;color:var(--c)}"
+    ".tile b{font-size:20px;color:var(--c);margin-right:8px}"
     ".tile.on{outline:2px solid var(--c)}\n"
-    "form{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:end;"
-    "margin-bottom:14px}label{font-size:13px;color:var(--muted);"
-    "display:flex;flex-direction:column;gap:2px}\n"
-    "input,select,button{font:inherit;padding:5px 8px;border-radius:6px;"
+    "form{display:flex;flex-wrap:wrap;gap:6px 14px;align-items:center;"
+    "margin-bottom:10px}label{font-size:13px;color:var(--muted);"
+    "display:flex;align-items:center;gap:6px}\n"
+    "input,select,button{font:inherit;padding:3px 8px;border-radius:6px;"
     "border:1px solid var(--line);background:var(--card);color:var(--fg)}\n"
     "button{background:var(--link);color:#fff;border:0;cursor:pointer}\n"
     "table{width:100%;border-collapse:separate;border-spacing:0;"
     "background:var(--card);border:1px solid var(--line);border-radius:10px;"
     "overflow:hidden}\n"
-    "th,td{padding:9px 10px;text-align:left;vertical-align:top;"
+    "th,td{padding:4px 8px;text-align:left;vertical-align:top;"
     "border-bottom:1px solid var(--line)}\n"
-    "th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;"
+    "th{font-size:11px;text-transform:uppercase;letter-spacing:.04em;"
     "color:var(--muted);background:var(--bg)}\n"
     "tr:last-child td{border-bottom:0}\n"
     "td:first-child{border-left:5px solid var(--c)}\n"
-    ".badge{display:inline-block;padding:2px 8px;border-radius:999px;"
+    ".badge{display:inline-block;padding:0 7px;border-radius:999px;"
     "font-size:12px;font-weight:700;color:var(--c);background:var(--cb);"
     "border:1px solid var(--c);white-space:nowrap}\n"
     ".s-overdue{--c:var(--overdue);--cb:var(--overdue-bg)}"
@@ -80,8 +85,10 @@ static const char feed_html_css[] =
     ".s-none{--c:var(--none);--cb:var(--none-bg)}\n"
     ".num{font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".muted{color:var(--muted);font-size:13px}"
-    ".other{margin-top:4px;font-size:13px;color:var(--muted)}\n"
-    ".summary{min-width:240px;max-width:460px;overflow-wrap:anywhere}"
+    ".other{font-size:12px;color:var(--muted)}\n"
+    ".summary{min-width:240px;overflow-wrap:anywhere}"
+    "td .muted{font-size:12px}.dl,.dl .other{white-space:nowrap}"
+    ".ca{max-width:200px}"
     ".empty{padding:30px;text-align:center;color:var(--muted)}\n"
     "footer{margin-top:18px;color:var(--muted);font-size:13px}"
     ".legend{display:flex;flex-wrap:wrap;gap:8px 18px;margin:8px 0}\n"
@@ -90,6 +97,48 @@ static const char feed_html_css[] =
     "padding:6px 0}td{border:0;padding:3px 12px}"
     "td::before{content:attr(data-label) ': ';color:var(--muted);"
     "font-size:12px}td:first-child{border-left:5px solid var(--c)}}\n";
+
+/*
+ * The query of the page's own URL applied to the rows of the unfiltered
+ * page, as the server applies it: the CA (any case) and state filters, the
+ * tile counts of the CA, the sort, the form's values.  The form's submit
+ * becomes a navigation to the same page with the new query.
+ */
+static const char feed_html_script[] =
+    "(function(){var d=document,t=d.querySelector('table[data-static]');"
+    "if(!t)return;var q=new URLSearchParams(location.search),"
+    "ca=(q.get('ca')||'').toLowerCase(),st=q.get('state')||'',"
+    "so=q.get('sort')||'',tb=t.tBodies[0],n={},shown=0,"
+    "rows=[].slice.call(tb.rows).filter(function(r){"
+    "return r.hasAttribute('data-state')});"
+    "rows.forEach(function(r){var c=!ca||(r.getAttribute('data-ca')||'')"
+    ".toLowerCase()===ca,s=r.getAttribute('data-state');"
+    "if(c)n[s]=(n[s]||0)+1;r.hidden=!(c&&(!st||s===st));"
+    "if(!r.hidden)shown++});"
+    "[].forEach.call(d.querySelectorAll('.tile'),function(a){"
+    "var s=a.getAttribute('data-state'),p=new URLSearchParams(q);"
+    "a.querySelector('b').textContent=n[s]||0;"
+    "a.classList.toggle('on',s===st);"
+    "if(s===st)p.delete('state');else p.set('state',s);"
+    "a.setAttribute('href','?'+p)});"
+    "var k={due:'data-due',ca:'data-ca',bug:'data-bug'}[so];"
+    "if(k)rows.slice().sort(function(a,b){var x=a.getAttribute(k)||'~',"
+    "y=b.getAttribute(k)||'~';if(k!=='data-ca'){x=+x;y=+y}else{"
+    "x=x.toLowerCase();y=y.toLowerCase()}return x<y?-1:x>y?1:"
+    "a.getAttribute('data-i')-b.getAttribute('data-i')})"
+    ".forEach(function(r){tb.appendChild(r)});"
+    "var e=d.getElementById('empty');if(e)e.hidden=shown>0;"
+    "var f=d.querySelector('form');['ca','state','sort'].forEach("
+    "function(x){var v=q.get(x),el=f.elements[x];if(v===null||!el)return;"
+    "[].forEach.call(el.options,function(o){if(o.value.toLowerCase()==="
+    "v.toLowerCase())el.value=o.value})});"
+    "f.addEventListener('submit',function(ev){ev.preventDefault();"
+    "var p=new URLSearchParams();['ca','state','sort'].forEach(function(x){"
+    "if(f.elements[x].value)p.set(x,f.elements[x].value)});"
+    "location.search='?'+p})})();";
+
+/* The sort key of a bug with no running deadline: after all others. */
+#define FEED_HTML_NO_DUE ((time_t)9000000000000LL)
 
 /* The states of the page, in the order of their tiles and legend. */
 static const struct feed_html_state {
@@ -308,8 +357,9 @@ feed_html_tiles(struct buf *b, const struct feed *f, const struct feed_query *q)
 	buf_addstr(b, "<nav class=\"tiles\" aria-label=\"Counts by state\">");
 	for (i = 0; i < CCWATCH_NELEM(feed_html_states); i++) {
 		s = &feed_html_states[i];
-		buf_printf(b, "<a class=\"tile s-%s%s\" href=\"", s->name,
-		    q->state == (int)i ? " on" : "");
+		buf_printf(b,
+		    "<a class=\"tile s-%s%s\" data-state=\"%s\" href=\"",
+		    s->name, q->state == (int)i ? " on" : "", s->name);
 		feed_html_add_self(
 		    b, q, "state", q->state == (int)i ? NULL : s->name);
 		buf_printf(b, "\"><b>%zu</b>%s</a>", count[i], s->label);
@@ -477,6 +527,8 @@ feed_html_questions(struct buf *b, const struct report_bug *rb)
 		buf_addstr(b, "<span class=\"muted\">none</span>");
 }
 
+static time_t feed_html_due_key(const struct report_bug *);
+
 /* One table row. */
 static void
 feed_html_row(
@@ -489,13 +541,22 @@ feed_html_row(
 	char span[64];
 
 	buf_printf(b,
-	    "<tr class=\"s-%s\" data-state=\"%s\"><td data-label="
-	    "\"State\"><span class=\"badge\">%s</span></td>",
-	    s->name, s->name, s->label);
+	    "<tr class=\"s-%s\" data-state=\"%s\" data-i=\"%zu\" "
+	    "data-bug=\"%lld\" data-due=\"%lld\"",
+	    s->name, s->name, idx, (long long)rb->bug.id,
+	    (long long)feed_html_due_key(rb));
+	if (rb->result.ca != NULL) {
+		buf_addstr(b, " data-ca=\"");
+		feed_html_add(b, rb->result.ca);
+		buf_addch(b, '"');
+	}
+	buf_printf(b,
+	    "><td data-label=\"State\"><span class=\"badge\">%s</span></td>",
+	    s->label);
 	buf_addstr(b, "<td data-label=\"Bug\" class=\"num\"><a href=\"");
 	feed_html_add(b, rb->url);
-	buf_printf(
-	    b, "\">%lld</a></td><td data-label=\"CA\">", (long long)rb->bug.id);
+	buf_printf(b, "\">%lld</a></td><td data-label=\"CA\" class=\"ca\">",
+	    (long long)rb->bug.id);
 	if (rb->result.ca != NULL) {
 		buf_addstr(b, "<a href=\"");
 		feed_html_add_self(b, q, "ca", rb->result.ca);
@@ -506,11 +567,11 @@ feed_html_row(
 		buf_addstr(b, "<span class=\"muted\">unknown</span>");
 	buf_addstr(b, "</td><td data-label=\"Summary\" class=\"summary\">");
 	feed_html_add(b, rb->summary);
-	buf_addstr(b, "<div class=\"muted\">");
+	buf_addstr(b, " <span class=\"muted\">");
 	feed_html_add(b, rb->status);
 	if (rb->result.restricted)
 		buf_addstr(b, " · restricted");
-	buf_addstr(b, "</div></td><td data-label=\"Deadline\">");
+	buf_addstr(b, "</span></td><td data-label=\"Deadline\" class=\"dl\">");
 	if (rb->urgent >= 0)
 		feed_html_clock(b, rb, &rb->result.clocks[rb->urgent]);
 	else
@@ -539,10 +600,10 @@ feed_html_due_key(const struct report_bug *rb)
 	const struct clock *c;
 
 	if (rb->urgent < 0)
-		return (time_t)INT64_MAX;
+		return FEED_HTML_NO_DUE;
 	c = &rb->result.clocks[rb->urgent];
 	if (c->state == CLOCK_MET || c->state == CLOCK_PAUSED || c->due == 0)
-		return (time_t)INT64_MAX;
+		return FEED_HTML_NO_DUE;
 	return c->due;
 }
 
@@ -589,25 +650,28 @@ feed_html_order(const struct feed *f, const struct feed_query *q, size_t *ix)
 	return n;
 }
 
-/* The table of bugs. */
+/* The table of bugs; on the unfiltered page, marked for the script. */
 static void
-feed_html_table(struct buf *b, const struct feed *f, const struct feed_query *q)
+feed_html_table(struct buf *b, const struct feed *f, const struct feed_query *q,
+    int unfiltered)
 {
 	size_t *ix, n, i;
 
 	ix = xcalloc(f->report.nbugs + 1, sizeof *ix);
 	n = feed_html_order(f, q, ix);
+	buf_addstr(b, unfiltered ? "<table data-static=\"1\">" : "<table>");
 	buf_addstr(b,
-	    "<table><thead><tr><th>State</th><th>Bug</th><th>CA</th>"
+	    "<thead><tr><th>State</th><th>Bug</th><th>CA</th>"
 	    "<th>Summary</th><th>Deadline</th><th>Due</th>"
 	    "<th>Open questions</th><th>Last CA comment</th></tr>"
 	    "</thead><tbody>\n");
 	for (i = 0; i < n; i++)
 		feed_html_row(b, f, q, ix[i]);
-	if (n == 0)
-		buf_addstr(b,
-		    "<tr><td colspan=\"8\" class=\"empty\">No bug "
-		    "matches these filters.</td></tr>\n");
+	if (n == 0 || unfiltered)
+		buf_printf(b,
+		    "<tr id=\"empty\"%s><td colspan=\"8\" class=\"empty\">"
+		    "No bug matches these filters.</td></tr>\n",
+		    n > 0 ? " hidden" : "");
 	buf_addstr(b, "</tbody></table>\n");
 	free(ix);
 }
@@ -637,18 +701,34 @@ feed_html_footer(struct buf *b, const struct feed *f)
 		: policy_version_name(f->report.pin));
 }
 
+/* Append the CSP source of the script: 'sha256-BASE64'. */
+static void
+feed_html_script_hash(struct buf *b)
+{
+	unsigned char md[EVP_MAX_MD_SIZE],
+	    b64[4 * ((EVP_MAX_MD_SIZE + 2) / 3) + 1];
+	unsigned int mdlen = 0;
+
+	EVP_Digest(feed_html_script, sizeof feed_html_script - 1, md, &mdlen,
+	    EVP_sha256(), NULL);
+	EVP_EncodeBlock(b64, md, (int)mdlen);
+	buf_printf(b, "'sha256-%s'", (const char *)b64);
+}
+
 /* The dashboard page. */
 char *
 feed_to_html(const struct feed *f, const struct feed_query *q)
 {
 	struct feed_query none;
 	struct buf b;
+	int unfiltered;
 
 	if (q == NULL) {
 		memset(&none, 0, sizeof none);
 		none.state = -1;
 		q = &none;
 	}
+	unfiltered = q->ca == NULL && q->state < 0 && q->sort == NULL;
 	buf_init(&b, FEED_MAX_TEXT);
 	buf_addstr(&b,
 	    "<!DOCTYPE html>\n<html lang=\"en\"><head>"
@@ -656,7 +736,13 @@ feed_to_html(const struct feed *f, const struct feed_query *q)
 	    "<meta name=\"viewport\" content=\"width=device-width,"
 	    "initial-scale=1\">"
 	    "<meta http-equiv=\"Content-Security-Policy\" content="
-	    "\"default-src 'none'; style-src 'unsafe-inline'; "
+	    "\"default-src 'none'; style-src 'unsafe-inline'; ");
+	if (unfiltered) {
+		buf_addstr(&b, "script-src ");
+		feed_html_script_hash(&b);
+		buf_addstr(&b, "; ");
+	}
+	buf_addstr(&b,
 	    "img-src data:; form-action 'self'\">"
 	    "<title>ccwatch: CA incident deadlines</title><style>");
 	buf_addstr(&b, feed_html_css);
@@ -664,9 +750,15 @@ feed_to_html(const struct feed *f, const struct feed_query *q)
 	feed_html_header(&b, f);
 	feed_html_tiles(&b, f, q);
 	feed_html_form(&b, f, q);
-	feed_html_table(&b, f, q);
+	feed_html_table(&b, f, q, unfiltered);
 	feed_html_footer(&b, f);
-	buf_addstr(&b, "</main></body></html>\n");
+	buf_addstr(&b, "</main>");
+	if (unfiltered) {
+		buf_addstr(&b, "<script>");
+		buf_addstr(&b, feed_html_script);
+		buf_addstr(&b, "</script>");
+	}
+	buf_addstr(&b, "</body></html>\n");
 	return buf_detach(&b);
 }
 

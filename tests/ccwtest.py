@@ -18,6 +18,7 @@ What is here:
                                   "N passed, M failed" line that
                                   scripts/test-summary adds up;
   wait_until()                    polling with a bounded timeout;
+  cycles(), wait_cycles()         the poll cycles in a ccwatchd -d log;
   write_file(), write_secret(),   configurations and secret files;
   section(), write_conf(),
   daemon_sections(), mail_channel(),
@@ -99,6 +100,27 @@ def wait_until(cond, timeout=30.0, interval=0.2):
             return True
         time.sleep(interval)
     return cond()
+
+
+def cycles(path):
+    """The poll cycles a ccwatchd -d log at path shows: its "sync: " lines."""
+    try:
+        with open(path, errors="replace") as f:
+            return sum(1 for line in f if "sync: " in line)
+    except OSError:
+        return 0
+
+
+def wait_cycles(path, more=2, timeout=30.0):
+    """Wait until the log at path shows more cycles than it does now.
+
+    A cycle logs its sync line, then evaluates and delivers its alerts, so
+    two more lines (the default) mean that one whole cycle, deliveries
+    included, ran after the call: what was due then has been sent, and
+    what did not arrive will not.  Returns whether they came in time.
+    """
+    n = cycles(path)
+    return wait_until(lambda: cycles(path) >= n + more, timeout, 0.05)
 
 
 def write_file(path, text, mode=None):
@@ -317,13 +339,17 @@ class Webhook:
     whole bodies as JSON; bad counts requests
     whose HMAC is wrong or whose body delivery_id differs from the
     X-Ccwatch-Delivery header.  A body cut short (the sender died) is
-    dropped unanswered.
+    dropped unanswered.  delay holds each answer that many seconds, and
+    inflight() counts the requests received and not yet answered: a test
+    that kills the sender can tell whether it died during a delivery.
     """
 
     def __init__(self, secret):
         self.secret = secret
         self.status = 200
+        self.delay = 0.0
         self.bad = 0
+        self._inflight = 0
         self.lock = threading.Lock()
         self._attempts = []
         self._deliveries = []
@@ -344,6 +370,16 @@ class Webhook:
 
     def _receive(self, req):
         """Check and record one request, then answer it."""
+        with self.lock:
+            self._inflight += 1
+        try:
+            self._answer(req)
+        finally:
+            with self.lock:
+                self._inflight -= 1
+
+    def _answer(self, req):
+        """Read, check and record one request; answer it after the delay."""
         try:
             body = req.rfile.read(int(req.headers.get("Content-Length", "0")))
             doc = json.loads(body)
@@ -360,11 +396,22 @@ class Webhook:
             if 200 <= code < 300:
                 self._deliveries.append((did, doc.get("alert") or doc))
                 self._documents.append(doc)
-        req.send_response(code)
-        if code == 503:
-            req.send_header("Retry-After", "1")
-        req.send_header("Content-Length", "0")
-        req.end_headers()
+            delay = self.delay
+        if delay > 0:
+            time.sleep(delay)
+        try:
+            req.send_response(code)
+            if code == 503:
+                req.send_header("Retry-After", "1")
+            req.send_header("Content-Length", "0")
+            req.end_headers()
+        except OSError:
+            pass  # the sender died while waiting
+
+    def inflight(self):
+        """Requests received and not answered yet."""
+        with self.lock:
+            return self._inflight
 
     def attempts(self):
         """Every delivery id received so far, answered or refused."""

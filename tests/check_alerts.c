@@ -522,6 +522,86 @@ START_TEST(test_quiet_hours_fixed_offset)
 }
 END_TEST
 
+/* Quiet hours inside one day hold alerts in the day, not at night. */
+START_TEST(test_quiet_hours_same_day)
+{
+	struct config_route r;
+	struct notifier *n;
+	struct config_route *route;
+	time_t until = 0;
+	char *cause = NULL;
+
+	memset(&r, 0, sizeof r);
+	ck_assert_int_eq(timeutil_parse_window(
+			     "09:00-17:00", &r.quiet_start, &r.quiet_end, NULL),
+	    0);
+	r.timezone = xstrdup("UTC");
+	/* T0 is Monday 16:00Z: quiet until 17:00. */
+	ck_assert_int_eq(alerts_quiet(&r, T0, &until), 1);
+	ck_assert_int_eq(until, T0 + H);
+	ck_assert_int_eq(alerts_quiet(&r, T0 + H, &until), 0);
+	ck_assert_int_eq(alerts_quiet(&r, T0 + 8 * H, &until), 0);
+	ck_assert_int_eq(alerts_quiet(&r, T0 + 17 * H - 60, &until), 0);
+	until = 0;
+	ck_assert_int_eq(alerts_quiet(&r, T0 + 17 * H, &until), 1);
+	ck_assert_int_eq(until, T0 + 25 * H);
+	free(r.timezone);
+
+	/* Delivered at once at 22:00; held at 10:00 until 17:00. */
+	route = add_route("office", "rec", "initial-report");
+	ck_assert_int_eq(timeutil_parse_window("09:00-17:00",
+			     &route->quiet_start, &route->quiet_end, &cause),
+	    0);
+	route->timezone = xstrdup("UTC");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	assert_rec(n, 0, 1, "due-soon", 0);
+	put_bug(2, "Example CA", "example-ca.test", T0 + 18 * H);
+	cycle(T0 + 42 * H); /* Wednesday 10:00 */
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_int_eq(
+	    query("SELECT count(*) FROM outbox WHERE held = 1"), 1);
+	cycle(T0 + 49 * H - 60);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	cycle(T0 + 49 * H); /* 17:00 */
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	assert_rec(n, 1, 2, "due-soon", 0);
+}
+END_TEST
+
+/* Exactly max_per_cycle alerts go one by one; one more makes a summary. */
+START_TEST(test_cap_boundary)
+{
+	struct notifier *n;
+	struct alerts_stats s;
+	int64_t i;
+
+	test_cfg.max_per_cycle = 3;
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	for (i = 1; i <= 3; i++)
+		put_bug(i, "Example CA", "example-ca.test", T0);
+	s = cycle(T0 + 30 * H);
+	ck_assert_uint_eq(s.transitions, 3);
+	ck_assert_uint_eq(s.summaries, 0);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+	for (i = 0; i < 3; i++)
+		assert_rec(n, (size_t)i, i + 1, "due-soon", 0);
+	for (i = 4; i <= 7; i++)
+		put_bug(i, "Example CA", "example-ca.test", T0 + 40 * H);
+	s = cycle(T0 + 50 * H);
+	ck_assert_uint_eq(s.transitions, 0);
+	s = cycle(T0 + 70 * H);
+	ck_assert_uint_eq(s.transitions, 4);
+	ck_assert_uint_eq(s.summaries, 1);
+	ck_assert_uint_eq(notify_record_count(n), 4);
+	ck_assert_int_eq(notify_record_get(n, 3)->digest, 1);
+	ck_assert_uint_eq(notify_record_get(n, 3)->nitems, 4);
+}
+END_TEST
+
 START_TEST(test_digest_timing)
 {
 	struct notifier *n;
@@ -963,8 +1043,10 @@ alerts_suite(void)
 	tcase_add_test(tc, test_self_never_stops_a_clock);
 	tcase_add_test(tc, test_quiet_hours_hold_then_release);
 	tcase_add_test(tc, test_quiet_hours_fixed_offset);
+	tcase_add_test(tc, test_quiet_hours_same_day);
 	tcase_add_test(tc, test_digest_timing);
 	tcase_add_test(tc, test_cap_makes_one_summary);
+	tcase_add_test(tc, test_cap_boundary);
 	tcase_add_test(tc, test_dry_run_sends_nothing);
 	suite_add_tcase(s, tc);
 

@@ -137,11 +137,11 @@ resp_free(struct resp *r)
 	json_decref(r->json);
 }
 
-/* Load a recorded response from the shared data. */
+/* Load a recorded response from tests/data. */
 static json_t *
 load_recorded(const char *rel)
 {
-	char *path = testutil_datapath(rel);
+	char *path = testutil_srcpath(rel);
 	json_error_t err;
 	json_t *j = json_load_file(path, 0, &err);
 
@@ -239,7 +239,7 @@ assert_error(const char *path, const char *header, long status, int code,
 	struct resp r;
 	json_t *j = get_json(path, header, status, &r);
 	json_t *rec =
-	    load_recorded("bmo-responses/error-102-access-denied.json");
+	    load_recorded("tests/data/bmo/error-102-access-denied.json");
 
 	assert_same_shape(j, rec, 0);
 	ck_assert(json_is_true(json_object_get(j, "error")));
@@ -259,7 +259,7 @@ START_TEST(test_search_top_level_and_bug_shape)
 	json_t *j, *rec, *bug;
 
 	j = get_json("/rest/bug?id=1800003", NULL, 200, &r);
-	rec = load_recorded("bmo-responses/search-paged-default-fields.json");
+	rec = load_recorded("tests/data/bmo/search-paged-default-fields.json");
 	assert_same_shape(j, rec, 0);
 	bug = json_array_get(json_object_get(j, "bugs"), 0);
 	assert_same_shape(
@@ -413,7 +413,7 @@ START_TEST(test_search_include_fields)
 	/* No implicit id; automatic *_detail. */
 	ck_assert_str_eq(keys, "cc,cc_detail,creator,creator_detail,summary");
 	ck_assert_int_eq(json_array_size(json_object_get(bug, "cc_detail")), 2);
-	rec = load_recorded("bmo-responses/search-paged-default-fields.json");
+	rec = load_recorded("tests/data/bmo/search-paged-default-fields.json");
 	assert_same_shape(json_object_get(bug, "creator_detail"),
 	    json_object_get(json_array_get(json_object_get(rec, "bugs"), 0),
 		"creator_detail"),
@@ -488,7 +488,7 @@ START_TEST(test_search_limit_offset_order)
 	j = get_json("/rest/bug?component=CA%20Certificate%20Compliance&"
 		     "count_only=1&limit=1",
 	    NULL, 200, &r);
-	rec = load_recorded("bmo-responses/search-count_only.json");
+	rec = load_recorded("tests/data/bmo/search-count_only.json");
 	assert_same_shape(j, rec, 0);
 	ck_assert_int_eq(
 	    json_integer_value(json_object_get(j, "bug_count")), 4);
@@ -539,7 +539,7 @@ START_TEST(test_get_shapes_and_errors)
 	j = get_json("/rest/bug/1800001?include_fields=summary,assigned_to,"
 		     "status,resolution",
 	    NULL, 200, &r);
-	rec = load_recorded("bmo-responses/get-bug-with-faults.json");
+	rec = load_recorded("tests/data/bmo/get-bug-with-faults.json");
 	assert_same_shape(j, rec, 0);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "faults")), 0);
 	bug = json_array_get(json_object_get(j, "bugs"), 0);
@@ -593,7 +593,7 @@ START_TEST(test_comments_shape_and_merge)
 
 	j = get_json(
 	    "/rest/bug/1800001/comment?ids=1800003&ids=1800001", NULL, 200, &r);
-	rec = load_recorded("bmo-responses/comments-12345.json");
+	rec = load_recorded("tests/data/bmo/comments-12345.json");
 	assert_same_shape(j, rec, 0);
 	ck_assert_uint_eq(json_object_size(json_object_get(j, "comments")), 0);
 	bugs = json_object_get(j, "bugs");
@@ -690,7 +690,7 @@ START_TEST(test_history_shape_and_new_since)
 	json_t *j, *rec, *b, *rb, *h, *rh;
 
 	j = get_json("/rest/bug/1800001/history?ids=1800003", NULL, 200, &r);
-	rec = load_recorded("bmo-responses/history-1416872-needinfo.json");
+	rec = load_recorded("tests/data/bmo/history-1416872-needinfo.json");
 	assert_same_shape(j, rec, 0);
 	ck_assert(json_is_array(json_object_get(j, "bugs")));
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "bugs")), 2);
@@ -731,7 +731,7 @@ START_TEST(test_flags_shape)
 	    json_object_get(
 		json_array_get(json_object_get(j, "bugs"), 1), "flags"),
 	    0);
-	rec = load_recorded("bmo-responses/attachments-1007402-flags.json");
+	rec = load_recorded("tests/data/bmo/attachments-1007402-flags.json");
 	rf = json_array_get(
 	    json_object_get(
 		json_array_get(
@@ -840,7 +840,7 @@ START_TEST(test_auth_whoami_version)
 	    "it correctly.");
 	assert_error("/rest/bug/1800001?api_key=wrong", NULL, 400, 306, NULL);
 	j = get_json("/rest/whoami", "X-BUGZILLA-API-KEY: " KEY, 200, &r);
-	rec = load_recorded("bugzilla-5.2/whoami_with_token.json");
+	rec = load_recorded("tests/data/bugzilla-5.2/whoami_with_token.json");
 	assert_same_shape(j, rec, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "name")),
 	    "carep@ca-example.test");
@@ -869,7 +869,7 @@ START_TEST(test_time_uses_fake_clock)
 	json_t *j, *rec;
 
 	j = get_json("/rest/time", NULL, 200, &r);
-	rec = load_recorded("bugzilla-5.2/time.json");
+	rec = load_recorded("tests/data/bugzilla-5.2/time.json");
 	assert_same_shape(j, rec, 0);
 	ck_assert_str_eq(json_string_value(json_object_get(j, "db_time")),
 	    "2024-06-01T00:00:00Z");
@@ -1119,7 +1119,7 @@ START_TEST(test_mutations_history)
 	    "[ca-compliance] [ov-misissuance] Next update 2024-06-01");
 	ck_assert_str_eq(json_string_value(json_object_get(c, "added")),
 	    "[ca-compliance] Next update 2024-07-01");
-	rec = load_recorded("bmo-responses/history-647570-whiteboard.json");
+	rec = load_recorded("tests/data/bmo/history-647570-whiteboard.json");
 	assert_same_shape(h,
 	    json_array_get(
 		json_object_get(
@@ -1246,6 +1246,60 @@ START_TEST(test_mutations_flags_comments_bugs)
 }
 END_TEST
 
+/* A third party files a report: the reporter is not the assignee. */
+START_TEST(test_third_party_report)
+{
+	struct resp r;
+	json_t *j, *b, *c;
+	int64_t id;
+	char *path, idbuf[32];
+
+	id = fakebz_add_report(fb, "CA Program", "CA Certificate Compliance",
+	    "Example CA: precertificates with a bad SAN",
+	    "jo@ctmonitor.example", "nobody@mozilla.org",
+	    "crt.sh shows 12 precertificates with an invalid dNSName.");
+	ck_assert_int_gt(id, 0);
+	xasprintf(&path, "/rest/bug/%lld", (long long)id);
+	j = get_json(path, NULL, 200, &r);
+	b = json_array_get(json_object_get(j, "bugs"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(b, "creator")),
+	    "jo@ctmonitor.example");
+	ck_assert_str_eq(json_string_value(json_object_get(b, "assigned_to")),
+	    "nobody@mozilla.org");
+	ck_assert_str_eq(
+	    json_string_value(json_object_get(
+		json_object_get(b, "assigned_to_detail"), "email")),
+	    "nobody@mozilla.org");
+	resp_free(&r);
+	free(path);
+	xasprintf(&path, "/rest/bug/%lld/comment", (long long)id);
+	j = get_json(path, NULL, 200, &r);
+	(void)snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
+	c = json_array_get(
+	    json_object_get(
+		json_object_get(json_object_get(j, "bugs"), idbuf), "comments"),
+	    0);
+	ck_assert_str_eq(json_string_value(json_object_get(c, "creator")),
+	    "jo@ctmonitor.example");
+	ck_assert_int_eq(json_integer_value(json_object_get(c, "count")), 0);
+	resp_free(&r);
+	free(path);
+	/* The CA's own report: both are the CA's representative. */
+	id = fakebz_add_bug(fb, "CA Program", "CA Certificate Compliance",
+	    "Example CA: late revocation", "rep@example-ca.test", "Report.");
+	xasprintf(&path, "/rest/bug/%lld?include_fields=creator,assigned_to",
+	    (long long)id);
+	j = get_json(path, NULL, 200, &r);
+	b = json_array_get(json_object_get(j, "bugs"), 0);
+	ck_assert_str_eq(json_string_value(json_object_get(b, "creator")),
+	    "rep@example-ca.test");
+	ck_assert_str_eq(json_string_value(json_object_get(b, "assigned_to")),
+	    "rep@example-ca.test");
+	resp_free(&r);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_start_errors)
 {
 	char *cause = NULL;
@@ -1281,7 +1335,7 @@ START_TEST(test_real_corpus_round_trip)
 {
 	struct resp r;
 	struct fakebz *real;
-	char *path = testutil_datapath("ca-compliance/bugs-2026-03.json");
+	char *path = testutil_srcpath("data/ca-compliance/bugs-2026-03.json");
 	char *cause = NULL, *url;
 	json_t *rec, *j, *bug, *want;
 	size_t i, open = 0;
@@ -1385,6 +1439,7 @@ fakebz_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_mutations_history);
 	tcase_add_test(tc, test_mutations_flags_comments_bugs);
+	tcase_add_test(tc, test_third_party_report);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -5,6 +5,7 @@
  */
 #include <check.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -300,7 +301,10 @@ START_TEST(test_html_hostile_text)
 
 	make_feed(&f);
 	s = feed_to_html(&f, NULL);
-	ck_assert_ptr_null(strstr(s, "<script"));
+	/* One script, the page's own, last; the hostile one is text. */
+	ck_assert_ptr_nonnull(strstr(s, "<script>(function(){"));
+	ck_assert_ptr_null(strstr(strstr(s, "<script>") + 1, "<script"));
+	ck_assert_ptr_null(strstr(strstr(s, "<script>"), "alert("));
 	ck_assert_ptr_nonnull(strstr(s,
 	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; "
 	    "&quot;Q&quot;"));
@@ -343,6 +347,55 @@ START_TEST(test_html_order_and_filter)
 	s = feed_to_html(&f, &q);
 	ck_assert_ptr_nonnull(strstr(s, "id=100\""));
 	ck_assert_ptr_null(strstr(s, "id=200\""));
+	free(s);
+	feed_query_free(&q);
+	feed_free(&f);
+}
+END_TEST
+
+/*
+ * The unfiltered page (the file on disk) carries its script, allowed by
+ * its SHA-256 and by nothing else; a page the server filtered has none.
+ */
+START_TEST(test_html_script_csp)
+{
+	struct feed_query q;
+	struct feed f;
+	unsigned char md[EVP_MAX_MD_SIZE], b64[128];
+	unsigned int mdlen = 0;
+	char *s, *start, *end, *want;
+
+	make_feed(&f);
+	s = feed_to_html(&f, NULL);
+	start = strstr(s, "<script>");
+	ck_assert_ptr_nonnull(start);
+	start += strlen("<script>");
+	end = strstr(start, "</script>");
+	ck_assert_ptr_nonnull(end);
+	EVP_Digest(
+	    start, (size_t)(end - start), md, &mdlen, EVP_sha256(), NULL);
+	EVP_EncodeBlock(b64, md, (int)mdlen);
+	xasprintf(&want,
+	    "default-src 'none'; style-src 'unsafe-inline'; "
+	    "script-src 'sha256-%s'; img-src data:;",
+	    (const char *)b64);
+	ck_assert_ptr_nonnull(strstr(s, want));
+	ck_assert_ptr_null(strstr(s, "unsafe-eval"));
+	/* 'unsafe-inline' for the styles only. */
+	ck_assert_ptr_null(
+	    strstr(strstr(s, "unsafe-inline") + 1, "unsafe-inline"));
+	/* Every row carries what the script filters and sorts on. */
+	ck_assert_ptr_nonnull(strstr(s, "<table data-static=\"1\">"));
+	ck_assert_ptr_nonnull(strstr(s, "data-bug=\"100\""));
+	ck_assert_ptr_nonnull(strstr(s, "data-ca=\"Evil, CA; Inc\\\""));
+	ck_assert_ptr_nonnull(strstr(s, "<tr id=\"empty\" hidden>"));
+	free(want);
+	free(s);
+	query_parse("state=overdue", &q);
+	s = feed_to_html(&f, &q);
+	ck_assert_ptr_null(strstr(s, "<script"));
+	ck_assert_ptr_null(strstr(s, "script-src"));
+	ck_assert_ptr_null(strstr(s, "data-static"));
 	free(s);
 	feed_query_free(&q);
 	feed_free(&f);
@@ -618,6 +671,7 @@ feed_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("html");
 	tcase_add_test(tc, test_html_hostile_text);
+	tcase_add_test(tc, test_html_script_csp);
 	tcase_add_test(tc, test_html_order_and_filter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");

@@ -15,19 +15,19 @@
 /* A string literal and its length, for the parsers' (body, len) pairs. */
 #define LIT(s) (s), strlen(s)
 
-/* Read a file of the shared real data; *len gets its size. */
+/* Read a file of recorded real data in the source tree; *len gets its size. */
 static char *
 read_data(const char *rel, size_t *len)
 {
 	char *path, *body;
 
-	path = testutil_datapath(rel);
+	path = testutil_srcpath(rel);
 	body = testutil_read_file(path, len);
 	free(path);
 	return body;
 }
 
-/* Parse bugs from a shared data file, expecting skipped malformed records. */
+/* Parse bugs from a recorded data file, expecting skipped malformed records. */
 static void
 parse_bugs_file(const char *rel, struct bug_list *bl, int skipped)
 {
@@ -40,7 +40,7 @@ parse_bugs_file(const char *rel, struct bug_list *bl, int skipped)
 	free(body);
 }
 
-/* Parse comments from a shared data file, expecting skipped records. */
+/* Parse comments from a recorded data file, expecting skipped records. */
 static void
 parse_comments_file(const char *rel, struct comment_list *cl, int skipped)
 {
@@ -54,7 +54,7 @@ parse_comments_file(const char *rel, struct comment_list *cl, int skipped)
 	free(body);
 }
 
-/* Parse history from a shared data file, expecting no skipped records. */
+/* Parse history from a recorded data file, expecting no skipped records. */
 static void
 parse_history_file(const char *rel, struct history_list *hl)
 {
@@ -157,7 +157,7 @@ START_TEST(test_bugs_default_fields)
 	struct bug *b;
 
 	parse_bugs_file(
-	    "bmo-responses/search-paged-default-fields.json", &bl, 0);
+	    "tests/data/bmo/search-paged-default-fields.json", &bl, 0);
 	ck_assert_uint_eq(bl.n, 1);
 	b = &bl.v[0];
 	ck_assert_int_eq(b->id, 12345);
@@ -188,7 +188,7 @@ START_TEST(test_bugs_2016)
 {
 	struct bug_list bl = {NULL, 0, 0};
 
-	parse_bugs_file("bmo-responses/search-by-id-2016.json", &bl, 0);
+	parse_bugs_file("tests/data/bmo/search-by-id-2016.json", &bl, 0);
 	ck_assert_uint_eq(bl.n, 1);
 	ck_assert_int_eq(bl.v[0].id, 12345);
 	ck_assert_int_eq(bl.v[0].last_change_time, 1443033379);
@@ -203,7 +203,7 @@ START_TEST(test_bugs_include_fields)
 	struct bug_list bl = {NULL, 0, 0};
 	struct bug *b;
 
-	parse_bugs_file("bmo-responses/search-include_fields.json", &bl, 0);
+	parse_bugs_file("tests/data/bmo/search-include_fields.json", &bl, 0);
 	ck_assert_uint_eq(bl.n, 2);
 	b = &bl.v[1];
 	ck_assert_int_eq(b->id, 12346);
@@ -227,7 +227,7 @@ START_TEST(test_bugs_faults_without_id)
 	/* This include_fields answer left out the id: the bug cannot be named.
 	 */
 	testutil_log_begin();
-	parse_bugs_file("bmo-responses/get-bug-with-faults.json", &bl, 1);
+	parse_bugs_file("tests/data/bmo/get-bug-with-faults.json", &bl, 1);
 	ck_assert_uint_eq(bl.n, 0);
 	ck_assert_int_eq(testutil_log_count("model: bug record 0: bad id "
 					    "(missing)"),
@@ -242,7 +242,7 @@ START_TEST(test_bugs_upstream_full)
 	struct bug_list bl = {NULL, 0, 0};
 	struct bug *b;
 
-	parse_bugs_file("bugzilla-5.2/bug_get_1_full.json", &bl, 0);
+	parse_bugs_file("tests/data/bugzilla-5.2/bug_get_1_full.json", &bl, 0);
 	ck_assert_uint_eq(bl.n, 1);
 	b = &bl.v[0];
 	ck_assert_int_eq(b->id, 1);
@@ -267,7 +267,8 @@ START_TEST(test_bugs_needinfo_flag)
 	struct bug_list bl = {NULL, 0, 0};
 	struct flag *f;
 
-	parse_bugs_file("bugzilla-5.2/search_open_include_fields.json", &bl, 0);
+	parse_bugs_file(
+	    "tests/data/bugzilla-5.2/search_open_include_fields.json", &bl, 0);
 	ck_assert_uint_eq(bl.n, 7);
 	ck_assert_int_eq(bl.v[1].id, 2);
 	ck_assert_uint_eq(bl.v[1].nflags, 1);
@@ -290,7 +291,8 @@ START_TEST(test_bugs_restricted)
 	struct bug_list bl = {NULL, 0, 0};
 
 	parse_bugs_file(
-	    "bugzilla-5.2/search_secure_bug_visible_for_member.json", &bl, 0);
+	    "tests/data/bugzilla-5.2/search_secure_bug_visible_for_member.json",
+	    &bl, 0);
 	ck_assert_uint_eq(bl.n, 10);
 	ck_assert_int_eq(bl.v[9].id, 10);
 	ck_assert_uint_eq(bl.v[9].groups.n, 1);
@@ -308,7 +310,7 @@ START_TEST(test_bugs_ca_compliance)
 	size_t len, i;
 
 	/* The corpus is a bare array; wrap it as search returns it. */
-	content = read_data("ca-compliance/bugs-2026-03.json", NULL);
+	content = read_data("data/ca-compliance/bugs-2026-03.json", NULL);
 	xasprintf(&body, "{\"bugs\":%s}", content);
 	free(content);
 	len = strlen(body);
@@ -345,7 +347,7 @@ START_TEST(test_comments_12345)
 	struct comment_list cl = {NULL, 0, 0};
 	struct comment *c;
 
-	parse_comments_file("bmo-responses/comments-12345.json", &cl, 0);
+	parse_comments_file("tests/data/bmo/comments-12345.json", &cl, 0);
 	ck_assert_uint_eq(cl.n, 19);
 	c = &cl.v[0];
 	ck_assert_int_eq(c->id, 92463);
@@ -368,7 +370,7 @@ START_TEST(test_comments_tags)
 {
 	struct comment_list cl = {NULL, 0, 0};
 
-	parse_comments_file("bmo-responses/comments-1270686.json", &cl, 0);
+	parse_comments_file("tests/data/bmo/comments-1270686.json", &cl, 0);
 	ck_assert_uint_eq(cl.n, 81);
 	ck_assert_int_eq(cl.v[0].id, 11387121);
 	ck_assert_int_eq(cl.v[0].time, 1462496141);
@@ -390,7 +392,7 @@ START_TEST(test_comments_author_time)
 
 	/* include_fields=author,id,text,time: no bug_id, count or creator. */
 	parse_comments_file(
-	    "bmo-responses/comments-1007402-include_fields.json", &cl, 0);
+	    "tests/data/bmo/comments-1007402-include_fields.json", &cl, 0);
 	ck_assert_uint_eq(cl.n, 41);
 	ck_assert_int_eq(cl.v[0].id, 8765198);
 	ck_assert_int_eq(cl.v[0].bug_id, 1007402);
@@ -409,7 +411,8 @@ START_TEST(test_comments_multi_bug)
 	size_t i, per[4] = {0, 0, 0, 0};
 
 	parse_comments_file(
-	    "bugzilla-5.2/bug_comment_multi_via_path_ids.json", &cl, 0);
+	    "tests/data/bugzilla-5.2/bug_comment_multi_via_path_ids.json", &cl,
+	    0);
 	for (i = 0; i < cl.n; i++) {
 		ck_assert_int_ge(cl.v[i].bug_id, 1);
 		ck_assert_int_le(cl.v[i].bug_id, 3);
@@ -436,7 +439,7 @@ START_TEST(test_comments_private)
 	struct comment_list cl = {NULL, 0, 0};
 
 	parse_comments_file(
-	    "bugzilla-5.2/bug_comment_5_as_insider.json", &cl, 0);
+	    "tests/data/bugzilla-5.2/bug_comment_5_as_insider.json", &cl, 0);
 	ck_assert_uint_eq(cl.n, 3);
 	ck_assert_int_eq(cl.v[1].id, 17);
 	ck_assert_int_eq(cl.v[1].is_private, 1);
@@ -448,7 +451,7 @@ START_TEST(test_comments_private)
 	comment_list_free(&cl);
 
 	parse_comments_file(
-	    "bugzilla-5.2/bug_comment_5_anonymous.json", &cl, 0);
+	    "tests/data/bugzilla-5.2/bug_comment_5_anonymous.json", &cl, 0);
 	ck_assert_uint_eq(cl.n, 2);
 	ck_assert_int_eq(cl.v[0].count, 0);
 	ck_assert_int_eq(cl.v[1].count, 2);
@@ -464,7 +467,8 @@ START_TEST(test_comments_by_comment_id)
 	int seen = 0;
 
 	parse_comments_file(
-	    "bugzilla-5.2/bug_comment_multi_comment_ids.json", &cl, 0);
+	    "tests/data/bugzilla-5.2/bug_comment_multi_comment_ids.json", &cl,
+	    0);
 	ck_assert_uint_eq(cl.n, 3);
 	for (i = 0; i < cl.n; i++) {
 		if (cl.v[i].id == 16) {
@@ -484,7 +488,7 @@ START_TEST(test_history_needinfo)
 	struct history_list hl = {NULL, 0, 0};
 	const struct change *ch;
 
-	parse_history_file("bmo-responses/history-1416872-needinfo.json", &hl);
+	parse_history_file("tests/data/bmo/history-1416872-needinfo.json", &hl);
 	ck_assert_uint_eq(hl.n, 10);
 	ck_assert_int_eq(hl.v[4].bug_id, 1416872);
 	ck_assert_int_eq(hl.v[4].when, 1510954236);
@@ -501,7 +505,7 @@ START_TEST(test_history_needinfo)
 	ck_assert_str_eq(ch->added, "");
 	history_list_free(&hl);
 
-	parse_history_file("bmo-responses/history-1229760-needinfo.json", &hl);
+	parse_history_file("tests/data/bmo/history-1229760-needinfo.json", &hl);
 	ck_assert_uint_eq(hl.n, 36);
 	ch = &hl.v[16].changes[0];
 	ck_assert_str_eq(ch->removed, "needinfo?(bugs@pettay.fi)");
@@ -517,7 +521,8 @@ START_TEST(test_history_whiteboard)
 	const struct change *ch;
 	size_t i, n = 0;
 
-	parse_history_file("bmo-responses/history-647570-whiteboard.json", &hl);
+	parse_history_file(
+	    "tests/data/bmo/history-647570-whiteboard.json", &hl);
 	ck_assert_uint_eq(hl.n, 27);
 	ck_assert_int_eq(hl.v[23].when, 1306369352);
 	ck_assert_str_eq(hl.v[23].who, "dholbert@mozilla.com");
@@ -534,7 +539,7 @@ START_TEST(test_history_whiteboard)
 	ck_assert_uint_eq(n, 49);
 	history_list_free(&hl);
 
-	parse_history_file("bmo-responses/history-12345.json", &hl);
+	parse_history_file("tests/data/bmo/history-12345.json", &hl);
 	ck_assert_uint_eq(hl.n, 24);
 	ch = find_change(&hl, 7, "whiteboard");
 	ck_assert_ptr_nonnull(ch);
@@ -550,7 +555,8 @@ START_TEST(test_history_multi)
 	struct history_list hl = {NULL, 0, 0};
 	const struct change *ch;
 
-	parse_history_file("bugzilla-5.2/bug_history_multi.json", &hl);
+	parse_history_file(
+	    "tests/data/bugzilla-5.2/bug_history_multi.json", &hl);
 	ck_assert_uint_eq(hl.n, 3);
 	ck_assert_int_eq(hl.v[0].bug_id, 1);
 	ck_assert_int_eq(hl.v[1].bug_id, 1);
@@ -935,7 +941,7 @@ START_TEST(test_errors_invalid_json)
 	assert_rejected("{\"bugs\":[]}\0", 12, "model: invalid JSON");
 	/* A real body cut short, as a dropped connection leaves it. */
 	body =
-	    read_data("bmo-responses/search-paged-default-fields.json", &len);
+	    read_data("tests/data/bmo/search-paged-default-fields.json", &len);
 	ck_assert_int_eq(model_bugs_from_json(body, len / 2, &bl, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "model: invalid JSON at line "));
 	free(cause);
@@ -1013,7 +1019,7 @@ START_TEST(test_error_body)
 	long code = 0;
 	size_t len;
 
-	body = read_data("bmo-responses/error-102-access-denied.json", &len);
+	body = read_data("tests/data/bmo/error-102-access-denied.json", &len);
 	ck_assert_int_eq(model_error_from_json(body, len, &code, &message), 1);
 	ck_assert_int_eq(code, 102);
 	ck_assert_str_eq(message,
@@ -1024,7 +1030,8 @@ START_TEST(test_error_body)
 	free(body);
 
 	body = read_data(
-	    "bugzilla-5.2/error_bug_invalid_apikey_header.json", &len);
+	    "tests/data/bugzilla-5.2/error_bug_invalid_apikey_header.json",
+	    &len);
 	ck_assert_int_eq(model_error_from_json(body, len, &code, &message), 1);
 	ck_assert_int_eq(code, 306);
 	free(message);
@@ -1054,7 +1061,7 @@ START_TEST(test_error_body)
 	ck_assert_int_eq(
 	    model_error_from_json(LIT("<html>"), &code, &message), 0);
 	ck_assert_int_eq(model_error_from_json(NULL, 0, &code, &message), 0);
-	body = read_data("bmo-responses/search-include_fields.json", &len);
+	body = read_data("tests/data/bmo/search-include_fields.json", &len);
 	ck_assert_int_eq(model_error_from_json(body, len, &code, &message), 0);
 	free(body);
 	ck_assert_int_eq(code, 7);
@@ -1068,18 +1075,19 @@ START_TEST(test_time_whoami_version)
 	size_t len;
 	time_t t = 0;
 
-	body = read_data("bugzilla-5.2/time.json", &len);
+	body = read_data("tests/data/bugzilla-5.2/time.json", &len);
 	ck_assert_int_eq(model_time_from_json(body, len, &t, &cause), 0);
 	ck_assert_int_eq(t, 1795342848);
 	free(body);
 
-	body = read_data("bugzilla-5.2/whoami_header_rootstore.json", &len);
+	body = read_data(
+	    "tests/data/bugzilla-5.2/whoami_header_rootstore.json", &len);
 	ck_assert_int_eq(model_whoami_from_json(body, len, &s, &cause), 0);
 	ck_assert_str_eq(s, "rootstore@mozilla.test");
 	free(s);
 	free(body);
 
-	body = read_data("bugzilla-5.2/version.json", &len);
+	body = read_data("tests/data/bugzilla-5.2/version.json", &len);
 	ck_assert_int_eq(model_version_from_json(body, len, &s, &cause), 0);
 	ck_assert_str_eq(s, "5.2+");
 	free(s);
@@ -1108,7 +1116,7 @@ START_TEST(test_time_whoami_version_errors)
 	free(cause);
 	ck_assert_int_eq(t, 5);
 
-	body = read_data("bugzilla-5.2/whoami_noauth.json", &len);
+	body = read_data("tests/data/bugzilla-5.2/whoami_noauth.json", &len);
 	ck_assert_int_eq(model_whoami_from_json(body, len, &s, &cause), -1);
 	ck_assert_str_eq(cause, "model: whoami: bad name (missing)");
 	free(cause);

@@ -1265,7 +1265,7 @@ START_TEST(test_real_corpus)
 	size_t i, open = 0, seen = 0;
 
 	/* The corpus is a bare array; wrap it as search returns it. */
-	path = testutil_datapath("ca-compliance/bugs-2026-03.json");
+	path = testutil_srcpath("data/ca-compliance/bugs-2026-03.json");
 	content = testutil_read_file(path, NULL);
 	xasprintf(&body, "{\"bugs\":%s}", content);
 	ck_assert_int_eq(

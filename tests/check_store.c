@@ -857,7 +857,7 @@ test_load_real_bugs(struct bug_list *bl)
 	char *path;
 	size_t i;
 
-	path = testutil_datapath("ca-compliance/bugs-2026-03.json");
+	path = testutil_srcpath("data/ca-compliance/bugs-2026-03.json");
 	a = json_load_file(path, 0, &err);
 	ck_assert_msg(json_is_array(a), "%s: %s", path, err.text);
 	bl->n = json_array_size(a);

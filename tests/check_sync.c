@@ -399,6 +399,76 @@ START_TEST(test_writes_are_idempotent)
 }
 END_TEST
 
+/*
+ * A change that Bugzilla commits late carries a time before the cursor of
+ * the cycle that missed it: the next search starts five minutes before the
+ * cursor, so it is fetched all the same.
+ */
+START_TEST(test_overlap_catches_a_late_commit)
+{
+	struct sync_stats s;
+	struct comment_list cl;
+	char *cause = NULL;
+	long long before;
+
+	at(T0);
+	add_bugs(3);
+	at(T0 + 1000);
+	cycle();
+	at(T0 + 2000);
+	s = cycle();
+	ck_assert_uint_eq(s.bugs_changed, 0);
+	before = stored_comments();
+	/* Dated two minutes before the cursor (T0 + 2000), seen after it. */
+	fakebz_set_now(fb, T0 + 2000 - 120);
+	fakebz_add_comment(fb, 2, ROOT, "Was this disclosed in CCADB?", 0);
+	at(T0 + 2600);
+	s = cycle();
+	ck_assert_int_eq(s.full, 0);
+	ck_assert_uint_eq(s.bugs_changed, 1);
+	ck_assert_uint_eq(s.comments, 1);
+	ck_assert_int_eq(stored_comments(), before + 1);
+	memset(&cl, 0, sizeof cl);
+	ck_assert_int_eq(store_get_comments(st, 2, &cl, &cause), 0);
+	ck_assert_uint_eq(cl.n, 2);
+	ck_assert_str_eq(cl.v[1].text, "Was this disclosed in CCADB?");
+	comment_list_free(&cl);
+	/* Just past the overlap, the same change is not fetched again. */
+	at(T0 + 2600 + 301);
+	s = cycle();
+	ck_assert_uint_eq(s.bugs_seen, 0);
+}
+END_TEST
+
+/* A full resync runs every full_every seconds, from the last full one. */
+START_TEST(test_full_resync_every)
+{
+	struct sync_stats s;
+
+	at(T0);
+	add_bugs(2);
+	so.full_every = 3600;
+	at(T0 + 1000);
+	ck_assert_int_eq(cycle().full, 1);
+	at(T0 + 1000 + 3599);
+	s = cycle();
+	ck_assert_int_eq(s.full, 0);
+	ck_assert_uint_eq(s.requests, 2);
+	at(T0 + 1000 + 3600);
+	s = cycle();
+	ck_assert_int_eq(s.full, 1);
+	ck_assert_uint_eq(s.bugs_seen, 2);
+	at(T0 + 1000 + 3600 + 1800);
+	ck_assert_int_eq(cycle().full, 0);
+	/* The default is a day. */
+	so.full_every = 0;
+	at(T0 + 1000 + 3600 + 86399);
+	ck_assert_int_eq(cycle().full, 0);
+	at(T0 + 1000 + 3600 + 86400);
+	ck_assert_int_eq(cycle().full, 1);
+}
+END_TEST
+
 static Suite *
 sync_suite(void)
 {
@@ -414,6 +484,8 @@ sync_suite(void)
 	tcase_add_test(tc, test_full_resync_sees_closed_bugs);
 	tcase_add_test(tc, test_writes_are_idempotent);
 	tcase_add_test(tc, test_unseen_closed_bug_costs_no_thread);
+	tcase_add_test(tc, test_overlap_catches_a_late_commit);
+	tcase_add_test(tc, test_full_resync_every);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
 	tcase_add_checked_fixture(tc, setup, teardown);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "daemon.h"
 #include "log.h"
 #include "testutil.h"
 #include "timeutil.h"
@@ -272,6 +273,34 @@ START_TEST(test_xmalloc_overflow)
 }
 END_TEST
 
+START_TEST(test_daemon_backoff_doubles)
+{
+	/* 60 s interval, capped at 3600 s: 60, 120, 240 ... 1920, 3600. */
+	static const long want[] = {60, 120, 240, 480, 960, 1920, 3600, 3600};
+	size_t i;
+
+	for (i = 0; i < sizeof want / sizeof want[0]; i++)
+		ck_assert_int_eq(
+		    daemon_next_delay(60, 10, 3600, (int)i + 1, 0.5), want[i]);
+	/* Failures never wait less than the interval, nor past the cap. */
+	ck_assert_int_eq(daemon_next_delay(300, 10, 400, 1, 0.0), 300);
+	ck_assert_int_eq(daemon_next_delay(300, 10, 400, 2, 0.9), 400);
+	ck_assert_int_eq(daemon_next_delay(300, 10, 400, 1000, 0.9), 400);
+}
+END_TEST
+
+START_TEST(test_daemon_delay_jitter)
+{
+	/* After a success: the interval +-10 %, r picking the point. */
+	ck_assert_int_eq(daemon_next_delay(600, 10, 3600, 0, 0.0), 540);
+	ck_assert_int_eq(daemon_next_delay(600, 10, 3600, 0, 0.5), 600);
+	ck_assert_int_eq(daemon_next_delay(600, 10, 3600, 0, 0.9999), 660);
+	ck_assert_int_eq(daemon_next_delay(600, 0, 3600, 0, 0.7), 600);
+	/* Never below one second. */
+	ck_assert_int_eq(daemon_next_delay(1, 100, 3600, 0, 0.0), 1);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -288,6 +317,10 @@ util_suite(void)
 	tcase_add_test(tc, test_time_end_of_day);
 	tcase_add_test(tc, test_time_seam);
 	tcase_add_test(tc, test_strtonum);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("daemon");
+	tcase_add_test(tc, test_daemon_backoff_doubles);
+	tcase_add_test(tc, test_daemon_delay_jitter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("log");
 	tcase_add_test(tc, test_log_escape);

@@ -425,7 +425,7 @@ START_TEST(test_real_whiteboards)
 	struct whiteboard wb;
 	char *js;
 
-	path = testutil_datapath("ca-compliance/bugs-2026-03.json");
+	path = testutil_srcpath("data/ca-compliance/bugs-2026-03.json");
 	body = testutil_read_file(path, NULL);
 	root = json_loads(body, 0, &err);
 	ck_assert_msg(root != NULL, "%s: %s", path, err.text);

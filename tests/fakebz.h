@@ -107,10 +107,17 @@ int fakebz_log_requests(struct fakebz *, const char *path, char **cause);
  * Mutations, each stamped with the fake's clock: they update the bug's
  * last_change_time and add history entries exactly as Bugzilla would (one
  * entry per who and second, changes with removed == added left out).
- * Return 0, or -1 when the bug does not exist; fakebz_add_bug returns the
- * new bug's id (above all others, its description as comment 0) and
- * fakebz_add_comment the new comment's id (above all others).
+ * Return 0, or -1 when the bug does not exist; fakebz_add_report returns
+ * the new bug's id (above all others, its description as comment 0 by the
+ * reporter) and fakebz_add_comment the new comment's id (above all others).
+ * fakebz_add_report files a bug as reporter, assigned to assignee: a CA's
+ * own report has both the CA's representative, a third party's report (a
+ * CT monitor, a community member) is assigned to nobody@mozilla.org until
+ * triage.  fakebz_add_bug is the CA's own report: creator and assignee.
  */
+int64_t fakebz_add_report(struct fakebz *, const char *product,
+    const char *component, const char *summary, const char *reporter,
+    const char *assignee, const char *description);
 int64_t fakebz_add_bug(struct fakebz *, const char *product,
     const char *component, const char *summary, const char *creator,
     const char *description);

@@ -13,12 +13,18 @@
  * \n stands for a newline, \t for a tab and \\ for a backslash.  EOF
  * on stdin ends the commands, not the server.
  *
- *   add-bug PRODUCT COMPONENT SUMMARY CREATOR DESCRIPTION
+ *   add-bug PRODUCT COMPONENT SUMMARY REPORTER ASSIGNEE DESCRIPTION
  *   comment BUG WHO PRIVATE(0|1) TEXT
  *   whiteboard BUG WHO WHITEBOARD
  *   needinfo BUG SETTER REQUESTEE
  *   clear-needinfo BUG WHO REQUESTEE
  *   status BUG WHO STATUS [RESOLUTION]       (no resolution: reopen)
+ *   clock ISO                                (the fake's clock from now on)
+ *
+ * add-bug files a bug as REPORTER, assigned to ASSIGNEE: the CA's
+ * representative twice for a CA's own report; a CT monitor or a community
+ * account and nobody@mozilla.org for a third party's report, whose 72-hour
+ * clock waits on the CA's first reply.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -104,12 +110,21 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 	size_t n;
 	long long bug = 0;
 	const char *errstr;
+	time_t now;
 
 	line[strcspn(line, "\r\n")] = '\0';
 	n = fakebz_main_split(line, f, CCWATCH_NELEM(f));
 	*why = "unknown command or wrong number of fields";
-	if (n == 6 && strcmp(f[0], "add-bug") == 0)
-		return fakebz_add_bug(fb, f[1], f[2], f[3], f[4], f[5]);
+	if (n == 7 && strcmp(f[0], "add-bug") == 0)
+		return fakebz_add_report(
+		    fb, f[1], f[2], f[3], f[4], f[5], f[6]);
+	if (n == 2 && strcmp(f[0], "clock") == 0) {
+		*why = "bad time";
+		if (timeutil_parse_iso(f[1], &now) == -1)
+			return -1;
+		fakebz_set_now(fb, now);
+		return 0;
+	}
 	if (n < 2 || timeutil_strtonum(f[1], 1, INT64_MAX, &bug, &errstr) == -1)
 		return -1;
 	*why = "no such bug";

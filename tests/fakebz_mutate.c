@@ -91,10 +91,11 @@ fakebz_comment_new(json_int_t id, json_int_t bug, json_int_t count,
 	    is_private, "attachment_id", "tags", "reactions");
 }
 
-/* Add a bug with a new id above every other one. */
+/* File a bug as reporter, assigned to assignee, with a new id above all. */
 int64_t
-fakebz_add_bug(struct fakebz *fb, const char *product, const char *component,
-    const char *summary, const char *creator, const char *description)
+fakebz_add_report(struct fakebz *fb, const char *product, const char *component,
+    const char *summary, const char *reporter, const char *assignee,
+    const char *description)
 {
 	json_t *bug;
 	json_int_t id;
@@ -105,17 +106,26 @@ fakebz_add_bug(struct fakebz *fb, const char *product, const char *component,
 	id = ++fb->max_bug;
 	bug = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:I}", "id",
 	    id, "product", product, "component", component, "summary", summary,
-	    "creator", creator, "assigned_to", creator, "status", "NEW",
+	    "creator", reporter, "assigned_to", assignee, "status", "NEW",
 	    "resolution", "", "creation_time", fakebz_time_json(now),
 	    "last_change_time", fakebz_time_json(now), "comment_count",
 	    (json_int_t)1);
 	fakebz_normalise_bug(fb, bug);
 	json_array_append_new(json_object_get(bug, "comments"),
 	    fakebz_comment_new(
-		++fb->max_comment, id, 0, creator, description, 0, now));
+		++fb->max_comment, id, 0, reporter, description, 0, now));
 	json_array_append_new(fb->bugs, bug);
 	pthread_mutex_unlock(&fb->lock);
 	return id;
+}
+
+/* File a CA's own report: the creator is the assignee; see fakebz.h. */
+int64_t
+fakebz_add_bug(struct fakebz *fb, const char *product, const char *component,
+    const char *summary, const char *creator, const char *description)
+{
+	return fakebz_add_report(
+	    fb, product, component, summary, creator, creator, description);
 }
 
 /* Add a comment; returns its id or -1 without such a bug. */

@@ -15,7 +15,9 @@ written relative to the wall clock, since the daemon runs on it.
    cycles while a new alert is due; when both come back the alert arrives
    once on each, the webhook's retries keeping their delivery id.
 
-Every wait is bounded; everything listens on 127.0.0.1 only.
+"Nothing more arrived" is asserted after the daemon's log shows another
+whole cycle, deliveries included, not after a fixed sleep.  Every wait is
+bounded; everything listens on 127.0.0.1 only.
 """
 import json
 import os
@@ -30,7 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ccwtest  # noqa: E402
 from ccwtest import (CCWATCH, CCWATCHD, Fake, Webhook, check, daemon_sections,  # noqa: E402
                      hook_channel, mail_channel, mails, message_ids, section, sink,
-                     wait_until, write_conf, write_corpus, write_secret)
+                     wait_cycles, wait_until, write_conf, write_corpus, write_secret)
 from ccwtest import corpus_bug as bug  # noqa: E402
 
 SECRET = b"test-webhook-secret"
@@ -47,9 +49,14 @@ class Daemon:
                     channels="mail, hook"),
             mail_channel("mail", smtp_port),
             hook_channel("hook", hook_port, "%s/hook.secret" % work))
-        self.log = open(os.path.join(work, "ccwatchd.%d.log" % phase), "w")
+        self.path = os.path.join(work, "ccwatchd.%d.log" % phase)
+        self.log = open(self.path, "w")
         self.proc = subprocess.Popen([CCWATCHD, "-d", "-c", conf],
                                      stdout=self.log, stderr=self.log)
+
+    def settle(self, more=2):
+        """Wait until a whole cycle, deliveries included, has run after now."""
+        check(wait_cycles(self.path, more), "%d more cycles ran" % more)
 
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
@@ -76,7 +83,7 @@ def main():
         d = Daemon(work, fake.url, smtp_port, hook_port, 1)
         check(wait_until(lambda: len(mails(work)) >= 2 and len(hook.accepted()) >= 2),
               "phase 1: two alerts by mail and by webhook")
-        time.sleep(3)  # a few more cycles: nothing more
+        d.settle()  # a whole cycle more: nothing more
         ids = message_ids(work)
         check(len(ids) == 2 and len(set(ids)) == 2, "phase 1: two distinct Message-IDs: %s" % ids)
         states = sorted(m["Subject"] for m in mails(work))
@@ -101,7 +108,7 @@ def main():
         d = Daemon(work, fake.url, smtp_port, hook_port, 2)
         check(wait_until(lambda: len(mails(work)) >= 4 and len(hook.accepted()) >= 4),
               "phase 2: the transitions while down arrive after the restart")
-        time.sleep(3)
+        d.settle()
         ids = message_ids(work)
         check(len(ids) == 4 and len(set(ids)) == 4,
               "phase 2: four mails in all, no duplicate: %d" % len(ids))
@@ -125,7 +132,7 @@ def main():
         d = Daemon(work, fake.url, smtp_port, hook_port, 3)
         check(wait_until(lambda: len(hook.attempts()) >= n_attempts + 2),
               "phase 3: the webhook is retried while it fails")
-        time.sleep(4)
+        d.settle(3)
         retried = set(hook.attempts()[n_attempts:])
         check(len(retried) == 1, "phase 3: every retry keeps the delivery id: %s" % retried)
         check(len(mails(work)) == 4, "phase 3: nothing arrives while the SMTP server is down")
@@ -133,7 +140,7 @@ def main():
         hook.status = 200
         check(wait_until(lambda: len(mails(work)) >= 5 and len(hook.accepted()) >= 5, 40),
               "phase 3: after the outage the alert arrives")
-        time.sleep(3)
+        d.settle()
         ids = message_ids(work)
         check(len(ids) == 5 and len(set(ids)) == 5, "phase 3: once by mail: %d mails" % len(ids))
         check(len(hook.accepted()) == 5 and len(set(hook.accepted())) == 5,

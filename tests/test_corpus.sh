@@ -5,8 +5,7 @@
 # on a full scale-1 run.  Prints "N passed, M failed"; exits 1 on failure.
 set -u
 top=${TOPSRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-data=${SHARED_DATA:-$top/../shared/data}
-input=$data/ca-compliance/bugs-2026-03.json
+input=$top/data/ca-compliance/bugs-2026-03.json
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/test_corpus.XXXXXX") || exit 1
 trap 'rm -rf "$tmp"' EXIT INT TERM
 gen="/usr/bin/python3 $top/scripts/gen-corpus --input $input"

@@ -23,9 +23,12 @@ with SIGTERM.  Then:
   * independently of the ledger, every clock that `ccwatch status --json`
     calls overdue or due-soon has had an alert of its instance received.
 
-Seeded: the seed is printed and CCWATCH_TEST_SEED gives it back (the
-mutations and the kill delays follow it; where a kill lands in the
-daemon's work still depends on timing).  CCWATCH_CRASH_CYCLES sets the
+Seeded: the seed is fixed (1) unless CCWATCH_TEST_SEED gives another, and
+printed (the mutations and the kill delays follow it; where a kill lands
+in the daemon's work still depends on timing).  The webhook holds each
+answer 0.3 s while the cycles run, and some cycles wait for a delivery in
+flight before the kill: the kills that landed during a delivery are
+counted, and at least one must have.  CCWATCH_CRASH_CYCLES sets the
 number of cycles (default 50).  The last line before the totals is
 "crash-result: {json}" with the figures.  Everything listens on 127.0.0.1.
 """
@@ -44,7 +47,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ccwtest  # noqa: E402
 from ccwtest import (CA, CCWATCH, CCWATCHD, COMMUNITY, Fake, Webhook, check,  # noqa: E402
                      daemon_sections, hook_channel, mail_channel, mails, section, sink,
-                     write_conf, write_corpus, write_secret)
+                     wait_until, write_conf, write_corpus, write_secret)
 from ccwtest import corpus_bug as bug  # noqa: E402
 
 SECRET = b"crash-webhook-secret"
@@ -151,7 +154,8 @@ class Mutator:
         else:
             r = self.fake.do("add-bug", "CA Program", "CA Certificate Compliance",
                              "Example CA: new incident %d" % rng.randrange(10**6),
-                             COMMUNITY, "Something else went wrong.")
+                             COMMUNITY, "nobody@mozilla.org",
+                             "Something else went wrong.")
             if r.startswith("ok "):
                 self.open.add(int(r[3:]))
         if not r.startswith("ok"):
@@ -167,7 +171,7 @@ class Daemon:
         self.conf = conf
         self.log = open(os.path.join(work, "ccwatchd.log"), "a")
         self.proc = None
-        self.kills = self.early = self.crashes = 0
+        self.kills = self.early = self.crashes = self.in_delivery = 0
 
     def start(self):
         self.log.write("=== start\n")
@@ -180,9 +184,11 @@ class Daemon:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGUSR1)
 
-    def kill(self):
-        """SIGKILL; counts how it ended."""
+    def kill(self, hook):
+        """SIGKILL; counts how it ended, and whether a delivery was in flight."""
         if self.proc.poll() is None:
+            if hook.inflight() > 0:
+                self.in_delivery += 1
             self.proc.kill()
         rc = self.proc.wait(timeout=20)
         if rc == -signal.SIGKILL:
@@ -218,14 +224,14 @@ def test_control(fake):
     fake.do("whiteboard", 1950007, ROOT, "[ca-compliance]")
 
 
-def run_cycles(rng, cycles, fake, daemon, mut):
+def run_cycles(rng, cycles, fake, daemon, mut, hook):
     """Mutate, run and kill -9 the daemon cycles times."""
     for i in range(cycles):
         if rng.random() < 0.4:
             for _ in range(rng.randint(1, 3)):
                 mut.step()  # while the daemon is down
         daemon.start()
-        mode = rng.choice(["after-start", "after-usr1", "after-usr1"])
+        mode = rng.choice(["after-start", "after-usr1", "after-usr1", "in-delivery"])
         if mode == "after-start":
             time.sleep(rng.uniform(0.0, 2.0))
         else:
@@ -233,8 +239,12 @@ def run_cycles(rng, cycles, fake, daemon, mut):
             for _ in range(rng.randint(1, 3)):
                 mut.step()
             daemon.poll_now()
-            time.sleep(rng.uniform(0.0, 1.0))
-        daemon.kill()
+            if mode == "in-delivery":
+                # Kill while the webhook holds an answer, if one comes.
+                wait_until(lambda: hook.inflight() > 0, 3.0, 0.01)
+            else:
+                time.sleep(rng.uniform(0.0, 1.0))
+        daemon.kill(hook)
 
 
 def drain(conf, daemon, timeout=60):
@@ -257,7 +267,7 @@ def drain(conf, daemon, timeout=60):
 
 
 def main():
-    seed = int(os.environ.get("CCWATCH_TEST_SEED") or random.SystemRandom().randrange(2**32))
+    seed = int(os.environ.get("CCWATCH_TEST_SEED") or 1)
     cycles = int(os.environ.get("CCWATCH_CRASH_CYCLES") or 50)
     print("# seed %d (CCWATCH_TEST_SEED=%d reproduces it), %d cycles" % (seed, seed, cycles))
     rng = random.Random(seed)
@@ -275,15 +285,20 @@ def main():
     try:
         test_control(fake)
         mut = Mutator(rng, fake, [b["id"] for b in bugs])
-        run_cycles(rng, cycles, fake, daemon, mut)
+        hook.delay = 0.3
+        run_cycles(rng, cycles, fake, daemon, mut, hook)
+        hook.delay = 0.0
         counts = drain(conf, daemon)
         result = verify(work, conf, counts, hook)
         result.update(seed=seed, cycles=cycles, kills=daemon.kills,
                       early_usr1=daemon.early, crashes=daemon.crashes,
+                      kills_in_delivery=daemon.in_delivery,
                       mutations=sum(mut.counts.values()),
                       seconds=round(time.monotonic() - started, 1))
         check(daemon.crashes == 0, "ccwatchd never ended by itself (%d)" % daemon.crashes)
         check(daemon.kills + daemon.early == cycles, "every cycle ended in a kill")
+        check(daemon.in_delivery > 0,
+              "kills landed during a webhook delivery: %d of %d" % (daemon.in_delivery, cycles))
         print("# mutations: %s" % json.dumps(mut.counts, sort_keys=True))
         print("crash-result: " + json.dumps(result, sort_keys=True))
     finally:

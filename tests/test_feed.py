@@ -8,10 +8,14 @@ feed.json against docs/feed.schema.json (python3-jsonschema), the calendar
 with python3-icalendar, the metrics with promtool (Debian's prometheus),
 and the dashboard served by ccwatchd in headless Chromium.  HTTP rules
 (HEAD, 405, 304, 404, the bearer token, no public bind without a token)
-are checked with urllib.  Every wait is bounded; everything is on
+are checked with urllib.  The index.html the daemon writes, and one of the
+demo corpus, are opened from file:// in Chromium: a probe page frames the
+dashboard at 1400x1000, clicks a count tile and submits the filter form,
+and reports what the page then shows.  Every wait is bounded; everything is on
 127.0.0.1.
 """
 import copy
+import html
 import http.client
 import json
 import os
@@ -251,10 +255,10 @@ def test_served(work, conf, port):
         check(len(states) > 0 and states[0] == "overdue", "the first row is overdue")
         check([rank[s] for s in states] == sorted(rank[s] for s in states), "overdue bugs first")
         dom = chromium(work, url + "?ca=Example%20CA")
-        cas = re.findall(r'data-label="CA"><a href="[^"]*">([^<]*)</a>', dom)
+        cas = re.findall(r'data-label="CA" class="ca"><a href="[^"]*">([^<]*)</a>', dom)
         check(len(cas) > 0 and set(cas) == {"Example CA"}, "?ca= filters the table: %s" % set(cas))
         dom = chromium(work, url + "?state=overdue")
-        states = re.findall(r'data-state="([a-z-]+)"', dom)
+        states = re.findall(r'<tr class="s-[a-z-]+" data-state="([a-z-]+)"', dom)
         check(len(states) > 0 and set(states) == {"overdue"}, "?state=overdue filters")
         shot = os.path.join(work, "dashboard.png")
         chromium(work, url, screenshot=shot)
@@ -263,6 +267,124 @@ def test_served(work, conf, port):
             shutil.copy(shot, os.environ["CCWATCH_FEED_SHOT"])
     finally:
         d.stop()
+
+
+# Frames index.html (beside it) at 1400x1000, then: clicks the "overdue"
+# tile; submits the form for the CA of the first row, any state, sorted by
+# bug.  After
+# each load it records the rows shown, the tiles and how many rows end
+# above the fold, and finally writes it all as JSON into <pre id="out">.
+PROBE = """<!DOCTYPE html><html><head><meta charset="utf-8"></head>
+<body style="margin:0"><iframe id="f" src="index.html"
+style="width:1400px;height:1000px;border:0;display:block"></iframe>
+<pre id="out">pending</pre><script>
+var f = document.getElementById("f"), out = {}, step = 0;
+function snap() {
+  var d = f.contentDocument, rows = [].slice.call(d.querySelectorAll("tbody tr[data-state]"));
+  var shown = rows.filter(function (r) { return !r.hidden && r.offsetParent !== null; });
+  var tiles = {};
+  [].forEach.call(d.querySelectorAll(".tile"), function (a) {
+    tiles[a.getAttribute("data-state")] = [+a.querySelector("b").textContent,
+                                           a.classList.contains("on")];
+  });
+  return {search: f.contentWindow.location.search,
+          rows: shown.map(function (r) { return [+r.getAttribute("data-bug"),
+                r.getAttribute("data-state"), r.getAttribute("data-ca")]; }),
+          fold: shown.filter(function (r) {
+                  return r.getBoundingClientRect().bottom <= 1000; }).length,
+          tiles: tiles, empty: !d.getElementById("empty").hidden};
+}
+f.addEventListener("load", function () {
+  var d = f.contentDocument;
+  if (step === 0) {
+    out.initial = snap(); step = 1;
+    d.querySelector('.tile[data-state="overdue"]').click();
+  } else if (step === 1) {
+    out.tile = snap(); step = 2;
+    var form = d.querySelector("form");
+    form.elements.ca.value = out.initial.rows[0][2];
+    form.elements.state.value = "";
+    form.elements.sort.value = "bug";
+    form.requestSubmit();
+  } else {
+    out.form = snap();
+    document.getElementById("out").textContent = JSON.stringify(out);
+  }
+});
+</script></body></html>
+"""
+
+
+def probe_file(work, page, tag):
+    """Open a copy of the dashboard page from file:// under the probe; returns its report."""
+    exe = shutil.which("chromium") or shutil.which("chromium-browser")
+    d = tempfile.mkdtemp(dir=work, prefix="file-")
+    shutil.copy(page, os.path.join(d, "index.html"))
+    write_file(os.path.join(d, "probe.html"), PROBE)
+    prof = tempfile.mkdtemp(dir=work, prefix="chromium-")
+    r = run([exe, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--allow-file-access-from-files",
+             "--virtual-time-budget=10000", "--user-data-dir=" + prof, "--dump-dom",
+             "file://" + os.path.join(d, "probe.html")])
+    m = re.search(r'<pre id="out">(\{.*?)</pre>', r.stdout, re.S)
+    check(m is not None, "%s: the probe ran the page's tile and form from file://" % tag)
+    return json.loads(html.unescape(m.group(1))) if m else None
+
+
+def check_file_page(out, tag):
+    """What a person sees from file:// is what the served page shows."""
+    rows = out["initial"]["rows"]
+    count = {}
+    for _, st, _ in rows:
+        count[st] = count.get(st, 0) + 1
+    check(len(rows) > 0 and not out["initial"]["empty"] and
+          all(out["initial"]["tiles"][s][0] == count.get(s, 0) for s in out["initial"]["tiles"]),
+          "%s: every row shown, each tile counts its state: %s" % (tag, count))
+    t = out["tile"]
+    check(t["search"] == "?state=overdue" and len(t["rows"]) == count.get("overdue", -1) and
+          {s for _, s, _ in t["rows"]} == {"overdue"} and t["tiles"]["overdue"] == [len(t["rows"]), True],
+          "%s: the Overdue tile shows the %d overdue bugs only" % (tag, len(t["rows"])))
+    ca = rows[0][2]
+    mine = [r for r in rows if r[2] == ca]
+    fm = out["form"]
+    mine_count = {}
+    for _, st, _ in mine:
+        mine_count[st] = mine_count.get(st, 0) + 1
+    check("sort=bug" in fm["search"] and "ca=" in fm["search"] and
+          [r[0] for r in fm["rows"]] == sorted(r[0] for r in mine),
+          "%s: the form filters on %s and sorts by bug: %s" % (tag, ca, [r[0] for r in fm["rows"]]))
+    check(all(fm["tiles"][s][0] == mine_count.get(s, 0) for s in fm["tiles"]),
+          "%s: the tiles count that CA's bugs: %s" % (tag, mine_count))
+
+
+def test_file_pages(work, written):
+    """index.html from disk: the daemon's, and one of the demo corpus."""
+    if shutil.which("chromium") is None and shutil.which("chromium-browser") is None:
+        check(False, "chromium is installed")
+        return
+    out = probe_file(work, written, "daemon's index.html")
+    if out:
+        check_file_page(out, "daemon's index.html")
+    corpus = os.path.join(SRC, "data", "demo-corpus.json")
+    with open(corpus) as f:
+        anchor = re.search(r'"anchor":"([^"]+)"', f.readline()).group(1)
+    fake = Fake(corpus, args=["--now", anchor])
+    try:
+        conf = write_file(os.path.join(work, "demo.conf"),
+                          "[bugzilla]\nurl = %s\npage_size = 100\n[store]\npath = %s\n"
+                          % (fake.url, os.path.join(work, "demo.db")))
+        r = ccwatch(conf, "sync")
+        check(r.returncode == 0, "the demo corpus syncs")
+        r = ccwatch(conf, "feed", "--format", "html", "--as-of", anchor)
+        page = write_file(os.path.join(work, "demo.html"), r.stdout)
+    finally:
+        fake.stop()
+    out = probe_file(work, page, "demo index.html")
+    if out:
+        check_file_page(out, "demo index.html")
+        fold = out["initial"]["fold"]
+        check(fold >= 10, "at 1400x1000, %d bugs show above the fold (3 before denser rows)" % fold)
 
 
 def test_token(work, url, port):
@@ -305,6 +427,7 @@ def main():
         check(r.returncode == 0, "ccwatch sync against the fake Bugzilla " + r.stderr.strip()[-200:])
         test_cli_outputs(work, conf, conf_all, private_count)
         test_served(work, conf, port)
+        test_file_pages(work, os.path.join(work, "out", "index.html"))
         test_token(work, url, free_port())
     finally:
         if fake is not None:

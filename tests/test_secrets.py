@@ -12,12 +12,12 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ccwtest  # noqa: E402
-from ccwtest import CCWATCH, CCWATCHD, Fake, check, write_file, write_secret  # noqa: E402
+from ccwtest import (CCWATCH, CCWATCHD, Fake, check, wait_until, write_file,  # noqa: E402
+                     write_secret)
 
 SECRETS = {
     "api-key": "ccwK3y-7f1e9d2b4a6c8e0f",
@@ -116,7 +116,9 @@ def main():
         # The daemon: not in argv, not in the environment, not in its log.
         log = open(os.path.join(work, "ccwatchd.log"), "w+")
         d = subprocess.Popen([CCWATCHD, "-d", "-v", "-v", "-c", conf], stdout=log, stderr=log)
-        time.sleep(2)
+        # The end of the first cycle, its failing deliveries included.
+        check(wait_until(lambda: "next cycle in" in open(log.name).read(), 30),
+              "the daemon finished its first cycle")
         cmdline = open("/proc/%d/cmdline" % d.pid, "rb").read().decode(errors="replace")
         environ = open("/proc/%d/environ" % d.pid, "rb").read().decode(errors="replace")
         check(not leaks(cmdline) and not leaks(environ),

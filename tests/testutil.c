@@ -37,13 +37,6 @@ testutil_srcpath(const char *rel)
 	return testutil_envpath("TOPSRCDIR", ".", rel);
 }
 
-/* Return a path in the shared real data. */
-char *
-testutil_datapath(const char *rel)
-{
-	return testutil_envpath("SHARED_DATA", "../shared/data", rel);
-}
-
 /* Read a file or fail the test. */
 char *
 testutil_read_file(const char *path, size_t *len)

@@ -9,8 +9,6 @@
 
 /* $TOPSRCDIR/rel, allocated (TOPSRCDIR defaults to "."). */
 char *testutil_srcpath(const char *rel);
-/* $SHARED_DATA/rel: the real recorded data in ../shared/data, allocated. */
-char *testutil_datapath(const char *rel);
 /* Read a whole file, NUL-terminated; *len may be NULL.  Fails the test. */
 char *testutil_read_file(const char *path, size_t *len);
 /* Write a whole file; fails the test on error. */
