@@ -22,13 +22,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	text = xmalloc(size + 1);
 	memcpy(text, data, size);
 	text[size] = '\0';
-	whiteboard_parse(text, &wb);
+	whiteboard_parse_at(text, 1774000000, &wb);
 	(void)whiteboard_has_tag(&wb, "revocation-delay");
 	(void)whiteboard_has_tag(&wb, text);
 	if (wb.has_next_update)
-		(void)whiteboard_date_end(&wb.next_update, 3600);
+		(void)whiteboard_date_end(&wb.next_update, NULL);
 	if (wb.has_close_on)
-		(void)whiteboard_date_end(&wb.close_on, -3600);
+		(void)whiteboard_date_end(&wb.close_on, NULL);
 	json = whiteboard_to_json(&wb);
 	free(json);
 	whiteboard_free(&wb);

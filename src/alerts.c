@@ -344,7 +344,7 @@ json_t *
 alerts_payload_new(const struct alert *a)
 {
 	return json_pack("{s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:i, s:I, s:I,"
-			 " s:o, s:o, s:o, s:o, s:b, s:I}",
+			 " s:o, s:o, s:o, s:o, s:b, s:I, s:b, s:I}",
 	    "id", alerts_json_str(a->id), "bug_id", (json_int_t)a->bug_id,
 	    "bug_summary", alerts_json_str(a->bug_summary), "bug_url",
 	    alerts_json_str(a->bug_url), "ca", alerts_json_str(a->ca), "clock",
@@ -354,7 +354,8 @@ alerts_payload_new(const struct alert *a)
 	    "evidence", alerts_json_str(a->evidence), "comment_url",
 	    alerts_json_str(a->comment_url), "query_url",
 	    alerts_json_str(a->query_url), "restricted", a->restricted,
-	    "created", (json_int_t)a->created);
+	    "created", (json_int_t)a->created, "late", a->late, "late_by",
+	    (json_int_t)a->late_by);
 }
 
 /* A string member of o, or NULL. */
@@ -385,6 +386,8 @@ alerts_payload_alert(json_t *o, struct alert *a)
 	a->query_url = alerts_json_get(o, "query_url");
 	a->restricted = json_is_true(json_object_get(o, "restricted"));
 	a->created = json_integer_value(json_object_get(o, "created"));
+	a->late = json_is_true(json_object_get(o, "late"));
+	a->late_by = json_integer_value(json_object_get(o, "late_by"));
 }
 
 /* Snooze a bug, or one of its clocks. */

@@ -47,7 +47,8 @@ struct alerts_eval {
 	struct alerts_stats *stats;
 	struct alerts_item *items;
 	size_t nitems;
-	json_t **current; /* per route: what a digest would list */
+	json_t **current;        /* per route: what a digest would list */
+	struct caname_table cas; /* how each CA is shown (report.h) */
 };
 
 /* What the ledger knows about one instance. */
@@ -180,12 +181,39 @@ alerts_list_match(const struct strlist *list, const char *s)
 	return 0;
 }
 
+/*
+ * 1 if list is empty or names the CA ca by any spelling: the CA key of
+ * either (people_ca_key: case, punctuation, legal forms and a configured
+ * CA's aliases do not matter) is the same.
+ */
+static int
+alerts_ca_match(
+    const struct people *p, const struct strlist *list, const char *ca)
+{
+	char *key, *k;
+	size_t i;
+	int found = 0;
+
+	if (list->n == 0)
+		return 1;
+	if (ca == NULL)
+		return 0;
+	key = people_ca_key(p, ca);
+	for (i = 0; i < list->n && !found; i++) {
+		k = people_ca_key(p, list->v[i]);
+		found = *k != '\0' && strcmp(k, key) == 0;
+		free(k);
+	}
+	free(key);
+	return found;
+}
+
 /* 1 if route r takes an alert of this CA, kind, state and level. */
 static int
-alerts_route_match(const struct config_route *r, const char *ca,
-    const char *kind, const char *state, int level)
+alerts_route_match(const struct alerts_eval *ev, const struct config_route *r,
+    const char *ca, const char *kind, const char *state, int level)
 {
-	return alerts_list_match(&r->cas, ca) &&
+	return alerts_ca_match(ev->people, &r->cas, ca) &&
 	    alerts_list_match(&r->clocks, kind) &&
 	    alerts_list_match(&r->states, state) && level >= r->min_level;
 }
@@ -244,7 +272,7 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 		r = &ev->cfg->routes[i];
 		if (r->digest_min >= 0 ||
 		    (route != NULL && strcmp(route, r->name) != 0) ||
-		    !alerts_route_match(r, a.ca, a.clock, a.state, a.level))
+		    !alerts_route_match(ev, r, a.ca, a.clock, a.state, a.level))
 			continue;
 		alerts_queue_route(ev, i, payload);
 	}
@@ -350,7 +378,8 @@ alerts_repeats(struct alerts_eval *ev, json_t *payload, const struct alert *a,
 		r = &ev->cfg->routes[i];
 		if (r->repeat <= 0 || r->digest_min >= 0 ||
 		    ev->now - k->notified_at < r->repeat ||
-		    !alerts_route_match(r, a->ca, a->clock, a->state, a->level))
+		    !alerts_route_match(
+			ev, r, a->ca, a->clock, a->state, a->level))
 			continue;
 		seq = (ev->now - k->notified_at) / r->repeat;
 		id = alerts_make_id(a->bug_id, a->clock, a->started_at, a->due,
@@ -376,7 +405,8 @@ alerts_note_current(
 	for (i = 0; i < ev->cfg->nroutes; i++) {
 		r = &ev->cfg->routes[i];
 		if (r->digest_min < 0 ||
-		    !alerts_route_match(r, a->ca, a->clock, a->state, a->level))
+		    !alerts_route_match(
+			ev, r, a->ca, a->clock, a->state, a->level))
 			continue;
 		item = json_deep_copy(payload);
 		if (r->private_data)
@@ -465,7 +495,9 @@ alerts_clock_payload(struct alerts_eval *ev, const struct bug *bug,
 	a.bug_id = bug->id;
 	a.bug_summary = bug->summary;
 	a.bug_url = url;
-	a.ca = res->ca;
+	a.ca = caname_table_show(&ev->cas, res->ca_key);
+	if (a.ca == NULL)
+		a.ca = res->ca;
 	a.clock = policy_clock_kind_name(c->kind);
 	a.state = alerts_state_name(c);
 	a.level = alerts_level(ev->cfg, c);
@@ -477,6 +509,8 @@ alerts_clock_payload(struct alerts_eval *ev, const struct bug *bug,
 	a.query_url = query;
 	a.restricted = res->restricted;
 	a.created = ev->now;
+	a.late = c->late;
+	a.late_by = c->late_by;
 	o = alerts_payload_new(&a);
 	free(url);
 	free(query);
@@ -866,7 +900,11 @@ alerts_digest(struct alerts_eval *ev, size_t i, char **cause)
 	return rc;
 }
 
-/* Evaluate every open bug and write the ledger and the outbox. */
+/*
+ * Evaluate every open bug and write the ledger and the outbox.  Every
+ * stored bug is read, so that a CA is shown by the same spelling as in
+ * the report and the feed (the one most of its bugs use).
+ */
 static int
 alerts_eval_all(struct alerts_eval *ev, struct store *st, char **cause)
 {
@@ -875,10 +913,15 @@ alerts_eval_all(struct alerts_eval *ev, struct store *st, char **cause)
 	int rc = -1;
 
 	memset(&bl, 0, sizeof bl);
-	if (store_list_bugs(st, 1, &bl, cause) == -1)
+	if (store_list_bugs(st, 0, &bl, cause) == -1)
 		return -1;
+	people_ca_names(ev->people, &ev->cas);
 	for (i = 0; i < bl.n; i++)
-		if (alerts_eval_bug(ev, st, &bl.v[i], cause) == -1)
+		people_ca_count(ev->people, &bl.v[i], &ev->cas);
+	for (i = 0; i < bl.n; i++)
+		if ((bl.v[i].resolution == NULL ||
+			*bl.v[i].resolution == '\0') &&
+		    alerts_eval_bug(ev, st, &bl.v[i], cause) == -1)
 			goto out;
 	if (alerts_vanished(ev, cause) == -1 || alerts_flush(ev, cause) == -1)
 		goto out;
@@ -929,5 +972,6 @@ out:
 	for (i = 0; i < ev.cfg->nroutes; i++)
 		json_decref(ev.current[i]);
 	free(ev.current);
+	caname_table_free(&ev.cas);
 	return rc;
 }

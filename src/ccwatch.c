@@ -62,7 +62,7 @@ static const struct cli_command cli_commands[] = {
 	"feed --format json|ics|prom|html [--ca NAME] [--as-of TIME]",
 	"Print the oversight feed: JSON, a calendar, the metrics or the "
 	"dashboard page."},
-    {"whiteboard", 0, 0, 0, cli_whiteboard, "whiteboard TEXT",
+    {"whiteboard", 0, 0, 0, cli_whiteboard, "whiteboard [--as-of TIME] TEXT",
 	"Show how a status whiteboard is read, as JSON."},
     {"config-check", 0, 0, 0, cli_config_check, "config-check",
 	"Check the configuration file as the daemon reads it (secrets, the "

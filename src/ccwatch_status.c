@@ -377,16 +377,31 @@ out:
 	return rc;
 }
 
-/* ccwatch whiteboard TEXT: print the parse as JSON. */
+/*
+ * ccwatch whiteboard [--as-of TIME] TEXT: print the parse as JSON.  TIME
+ * (default now) is when the text was written, for a date without a year.
+ */
 int
 cli_whiteboard(struct cli *cli, int argc, char **argv)
 {
+	static const struct option longopts[] = {
+	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
 	struct whiteboard wb;
+	time_t written;
 	char *json;
+	int ch;
 
-	if (argc != 2)
+	(void)cli;
+	written = timeutil_now();
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (ch != 't')
+			cli_usage(2);
+		written = cli_parse_time(optarg);
+	}
+	if (optind != argc - 1)
 		cli_usage(2);
-	whiteboard_parse(argv[1], &wb);
+	whiteboard_parse_at(argv[optind], written, &wb);
 	json = whiteboard_to_json(&wb);
 	printf("%s\n", json);
 	free(json);

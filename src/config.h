@@ -128,10 +128,13 @@ struct config {
 	/*
 	 * [policy].  policy.base_url points at policy_base_url, or at url
 	 * when that is not set; policy.warn_window is warn_window_hours in
-	 * seconds.  policy.not_questions is left empty: the store holds them.
+	 * seconds; policy.zone is date_zone_loaded, the zone date_zone names.
+	 * policy.not_questions is left empty: the store holds them.
 	 */
 	struct policy_options policy;
 	long long warn_window_hours;
+	char *date_zone;
+	struct zone *date_zone_loaded;
 	char *policy_base_url;
 	long long stale_after; /* seconds; set from poll_interval if 0 */
 

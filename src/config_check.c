@@ -25,6 +25,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "caname.h"
 #include "ccwatch.h"
 #include "config.h"
 #include "config_int.h"
@@ -425,6 +426,53 @@ config_check_feed_directory(struct config_parse *p)
 		    dir, strerror(errno));
 }
 
+/* The i-th name of a configured CA: its name, then its aliases. */
+static const char *
+config_ca_name(const struct people_ca *ca, size_t i)
+{
+	return i == 0 ? ca->name : ca->aliases.v[i - 1];
+}
+
+/* A name of a that has the key of a name of b, or NULL. */
+static const char *
+config_ca_clash(const struct people_ca *a, const struct people_ca *b)
+{
+	char ka[CANAME_KEY_LEN], kb[CANAME_KEY_LEN];
+	size_t x, y;
+
+	for (x = 0; x <= a->aliases.n; x++) {
+		caname_key_into(config_ca_name(a, x), ka, sizeof ka);
+		for (y = 0; y <= b->aliases.n; y++) {
+			caname_key_into(config_ca_name(b, y), kb, sizeof kb);
+			if (strcmp(ka, kb) == 0)
+				return config_ca_name(a, x);
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Check that no two configured CAs answer to one name (by its CA key), so
+ * that every spelling names one CA.
+ */
+static void
+config_check_ca_names(struct config_parse *p)
+{
+	const struct people *pe = &p->cfg->people;
+	const char *clash;
+	size_t i, j;
+
+	for (i = 0; i < pe->ncas; i++)
+		for (j = i + 1; j < pe->ncas; j++) {
+			clash = config_ca_clash(&pe->cas[i], &pe->cas[j]);
+			if (clash != NULL)
+				config_error(p, 0,
+				    "[ca \"%s\"] and [ca \"%s\"] both answer "
+				    "to \"%s\"",
+				    pe->cas[i].name, pe->cas[j].name, clash);
+		}
+}
+
 /* Add the items of from that to does not hold yet. */
 static void
 config_list_merge(struct strlist *to, const struct strlist *from)
@@ -450,6 +498,7 @@ config_finish(struct config *cfg)
 	config_list_merge(
 	    &cfg->people.public_domains, &cfg->extra_public_domains);
 	cfg->policy.warn_window = (long)cfg->warn_window_hours * 3600;
+	cfg->policy.zone = cfg->date_zone_loaded;
 	cfg->policy.base_url =
 	    cfg->policy_base_url != NULL ? cfg->policy_base_url : cfg->url;
 	if (cfg->stale_after == 0) {
@@ -469,6 +518,7 @@ config_cross_check(struct config_parse *p)
 {
 	config_check_lists(p);
 	config_check_interval(p);
+	config_check_ca_names(p);
 	config_check_routes(p);
 	config_check_feed(p);
 	if (p->cfg->check_disk) {

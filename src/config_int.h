@@ -28,7 +28,6 @@ enum config_type {
 	CONFIG_TIME,    /* time_t, an ISO 8601 UTC time or date */
 	CONFIG_SIDE,    /* enum side: ca, program, community or bot */
 	CONFIG_PIN,     /* int: auto or a policy version name */
-	CONFIG_ZONE,    /* long seconds east of UTC: UTC, Z, +HH:MM, -HH:MM */
 	CONFIG_DURATION /* long long seconds: 3600, 90m, 24h, 7d */
 };
 

@@ -19,6 +19,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "caname.h"
 #include "ccwatch.h"
 #include "config.h"
 #include "config_int.h"
@@ -26,6 +27,7 @@
 #include "netaddr.h"
 #include "timeutil.h"
 #include "xmalloc.h"
+#include "zone.h"
 
 #ifndef LOCALSTATEDIR
 #define LOCALSTATEDIR "/var"
@@ -38,6 +40,7 @@ static int config_check_domains(struct config *, void *, char **);
 static int config_check_listen(struct config *, void *, char **);
 static int config_check_feed_token(struct config *, void *, char **);
 static void *config_base_ca(struct config *, const char *, char **);
+static int config_check_aliases(struct config *, void *, char **);
 static void *config_base_override(struct config *, const char *, char **);
 static void *config_base_route(struct config *, const char *, char **);
 static void *config_base_channel(struct config *, const char *, char **);
@@ -47,6 +50,7 @@ static int config_check_states(struct config *, void *, char **);
 static int config_check_quiet(struct config *, void *, char **);
 static int config_check_digest_at(struct config *, void *, char **);
 static int config_check_timezone(struct config *, void *, char **);
+static int config_check_date_zone(struct config *, void *, char **);
 static int config_check_channel_type(struct config *, void *, char **);
 static int config_check_channel_secret(struct config *, void *, char **);
 
@@ -115,6 +119,8 @@ const struct config_directive config_directives[] = {
 	CONFIG_OFF(extra_public_domains), 0, 0, NULL, config_check_domains},
     {"people", "self", CONFIG_STRING, CONFIG_OFF(people.self), 0, 0, NULL,
 	NULL},
+    {"ca", "aliases", CONFIG_LIST, offsetof(struct people_ca, aliases), 0, 0,
+	NULL, config_check_aliases},
     {"ca", "domains", CONFIG_LIST, offsetof(struct people_ca, domains), 0, 0,
 	NULL, config_check_domains},
     {"ca", "accounts", CONFIG_LIST, offsetof(struct people_ca, accounts), 0, 0,
@@ -132,8 +138,10 @@ const struct config_directive config_directives[] = {
     {"policy", "pin", CONFIG_PIN, CONFIG_OFF(policy.pin), 0, 0, "auto", NULL},
     {"policy", "warn_window", CONFIG_INT, CONFIG_OFF(warn_window_hours), 0,
 	24LL * 30, "48", NULL},
-    {"policy", "date_zone_offset", CONFIG_ZONE, CONFIG_OFF(policy.utc_offset),
-	0, 0, "UTC", NULL},
+    {"policy", "date_zone", CONFIG_STRING, CONFIG_OFF(date_zone), 0, 0, "UTC",
+	config_check_date_zone},
+    {"policy", "date_zone_offset", CONFIG_STRING, CONFIG_OFF(date_zone), 0, 0,
+	NULL, config_check_date_zone},
     {"policy", "base_url", CONFIG_STRING, CONFIG_OFF(policy_base_url), 0, 0,
 	NULL, config_check_url},
     {"policy", "stale_after", CONFIG_INT, CONFIG_OFF(stale_after), 60,
@@ -365,15 +373,44 @@ config_check_domains(struct config *cfg, void *field, char **cause)
 	return 0;
 }
 
-/* [ca "NAME"]: a new configured CA, named once. */
+/* Check a CA's aliases: each must name something (a letter or digit). */
+static int
+config_check_aliases(struct config *cfg, void *field, char **cause)
+{
+	const struct strlist *l = field;
+	char q[CONFIG_QUOTE_LEN], key[CANAME_KEY_LEN];
+	size_t i;
+
+	(void)cfg;
+	for (i = 0; i < l->n; i++) {
+		if (*caname_key_into(l->v[i], key, sizeof key) == '\0') {
+			xasprintf(cause, "\"%s\" names no CA",
+			    config_quote(q, l->v[i]));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * [ca "NAME"]: a new configured CA, named once: two names with one CA key
+ * ("NetLock", "NETLOCK Kft.") are the same CA.
+ */
 static void *
 config_base_ca(struct config *cfg, const char *name, char **cause)
 {
-	char q[CONFIG_QUOTE_LEN];
+	char q[CONFIG_QUOTE_LEN], key[CANAME_KEY_LEN], other[CANAME_KEY_LEN];
 	size_t i;
 
+	if (*caname_key_into(name, key, sizeof key) == '\0') {
+		xasprintf(
+		    cause, "[ca \"%s\"] names no CA", config_quote(q, name));
+		return NULL;
+	}
 	for (i = 0; i < cfg->people.ncas; i++) {
-		if (strcasecmp(cfg->people.cas[i].name, name) == 0) {
+		if (strcmp(caname_key_into(
+			       cfg->people.cas[i].name, other, sizeof other),
+			key) == 0) {
 			xasprintf(cause, "[ca \"%s\"] given twice",
 			    config_quote(q, name));
 			return NULL;
@@ -504,6 +541,24 @@ config_check_timezone(struct config *cfg, void *field, char **cause)
 	return timeutil_check_timezone(*(char **)field, cause);
 }
 
+/*
+ * Load the zone of date-only deadlines (an IANA name or a fixed offset) and
+ * keep it in the configuration; the later of date_zone and its older name
+ * date_zone_offset wins.
+ */
+static int
+config_check_date_zone(struct config *cfg, void *field, char **cause)
+{
+	struct zone *z;
+
+	z = zone_load(*(char **)field, cause);
+	if (z == NULL)
+		return -1;
+	zone_free(cfg->date_zone_loaded);
+	cfg->date_zone_loaded = z;
+	return 0;
+}
+
 /* Check a channel's type. */
 static int
 config_check_channel_type(struct config *cfg, void *field, char **cause)
@@ -620,6 +675,7 @@ config_free(struct config *cfg)
 	}
 	people_free(&cfg->people);
 	config_alerts_free(&cfg->alerts);
+	zone_free(cfg->date_zone_loaded);
 	xfree_secret(cfg->api_key);
 	xfree_secret(cfg->feed_token);
 	free(cfg->path);

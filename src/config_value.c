@@ -1,7 +1,7 @@
 /*
  * The typed values of the directive table: lists ("a", "b" or a, b, over
  * continuation lines), integers and durations within bounds, yes/no,
- * times, sides, policy pins, zone offsets and escalation ladders; and the
+ * times, sides, policy pins and escalation ladders; and the
  * secret files that some directives name, read so that nobody else may.
  */
 #include <sys/stat.h>
@@ -174,34 +174,6 @@ config_parse_pin(void *field, const char *value, char **cause)
 	return 0;
 }
 
-/* Parse "UTC", "Z" or "+HH:MM" / "-HH:MM" into seconds east of UTC. */
-static int
-config_parse_zone(void *field, const char *value, char **cause)
-{
-	char q[CONFIG_QUOTE_LEN];
-	const char *s = value;
-	int h, m;
-
-	if (strcmp(s, "UTC") == 0 || strcmp(s, "Z") == 0) {
-		*(long *)field = 0;
-		return 0;
-	}
-	if ((s[0] != '+' && s[0] != '-') || strlen(s) != 6 || s[3] != ':' ||
-	    s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9' ||
-	    s[4] < '0' || s[4] > '5' || s[5] < '0' || s[5] > '9')
-		goto bad;
-	h = (s[1] - '0') * 10 + (s[2] - '0');
-	m = (s[4] - '0') * 10 + (s[5] - '0');
-	if (h > 14 || (h == 14 && m > 0))
-		goto bad;
-	*(long *)field = (s[0] == '-' ? -1L : 1L) * (h * 3600L + m * 60L);
-	return 0;
-bad:
-	xasprintf(cause, "\"%s\" is not UTC or an offset like +02:00",
-	    config_quote(q, value));
-	return -1;
-}
-
 /*
  * Parse value into the field of directive d; first is 0 on continuation
  * lines.  The cause does not name the directive: config_set adds it.
@@ -264,8 +236,6 @@ config_parse_value(const struct config_directive *d, void *field,
 		return config_parse_side(field, value, cause);
 	case CONFIG_PIN:
 		return config_parse_pin(field, value, cause);
-	case CONFIG_ZONE:
-		return config_parse_zone(field, value, cause);
 	case CONFIG_DURATION:
 		if (timeutil_parse_duration(value, &n, cause) == -1)
 			return -1;

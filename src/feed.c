@@ -620,9 +620,7 @@ feed_to_ics(const struct feed *f, const char *ca)
 	free(name);
 	for (i = 0; i < f->report.nbugs; i++) {
 		rb = &f->report.bugs[i];
-		if (ca != NULL &&
-		    (rb->result.ca == NULL ||
-			strcasecmp(rb->result.ca, ca) != 0))
+		if (ca != NULL && !report_bug_in_ca(&f->report, rb, ca))
 			continue;
 		for (j = 0; j < rb->result.nclocks; j++) {
 			c = &rb->result.clocks[j];
@@ -646,41 +644,106 @@ feed_prom_head(
 	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* The clocks by kind and state, every pair present. */
+/* Append s as a label value: '\\', '"' and newline escaped, UTF-8 repaired. */
 static void
-feed_prom_clocks(struct buf *b, const struct feed *f)
+feed_prom_label(struct buf *b, const char *s)
+{
+	char *clean = feed_utf8_clean(s != NULL ? s : "");
+	const char *p;
+
+	for (p = clean; *p != '\0'; p++) {
+		if (*p == '\\' || *p == '"')
+			buf_addch(b, '\\');
+		if (*p == '\n')
+			buf_addstr(b, "\\n");
+		else
+			buf_addch(b, *p);
+	}
+	free(clean);
+}
+
+/*
+ * The CAs of the feed, one bug standing for each (the first with its key;
+ * bugs without a CA share one entry): indexes into the report's bugs,
+ * allocated into *out.  The metrics are labelled by these, so their
+ * number is bounded by the CAs, not the bugs.
+ */
+static size_t
+feed_prom_cas(const struct feed *f, size_t **out)
+{
+	const char *ki, *kj;
+	size_t i, j, n = 0;
+
+	*out = xcalloc(f->report.nbugs + 1, sizeof **out);
+	for (i = 0; i < f->report.nbugs; i++) {
+		ki = f->report.bugs[i].result.ca_key;
+		for (j = 0; j < n; j++) {
+			kj = f->report.bugs[(*out)[j]].result.ca_key;
+			if ((ki == NULL && kj == NULL) ||
+			    (ki != NULL && kj != NULL && strcmp(ki, kj) == 0))
+				break;
+		}
+		if (j == n)
+			(*out)[n++] = i;
+	}
+	return n;
+}
+
+/* 1 if bug i belongs to the CA bug c stands for. */
+static int
+feed_prom_same_ca(const struct feed *f, size_t i, size_t c)
+{
+	const char *a = f->report.bugs[i].result.ca_key;
+	const char *b = f->report.bugs[c].result.ca_key;
+
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* The clocks by CA, kind and state, every pair present for each CA. */
+static void
+feed_prom_clocks(
+    struct buf *b, const struct feed *f, const size_t *cas, size_t ncas)
 {
 	const struct policy_result *r;
-	size_t i, j, k, s;
+	size_t c, i, j, k, s;
 	long long n;
 
 	feed_prom_head(b, "ccwatch_clocks", "gauge",
-	    "Clocks of the feed's bugs by kind and state.");
-	for (k = 0; k < CCWATCH_NELEM(feed_kinds); k++)
-		for (s = 0; s < CCWATCH_NELEM(feed_states); s++) {
-			n = 0;
-			for (i = 0; i < f->report.nbugs; i++) {
-				r = &f->report.bugs[i].result;
-				for (j = 0; j < r->nclocks; j++)
-					n += r->clocks[j].kind ==
-						feed_kinds[k] &&
-					    r->clocks[j].state ==
-						feed_states[s];
+	    "Clocks of the feed's bugs by CA, kind and state.");
+	for (c = 0; c < ncas; c++)
+		for (k = 0; k < CCWATCH_NELEM(feed_kinds); k++)
+			for (s = 0; s < CCWATCH_NELEM(feed_states); s++) {
+				n = 0;
+				for (i = 0; i < f->report.nbugs; i++) {
+					if (!feed_prom_same_ca(f, i, cas[c]))
+						continue;
+					r = &f->report.bugs[i].result;
+					for (j = 0; j < r->nclocks; j++)
+						n += r->clocks[j].kind ==
+							feed_kinds[k] &&
+						    r->clocks[j].state ==
+							feed_states[s];
+				}
+				buf_addstr(b, "ccwatch_clocks{ca=\"");
+				feed_prom_label(
+				    b, f->report.bugs[cas[c]].result.ca);
+				buf_printf(b,
+				    "\",kind=\"%s\",state=\"%s\"} %lld\n",
+				    policy_clock_kind_name(feed_kinds[k]),
+				    policy_clock_state_name(feed_states[s]), n);
 			}
-			buf_printf(b,
-			    "ccwatch_clocks{kind=\"%s\",state=\"%s\"} %lld\n",
-			    policy_clock_kind_name(feed_kinds[k]),
-			    policy_clock_state_name(feed_states[s]), n);
-		}
 }
 
-/* The bugs: tracked, open, and by their most urgent state. */
+/* The bugs: tracked, open, and by CA and their most urgent state. */
 static void
-feed_prom_bugs(struct buf *b, const struct feed *f)
+feed_prom_bugs(
+    struct buf *b, const struct feed *f, const size_t *cas, size_t ncas)
 {
 	static const char *states[] = {
 	    "overdue", "due-soon", "ok", "paused", "met", "none"};
-	size_t i, s;
+	size_t c, i, s;
 	long long n;
 
 	feed_prom_head(b, "ccwatch_bugs_tracked", "gauge",
@@ -690,15 +753,19 @@ feed_prom_bugs(struct buf *b, const struct feed *f)
 	    b, "ccwatch_bugs_open", "gauge", "Tracked bugs that are open.");
 	buf_printf(b, "ccwatch_bugs_open %lld\n", f->bugs_open);
 	feed_prom_head(b, "ccwatch_bugs", "gauge",
-	    "Bugs of the feed by the state of their most urgent clock.");
-	for (s = 0; s < CCWATCH_NELEM(states); s++) {
-		n = 0;
-		for (i = 0; i < f->report.nbugs; i++)
-			n += strcmp(feed_bug_state(&f->report.bugs[i]),
-				 states[s]) == 0;
-		buf_printf(
-		    b, "ccwatch_bugs{state=\"%s\"} %lld\n", states[s], n);
-	}
+	    "Bugs of the feed by CA and the state of their most urgent "
+	    "clock.");
+	for (c = 0; c < ncas; c++)
+		for (s = 0; s < CCWATCH_NELEM(states); s++) {
+			n = 0;
+			for (i = 0; i < f->report.nbugs; i++)
+				n += feed_prom_same_ca(f, i, cas[c]) &&
+				    strcmp(feed_bug_state(&f->report.bugs[i]),
+					states[s]) == 0;
+			buf_addstr(b, "ccwatch_bugs{ca=\"");
+			feed_prom_label(b, f->report.bugs[cas[c]].result.ca);
+			buf_printf(b, "\",state=\"%s\"} %lld\n", states[s], n);
+		}
 }
 
 /* The open questions' ages as a histogram. */
@@ -801,10 +868,13 @@ char *
 feed_to_prom(const struct feed *f, const struct feed_counters *c)
 {
 	struct buf b;
+	size_t *cas, ncas;
 
 	buf_init(&b, FEED_MAX_TEXT);
-	feed_prom_clocks(&b, f);
-	feed_prom_bugs(&b, f);
+	ncas = feed_prom_cas(f, &cas);
+	feed_prom_clocks(&b, f, cas, ncas);
+	feed_prom_bugs(&b, f, cas, ncas);
+	free(cas);
 	feed_prom_questions(&b, f);
 	feed_prom_sync(&b, f);
 	if (c != NULL)

@@ -20,6 +20,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "caname.h"
 #include "ccwatch.h"
 #include "feed.h"
 #include "feed_int.h"
@@ -100,19 +101,30 @@ static const char feed_html_css[] =
 
 /*
  * The query of the page's own URL applied to the rows of the unfiltered
- * page, as the server applies it: the CA (any case) and state filters, the
- * tile counts of the CA, the sort, the form's values.  The form's submit
- * becomes a navigation to the same page with the new query.
+ * page, as the server applies it: the CA filter (by CA key: K folds a name
+ * as caname_key does, with the table's data-legal forms, and A maps a
+ * configured alias through data-aliases; each row carries its data-cakey),
+ * the state filter, the tile counts of the CA, the sort, the form's values.
+ * The form's submit becomes a navigation to the same page with the new
+ * query.
  */
 static const char feed_html_script[] =
     "(function(){var d=document,t=d.querySelector('table[data-static]');"
-    "if(!t)return;var q=new URLSearchParams(location.search),"
-    "ca=(q.get('ca')||'').toLowerCase(),st=q.get('state')||'',"
+    "if(!t)return;var L=(t.getAttribute('data-legal')||'').split(' '),"
+    "M={};(t.getAttribute('data-aliases')||'').split(' ').forEach("
+    "function(x){var p=x.split('=');if(p.length===2)M[p[0]]=p[1]});"
+    "function K(s){var w=(s||'').split(/[ \\t\\n\\v\\f\\r,]+/).map("
+    "function(x){return x.replace(/[^A-Za-z0-9]/g,'').toLowerCase()})"
+    ".filter(function(x){return x});while(w.length>1&&"
+    "L.indexOf(w[w.length-1])>=0)w.pop();var k=w.join('');"
+    "return M[k]||k}"
+    "var q=new URLSearchParams(location.search),"
+    "ca=q.get('ca')?K(q.get('ca')):'',st=q.get('state')||'',"
     "so=q.get('sort')||'',tb=t.tBodies[0],n={},shown=0,"
     "rows=[].slice.call(tb.rows).filter(function(r){"
     "return r.hasAttribute('data-state')});"
-    "rows.forEach(function(r){var c=!ca||(r.getAttribute('data-ca')||'')"
-    ".toLowerCase()===ca,s=r.getAttribute('data-state');"
+    "rows.forEach(function(r){var c=!ca||"
+    "(r.getAttribute('data-cakey')||'')===ca,s=r.getAttribute('data-state');"
     "if(c)n[s]=(n[s]||0)+1;r.hidden=!(c&&(!st||s===st));"
     "if(!r.hidden)shown++});"
     "[].forEach.call(d.querySelectorAll('.tile'),function(a){"
@@ -130,8 +142,9 @@ static const char feed_html_script[] =
     "var e=d.getElementById('empty');if(e)e.hidden=shown>0;"
     "var f=d.querySelector('form');['ca','state','sort'].forEach("
     "function(x){var v=q.get(x),el=f.elements[x];if(v===null||!el)return;"
-    "[].forEach.call(el.options,function(o){if(o.value.toLowerCase()==="
-    "v.toLowerCase())el.value=o.value})});"
+    "[].forEach.call(el.options,function(o){if(x==='ca'?o.value&&"
+    "K(o.value)===ca:o.value.toLowerCase()===v.toLowerCase())"
+    "el.value=o.value})});"
     "f.addEventListener('submit',function(ev){ev.preventDefault();"
     "var p=new URLSearchParams();['ca','state','sort'].forEach(function(x){"
     "if(f.elements[x].value)p.set(x,f.elements[x].value)});"
@@ -288,10 +301,10 @@ feed_html_state_index(const struct report_bug *rb)
 
 /* 1 if the bug passes the page's filters. */
 static int
-feed_html_keep(const struct report_bug *rb, const struct feed_query *q)
+feed_html_keep(const struct feed *f, const struct report_bug *rb,
+    const struct feed_query *q)
 {
-	if (q->ca != NULL &&
-	    (rb->result.ca == NULL || strcasecmp(rb->result.ca, q->ca) != 0))
+	if (q->ca != NULL && !report_bug_in_ca(&f->report, rb, q->ca))
 		return 0;
 	if (q->state >= 0 && feed_html_state_index(rb) != (size_t)q->state)
 		return 0;
@@ -351,8 +364,7 @@ feed_html_tiles(struct buf *b, const struct feed *f, const struct feed_query *q)
 	memset(count, 0, sizeof count);
 	for (i = 0; i < f->report.nbugs; i++)
 		if (q->ca == NULL ||
-		    (f->report.bugs[i].result.ca != NULL &&
-			strcasecmp(f->report.bugs[i].result.ca, q->ca) == 0))
+		    report_bug_in_ca(&f->report, &f->report.bugs[i], q->ca))
 			count[feed_html_state_index(&f->report.bugs[i])]++;
 	buf_addstr(b, "<nav class=\"tiles\" aria-label=\"Counts by state\">");
 	for (i = 0; i < CCWATCH_NELEM(feed_html_states); i++) {
@@ -380,16 +392,16 @@ feed_html_option(
 	buf_addstr(b, "</option>");
 }
 
-/* 1 if the CA of bug i was seen in an earlier bug. */
+/* 1 if the CA of bug i (by its key) was seen in an earlier bug. */
 static int
 feed_html_ca_seen(const struct feed *f, size_t i)
 {
 	size_t j;
 
 	for (j = 0; j < i; j++)
-		if (f->report.bugs[j].result.ca != NULL &&
-		    strcasecmp(f->report.bugs[j].result.ca,
-			f->report.bugs[i].result.ca) == 0)
+		if (f->report.bugs[j].result.ca_key != NULL &&
+		    strcmp(f->report.bugs[j].result.ca_key,
+			f->report.bugs[i].result.ca_key) == 0)
 			return 1;
 	return 0;
 }
@@ -398,6 +410,7 @@ feed_html_ca_seen(const struct feed *f, size_t i)
 static void
 feed_html_form(struct buf *b, const struct feed *f, const struct feed_query *q)
 {
+	const struct report_bug *rb;
 	const char *state = NULL;
 	size_t i;
 
@@ -407,11 +420,15 @@ feed_html_form(struct buf *b, const struct feed *f, const struct feed_query *q)
 	    "<form method=\"get\" action=\"\"><label>CA<select "
 	    "name=\"ca\"><option value=\"\">All CAs</option>");
 	for (i = 0; i < f->report.nbugs; i++) {
-		if (f->report.bugs[i].result.ca == NULL ||
+		rb = &f->report.bugs[i];
+		if (rb->result.ca == NULL || rb->result.ca_key == NULL ||
 		    feed_html_ca_seen(f, i))
 			continue;
-		feed_html_option(b, f->report.bugs[i].result.ca,
-		    f->report.bugs[i].result.ca, q->ca);
+		/* Selected by any spelling of the CA the query names. */
+		feed_html_option(b, rb->result.ca, rb->result.ca,
+		    q->ca != NULL && report_bug_in_ca(&f->report, rb, q->ca)
+			? rb->result.ca
+			: NULL);
 	}
 	buf_addstr(b,
 	    "</select></label><label>State<select name=\"state\">"
@@ -550,6 +567,11 @@ feed_html_row(
 		feed_html_add(b, rb->result.ca);
 		buf_addch(b, '"');
 	}
+	if (rb->result.ca_key != NULL) {
+		buf_addstr(b, " data-cakey=\"");
+		feed_html_add(b, rb->result.ca_key);
+		buf_addch(b, '"');
+	}
 	buf_printf(b,
 	    "><td data-label=\"State\"><span class=\"badge\">%s</span></td>",
 	    s->label);
@@ -638,7 +660,7 @@ feed_html_order(const struct feed *f, const struct feed_query *q, size_t *ix)
 	size_t i, j, n = 0, v;
 
 	for (i = 0; i < f->report.nbugs; i++) {
-		if (!feed_html_keep(&f->report.bugs[i], q))
+		if (!feed_html_keep(f, &f->report.bugs[i], q))
 			continue;
 		v = i;
 		for (j = n;
@@ -650,6 +672,32 @@ feed_html_order(const struct feed *f, const struct feed_query *q, size_t *ix)
 	return n;
 }
 
+/*
+ * The opening tag of the unfiltered page's table, marked for the script,
+ * with what it needs to fold a CA name into its key: the legal forms and
+ * the configured aliases ("aliaskey=cakey ...").
+ */
+static void
+feed_html_static_table(struct buf *b, const struct feed *f)
+{
+	const struct caname_table *t = &f->report.cas;
+	const char *lf;
+	size_t i;
+
+	buf_addstr(b, "<table data-static=\"1\" data-legal=\"");
+	for (i = 0; (lf = caname_legal_form(i)) != NULL; i++)
+		buf_printf(b, "%s%s", i > 0 ? " " : "", lf);
+	buf_addstr(b, "\" data-aliases=\"");
+	for (i = 0; i < t->naliases; i++) {
+		if (i > 0)
+			buf_addch(b, ' ');
+		feed_html_add(b, t->alias_keys[i]);
+		buf_addch(b, '=');
+		feed_html_add(b, t->targets[i]);
+	}
+	buf_addstr(b, "\">");
+}
+
 /* The table of bugs; on the unfiltered page, marked for the script. */
 static void
 feed_html_table(struct buf *b, const struct feed *f, const struct feed_query *q,
@@ -659,7 +707,10 @@ feed_html_table(struct buf *b, const struct feed *f, const struct feed_query *q,
 
 	ix = xcalloc(f->report.nbugs + 1, sizeof *ix);
 	n = feed_html_order(f, q, ix);
-	buf_addstr(b, unfiltered ? "<table data-static=\"1\">" : "<table>");
+	if (unfiltered)
+		feed_html_static_table(b, f);
+	else
+		buf_addstr(b, "<table>");
 	buf_addstr(b,
 	    "<thead><tr><th>State</th><th>Bug</th><th>CA</th>"
 	    "<th>Summary</th><th>Deadline</th><th>Due</th>"

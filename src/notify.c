@@ -95,20 +95,13 @@ notify_add_unit(struct buf *out, int *first, long long n, const char *unit)
 	*first = 0;
 }
 
-/* Write how far due is from now, to the two largest units. */
-void
-notify_format_relative(time_t due, time_t now, struct buf *out)
+/* Write a span of d seconds in its two largest units. */
+static void
+notify_format_span(long long d, struct buf *out)
 {
-	long long d = (long long)now - (long long)due;
 	long long days, hours, mins;
 	int first = 1;
 
-	if (d > 0)
-		buf_addstr(out, "overdue by ");
-	else {
-		buf_addstr(out, "due in ");
-		d = -d;
-	}
 	days = d / 86400;
 	hours = d % 86400 / 3600;
 	mins = d % 3600 / 60;
@@ -124,6 +117,32 @@ notify_format_relative(time_t due, time_t now, struct buf *out)
 		notify_add_unit(out, &first, mins, "minute");
 	else
 		buf_addstr(out, "less than a minute");
+}
+
+/* Write how far due is from now, to the two largest units. */
+void
+notify_format_relative(time_t due, time_t now, struct buf *out)
+{
+	long long d = (long long)now - (long long)due;
+
+	if (d > 0)
+		buf_addstr(out, "overdue by ");
+	else {
+		buf_addstr(out, "due in ");
+		d = -d;
+	}
+	notify_format_span(d, out);
+}
+
+/* Write how late a met alert was. */
+void
+notify_format_late(const struct alert *a, struct buf *out)
+{
+	if (!a->late || a->late_by <= 0)
+		return;
+	buf_addstr(out, " (late by ");
+	notify_format_span(a->late_by, out);
+	buf_addch(out, ')');
 }
 
 /*

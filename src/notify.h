@@ -41,6 +41,8 @@ struct alert {
 	const char *query_url;   /* a live Bugzilla query, may be NULL */
 	int restricted;          /* the bug has groups: keep its text private */
 	time_t created;
+	int late;          /* met: after its due time */
+	long long late_by; /* met: seconds after its due time, 0 on time */
 };
 
 /*
@@ -132,6 +134,8 @@ struct notifier *notify_new(
  * writes an RFC 5322 date in UTC ("Tue, 01 Dec 2026 18:53:45 +0000").
  */
 void notify_format_relative(time_t due, time_t now, struct buf *out);
+/* For a met alert that was late, " (late by 2 days 3 hours)"; else nothing. */
+void notify_format_late(const struct alert *a, struct buf *out);
 void notify_format_date(time_t t, struct buf *out);
 /*
  * Copy untrusted text s (NULL reads as "") into out as valid UTF-8 (bad

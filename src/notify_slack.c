@@ -111,6 +111,7 @@ notify_slack_section(const struct alert *a, const struct slack_channel *ch,
 	buf_addstr(out, "* clock *");
 	notify_slack_escape(a->state, 100, 1, out);
 	buf_addch(out, '*');
+	notify_format_late(a, out);
 	if (a->level > 0)
 		buf_printf(out, " (escalation level %d)", a->level);
 	buf_printf(out, ", due %s (", timeutil_format_iso(a->due, due));

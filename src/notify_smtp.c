@@ -194,6 +194,7 @@ notify_smtp_describe(const struct alert *a, time_t now, struct buf *text)
 	notify_clean_text(a->clock, 100, 1, text);
 	buf_addstr(text, "\nState: ");
 	notify_clean_text(a->state, 100, 1, text);
+	notify_format_late(a, text);
 	if (a->level > 0)
 		buf_printf(text, " (escalation level %d)", a->level);
 	buf_printf(text, "\nDue: %s (", timeutil_format_iso(a->due, due));

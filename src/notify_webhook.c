@@ -18,8 +18,8 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define NOTIFY_WEBHOOK_ALERT_SCHEMA  "ccwatch.alert/1"
-#define NOTIFY_WEBHOOK_DIGEST_SCHEMA "ccwatch.digest/1"
+#define NOTIFY_WEBHOOK_ALERT_SCHEMA  "ccwatch.alert/2"
+#define NOTIFY_WEBHOOK_DIGEST_SCHEMA "ccwatch.digest/2"
 
 /* The channel's own copy of its configuration. */
 struct notify_webhook {
@@ -84,6 +84,9 @@ notify_webhook_alert(const struct alert *a)
 	    notify_webhook_text(a->query_url, CCWATCH_MAX_URL, 1));
 	json_object_set_new(o, "restricted", json_boolean(a->restricted));
 	json_object_set_new(o, "created", notify_webhook_time(a->created));
+	json_object_set_new(o, "late", json_boolean(a->late));
+	json_object_set_new(
+	    o, "late_by", json_integer(a->late ? a->late_by : 0));
 	return o;
 }
 
@@ -104,7 +107,7 @@ notify_webhook_dump(json_t *root, struct buf *out, char **cause)
 	return rc;
 }
 
-/* Render one alert as the documented ccwatch.alert/1 payload. */
+/* Render one alert as the documented ccwatch.alert/2 payload. */
 int
 notify_webhook_build_payload(
     const struct alert *a, struct buf *out, char **cause)
@@ -123,7 +126,7 @@ notify_webhook_build_payload(
 	return notify_webhook_dump(root, out, cause);
 }
 
-/* Render a digest as the documented ccwatch.digest/1 payload. */
+/* Render a digest as the documented ccwatch.digest/2 payload. */
 int
 notify_webhook_build_digest(
     const struct alert_digest *d, struct buf *out, char **cause)

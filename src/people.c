@@ -67,6 +67,7 @@ people_free(struct people *p)
 		return;
 	for (i = 0; i < p->ncas; i++) {
 		free(p->cas[i].name);
+		strlist_free(&p->cas[i].aliases);
 		strlist_free(&p->cas[i].domains);
 		strlist_free(&p->cas[i].accounts);
 	}
@@ -217,43 +218,53 @@ people_ca_has(const struct people_ca *ca, const char *login)
 	    people_has_domain(&ca->domains, people_domain(login));
 }
 
-/* The summary's prefix before the first ':', trimmed, allocated or NULL. */
-static char *
-people_summary_prefix(const struct bug *bug)
+/* 1 if the configured CA has key: its name's, or an alias's. */
+static int
+people_ca_is(const struct people_ca *ca, const char *key)
 {
-	const char *s, *colon, *end;
+	char buf[CANAME_KEY_LEN];
+	size_t i;
 
-	if (bug->summary == NULL)
-		return NULL;
-	s = bug->summary;
-	colon = strchr(s, ':');
-	if (colon == NULL)
-		return NULL;
-	while (s < colon && isspace((unsigned char)*s))
-		s++;
-	end = colon;
-	while (end > s && isspace((unsigned char)end[-1]))
-		end--;
-	if (end == s)
-		return NULL;
-	return xstrndup(s, end - s);
+	if (*key == '\0')
+		return 0;
+	if (strcmp(caname_key_into(ca->name, buf, sizeof buf), key) == 0)
+		return 1;
+	for (i = 0; i < ca->aliases.n; i++)
+		if (strcmp(caname_key_into(ca->aliases.v[i], buf, sizeof buf),
+			key) == 0)
+			return 1;
+	return 0;
 }
 
-/* The configured CA of the bug: by summary prefix, else by assignee. */
+/* The configured CA a name stands for, or NULL. */
+static const struct people_ca *
+people_ca_named(const struct people *p, const char *name)
+{
+	char key[CANAME_KEY_LEN];
+	size_t i;
+
+	if (name == NULL)
+		return NULL;
+	caname_key_into(name, key, sizeof key);
+	for (i = 0; i < p->ncas; i++)
+		if (people_ca_is(&p->cas[i], key))
+			return &p->cas[i];
+	return NULL;
+}
+
+/* The configured CA of the bug: by summary owner, else by assignee. */
 const struct people_ca *
 people_bug_ca(const struct people *p, const struct bug *bug)
 {
-	char *prefix;
+	const struct people_ca *ca;
+	char *owner;
 	size_t i;
 
-	prefix = people_summary_prefix(bug);
-	for (i = 0; prefix != NULL && i < p->ncas; i++) {
-		if (strcasecmp(p->cas[i].name, prefix) == 0) {
-			free(prefix);
-			return &p->cas[i];
-		}
-	}
-	free(prefix);
+	owner = caname_owner(bug->summary);
+	ca = people_ca_named(p, owner);
+	free(owner);
+	if (ca != NULL)
+		return ca;
 	if (bug->assigned_to == NULL || *bug->assigned_to == '\0')
 		return NULL;
 	for (i = 0; i < p->ncas; i++) {
@@ -272,7 +283,42 @@ people_ca_owner(const struct people *p, const struct bug *bug)
 	ca = people_bug_ca(p, bug);
 	if (ca != NULL)
 		return xstrdup(ca->name);
-	return people_summary_prefix(bug);
+	return caname_owner(bug->summary);
+}
+
+/* The CA key of a name under this configuration. */
+char *
+people_ca_key(const struct people *p, const char *name)
+{
+	const struct people_ca *ca = people_ca_named(p, name);
+
+	return caname_key(ca != NULL ? ca->name : name);
+}
+
+/* Add the configured CAs to a table of names. */
+void
+people_ca_names(const struct people *p, struct caname_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < p->ncas; i++)
+		caname_table_configure(t, p->cas[i].name,
+		    (const char *const *)p->cas[i].aliases.v,
+		    p->cas[i].aliases.n);
+}
+
+/* Count the owner's spelling of an unconfigured, unrestricted bug. */
+void
+people_ca_count(
+    const struct people *p, const struct bug *bug, struct caname_table *t)
+{
+	char *owner;
+
+	if (bug->groups.n > 0 || people_bug_ca(p, bug) != NULL)
+		return;
+	owner = caname_owner(bug->summary);
+	caname_table_count(t, owner);
+	free(owner);
 }
 
 /* Lower-case letters and digits of s into dst (size bytes). */
@@ -296,15 +342,15 @@ people_fold(const char *s, size_t n, char *dst, size_t size)
 static int
 people_domain_names_owner(const struct bug *bug, const char *domain)
 {
-	char *prefix, owner[128], label[128];
+	char *prefix, owner[CANAME_KEY_LEN], label[128];
 	const char *s, *dot;
 	size_t ol, ll;
 	int found = 0;
 
-	prefix = people_summary_prefix(bug);
+	prefix = caname_owner(bug->summary);
 	if (prefix == NULL)
 		return 0;
-	people_fold(prefix, strlen(prefix), owner, sizeof owner);
+	caname_key_into(prefix, owner, sizeof owner);
 	free(prefix);
 	ol = strlen(owner);
 	for (s = domain; ol >= 4 && !found; s = dot + 1) {
@@ -372,7 +418,7 @@ people_side(const struct people *p, const struct bug *bug, const char *login,
 	o = people_find_override(p, bug, login, when);
 	if (o != NULL) {
 		if (o->side == SIDE_CA && o->ca != NULL &&
-		    (bca == NULL || strcasecmp(bca->name, o->ca) != 0))
+		    (bca == NULL || people_ca_named(p, o->ca) != bca))
 			return SIDE_COMMUNITY;
 		return o->side;
 	}

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "caname.h"
 #include "model.h"
 
 enum side { SIDE_COMMUNITY, SIDE_CA, SIDE_PROGRAM, SIDE_BOT };
@@ -18,6 +19,7 @@ enum side { SIDE_COMMUNITY, SIDE_CA, SIDE_PROGRAM, SIDE_BOT };
 /* One configured CA: [ca "NAME"]. */
 struct people_ca {
 	char *name;              /* the CCADB owner name */
+	struct strlist aliases;  /* other names of it in summaries */
 	struct strlist domains;  /* email domains, lower case */
 	struct strlist accounts; /* alias and pseudonymous logins */
 };
@@ -73,14 +75,34 @@ void people_set_self(struct people *p, const char *login);
 enum side people_side(const struct people *p, const struct bug *bug,
     const char *login, time_t when);
 
-/* The configured CA whose bug this is, or NULL. */
+/*
+ * The configured CA whose bug this is, or NULL: the one whose name or one
+ * of whose aliases has the key of the summary's owner (caname_owner,
+ * caname_key: "NETLOCK Kft." is NetLock's), or failing that, whose people
+ * include the assignee.
+ */
 const struct people_ca *people_bug_ca(
     const struct people *p, const struct bug *bug);
 /*
- * The CA owner of bug: the configured name, else the summary's prefix
- * before the first ':' (trimmed), else NULL.  Allocated; the caller frees.
+ * The CA owner of bug: the configured name, else the summary's owner
+ * (caname_owner), else NULL.  Allocated; the caller frees.
  */
 char *people_ca_owner(const struct people *p, const struct bug *bug);
+/*
+ * The CA key of a name under this configuration: a configured CA's name or
+ * alias gives that CA's key (its name's), any other name its own key.
+ * Allocated; "" for NULL.
+ */
+char *people_ca_key(const struct people *p, const char *name);
+/* Add every configured CA, with its aliases, to a table of CA names. */
+void people_ca_names(const struct people *p, struct caname_table *t);
+/*
+ * Count the summary owner's spelling of bug in t, when no configured CA
+ * owns the bug and the bug is not restricted (its spelling stays out of
+ * what everyone sees).
+ */
+void people_ca_count(
+    const struct people *p, const struct bug *bug, struct caname_table *t);
 
 /* "community", "ca", "program" or "bot". */
 const char *people_side_name(enum side);

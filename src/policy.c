@@ -1,83 +1,17 @@
 /*
- * The clocks of POLICY.md, computed from a bug's events at or before "now".
- * docs/POLICY-ENGINE.md maps each rule to the code below.
+ * The clocks of POLICY.md, computed from a bug's events at or before "now"
+ * (loaded by policy_events.c).  docs/POLICY-ENGINE.md maps each rule to the
+ * code below.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "policy.h"
+#include "policy_int.h"
 #include "timeutil.h"
-#include "whiteboard.h"
 #include "xmalloc.h"
-
-#define POLICY_HOUR            ((time_t)3600)
-#define POLICY_DAY             (24 * POLICY_HOUR)
-#define POLICY_INITIAL         (72 * POLICY_HOUR)
-#define POLICY_FULL            (14 * POLICY_DAY)
-#define POLICY_CADENCE         (7 * POLICY_DAY)
-#define POLICY_REVOCATION_SOON (3 * POLICY_DAY)
-/* Template sections a comment needs to count as a Full Incident Report. */
-#define POLICY_REPORT_MIN      5
-#define POLICY_CLOSURE_ACCOUNT "incident-reporting@ccadb.org"
-
-static const struct {
-	const char *name;
-	int year, mon, day;
-} policy_versions[POLICY_NVERSIONS] = {
-    {"wiki-2017", 2017, 1, 1},
-    {"ccadb-1.0", 2023, 2, 15},
-    {"2.0", 2023, 10, 17},
-    {"3.0", 2025, 3, 1},
-    {"3.1", 2025, 7, 15},
-    {"3.2", 2026, 3, 20},
-};
-
-static const char *policy_v3_sections[] = {"summary", "impact", "timeline",
-    "related incidents", "root cause analysis", "lessons learned",
-    "action items", "appendix"};
-
-/* Keywords of the wiki's seven numbered topics, "|"-separated. */
-static const char *policy_wiki_topics[] = {"aware", "timeline",
-    "stop|ceas|issu", "summary|problematic|number", "data|certificate",
-    "explanation|why|how|cause", "step|plan|resolve|done|prevent"};
-
-/* A needinfo set or cleared, from the history or the current flags. */
-struct policy_ni {
-	time_t when;
-	const char *who;
-	char *requestee;
-	int set;  /* 1 set, 0 cleared */
-	int used; /* belongs to a comment */
-};
-
-/* Everything one evaluation works on. */
-struct policy_ctx {
-	const struct bug *bug;
-	struct bug view; /* fields as of now */
-	const struct people *people;
-	const struct policy_options *opts;
-	time_t now;
-	const struct comment **cv; /* at or before now, sorted */
-	enum side *cside;
-	size_t nc;
-	const struct history **hv; /* all, sorted by when */
-	size_t nh;
-	size_t nh_now; /* those at or before now */
-	struct policy_ni *ni;
-	size_t nni;
-	time_t reopened; /* 0: never */
-	const char *reopened_by;
-	struct whiteboard wb;
-	time_t nu_set; /* when Next update took its value */
-	const char *nu_set_by;
-	time_t close_set;
-	const char *close_set_by;
-	struct policy_result *out;
-};
 
 /* Default options. */
 void
@@ -86,576 +20,8 @@ policy_options_defaults(struct policy_options *o)
 	memset(o, 0, sizeof *o);
 	o->pin = POLICY_VERSION_AUTO;
 	o->warn_window = 48 * POLICY_HOUR;
-	o->utc_offset = 0;
+	o->zone = NULL;
 	o->base_url = "https://bugzilla.mozilla.org";
-}
-
-/* The version's name. */
-const char *
-policy_version_name(enum policy_version v)
-{
-	if ((int)v < 0 || v >= POLICY_NVERSIONS)
-		return "unknown";
-	return policy_versions[v].name;
-}
-
-/* Parse a version name. */
-int
-policy_version_from_name(const char *s, enum policy_version *out)
-{
-	size_t i;
-
-	if (*s == 'v' || *s == 'V')
-		s++;
-	for (i = 0; i < POLICY_NVERSIONS; i++) {
-		if (strcasecmp(s, policy_versions[i].name) == 0 ||
-		    (i == POLICY_CCADB_1_0 && strcmp(s, "1.0") == 0) ||
-		    (i == POLICY_WIKI_2017 && strcasecmp(s, "wiki") == 0)) {
-			*out = i;
-			return 0;
-		}
-	}
-	return -1;
-}
-
-/* The first second of a version. */
-time_t
-policy_version_start(enum policy_version v)
-{
-	return timeutil_from_civil(policy_versions[v].year,
-	    policy_versions[v].mon, policy_versions[v].day, 0, 0, 0);
-}
-
-/* The version in force at t. */
-int
-policy_version_at(time_t t)
-{
-	int v;
-
-	for (v = POLICY_NVERSIONS - 1; v >= 0; v--) {
-		if (t >= policy_version_start(v))
-			return v;
-	}
-	return -1;
-}
-
-/* The clock kind's name. */
-const char *
-policy_clock_kind_name(enum clock_kind k)
-{
-	switch (k) {
-	case CLOCK_INITIAL_REPORT:
-		return "initial-report";
-	case CLOCK_FULL_REPORT:
-		return "full-report";
-	case CLOCK_RESPONSE:
-		return "response";
-	case CLOCK_UPDATE:
-		return "update";
-	case CLOCK_REVOCATION_UPDATE:
-		return "revocation-update";
-	}
-	return "unknown";
-}
-
-/* The clock state's name. */
-const char *
-policy_clock_state_name(enum clock_state s)
-{
-	switch (s) {
-	case CLOCK_OK:
-		return "ok";
-	case CLOCK_DUE_SOON:
-		return "due-soon";
-	case CLOCK_OVERDUE:
-		return "overdue";
-	case CLOCK_MET:
-		return "met";
-	case CLOCK_PAUSED:
-		return "paused";
-	}
-	return "unknown";
-}
-
-/* The next line of *p: start and length; NULL at the end. */
-static const char *
-policy_next_line(const char **p, size_t *len)
-{
-	const char *s = *p, *nl;
-
-	if (s == NULL || *s == '\0')
-		return NULL;
-	nl = strchr(s, '\n');
-	*len = nl != NULL ? (size_t)(nl - s) : strlen(s);
-	*p = nl != NULL ? nl + 1 : s + *len;
-	return s;
-}
-
-/* Skip spaces and Markdown markup (#, *, _, >) at the start of a line. */
-static const char *
-policy_skip_markup(const char *s, const char *end, int *marked)
-{
-	*marked = 0;
-	while (s < end && isspace((unsigned char)*s))
-		s++;
-	while (s < end &&
-	    (*s == '#' || *s == '*' || *s == '_' ||
-		isspace((unsigned char)*s))) {
-		if (*s == '#' || *s == '*' || *s == '_')
-			*marked = 1;
-		s++;
-	}
-	return s;
-}
-
-/* 1 if the line s..end starts with word (case ignored) then a non-letter. */
-static int
-policy_line_starts(const char *s, const char *end, const char *word)
-{
-	size_t n = strlen(word);
-
-	if ((size_t)(end - s) < n || strncasecmp(s, word, n) != 0)
-		return 0;
-	return s + n == end || !isalpha((unsigned char)s[n]);
-}
-
-/* 1 if the rest of the line after a label is only ':', '*', '_', spaces. */
-static int
-policy_line_bare(const char *s, const char *end)
-{
-	for (; s < end; s++) {
-		if (*s != ':' && *s != '*' && *s != '_' &&
-		    !isspace((unsigned char)*s))
-			return 0;
-	}
-	return 1;
-}
-
-/* Skip a leading "1." / "1)" section number; returns the number or 0. */
-static int
-policy_skip_number(const char **s, const char *end)
-{
-	const char *p = *s;
-	int n = 0;
-
-	while (p < end && isdigit((unsigned char)*p) && n < 100)
-		n = n * 10 + (*p++ - '0');
-	if (p == *s || p >= end || (*p != '.' && *p != ')'))
-		return 0;
-	p++;
-	while (p < end && isspace((unsigned char)*p))
-		p++;
-	*s = p;
-	return n;
-}
-
-/* 1 if the line contains one of the "|"-separated keywords. */
-static int
-policy_line_has_keyword(const char *s, const char *end, const char *keys)
-{
-	char word[32];
-	const char *k = keys, *bar, *p;
-	size_t n;
-
-	while (*k != '\0') {
-		bar = strchr(k, '|');
-		n = bar != NULL ? (size_t)(bar - k) : strlen(k);
-		if (n >= sizeof word)
-			n = sizeof word - 1;
-		memcpy(word, k, n);
-		word[n] = '\0';
-		for (p = s; p + n <= end; p++) {
-			if (strncasecmp(p, word, n) == 0)
-				return 1;
-		}
-		k += n;
-		if (*k == '|')
-			k++;
-	}
-	return 0;
-}
-
-/* Count the report template's sections found as headings or labels. */
-int
-policy_report_sections(const char *text, int legacy)
-{
-	const char *p = text, *line, *end, *s;
-	size_t len, i;
-	int found[8] = {0}, count = 0, marked, marked2, num;
-
-	while ((line = policy_next_line(&p, &len)) != NULL) {
-		end = line + len;
-		s = policy_skip_markup(line, end, &marked);
-		num = policy_skip_number(&s, end);
-		if (legacy) {
-			if (num >= 1 && num <= 7 &&
-			    policy_line_has_keyword(
-				s, end, policy_wiki_topics[num - 1]))
-				found[num - 1] = 1;
-			continue;
-		}
-		s = policy_skip_markup(s, end, &marked2);
-		marked |= marked2;
-		for (i = 0; i < CCWATCH_NELEM(policy_v3_sections); i++) {
-			if (!policy_line_starts(s, end, policy_v3_sections[i]))
-				continue;
-			/* A heading or bold label, or a label alone. */
-			if (marked ||
-			    policy_line_bare(
-				s + strlen(policy_v3_sections[i]), end))
-				found[i] = 1;
-		}
-	}
-	for (i = 0; i < 8; i++)
-		count += found[i];
-	return count;
-}
-
-/* A Full Incident Report: the v3 template, or the wiki's before v2.0. */
-int
-policy_is_full_report(const char *text, enum policy_version v)
-{
-	if (text == NULL)
-		return 0;
-	if (policy_report_sections(text, 0) >= POLICY_REPORT_MIN)
-		return 1;
-	return v < POLICY_CCADB_2_0 &&
-	    policy_report_sections(text, 1) >= POLICY_REPORT_MIN;
-}
-
-/* A line headed "Incident Closure Summary" or "Report Closure Summary". */
-int
-policy_is_closure_summary(const char *text)
-{
-	const char *p = text, *line, *end, *s;
-	size_t len;
-	int marked;
-
-	while ((line = policy_next_line(&p, &len)) != NULL) {
-		end = line + len;
-		s = policy_skip_markup(line, end, &marked);
-		if (policy_line_starts(s, end, "incident closure summary") ||
-		    policy_line_starts(s, end, "report closure summary"))
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 if a '?' stands in the line outside inline code and URLs. */
-static int
-policy_line_asks(const char *s, const char *end)
-{
-	int code = 0;
-
-	for (; s < end; s++) {
-		if (*s == '`') {
-			code = !code;
-			continue;
-		}
-		if (code)
-			continue;
-		if ((end - s >= 7 && strncasecmp(s, "http://", 7) == 0) ||
-		    (end - s >= 8 && strncasecmp(s, "https://", 8) == 0)) {
-			while (s + 1 < end && !isspace((unsigned char)s[1]))
-				s++;
-			continue;
-		}
-		if (*s == '?')
-			return 1;
-	}
-	return 0;
-}
-
-/* 1 if text asks something outside quoted lines, code and URLs. */
-int
-policy_text_asks(const char *text)
-{
-	const char *p = text, *line, *end, *s;
-	size_t len;
-	int fence = 0;
-
-	while ((line = policy_next_line(&p, &len)) != NULL) {
-		end = line + len;
-		s = line;
-		while (s < end && isspace((unsigned char)*s))
-			s++;
-		/* cppcheck-suppress knownConditionTrueFalse */
-		if (end - s >= 3 && strncmp(s, "```", 3) == 0) {
-			fence = !fence;
-			continue;
-		}
-		if (fence || (s < end && *s == '>'))
-			continue;
-		if (policy_line_asks(s, end))
-			return 1;
-	}
-	return 0;
-}
-
-/* Order comments by time, then by count. */
-static int
-policy_cmp_comment(const void *a, const void *b)
-{
-	const struct comment *x = *(const struct comment *const *)a;
-	const struct comment *y = *(const struct comment *const *)b;
-
-	if (x->time != y->time)
-		return x->time < y->time ? -1 : 1;
-	if (x->count != y->count)
-		return x->count < y->count ? -1 : 1;
-	return 0;
-}
-
-/* Order history entries by time, keeping the input order of ties. */
-static int
-policy_cmp_history(const void *a, const void *b)
-{
-	const struct history *x = *(const struct history *const *)a;
-	const struct history *y = *(const struct history *const *)b;
-
-	if (x->when != y->when)
-		return x->when < y->when ? -1 : 1;
-	return x < y ? -1 : (x > y);
-}
-
-/* Collect the comments at or before now, one per id (the last copy). */
-static void
-policy_load_comments(struct policy_ctx *ctx, const struct comment_list *cl)
-{
-	size_t i, j;
-	int dup;
-
-	if (cl == NULL || cl->n == 0)
-		return;
-	ctx->cv = xreallocarray(NULL, cl->n, sizeof(const struct comment *));
-	for (i = 0; i < cl->n; i++) {
-		if (cl->v[i].time > ctx->now)
-			continue;
-		for (dup = 0, j = i + 1; j < cl->n && !dup; j++)
-			dup = cl->v[j].id == cl->v[i].id;
-		if (!dup)
-			ctx->cv[ctx->nc++] = &cl->v[i];
-	}
-	qsort(ctx->cv, ctx->nc, sizeof(const struct comment *),
-	    policy_cmp_comment);
-}
-
-/* Sort the history and count the entries at or before now. */
-static void
-policy_load_history(struct policy_ctx *ctx, const struct history_list *hl)
-{
-	size_t i;
-
-	if (hl == NULL || hl->n == 0)
-		return;
-	ctx->hv = xreallocarray(NULL, hl->n, sizeof(const struct history *));
-	for (i = 0; i < hl->n; i++)
-		ctx->hv[ctx->nh++] = &hl->v[i];
-	qsort(ctx->hv, ctx->nh, sizeof(const struct history *),
-	    policy_cmp_history);
-	while (ctx->nh_now < ctx->nh && ctx->hv[ctx->nh_now]->when <= ctx->now)
-		ctx->nh_now++;
-}
-
-/*
- * A single-valued field as of now: the last change at or before now, else
- * what the first later change removed, else the bug's current value.
- */
-static const char *
-policy_field_at(
-    const struct policy_ctx *ctx, const char *field, const char *current)
-{
-	const char *v = NULL;
-	size_t i, j;
-
-	for (i = 0; i < ctx->nh; i++) {
-		for (j = 0; j < ctx->hv[i]->nchanges; j++) {
-			if (strcmp(ctx->hv[i]->changes[j].field, field) != 0)
-				continue;
-			if (i >= ctx->nh_now)
-				return v != NULL
-				    ? v
-				    : ctx->hv[i]->changes[j].removed;
-			v = ctx->hv[i]->changes[j].added;
-		}
-	}
-	return v != NULL ? v : current;
-}
-
-/* Find the last reopening at or before now (resolution cleared). */
-static void
-policy_find_reopening(struct policy_ctx *ctx)
-{
-	const struct change *c;
-	size_t i, j;
-
-	for (i = 0; i < ctx->nh_now; i++) {
-		for (j = 0; j < ctx->hv[i]->nchanges; j++) {
-			c = &ctx->hv[i]->changes[j];
-			if ((strcmp(c->field, "resolution") == 0 &&
-				c->removed != NULL && *c->removed != '\0' &&
-				(c->added == NULL || *c->added == '\0')) ||
-			    (strcmp(c->field, "status") == 0 &&
-				c->added != NULL &&
-				strcmp(c->added, "REOPENED") == 0)) {
-				ctx->reopened = ctx->hv[i]->when;
-				ctx->reopened_by = ctx->hv[i]->who;
-			}
-		}
-	}
-}
-
-/* 1 if two parsed Next update (or close on) dates differ. */
-static int
-policy_date_differs(
-    int has_a, const struct wb_date *a, int has_b, const struct wb_date *b)
-{
-	if (has_a != has_b)
-		return 1;
-	if (!has_a)
-		return 0;
-	return a->year != b->year || a->mon != b->mon || a->day != b->day;
-}
-
-/*
- * Walk the whiteboard's changes up to now and record when the current Next
- * update date and [close on] tag took their values (creation when the
- * whiteboard had them from the start).
- */
-static void
-policy_track_whiteboard(struct policy_ctx *ctx, const char *initial)
-{
-	struct whiteboard prev, next;
-	const struct change *c;
-	size_t i, j;
-
-	ctx->nu_set = ctx->close_set = ctx->bug->creation_time;
-	ctx->nu_set_by = ctx->close_set_by = ctx->bug->creator;
-	whiteboard_parse(initial, &prev);
-	for (i = 0; i < ctx->nh_now; i++) {
-		for (j = 0; j < ctx->hv[i]->nchanges; j++) {
-			c = &ctx->hv[i]->changes[j];
-			if (strcmp(c->field, "whiteboard") != 0)
-				continue;
-			whiteboard_parse(c->added, &next);
-			if (policy_date_differs(prev.has_next_update,
-				&prev.next_update, next.has_next_update,
-				&next.next_update)) {
-				ctx->nu_set = ctx->hv[i]->when;
-				ctx->nu_set_by = ctx->hv[i]->who;
-			}
-			if (policy_date_differs(prev.has_close_on,
-				&prev.close_on, next.has_close_on,
-				&next.close_on)) {
-				ctx->close_set = ctx->hv[i]->when;
-				ctx->close_set_by = ctx->hv[i]->who;
-			}
-			whiteboard_free(&prev);
-			prev = next;
-		}
-	}
-	whiteboard_free(&prev);
-}
-
-/* The first value a field had, for the whiteboard's starting point. */
-static const char *
-policy_field_initial(
-    const struct policy_ctx *ctx, const char *field, const char *current)
-{
-	size_t i, j;
-
-	for (i = 0; i < ctx->nh; i++) {
-		for (j = 0; j < ctx->hv[i]->nchanges; j++) {
-			if (strcmp(ctx->hv[i]->changes[j].field, field) == 0)
-				return ctx->hv[i]->changes[j].removed;
-		}
-	}
-	return current;
-}
-
-/* Add one needinfo event. */
-static void
-policy_ni_add(struct policy_ctx *ctx, time_t when, const char *who,
-    const char *requestee, size_t len, int set)
-{
-	struct policy_ni *n;
-
-	ctx->ni = xreallocarray(ctx->ni, ctx->nni + 1, sizeof *ctx->ni);
-	n = &ctx->ni[ctx->nni++];
-	n->when = when;
-	n->who = who;
-	n->requestee = xstrndup(requestee, len);
-	n->set = set;
-	n->used = 0;
-}
-
-/* Add the "needinfo?(x)" requests listed in a flag string. */
-static void
-policy_ni_parse(
-    struct policy_ctx *ctx, const struct history *h, const char *s, int set)
-{
-	const char *p, *close;
-
-	if (s == NULL)
-		return;
-	for (p = strstr(s, "needinfo?("); p != NULL;
-	     p = strstr(p, "needinfo?(")) {
-		p += strlen("needinfo?(");
-		close = strchr(p, ')');
-		if (close == NULL)
-			break;
-		policy_ni_add(ctx, h->when, h->who, p, close - p, set);
-		p = close;
-	}
-}
-
-/*
- * Reconstruct needinfo events from the history's flag changes; a current
- * flag the history does not show (not stored) adds its own "set" event.
- */
-static void
-policy_load_needinfo(struct policy_ctx *ctx)
-{
-	const struct flag *f;
-	size_t i, j, n;
-	int known;
-
-	for (i = 0; i < ctx->nh_now; i++) {
-		for (j = 0; j < ctx->hv[i]->nchanges; j++) {
-			if (strcmp(ctx->hv[i]->changes[j].field,
-				"flagtypes.name") != 0)
-				continue;
-			policy_ni_parse(
-			    ctx, ctx->hv[i], ctx->hv[i]->changes[j].removed, 0);
-			policy_ni_parse(
-			    ctx, ctx->hv[i], ctx->hv[i]->changes[j].added, 1);
-		}
-	}
-	n = ctx->nni;
-	for (i = 0; i < ctx->bug->nflags; i++) {
-		f = &ctx->bug->flags[i];
-		if (f->name == NULL || strcmp(f->name, "needinfo") != 0 ||
-		    f->status != '?' || f->requestee == NULL ||
-		    f->creation_date > ctx->now)
-			continue;
-		for (known = 0, j = 0; j < n && !known; j++)
-			known = ctx->ni[j].set &&
-			    strcasecmp(ctx->ni[j].requestee, f->requestee) ==
-				0 &&
-			    ctx->ni[j].when <= f->creation_date + 1 &&
-			    ctx->ni[j].when >= f->creation_date - 1;
-		if (!known)
-			policy_ni_add(ctx, f->creation_date,
-			    f->setter != NULL ? f->setter : "", f->requestee,
-			    strlen(f->requestee), 1);
-	}
-}
-
-/* The side of login as of now, override windows at when. */
-static enum side
-policy_side(const struct policy_ctx *ctx, const char *login, time_t when)
-{
-	return people_side(ctx->people, &ctx->view, login, when);
 }
 
 /* Start a new clock in the result. */
@@ -701,6 +67,30 @@ static void CCWATCH_PRINTF(4, 5) policy_evidence(
 	va_end(ap);
 }
 
+/* Add a warning to a clock. */
+static void CCWATCH_PRINTF(2, 3)
+    policy_warn(struct clock *c, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	strlist_add(&c->warnings, s);
+	free(s);
+}
+
+/* Add every string of a list to a clock's warnings. */
+static void
+policy_warn_all(struct clock *c, const struct strlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		strlist_add(&c->warnings, l->v[i]);
+}
+
 /* Stop a clock at a comment (count, or -1 for a history event). */
 static void
 policy_clock_stop(struct clock *c, time_t when, int64_t comment)
@@ -722,6 +112,7 @@ policy_clock_settle(const struct policy_ctx *ctx, struct clock *c)
 	if (c->stopped_at != 0) {
 		c->state = CLOCK_MET;
 		c->late = c->stopped_at > c->due;
+		c->late_by = c->late ? (long long)(c->stopped_at - c->due) : 0;
 	} else if (ctx->now > c->due) {
 		c->state = CLOCK_OVERDUE;
 		c->overdue_seconds = (long long)(ctx->now - c->due);
@@ -756,6 +147,19 @@ policy_iso(time_t t, char *buf)
 	return timeutil_format_iso(t, buf);
 }
 
+/*
+ * Words for the evidence of a bug filed by a bot (a CT monitor, a linter):
+ * a third-party report, whose report clocks run like any other's.
+ */
+static const char *
+policy_filed_by_bot(const struct policy_ctx *ctx)
+{
+	if (policy_side(ctx, ctx->bug->creator, ctx->bug->creation_time) ==
+	    SIDE_BOT)
+		return " (a bot: a third-party report)";
+	return "";
+}
+
 /* initial-report: 72 hours from creation to a CA-side comment. */
 static void
 policy_eval_initial(struct policy_ctx *ctx)
@@ -765,16 +169,15 @@ policy_eval_initial(struct policy_ctx *ctx)
 	struct clock *c;
 	size_t i;
 
-	if (policy_side(ctx, b->creator, b->creation_time) == SIDE_BOT ||
-	    policy_clock_version(ctx, b->creation_time, POLICY_CCADB_2_0, &v) ==
-		-1)
+	if (policy_clock_version(ctx, b->creation_time, POLICY_CCADB_2_0, &v) ==
+	    -1)
 		return;
 	c = policy_clock_new(ctx, CLOCK_INITIAL_REPORT, v, b->creation_time, 0);
 	c->due = b->creation_time + POLICY_INITIAL;
 	policy_evidence(c, b->creation_time, 0,
-	    "bug filed by %s; "
+	    "bug filed by %s%s; "
 	    "initial report due 72 hours later",
-	    b->creator);
+	    b->creator, policy_filed_by_bot(ctx));
 	if (policy_side(ctx, b->creator, b->creation_time) == SIDE_CA) {
 		policy_clock_stop(c, b->creation_time, 0);
 		policy_evidence(c, b->creation_time, 0,
@@ -803,16 +206,15 @@ policy_eval_full(struct policy_ctx *ctx)
 	size_t i;
 	int n;
 
-	if (policy_side(ctx, b->creator, b->creation_time) == SIDE_BOT ||
-	    policy_clock_version(ctx, b->creation_time, POLICY_WIKI_2017, &v) ==
-		-1)
+	if (policy_clock_version(ctx, b->creation_time, POLICY_WIKI_2017, &v) ==
+	    -1)
 		return;
 	c = policy_clock_new(ctx, CLOCK_FULL_REPORT, v, b->creation_time, 0);
 	c->due = b->creation_time + POLICY_FULL;
 	policy_evidence(c, b->creation_time, 0,
-	    "bug filed by %s; "
+	    "bug filed by %s%s; "
 	    "full incident report due 14 days later",
-	    b->creator);
+	    b->creator, policy_filed_by_bot(ctx));
 	for (i = 0; i < ctx->nc && c->stopped_at == 0; i++) {
 		cm = ctx->cv[i];
 		if (ctx->cside[i] != SIDE_CA ||
@@ -847,26 +249,17 @@ policy_not_question(const struct policy_ctx *ctx, int64_t id)
 	return 0;
 }
 
-/* The earliest clearing of a question's needinfos, or NULL. */
-static const struct policy_ni *
-policy_find_clear(const struct policy_ctx *ctx, time_t asked,
-    const struct policy_ni **nis, size_t nn)
+/* 1 if n clears one of a question's needinfos (the same requestee). */
+static int
+policy_ni_clears(
+    const struct policy_ni *n, const struct policy_ni **nis, size_t nn)
 {
-	const struct policy_ni *n, *best = NULL;
-	size_t i, j;
+	size_t j;
 
-	for (i = 0; i < ctx->nni; i++) {
-		n = &ctx->ni[i];
-		if (n->set || n->when < asked ||
-		    policy_side(ctx, n->who, n->when) == SIDE_BOT)
-			continue;
-		for (j = 0; j < nn; j++) {
-			if (strcasecmp(n->requestee, nis[j]->requestee) == 0 &&
-			    (best == NULL || n->when < best->when))
-				best = n;
-		}
-	}
-	return best;
+	for (j = 0; j < nn; j++)
+		if (strcasecmp(n->requestee, nis[j]->requestee) == 0)
+			return 1;
+	return 0;
 }
 
 /* Append the question of a response clock to the result. */
@@ -885,7 +278,59 @@ policy_question_add(struct policy_ctx *ctx, const struct clock *c)
 	q->age_seconds = (long long)(ctx->now - c->started_at);
 	q->due = c->due;
 	q->state = c->state;
+	q->late = c->late;
+	q->late_by = c->late_by;
+	q->withdrawn = c->withdrawn;
 	q->link = xstrdup(c->link);
+}
+
+/*
+ * Read the clearings of a question's needinfos before its answer (NULL:
+ * none yet): a bot's change nothing; the CA side's without a comment in
+ * the same change answer nothing (the guidelines want a response, "even if
+ * only to acknowledge"); anyone else's withdraws the question, which stops
+ * the clock there.  Returns 1 when the question was withdrawn.
+ */
+static int
+policy_question_clears(struct policy_ctx *ctx, struct clock *c, time_t asked,
+    const struct comment *answer, const struct policy_ni **nis, size_t nn)
+{
+	const struct policy_ni *n;
+	size_t i;
+	enum side s;
+
+	for (i = 0; i < ctx->nni; i++) {
+		n = &ctx->ni[i];
+		if (n->set || n->when < asked || !policy_ni_clears(n, nis, nn))
+			continue;
+		if (answer != NULL && n->when >= answer->time)
+			break;
+		s = policy_side(ctx, n->who, n->when);
+		if (s == SIDE_BOT) {
+			policy_evidence(c, n->when, -1,
+			    "needinfo?(%s) cleared by %s, a bot: this changes "
+			    "nothing",
+			    n->requestee, n->who);
+			continue;
+		}
+		if (s == SIDE_CA) {
+			policy_evidence(c, n->when, -1,
+			    "needinfo cleared without a reply: needinfo?(%s) "
+			    "cleared by %s (CA side) with no comment; the "
+			    "question stays open",
+			    n->requestee, n->who);
+			continue;
+		}
+		policy_clock_stop(c, n->when, -1);
+		c->withdrawn = 1;
+		policy_evidence(c, n->when, -1,
+		    "needinfo?(%s) cleared by %s%s: the question is withdrawn",
+		    n->requestee, n->who,
+		    strcasecmp(n->who, c->asked_by) == 0 ? ", who asked it"
+							 : " (not the CA)");
+		return 1;
+	}
+	return 0;
 }
 
 /* One response clock: 7 days from a question to a CA-side answer. */
@@ -893,7 +338,6 @@ static void
 policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
     const char *who, const struct policy_ni **nis, size_t nn)
 {
-	const struct policy_ni *clear;
 	const struct comment *answer = NULL;
 	enum policy_version v;
 	struct clock *c;
@@ -918,17 +362,12 @@ policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
 		if (ctx->cside[i] == SIDE_CA && ctx->cv[i]->time > asked)
 			answer = ctx->cv[i];
 	}
-	clear = policy_find_clear(ctx, asked, nis, nn);
-	if (answer != NULL && (clear == NULL || answer->time <= clear->when)) {
+	if (!policy_question_clears(ctx, c, asked, answer, nis, nn) &&
+	    answer != NULL) {
 		policy_clock_stop(c, answer->time, answer->count);
 		policy_evidence(c, answer->time, answer->count,
 		    "answered by CA-side comment %lld by %s",
 		    (long long)answer->count, answer->creator);
-	} else if (clear != NULL) {
-		policy_clock_stop(c, clear->when, -1);
-		policy_evidence(c, clear->when, -1,
-		    "needinfo?(%s) cleared by %s", clear->requestee,
-		    clear->who);
 	}
 	policy_clock_settle(ctx, c);
 	policy_question_add(ctx, c);
@@ -1016,7 +455,47 @@ policy_find_closure(const struct policy_ctx *ctx, time_t since, time_t *when,
 	return found;
 }
 
-/* Pause an update clock for a closure or [close on]; 1 if paused. */
+/*
+ * Pause an update clock for the final call: a [close on D] tag (whatever
+ * D, and even when D cannot be read) set after since by someone who is not
+ * CA-side.  One the CA wrote itself pauses nothing, with a warning.
+ * Returns 1 if paused.
+ */
+static int
+policy_close_on_paused(struct policy_ctx *ctx, struct clock *c, time_t since)
+{
+	const struct whiteboard *wb = ctx->wb;
+	const char *raw = wb->has_close_on ? wb->close_on.raw : "?";
+	char iso[TIMEUTIL_ISO_LEN];
+
+	if (wb->close_on_tags == 0 || ctx->close_set < since)
+		return 0;
+	if (policy_side(ctx, ctx->close_set_by, ctx->close_set) == SIDE_CA) {
+		policy_warn(c,
+		    "[close on %s] was written by %s, who is CA side: it "
+		    "pauses nothing (a root store operator makes the final "
+		    "call)",
+		    raw, ctx->close_set_by);
+		policy_evidence(c, ctx->close_set, -1,
+		    "whiteboard set [close on %s] by %s (CA side, %s): not "
+		    "honoured",
+		    raw, ctx->close_set_by, policy_iso(ctx->close_set, iso));
+		return 0;
+	}
+	policy_evidence(c, ctx->close_set, -1,
+	    "whiteboard set "
+	    "[close on %s] by %s: updates paused for the final call",
+	    raw, ctx->close_set_by);
+	policy_warn_all(c, &wb->close_on_notes);
+	c->state = CLOCK_PAUSED;
+	return 1;
+}
+
+/*
+ * Pause an update clock for a closure or [close on]; 1 if paused.  A Next
+ * update set after a closure does not lift it: only further questions do,
+ * and they run their own response clocks.
+ */
 static int
 policy_update_paused(struct policy_ctx *ctx, struct clock *c, time_t since)
 {
@@ -1025,23 +504,10 @@ policy_update_paused(struct policy_ctx *ctx, struct clock *c, time_t since)
 	int64_t comment = -1;
 	char iso[TIMEUTIL_ISO_LEN];
 
-	if (ctx->wb.has_close_on && ctx->close_set >= since) {
-		policy_evidence(c, ctx->close_set, -1,
-		    "whiteboard set "
-		    "[close on %s] by %s: updates paused for the final call",
-		    ctx->wb.close_on.raw, ctx->close_set_by);
-		c->state = CLOCK_PAUSED;
+	if (policy_close_on_paused(ctx, c, since))
 		return 1;
-	}
 	if (!policy_find_closure(ctx, since, &when, &comment, &by))
 		return 0;
-	if (ctx->wb.has_next_update && ctx->nu_set > when) {
-		policy_evidence(c, when, comment,
-		    "closure requested by %s, "
-		    "but a new Next update date was set after it (%s)",
-		    by, policy_iso(ctx->nu_set, iso));
-		return 0;
-	}
 	if (comment >= 0)
 		policy_evidence(c, when, comment,
 		    "Incident Closure Summary "
@@ -1052,69 +518,139 @@ policy_update_paused(struct policy_ctx *ctx, struct clock *c, time_t since)
 		    "needinfo?(%s) set by %s: "
 		    "closure requested, updates paused",
 		    POLICY_CLOSURE_ACCOUNT, by);
+	if (ctx->wb->has_next_update && ctx->nu_set > when)
+		policy_evidence(c, ctx->nu_set, -1,
+		    "Next update %s set by %s (%s) after the closure: the "
+		    "pause holds; only further questions lift it, and they "
+		    "run their own clocks",
+		    ctx->wb->next_update.raw, ctx->nu_set_by,
+		    policy_iso(ctx->nu_set, iso));
 	c->state = CLOCK_PAUSED;
 	return 1;
 }
 
-/* Apply "Next update wins" to an update clock started at start. */
+/*
+ * 1 if the whiteboard's Next update date applies: readable, and not set by
+ * the CA side (the guidelines have the CA request it and a root store
+ * operator set it); a CA-set date runs the cadence, with a warning.
+ */
+static int
+policy_next_applies(struct policy_ctx *ctx, struct clock *c)
+{
+	const struct datetext *d = &ctx->wb->next_update;
+	char iso[TIMEUTIL_ISO_LEN];
+
+	if (!ctx->wb->has_next_update ||
+	    whiteboard_date_end(d, ctx->opts->zone) == -1)
+		return 0;
+	if (policy_side(ctx, ctx->nu_set_by, ctx->nu_set) != SIDE_CA)
+		return 1;
+	policy_warn(c,
+	    "Next update %s was set by %s, who is CA side: not honoured "
+	    "(the CA requests the date, a root store operator sets it); the "
+	    "7-day cadence runs",
+	    d->raw, ctx->nu_set_by);
+	policy_evidence(c, ctx->nu_set, -1,
+	    "whiteboard set Next update %s by %s (CA side, %s): not honoured",
+	    d->raw, ctx->nu_set_by, policy_iso(ctx->nu_set, iso));
+	return 0;
+}
+
+/*
+ * Before D passes, a CA-side comment in the seven days up to the end of D
+ * and after D was set counts for D: the clock is met until D passes.
+ */
+static void
+policy_update_for_d(struct policy_ctx *ctx, struct clock *c, time_t end)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->nc; i++) {
+		if (ctx->cside[i] != SIDE_CA ||
+		    ctx->cv[i]->time <= end - POLICY_CADENCE ||
+		    ctx->cv[i]->time <= ctx->nu_set)
+			continue;
+		policy_clock_stop(c, ctx->cv[i]->time, ctx->cv[i]->count);
+		policy_evidence(c, ctx->cv[i]->time, ctx->cv[i]->count,
+		    "update for %s by %s in comment %lld",
+		    ctx->wb->next_update.raw, ctx->cv[i]->creator,
+		    (long long)ctx->cv[i]->count);
+		return;
+	}
+}
+
+/*
+ * Apply "Next update wins" to an update clock started at start.  Before D
+ * passes the clock is due at the end of D; on a revocation-delay bug at
+ * the earlier of that and start + 7 days (the MUST), due soon from start +
+ * 3 days.  After D it runs from the last CA-side update, never due before
+ * the end of D (the time up to D was excused) except on a revocation-delay
+ * bug, where the 7-day MUST holds.
+ */
 static void
 policy_update_next(
     struct policy_ctx *ctx, struct clock *c, time_t start, int revocation)
 {
-	const struct wb_date *d = &ctx->wb.next_update;
-	time_t end, cadence_soon;
-	size_t i;
-	char *w;
+	const struct datetext *d = &ctx->wb->next_update;
+	time_t end = whiteboard_date_end(d, ctx->opts->zone);
+	time_t cadence = start + POLICY_CADENCE;
+	time_t soon = start + POLICY_REVOCATION_SOON;
 
-	end = whiteboard_date_end(d, ctx->opts->utc_offset);
-	if (d->ambiguous) {
-		xasprintf(&w,
-		    "Next update '%s' is ambiguous: %04d-%02d-%02d or "
-		    "%04d-%02d-%02d; the earlier is used",
-		    d->raw, d->year, d->mon, d->day, d->alt_year, d->alt_mon,
-		    d->alt_day);
-		strlist_add(&c->warnings, w);
-		free(w);
-	}
 	policy_evidence(c, ctx->nu_set, -1,
-	    "whiteboard set Next update %s "
-	    "by %s",
-	    d->raw, ctx->nu_set_by);
+	    "whiteboard set Next update %s by %s", d->raw, ctx->nu_set_by);
 	if (ctx->now <= end) {
 		c->due = end;
-		c->soon_at = 0;
-		policy_evidence(c, ctx->nu_set, -1,
-		    "due at the end of %s "
-		    "(Next update wins over the %d-day cadence)",
-		    d->raw, revocation ? 3 : 7);
-		for (i = 0; i < ctx->nc; i++) {
-			if (ctx->cside[i] != SIDE_CA ||
-			    ctx->cv[i]->time <= end - POLICY_CADENCE ||
-			    ctx->cv[i]->time <= ctx->nu_set)
-				continue;
-			policy_clock_stop(
-			    c, ctx->cv[i]->time, ctx->cv[i]->count);
-			policy_evidence(c, ctx->cv[i]->time, ctx->cv[i]->count,
-			    "update for %s by %s in comment %lld", d->raw,
-			    ctx->cv[i]->creator, (long long)ctx->cv[i]->count);
-			break;
-		}
+		if (revocation && cadence < end) {
+			c->due = cadence;
+			policy_evidence(c, start, -1,
+			    "due 7 days after the last CA-side update, before "
+			    "the end of %s: on a revocation-delay bug the "
+			    "7-day MUST holds whatever the whiteboard says",
+			    d->raw);
+		} else
+			policy_evidence(c, ctx->nu_set, -1,
+			    "due at the end of %s (Next update wins over the "
+			    "7-day cadence)",
+			    d->raw);
+		if (revocation)
+			c->soon_at = soon < c->due - ctx->opts->warn_window
+			    ? soon
+			    : c->due - ctx->opts->warn_window;
+		policy_update_for_d(ctx, c, end);
 		return;
 	}
-	c->due = start + POLICY_CADENCE;
+	c->due = cadence;
+	if (revocation) {
+		c->soon_at = soon;
+		policy_evidence(c, end, -1,
+		    "Next update %s has passed: due 7 days after the last "
+		    "CA-side update, due soon from 3 days",
+		    d->raw);
+		return;
+	}
 	if (c->due < end)
 		c->due = end;
-	cadence_soon = revocation ? start + POLICY_REVOCATION_SOON
-				  : c->due - ctx->opts->warn_window;
-	if (cadence_soon < end)
-		cadence_soon = end;
-	if (cadence_soon > c->due - ctx->opts->warn_window)
-		cadence_soon = c->due - ctx->opts->warn_window;
-	c->soon_at = cadence_soon;
 	policy_evidence(c, end, -1,
 	    "Next update %s has passed: due 7 days "
 	    "after the last CA-side update, never before the end of %s",
 	    d->raw, d->raw);
+}
+
+/* The cadence without a Next update date: 7 days (due soon from 3). */
+static void
+policy_update_cadence(struct clock *c, time_t start, int revocation)
+{
+	c->due = start + POLICY_CADENCE;
+	if (revocation) {
+		c->soon_at = start + POLICY_REVOCATION_SOON;
+		policy_evidence(c, start, -1,
+		    "revocation delay: an "
+		    "update should follow within 3 days and must "
+		    "within 7");
+	} else
+		policy_evidence(c, start, -1,
+		    "no Next update date: "
+		    "due 7 days after the last CA-side update");
 }
 
 /* update or revocation-update: the CA's regular updates. */
@@ -1140,8 +676,8 @@ policy_eval_update(struct policy_ctx *ctx)
 	if (policy_clock_version(ctx, start, POLICY_WIKI_2017, &v) == -1)
 		return;
 	revocation = v >= POLICY_CCADB_3_0 &&
-	    (whiteboard_has_tag(&ctx->wb, "revocation-delay") ||
-		whiteboard_has_tag(&ctx->wb, "delayed-revocation"));
+	    (whiteboard_has_tag(ctx->wb, "revocation-delay") ||
+		whiteboard_has_tag(ctx->wb, "delayed-revocation"));
 	c = policy_clock_new(ctx,
 	    revocation ? CLOCK_REVOCATION_UPDATE : CLOCK_UPDATE, v, start,
 	    last != NULL ? last->count
@@ -1163,39 +699,12 @@ policy_eval_update(struct policy_ctx *ctx)
 		policy_clock_settle(ctx, c);
 		return;
 	}
-	if (ctx->wb.has_next_update &&
-	    whiteboard_date_end(&ctx->wb.next_update, ctx->opts->utc_offset) !=
-		-1)
+	policy_warn_all(c, &ctx->wb->next_update_notes);
+	if (policy_next_applies(ctx, c))
 		policy_update_next(ctx, c, start, revocation);
-	else {
-		c->due = start + POLICY_CADENCE;
-		if (revocation) {
-			c->soon_at = start + POLICY_REVOCATION_SOON;
-			policy_evidence(c, start, -1,
-			    "revocation delay: an "
-			    "update should follow within 3 days and must "
-			    "within 7");
-		} else
-			policy_evidence(c, start, -1,
-			    "no Next update date: "
-			    "due 7 days after the last CA-side update");
-	}
+	else
+		policy_update_cadence(c, start, revocation);
 	policy_clock_settle(ctx, c);
-}
-
-/*
- * A summary starting "[meta]" names a tracking bug that gathers incidents
- * (BMO's own convention, e.g. "[meta] Delayed Revocation"); it reports
- * nothing itself, so no clock runs on it.
- */
-int
-policy_is_meta(const char *summary)
-{
-	if (summary == NULL)
-		return 0;
-	while (*summary == ' ')
-		summary++;
-	return strncasecmp(summary, "[meta]", 6) == 0;
 }
 
 /* Evaluate the bug at now. */
@@ -1217,24 +726,21 @@ policy_eval(const struct bug *bug, const struct comment_list *comments,
 	ctx.opts = opts;
 	ctx.now = now;
 	ctx.out = out;
-	policy_load_history(&ctx, history);
-	ctx.view.summary =
-	    (char *)policy_field_at(&ctx, "summary", bug->summary);
-	ctx.view.assigned_to =
-	    (char *)policy_field_at(&ctx, "assigned_to", bug->assigned_to);
-	ctx.view.whiteboard =
-	    (char *)policy_field_at(&ctx, "whiteboard", bug->whiteboard);
-	ctx.view.resolution =
-	    (char *)policy_field_at(&ctx, "resolution", bug->resolution);
-	ctx.view.status = (char *)policy_field_at(&ctx, "status", bug->status);
+	ctx.wb = &out->wb;
+	policy_events_fields(&ctx, history);
 	out->ca = people_ca_owner(people, &ctx.view);
+	out->ca_key = out->ca != NULL ? people_ca_key(people, out->ca) : NULL;
+	if (out->ca_key != NULL && *out->ca_key == '\0') {
+		/* "---: x" names nothing a key can hold. */
+		free(out->ca_key);
+		out->ca_key = NULL;
+	}
 	out->whiteboard =
 	    xstrdup(ctx.view.whiteboard != NULL ? ctx.view.whiteboard : "");
 	out->resolution =
 	    xstrdup(ctx.view.resolution != NULL ? ctx.view.resolution : "");
-	whiteboard_parse(out->whiteboard, &ctx.wb);
-	for (i = 0; i < ctx.wb.warnings.n; i++)
-		strlist_add(&out->warnings, ctx.wb.warnings.v[i]);
+	for (i = 0; i < out->wb.warnings.n; i++)
+		strlist_add(&out->warnings, out->wb.warnings.v[i]);
 	out->exists = bug->creation_time <= now;
 	out->resolved = *out->resolution != '\0';
 	if (!out->exists || out->resolved)
@@ -1244,27 +750,13 @@ policy_eval(const struct bug *bug, const struct comment_list *comments,
 		    "a [meta] tracking bug, not an incident: no clocks");
 		goto out;
 	}
-	policy_load_comments(&ctx, comments);
-	ctx.cside = xreallocarray(NULL, ctx.nc + 1, sizeof *ctx.cside);
-	for (i = 0; i < ctx.nc; i++)
-		ctx.cside[i] =
-		    policy_side(&ctx, ctx.cv[i]->creator, ctx.cv[i]->time);
-	policy_find_reopening(&ctx);
-	policy_track_whiteboard(
-	    &ctx, policy_field_initial(&ctx, "whiteboard", bug->whiteboard));
-	policy_load_needinfo(&ctx);
+	policy_events_load(&ctx, comments);
 	policy_eval_initial(&ctx);
 	policy_eval_full(&ctx);
 	policy_eval_questions(&ctx);
 	policy_eval_update(&ctx);
 out:
-	whiteboard_free(&ctx.wb);
-	for (i = 0; i < ctx.nni; i++)
-		free(ctx.ni[i].requestee);
-	free(ctx.ni);
-	free(ctx.cv);
-	free(ctx.cside);
-	free(ctx.hv);
+	policy_events_free(&ctx);
 }
 
 /* Free a clock's allocations. */
@@ -1298,8 +790,10 @@ policy_result_free(struct policy_result *r)
 	}
 	free(r->questions);
 	free(r->ca);
+	free(r->ca_key);
 	free(r->whiteboard);
 	free(r->resolution);
 	strlist_free(&r->warnings);
+	whiteboard_free(&r->wb);
 	memset(r, 0, sizeof *r);
 }

@@ -12,6 +12,8 @@
 
 #include "model.h"
 #include "people.h"
+#include "whiteboard.h"
+#include "zone.h"
 
 /* The rule texts, oldest first; the order is the order in force. */
 enum policy_version {
@@ -45,7 +47,7 @@ enum clock_state {
 struct policy_options {
 	int pin;                      /* an enum policy_version or AUTO */
 	long warn_window;             /* seconds; default 48 hours */
-	long utc_offset;              /* zone of date-only deadlines */
+	const struct zone *zone;      /* of date-only deadlines; NULL UTC */
 	const char *base_url;         /* default https://bugzilla.mozilla.org */
 	const int64_t *not_questions; /* comment ids marked "not a question" */
 	size_t n_not_questions;
@@ -69,6 +71,8 @@ struct clock {
 	time_t stopped_at;          /* 0 while running */
 	int64_t stopped_by_comment; /* count, -1 */
 	int late;                   /* met after due */
+	long long late_by;          /* seconds met after due, 0 on time */
+	int withdrawn;              /* response: withdrawn by a non-CA */
 	long long overdue_seconds;  /* 0 unless overdue */
 	char *asked_by;             /* response: who asked */
 	char *link;                 /* the start comment's URL */
@@ -84,7 +88,10 @@ struct question {
 	time_t asked_at;
 	long long age_seconds; /* now - asked_at */
 	time_t due;
-	enum clock_state state; /* met once answered */
+	enum clock_state state; /* met once answered or withdrawn */
+	int late;               /* answered after due */
+	long long late_by;      /* seconds answered after due */
+	int withdrawn;          /* needinfo cleared by someone not CA-side */
 	char *link;
 };
 
@@ -94,9 +101,11 @@ struct policy_result {
 	int resolved;            /* resolution set at now */
 	int restricted;          /* non-empty groups */
 	char *ca;                /* owner, or NULL */
+	char *ca_key;            /* its key (people_ca_key); NULL: none */
 	char *whiteboard;        /* as of now */
 	char *resolution;        /* as of now */
 	struct strlist warnings; /* whiteboard parse warnings */
+	struct whiteboard wb;    /* the whiteboard as of now, as read */
 	struct clock *clocks;
 	size_t nclocks;
 	struct question *questions;
@@ -131,6 +140,9 @@ const char *policy_clock_kind_name(enum clock_kind);
 /* "ok", "due-soon", "overdue", "met", "paused". */
 const char *policy_clock_state_name(enum clock_state);
 
+/* Template sections a comment needs to count as a Full Incident Report. */
+#define POLICY_REPORT_MIN 5
+
 /*
  * Text classifiers, exposed for tests and for explain.  The number of
  * template sections of a Full Incident Report found in text (v3 template: of
@@ -139,11 +151,16 @@ const char *policy_clock_state_name(enum clock_state);
 int policy_report_sections(const char *text, int legacy);
 /* 1 if text is a Full Incident Report under a clock of version v. */
 int policy_is_full_report(const char *text, enum policy_version v);
-/* 1 if text is headed "Incident Closure Summary" / "Report Closure Summary". */
+/*
+ * 1 if text is a closure summary: a heading, a strong label or a line of
+ * its own reading "Incident Closure Summary", "Report Closure Summary",
+ * "Incident Report Closure Summary" or "Closure Report" (any case, any
+ * decoration), outside quotes and code; a sentence naming one is not.
+ */
 int policy_is_closure_summary(const char *text);
 /* 1 if the summary names a [meta] tracking bug, which runs no clocks. */
 int policy_is_meta(const char *summary);
-/* 1 if text asks something: '?' outside quotes, code and URLs. */
+/* 1 if text asks something: a "?" outside quoted lines, code and URLs. */
 int policy_text_asks(const char *text);
 
 #endif

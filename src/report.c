@@ -136,9 +136,26 @@ report_strdup(const char *s)
 	return xstrdup(s != NULL ? s : "");
 }
 
+/* 1 if the bug belongs to the CA name stands for. */
+int
+report_bug_in_ca(
+    const struct report *rep, const struct report_bug *rb, const char *name)
+{
+	char *key;
+	int in;
+
+	if (rb->result.ca_key == NULL || name == NULL)
+		return 0;
+	key = caname_table_key(&rep->cas, name);
+	in = *key != '\0' && strcmp(key, rb->result.ca_key) == 0;
+	free(key);
+	return in;
+}
+
 /* 1 if the evaluated bug passes the filter. */
 static int
-report_keep(const struct report_bug *rb, const struct report_filter *f)
+report_keep(const struct report *rep, const struct report_bug *rb,
+    const struct report_filter *f)
 {
 	const struct policy_result *r = &rb->result;
 	size_t i;
@@ -146,7 +163,7 @@ report_keep(const struct report_bug *rb, const struct report_filter *f)
 
 	if (!r->exists)
 		return 0;
-	if (f->ca != NULL && (r->ca == NULL || strcasecmp(r->ca, f->ca) != 0))
+	if (f->ca != NULL && !report_bug_in_ca(rep, rb, f->ca))
 		return 0;
 	for (i = 0; i < r->nclocks; i++) {
 		if (r->clocks[i].state != CLOCK_MET)
@@ -225,24 +242,48 @@ report_count(struct report *r, const struct report_bug *rb)
 		r->due_soon++;
 }
 
-/* Read the bugs the filter names: one, or all of them. */
+/*
+ * Read every stored bug (the CAs are named from all of them) and count
+ * their CAs' spellings; a filter naming one bug that is not stored is an
+ * error.
+ */
 static int
-report_read_bugs(struct store *st, const struct report_filter *f,
-    struct bug_list *bl, char **cause)
+report_read_bugs(struct store *st, const struct people *people,
+    const struct report_filter *f, struct report *out, struct bug_list *bl,
+    char **cause)
 {
-	struct bug b;
-	int rc;
+	size_t i;
+	int found = f->bug_id == 0;
 
-	if (f->bug_id == 0)
-		return store_list_bugs(st, 0, bl, cause);
-	rc = store_get_bug(st, f->bug_id, &b, cause);
-	if (rc == 0)
+	if (store_list_bugs(st, 0, bl, cause) == -1)
+		return -1;
+	people_ca_names(people, &out->cas);
+	for (i = 0; i < bl->n; i++) {
+		people_ca_count(people, &bl->v[i], &out->cas);
+		found |= bl->v[i].id == f->bug_id;
+	}
+	if (!found) {
 		xasprintf(cause, "bug %lld is not in the store",
 		    (long long)f->bug_id);
-	if (rc != 1)
 		return -1;
-	*bug_list_add(bl) = b;
+	}
 	return 0;
+}
+
+/* Show each kept bug's CA by its table name (its group's spelling). */
+static void
+report_name_cas(struct report *r)
+{
+	const char *shown;
+	size_t i;
+
+	for (i = 0; i < r->nbugs; i++) {
+		shown = caname_table_show(&r->cas, r->bugs[i].result.ca_key);
+		if (shown == NULL || r->bugs[i].result.ca == NULL)
+			continue;
+		free(r->bugs[i].result.ca);
+		r->bugs[i].result.ca = xstrdup(shown);
+	}
 }
 
 /* Load and evaluate the store's bugs into a sorted, filtered report. */
@@ -267,21 +308,24 @@ report_load(struct store *st, const struct people *people,
 		goto out;
 	out->last_sync = cur.last_sync;
 	store_cursor_free(&cur);
-	if (report_read_bugs(st, f, &bl, cause) == -1)
+	if (report_read_bugs(st, people, f, out, &bl, cause) == -1)
 		goto out;
 	out->bugs = xcalloc(bl.n > 0 ? bl.n : 1, sizeof *out->bugs);
 	for (i = 0; i < bl.n; i++) {
+		if (f->bug_id != 0 && bl.v[i].id != f->bug_id)
+			continue;
 		if (report_eval_bug(
 			st, people, opts, as_of, &bl.v[i], &rb, cause) == -1) {
 			report_bug_free(&rb);
 			goto out;
 		}
 		report_count(out, &rb);
-		if (report_keep(&rb, f))
+		if (report_keep(out, &rb, f))
 			out->bugs[out->nbugs++] = rb;
 		else
 			report_bug_free(&rb);
 	}
+	report_name_cas(out);
 	qsort(out->bugs, out->nbugs, sizeof *out->bugs, report_qsort_bugs);
 	rc = 0;
 out:
@@ -303,6 +347,7 @@ report_free(struct report *r)
 		report_bug_free(&r->bugs[i]);
 	free(r->bugs);
 	free(r->base_url);
+	caname_table_free(&r->cas);
 	memset(r, 0, sizeof *r);
 }
 
@@ -360,17 +405,14 @@ report_json_text(const char *s, char *(*repair)(const char *))
 	return j != NULL ? j : json_string("");
 }
 
-/* The parse of the whiteboard as of the report, as a JSON object. */
+/* The whiteboard as of the report, as the policy engine read it. */
 static json_t *
-report_json_whiteboard(const char *text)
+report_json_whiteboard(const struct whiteboard *wb)
 {
-	struct whiteboard wb;
 	json_t *j;
 	char *s;
 
-	whiteboard_parse(text, &wb);
-	s = whiteboard_to_json(&wb);
-	whiteboard_free(&wb);
+	s = whiteboard_to_json(wb);
 	j = json_loads(s, 0, NULL);
 	free(s);
 	return j != NULL ? j : json_object();
@@ -380,27 +422,30 @@ report_json_whiteboard(const char *text)
 static json_t *
 report_json_clock(const struct clock *c)
 {
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:I}", "kind",
-	    policy_clock_kind_name(c->kind), "state",
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:s, s:I, s:b, s:I,"
+			 " s:b}",
+	    "kind", policy_clock_kind_name(c->kind), "state",
 	    policy_clock_state_name(c->state), "due", report_json_time(c->due),
 	    "started_at", report_json_time(c->started_at), "start_comment",
 	    report_json_comment(c->start_comment), "stopped_by_comment",
 	    report_json_comment(c->stopped_by_comment), "policy_version",
 	    policy_version_name(c->version), "overdue_seconds",
-	    (json_int_t)c->overdue_seconds);
+	    (json_int_t)c->overdue_seconds, "late", c->late, "late_by",
+	    (json_int_t)c->late_by, "withdrawn", c->withdrawn);
 }
 
 /* One open question as JSON. */
 static json_t *
 report_json_question(const struct question *q)
 {
-	return json_pack("{s:o, s:o, s:o, s:I, s:o, s:s, s:o}", "comment",
-	    report_json_comment(q->comment), "asked_by",
+	return json_pack("{s:o, s:o, s:o, s:I, s:o, s:s, s:o, s:b, s:I, s:b}",
+	    "comment", report_json_comment(q->comment), "asked_by",
 	    report_json_text(q->asked_by, report_repair_bytes), "asked_at",
 	    report_json_time(q->asked_at), "age_seconds",
 	    (json_int_t)q->age_seconds, "due", report_json_time(q->due),
 	    "state", policy_clock_state_name(q->state), "url",
-	    report_json_text(q->link, report_repair_bytes));
+	    report_json_text(q->link, report_repair_bytes), "late", q->late,
+	    "late_by", (json_int_t)q->late_by, "withdrawn", q->withdrawn);
 }
 
 /* One bug as JSON. */
@@ -421,17 +466,19 @@ report_json_bug(const struct report_bug *rb)
 		json_array_append_new(
 		    questions, report_json_question(&r->questions[i]));
 	}
-	return json_pack("{s:I, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o}",
-	    "id", (json_int_t)rb->bug.id, "summary",
+	return json_pack(
+	    "{s:I, s:o, s:o, s:o, s:o, s:o, s:b, s:o, s:o, s:o, s:o}", "id",
+	    (json_int_t)rb->bug.id, "summary",
 	    report_json_text(rb->summary, report_repair_bytes), "ca",
-	    report_json_text(r->ca, report_repair_bytes), "status",
+	    report_json_text(r->ca, report_repair_bytes), "ca_key",
+	    report_json_text(r->ca_key, report_repair_bytes), "status",
 	    report_json_text(rb->status, report_repair_bytes), "resolution",
 	    report_json_text(r->resolution != NULL ? r->resolution : "",
 		report_repair_bytes),
 	    "restricted", r->restricted, "url",
 	    report_json_text(rb->url, report_repair_bytes), "whiteboard",
-	    report_json_whiteboard(r->whiteboard), "clocks", clocks,
-	    "questions", questions);
+	    report_json_whiteboard(&r->wb), "clocks", clocks, "questions",
+	    questions);
 }
 
 /* The report as status JSON. */
@@ -748,10 +795,18 @@ report_explain_state(
 		if (c->stopped_by_comment >= 0)
 			buf_printf(b, " by comment %lld",
 			    (long long)c->stopped_by_comment);
-		if (c->due != 0)
-			buf_printf(b, "; it was due %s (%s)",
-			    report_human_time(c->due, t2, sizeof t2),
-			    c->late ? "late" : "on time");
+		if (c->withdrawn)
+			buf_addstr(b,
+			    ": withdrawn (its needinfo cleared by "
+			    "someone not CA-side)");
+		if (c->due != 0 && c->late) {
+			report_format_span(c->late_by, rel, sizeof rel);
+			buf_printf(b, "; it was due %s (late by %s: %lld s)",
+			    report_human_time(c->due, t2, sizeof t2), rel,
+			    c->late_by);
+		} else if (c->due != 0)
+			buf_printf(b, "; it was due %s (on time)",
+			    report_human_time(c->due, t2, sizeof t2));
 		buf_addstr(b, ".\n");
 		break;
 	case CLOCK_PAUSED:

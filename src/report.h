@@ -20,7 +20,7 @@
 /* Which bugs a report keeps. */
 struct report_filter {
 	int64_t bug_id; /* 0: every stored bug */
-	const char *ca; /* NULL: any; the CA owner, ignoring case */
+	const char *ca; /* NULL: any; a CA by any spelling (report_bug_in_ca) */
 	int state;      /* -1: any; else an enum clock_state a clock is in */
 	int all;        /* 0: only bugs with a clock that is not met */
 };
@@ -47,21 +47,34 @@ struct report {
 	size_t open_bugs;
 	size_t overdue;  /* bugs whose most urgent clock is overdue */
 	size_t due_soon; /* ... is due-soon */
+	/*
+	 * Every CA of the store: the configured ones with their aliases,
+	 * the others by the spellings of their (unrestricted) bugs.  A bug's
+	 * result.ca is how its CA is shown (caname_table_show).
+	 */
+	struct caname_table cas;
 };
 
 /*
  * Load, evaluate at as_of (with each bug's not-a-question marks), filter
- * and sort (overdue by overdue_seconds, most first; then due-soon and ok by
- * due, soonest first; then paused, met, and bugs without clocks; ties by
- * id).  Bugs filed after as_of are never kept.  Returns 0 with *out filled
- * (free it with report_free), or -1 with *cause; a filter naming one bug
- * that is not stored is an error.
+ * (a CA by report_bug_in_ca) and sort (overdue by overdue_seconds, most first;
+ * then due-soon and ok by due, soonest first; then paused, met, and bugs
+ * without clocks; ties by id).  Bugs filed after as_of are never kept.  Returns
+ * 0 with *out filled (free it with report_free), or -1 with *cause; a filter
+ * naming one bug that is not stored is an error.
  */
 int report_load(struct store *, const struct people *,
     const struct policy_options *, time_t as_of, const struct report_filter *,
     struct report *out, char **cause);
 /* Free what report_load filled; accepts NULL. */
 void report_free(struct report *);
+/*
+ * 1 if rb's CA is the one name stands for: its key, or a configured CA's
+ * through one of its aliases ("NETLOCK", "Netlock Kft." and "netlock"
+ * name one CA).  0 for a bug with no CA.
+ */
+int report_bug_in_ca(
+    const struct report *, const struct report_bug *rb, const char *name);
 
 /*
  * The report as the JSON of docs/status.md (allocated, indented, with a

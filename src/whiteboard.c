@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "datetext.h"
 #include "log.h"
 #include "timeutil.h"
 #include "whiteboard.h"
@@ -20,36 +21,17 @@
 
 /* Bytes of the input quoted in a warning. */
 #define WB_QUOTE_MAX 40
-/* Room for "YYYY-MM-DD" and its NUL. */
-#define WB_DATE_LEN 11
-
-/* What reading a date found. */
-enum wb_read {
-	WB_READ_NONE, /* nothing shaped like a date */
-	WB_READ_OK,
-	WB_READ_IMPOSSIBLE /* shaped like a date, but no such day */
-};
-
-/* One part of a written date: a number or a month name. */
-struct wb_part {
-	int ismonth;
-	int val; /* the number, or the month 1-12 */
-	int ndigits;
-};
 
 /* The state of one parse. */
 struct wb_state {
 	struct whiteboard *wb;
 	const char *text;
 	size_t len;
+	time_t ref[2]; /* when the Next update and close on texts were
+			  written; 0: unknown */
 	int nnext;     /* "Next update" mentions */
-	int nclose;    /* "[close on]" tags */
 	int tags_full; /* the tag limit was warned */
 };
-
-static const char *wb_months[] = {"january", "february", "march", "april",
-    "may", "june", "july", "august", "september", "october", "november",
-    "december"};
 
 /* Return 1 for ASCII whitespace. */
 static int
@@ -158,19 +140,6 @@ static void CCWATCH_PRINTF(2, 3)
 	free(s);
 }
 
-/* The length of the word at s to quote in a warning: up to space or bracket. */
-static int
-wb_quote_len(const char *s, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n && i < WB_QUOTE_MAX; i++) {
-		if (wb_isspace(s[i]) || s[i] == '[' || s[i] == ']')
-			break;
-	}
-	return (int)i;
-}
-
 /* Clamp a length for quoting in a warning. */
 static int
 wb_clamp(size_t n)
@@ -178,207 +147,75 @@ wb_clamp(size_t n)
 	return n > WB_QUOTE_MAX ? WB_QUOTE_MAX : (int)n;
 }
 
-/* Format a date as YYYY-MM-DD into buf (WB_DATE_LEN); returns buf. */
-static char *
-wb_format_date(int year, int mon, int day, char *buf)
-{
-	snprintf(buf, WB_DATE_LEN, "%04u-%02u-%02u", (unsigned)year % 10000,
-	    (unsigned)mon % 100, (unsigned)day % 100);
-	return buf;
-}
-
-/* Free a date's text and zero it. */
-static void
-wb_date_clear(struct wb_date *d)
-{
-	free(d->raw);
-	memset(d, 0, sizeof *d);
-}
-
-/* The month (1-12) named by n letters: three, "sept", or the full name. */
+/* The length of a date's text to quote: up to a bracket, trimmed. */
 static int
-wb_month(const char *s, size_t n)
+wb_quote_rest(const char *s, size_t n)
 {
-	size_t i, j, ml;
+	size_t i;
 
-	for (i = 0; i < CCWATCH_NELEM(wb_months); i++) {
-		ml = strlen(wb_months[i]);
-		if (n != 3 && n != ml && !(n == 4 && i == 8))
-			continue;
-		for (j = 0; j < n && wb_tolower(s[j]) == wb_months[i][j]; j++)
-			;
-		if (j == n)
-			return (int)i + 1;
-	}
-	return 0;
+	for (i = 0; i < n && s[i] != '[' && s[i] != ']'; i++)
+		;
+	while (i > 0 && wb_isspace(s[i - 1]))
+		i--;
+	return wb_clamp(i);
 }
 
-/* Read one date part at s[*pos]: 1 to 4 digits or a month name. */
-static int
-wb_read_part(const char *s, size_t n, size_t *pos, struct wb_part *p)
+/* Add a warning about one date (which: 0 Next update, 1 close on). */
+static void CCWATCH_PRINTF(3, 4)
+    wb_date_warn(struct wb_state *st, int which, const char *fmt, ...)
 {
-	size_t i = *pos, start = *pos;
+	struct whiteboard *wb = st->wb;
+	va_list ap;
+	char *s;
 
-	memset(p, 0, sizeof *p);
-	if (i < n && wb_isdigit(s[i])) {
-		for (; i < n && wb_isdigit(s[i]); i++) {
-			if (i - start == 4)
-				return -1;
-			p->val = p->val * 10 + (s[i] - '0');
-		}
-		p->ndigits = (int)(i - start);
-	} else {
-		while (i < n && wb_isalpha(s[i]) && i - start < 10)
-			i++;
-		p->ismonth = 1;
-		p->val = wb_month(s + start, i - start);
-		if (p->val == 0)
-			return -1;
-	}
-	*pos = i;
-	return 0;
+	va_start(ap, fmt);
+	xvasprintf(&s, fmt, ap);
+	va_end(ap);
+	wb_warn(wb, "%s", s);
+	wb_list_addn(
+	    which ? &wb->close_on_notes : &wb->next_update_notes, s, strlen(s));
+	free(s);
 }
 
 /*
- * Read the separator at s[*pos]: '-', '/' or '.' as itself, a run of spaces
- * and commas ("Oct 2, 2023") as ' '; 0 if there is none.
- */
-static char
-wb_read_sep(const char *s, size_t n, size_t *pos)
-{
-	size_t i = *pos;
-
-	if (i < n && (s[i] == '-' || s[i] == '/' || s[i] == '.')) {
-		*pos = i + 1;
-		return s[i];
-	}
-	while (i < n && (wb_isspace(s[i]) || s[i] == ','))
-		i++;
-	if (i == *pos)
-		return 0;
-	*pos = i;
-	return ' ';
-}
-
-/* Set d to one reading, if that day exists. */
-static enum wb_read
-wb_set_date(struct wb_date *d, int year, int mon, int day)
-{
-	if (!timeutil_valid_date(year, mon, day))
-		return WB_READ_IMPOSSIBLE;
-	d->year = d->alt_year = year;
-	d->mon = d->alt_mon = mon;
-	d->day = d->alt_day = day;
-	d->ambiguous = 0;
-	return WB_READ_OK;
-}
-
-/*
- * Set d from a numeric a-b-year date, read as day-month (a-b) or
- * month-day.  When both readings exist and differ, the date is ambiguous:
- * d holds the earlier, which, in one year, is the one with the lower month.
- */
-static enum wb_read
-wb_set_either(struct wb_date *d, int year, int a, int b)
-{
-	int dmy = timeutil_valid_date(year, b, a);
-	int mdy = timeutil_valid_date(year, a, b);
-
-	if (!dmy || !mdy || a == b)
-		return dmy ? wb_set_date(d, year, b, a)
-			   : wb_set_date(d, year, a, b);
-	wb_set_date(d, year, a < b ? a : b, a < b ? b : a);
-	d->alt_mon = d->day;
-	d->alt_day = d->mon;
-	d->ambiguous = 1;
-	return WB_READ_OK;
-}
-
-/* Give three parts their meaning: which is the year, the month, the day. */
-static enum wb_read
-wb_interpret(const struct wb_part *p, char sep, struct wb_date *d)
-{
-	int num0 = !p[0].ismonth, num1 = !p[1].ismonth;
-	int num2 = !p[2].ismonth;
-
-	if (num0 && p[0].ndigits == 4 && num2 && p[2].ndigits <= 2 &&
-	    (!num1 || p[1].ndigits <= 2))
-		return wb_set_date(d, p[0].val, p[1].val, p[2].val);
-	if (num2 && p[2].ndigits == 4) {
-		if (num0 && p[0].ndigits <= 2 && !num1)
-			return wb_set_date(d, p[2].val, p[1].val, p[0].val);
-		if (!num0 && num1 && p[1].ndigits <= 2)
-			return wb_set_date(d, p[2].val, p[0].val, p[1].val);
-		if (num0 && num1 && p[0].ndigits <= 2 && p[1].ndigits <= 2) {
-			/* Dotted dates are day.month.year ("23.2.2024"). */
-			if (sep == '.')
-				return wb_set_date(
-				    d, p[2].val, p[1].val, p[0].val);
-			return wb_set_either(d, p[2].val, p[0].val, p[1].val);
-		}
-	}
-	return WB_READ_NONE;
-}
-
-/*
- * Read a date at the start of the n bytes at s into d (raw left NULL):
- * three parts with one kind of separator, ending at a non-alphanumeric.
- * *used is set to the bytes of the date when it is shaped like one.
- */
-static enum wb_read
-wb_read_date(const char *s, size_t n, struct wb_date *d, size_t *used)
-{
-	struct wb_part p[3];
-	char sep[2];
-	size_t pos = 0;
-	int k;
-
-	if (wb_read_part(s, n, &pos, &p[0]) == -1)
-		return WB_READ_NONE;
-	for (k = 1; k < 3; k++) {
-		sep[k - 1] = wb_read_sep(s, n, &pos);
-		if (sep[k - 1] == 0 || wb_read_part(s, n, &pos, &p[k]) == -1)
-			return WB_READ_NONE;
-	}
-	if (sep[0] != sep[1] || (pos < n && wb_isalnum(s[pos])))
-		return WB_READ_NONE;
-	/* Spaces separate only around a month name: "2 Oct 2023". */
-	if (sep[0] == ' ' && !p[0].ismonth && !p[1].ismonth)
-		return WB_READ_NONE;
-	*used = pos;
-	return wb_interpret(p, sep[0], d);
-}
-
-/*
- * Read the date of a "Next update" or "close on" (what) at s into *out,
- * setting *has, or warn.  Returns the bytes of the date that were read.
+ * Read the date of a "Next update" or "close on" (which 0 or 1) at s: the
+ * earliest readable date of its kind is kept.  Warns about what cannot be
+ * read.  Returns the bytes of the date that were read.
  */
 static size_t
-wb_take_date(struct wb_state *st, const char *what, const char *s, size_t n,
-    int *has, struct wb_date *out)
+wb_take_date(struct wb_state *st, int which, const char *s, size_t n)
 {
-	struct wb_date d;
+	struct whiteboard *wb = st->wb;
+	const char *what = which ? "close on" : "next update";
+	struct datetext d, *cur = which ? &wb->close_on : &wb->next_update;
+	int *has = which ? &wb->has_close_on : &wb->has_next_update;
 	size_t used = 0;
-	enum wb_read r;
+	enum datetext_result r;
 	int q;
 
-	memset(&d, 0, sizeof d);
-	r = wb_read_date(s, n, &d, &used);
-	if (r == WB_READ_OK) {
-		wb_date_clear(out);
-		*out = d;
-		out->raw = xstrndup(s, used);
+	r = datetext_read(s, n, st->ref[which], &d, &used);
+	if (r == DATETEXT_OK) {
+		if (!*has || datetext_cmp(&d, cur) < 0) {
+			datetext_clear(cur);
+			*cur = d;
+		} else
+			datetext_clear(&d);
 		*has = 1;
+		if (which)
+			wb->close_on_dates++;
+		else
+			wb->next_update_dates++;
 		return used;
 	}
-	q = wb_quote_len(s, n);
-	if (r == WB_READ_IMPOSSIBLE)
-		wb_warn(st->wb, "%s: impossible date '%.*s'", what,
+	q = wb_quote_rest(s, n);
+	if (r == DATETEXT_IMPOSSIBLE)
+		wb_date_warn(st, which, "%s: impossible date '%.*s'", what,
 		    wb_clamp(used), s);
 	else if (q == 0)
-		wb_warn(st->wb, "%s: no date", what);
+		wb_date_warn(st, which, "%s: no date", what);
 	else
-		wb_warn(st->wb, "%s: cannot read date '%.*s'", what, q, s);
+		wb_date_warn(
+		    st, which, "%s: cannot read date '%.*s'", what, q, s);
 	return used;
 }
 
@@ -453,9 +290,7 @@ wb_next_update(struct wb_state *st, const char *s, size_t n)
 	size_t skip = wb_skip_lead(s, n);
 
 	st->nnext++;
-	return skip +
-	    wb_take_date(st, "next update", s + skip, n - skip,
-		&st->wb->has_next_update, &st->wb->next_update);
+	return skip + wb_take_date(st, 0, s + skip, n - skip);
 }
 
 /* Read the date after a "close on" that ends at s. */
@@ -464,9 +299,8 @@ wb_close_on(struct wb_state *st, const char *s, size_t n)
 {
 	size_t skip = wb_skip_lead(s, n);
 
-	st->nclose++;
-	wb_take_date(st, "close on", s + skip, n - skip, &st->wb->has_close_on,
-	    &st->wb->close_on);
+	st->wb->close_on_tags++;
+	wb_take_date(st, 1, s + skip, n - skip);
 }
 
 /*
@@ -636,42 +470,66 @@ wb_open(struct wb_state *st, size_t i)
 	return j;
 }
 
-/* Warn about what only the whole text shows: ambiguity, repetition. */
+/* Warn about how a kept date was read: ambiguity, repetition, no year. */
+static void
+wb_finish_date(struct wb_state *st, int which, int count)
+{
+	struct whiteboard *wb = st->wb;
+	const char *what = which ? "close on" : "next update";
+	const struct datetext *d = which ? &wb->close_on : &wb->next_update;
+	char a[DATETEXT_ISO_LEN], b[DATETEXT_ISO_LEN], from[DATETEXT_ISO_LEN];
+	time_t t = st->ref[which] - (time_t)DATETEXT_LOOKBACK_DAYS * 86400;
+	struct tm tm;
+
+	if (!(which ? wb->has_close_on : wb->has_next_update))
+		return;
+	if (d->ambiguous)
+		wb_date_warn(st, which,
+		    "%s: ambiguous date '%.*s' (%s or %s); using %s", what,
+		    wb_clamp(strlen(d->raw)), d->raw,
+		    datetext_format(d->year, d->mon, d->day, a),
+		    datetext_format(d->alt_year, d->alt_mon, d->alt_day, b), a);
+	if (count > 1)
+		wb_date_warn(st, which,
+		    "%s: %d dates written; using the earliest, '%.*s'", what,
+		    count, wb_clamp(strlen(d->raw)), d->raw);
+	if (d->year_inferred && gmtime_r(&t, &tm) != NULL)
+		wb_date_warn(st, which,
+		    "%s: '%.*s' has no year; read as %s, the first such day "
+		    "from %s (%d days before the text was written)",
+		    what, wb_clamp(strlen(d->raw)), d->raw,
+		    datetext_format(d->year, d->mon, d->day, a),
+		    datetext_format(
+			tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, from),
+		    DATETEXT_LOOKBACK_DAYS);
+}
+
+/* Warn about what only the whole text shows. */
 static void
 wb_finish(struct wb_state *st)
 {
-	struct whiteboard *wb = st->wb;
-	struct wb_date *d = &wb->next_update;
-	char a[WB_DATE_LEN], b[WB_DATE_LEN];
-
-	if (wb->has_next_update && d->ambiguous)
-		wb_warn(wb,
-		    "next update: ambiguous date '%.*s' (%s or %s); using %s",
-		    wb_clamp(strlen(d->raw)), d->raw,
-		    wb_format_date(d->year, d->mon, d->day, a),
-		    wb_format_date(d->alt_year, d->alt_mon, d->alt_day, b), a);
-	if (wb->has_next_update && st->nnext > 1)
-		wb_warn(wb,
-		    "next update: written %d times; using the last "
-		    "readable date, '%.*s'",
-		    st->nnext, wb_clamp(strlen(d->raw)), d->raw);
-	d = &wb->close_on;
-	if (wb->has_close_on && d->ambiguous)
-		wb_warn(wb,
-		    "close on: ambiguous date '%.*s' (%s or %s); using %s",
-		    wb_clamp(strlen(d->raw)), d->raw,
-		    wb_format_date(d->year, d->mon, d->day, a),
-		    wb_format_date(d->alt_year, d->alt_mon, d->alt_day, b), a);
-	if (wb->has_close_on && st->nclose > 1)
-		wb_warn(wb,
-		    "close on: written %d times; using the last "
-		    "readable date, '%.*s'",
-		    st->nclose, wb_clamp(strlen(d->raw)), d->raw);
+	wb_finish_date(st, 0, st->wb->next_update_dates);
+	wb_finish_date(st, 1, st->wb->close_on_dates);
 }
 
-/* Parse a whiteboard; see whiteboard.h. */
+/* Parse a whiteboard written at an unknown time; see whiteboard.h. */
 void
 whiteboard_parse(const char *text, struct whiteboard *out)
+{
+	whiteboard_parse_at(text, 0, out);
+}
+
+/* Parse a whiteboard written at ref; see whiteboard.h. */
+void
+whiteboard_parse_at(const char *text, time_t ref, struct whiteboard *out)
+{
+	whiteboard_parse_refs(text, ref, ref, out);
+}
+
+/* Parse a whiteboard whose two dates were written apart; see whiteboard.h. */
+void
+whiteboard_parse_refs(
+    const char *text, time_t next_ref, time_t close_ref, struct whiteboard *out)
 {
 	struct wb_state st;
 	size_t i = 0, seg = 0;
@@ -679,6 +537,8 @@ whiteboard_parse(const char *text, struct whiteboard *out)
 	memset(out, 0, sizeof *out);
 	memset(&st, 0, sizeof st);
 	st.wb = out;
+	st.ref[0] = next_ref;
+	st.ref[1] = close_ref;
 	st.text = text == NULL ? "" : text;
 	st.len = strnlen(st.text, WHITEBOARD_MAX_INPUT + 1);
 	if (st.len > WHITEBOARD_MAX_INPUT) {
@@ -709,8 +569,10 @@ whiteboard_free(struct whiteboard *wb)
 	wb_list_free(&wb->tags);
 	wb_list_free(&wb->norm_tags);
 	wb_list_free(&wb->warnings);
-	wb_date_clear(&wb->next_update);
-	wb_date_clear(&wb->close_on);
+	wb_list_free(&wb->next_update_notes);
+	wb_list_free(&wb->close_on_notes);
+	datetext_clear(&wb->next_update);
+	datetext_clear(&wb->close_on);
 	memset(wb, 0, sizeof *wb);
 }
 
@@ -738,18 +600,13 @@ whiteboard_has_tag(const struct whiteboard *wb, const char *tag)
 	return found;
 }
 
-/* Return the last second of the date's day in a zone east of UTC. */
+/* Return the last second of the date's day in a zone. */
 time_t
-whiteboard_date_end(const struct wb_date *d, long utc_offset)
+whiteboard_date_end(const struct datetext *d, const struct zone *z)
 {
-	time_t t;
-
 	if (d == NULL)
 		return -1;
-	t = timeutil_from_civil(d->year, d->mon, d->day, 23, 59, 59);
-	if (t == -1)
-		return -1;
-	return t - (time_t)utc_offset;
+	return zone_day_end(z, d->year, d->mon, d->day);
 }
 
 /* The length of the valid UTF-8 sequence at s (n bytes left), or 0. */
@@ -826,26 +683,25 @@ wb_json_list(const struct strlist *l)
 	return a;
 }
 
-/* A date as JSON; with_alternatives adds "ambiguous" and "alternatives". */
+/* A date as JSON: as written, as read, its readings. */
 static json_t *
-wb_json_date(const struct wb_date *d, int with_alternatives)
+wb_json_date(const struct datetext *d)
 {
 	json_t *o = json_object(), *alts;
-	char buf[WB_DATE_LEN];
+	char buf[DATETEXT_ISO_LEN];
 
 	json_object_set_new(o, "raw", wb_json_string(d->raw));
-	wb_format_date(d->year, d->mon, d->day, buf);
+	datetext_format(d->year, d->mon, d->day, buf);
 	json_object_set_new(o, "date", json_string(buf));
-	if (!with_alternatives)
-		return o;
 	json_object_set_new(o, "ambiguous", json_boolean(d->ambiguous));
 	alts = json_array();
 	json_array_append_new(alts, json_string(buf));
 	if (d->ambiguous) {
-		wb_format_date(d->alt_year, d->alt_mon, d->alt_day, buf);
+		datetext_format(d->alt_year, d->alt_mon, d->alt_day, buf);
 		json_array_append_new(alts, json_string(buf));
 	}
 	json_object_set_new(o, "alternatives", alts);
+	json_object_set_new(o, "year_inferred", json_boolean(d->year_inferred));
 	return o;
 }
 
@@ -863,10 +719,9 @@ whiteboard_to_json(const struct whiteboard *wb)
 		wb = &empty;
 	json_object_set_new(root, "tags", wb_json_list(&wb->norm_tags));
 	json_object_set_new(root, "next_update",
-	    wb->has_next_update ? wb_json_date(&wb->next_update, 1)
-				: json_null());
+	    wb->has_next_update ? wb_json_date(&wb->next_update) : json_null());
 	json_object_set_new(root, "close_on",
-	    wb->has_close_on ? wb_json_date(&wb->close_on, 0) : json_null());
+	    wb->has_close_on ? wb_json_date(&wb->close_on) : json_null());
 	json_object_set_new(root, "warnings", wb_json_list(&wb->warnings));
 	s = json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(root);

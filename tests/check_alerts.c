@@ -818,6 +818,51 @@ START_TEST(test_routing_by_ca_kind_state_level)
 }
 END_TEST
 
+/*
+ * A late answer is met and says how late; a route names its CA by any
+ * spelling (case, punctuation, a legal form), and the alert shows the
+ * configured name whatever the summary's spelling.
+ */
+START_TEST(test_met_late_and_ca_key)
+{
+	struct notifier *team, *late;
+	struct config_route *r;
+	struct bug b;
+	char *cause = NULL;
+
+	r = add_route("team", "team", "initial-report");
+	strlist_add(&r->cas, "EXAMPLE-CA Ltd");
+	r = add_route("late", "late", "initial-report");
+	strlist_add(&r->states, "met");
+	team = start("team");
+	late = start("late");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	put_bug(2, "Other CA", "other-ca.test", T0);
+	ck_assert_int_eq(store_get_bug(test_st, 1, &b, &cause), 1);
+	free(b.summary);
+	b.summary = xstrdup("EXAMPLE CA Inc. - test incident 1");
+	ck_assert_int_eq(store_put_bug(test_st, &b, &cause), 0);
+	model_bug_free(&b);
+	cycle(T0 + 73 * H);
+	ck_assert_uint_eq(notify_record_count(team), 1);
+	assert_rec(team, 0, 1, "overdue", 1);
+	ck_assert_str_eq(notify_record_get(team, 0)->ca, "Example CA");
+	ck_assert_int_eq(notify_record_get(team, 0)->late, 0);
+	put_comment(1, CA_LOGIN, T0 + 80 * H, "We are looking into it.");
+	cycle(T0 + 81 * H);
+	ck_assert_uint_eq(notify_record_count(late), 1);
+	assert_rec(late, 0, 1, "met", 1);
+	ck_assert_int_eq(notify_record_get(late, 0)->late, 1);
+	ck_assert_int_eq(notify_record_get(late, 0)->late_by, 8 * H);
+	/* A second later than due is late by one second. */
+	put_comment(2, "compliance@other-ca.test", T0 + 72 * H + 1, "On it.");
+	cycle(T0 + 82 * H);
+	ck_assert_uint_eq(notify_record_count(late), 2);
+	ck_assert_int_eq(notify_record_get(late, 1)->late_by, 1);
+	ck_assert_uint_eq(notify_record_count(team), 2);
+}
+END_TEST
+
 START_TEST(test_resolved_bug_is_met)
 {
 	struct notifier *n;
@@ -1030,6 +1075,7 @@ alerts_suite(void)
 	tcase_add_test(tc, test_transition_while_down);
 	tcase_add_test(tc, test_crash_before_mark_resends_same_id);
 	tcase_add_test(tc, test_resolved_bug_is_met);
+	tcase_add_test(tc, test_met_late_and_ca_key);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("noise");

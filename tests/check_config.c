@@ -13,6 +13,7 @@
 #include "config.h"
 #include "testutil.h"
 #include "xmalloc.h"
+#include "zone.h"
 
 static char *tmpdir;
 static char *conf; /* tmpdir/c.conf */
@@ -309,7 +310,8 @@ START_TEST(test_people_defaults)
 	ck_assert_ptr_null(cfg->people.self);
 	ck_assert_int_eq(cfg->policy.pin, POLICY_VERSION_AUTO);
 	ck_assert_int_eq(cfg->policy.warn_window, 48 * 3600);
-	ck_assert_int_eq(cfg->policy.utc_offset, 0);
+	ck_assert_str_eq(zone_name(cfg->policy.zone), "UTC");
+	ck_assert_int_eq(zone_offset_at(cfg->policy.zone, 0), 0);
 	ck_assert_str_eq(cfg->policy.base_url, "https://bugzilla.mozilla.org");
 	/* Three poll intervals of 600 s are less than the 2 h floor. */
 	ck_assert_int_eq(cfg->stale_after, 7200);
@@ -377,6 +379,27 @@ START_TEST(test_ca_sections)
 	config_free(cfg);
 
 	expect_error("[ca \"A\"]\n[ca \"a\"]\n", "2: [ca \"a\"] given twice");
+	/* One CA key: a legal form or punctuation makes no new CA. */
+	expect_error("[ca \"NetLock\"]\n[ca \"NETLOCK Kft.\"]\n",
+	    "2: [ca \"NETLOCK Kft.\"] given twice");
+	expect_error("[ca \"--\"]\n", "1: [ca \"--\"] names no CA");
+	/* Aliases, with continuation lines for a long list. */
+	cfg = load_text("[ca \"NetLock\"]\n"
+			"aliases = \"NETLOCK Ltd\",\n"
+			"    \"Netlock Tanusitvanykiado\",\n"
+			"    NetLock Zrt.\n"
+			"domains = netlock.hu\n",
+	    &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_uint_eq(cfg->people.cas[0].aliases.n, 3);
+	ck_assert_str_eq(
+	    cfg->people.cas[0].aliases.v[1], "Netlock Tanusitvanykiado");
+	ck_assert_str_eq(cfg->people.cas[0].aliases.v[2], "NetLock Zrt.");
+	config_free(cfg);
+	expect_error("[ca \"A\"]\naliases = \"---\"\n",
+	    "2: aliases: \"---\" names no CA");
+	expect_error("[ca \"Alpha\"]\naliases = Beta Inc.\n[ca \"Beta\"]\n",
+	    " [ca \"Alpha\"] and [ca \"Beta\"] both answer to \"Beta Inc.\"");
 	expect_error("[ca \"A\"]\ndomains = a.com\ndomains = b.com\n",
 	    "3: duplicate directive domains (first set at line 2)");
 }
@@ -446,7 +469,8 @@ START_TEST(test_policy_section)
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	ck_assert_int_eq(cfg->policy.pin, POLICY_CCADB_3_1);
 	ck_assert_int_eq(cfg->policy.warn_window, 24 * 3600);
-	ck_assert_int_eq(cfg->policy.utc_offset, -(5 * 3600 + 30 * 60));
+	ck_assert_int_eq(
+	    zone_offset_at(cfg->policy.zone, 0), -(5 * 3600 + 30 * 60));
 	/* Links follow [bugzilla] url; stale after three poll intervals. */
 	ck_assert_str_eq(cfg->policy.base_url, "http://127.0.0.1:8080");
 	ck_assert_int_eq(cfg->stale_after, 3 * 3600);
@@ -460,19 +484,35 @@ START_TEST(test_policy_section)
 	    &cause);
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	ck_assert_int_eq(cfg->policy.pin, POLICY_WIKI_2017);
-	ck_assert_int_eq(cfg->policy.utc_offset, 14 * 3600);
+	ck_assert_int_eq(zone_offset_at(cfg->policy.zone, 0), 14 * 3600);
 	ck_assert_str_eq(cfg->policy.base_url, "https://bmo.example");
 	ck_assert_int_eq(cfg->stale_after, 600);
+	config_free(cfg);
+
+	/* An IANA zone: daylight saving time is known. */
+	cfg = load_text("[policy]\ndate_zone = Europe/Berlin\n", &cause);
+	ck_assert_msg(cfg != NULL, "%s", cause);
+	ck_assert_str_eq(zone_name(cfg->policy.zone), "Europe/Berlin");
+	ck_assert_int_eq(zone_offset_at(cfg->policy.zone, 1767225600), 3600);
+	ck_assert_int_eq(zone_offset_at(cfg->policy.zone, 1782864000), 7200);
 	config_free(cfg);
 
 	expect_error("[policy]\npin = 4.0\n",
 	    "2: pin: \"4.0\" is not auto, wiki-2017, ccadb-1.0, 2.0, 3.0, 3.1 "
 	    "or 3.2");
 	expect_error("[policy]\ndate_zone_offset = +2\n",
-	    "2: date_zone_offset: \"+2\" is not UTC or an offset like +02:00");
-	expect_error("[policy]\ndate_zone_offset = +15:00\n",
-	    "2: date_zone_offset: \"+15:00\" is not UTC or an offset like "
-	    "+02:00");
+	    "2: date_zone_offset: \"+2\" is not an offset like +02:00 "
+	    "(-14:00 to +14:00)");
+	expect_error("[policy]\ndate_zone = +15:00\n",
+	    "2: date_zone: \"+15:00\" is not an offset like +02:00 "
+	    "(-14:00 to +14:00)");
+	expect_error("[policy]\ndate_zone = ../etc/passwd\n",
+	    "2: date_zone: \"../etc/passwd\" is not UTC, an offset like "
+	    "+02:00 or a zone name like Europe/Berlin");
+	expect_error("[policy]\ndate_zone = Mars/Olympus_Mons\n",
+	    "2: date_zone: \"Mars/Olympus_Mons\" is not a time zone: "
+	    "/usr/share/zoneinfo/Mars/Olympus_Mons: No such file or "
+	    "directory");
 	expect_error("[policy]\nwarn_window = 721\n",
 	    "2: warn_window: 721 is out of range (0..720)");
 	expect_error("[policy]\nstale_after = 59\n",

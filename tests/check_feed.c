@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "caname.h"
 #include "config.h"
 #include "feed.h"
 #include "httpd.h"
@@ -132,6 +133,7 @@ fill_bug(
 	rb->result.exists = 1;
 	rb->result.now = T0;
 	rb->result.ca = xstrdup(ca);
+	rb->result.ca_key = caname_key(ca);
 	rb->result.whiteboard = xstrdup("");
 	rb->result.resolution = xstrdup("");
 	f->extra[i].assignee = xstrdup("rep@ca.test");
@@ -249,9 +251,29 @@ START_TEST(test_ics_events)
 	ck_assert_ptr_null(strstr(s, "ccwatch-100-"));
 	ck_assert_ptr_nonnull(strstr(s, "ccwatch-200-update-2@ccwatch"));
 	free(s);
+	/* Any spelling of the CA: case, punctuation, a legal form. */
+	s = feed_to_ics(&f, "GOOD-CA Ltd.");
+	ck_assert_ptr_null(strstr(s, "ccwatch-100-"));
+	ck_assert_ptr_nonnull(strstr(s, "ccwatch-200-update-2@ccwatch"));
+	free(s);
 	feed_free(&f);
 }
 END_TEST
+
+/* The number of lines of s that start with prefix. */
+static int
+count_lines(const char *s, const char *prefix)
+{
+	const char *p;
+	int n = 0;
+
+	for (p = s; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		n += strncmp(p, prefix, strlen(prefix)) == 0;
+	}
+	return n;
+}
 
 START_TEST(test_prom_lines)
 {
@@ -261,12 +283,26 @@ START_TEST(test_prom_lines)
 
 	make_feed(&f);
 	s = feed_to_prom(&f, NULL);
+	/* Labelled by CA (a label value escapes '\\' and '"'). */
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\nccwatch_clocks{ca=\"Evil, CA; Inc\\\\\",kind=\"full-report\","
+	    "state=\"overdue\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\nccwatch_clocks{ca=\"Good CA\",kind=\"full-report\","
+	    "state=\"overdue\"} 0\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\nccwatch_clocks{ca=\"Good CA\",kind=\"update\",state=\"ok\"} "
+	    "1\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\nccwatch_clocks{ca=\"Good CA\",kind=\"response\",state=\"ok\"} "
+	    "0\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(s, "\nccwatch_bugs{ca=\"Good CA\",state=\"ok\"} 1\n"));
 	ck_assert_ptr_nonnull(strstr(
-	    s, "\nccwatch_clocks{kind=\"full-report\",state=\"overdue\"} 1\n"));
-	ck_assert_ptr_nonnull(
-	    strstr(s, "\nccwatch_clocks{kind=\"update\",state=\"ok\"} 1\n"));
-	ck_assert_ptr_nonnull(
-	    strstr(s, "\nccwatch_clocks{kind=\"response\",state=\"ok\"} 0\n"));
+	    s, "\nccwatch_bugs{ca=\"Evil, CA; Inc\\\\\",state=\"ok\"} 0\n"));
+	/* Every pair for each CA, no more: the cardinality is the CAs'. */
+	ck_assert_int_eq(count_lines(s, "ccwatch_clocks{"), 2 * 5 * 5);
+	ck_assert_int_eq(count_lines(s, "ccwatch_bugs{"), 2 * 6);
 	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_bugs_tracked 2\n"));
 	ck_assert_ptr_nonnull(strstr(
 	    s, "\nccwatch_open_question_age_seconds_bucket{le=\"86400\"} 0\n"));
@@ -385,9 +421,14 @@ START_TEST(test_html_script_csp)
 	ck_assert_ptr_null(
 	    strstr(strstr(s, "unsafe-inline") + 1, "unsafe-inline"));
 	/* Every row carries what the script filters and sorts on. */
-	ck_assert_ptr_nonnull(strstr(s, "<table data-static=\"1\">"));
+	ck_assert_ptr_nonnull(
+	    strstr(s, "<table data-static=\"1\" data-legal=\""));
+	ck_assert_ptr_nonnull(strstr(s, " gmbh ag inc "));
 	ck_assert_ptr_nonnull(strstr(s, "data-bug=\"100\""));
 	ck_assert_ptr_nonnull(strstr(s, "data-ca=\"Evil, CA; Inc\\\""));
+	/* ... and the CA key its ?ca= is compared by. */
+	ck_assert_ptr_nonnull(strstr(s, "data-cakey=\"evilca\""));
+	ck_assert_ptr_nonnull(strstr(s, "data-cakey=\"goodca\""));
 	ck_assert_ptr_nonnull(strstr(s, "<tr id=\"empty\" hidden>"));
 	free(want);
 	free(s);

@@ -869,7 +869,7 @@ START_TEST(test_webhook_payload)
 	root = json_loads(buf_str(&b), 0, &err);
 	ck_assert_ptr_nonnull(root);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "schema")),
-	    "ccwatch.alert/1");
+	    "ccwatch.alert/2");
 	ck_assert_str_eq(
 	    json_string_value(json_object_get(root, "delivery_id")), a.id);
 	al = json_object_get(root, "alert");
@@ -921,7 +921,7 @@ START_TEST(test_webhook_digest_and_signature)
 	root = json_loads(buf_str(&b), 0, &err);
 	ck_assert_ptr_nonnull(root);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "schema")),
-	    "ccwatch.digest/1");
+	    "ccwatch.digest/2");
 	ck_assert_str_eq(
 	    json_string_value(json_object_get(root, "delivery_id")), d.id);
 	ck_assert_uint_eq(json_array_size(json_object_get(

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caname.h"
+#include "ccwatch.h"
 #include "model.h"
 #include "people.h"
 #include "xmalloc.h"
@@ -258,6 +260,187 @@ START_TEST(test_people_owner)
 }
 END_TEST
 
+/* Summaries and the owner each names (NULL: none). */
+static const struct {
+	const char *summary;
+	const char *owner;
+} owner_table[] = {
+    {"Netlock: OCSP outage", "Netlock"},
+    {"NETLOCK Kft.: CRL too large", "NETLOCK Kft."},
+    {"NETLOCK - Unavailability of the document repository", "NETLOCK"},
+    {"NETLOCK - OCSP outage between 10:00 and 12:00", "NETLOCK"},
+    {"NETLOCK – Missing audit letter", "NETLOCK"},
+    {"NETLOCK \xe2\x80\x94 Late report", "NETLOCK"},
+    {"[Netlock] CPS out of date", "Netlock"},
+    {"  Agencia Notarial de Certificacion (ANCERT): x",
+	"Agencia Notarial de Certificacion (ANCERT)"},
+    {"OCSP outage at 10:00: Acme", "OCSP outage at 10:00"},
+    {"Acme:", "Acme"},
+    {"[meta] Delayed Revocation", NULL},
+    {"Private keys exposed through a web server", NULL},
+    {": empty", NULL},
+    {"- no owner", NULL},
+    {"[unclosed bracket: x", "[unclosed bracket"},
+    {"", NULL},
+};
+
+START_TEST(test_ca_owner)
+{
+	char *s = caname_owner(owner_table[_i].summary);
+
+	if (owner_table[_i].owner == NULL)
+		ck_assert_msg(s == NULL, "row %d: '%s'", _i, s);
+	else {
+		ck_assert_msg(s != NULL, "row %d: no owner", _i);
+		ck_assert_str_eq(s, owner_table[_i].owner);
+	}
+	free(s);
+}
+END_TEST
+
+/* Names and their keys. */
+static const struct {
+	const char *name;
+	const char *key;
+} key_table[] = {
+    {"Netlock", "netlock"},
+    {"NETLOCK", "netlock"},
+    {"NETLOCK Kft.", "netlock"},
+    {"NetLock Kft", "netlock"},
+    {"Example CA", "exampleca"},
+    {"ExampleCA", "exampleca"},
+    {"D-TRUST GmbH", "dtrust"},
+    {"e-commerce monitoring gmbh", "ecommercemonitoring"},
+    {"Firmaprofesional S.A.", "firmaprofesional"},
+    {"SECOM Trust Systems Co., Ltd.", "secomtrustsystems"},
+    {"Acme Inc.", "acme"},
+    {"Acme B.V.", "acme"},
+    {"Siemens AG", "siemens"},
+    {"Visa", "visa"},
+    {"AG", "ag"},
+    {"GmbH", "gmbh"},
+    {"Agencia Notarial de Certificacion (ANCERT)",
+	"agencianotarialdecertificacionancert"},
+    {"", ""},
+    {"---", ""},
+};
+
+START_TEST(test_ca_key)
+{
+	char *s = caname_key(key_table[_i].name);
+
+	ck_assert_msg(strcmp(s, key_table[_i].key) == 0, "row %d: %s -> %s", _i,
+	    key_table[_i].name, s);
+	free(s);
+}
+END_TEST
+
+/* Unconfigured spellings are shown by the most frequent one. */
+START_TEST(test_ca_table)
+{
+	static const char *netlock[] = {"NetLock Kft.", "NETLOCK Ltd"};
+	struct caname_table t;
+	char *k;
+
+	caname_table_init(&t);
+	caname_table_count(&t, "Netlock");
+	caname_table_count(&t, "NETLOCK");
+	caname_table_count(&t, "NETLOCK Kft.");
+	caname_table_count(&t, "NETLOCK");
+	caname_table_count(&t, "Izenpe");
+	caname_table_count(&t, "IZENPE");
+	caname_table_count(&t, NULL);
+	caname_table_count(&t, "--");
+	ck_assert_str_eq(caname_table_show(&t, "netlock"), "NETLOCK");
+	/* A tie goes to the spelling counted first. */
+	ck_assert_str_eq(caname_table_show(&t, "izenpe"), "Izenpe");
+	ck_assert_ptr_null(caname_table_show(&t, "acme"));
+	ck_assert_ptr_null(caname_table_show(&t, NULL));
+	ck_assert_uint_eq(t.n, 2);
+	caname_table_free(&t);
+	/* A configured CA is shown by its name; its aliases map to it. */
+	caname_table_configure(&t, "ExampleCA", netlock, 0);
+	caname_table_configure(&t, "NetLock", netlock, 2);
+	caname_table_count(&t, "NETLOCK");
+	ck_assert_str_eq(caname_table_show(&t, "exampleca"), "ExampleCA");
+	ck_assert_str_eq(caname_table_show(&t, "netlock"), "NetLock");
+	k = caname_table_key(&t, "netlock ltd.");
+	ck_assert_str_eq(k, "netlock");
+	free(k);
+	k = caname_table_key(&t, "Example CA");
+	ck_assert_str_eq(k, "exampleca");
+	free(k);
+	caname_table_free(&t);
+	caname_table_free(NULL);
+}
+END_TEST
+
+/*
+ * One CA key everywhere: spellings of a configured CA, its aliases, and
+ * an owner cut at a time's colon all find the CA, and its people speak
+ * for it on every such bug.
+ */
+static const struct {
+	const char *summary;
+	const char *owner; /* people_ca_owner */
+	enum side side;    /* of ops@netlock.hu, one of NetLock's people */
+} alias_table[] = {
+    {"Netlock: x", "NetLock", SIDE_CA},
+    {"NETLOCK: x", "NetLock", SIDE_CA},
+    {"NETLOCK Kft.: x", "NetLock", SIDE_CA},
+    {"NETLOCK - Unavailability of the repository", "NetLock", SIDE_CA},
+    {"NETLOCK - OCSP outage between 10:00 and 12:00", "NetLock", SIDE_CA},
+    {"Netlock Tanusitvanykiado: x", "NetLock", SIDE_CA},
+    {"Example CA: x", "ExampleCA", SIDE_COMMUNITY},
+    {"Other: x", "Other", SIDE_COMMUNITY},
+};
+
+START_TEST(test_ca_aliases)
+{
+	struct people p;
+	struct people_ca *ca;
+	struct bug b;
+	char *s;
+
+	people_defaults(&p);
+	ca = people_add_ca(&p, "NetLock");
+	strlist_add(&ca->domains, "netlock.hu");
+	strlist_add(&ca->aliases, "Netlock Tanusitvanykiado");
+	ca = people_add_ca(&p, "ExampleCA");
+	strlist_add(&ca->domains, "example-ca.test");
+	bug_make(&b, 9, alias_table[_i].summary, "r@x.org", NULL);
+	s = people_ca_owner(&p, &b);
+	ck_assert_str_eq(s, alias_table[_i].owner);
+	free(s);
+	ck_assert_int_eq(
+	    people_side(&p, &b, "ops@netlock.hu", 0), alias_table[_i].side);
+	/* ExampleCA's people speak for it as "Example CA" too. */
+	ck_assert_int_eq(people_side(&p, &b, "rep@example-ca.test", 0),
+	    strncmp(alias_table[_i].summary, "Example", 7) == 0
+		? SIDE_CA
+		: SIDE_COMMUNITY);
+	s = people_ca_key(&p, "netlock tanusitvanykiado");
+	ck_assert_str_eq(s, "netlock");
+	free(s);
+	model_bug_free(&b);
+	people_free(&p);
+}
+END_TEST
+
+/* Without configuration, "NETLOCK Kft." names netlock.hu's creator's CA. */
+START_TEST(test_ca_creator_domain)
+{
+	struct people p;
+	struct bug b;
+
+	people_defaults(&p);
+	bug_make(&b, 9, "NETLOCK Kft. - CRL", "ops@netlock.hu", NULL);
+	ck_assert_int_eq(people_side(&p, &b, "ops@netlock.hu", 0), SIDE_CA);
+	model_bug_free(&b);
+	people_free(&p);
+}
+END_TEST
+
 static Suite *
 people_suite(void)
 {
@@ -274,6 +457,13 @@ people_suite(void)
 	    tc, test_people_config_table, 0, CCWATCH_NELEM(config_table));
 	tcase_add_test(tc, test_people_overrides);
 	tcase_add_test(tc, test_people_owner);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ca-names");
+	tcase_add_loop_test(tc, test_ca_owner, 0, CCWATCH_NELEM(owner_table));
+	tcase_add_loop_test(tc, test_ca_key, 0, CCWATCH_NELEM(key_table));
+	tcase_add_test(tc, test_ca_table);
+	tcase_add_loop_test(tc, test_ca_aliases, 0, CCWATCH_NELEM(alias_table));
+	tcase_add_test(tc, test_ca_creator_domain);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -531,6 +531,180 @@ START_TEST(test_explain)
 }
 END_TEST
 
+/*
+ * Six bugs of one CA under five spellings (the audit's), a seventh spelled
+ * differently on a restricted bug, a configured CA under another
+ * spelling, and a bug answered late and one whose needinfo the CA cleared
+ * without a word.
+ */
+static void
+ca_setup(void)
+{
+	static const char *spellings[] = {"Netlock: OCSP outage",
+	    "NETLOCK: CRL too large", "NETLOCK Kft.: Audit letter late",
+	    "NETLOCK - Unavailability of the document repository",
+	    "NETLOCK - OCSP outage between 10:00 and 12:00",
+	    "NETLOCK: Wrong key usage"};
+	struct people_ca *ca;
+	char *cause = NULL;
+	time_t t = AS_OF - 20 * DAY;
+	int64_t i;
+
+	timeutil_set_now(AS_OF + 5);
+	st = store_open(":memory:", &cause);
+	ck_assert_msg(st != NULL, "%s", cause);
+	for (i = 0; i < 6; i++) {
+		put_bug(st, 201 + i, spellings[i], "ops@netlock.hu", t + i,
+		    "ASSIGNED", "", NULL);
+		put_comment(st, 201 + i, 0, "ops@netlock.hu", t + i, "Report.");
+	}
+	put_bug(st, 207, "NETLOCK Zrt: key compromise", "ops@netlock.hu", t,
+	    "NEW", "", "ca-program-security");
+	put_bug(st, 208, "NETLOCK Zrt: key compromise", "ops@netlock.hu", t,
+	    "NEW", "", "ca-program-security");
+	put_bug(st, 209, "Example CA: Late answer", "rep@example-ca.test", t,
+	    "ASSIGNED", "", NULL);
+	put_comment(st, 209, 0, "rep@example-ca.test", t, "Report.");
+	put_comment(st, 209, 1, "bwilson@mozilla.com", t + DAY, "Why?");
+	put_comment(
+	    st, 209, 2, "rep@example-ca.test", t + 8 * DAY + 90, "Because.");
+	put_bug(st, 210, "ExampleCA: Silent clear", "rep@example-ca.test", t,
+	    "ASSIGNED", "", NULL);
+	put_comment(st, 210, 0, "rep@example-ca.test", t, "Report.");
+	put_comment(st, 210, 1, "bwilson@mozilla.com", t + DAY, "List them.");
+	put_change(st, 210, t + DAY, "bwilson@mozilla.com", "flagtypes.name",
+	    "", "needinfo?(rep@example-ca.test)");
+	put_change(st, 210, t + 2 * DAY, "rep@example-ca.test",
+	    "flagtypes.name", "needinfo?(rep@example-ca.test)", "");
+	people_defaults(&people);
+	ca = people_add_ca(&people, "ExampleCA");
+	strlist_add(&ca->domains, "example-ca.test");
+	policy_options_defaults(&opts);
+}
+
+/* Order int64s for qsort. */
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The ids a CA filter keeps, at AS_OF, every bug, in id order. */
+static void
+expect_ca(const char *ca, const char *want)
+{
+	struct report_filter f = {0, ca, -1, 1};
+	struct report r;
+	int64_t v[32];
+	char got[512];
+	size_t i, n = 0;
+
+	load(st, AS_OF, &f, &r);
+	for (i = 0; i < r.nbugs && i < 32; i++)
+		v[i] = r.bugs[i].bug.id;
+	qsort(v, r.nbugs, sizeof *v, cmp_id);
+	got[0] = '\0';
+	for (i = 0; i < r.nbugs && i < 32; i++)
+		n += (size_t)snprintf(got + n, sizeof got - n, "%s%lld",
+		    i > 0 ? " " : "", (long long)v[i]);
+	ck_assert_str_eq(got, want);
+	report_free(&r);
+}
+
+START_TEST(test_ca_one_key)
+{
+	struct report_filter f = {0, NULL, -1, 1};
+	struct report r;
+	size_t i;
+
+	/* status --ca finds all six under any spelling. */
+	expect_ca("NETLOCK", "201 202 203 204 205 206 207 208");
+	expect_ca("netlock kft", "201 202 203 204 205 206 207 208");
+	expect_ca("Netlock Ltd.", "201 202 203 204 205 206 207 208");
+	expect_ca("Example CA", "209 210");
+	expect_ca("Example CB", "");
+	/* Shown by the most frequent spelling; restricted bugs do not vote. */
+	load(st, AS_OF, &f, &r);
+	ck_assert_uint_eq(r.nbugs, 10);
+	for (i = 0; i < r.nbugs; i++) {
+		if (r.bugs[i].bug.id >= 209)
+			ck_assert_str_eq(r.bugs[i].result.ca, "ExampleCA");
+		else
+			ck_assert_str_eq(r.bugs[i].result.ca, "NETLOCK");
+		ck_assert_str_eq(r.bugs[i].result.ca_key,
+		    r.bugs[i].bug.id >= 209 ? "exampleca" : "netlock");
+		ck_assert(report_bug_in_ca(&r, &r.bugs[i],
+		    r.bugs[i].bug.id >= 209 ? "EXAMPLECA" : "NetLock Kft"));
+	}
+	report_free(&r);
+}
+END_TEST
+
+START_TEST(test_ca_json_late_withdrawn)
+{
+	struct report_filter f = {0, NULL, -1, 1};
+	json_t *j, *bug, *c;
+	size_t i, k;
+	int seen = 0;
+
+	j = report_json(st, AS_OF, &f);
+	json_array_foreach(json_object_get(j, "bugs"), i, bug)
+	{
+		ck_assert(json_is_string(json_object_get(bug, "ca")));
+		ck_assert(json_is_string(json_object_get(bug, "ca_key")));
+		json_array_foreach(json_object_get(bug, "clocks"), k, c)
+		{
+			ck_assert(json_is_boolean(json_object_get(c, "late")));
+			ck_assert(
+			    json_is_integer(json_object_get(c, "late_by")));
+			ck_assert(
+			    json_is_boolean(json_object_get(c, "withdrawn")));
+			if (json_integer_value(json_object_get(bug, "id")) ==
+				209 &&
+			    strcmp(
+				json_string_value(json_object_get(c, "kind")),
+				"response") == 0) {
+				ck_assert(
+				    json_is_true(json_object_get(c, "late")));
+				ck_assert_int_eq(
+				    json_integer_value(
+					json_object_get(c, "late_by")),
+				    90);
+				seen++;
+			}
+		}
+	}
+	ck_assert_int_eq(seen, 1);
+	json_decref(j);
+}
+END_TEST
+
+START_TEST(test_ca_explain)
+{
+	struct report_filter f = {209, NULL, -1, 1};
+	struct report r;
+	char *out = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	load(st, AS_OF, &f, &r);
+	f.bug_id = 210;
+	fp = open_memstream(&out, &len);
+	report_write_explain(&r, fp);
+	report_free(&r);
+	load(st, AS_OF, &f, &r);
+	report_write_explain(&r, fp);
+	fclose(fp);
+	report_free(&r);
+	ck_assert_ptr_nonnull(strstr(out, "CA: ExampleCA;"));
+	ck_assert_ptr_nonnull(strstr(out, "(late by 1m: 90 s)"));
+	ck_assert_ptr_nonnull(strstr(out, "needinfo cleared without a reply"));
+	free(out);
+}
+END_TEST
+
 START_TEST(test_clean)
 {
 	char *s;
@@ -600,6 +774,12 @@ report_suite(void)
 	tcase_add_test(tc, test_explain);
 	tcase_add_test(tc, test_clean);
 	tcase_add_test(tc, test_relative);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("ca");
+	tcase_add_checked_fixture(tc, ca_setup, teardown);
+	tcase_add_test(tc, test_ca_one_key);
+	tcase_add_test(tc, test_ca_json_late_withdrawn);
+	tcase_add_test(tc, test_ca_explain);
 	suite_add_tcase(s, tc);
 	return s;
 }

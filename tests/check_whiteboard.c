@@ -105,15 +105,12 @@ static const struct wb_case cases[] = {
 	"next update: no date"},
     {"Next update [ca-compliance]", "ca-compliance", NULL, NULL, 0, NULL, NULL,
 	"next update: no date"},
-    /* Several mentions: the last readable one wins. */
-    {"Next update 2026-04-01 Next update 2026-05-01", "", "2026-05-01",
-	"2026-05-01", 0, NULL, NULL,
-	"next update: written 2 times; using the last readable date, "
-	"'2026-05-01'"},
-    {"Next update 2026-04-01 [x] Next update soon", "x", "2026-04-01",
+    /* Several dates: the earliest is used, with a warning. */
+    {"Next update 2026-05-01 Next update 2026-04-01", "", "2026-04-01",
 	"2026-04-01", 0, NULL, NULL,
-	"next update: cannot read date 'soon'|next update: written 2 "
-	"times; using the last readable date, '2026-04-01'"},
+	"next update: 2 dates written; using the earliest, '2026-04-01'"},
+    {"Next update 2026-04-01 [x] Next update soon", "x", "2026-04-01",
+	"2026-04-01", 0, NULL, NULL, "next update: cannot read date 'soon'"},
     /* Not a mention. */
     {"[ca-compliance] Next updates 2026-04-30", "ca-compliance", NULL, NULL, 0,
 	NULL, NULL, ""},
@@ -126,10 +123,59 @@ static const struct wb_case cases[] = {
 	"ca-compliance", "2026-03-01", "2026-03-01", 0, NULL, "2026-03-06", ""},
     {"[close on soon] [ca-compliance]", "ca-compliance", NULL, NULL, 0, NULL,
 	NULL, "close on: cannot read date 'soon'"},
-    {"[close on 2026-03-06] [close on 2026-03-20]", "", NULL, NULL, 0, NULL,
-	"2026-03-20",
-	"close on: written 2 times; using the last readable date, "
-	"'2026-03-20'"},
+    {"[close on 2026-03-20] [close on 2026-03-06]", "", NULL, NULL, 0, NULL,
+	"2026-03-06",
+	"close on: 2 dates written; using the earliest, '2026-03-06'"},
+    /* The forms people write (the text is written on 2026-03-05). */
+    {"[ca-compliance] Next update Apr. 1, 2026", "ca-compliance", "2026-04-01",
+	"Apr. 1, 2026", 0, NULL, NULL, ""},
+    {"Next update April 1, 2026", "", "2026-04-01", "April 1, 2026", 0, NULL,
+	NULL, ""},
+    {"Next update 1 April 2026", "", "2026-04-01", "1 April 2026", 0, NULL,
+	NULL, ""},
+    {"Next update April 1st, 2026", "", "2026-04-01", "April 1st, 2026", 0,
+	NULL, NULL, ""},
+    {"Next update 1st April, 2026", "", "2026-04-01", "1st April, 2026", 0,
+	NULL, NULL, ""},
+    {"Next update Sept. 3, 2026", "", "2026-09-03", "Sept. 3, 2026", 0, NULL,
+	NULL, ""},
+    {"Next update Apr 1 2026", "", "2026-04-01", "Apr 1 2026", 0, NULL, NULL,
+	""},
+    {"Next update Wed, April 1, 2026", "", "2026-04-01", "Wed, April 1, 2026",
+	0, NULL, NULL, ""},
+    {"Next update 2026/04/01", "", "2026-04-01", "2026/04/01", 0, NULL, NULL,
+	""},
+    {"[ca-compliance] Next update April 1st", "ca-compliance", "2026-04-01",
+	"April 1st", 0, NULL, NULL,
+	"next update: 'April 1st' has no year; read as 2026-04-01, the first "
+	"such day from 2026-02-03 (30 days before the text was written)"},
+    {"Next update April 10 [ca-compliance]", "ca-compliance", "2026-04-10",
+	"April 10", 0, NULL, NULL,
+	"next update: 'April 10' has no year; read as 2026-04-10, the first "
+	"such day from 2026-02-03 (30 days before the text was written)"},
+    {"Next update 10th of April", "", "2026-04-10", "10th of April", 0, NULL,
+	NULL,
+	"next update: '10th of April' has no year; read as 2026-04-10, the "
+	"first such day from 2026-02-03 (30 days before the text was "
+	"written)"},
+    /* Just passed stays in the past; long passed is next year's. */
+    {"Next update February 20", "", "2026-02-20", "February 20", 0, NULL, NULL,
+	"next update: 'February 20' has no year; read as 2026-02-20, the "
+	"first such day from 2026-02-03 (30 days before the text was "
+	"written)"},
+    {"Next update January 5", "", "2027-01-05", "January 5", 0, NULL, NULL,
+	"next update: 'January 5' has no year; read as 2027-01-05, the first "
+	"such day from 2026-02-03 (30 days before the text was written)"},
+    {"[close on April 10] [ca-compliance]", "ca-compliance", NULL, NULL, 0,
+	NULL, "2026-04-10",
+	"close on: 'April 10' has no year; read as 2026-04-10, the first such "
+	"day from 2026-02-03 (30 days before the text was written)"},
+    {"Next update June 2026", "", NULL, NULL, 0, NULL, NULL,
+	"next update: cannot read date 'June 2026'"},
+    {"Next update April 31", "", NULL, NULL, 0, NULL, NULL,
+	"next update: impossible date 'April 31'"},
+    {"Next update 10 April 26", "", NULL, NULL, 0, NULL, NULL,
+	"next update: cannot read date '10 April 26'"},
     /* Tags as written. */
     {"[ca compliance] [disclosure failure]", "ca-compliance,disclosure-failure",
 	NULL, NULL, 0, NULL, NULL, ""},
@@ -179,7 +225,7 @@ join(const struct strlist *l, const char *sep)
 
 /* Format a date's reading (alt for the later one) as YYYY-MM-DD. */
 static void
-fmt_date(const struct wb_date *d, int alt, char *buf, size_t size)
+fmt_date(const struct datetext *d, int alt, char *buf, size_t size)
 {
 	if (alt)
 		snprintf(buf, size, "%04d-%02d-%02d", d->alt_year, d->alt_mon,
@@ -195,7 +241,8 @@ START_TEST(test_parse_forms)
 	struct whiteboard wb;
 	char *s, date[32];
 
-	whiteboard_parse(c->text, &wb);
+	/* The text is written on 2026-03-05 at noon UTC. */
+	whiteboard_parse_at(c->text, 1772712000, &wb);
 	s = join(&wb.norm_tags, ",");
 	ck_assert_msg(strcmp(s, c->tags) == 0, "%s: tags %s", c->text, s);
 	free(s);
@@ -260,7 +307,8 @@ START_TEST(test_parse_ambiguous)
 	ck_assert_int_eq(wb.next_update.alt_year, 2023);
 	ck_assert_int_eq(wb.next_update.alt_mon, 3);
 	ck_assert_int_eq(wb.next_update.alt_day, 1);
-	ck_assert_int_eq(whiteboard_date_end(&wb.next_update, 0), 1672790399);
+	ck_assert_int_eq(
+	    whiteboard_date_end(&wb.next_update, NULL), 1672790399);
 	whiteboard_free(&wb);
 }
 END_TEST
@@ -300,18 +348,22 @@ END_TEST
 START_TEST(test_date_end)
 {
 	struct whiteboard wb;
-	struct wb_date bad;
+	struct datetext bad;
+	struct zone *east = zone_fixed(3600), *west = zone_fixed(-5 * 3600);
 
 	whiteboard_parse("Next update 2026-04-30", &wb);
-	ck_assert_int_eq(whiteboard_date_end(&wb.next_update, 0), 1777593599);
 	ck_assert_int_eq(
-	    whiteboard_date_end(&wb.next_update, 3600), 1777593599 - 3600);
-	ck_assert_int_eq(whiteboard_date_end(&wb.next_update, -5 * 3600),
-	    1777593599 + 5 * 3600);
+	    whiteboard_date_end(&wb.next_update, NULL), 1777593599);
+	ck_assert_int_eq(
+	    whiteboard_date_end(&wb.next_update, east), 1777593599 - 3600);
+	ck_assert_int_eq(
+	    whiteboard_date_end(&wb.next_update, west), 1777593599 + 5 * 3600);
 	whiteboard_free(&wb);
 	memset(&bad, 0, sizeof bad);
-	ck_assert_int_eq(whiteboard_date_end(&bad, 0), -1);
-	ck_assert_int_eq(whiteboard_date_end(NULL, 0), -1);
+	ck_assert_int_eq(whiteboard_date_end(&bad, NULL), -1);
+	ck_assert_int_eq(whiteboard_date_end(NULL, NULL), -1);
+	zone_free(east);
+	zone_free(west);
 }
 END_TEST
 
@@ -337,15 +389,16 @@ START_TEST(test_json_exact)
 	ck_assert_str_eq(s,
 	    "{\"tags\":[\"ca-compliance\",\"audit-finding\"],"
 	    "\"next_update\":{\"raw\":\"2026-04-30\",\"date\":\"2026-04-30\","
-	    "\"ambiguous\":false,\"alternatives\":[\"2026-04-30\"]},"
-	    "\"close_on\":null,\"warnings\":[]}");
+	    "\"ambiguous\":false,\"alternatives\":[\"2026-04-30\"],"
+	    "\"year_inferred\":false},\"close_on\":null,\"warnings\":[]}");
 	free(s);
 	s = to_json("[ca-compliance] [ca-misissuance] Next update 3-1-2023");
 	ck_assert_str_eq(s,
 	    "{\"tags\":[\"ca-compliance\",\"ca-misissuance\"],"
 	    "\"next_update\":{\"raw\":\"3-1-2023\",\"date\":\"2023-01-03\","
 	    "\"ambiguous\":true,\"alternatives\":[\"2023-01-03\","
-	    "\"2023-03-01\"]},\"close_on\":null,\"warnings\":[\"next update: "
+	    "\"2023-03-01\"],\"year_inferred\":false},\"close_on\":null,"
+	    "\"warnings\":[\"next update: "
 	    "ambiguous date '3-1-2023' (2023-01-03 or 2023-03-01); using "
 	    "2023-01-03\"]}");
 	free(s);
@@ -353,7 +406,9 @@ START_TEST(test_json_exact)
 	ck_assert_str_eq(s,
 	    "{\"tags\":[\"ca-compliance\",\"policy-failure\"],"
 	    "\"next_update\":null,\"close_on\":{\"raw\":\"2026-03-06\","
-	    "\"date\":\"2026-03-06\"},\"warnings\":[]}");
+	    "\"date\":\"2026-03-06\",\"ambiguous\":false,"
+	    "\"alternatives\":[\"2026-03-06\"],\"year_inferred\":false},"
+	    "\"warnings\":[]}");
 	free(s);
 	s = to_json("");
 	ck_assert_str_eq(s,

@@ -53,6 +53,9 @@ notify_record_send(struct notifier *n, const struct alert *a,
 	rec->clock = xstrdup(a->clock != NULL ? a->clock : "");
 	rec->state = xstrdup(a->state != NULL ? a->state : "");
 	rec->level = a->level;
+	rec->ca = a->ca != NULL ? xstrdup(a->ca) : NULL;
+	rec->late = a->late;
+	rec->late_by = a->late_by;
 	rec->nitems = 1;
 	return 0;
 }
@@ -87,6 +90,7 @@ notify_record_free(struct notifier *n)
 		free(r->recs[i].id);
 		free(r->recs[i].clock);
 		free(r->recs[i].state);
+		free(r->recs[i].ca);
 		free(r->recs[i].recipient);
 	}
 	free(r->recs);

@@ -18,8 +18,11 @@ struct notify_record {
 	char *clock;
 	char *state;
 	int level;
-	char *recipient; /* digests only */
-	size_t nitems;   /* 1, or a digest's count */
+	char *ca;          /* of the alert, NULL for none or a digest */
+	int late;          /* of a met alert */
+	long long late_by; /* seconds */
+	char *recipient;   /* digests only */
+	size_t nitems;     /* 1, or a digest's count */
 };
 
 struct notifier *notify_record_new(const char *name);

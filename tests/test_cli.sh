@@ -216,5 +216,22 @@ check "question refuses a missing store" sh -c "! '$ccwatch' -c '$tmp/none.conf'
 check "status to a full disk (/dev/full) fails" test $? -ne 0
 check "the failure names standard output" grep -q "standard output" "$tmp/full.err"
 
+# whiteboard: the date forms people write, printed as the engine reads them.
+wb() {
+	"$ccwatch" whiteboard --as-of 2026-03-05 "$1" | /usr/bin/python3 -c "
+import json, sys
+d = json.load(sys.stdin)
+n = d['next_update'] or d['close_on']
+print(n['date'] if n else 'none', n['year_inferred'] if n else '', len(d['warnings']))"
+}
+check "whiteboard Apr. 1, 2026" test "$(wb 'Next update Apr. 1, 2026')" = "2026-04-01 False 0"
+check "whiteboard 1 April 2026" test "$(wb '[ca-compliance] Next update 1 April 2026')" = "2026-04-01 False 0"
+check "whiteboard 2026/04/01" test "$(wb 'Next update 2026/04/01')" = "2026-04-01 False 0"
+check "whiteboard April 1st (no year)" test "$(wb 'Next update April 1st')" = "2026-04-01 True 1"
+check "whiteboard [close on April 10]" test "$(wb '[close on April 10]')" = "2026-04-10 True 1"
+check "whiteboard two dates: the earlier" test "$(wb 'Next update 2026-05-01 Next update 2026-04-01')" = "2026-04-01 False 1"
+check "whiteboard unreadable: a warning" test "$(wb 'Next update soon')" = "none  1"
+check "whiteboard takes no other option" sh -c "'$ccwatch' whiteboard --nope x >/dev/null 2>&1; test \$? -eq 2"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

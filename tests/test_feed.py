@@ -25,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -385,6 +386,20 @@ def test_file_pages(work, written):
         check_file_page(out, "demo index.html")
         fold = out["initial"]["fold"]
         check(fold >= 10, "at 1400x1000, %d bugs show above the fold (3 before denser rows)" % fold)
+    # From file://, ?ca= names a CA in any spelling, as the server's filter does:
+    # the page folds it into the CA key (case, punctuation, a legal form).
+    with open(page) as f:
+        text = f.read()
+    keys = re.findall(r'data-ca="([^"]*)" data-cakey="([^"]*)"', text)
+    name, key = keys[0]
+    want = sorted({n for n, k in keys if k == key})
+    spelled = name.upper().replace(" ", "-") + ", Ltd."
+    dom = chromium(work, "file://%s?ca=%s" % (page, urllib.parse.quote(spelled)))
+    shown = re.findall(r'<tr class="s-[a-z-]+" data-state="[a-z-]+" data-i="\d+" '
+                       r'data-bug="\d+" data-due="-?\d+" data-ca="([^"]*)" '
+                       r'data-cakey="[^"]*">', dom or "")
+    check(len(shown) == sum(1 for n, k in keys if k == key) and sorted(set(shown)) == want,
+          "file:// ?ca=%s shows the %d bugs of CA %s only" % (spelled, len(shown), key))
 
 
 def test_token(work, url, port):

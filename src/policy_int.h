@@ -1,0 +1,69 @@
+/*
+ * Inside the policy engine: the state of one evaluation, shared by the
+ * event loading (policy_events.c) and the clocks (policy.c).
+ */
+#ifndef POLICY_INT_H
+#define POLICY_INT_H
+
+#include "policy.h"
+#include "whiteboard.h"
+
+#define POLICY_HOUR            ((time_t)3600)
+#define POLICY_DAY             (24 * POLICY_HOUR)
+#define POLICY_INITIAL         (72 * POLICY_HOUR)
+#define POLICY_FULL            (14 * POLICY_DAY)
+#define POLICY_CADENCE         (7 * POLICY_DAY)
+#define POLICY_REVOCATION_SOON (3 * POLICY_DAY)
+#define POLICY_CLOSURE_ACCOUNT "incident-reporting@ccadb.org"
+
+/* A needinfo set or cleared, from the history or the current flags. */
+struct policy_ni {
+	time_t when;
+	const char *who;
+	char *requestee;
+	int set;  /* 1 set, 0 cleared */
+	int used; /* belongs to a comment */
+};
+
+/* Everything one evaluation works on. */
+struct policy_ctx {
+	const struct bug *bug;
+	struct bug view; /* fields as of now */
+	const struct people *people;
+	const struct policy_options *opts;
+	time_t now;
+	const struct comment **cv; /* at or before now, sorted */
+	enum side *cside;
+	size_t nc;
+	const struct history **hv; /* all, sorted by when */
+	size_t nh;
+	size_t nh_now; /* those at or before now */
+	struct policy_ni *ni;
+	size_t nni;
+	time_t reopened; /* 0: never */
+	const char *reopened_by;
+	struct whiteboard *wb; /* as of now: the result's */
+	time_t nu_set;         /* when Next update took its value */
+	const char *nu_set_by;
+	int nu_from_history; /* nu_set is a change of the history */
+	time_t close_set;    /* when [close on] took its value */
+	const char *close_set_by;
+	struct policy_result *out;
+};
+
+/*
+ * Load the history (sorted; nh_now set) and read the fields as of now into
+ * ctx->view; then, for a bug that is open, the comments at or before now
+ * (one per id, sorted, with their sides), the last reopening, the
+ * whiteboard's history (ctx->wb, nu_set, close_set) and the needinfos.
+ * policy_events_fields does the first part, policy_events_load the rest.
+ */
+void policy_events_fields(struct policy_ctx *, const struct history_list *);
+void policy_events_load(struct policy_ctx *, const struct comment_list *);
+/* Free what the loading allocated (not the result's whiteboard). */
+void policy_events_free(struct policy_ctx *);
+/* The side of login on the bug as of now, override windows at when. */
+enum side policy_side(
+    const struct policy_ctx *, const char *login, time_t when);
+
+#endif
