@@ -209,10 +209,11 @@ int config_valid_kind(const char *kind);
 /*
  * The directive table, for the documentation's tests: directive i's
  * section, name and default as written in a file (NULL when it has none,
- * or when it is derived at load, as [people]'s lists and stale_after are).
- * Returns 0, or -1 past the last directive.
+ * or when it is derived at load, as [people]'s lists and stale_after are),
+ * and, for an older name of a directive, that directive's name (else
+ * NULL).  Returns 0, or -1 past the last directive.
  */
-int config_directive_at(
-    size_t i, const char **section, const char **name, const char **dflt);
+int config_directive_at(size_t i, const char **section, const char **name,
+    const char **dflt, const char **alias_of);
 
 #endif

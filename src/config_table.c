@@ -770,14 +770,23 @@ config_section_defaults(const char *section, void *base)
 
 /* Read directive i of the table; see config.h. */
 int
-config_directive_at(
-    size_t i, const char **section, const char **name, const char **dflt)
+config_directive_at(size_t i, const char **section, const char **name,
+    const char **dflt, const char **alias_of)
 {
+	const struct config_directive *d;
+	size_t j;
+
 	if (i >= config_ndirectives)
 		return -1;
-	*section = config_directives[i].section;
-	*name = config_directives[i].name;
-	*dflt = config_directives[i].dflt;
+	d = &config_directives[i];
+	*section = d->section;
+	*name = d->name;
+	*dflt = d->dflt;
+	*alias_of = NULL;
+	for (j = 0; j < i; j++)
+		if (strcmp(config_directives[j].section, d->section) == 0 &&
+		    config_directives[j].offset == d->offset)
+			*alias_of = config_directives[j].name;
 	return 0;
 }
 
