@@ -6,9 +6,8 @@
  * Evaluation is in alerts_eval.c, delivery in alerts_outbox.c.
  *
  * Time zones: a route's zone is UTC, a fixed offset "+HH:MM", or a zoneinfo
- * name.  A name is applied by setting TZ around one localtime_r or mktime
- * call and restoring it after; the daemon is single-threaded, so nothing
- * else reads TZ meanwhile.
+ * name, read from its file by tz.c (never through TZ, so it is safe while
+ * the HTTP server's thread runs).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "buf.h"
 #include "log.h"
 #include "timeutil.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 /* Largest listing of "ccwatch alerts". */
@@ -163,19 +163,13 @@ alerts_notifier(struct alerts *al, const char *name)
 	return NULL;
 }
 
-/* Prepare and bind; see alerts_int.h. */
-static sqlite3_stmt *
-alerts_db_vprepare(
-    sqlite3 *db, char **cause, const char *sql, const char *types, va_list ap)
+/* Bind the parameters of stmt from types and ap. */
+static void
+alerts_db_vbind(sqlite3_stmt *stmt, const char *types, va_list ap)
 {
-	sqlite3_stmt *stmt;
 	const char *s;
 	int i;
 
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
-		return NULL;
-	}
 	for (i = 0; types[i] != '\0'; i++) {
 		if (types[i] == 'i')
 			sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
@@ -188,7 +182,45 @@ alerts_db_vprepare(
 				    stmt, i + 1, s, -1, SQLITE_TRANSIENT);
 		}
 	}
+}
+
+/* Prepare and bind; see alerts_int.h. */
+static sqlite3_stmt *
+alerts_db_vprepare(
+    sqlite3 *db, char **cause, const char *sql, const char *types, va_list ap)
+{
+	sqlite3_stmt *stmt;
+
+	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
+		return NULL;
+	}
+	alerts_db_vbind(stmt, types, ap);
 	return stmt;
+}
+
+/* Prepare once into *cache, or reset what is there, and bind. */
+sqlite3_stmt *
+alerts_db_reuse(sqlite3_stmt **cache, sqlite3 *db, char **cause,
+    const char *sql, const char *types, ...)
+{
+	va_list ap;
+
+	if (*cache == NULL) {
+		if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			cache, NULL) != SQLITE_OK) {
+			xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
+			*cache = NULL;
+			return NULL;
+		}
+	} else {
+		sqlite3_reset(*cache);
+		sqlite3_clear_bindings(*cache);
+	}
+	va_start(ap, types);
+	alerts_db_vbind(*cache, types, ap);
+	va_end(ap);
+	return *cache;
 }
 
 /* Prepare a statement with its parameters bound. */
@@ -237,37 +269,31 @@ alerts_db_text(sqlite3_stmt *stmt, int col)
 	return xstrdup(s != NULL ? (const char *)s : "");
 }
 
-/* Set TZ to tz and return the old value (allocated, or NULL if unset). */
-static char *
-alerts_tz_push(const char *tz)
+/*
+ * The zone of a name (tz.c: read from its file once, never through TZ,
+ * so this is safe while the HTTP server's thread runs); a zone that cannot
+ * be read, which the config check refused already, counts as UTC.
+ */
+static const struct tz *
+alerts_zone(const char *tz)
 {
-	const char *old = getenv("TZ");
-	char *saved = old != NULL ? xstrdup(old) : NULL;
+	const struct tz *z;
+	char *cause = NULL;
 
-	setenv("TZ", tz, 1);
-	tzset();
-	return saved;
-}
-
-/* Restore the TZ that alerts_tz_push saved. */
-static void
-alerts_tz_pop(char *saved)
-{
-	if (saved != NULL)
-		setenv("TZ", saved, 1);
-	else
-		unsetenv("TZ");
-	tzset();
-	free(saved);
+	z = tz_get(tz, &cause);
+	if (z == NULL) {
+		log_warnx("alerts: time zone %s: %s; using UTC", tz, cause);
+		free(cause);
+	}
+	return z;
 }
 
 /* Break t down in a zone. */
 int
 alerts_localtime(time_t t, const char *tz, struct tm *tm)
 {
-	char *saved;
+	const struct tz *z;
 	long off;
-	int rc;
 
 	if (timeutil_zone_is_utc(tz))
 		return gmtime_r(&t, tm) != NULL ? 0 : -1;
@@ -275,17 +301,20 @@ alerts_localtime(time_t t, const char *tz, struct tm *tm)
 		t += off;
 		return gmtime_r(&t, tm) != NULL ? 0 : -1;
 	}
-	saved = alerts_tz_push(tz);
-	rc = localtime_r(&t, tm) != NULL ? 0 : -1;
-	alerts_tz_pop(saved);
-	return rc;
+	z = alerts_zone(tz);
+	if (z == NULL)
+		return gmtime_r(&t, tm) != NULL ? 0 : -1;
+	return tz_localtime(z, t, tm);
 }
 
-/* The time of a local time in a zone; DST is decided by the zone. */
+/*
+ * The time of a local time in a zone: the earlier of a time that happens
+ * twice, the first instant after a time the clocks skip.
+ */
 time_t
 alerts_mktime(struct tm *tm, const char *tz)
 {
-	char *saved;
+	const struct tz *z;
 	time_t t;
 	long off;
 
@@ -293,10 +322,11 @@ alerts_mktime(struct tm *tm, const char *tz)
 		return timegm(tm);
 	if (timeutil_zone_offset(tz, &off) == 0)
 		return timegm(tm) - off;
-	tm->tm_isdst = -1;
-	saved = alerts_tz_push(tz);
-	t = mktime(tm);
-	alerts_tz_pop(saved);
+	z = alerts_zone(tz);
+	if (z == NULL)
+		return timegm(tm);
+	t = tz_from_local(z, timegm(tm));
+	tz_localtime(z, t, tm);
 	return t;
 }
 

@@ -30,6 +30,7 @@
 #include "notify.h"
 #include "people.h"
 #include "policy.h"
+#include "report.h"
 #include "store.h"
 
 /* What a cycle did, for the log line and for tests. */
@@ -83,13 +84,38 @@ int alerts_evaluate(struct alerts *, struct store *, const struct people *,
     const struct policy_options *, time_t now, struct alerts_stats *,
     char **cause);
 /*
- * Send the outbox rows that are due at now.  A failure is retried with
+ * alerts_evaluate over the clocks of report r (loaded with filter all,
+ * every bug or every open one), evaluated once for the whole cycle at
+ * r->as_of: nothing is evaluated again.
+ */
+int alerts_evaluate_report(struct alerts *, struct store *,
+    const struct people *, const struct policy_options *,
+    const struct report *r, struct alerts_stats *, char **cause);
+/*
+ * Send the outbox rows that are due at now, to the end, on a loop of its
+ * own (the CLI and tests).  A failure is retried with
  * exponential backoff (at least the receiver's retry_after); a permanent
  * failure, or an entry older than max_age, is dead-lettered with a loud
  * log line.  Errors of the store are returned; send failures are not.
  */
 int alerts_deliver(struct alerts *, struct store *, time_t now,
     struct alerts_stats *, char **cause);
+/* A delivery run on the daemon's loop. */
+struct alerts_delivery;
+struct http;
+/* The end of a run: rc 0, or -1 with cause (a store error; borrowed). */
+typedef void (*alerts_delivery_cb)(void *arg, int rc, const char *cause);
+/*
+ * Start sending the outbox rows due at now over transport h, bounded as
+ * alerts_outbox.c says; no send starts after budget_ms (0: no budget).
+ * done is called on the loop when the run ends.  stats is borrowed until
+ * then.
+ */
+struct alerts_delivery *alerts_deliver_start(struct alerts *, struct store *,
+    struct http *h, time_t now, long budget_ms, struct alerts_stats *,
+    alerts_delivery_cb done, void *arg);
+/* Abort a run: done is never called, rows in flight stay pending. */
+void alerts_deliver_cancel(struct alerts_delivery *);
 /* alerts_evaluate then alerts_deliver (delivery runs after an error too). */
 int alerts_run_cycle(struct alerts *, struct store *, const struct people *,
     const struct policy_options *, time_t now, struct alerts_stats *,

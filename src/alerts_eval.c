@@ -47,8 +47,12 @@ struct alerts_eval {
 	struct alerts_stats *stats;
 	struct alerts_item *items;
 	size_t nitems;
-	json_t **current;        /* per route: what a digest would list */
-	struct caname_table cas; /* how each CA is shown (report.h) */
+	json_t **current; /* per route: what a digest would list */
+	/* How each CA is shown (report.h): the report's, or own_cas. */
+	const struct caname_table *cas;
+	struct caname_table own_cas;
+	/* The ledger's statements, run for every clock: prepared once. */
+	sqlite3_stmt *get_stmt, *put_stmt;
 };
 
 /* What the ledger knows about one instance. */
@@ -298,7 +302,7 @@ alerts_known_get(struct alerts_eval *ev, int64_t bug, const char *kind,
 	int rc;
 
 	memset(k, 0, sizeof *k);
-	stmt = alerts_db_prepare(ev->db, cause,
+	stmt = alerts_db_reuse(&ev->get_stmt, ev->db, cause,
 	    "SELECT state, notified_state, notified_level, notified_at,"
 	    " acked_state, acked_level FROM alert_clocks WHERE bug_id = ?1"
 	    " AND kind = ?2 AND started_at = ?3 AND due = ?4",
@@ -319,11 +323,12 @@ alerts_known_get(struct alerts_eval *ev, int64_t bug, const char *kind,
 		k->notified_state = xstrdup("");
 		k->acked_state = xstrdup("");
 	}
-	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+		sqlite3_reset(stmt);
 		return -1;
 	}
+	sqlite3_reset(stmt);
 	return 0;
 }
 
@@ -332,26 +337,30 @@ static int
 alerts_known_put(struct alerts_eval *ev, const struct alert *a,
     const char *payload, const struct alerts_known *k, char **cause)
 {
-	return alerts_db_exec(ev->db, cause,
-		   "INSERT INTO alert_clocks (bug_id, kind, started_at, due, "
-		   "state,"
-		   " level, notified_state, notified_level, notified_at, "
-		   "seen_at,"
-		   " payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		   "?11)"
-		   " ON CONFLICT (bug_id, kind, started_at, due) DO UPDATE SET"
-		   " state = excluded.state, level = excluded.level,"
-		   " notified_state = excluded.notified_state,"
-		   " notified_level = excluded.notified_level,"
-		   " notified_at = excluded.notified_at, seen_at = "
-		   "excluded.seen_at,"
-		   " payload = excluded.payload",
-		   "itiititiiit", a->bug_id, a->clock, (int64_t)a->started_at,
-		   (int64_t)a->due, a->state, (int64_t)a->level,
-		   k->notified_state, (int64_t)k->notified_level,
-		   (int64_t)k->notified_at, (int64_t)ev->now, payload) < 0
-	    ? -1
-	    : 0;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = alerts_db_reuse(&ev->put_stmt, ev->db, cause,
+	    "INSERT INTO alert_clocks (bug_id, kind, started_at, due, state,"
+	    " level, notified_state, notified_level, notified_at, seen_at,"
+	    " payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+	    " ON CONFLICT (bug_id, kind, started_at, due) DO UPDATE SET"
+	    " state = excluded.state, level = excluded.level,"
+	    " notified_state = excluded.notified_state,"
+	    " notified_level = excluded.notified_level,"
+	    " notified_at = excluded.notified_at, seen_at = excluded.seen_at,"
+	    " payload = excluded.payload",
+	    "itiititiiit", a->bug_id, a->clock, (int64_t)a->started_at,
+	    (int64_t)a->due, a->state, (int64_t)a->level, k->notified_state,
+	    (int64_t)k->notified_level, (int64_t)k->notified_at,
+	    (int64_t)ev->now, payload);
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE)
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+	sqlite3_reset(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
 }
 
 /* 1 if the state is one people hear about. */
@@ -495,7 +504,7 @@ alerts_clock_payload(struct alerts_eval *ev, const struct bug *bug,
 	a.bug_id = bug->id;
 	a.bug_summary = bug->summary;
 	a.bug_url = url;
-	a.ca = caname_table_show(&ev->cas, res->ca_key);
+	a.ca = caname_table_show(ev->cas, res->ca_key);
 	if (a.ca == NULL)
 		a.ca = res->ca;
 	a.clock = policy_clock_kind_name(c->kind);
@@ -629,13 +638,38 @@ alerts_not_questions(
 	return 0;
 }
 
-/* Evaluate one bug and record each of its clocks. */
+/* 1 if the bug has a snooze row, so its thread is needed. */
+static int
+alerts_has_snoozes(struct alerts_eval *ev, int64_t bug, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	stmt = alerts_db_prepare(ev->db, cause,
+	    "SELECT 1 FROM snoozes WHERE bug_id = ?1 LIMIT 1", "i", bug);
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * Evaluate one bug and record each of its clocks.  With pre, the clocks
+ * the cycle's one evaluation computed are used, and the bug's thread is
+ * read only when a snooze needs it.
+ */
 static int
 alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
-    char **cause)
+    const struct policy_result *pre, char **cause)
 {
 	struct policy_options o = *ev->opts;
-	struct policy_result res;
+	struct policy_result own;
+	const struct policy_result *res = &own;
 	struct comment_list cl;
 	struct history_list hl;
 	struct strlist snoozed;
@@ -647,30 +681,39 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 
 	memset(&cl, 0, sizeof cl);
 	memset(&hl, 0, sizeof hl);
-	memset(&res, 0, sizeof res);
+	memset(&own, 0, sizeof own);
 	memset(&snoozed, 0, sizeof snoozed);
-	if (store_get_comments(st, bug->id, &cl, cause) == -1 ||
-	    store_get_history(st, bug->id, &hl, cause) == -1 ||
-	    alerts_not_questions(
-		ev, bug->id, &notq, &o.n_not_questions, cause) == -1 ||
-	    alerts_snoozes(ev, bug, &cl, &hl, &snoozed, cause) == -1)
+	sn = pre != NULL ? alerts_has_snoozes(ev, bug->id, cause) : 1;
+	if (sn == -1)
 		goto out;
-	o.not_questions = notq;
-	policy_eval(bug, &cl, &hl, ev->people, &o, ev->now, &res);
-	for (i = 0; i < res.nclocks; i++) {
-		c = &res.clocks[i];
+	if (sn == 1 &&
+	    (store_get_comments(st, bug->id, &cl, cause) == -1 ||
+		store_get_history(st, bug->id, &hl, cause) == -1 ||
+		alerts_snoozes(ev, bug, &cl, &hl, &snoozed, cause) == -1))
+		goto out;
+	if (pre != NULL)
+		res = pre;
+	else {
+		if (alerts_not_questions(
+			ev, bug->id, &notq, &o.n_not_questions, cause) == -1)
+			goto out;
+		o.not_questions = notq;
+		policy_eval(bug, &cl, &hl, ev->people, &o, ev->now, &own);
+	}
+	for (i = 0; i < res->nclocks; i++) {
+		c = &res->clocks[i];
 		if (c->state == CLOCK_PAUSED || c->due == 0)
 			continue;
 		kind = policy_clock_kind_name(c->kind);
 		sn = strlist_contains(&snoozed, "") ||
 		    strlist_contains(&snoozed, kind);
-		if (alerts_instance(ev, alerts_clock_payload(ev, bug, &res, c),
+		if (alerts_instance(ev, alerts_clock_payload(ev, bug, res, c),
 			sn, cause) == -1)
 			goto out;
 	}
 	rc = 0;
 out:
-	policy_result_free(&res);
+	policy_result_free(&own);
 	comment_list_free(&cl);
 	history_list_free(&hl);
 	strlist_free(&snoozed);
@@ -900,29 +943,51 @@ alerts_digest(struct alerts_eval *ev, size_t i, char **cause)
 	return rc;
 }
 
+/* 1 if a bug is stored as open (the bugs whose clocks alert). */
+static int
+alerts_bug_open(const struct bug *b)
+{
+	return b->resolution == NULL || *b->resolution == '\0';
+}
+
 /*
- * Evaluate every open bug and write the ledger and the outbox.  Every
- * stored bug is read, so that a CA is shown by the same spelling as in
- * the report and the feed (the one most of its bugs use).
+ * Evaluate every open bug (or take the clocks of report r) and write the
+ * ledger and the outbox.
  */
 static int
-alerts_eval_all(struct alerts_eval *ev, struct store *st, char **cause)
+alerts_eval_all(struct alerts_eval *ev, struct store *st,
+    const struct report *r, char **cause)
 {
 	struct bug_list bl;
 	size_t i;
 	int rc = -1;
 
 	memset(&bl, 0, sizeof bl);
-	if (store_list_bugs(st, 0, &bl, cause) == -1)
-		return -1;
-	people_ca_names(ev->people, &ev->cas);
-	for (i = 0; i < bl.n; i++)
-		people_ca_count(ev->people, &bl.v[i], &ev->cas);
-	for (i = 0; i < bl.n; i++)
-		if ((bl.v[i].resolution == NULL ||
-			*bl.v[i].resolution == '\0') &&
-		    alerts_eval_bug(ev, st, &bl.v[i], cause) == -1)
-			goto out;
+	if (r != NULL) {
+		ev->cas = &r->cas;
+		for (i = 0; i < r->nbugs; i++)
+			if (alerts_bug_open(&r->bugs[i].bug) &&
+			    alerts_eval_bug(ev, st, &r->bugs[i].bug,
+				&r->bugs[i].result, cause) == -1)
+				goto out;
+	} else {
+		/*
+		 * Every stored bug is read, so that a CA is shown by the
+		 * same spelling as in the report and the feed (the one most
+		 * of its bugs use).
+		 */
+		if (store_list_bugs(st, 0, &bl, cause) == -1)
+			return -1;
+		people_ca_names(ev->people, &ev->own_cas);
+		for (i = 0; i < bl.n; i++)
+			people_ca_count(ev->people, &bl.v[i], &ev->own_cas);
+		ev->cas = &ev->own_cas;
+		for (i = 0; i < bl.n; i++)
+			if (alerts_bug_open(&bl.v[i]) &&
+			    alerts_eval_bug(ev, st, &bl.v[i], NULL, cause) ==
+				-1)
+				goto out;
+	}
 	if (alerts_vanished(ev, cause) == -1 || alerts_flush(ev, cause) == -1)
 		goto out;
 	for (i = 0; i < ev->cfg->nroutes; i++)
@@ -935,11 +1000,11 @@ out:
 	return rc;
 }
 
-/* Evaluate at now in one transaction; see alerts.h. */
-int
-alerts_evaluate(struct alerts *al, struct store *st,
+/* Evaluate (or take r's clocks) at now in one transaction. */
+static int
+alerts_record_clocks(struct alerts *al, struct store *st,
     const struct people *people, const struct policy_options *opts, time_t now,
-    struct alerts_stats *stats, char **cause)
+    const struct report *r, struct alerts_stats *stats, char **cause)
 {
 	struct alerts_eval ev;
 	size_t i;
@@ -958,7 +1023,7 @@ alerts_evaluate(struct alerts *al, struct store *st,
 		ev.current[i] = json_array();
 	if (store_begin(st, cause) == -1)
 		goto out;
-	if (alerts_eval_all(&ev, st, cause) == -1) {
+	if (alerts_eval_all(&ev, st, r, cause) == -1) {
 		store_rollback(st);
 		goto out;
 	}
@@ -966,12 +1031,34 @@ alerts_evaluate(struct alerts *al, struct store *st,
 	if (rc == -1)
 		store_rollback(st);
 out:
+	sqlite3_finalize(ev.get_stmt);
+	sqlite3_finalize(ev.put_stmt);
 	for (i = 0; i < ev.nitems; i++)
 		json_decref(ev.items[i].payload);
 	free(ev.items);
 	for (i = 0; i < ev.cfg->nroutes; i++)
 		json_decref(ev.current[i]);
 	free(ev.current);
-	caname_table_free(&ev.cas);
+	caname_table_free(&ev.own_cas);
 	return rc;
+}
+
+/* Evaluate at now in one transaction; see alerts.h. */
+int
+alerts_evaluate(struct alerts *al, struct store *st,
+    const struct people *people, const struct policy_options *opts, time_t now,
+    struct alerts_stats *stats, char **cause)
+{
+	return alerts_record_clocks(
+	    al, st, people, opts, now, NULL, stats, cause);
+}
+
+/* Record the clocks of an evaluated report; see alerts.h. */
+int
+alerts_evaluate_report(struct alerts *al, struct store *st,
+    const struct people *people, const struct policy_options *opts,
+    const struct report *r, struct alerts_stats *stats, char **cause)
+{
+	return alerts_record_clocks(
+	    al, st, people, opts, r->as_of, r, stats, cause);
 }

@@ -36,12 +36,22 @@ sqlite3_stmt *alerts_db_prepare(
 /* Prepare, bind and run a statement without rows: changes, or -1. */
 int alerts_db_exec(
     sqlite3 *, char **cause, const char *sql, const char *types, ...);
+/*
+ * alerts_db_prepare of a statement run many times: prepared once into
+ * *cache (the caller finalizes it), reset and bound again on later calls.
+ */
+sqlite3_stmt *alerts_db_reuse(sqlite3_stmt **cache, sqlite3 *, char **cause,
+    const char *sql, const char *types, ...);
 /* A copy of a text column ("" for NULL). */
 char *alerts_db_text(sqlite3_stmt *, int col);
 
 /* Break t down in zone tz (NULL: UTC; +HH:MM; a zoneinfo name). */
 int alerts_localtime(time_t t, const char *tz, struct tm *tm);
-/* The time of a local broken-down time in zone tz (mktime), or -1. */
+/*
+ * The time of a local broken-down time in zone tz, *tm set to its local
+ * time: the earlier of a time that happens twice, the first instant after
+ * one the clocks skip.
+ */
 time_t alerts_mktime(struct tm *tm, const char *tz);
 
 /* The notifier of channel name, or NULL. */

@@ -10,13 +10,30 @@
  * in a run its other rows wait for the next run, so a dead server is not
  * hammered.  A permanent failure, or a row still undelivered max_age after
  * it was first due, becomes a dead letter: kept, counted, logged loudly.
+ *
+ * A run is bounded (docs/internals/loop.md): the outbox is read in pages of
+ * ALERTS_PAGE rows, at most NOTIFY_CONCURRENCY sends a channel are in
+ * flight, a channel gets at most ALERTS_SENDS_PER_CHANNEL sends and a run
+ * ALERTS_SENDS_PER_RUN, and no send starts after the time budget.  Sends
+ * complete on the loop; each result is marked by its own statement, so a
+ * run cancelled at a stop leaves the rows in flight pending, to be sent
+ * again (with the same delivery id) after the restart.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "alerts_int.h"
+#include "http.h"
 #include "log.h"
+#include "timeutil.h"
 #include "xmalloc.h"
+
+/* Outbox rows read at a time. */
+#define ALERTS_PAGE 64
+/* Sends a channel gets in one run. */
+#define ALERTS_SENDS_PER_CHANNEL 100
+/* Sends of one run, over every channel. */
+#define ALERTS_SENDS_PER_RUN 500
 
 /* One row to send. */
 struct alerts_row {
@@ -27,12 +44,21 @@ struct alerts_row {
 	char *payload;
 	int attempts;
 	time_t ready_at;
+	int64_t next_attempt;
+	int state; /* ALERTS_ROW_WAITING, _SENDING, _DONE */
+	struct notify_send *send;
+	struct alerts_delivery *run;
 };
 
-/* Read the rows that are due at now, oldest first. */
+enum { ALERTS_ROW_WAITING, ALERTS_ROW_SENDING, ALERTS_ROW_DONE };
+
+/*
+ * Read the next page of rows due at now, oldest first, after the row
+ * (*after_next, *after_id) of the previous page.
+ */
 static int
-alerts_due_rows(
-    sqlite3 *db, time_t now, struct alerts_row **rows, size_t *n, char **cause)
+alerts_due_rows(sqlite3 *db, time_t now, int64_t after_next, int64_t after_id,
+    struct alerts_row **rows, size_t *n, char **cause)
 {
 	sqlite3_stmt *stmt;
 	struct alerts_row *r;
@@ -42,14 +68,17 @@ alerts_due_rows(
 	*n = 0;
 	stmt = alerts_db_prepare(db, cause,
 	    "SELECT id, delivery_id, channel, digest, payload, attempts,"
-	    " ready_at FROM outbox WHERE status = 'pending'"
-	    " AND next_attempt <= ?1 ORDER BY next_attempt, id",
-	    "i", (int64_t)now);
+	    " ready_at, next_attempt FROM outbox WHERE status = 'pending'"
+	    " AND next_attempt <= ?1 AND (next_attempt > ?2 OR"
+	    " (next_attempt = ?2 AND id > ?3)) ORDER BY next_attempt, id"
+	    " LIMIT ?4",
+	    "iiii", (int64_t)now, after_next, after_id, (int64_t)ALERTS_PAGE);
 	if (stmt == NULL)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
 		r = &(*rows)[(*n)++];
+		memset(r, 0, sizeof *r);
 		r->id = sqlite3_column_int64(stmt, 0);
 		r->delivery_id = alerts_db_text(stmt, 1);
 		r->channel = alerts_db_text(stmt, 2);
@@ -57,6 +86,7 @@ alerts_due_rows(
 		r->payload = alerts_db_text(stmt, 4);
 		r->attempts = sqlite3_column_int(stmt, 5);
 		r->ready_at = (time_t)sqlite3_column_int64(stmt, 6);
+		r->next_attempt = sqlite3_column_int64(stmt, 7);
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
@@ -80,9 +110,15 @@ alerts_rows_free(struct alerts_row *rows, size_t n)
 	free(rows);
 }
 
-/* Send one row through n; 0, or -1 with *fail and *cause. */
+static void alerts_on_sent(
+    void *, int, const struct notify_failure *, const char *);
+
+/*
+ * Start sending one row through n: 1 started (alerts_on_sent follows), or
+ * 0 delivered / -1 failed at once with *fail and *cause.
+ */
 static int
-alerts_send_row(struct notifier *n, const struct alerts_row *row,
+alerts_start_row(struct notifier *n, struct http *h, struct alerts_row *row,
     struct notify_failure *fail, char **cause)
 {
 	struct alert_digest d;
@@ -100,7 +136,8 @@ alerts_send_row(struct notifier *n, const struct alerts_row *row,
 	if (!row->digest) {
 		alerts_payload_alert(o, &a);
 		a.id = row->delivery_id;
-		rc = notify_send(n, &a, fail, cause);
+		rc = notify_start(n, h, &a, NULL, alerts_on_sent, row,
+		    &row->send, fail, cause);
 		json_decref(o);
 		return rc;
 	}
@@ -114,7 +151,8 @@ alerts_send_row(struct notifier *n, const struct alerts_row *row,
 	d.items = items;
 	d.n = json_array_size(list);
 	d.when = json_integer_value(json_object_get(o, "when"));
-	rc = notify_send_digest(n, &d, fail, cause);
+	rc = notify_start(
+	    n, h, NULL, &d, alerts_on_sent, row, &row->send, fail, cause);
 	free(items);
 	json_decref(o);
 	return rc;
@@ -211,63 +249,367 @@ alerts_log_dry(const struct alerts_row *row)
 	json_decref(o);
 }
 
-/* Send one row, or note why not; -1 only for a store error. */
-static int
-alerts_deliver_row(struct alerts *al, sqlite3 *db, const struct alerts_row *row,
-    time_t now, struct strlist *down, struct alerts_stats *stats, char **cause)
+/* One channel's share of a run. */
+struct alerts_lane {
+	char *channel;
+	int inflight;
+	size_t sends;
+	int down; /* failed in this run: its rows wait for the next */
+};
+
+struct alerts_delivery {
+	struct alerts *al;
+	sqlite3 *db;
+	struct http *http;
+	time_t now;
+	struct alerts_stats *stats;
+	alerts_delivery_cb done;
+	void *arg;
+	struct alerts_row *rows; /* the page */
+	size_t nrows;
+	int more; /* the page was full: read another after it */
+	int64_t after_next, after_id;
+	struct alerts_lane *lanes;
+	size_t nlanes;
+	size_t sends;
+	int inflight;
+	uint64_t deadline; /* CLOCK_MONOTONIC usec; 0: no budget */
+	int pumping, again;
+	char *error; /* a store error: the run ends with it */
+	sd_event_source *kick;
+};
+
+/* The lane of a channel, made on first use. */
+static struct alerts_lane *
+alerts_lane(struct alerts_delivery *run, const char *channel)
+{
+	size_t i;
+
+	for (i = 0; i < run->nlanes; i++)
+		if (strcmp(run->lanes[i].channel, channel) == 0)
+			return &run->lanes[i];
+	run->lanes =
+	    xreallocarray(run->lanes, run->nlanes + 1, sizeof *run->lanes);
+	memset(&run->lanes[run->nlanes], 0, sizeof *run->lanes);
+	run->lanes[run->nlanes].channel = xstrdup(channel);
+	return &run->lanes[run->nlanes++];
+}
+
+/* Free the page, cancelling the sends still in flight. */
+static void
+alerts_page_free(struct alerts_delivery *run)
+{
+	size_t i;
+
+	for (i = 0; i < run->nrows; i++)
+		notify_cancel(run->rows[i].send);
+	alerts_rows_free(run->rows, run->nrows);
+	run->rows = NULL;
+	run->nrows = 0;
+}
+
+/* Free a run. */
+static void
+alerts_delivery_free(struct alerts_delivery *run)
+{
+	size_t i;
+
+	alerts_page_free(run);
+	for (i = 0; i < run->nlanes; i++)
+		free(run->lanes[i].channel);
+	free(run->lanes);
+	free(run->error);
+	sd_event_source_disable_unref(run->kick);
+	free(run);
+}
+
+/* Cancel a run: the rows in flight stay pending. */
+void
+alerts_deliver_cancel(struct alerts_delivery *run)
+{
+	if (run != NULL)
+		alerts_delivery_free(run);
+}
+
+/* Record the outcome of one row; a store error ends the run. */
+static void
+alerts_record(struct alerts_delivery *run, struct alerts_row *row, int rc,
+    const struct notify_failure *fail, const char *error)
+{
+	struct alerts_lane *lane = alerts_lane(run, row->channel);
+	char *cause = NULL;
+	int r;
+
+	row->state = ALERTS_ROW_DONE;
+	if (rc == 0) {
+		log_info("alerts: sent %s to channel %s", row->delivery_id,
+		    row->channel);
+		run->stats->sent++;
+		r = alerts_mark_sent(run->db, row, run->now, "sent", &cause);
+	} else {
+		if (fail->retryable)
+			lane->down = 1;
+		r = alerts_mark_failed(run->al, run->db, row, run->now, fail,
+		    error != NULL ? error : "failed", run->stats, &cause);
+	}
+	if (r == -1 && run->error == NULL)
+		run->error = cause;
+	else
+		free(cause);
+}
+
+/* Start one row, or record at once what needs no transfer. */
+static void
+alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
+    struct alerts_lane *lane)
 {
 	struct notify_failure fail;
 	struct notifier *n;
-	char *error = NULL;
+	char *error = NULL, *cause = NULL;
 	int rc;
 
-	if (al->cfg->dry_run) {
+	row->run = run;
+	lane->sends++;
+	run->sends++;
+	if (run->al->cfg->dry_run) {
+		row->state = ALERTS_ROW_DONE;
 		alerts_log_dry(row);
-		stats->dry_run++;
-		return alerts_mark_sent(db, row, now, "dry-run", cause);
+		run->stats->dry_run++;
+		if (alerts_mark_sent(
+			run->db, row, run->now, "dry-run", &cause) == -1 &&
+		    run->error == NULL)
+			run->error = cause;
+		else
+			free(cause);
+		return;
 	}
 	memset(&fail, 0, sizeof fail);
-	n = alerts_notifier(al, row->channel);
+	n = alerts_notifier(run->al, row->channel);
 	if (n == NULL) {
 		fail.retryable = 1;
-		error = alerts_channel_error(al, row->channel);
-	} else if (alerts_send_row(n, row, &fail, &error) == 0) {
-		log_info("alerts: sent %s to channel %s", row->delivery_id,
-		    row->channel);
-		stats->sent++;
-		return alerts_mark_sent(db, row, now, "sent", cause);
-	}
-	if (fail.retryable)
-		strlist_add(down, row->channel);
-	rc = alerts_mark_failed(al, db, row, now, &fail,
-	    error != NULL ? error : "failed", stats, cause);
+		error = alerts_channel_error(run->al, row->channel);
+		rc = -1;
+	} else
+		rc = alerts_start_row(n, run->http, row, &fail, &error);
+	if (rc == 1) {
+		row->state = ALERTS_ROW_SENDING;
+		lane->inflight++;
+		run->inflight++;
+	} else
+		alerts_record(run, row, rc, &fail, error);
 	free(error);
-	return rc;
 }
 
-/* Send what is due; see alerts.h. */
+/* 1 while the run may start sends: within its budget and caps. */
+static int
+alerts_may_start(struct alerts_delivery *run)
+{
+	uint64_t now = 0;
+
+	if (run->error != NULL || run->sends >= ALERTS_SENDS_PER_RUN)
+		return 0;
+	if (run->deadline == 0)
+		return 1;
+	sd_event_now(http_event(run->http), CLOCK_MONOTONIC, &now);
+	return now < run->deadline;
+}
+
+/*
+ * Start what the page allows: each waiting row whose channel is up and
+ * has room.  Returns 1 while a row of the page still waits for room.
+ */
+static int
+alerts_fill(struct alerts_delivery *run)
+{
+	struct alerts_row *row;
+	struct alerts_lane *lane;
+	size_t i;
+	int waiting = 0;
+
+	for (i = 0; i < run->nrows; i++) {
+		row = &run->rows[i];
+		if (row->state != ALERTS_ROW_WAITING)
+			continue;
+		lane = alerts_lane(run, row->channel);
+		if (lane->down || lane->sends >= ALERTS_SENDS_PER_CHANNEL) {
+			row->state = ALERTS_ROW_DONE; /* the next run */
+			continue;
+		}
+		if (!alerts_may_start(run))
+			return 0;
+		if (lane->inflight >= NOTIFY_CONCURRENCY) {
+			waiting = 1;
+			continue;
+		}
+		alerts_launch(run, row, lane);
+	}
+	return waiting;
+}
+
+/* Read the next page once the current one is finished. */
+static int
+alerts_next_page(struct alerts_delivery *run)
+{
+	char *cause = NULL;
+
+	if (!run->more || !alerts_may_start(run))
+		return 0;
+	if (run->nrows > 0) {
+		run->after_next = run->rows[run->nrows - 1].next_attempt;
+		run->after_id = run->rows[run->nrows - 1].id;
+	}
+	alerts_page_free(run);
+	if (alerts_due_rows(run->db, run->now, run->after_next, run->after_id,
+		&run->rows, &run->nrows, &cause) == -1) {
+		run->error = cause;
+		return 0;
+	}
+	run->more = run->nrows == ALERTS_PAGE;
+	return run->nrows > 0;
+}
+
+/* End the run and tell the owner. */
+static void
+alerts_delivery_end(struct alerts_delivery *run)
+{
+	alerts_delivery_cb done = run->done;
+	void *arg = run->arg;
+	char *error = run->error;
+	int rc = error != NULL ? -1 : 0;
+
+	run->error = NULL;
+	alerts_delivery_free(run);
+	done(arg, rc, error);
+	free(error);
+}
+
+/*
+ * Start sends until the page, the caps or the budget stop it; read more
+ * pages; end the run when nothing is in flight and nothing can start.
+ * Completions that arrive while it runs only ask it to go round again.
+ */
+static void
+alerts_pump(struct alerts_delivery *run)
+{
+	int waiting;
+
+	if (run->pumping) {
+		run->again = 1;
+		return;
+	}
+	run->pumping = 1;
+	do {
+		run->again = 0;
+		waiting = alerts_fill(run);
+		if (!waiting && run->inflight == 0 && alerts_next_page(run))
+			run->again = 1;
+	} while (run->again);
+	run->pumping = 0;
+	if (run->inflight == 0)
+		alerts_delivery_end(run);
+}
+
+/* A send ended on the loop: record it and go on. */
+static void
+alerts_on_sent(
+    void *arg, int rc, const struct notify_failure *fail, const char *cause)
+{
+	struct alerts_row *row = arg;
+	struct alerts_delivery *run = row->run;
+
+	row->send = NULL;
+	alerts_lane(run, row->channel)->inflight--;
+	run->inflight--;
+	alerts_record(run, row, rc, fail, cause);
+	alerts_pump(run);
+}
+
+/* The first turn of a run. */
+static int
+alerts_on_kick(sd_event_source *s, void *arg)
+{
+	struct alerts_delivery *run = arg;
+
+	run->kick = sd_event_source_disable_unref(run->kick);
+	run->more = 1;
+	alerts_pump(run);
+	return 0;
+}
+
+/* Start a run on the transport's loop; see alerts.h. */
+struct alerts_delivery *
+alerts_deliver_start(struct alerts *al, struct store *st, struct http *h,
+    time_t now, long budget_ms, struct alerts_stats *stats,
+    alerts_delivery_cb done, void *arg)
+{
+	struct alerts_delivery *run;
+	uint64_t mono = 0;
+	int r;
+
+	run = xcalloc(1, sizeof *run);
+	run->al = al;
+	run->db = store_sqlite(st);
+	run->http = h;
+	run->now = now;
+	run->stats = stats;
+	run->done = done;
+	run->arg = arg;
+	run->after_next = INT64_MIN;
+	if (budget_ms > 0 &&
+	    sd_event_now(http_event(h), CLOCK_MONOTONIC, &mono) >= 0)
+		run->deadline = mono + (uint64_t)budget_ms * 1000;
+	r = sd_event_add_defer(http_event(h), &run->kick, alerts_on_kick, run);
+	if (r < 0)
+		fatalx("alerts: sd-event: %s", strerror(-r));
+	return run;
+}
+
+/* What alerts_deliver waits for. */
+struct alerts_wait {
+	int done;
+	int rc;
+	char *cause;
+};
+
+/* The end of a synchronous run. */
+static void
+alerts_wait_done(void *arg, int rc, const char *cause)
+{
+	struct alerts_wait *w = arg;
+
+	w->done = 1;
+	w->rc = rc;
+	if (cause != NULL)
+		w->cause = xstrdup(cause);
+}
+
+/* Send what is due, on a loop of its own; see alerts.h. */
 int
 alerts_deliver(struct alerts *al, struct store *st, time_t now,
     struct alerts_stats *stats, char **cause)
 {
-	sqlite3 *db = store_sqlite(st);
-	struct alerts_row *rows;
-	struct strlist down;
-	size_t i, n;
-	int rc = 0;
+	struct http_options o;
+	struct alerts_wait w = {0, 0, NULL};
+	struct alerts_delivery *run;
+	struct http *h;
 
-	if (alerts_due_rows(db, now, &rows, &n, cause) == -1)
+	memset(&o, 0, sizeof o);
+	h = http_new(&o, cause);
+	if (h == NULL)
 		return -1;
-	memset(&down, 0, sizeof down);
-	for (i = 0; i < n && rc == 0; i++) {
-		if (strlist_contains(&down, rows[i].channel))
-			continue;
-		rc = alerts_deliver_row(
-		    al, db, &rows[i], now, &down, stats, cause);
+	run = alerts_deliver_start(
+	    al, st, h, now, 0, stats, alerts_wait_done, &w);
+	if (http_wait(h, &w.done) == -1) {
+		alerts_deliver_cancel(run);
+		w.rc = -1;
+		w.cause = xstrdup("alerts: the loop failed");
 	}
-	strlist_free(&down);
-	alerts_rows_free(rows, n);
-	return rc;
+	http_free(h);
+	if (w.rc == -1)
+		*cause = w.cause;
+	else
+		free(w.cause);
+	return w.rc;
 }
 
 /* Evaluate, then deliver whatever is due even if the evaluation failed. */

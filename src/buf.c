@@ -94,6 +94,31 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	return rc;
 }
 
+/* Append s with every byte but A-Z a-z 0-9 - . _ ~ as %XX. */
+int
+buf_add_escaped(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+	char pct[3];
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_' || *p == '~') {
+			if (buf_addch(b, (char)*p) == -1)
+				return -1;
+			continue;
+		}
+		pct[0] = '%';
+		pct[1] = hex[*p >> 4];
+		pct[2] = hex[*p & 0xf];
+		if (buf_add(b, pct, sizeof pct) == -1)
+			return -1;
+	}
+	return 0;
+}
+
 /* Return the contents as a string; never NULL. */
 const char *
 buf_str(const struct buf *b)

@@ -25,6 +25,11 @@ int buf_add(struct buf *, const void *, size_t);
 int buf_addstr(struct buf *, const char *);
 int buf_addch(struct buf *, char);
 int buf_printf(struct buf *, const char *, ...) CCWATCH_PRINTF(2, 3);
+/*
+ * Append s URL-encoded (RFC 3986): the unreserved characters as they are,
+ * every other byte as %XX.  0, or -1 past the maximum.
+ */
+int buf_add_escaped(struct buf *, const char *s);
 /* The contents, NUL-terminated ("" when empty); borrowed. */
 const char *buf_str(const struct buf *);
 /* Hand the contents to the caller (who frees them) and reset the buffer. */

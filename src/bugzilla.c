@@ -1,5 +1,10 @@
 /*
- * The Bugzilla REST client.
+ * The Bugzilla REST client (see bugzilla.h).
+ *
+ * A call is one operation: a list of paths fetched in turn (a search pages
+ * each of its paths by offset), each request retried after a backoff on
+ * an sd-event timer when that can help.  Every response is parsed as it
+ * arrives, so an operation holds one response at a time.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -8,40 +13,56 @@
 #include <time.h>
 
 #include "bugzilla.h"
+#include "bzquery.h"
 #include "config.h"
 #include "log.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
-/* Bug fields the policy needs (BUGZILLA-API.md §3.1, plus groups). */
-#define BUGZILLA_BUG_FIELDS                                                    \
-	"id,summary,status,resolution,is_open,whiteboard,product,"             \
-	"component,creation_time,last_change_time,creator,assigned_to,"        \
-	"cc,groups,keywords,flags,comment_count"
-#define BUGZILLA_COMMENT_FIELDS                                                \
-	"id,bug_id,count,creator,creation_time,text,is_private,tags"
-
 /* Bugzilla's error code for an unmapped user error: the rate limit. */
 #define BUGZILLA_CODE_RATELIMIT 32000
+
+/* A parser of a response body into out: skipped records, or -1 with cause. */
+typedef int (*bugzilla_parse_cb)(const char *, size_t, void *out, char **cause);
+
+/* One call in flight. */
+struct bugzilla_op {
+	struct bugzilla *bz;
+	const char *what;     /* "time", "search", "comment", ... */
+	struct strlist paths; /* fetched in turn */
+	size_t i;             /* the path fetched now */
+	int search;           /* page each path by limit and offset */
+	long offset;
+	size_t found; /* bugs of this search so far */
+	int attempt;
+	bugzilla_parse_cb parse;
+	void *out;
+	size_t *skipped;
+	char *url;
+	char *err; /* the last failure, for the retry line */
+	struct http_response resp;
+	struct http_transfer *t;
+	sd_event_source *backoff;
+	bugzilla_done_cb done;
+	void *arg;
+};
 
 struct bugzilla {
 	char *url;
 	char *api_key_header; /* secret */
 	struct http *http;
+	int own_http;
 	size_t max_body;
 	int retries;
 	long retry_base_ms;
 	long retry_max_ms;
 	long page_size;
-	int (*before_request)(void *);
-	void *hook_arg;
+	long max_search;
 	struct bugzilla_stats stats;
 	enum bugzilla_error last_error;
 	long last_api_code;
+	struct bugzilla_op *op; /* the call in flight, or NULL */
 };
-
-/* A parser of a response body into out: skipped records, or -1 with cause. */
-typedef int (*bugzilla_parse_cb)(const char *, size_t, void *out, char **cause);
 
 /* Create a client; the key, when given, is sent only as a header. */
 struct bugzilla *
@@ -64,8 +85,15 @@ bugzilla_new(const struct bugzilla_options *o, char **cause)
 	bz->retry_base_ms = o->retry_base_ms != 0 ? o->retry_base_ms : 2000;
 	bz->retry_max_ms = o->retry_max_ms != 0 ? o->retry_max_ms : 60000;
 	bz->page_size = o->page_size != 0 ? o->page_size : 500;
-	bz->before_request = o->before_request;
-	bz->hook_arg = o->hook_arg;
+	if (bz->page_size > CCWATCH_MAX_SEARCH)
+		bz->page_size = CCWATCH_MAX_SEARCH;
+	bz->max_search =
+	    o->max_search > 0 ? o->max_search : CCWATCH_MAX_SEARCH_TOTAL;
+	if (o->transport != NULL) {
+		bz->http = o->transport;
+		return bz;
+	}
+	bz->own_http = 1;
 	bz->http = http_new(&o->http, cause);
 	if (bz->http == NULL) {
 		bugzilla_free(bz);
@@ -74,13 +102,52 @@ bugzilla_new(const struct bugzilla_options *o, char **cause)
 	return bz;
 }
 
+/* Free an operation (its transfer and timer gone). */
+static void
+bugzilla_op_free(struct bugzilla_op *op)
+{
+	http_cancel(op->t);
+	sd_event_source_disable_unref(op->backoff);
+	http_response_free(&op->resp);
+	strlist_free(&op->paths);
+	free(op->url);
+	free(op->err);
+	free(op);
+}
+
+/* Abort the call in flight. */
+void
+bugzilla_cancel(struct bugzilla *bz)
+{
+	if (bz == NULL || bz->op == NULL)
+		return;
+	bugzilla_op_free(bz->op);
+	bz->op = NULL;
+}
+
+/* 1 while a call is in flight. */
+int
+bugzilla_busy(const struct bugzilla *bz)
+{
+	return bz->op != NULL;
+}
+
+/* The client's transport. */
+struct http *
+bugzilla_transport(struct bugzilla *bz)
+{
+	return bz->http;
+}
+
 /* Free a client, zeroing the key; accepts NULL. */
 void
 bugzilla_free(struct bugzilla *bz)
 {
 	if (bz == NULL)
 		return;
-	http_free(bz->http);
+	bugzilla_cancel(bz);
+	if (bz->own_http)
+		http_free(bz->http);
 	xfree_secret(bz->api_key_header);
 	free(bz->url);
 	free(bz);
@@ -105,36 +172,6 @@ long
 bugzilla_last_api_code(const struct bugzilla *bz)
 {
 	return bz->last_api_code;
-}
-
-/* Return non-zero when the owner asked the client to stop. */
-static int
-bugzilla_interrupted(struct bugzilla *bz)
-{
-	return bz->before_request != NULL && bz->before_request(bz->hook_arg);
-}
-
-/*
- * Sleep for ms milliseconds in short slices, so that a stop asked for
- * during a long backoff is noticed at once.  Returns -1 if interrupted.
- */
-static int
-bugzilla_sleep_ms(struct bugzilla *bz, long ms)
-{
-	struct timespec ts, rem;
-	long slice;
-
-	while (ms > 0) {
-		if (bugzilla_interrupted(bz))
-			return -1;
-		slice = ms < 250 ? ms : 250;
-		ts.tv_sec = 0;
-		ts.tv_nsec = slice * 1000000L;
-		while (nanosleep(&ts, &rem) == -1 && errno == EINTR)
-			ts = rem;
-		ms -= slice;
-	}
-	return 0;
 }
 
 /*
@@ -181,78 +218,6 @@ bugzilla_classify(struct bugzilla *bz, const char *what,
 	return BZ_ERR_PROTOCOL;
 }
 
-/*
- * GET path (relative to the base URL, query included) and parse the body
- * with parse into out, retrying what is retryable.  Returns the number of
- * skipped records, or -1 with *cause.
- */
-static int
-bugzilla_call(struct bugzilla *bz, const char *what, const char *path,
-    bugzilla_parse_cb parse, void *out, char **cause)
-{
-	const char *headers[2] = {bz->api_key_header, NULL};
-	struct http_response r;
-	enum http_result hr;
-	char *url, *err = NULL;
-	int attempt, retry, rc = -1;
-
-	xasprintf(&url, "%s%s", bz->url, path);
-	bz->last_api_code = 0;
-	for (attempt = 0;; attempt++) {
-		if (attempt > 0) {
-			bz->stats.retries++;
-			log_info("bugzilla: %s; retry %d of %d", err, attempt,
-			    bz->retries);
-			free(err);
-			err = NULL;
-			if (bugzilla_sleep_ms(bz,
-				http_backoff_ms(attempt, bz->retry_base_ms,
-				    bz->retry_max_ms)) == -1)
-				goto interrupted;
-		}
-		if (bugzilla_interrupted(bz))
-			goto interrupted;
-		http_response_init(&r, bz->max_body);
-		bz->stats.requests++;
-		hr = http_get(bz->http, url, headers, &r, &err);
-		bz->stats.bytes += r.bytes;
-		if (hr != HTTP_OK) {
-			bz->last_error = BZ_ERR_TRANSPORT;
-			retry =
-			    hr == HTTP_ERR_TIMEOUT || hr == HTTP_ERR_CONNECT;
-		} else {
-			bz->last_error =
-			    bugzilla_classify(bz, what, &r, &retry, &err);
-			if (bz->last_error == BZ_OK) {
-				rc = parse(r.body.data, r.body.len, out, &err);
-				if (rc != -1) {
-					http_response_free(&r);
-					break;
-				}
-				/* A cut or garbled body is worth a retry. */
-				bz->last_error = BZ_ERR_PROTOCOL;
-				retry = 1;
-			}
-		}
-		http_response_free(&r);
-		bz->stats.errors++;
-		if (!retry || attempt >= bz->retries) {
-			xasprintf(cause, "%s", err != NULL ? err : what);
-			rc = -1;
-			break;
-		}
-	}
-	free(err);
-	free(url);
-	return rc;
-interrupted:
-	bz->last_error = BZ_ERR_INTERRUPTED;
-	xasprintf(cause, "%s: interrupted", what);
-	free(err);
-	free(url);
-	return -1;
-}
-
 /* Adapt the /rest/time parser to the callback shape. */
 static int
 bugzilla_parse_time(const char *b, size_t n, void *out, char **cause)
@@ -295,6 +260,296 @@ bugzilla_parse_history(const char *b, size_t n, void *out, char **cause)
 	return model_history_from_json(b, n, out, cause);
 }
 
+static void bugzilla_op_send(struct bugzilla_op *);
+static void bugzilla_op_fetch(struct bugzilla_op *);
+
+/* End the call: the client is free again before the owner hears of it. */
+static void
+bugzilla_op_finish(struct bugzilla_op *op, int rc, const char *cause)
+{
+	struct bugzilla *bz = op->bz;
+	bugzilla_done_cb done = op->done;
+	void *arg = op->arg;
+	char *why = cause != NULL ? xstrdup(cause) : NULL;
+
+	if (rc == 0)
+		bz->last_error = BZ_OK;
+	bz->op = NULL;
+	bugzilla_op_free(op);
+	done(arg, rc, why);
+	free(why);
+}
+
+/* The backoff before a retry ended: send the request again. */
+static int
+bugzilla_on_backoff(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct bugzilla_op *op = arg;
+
+	op->backoff = sd_event_source_disable_unref(op->backoff);
+	bugzilla_op_send(op);
+	return 0;
+}
+
+/* A request failed: retry it after a backoff, or end the call. */
+static void
+bugzilla_op_failed(struct bugzilla_op *op, int retry)
+{
+	struct bugzilla *bz = op->bz;
+	long ms;
+	int r;
+
+	bz->stats.errors++;
+	if (!retry || op->attempt >= bz->retries) {
+		bugzilla_op_finish(
+		    op, -1, op->err != NULL ? op->err : op->what);
+		return;
+	}
+	op->attempt++;
+	bz->stats.retries++;
+	log_info(
+	    "bugzilla: %s; retry %d of %d", op->err, op->attempt, bz->retries);
+	ms = http_backoff_ms(op->attempt, bz->retry_base_ms, bz->retry_max_ms);
+	r = sd_event_add_time_relative(http_event(bz->http), &op->backoff,
+	    CLOCK_MONOTONIC, (uint64_t)ms * 1000, 1000, bugzilla_on_backoff,
+	    op);
+	if (r < 0)
+		fatalx(
+		    "bugzilla: cannot arm the backoff timer: %s", strerror(-r));
+}
+
+/*
+ * A search page was parsed into page: move its bugs out, and tell whether
+ * the path has more pages.  A page as long as the server's cap is full
+ * whatever the limit asked, since the server cuts silently.
+ */
+static int
+bugzilla_op_page(struct bugzilla_op *op, struct bug_list *page, int skipped)
+{
+	struct bug_list *out = op->out;
+	size_t got = page->n + (size_t)skipped, i;
+
+	for (i = 0; i < page->n; i++)
+		*bug_list_add(out) = page->v[i];
+	free(page->v);
+	memset(page, 0, sizeof *page);
+	op->found += got;
+	if (got < (size_t)op->bz->page_size && got < CCWATCH_MAX_SEARCH)
+		return 0;
+	op->offset += (long)got;
+	return 1;
+}
+
+/* Parse a good response and move on to the next request, or finish. */
+static void
+bugzilla_op_parsed(struct bugzilla_op *op)
+{
+	struct bug_list page;
+	void *into = op->out;
+	int n, more = 0;
+
+	memset(&page, 0, sizeof page);
+	if (op->search)
+		into = &page;
+	free(op->err);
+	op->err = NULL;
+	n = op->parse(op->resp.body.data, op->resp.body.len, into, &op->err);
+	if (n == -1) {
+		/* A cut or garbled body is worth a retry. */
+		bug_list_free(&page);
+		op->bz->last_error = BZ_ERR_PROTOCOL;
+		bugzilla_op_failed(op, 1);
+		return;
+	}
+	if (op->skipped != NULL)
+		*op->skipped += (size_t)n;
+	if (op->search)
+		more = bugzilla_op_page(op, &page, n);
+	if (op->found > (size_t)op->bz->max_search) {
+		op->bz->last_error = BZ_ERR_TOOMANY;
+		xasprintf(&op->err,
+		    "search: more than %ld bugs match; narrow the products "
+		    "and components",
+		    op->bz->max_search);
+		bugzilla_op_finish(op, -1, op->err);
+		return;
+	}
+	if (!more) {
+		op->i++;
+		op->offset = 0;
+	}
+	if (op->i == op->paths.n) {
+		bugzilla_op_finish(op, 0, NULL);
+		return;
+	}
+	bugzilla_op_fetch(op);
+}
+
+/* A transfer ended: classify, then parse, retry or fail. */
+static void
+bugzilla_on_response(
+    void *arg, enum http_result hr, struct http_response *resp, const char *why)
+{
+	struct bugzilla_op *op = arg;
+	struct bugzilla *bz = op->bz;
+	int retry;
+
+	op->t = NULL;
+	bz->stats.bytes += resp->bytes;
+	free(op->err);
+	op->err = NULL;
+	if (hr != HTTP_OK) {
+		bz->last_error = BZ_ERR_TRANSPORT;
+		op->err = xstrdup(why);
+		bugzilla_op_failed(
+		    op, hr == HTTP_ERR_TIMEOUT || hr == HTTP_ERR_CONNECT);
+		return;
+	}
+	bz->last_error =
+	    bugzilla_classify(bz, op->what, resp, &retry, &op->err);
+	if (bz->last_error != BZ_OK) {
+		bugzilla_op_failed(op, retry);
+		return;
+	}
+	bugzilla_op_parsed(op);
+}
+
+/* Send the current request (again). */
+static void
+bugzilla_op_send(struct bugzilla_op *op)
+{
+	struct bugzilla *bz = op->bz;
+	const char *headers[2] = {bz->api_key_header, NULL};
+	struct http_request r;
+
+	memset(&r, 0, sizeof r);
+	r.method = HTTP_GET;
+	r.url = op->url;
+	r.headers = headers;
+	r.max_body = bz->max_body;
+	r.concurrency = 1; /* BMO asks for one request at a time */
+	bz->stats.requests++;
+	bz->last_api_code = 0;
+	op->t = http_start(bz->http, &r, &op->resp, bugzilla_on_response, op);
+}
+
+/* Build the URL of the current path (and page) and send it. */
+static void
+bugzilla_op_fetch(struct bugzilla_op *op)
+{
+	const char *path = op->paths.v[op->i];
+
+	free(op->url);
+	if (op->search)
+		xasprintf(&op->url, "%s%s&limit=%ld&offset=%ld", op->bz->url,
+		    path, op->bz->page_size, op->offset);
+	else
+		xasprintf(&op->url, "%s%s", op->bz->url, path);
+	op->attempt = 0;
+	bugzilla_op_send(op);
+}
+
+/* The first turn of a call: fetch, or end a call with nothing to fetch. */
+static int
+bugzilla_on_begin(sd_event_source *s, void *arg)
+{
+	struct bugzilla_op *op = arg;
+
+	op->backoff = sd_event_source_disable_unref(op->backoff);
+	if (op->paths.n == 0)
+		bugzilla_op_finish(op, op->err != NULL ? -1 : 0, op->err);
+	else
+		bugzilla_op_fetch(op);
+	return 0;
+}
+
+/*
+ * Start a call over paths (taken over) on the next turn of the loop, so
+ * that its callback never runs inside the start function.  With a
+ * non-NULL err and no paths, the call fails with err.
+ */
+static void
+bugzilla_op_begin(struct bugzilla *bz, const char *what, int search,
+    struct strlist *paths, bugzilla_parse_cb parse, void *out, size_t *skipped,
+    char *err, bugzilla_done_cb done, void *arg)
+{
+	struct bugzilla_op *op;
+	int r;
+
+	if (bz->op != NULL)
+		fatalx(
+		    "bugzilla: %s started while %s runs", what, bz->op->what);
+	op = xcalloc(1, sizeof *op);
+	op->bz = bz;
+	op->what = what;
+	op->search = search;
+	op->paths = *paths;
+	memset(paths, 0, sizeof *paths);
+	op->parse = parse;
+	op->out = out;
+	op->skipped = skipped;
+	op->err = err;
+	op->done = done;
+	op->arg = arg;
+	http_response_init(&op->resp, bz->max_body);
+	bz->op = op;
+	r = sd_event_add_defer(
+	    http_event(bz->http), &op->backoff, bugzilla_on_begin, op);
+	if (r < 0)
+		fatalx("bugzilla: sd-event: %s", strerror(-r));
+}
+
+/* What a synchronous call waits for. */
+struct bugzilla_sync {
+	int done;
+	int rc;
+	char *cause;
+};
+
+/* The end of a synchronous call. */
+static void
+bugzilla_sync_done(void *arg, int rc, const char *cause)
+{
+	struct bugzilla_sync *y = arg;
+
+	y->done = 1;
+	y->rc = rc;
+	if (cause != NULL)
+		y->cause = xstrdup(cause);
+}
+
+/* Wait on the client's own loop for the call just started. */
+static int
+bugzilla_sync_wait(struct bugzilla *bz, struct bugzilla_sync *y, char **cause)
+{
+	if (http_wait(bz->http, &y->done) == -1) {
+		bugzilla_cancel(bz);
+		free(y->cause);
+		xasprintf(cause, "bugzilla: the loop failed");
+		return -1;
+	}
+	if (y->rc == -1)
+		*cause = y->cause != NULL ? y->cause : xstrdup("failed");
+	else
+		free(y->cause);
+	return y->rc;
+}
+
+/* Run a one-path call to its end. */
+static int
+bugzilla_call(struct bugzilla *bz, const char *what, const char *path,
+    bugzilla_parse_cb parse, void *out, char **cause)
+{
+	struct bugzilla_sync y = {0, 0, NULL};
+	struct strlist paths;
+
+	memset(&paths, 0, sizeof paths);
+	strlist_add(&paths, path);
+	bugzilla_op_begin(bz, what, 0, &paths, parse, out, NULL, NULL,
+	    bugzilla_sync_done, &y);
+	return bugzilla_sync_wait(bz, &y, cause);
+}
+
 /* Fetch the server's database time. */
 int
 bugzilla_time(struct bugzilla *bz, time_t *db_time, char **cause)
@@ -303,6 +558,19 @@ bugzilla_time(struct bugzilla *bz, time_t *db_time, char **cause)
 		   db_time, cause) == -1
 	    ? -1
 	    : 0;
+}
+
+/* Fetch the server's database time on the loop. */
+void
+bugzilla_time_start(
+    struct bugzilla *bz, time_t *db_time, bugzilla_done_cb done, void *arg)
+{
+	struct strlist paths;
+
+	memset(&paths, 0, sizeof paths);
+	strlist_add(&paths, "/rest/time");
+	bugzilla_op_begin(bz, "time", 0, &paths, bugzilla_parse_time, db_time,
+	    NULL, NULL, done, arg);
 }
 
 /* Fetch the server's version. */
@@ -325,179 +593,90 @@ bugzilla_whoami(struct bugzilla *bz, char **login, char **cause)
 	    : 0;
 }
 
-/* Append "&name=escaped(value)" to b. */
-static void
-bugzilla_add_param(struct buf *b, const char *name, const char *value)
+/* Search on the loop. */
+void
+bugzilla_search_start(struct bugzilla *bz, const struct bzquery *q,
+    struct bug_list *out, size_t *skipped, bugzilla_done_cb done, void *arg)
 {
-	char *e = http_escape(value);
+	struct strlist paths;
+	char *err = NULL;
 
-	buf_printf(b, "%c%s=%s", b->len == 0 ? '?' : '&', name, e);
-	free(e);
-}
-
-/* Build the fixed part of a search query (no ids, limit or offset). */
-static void
-bugzilla_search_base(struct buf *b, const struct bugzilla_query *q)
-{
-	char iso[TIMEUTIL_ISO_LEN];
-	size_t i;
-
-	for (i = 0; q->products != NULL && i < q->products->n; i++)
-		bugzilla_add_param(b, "product", q->products->v[i]);
-	for (i = 0; q->components != NULL && i < q->components->n; i++)
-		bugzilla_add_param(b, "component", q->components->v[i]);
-	if (q->status != NULL)
-		bugzilla_add_param(b, "status", q->status);
-	if (q->changed_since != 0)
-		bugzilla_add_param(b, "last_change_time",
-		    timeutil_format_iso(q->changed_since, iso));
-	bugzilla_add_param(b, "include_fields", BUGZILLA_BUG_FIELDS);
-	bugzilla_add_param(b, "order", "bug_id");
-}
-
-/* Page through one search query until a short page. */
-static int
-bugzilla_search_pages(struct bugzilla *bz, const char *base,
-    struct bug_list *out, size_t *skipped, char **cause)
-{
-	struct bug_list page;
-	char *path;
-	long offset = 0;
-	int n;
-	size_t got;
-
-	for (;;) {
-		memset(&page, 0, sizeof page);
-		xasprintf(&path, "/rest/bug%s&limit=%ld&offset=%ld", base,
-		    bz->page_size, offset);
-		n = bugzilla_call(
-		    bz, "search", path, bugzilla_parse_bugs, &page, cause);
-		free(path);
-		if (n == -1) {
-			bug_list_free(&page);
-			return -1;
-		}
-		got = page.n + (size_t)n;
-		if (skipped != NULL)
-			*skipped += (size_t)n;
-		for (size_t i = 0; i < page.n; i++)
-			*bug_list_add(out) = page.v[i];
-		free(page.v);
-		if (got < (size_t)bz->page_size)
-			return 0;
-		offset += bz->page_size;
-		if (offset >= CCWATCH_MAX_SEARCH) {
-			log_warnx("bugzilla: search stopped at the server's "
-				  "cap of %d bugs",
-			    CCWATCH_MAX_SEARCH);
-			return 0;
-		}
+	memset(&paths, 0, sizeof paths);
+	if (bzquery_search_paths(bz->url, q, &paths, &err) == -1) {
+		bz->last_error = BZ_ERR_TOOLONG;
+		strlist_free(&paths);
 	}
+	bugzilla_op_begin(bz, "search", 1, &paths, bugzilla_parse_bugs, out,
+	    skipped, err, done, arg);
 }
 
-/* Search, batching ids so that every URL stays under CCWATCH_MAX_URL. */
+/* Search, to the end. */
 int
-bugzilla_search(struct bugzilla *bz, const struct bugzilla_query *q,
+bugzilla_search(struct bugzilla *bz, const struct bzquery *q,
     struct bug_list *out, size_t *skipped, char **cause)
 {
-	struct buf base, ids;
-	size_t i = 0, fixed;
-	char num[32];
-	int rc = 0;
+	struct bugzilla_sync y = {0, 0, NULL};
 
-	buf_init(&base, CCWATCH_MAX_URL);
-	bugzilla_search_base(&base, q);
-	if (q->ids == NULL || q->nids == 0) {
-		rc = bugzilla_search_pages(
-		    bz, buf_str(&base), out, skipped, cause);
-		buf_free(&base);
-		return rc;
-	}
-	fixed = strlen(bz->url) + base.len + 64;
-	buf_init(&ids, CCWATCH_MAX_URL);
-	while (rc == 0 && i < q->nids) {
-		buf_reset(&ids);
-		buf_addstr(&ids, buf_str(&base));
-		buf_addstr(&ids, "&id=");
-		for (; i < q->nids; i++) {
-			snprintf(num, sizeof num, "%s%lld",
-			    ids.data[ids.len - 1] == '=' ? "" : "%2C",
-			    (long long)q->ids[i]);
-			if (fixed + ids.len + strlen(num) > CCWATCH_MAX_URL)
-				break;
-			buf_addstr(&ids, num);
-		}
-		rc = bugzilla_search_pages(
-		    bz, buf_str(&ids), out, skipped, cause);
-	}
-	buf_free(&ids);
-	buf_free(&base);
-	return rc;
+	bugzilla_search_start(bz, q, out, skipped, bugzilla_sync_done, &y);
+	return bugzilla_sync_wait(bz, &y, cause);
 }
 
-/*
- * Fetch comments or history of many bugs: GET /rest/bug/FIRST/KIND?ids=...,
- * at most CCWATCH_MAX_BATCH bugs and CCWATCH_MAX_URL bytes a request.
- */
-static int
-bugzilla_batched(struct bugzilla *bz, const char *kind, const int64_t *ids,
-    size_t nids, time_t new_since, bugzilla_parse_cb parse, void *out,
-    size_t *skipped, char **cause)
+/* Start a batched call of kind over ids. */
+static void
+bugzilla_batched_start(struct bugzilla *bz, const char *kind,
+    const int64_t *ids, size_t nids, time_t new_since, bugzilla_parse_cb parse,
+    void *out, size_t *skipped, bugzilla_done_cb done, void *arg)
 {
-	struct buf path;
-	char iso[TIMEUTIL_ISO_LEN], num[40];
-	size_t i = 0, inbatch, fixed = strlen(bz->url) + 160;
-	char *fields = http_escape(BUGZILLA_COMMENT_FIELDS);
-	int n, rc = -1;
+	struct strlist paths;
 
-	buf_init(&path, CCWATCH_MAX_URL);
-	while (i < nids) {
-		buf_reset(&path);
-		buf_printf(
-		    &path, "/rest/bug/%lld/%s?", (long long)ids[i++], kind);
-		if (new_since != 0)
-			buf_printf(&path, "new_since=%s&",
-			    timeutil_format_iso(new_since, iso));
-		if (strcmp(kind, "comment") == 0)
-			buf_printf(&path, "include_fields=%s&", fields);
-		for (inbatch = 1; i < nids && inbatch < CCWATCH_MAX_BATCH;
-		     inbatch++, i++) {
-			snprintf(
-			    num, sizeof num, "ids=%lld&", (long long)ids[i]);
-			if (fixed + path.len + strlen(num) > CCWATCH_MAX_URL)
-				break;
-			buf_addstr(&path, num);
-		}
-		path.data[--path.len] = '\0'; /* the last '&' or '?' */
-		n = bugzilla_call(bz, kind, buf_str(&path), parse, out, cause);
-		if (n == -1)
-			goto out;
-		if (skipped != NULL)
-			*skipped += (size_t)n;
-	}
-	rc = 0;
-out:
-	free(fields);
-	buf_free(&path);
-	return rc;
+	memset(&paths, 0, sizeof paths);
+	bzquery_batch_paths(bz->url, kind, ids, nids, new_since, &paths);
+	bugzilla_op_begin(
+	    bz, kind, 0, &paths, parse, out, skipped, NULL, done, arg);
 }
 
-/* Fetch the comments of many bugs. */
+/* Fetch the comments of many bugs on the loop. */
+void
+bugzilla_comments_start(struct bugzilla *bz, const int64_t *ids, size_t nids,
+    time_t new_since, struct comment_list *out, size_t *skipped,
+    bugzilla_done_cb done, void *arg)
+{
+	bugzilla_batched_start(bz, "comment", ids, nids, new_since,
+	    bugzilla_parse_comments, out, skipped, done, arg);
+}
+
+/* Fetch the history of many bugs on the loop. */
+void
+bugzilla_history_start(struct bugzilla *bz, const int64_t *ids, size_t nids,
+    time_t new_since, struct history_list *out, size_t *skipped,
+    bugzilla_done_cb done, void *arg)
+{
+	bugzilla_batched_start(bz, "history", ids, nids, new_since,
+	    bugzilla_parse_history, out, skipped, done, arg);
+}
+
+/* Fetch the comments of many bugs, to the end. */
 int
 bugzilla_comments(struct bugzilla *bz, const int64_t *ids, size_t nids,
     time_t new_since, struct comment_list *out, size_t *skipped, char **cause)
 {
-	return bugzilla_batched(bz, "comment", ids, nids, new_since,
-	    bugzilla_parse_comments, out, skipped, cause);
+	struct bugzilla_sync y = {0, 0, NULL};
+
+	bugzilla_comments_start(
+	    bz, ids, nids, new_since, out, skipped, bugzilla_sync_done, &y);
+	return bugzilla_sync_wait(bz, &y, cause);
 }
 
-/* Fetch the history of many bugs. */
+/* Fetch the history of many bugs, to the end. */
 int
 bugzilla_history(struct bugzilla *bz, const int64_t *ids, size_t nids,
     time_t new_since, struct history_list *out, size_t *skipped, char **cause)
 {
-	return bugzilla_batched(bz, "history", ids, nids, new_since,
-	    bugzilla_parse_history, out, skipped, cause);
+	struct bugzilla_sync y = {0, 0, NULL};
+
+	bugzilla_history_start(
+	    bz, ids, nids, new_since, out, skipped, bugzilla_sync_done, &y);
+	return bugzilla_sync_wait(bz, &y, cause);
 }
 
 /*

@@ -2,8 +2,13 @@
  * The Bugzilla REST client: the endpoints ccwatch uses, each turned into the
  * model through the pure parsers of model.h.  Rate limits (HTTP 400 with
  * code 32000, HTML 429), 5xx answers and timeouts are retried with
- * exponential backoff and jitter, a bounded number of times; other errors
- * are reported at once.
+ * exponential backoff and jitter (an sd-event timer), a bounded number of
+ * times; other errors are reported at once.
+ *
+ * Every call is one operation of the client, at most one at a time (BMO
+ * asks for one request at a time): the *_start functions run it on the
+ * transport's loop and call back when it ends; the plain functions run the
+ * same operation to its end on the client's own loop (CLI, tests).
  */
 #ifndef BUGZILLA_H
 #define BUGZILLA_H
@@ -12,6 +17,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "bzquery.h"
 #include "http.h"
 #include "model.h"
 
@@ -22,17 +28,13 @@ struct bugzilla_options {
 	const char *url;     /* base URL, no /rest */
 	const char *api_key; /* NULL: anonymous */
 	struct http_options http;
+	/* The transport (borrowed); NULL: the client's own, from http. */
+	struct http *transport;
 	int retries;        /* extra attempts; 0 = none */
 	long retry_base_ms; /* first backoff; 0: 2000 */
 	long retry_max_ms;  /* backoff ceiling; 0: 60000 */
 	long page_size;     /* search limit; 0: 500 */
-	/*
-	 * Called before every request and every backoff sleep, may be NULL.
-	 * The daemon pings its watchdog here; a non-zero return abandons the
-	 * call with BZ_ERR_INTERRUPTED (a stop was asked for).
-	 */
-	int (*before_request)(void *arg);
-	void *hook_arg;
+	long max_search;    /* bugs one search may return; 0: the default */
 };
 
 /* Counters of one client, for a cycle's summary and the benchmarks. */
@@ -43,26 +45,23 @@ struct bugzilla_stats {
 	unsigned long long bytes; /* received */
 };
 
-/* A search: what the sync asks for. */
-struct bugzilla_query {
-	const struct strlist *products;   /* repeated product= */
-	const struct strlist *components; /* repeated component= */
-	const char *status;               /* "__open__", ... or NULL */
-	time_t changed_since;             /* last_change_time=; 0 none */
-	const int64_t *ids;               /* id=; NULL for none */
-	size_t nids;
-};
-
 /* Why a call failed, so the caller can tell an outage from a refusal. */
 enum bugzilla_error {
 	BZ_OK = 0,
-	BZ_ERR_TRANSPORT,  /* network, timeout, TLS, oversized body */
-	BZ_ERR_RATELIMIT,  /* still limited after every retry */
-	BZ_ERR_SERVER,     /* 5xx after every retry */
-	BZ_ERR_API,        /* a Bugzilla error object (auth, 404 ...) */
-	BZ_ERR_PROTOCOL,   /* the body was not what the API promises */
-	BZ_ERR_INTERRUPTED /* before_request asked to stop */
+	BZ_ERR_TRANSPORT, /* network, timeout, TLS, oversized body */
+	BZ_ERR_RATELIMIT, /* still limited after every retry */
+	BZ_ERR_SERVER,    /* 5xx after every retry */
+	BZ_ERR_API,       /* a Bugzilla error object (auth, 404 ...) */
+	BZ_ERR_PROTOCOL,  /* the body was not what the API promises */
+	BZ_ERR_TOOLONG,   /* the query cannot fit one id in a URL */
+	BZ_ERR_TOOMANY    /* a search passed its max_search bugs */
 };
+
+/*
+ * The end of an asynchronous call: rc 0, or -1 with cause (borrowed for
+ * the call).
+ */
+typedef void (*bugzilla_done_cb)(void *arg, int rc, const char *cause);
 
 struct bugzilla *bugzilla_new(const struct bugzilla_options *, char **cause);
 /*
@@ -93,10 +92,13 @@ int bugzilla_whoami(struct bugzilla *, char **login, char **cause);
 
 /*
  * GET /rest/bug with the query, order=bug_id, an explicit limit, paging by
- * offset until a short page.  Ids are sent in batches that keep each URL
- * under CCWATCH_MAX_URL.  Bugs are appended to *out.
+ * offset until a short page (a page of CCWATCH_MAX_SEARCH bugs, the
+ * server's cap, is never short).  Ids are sent in batches that keep each
+ * URL under CCWATCH_MAX_URL.  Bugs are appended to *out.  Fails, rather
+ * than loses bugs, when the query leaves no room for one id or a search
+ * passes max_search (CCWATCH_MAX_SEARCH_TOTAL) bugs.
  */
-int bugzilla_search(struct bugzilla *, const struct bugzilla_query *,
+int bugzilla_search(struct bugzilla *, const struct bzquery *,
     struct bug_list *out, size_t *skipped, char **cause);
 
 /*
@@ -109,5 +111,28 @@ int bugzilla_comments(struct bugzilla *, const int64_t *ids, size_t nids,
 /* History of the bugs in ids, batched the same way. */
 int bugzilla_history(struct bugzilla *, const int64_t *ids, size_t nids,
     time_t new_since, struct history_list *out, size_t *skipped, char **cause);
+
+/*
+ * The same calls started on the transport's loop; done is called when the
+ * call ends (never from inside the start function).  out, skipped and the
+ * query's arrays are borrowed until then.  Starting a call while another
+ * runs is a bug of the caller.
+ */
+void bugzilla_time_start(
+    struct bugzilla *, time_t *db_time, bugzilla_done_cb, void *arg);
+void bugzilla_search_start(struct bugzilla *, const struct bzquery *,
+    struct bug_list *out, size_t *skipped, bugzilla_done_cb, void *arg);
+void bugzilla_comments_start(struct bugzilla *, const int64_t *ids, size_t nids,
+    time_t new_since, struct comment_list *out, size_t *skipped,
+    bugzilla_done_cb, void *arg);
+void bugzilla_history_start(struct bugzilla *, const int64_t *ids, size_t nids,
+    time_t new_since, struct history_list *out, size_t *skipped,
+    bugzilla_done_cb, void *arg);
+/* Abort the call in flight, if any: its callback is never called. */
+void bugzilla_cancel(struct bugzilla *);
+/* 1 while a call is in flight. */
+int bugzilla_busy(const struct bugzilla *);
+/* The client's transport. */
+struct http *bugzilla_transport(struct bugzilla *);
 
 #endif

@@ -17,10 +17,23 @@
 #define CCWATCH_MAX_URL 8000
 /* Room for an error message in a caller-provided buffer. */
 #define CCWATCH_ERR_LEN 256
-/* Bugs accepted from one search before paging stops (the server's cap). */
+/*
+ * Bugzilla's cap on the results of one search request (BMO's
+ * max_search_results, BUGZILLA-API.md section 3.2): a page longer than this
+ * is cut silently, so a page of this size is read as full and paged past.
+ */
 #define CCWATCH_MAX_SEARCH 10000
+/* Bugs one search may return over all its pages before the cycle fails. */
+#define CCWATCH_MAX_SEARCH_TOTAL 200000
 /* Overlap of an incremental search before the previous cursor, seconds. */
 #define CCWATCH_OVERLAP 300
+/*
+ * The shipped unit's WatchdogSec, and the longest timeout of a transfer:
+ * half of it, so that a request that hangs ends well inside one watchdog
+ * interval (a known WATCHDOG_USEC tightens it: config_check.c).
+ */
+#define CCWATCH_WATCHDOG_SEC 600
+#define CCWATCH_MAX_TIMEOUT  (CCWATCH_WATCHDOG_SEC / 2)
 /* Default whole-transfer timeout of an alert channel, seconds. */
 #define CCWATCH_CHANNEL_TIMEOUT 30
 

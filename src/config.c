@@ -16,9 +16,12 @@
 #include <errno.h>
 #include <ini.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <systemd/sd-daemon.h>
 
 #include "buf.h"
 #include "ccwatch.h"
@@ -499,6 +502,7 @@ config_load_flags(const char *path, int flags, char **cause)
 {
 	struct config_parse p;
 	struct config *cfg = NULL;
+	uint64_t usec = 0;
 	size_t i;
 	int rc;
 
@@ -514,6 +518,9 @@ config_load_flags(const char *path, int flags, char **cause)
 	p.cfg->path = xstrdup(path);
 	p.cfg->skip_secrets = (flags & CONFIG_NO_SECRETS) != 0;
 	p.cfg->check_disk = (flags & CONFIG_DAEMON) != 0;
+	/* Only the watchdog of this very process (WATCHDOG_PID) counts. */
+	if (sd_watchdog_enabled(0, &usec) > 0)
+		p.watchdog_usec = usec;
 	rc = ini_parse_stream(config_read_line, &p, config_handle, &p);
 	if (rc > 0)
 		config_error(&p, rc, "syntax error");

@@ -156,7 +156,6 @@ struct config {
 	char *feed_ics_ca; /* the CA of the written deadlines.ics; NULL all */
 	long long feed_connections;
 	long long feed_timeout;
-	long long feed_cache_ttl;
 };
 
 /* The built-in defaults, as if an empty file had been read. */

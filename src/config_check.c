@@ -20,11 +20,13 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
 
+#include "bzquery.h"
 #include "caname.h"
 #include "ccwatch.h"
 #include "config.h"
@@ -34,6 +36,26 @@
 
 #define CONFIG_BMO_HOST         "bugzilla.mozilla.org"
 #define CONFIG_BMO_MIN_INTERVAL 300
+
+/*
+ * Under a service manager's watchdog (WATCHDOG_USEC), a transfer's timeout
+ * is at most half its interval, so that a request that hangs ends, is
+ * logged and retried well inside one interval.  Without one the table's
+ * bound holds: CCWATCH_MAX_TIMEOUT, half the shipped unit's WatchdogSec.
+ */
+static void
+config_check_timeout(
+    struct config_parse *p, int line, const char *what, long long seconds)
+{
+	unsigned long long usec = p->watchdog_usec;
+
+	if (usec == 0 || (unsigned long long)seconds * 2000000ULL <= usec)
+		return;
+	config_error(p, line,
+	    "%s: %lld s is more than half the watchdog interval "
+	    "(WATCHDOG_USEC %llu.%01llu s)",
+	    what, seconds, usec / 1000000, usec / 100000 % 10);
+}
 
 /* The line that set a plain section's directive, or 0 for its default. */
 static int
@@ -166,8 +188,14 @@ config_check_channel(struct config_parse *p)
 	const struct config_channel *ch = p->base;
 	const struct config_channel_type *t = NULL;
 	const struct config_directive *d;
-	char q[CONFIG_QUOTE_LEN];
+	char q[CONFIG_QUOTE_LEN], what[96];
 	size_t i;
+	int line;
+
+	line = config_seen(p, "timeout");
+	snprintf(what, sizeof what, "[channel \"%s\"] timeout", ch->name);
+	config_check_timeout(
+	    p, line != 0 ? line : p->sect_line, what, ch->timeout);
 
 	config_quote(q, ch->name);
 	if (ch->type == NULL) {
@@ -509,6 +537,28 @@ config_finish(struct config *cfg)
 }
 
 /*
+ * Every search a cycle makes of the products and components must fit one
+ * URL with room for a bug id, or the sync could never fetch by id.
+ */
+static void
+config_check_query(struct config_parse *p)
+{
+	char *why = NULL;
+	int line;
+
+	if (bzquery_check(
+		p->cfg->url, &p->cfg->products, &p->cfg->components, &why) == 0)
+		return;
+	line = p->seen[config_find_directive("bugzilla", "products")];
+	if (line == 0)
+		line = p->seen[config_find_directive("bugzilla", "components")];
+	if (line == 0)
+		line = p->seen[config_find_directive("bugzilla", "url")];
+	config_error(p, line, "products, components: %s", why);
+	free(why);
+}
+
+/*
  * The checks of a whole file, run after it was read and config_finish
  * derived what it implies.  Each records its errors and goes on, so that
  * one run reports them all.
@@ -518,6 +568,13 @@ config_cross_check(struct config_parse *p)
 {
 	config_check_lists(p);
 	config_check_interval(p);
+	config_check_query(p);
+	config_check_timeout(p,
+	    p->seen[config_find_directive("bugzilla", "timeout")], "timeout",
+	    p->cfg->timeout);
+	config_check_timeout(p,
+	    p->seen[config_find_directive("bugzilla", "connect_timeout")],
+	    "connect_timeout", p->cfg->connect_timeout);
 	config_check_ca_names(p);
 	config_check_routes(p);
 	config_check_feed(p);

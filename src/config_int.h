@@ -90,6 +90,9 @@ struct config_parse {
 	int cur;                         /* directive being continued, or -1 */
 	int seen[CONFIG_MAX_DIRECTIVES]; /* line first set, or 0 */
 
+	/* The service's WATCHDOG_USEC when it runs under one, else 0. */
+	unsigned long long watchdog_usec;
+
 	struct config_msg *msgs; /* the errors, in the order found */
 	size_t nmsgs;
 	size_t msgbytes;

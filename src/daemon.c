@@ -1,12 +1,13 @@
 /*
- * The daemon's loop.
+ * The daemon's life: one sd-event loop, the one transport on it, the poll
+ * timer, signals, reload and sd_notify (docs/internals/loop.md).  The
+ * cycle's steps are in daemon_cycle.c.
  *
- * A cycle runs inside the timer callback and blocks on libcurl; every
- * request is bounded by the configured timeouts.  Between requests the REST
- * client calls daemon_hook, which pings the watchdog and notices a pending
- * SIGTERM (signals stay blocked, sd-event reads them from a signalfd), so a
- * stop never waits for a slow server and never interrupts a store
- * transaction: the cycle writes only after everything was fetched.
+ * Nothing on the loop blocks on the network, so the watchdog, pinged by
+ * sd-event itself, proves that the loop turns.  SIGTERM cancels whatever
+ * transfer runs (a store transaction is never cut: it runs inside one
+ * callback) and leaves the loop; SIGHUP and SIGUSR1 that arrive during a
+ * cycle wait for its end, and are never lost.
  */
 #include <errno.h>
 #include <signal.h>
@@ -19,33 +20,13 @@
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-event.h>
 
-#include "alerts.h"
-#include "bugzilla.h"
 #include "daemon.h"
-#include "feed.h"
-#include "httpd.h"
+#include "daemon_int.h"
 #include "log.h"
-#include "report.h"
-#include "store.h"
-#include "sync.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
-struct daemon {
-	const char *conf_path;
-	struct config *conf;
-	struct store *store;
-	struct bugzilla *bz;
-	struct alerts *alerts;
-	sd_event *event;
-	sd_event_source *timer;
-	int failures;
-	struct daemon_outage outage;   /* for "reachable again" */
-	int first;                     /* the first cycle is a full resync */
-	int watchdog;                  /* 1 when systemd expects pings */
-	struct httpd *httpd;           /* NULL without [feed] listen */
-	struct feed_counters counters; /* for the metrics */
-};
+extern const struct daemon_seam daemon_real_seam;
 
 /* Compute the delay before the next cycle; see daemon.h. */
 long
@@ -66,59 +47,37 @@ daemon_next_delay(
 	return d > 1 ? d : 1;
 }
 
-/* Ping the watchdog and tell whether a stop is pending. */
-static int
-daemon_hook(void *arg)
-{
-	struct daemon *d = arg;
-	sigset_t pending;
-
-	if (d->watchdog)
-		sd_notify(0, "WATCHDOG=1");
-	if (sigpending(&pending) == -1)
-		return 0;
-	return sigismember(&pending, SIGTERM) == 1 ||
-	    sigismember(&pending, SIGINT) == 1;
-}
-
-/* Make a REST client from the configuration. */
+/* Make a REST client on the daemon's transport. */
 static struct bugzilla *
 daemon_client(struct daemon *d, const struct config *c, char **cause)
 {
 	struct bugzilla_options o;
 
 	bugzilla_options_from_config(&o, c);
-	o.before_request = daemon_hook;
-	o.hook_arg = d;
+	o.transport = d->http;
 	return bugzilla_new(&o, cause);
 }
 
 /*
  * Tell systemd what the service is doing, in one line: the bugs tracked,
- * how many are overdue or due soon right now (clocks run on stored data
- * whether or not Bugzilla answers), and how fresh that data is.
+ * how many are overdue or due soon (the cycle's evaluation: clocks run on
+ * stored data whether or not Bugzilla answers), and how fresh that data is.
  */
-static void
+void
 daemon_status(struct daemon *d)
 {
-	struct report_filter all = {.bug_id = 0, .state = -1, .all = 1};
-	struct report r;
 	struct store_cursor cur;
 	struct alerts_counts ac;
 	char iso[TIMEUTIL_ISO_LEN], note[96], *err = NULL;
 	time_t now = timeutil_now();
 
 	/* Without a service manager listening the line would go nowhere. */
-	if (getenv("NOTIFY_SOCKET") == NULL)
+	if (getenv("NOTIFY_SOCKET") == NULL || !d->evaluated)
 		return;
 	memset(&cur, 0, sizeof cur);
-	memset(&r, 0, sizeof r);
-	if (store_get_cursor(d->store, &cur, &err) == -1 ||
-	    report_load(d->store, &d->conf->people, &d->conf->policy, now, &all,
-		&r, &err) == -1) {
+	if (store_get_cursor(d->store, &cur, &err) == -1) {
 		log_warnx("status: %s", err);
 		free(err);
-		store_cursor_free(&cur);
 		return;
 	}
 	if (alerts_counts(d->store, &ac, &err) == -1) {
@@ -135,123 +94,17 @@ daemon_status(struct daemon *d)
 		sd_notifyf(0,
 		    "STATUS=%zu open bugs tracked, %zu overdue, %zu "
 		    "due soon; last sync %s%s",
-		    r.open_bugs, r.overdue, r.due_soon,
+		    d->open_bugs, d->overdue, d->due_soon,
 		    timeutil_format_iso(cur.last_sync, iso), note);
 	else
 		sd_notifyf(0,
 		    "STATUS=%zu open bugs tracked, %zu overdue, %zu "
 		    "due soon; Bugzilla unreachable, data stale: last "
 		    "sync %s (%lld min ago)%s",
-		    r.open_bugs, r.overdue, r.due_soon,
+		    d->open_bugs, d->overdue, d->due_soon,
 		    timeutil_format_iso(cur.last_sync, iso),
 		    (long long)(now - cur.last_sync) / 60, note);
-	report_free(&r);
 	store_cursor_free(&cur);
-}
-
-/*
- * After a cycle, good or failed (deadlines pass whether or not Bugzilla
- * answered): evaluate the clocks at now, record the transitions, and
- * deliver what the outbox holds.
- */
-static void
-daemon_alerts(struct daemon *d)
-{
-	struct alerts_stats as;
-	char *cause = NULL;
-
-	/* No route and no channel: nobody to tell, nothing to deliver. */
-	if (d->conf->alerts.nroutes == 0 && d->conf->alerts.nchannels == 0)
-		return;
-	memset(&as, 0, sizeof as);
-	if (alerts_run_cycle(d->alerts, d->store, &d->conf->people,
-		&d->conf->policy, timeutil_now(), &as, &cause) == -1) {
-		log_warnx("alerts: %s", cause);
-		free(cause);
-	}
-	if (as.transitions + as.repeats + as.digests + as.sent + as.failed +
-		as.dead + as.dry_run >
-	    0)
-		log_info(
-		    "alerts: %zu clocks, %zu transitions, %zu repeats, "
-		    "%zu digests, %zu summaries, %zu queued; %zu sent, %zu "
-		    "logged (dry run), %zu failed, %zu dead",
-		    as.clocks, as.transitions, as.repeats, as.digests,
-		    as.summaries, as.queued, as.sent, as.dry_run, as.failed,
-		    as.dead);
-}
-
-/* Run one cycle and log its outcome. */
-static int
-daemon_cycle(struct daemon *d)
-{
-	struct sync_options so;
-	struct sync_stats stats;
-	char *cause = NULL;
-
-	sync_options_from_config(&so, d->conf);
-	so.full = d->first;
-	so.full_every = (long)d->conf->full_every;
-	if (sync_run(d->bz, d->store, &so, &stats, &cause) == -1) {
-		log_event(LOG_WARNING,
-		    &(struct log_fields){.message_id = LOG_MSG_SYNC_FAILED,
-			.event = "sync-failed"},
-		    "sync: %s", cause);
-		free(cause);
-		return -1;
-	}
-	d->first = 0;
-	if (d->counters.requests < 0)
-		d->counters.requests = 0;
-	d->counters.requests += (long long)stats.requests;
-	log_event(LOG_INFO,
-	    &(struct log_fields){
-		.message_id = LOG_MSG_SYNC_OK, .event = "sync-ok"},
-	    "sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
-	    "history entries, %zu skipped, %lu requests, %.2f s",
-	    stats.full ? "full" : "incremental", stats.bugs_seen,
-	    stats.bugs_changed, stats.comments, stats.history, stats.skipped,
-	    stats.requests, stats.seconds);
-	return 0;
-}
-
-/*
- * Write the feed's four files into [feed] directory after a good cycle.
- * A failure is logged and retried after the next cycle.
- */
-static void
-daemon_write_feed(struct daemon *d)
-{
-	struct feed_options o;
-	struct feed f;
-	char *cause = NULL, *ics, *path;
-
-	if (d->conf->feed_directory == NULL)
-		return;
-	feed_options_from_config(&o, d->conf);
-	if (feed_load(d->store, &d->conf->people, &d->conf->policy,
-		timeutil_now(), &o, &f, &cause) == -1) {
-		log_warnx("feed: %s", cause);
-		free(cause);
-		return;
-	}
-	if (feed_write_dir(&f, &d->counters, d->conf->feed_directory, &cause) ==
-		0 &&
-	    d->conf->feed_ics_ca != NULL) {
-		/* The written calendar is the configured CA's only. */
-		ics = feed_to_ics(&f, d->conf->feed_ics_ca);
-		xasprintf(&path, "%s/deadlines.ics", d->conf->feed_directory);
-		feed_write_file(path, ics, strlen(ics), &cause);
-		free(path);
-		free(ics);
-	}
-	if (cause != NULL) {
-		log_warnx("feed: %s", cause);
-		free(cause);
-	} else
-		log_debug("feed: %zu bugs written to %s", f.report.nbugs,
-		    d->conf->feed_directory);
-	feed_free(&f);
 }
 
 /* Start the feed's HTTP server when [feed] listen is set. */
@@ -268,41 +121,51 @@ daemon_start_httpd(struct daemon *d, const struct config *c, char **cause)
 	if (d->httpd == NULL)
 		return -1;
 	httpd_set_counters(d->httpd, &d->counters);
+	httpd_set_snapshot(d->httpd, d->snap);
 	return 0;
 }
 
-/* The poll timer: run a cycle, then arm itself for the next. */
+/*
+ * Arm the poll timer.  A timer that cannot be armed would leave a loop
+ * that pings the watchdog but never polls again: exit instead, and let
+ * systemd restart the service.
+ */
+void
+daemon_arm(struct daemon *d, uint64_t delay_usec)
+{
+	int r;
+
+	r = sd_event_source_set_time_relative(d->timer, delay_usec);
+	if (r >= 0)
+		r = sd_event_source_set_enabled(d->timer, SD_EVENT_ONESHOT);
+	if (r < 0)
+		fatalx("daemon: cannot arm the poll timer: %s; exiting so "
+		       "that the service is restarted",
+		    strerror(-r));
+}
+
+/* The poll timer: start a cycle. */
 static int
 daemon_on_timer(sd_event_source *s, uint64_t usec, void *arg)
 {
-	struct daemon *d = arg;
-	long delay;
-
-	if (daemon_hook(d))
-		return 0; /* a stop is pending; the signal handler exits */
-	if (daemon_cycle(d) == 0) {
-		d->failures = 0;
-		d->counters.cycles_ok++;
-		daemon_outage_note(&d->outage, 1, timeutil_now());
-		daemon_write_feed(d);
-	} else {
-		d->failures++;
-		d->counters.cycles_failed++;
-		daemon_outage_note(&d->outage, 0, timeutil_now());
-	}
-	httpd_set_counters(d->httpd, &d->counters);
-	daemon_alerts(d);
-	daemon_status(d);
-	delay = daemon_next_delay((long)d->conf->poll_interval,
-	    (long)d->conf->poll_jitter, (long)d->conf->backoff_max, d->failures,
-	    (double)random() / ((double)RAND_MAX + 1.0));
-	log_debug("next cycle in %ld s", delay);
-	sd_event_source_set_time_relative(s, (uint64_t)delay * 1000000ULL);
-	sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+	daemon_cycle_start(arg);
 	return 0;
 }
 
-/* SIGTERM and SIGINT: leave the loop; the cycle, if any, has ended. */
+/* Cancel whatever step runs; nothing more is written. */
+void
+daemon_stop(struct daemon *d)
+{
+	d->stopping = 1;
+	if (d->sync != NULL)
+		d->seam.sync_cancel(d, d->sync);
+	d->sync = NULL;
+	alerts_deliver_cancel(d->delivery);
+	d->delivery = NULL;
+	d->step = sd_event_source_disable_unref(d->step);
+}
+
+/* SIGTERM and SIGINT: cancel the transfers, leave the loop. */
 static int
 daemon_on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
@@ -313,39 +176,146 @@ daemon_on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 		.message_id = LOG_MSG_STOPPING, .event = "stopping"},
 	    "signal %u: stopping", si->ssi_signo);
 	sd_notify(0, "STOPPING=1");
+	daemon_stop(d);
 	return sd_event_exit(d->event, 0);
+}
+
+/* Poll now, or as soon as the running cycle ends. */
+void
+daemon_poll(struct daemon *d)
+{
+	if (d->state == DAEMON_IDLE)
+		daemon_arm(d, 0);
+	else
+		d->poll_pending = 1;
 }
 
 /* SIGUSR1: poll now. */
 static int
 daemon_on_poll(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
-	struct daemon *d = arg;
-
 	log_info("SIGUSR1: polling now");
-	sd_event_source_set_time_relative(d->timer, 0);
-	return sd_event_source_set_enabled(d->timer, SD_EVENT_ONESHOT);
+	daemon_poll(arg);
+	return 0;
+}
+
+/* 1 if two lists hold the same strings in the same order. */
+static int
+daemon_same_list(const struct strlist *a, const struct strlist *b)
+{
+	size_t i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return 0;
+	return 1;
 }
 
 /*
- * SIGHUP: parse the file into a new configuration and swap only if it is
- * clean; a bad file is logged with its errors and the old one stays.
+ * A new url, products or components make the cursor meaningless: reset
+ * it and poll at once, a full resync that also reconciles what the old
+ * query showed.
  */
-static int
-daemon_on_reload(
-    sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
+static void
+daemon_reset_cursor(struct daemon *d, const struct config *c)
 {
-	struct daemon *d = arg;
-	struct config *c;
+	struct store_cursor cur;
+	char *cause = NULL;
+
+	if (strcmp(c->url, d->conf->url) == 0 &&
+	    daemon_same_list(&c->products, &d->conf->products) &&
+	    daemon_same_list(&c->components, &d->conf->components))
+		return;
+	memset(&cur, 0, sizeof cur);
+	if (store_get_cursor(d->store, &cur, &cause) == 0) {
+		cur.db_time = 0;
+		cur.last_full = 0;
+		if (store_set_cursor(d->store, &cur, &cause) == 0) {
+			log_info("reload: the Bugzilla query changed: the "
+				 "cursor is reset, a full resync starts now");
+			d->counts.resets++;
+			d->first = 1;
+			daemon_poll(d);
+		}
+	}
+	if (cause != NULL) {
+		log_warnx("reload: cannot reset the cursor: %s", cause);
+		free(cause);
+	}
+	store_cursor_free(&cur);
+}
+
+/*
+ * Swap in a clean new configuration (taken over): a new client, alerts,
+ * store if its path changed, and HTTP server.  On failure the old one
+ * stays and c is freed.
+ */
+int
+daemon_apply(struct daemon *d, struct config *c, char **cause)
+{
 	struct bugzilla *bz;
 	struct alerts *al;
 	struct store *st = NULL;
-	char *cause = NULL;
-	uint64_t now_us = 0;
 
-	sd_event_now(d->event, CLOCK_MONOTONIC, &now_us);
-	sd_notifyf(
-	    0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)now_us);
+	bz = daemon_client(d, c, cause);
+	if (bz == NULL) {
+		config_free(c);
+		return -1;
+	}
+	al = alerts_new(&c->alerts, cause);
+	if (al == NULL) {
+		bugzilla_free(bz);
+		config_free(c);
+		return -1;
+	}
+	if (strcmp(c->store_path, d->conf->store_path) != 0) {
+		st = store_open(c->store_path, cause);
+		if (st == NULL) {
+			alerts_free(al);
+			bugzilla_free(bz);
+			config_free(c);
+			return -1;
+		}
+		store_close(d->store);
+		d->store = st;
+	}
+	daemon_reset_cursor(d, c);
+	bugzilla_free(d->bz);
+	d->bz = bz;
+	alerts_free(d->alerts);
+	d->alerts = al;
+	httpd_stop(d->httpd);
+	d->httpd = NULL;
+	config_free(d->conf);
+	d->conf = c;
+	d->counts.reloads++;
+	if (daemon_start_httpd(d, c, cause) == -1) {
+		log_warnx("reload: feed: %s; serving no feed", *cause);
+		free(*cause);
+		*cause = NULL;
+	}
+	return 0;
+}
+
+/*
+ * Parse the file into a new configuration and swap it in only if it is
+ * clean; a bad file is logged with its errors and the old one stays.
+ * During a cycle (which borrows the configuration) the reload waits for
+ * the cycle's end.
+ */
+void
+daemon_reload(struct daemon *d)
+{
+	struct config *c;
+	char *cause = NULL;
+
+	if (d->state != DAEMON_IDLE) {
+		log_info("reload: deferred until the cycle ends");
+		d->reload_pending = 1;
+		return;
+	}
 	c = config_load_flags(d->conf_path, CONFIG_DAEMON, &cause);
 	if (c == NULL) {
 		log_event(LOG_WARNING,
@@ -353,55 +323,29 @@ daemon_on_reload(
 			.event = "reload-failed"},
 		    "config file %s has errors, not reloading:\n%s",
 		    d->conf_path, cause);
-		goto out;
-	}
-	bz = daemon_client(d, c, &cause);
-	if (bz == NULL) {
+	} else if (daemon_apply(d, c, &cause) == -1)
 		log_warnx("reload: %s; keeping the old configuration", cause);
-		config_free(c);
-		goto out;
-	}
-	al = alerts_new(&c->alerts, &cause);
-	if (al == NULL) {
-		log_warnx("reload: %s; keeping the old configuration", cause);
-		bugzilla_free(bz);
-		config_free(c);
-		goto out;
-	}
-	if (strcmp(c->store_path, d->conf->store_path) != 0) {
-		st = store_open(c->store_path, &cause);
-		if (st == NULL) {
-			log_warnx(
-			    "reload: %s; keeping the old configuration", cause);
-			alerts_free(al);
-			bugzilla_free(bz);
-			config_free(c);
-			goto out;
-		}
-		store_close(d->store);
-		d->store = st;
-	}
-	bugzilla_free(d->bz);
-	d->bz = bz;
-	alerts_free(d->alerts);
-	d->alerts = al;
-	/* The server borrows the configuration: restart it with the new. */
-	httpd_stop(d->httpd);
-	d->httpd = NULL;
-	config_free(d->conf);
-	d->conf = c;
-	if (daemon_start_httpd(d, c, &cause) == -1) {
-		log_warnx("reload: feed: %s; serving no feed", cause);
-		free(cause);
-		cause = NULL;
-	}
-	log_event(LOG_INFO,
-	    &(struct log_fields){
-		.message_id = LOG_MSG_RELOADED, .event = "reloaded"},
-	    "configuration %s reloaded", d->conf_path);
-out:
+	else
+		log_event(LOG_INFO,
+		    &(struct log_fields){
+			.message_id = LOG_MSG_RELOADED, .event = "reloaded"},
+		    "configuration %s reloaded", d->conf_path);
 	free(cause);
 	sd_notify(0, "READY=1");
+}
+
+/* SIGHUP: reload, now or at the cycle's end. */
+static int
+daemon_on_reload(
+    sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
+{
+	struct daemon *d = arg;
+	uint64_t now_us = 0;
+
+	sd_event_now(d->event, CLOCK_MONOTONIC, &now_us);
+	sd_notifyf(
+	    0, "RELOADING=1\nMONOTONIC_USEC=%llu", (unsigned long long)now_us);
+	daemon_reload(d);
 	return 0;
 }
 
@@ -424,71 +368,126 @@ daemon_block_signals(void)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 }
 
+/* Build a daemon on loop event; see daemon_int.h. */
+struct daemon *
+daemon_new(
+    const char *conf_path, struct config *conf, sd_event *event, char **cause)
+{
+	struct http_options ho;
+	struct daemon *d;
+	int r;
+
+	d = xcalloc(1, sizeof *d);
+	d->conf_path = conf_path;
+	d->conf = conf;
+	d->first = 1;
+	d->seam = daemon_real_seam;
+	d->event = sd_event_ref(event);
+	feed_counters_init(&d->counters);
+	d->counters.cycles_ok = d->counters.cycles_failed = 0;
+	d->counters.evaluations = 0;
+	memset(&ho, 0, sizeof ho);
+	ho.event = event;
+	d->http = http_new(&ho, cause);
+	if (d->http == NULL)
+		goto fail;
+	d->store = store_open(conf->store_path, cause);
+	if (d->store == NULL)
+		goto fail;
+	d->bz = daemon_client(d, conf, cause);
+	if (d->bz == NULL)
+		goto fail;
+	d->alerts = alerts_new(&conf->alerts, cause);
+	if (d->alerts == NULL)
+		goto fail;
+	if (daemon_start_httpd(d, conf, cause) == -1)
+		goto fail;
+	r = sd_event_add_time_relative(
+	    event, &d->timer, CLOCK_MONOTONIC, 0, 1000, daemon_on_timer, d);
+	if (r < 0) {
+		xasprintf(cause, "sd-event: %s", strerror(-r));
+		goto fail;
+	}
+	sd_event_source_set_enabled(d->timer, SD_EVENT_OFF);
+	return d;
+fail:
+	daemon_free(d);
+	return NULL;
+}
+
+/* Cancel every step and free, in reverse order; accepts NULL. */
+void
+daemon_free(struct daemon *d)
+{
+	if (d == NULL)
+		return;
+	daemon_stop(d);
+	sd_event_source_disable_unref(d->timer);
+	httpd_stop(d->httpd);
+	feed_snap_unref(d->snap);
+	alerts_free(d->alerts);
+	bugzilla_free(d->bz);
+	http_free(d->http);
+	store_close(d->store);
+	sd_event_unref(d->event);
+	config_free(d->conf);
+	free(d);
+}
+
 /* Set up the loop, run it, tear everything down in reverse order. */
 int
 daemon_run(const char *conf_path, struct config *conf)
 {
-	struct daemon d;
+	struct daemon *d = NULL;
+	sd_event *event = NULL;
 	char *cause = NULL;
 	int rc = 1, r;
 
-	memset(&d, 0, sizeof d);
-	d.conf_path = conf_path;
-	d.conf = conf;
-	d.first = 1;
-	feed_counters_init(&d.counters);
-	d.counters.cycles_ok = d.counters.cycles_failed = 0;
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 	daemon_block_signals();
-
-	d.store = store_open(conf->store_path, &cause);
-	if (d.store == NULL)
+	r = sd_event_default(&event);
+	if (r < 0) {
+		xasprintf(&cause, "sd-event: %s", strerror(-r));
+		config_free(conf);
 		goto out;
-	d.bz = daemon_client(&d, conf, &cause);
-	if (d.bz == NULL)
-		goto out;
-	d.alerts = alerts_new(&conf->alerts, &cause);
-	if (d.alerts == NULL)
+	}
+	d = daemon_new(conf_path, conf, event, &cause);
+	if (d == NULL)
 		goto out;
 	if (conf->alerts.dry_run)
 		log_info("alerts: dry run: alerts are logged, not sent");
-	if (daemon_start_httpd(&d, conf, &cause) == -1)
-		goto out;
-	if ((r = sd_event_default(&d.event)) < 0 ||
+	if ((r = sd_event_add_signal(event, NULL, SIGTERM, daemon_on_stop, d)) <
+		0 ||
+	    (r = sd_event_add_signal(event, NULL, SIGINT, daemon_on_stop, d)) <
+		0 ||
 	    (r = sd_event_add_signal(
-		 d.event, NULL, SIGTERM, daemon_on_stop, &d)) < 0 ||
-	    (r = sd_event_add_signal(
-		 d.event, NULL, SIGINT, daemon_on_stop, &d)) < 0 ||
-	    (r = sd_event_add_signal(
-		 d.event, NULL, SIGHUP, daemon_on_reload, &d)) < 0 ||
-	    (r = sd_event_add_signal(
-		 d.event, NULL, SIGUSR1, daemon_on_poll, &d)) < 0 ||
-	    (r = sd_event_add_time_relative(d.event, &d.timer, CLOCK_MONOTONIC,
-		 0, 0, daemon_on_timer, &d)) < 0) {
+		 event, NULL, SIGHUP, daemon_on_reload, d)) < 0 ||
+	    (r = sd_event_add_signal(event, NULL, SIGUSR1, daemon_on_poll, d)) <
+		0) {
 		xasprintf(&cause, "sd-event: %s", strerror(-r));
 		goto out;
 	}
-	r = sd_event_set_watchdog(d.event, 1);
-	d.watchdog = r > 0;
+	/* sd-event pings WATCHDOG=1 itself: the pings prove the loop turns. */
+	r = sd_event_set_watchdog(event, 1);
+	if (r < 0) {
+		xasprintf(&cause, "sd-event: watchdog: %s", strerror(-r));
+		goto out;
+	}
+	daemon_arm(d, 0);
 	sd_notify(0, "READY=1");
 	log_event(LOG_INFO,
 	    &(struct log_fields){
 		.message_id = LOG_MSG_STARTED, .event = "started"},
-	    "ready: store %s, Bugzilla %s, every %lld s", conf->store_path,
-	    conf->url, conf->poll_interval);
-	r = sd_event_loop(d.event);
+	    "ready: store %s, Bugzilla %s, every %lld s", d->conf->store_path,
+	    d->conf->url, d->conf->poll_interval);
+	r = sd_event_loop(event);
 	rc = r < 0 ? 1 : 0;
 out:
 	if (cause != NULL) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
-	sd_event_source_unref(d.timer);
-	sd_event_unref(d.event);
-	alerts_free(d.alerts);
-	httpd_stop(d.httpd);
-	bugzilla_free(d.bz);
-	store_close(d.store);
-	config_free(d.conf);
+	daemon_free(d);
+	sd_event_unref(event);
 	return rc;
 }

@@ -48,6 +48,7 @@ feed_counters_init(struct feed_counters *c)
 {
 	memset(c, 0, sizeof *c);
 	c->cycles_ok = c->cycles_failed = c->requests = c->http_requests = -1;
+	c->evaluations = -1;
 }
 
 /* 1 if count is in the sorted list of private comment counts. */
@@ -225,25 +226,39 @@ feed_load(struct store *st, const struct people *people,
     const struct feed_options *o, struct feed *out, char **cause)
 {
 	struct report_filter filt;
-	struct report_bug *rb;
-	size_t i, n, k = 0;
-	int rc = -1;
+	struct report r;
 
 	memset(out, 0, sizeof *out);
 	memset(&filt, 0, sizeof filt);
 	filt.state = -1;
 	filt.all = 1;
-	if (report_load(st, people, popts, as_of, &filt, &out->report, cause) ==
-	    -1)
+	if (report_load(st, people, popts, as_of, &filt, &r, cause) == -1)
 		return -1;
+	return feed_from_report(st, people, popts, o, &r, out, cause);
+}
+
+/* Make the feed of an evaluated report; see feed.h. */
+int
+feed_from_report(struct store *st, const struct people *people,
+    const struct policy_options *popts, const struct feed_options *o,
+    struct report *r, struct feed *out, char **cause)
+{
+	struct report_bug *rb;
+	size_t i, n, k = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	out->report = *r;
+	memset(r, 0, sizeof *r);
 	out->source = xstrdup(o->source != NULL ? o->source : popts->base_url);
 	out->stale_after = o->stale_after;
 	n = out->report.nbugs;
 	out->extra = xcalloc(n + 1, sizeof *out->extra);
-	i = 0;
-	if (feed_load_cursor(st, out, cause) == -1)
-		goto out;
-	for (; i < n; i++) {
+	if (feed_load_cursor(st, out, cause) == -1) {
+		feed_free(out); /* every bug, none looked at yet */
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
 		rb = &out->report.bugs[i];
 		if (rb->result.restricted && !o->include_restricted) {
 			out->hidden_bugs++;
@@ -277,6 +292,50 @@ out:
 	}
 	feed_sort(out);
 	return 0;
+}
+
+/* A feed shared between the loop and the HTTP server's thread. */
+struct feed_snap {
+	int refs; /* atomic */
+	struct feed feed;
+};
+
+/* Wrap a feed (taken over) in a snapshot with one reference. */
+struct feed_snap *
+feed_snap_new(struct feed *f)
+{
+	struct feed_snap *s = xcalloc(1, sizeof *s);
+
+	s->refs = 1;
+	s->feed = *f;
+	memset(f, 0, sizeof *f);
+	return s;
+}
+
+/* Take one more reference; accepts NULL. */
+struct feed_snap *
+feed_snap_ref(struct feed_snap *s)
+{
+	if (s != NULL)
+		__atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+	return s;
+}
+
+/* Drop a reference; the last frees the feed.  Accepts NULL. */
+void
+feed_snap_unref(struct feed_snap *s)
+{
+	if (s == NULL || __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) > 0)
+		return;
+	feed_free(&s->feed);
+	free(s);
+}
+
+/* The snapshot's feed, read-only. */
+const struct feed *
+feed_snap_feed(const struct feed_snap *s)
+{
+	return &s->feed;
 }
 
 /* Free a feed. */
@@ -845,6 +904,12 @@ feed_prom_counters(struct buf *b, const struct feed_counters *c)
 		    "Requests made to Bugzilla by good cycles.");
 		buf_printf(
 		    b, "ccwatch_bugzilla_requests_total %lld\n", c->requests);
+	}
+	if (c->evaluations >= 0) {
+		feed_prom_head(b, "ccwatch_evaluations_total", "counter",
+		    "Evaluations of every stored bug's clocks, one a cycle.");
+		buf_printf(
+		    b, "ccwatch_evaluations_total %lld\n", c->evaluations);
 	}
 	if (c->http_requests >= 0) {
 		feed_prom_head(b, "ccwatch_http_requests_total", "counter",

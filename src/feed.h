@@ -60,6 +60,7 @@ struct feed_counters {
 	long long cycles_failed;
 	long long requests;      /* to Bugzilla, over every cycle */
 	long long http_requests; /* served by the httpd */
+	long long evaluations;   /* of every stored bug: one a cycle */
 	/*
 	 * The alerts outbox: have_outbox is 0 until an alerts module fills
 	 * depth and dead letters; its metrics are left out until then.
@@ -102,6 +103,28 @@ int feed_load(struct store *, const struct people *,
     struct feed *out, char **cause);
 /* Free what feed_load filled; accepts NULL. */
 void feed_free(struct feed *);
+/*
+ * The feed of a report already evaluated (with filter all, every bug):
+ * takes over *r's contents (it is left empty), applies the privacy rule
+ * and reads the comments' facts.  Evaluates nothing.  Returns 0 or -1
+ * with *cause.
+ */
+int feed_from_report(struct store *, const struct people *,
+    const struct policy_options *, const struct feed_options *,
+    struct report *r, struct feed *out, char **cause);
+
+/*
+ * An immutable feed shared by reference between the daemon's loop and
+ * the HTTP server's thread: made once per cycle, freed by its last user.
+ */
+struct feed_snap;
+/* Wrap f (taken over, left empty) in a snapshot holding one reference. */
+struct feed_snap *feed_snap_new(struct feed *f);
+/* Take or drop a reference (thread-safe); both accept NULL. */
+struct feed_snap *feed_snap_ref(struct feed_snap *);
+void feed_snap_unref(struct feed_snap *);
+/* The feed of a snapshot, read-only. */
+const struct feed *feed_snap_feed(const struct feed_snap *);
 
 /* feed.json (docs/feed.md): allocated, indented, with a final newline. */
 char *feed_to_json(const struct feed *);

@@ -2,11 +2,11 @@
  * The feed's HTTP server (see httpd.h).
  *
  * libmicrohttpd runs one internal polling thread; every request is answered
- * in it, so the server's store connection, its cached feed and its request
- * count are touched by that thread only.  The daemon's counters arrive from
- * the main thread and are copied under a mutex.  A loaded feed is reused
- * until the store records a newer sync or cache_ttl passes, whichever is
- * first; the renderings themselves are cheap and made per request.
+ * in it, so the request count is touched by that thread only.  The
+ * daemon's snapshot and counters arrive from the main thread under a
+ * mutex; a request takes a reference to the snapshot, renders from it
+ * without the lock, and drops it, so a swap never waits for a slow client
+ * and a snapshot lives until its last request ends.
  */
 #include <sys/socket.h>
 
@@ -26,27 +26,20 @@
 #include "httpd.h"
 #include "log.h"
 #include "netaddr.h"
-#include "store.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
 #define HTTPD_DEFAULT_CONNECTIONS 64
 #define HTTPD_DEFAULT_TIMEOUT     15
-#define HTTPD_DEFAULT_TTL         10
 
 struct httpd {
 	struct httpd_options opts;
 	char *listen;
 	char *token;
 	struct MHD_Daemon *mhd;
-	struct store *store;
 
-	struct feed feed; /* the cache */
-	int have_feed;
-	time_t feed_loaded;
-	time_t feed_sync;
-
-	pthread_mutex_t lock; /* guards counters */
+	pthread_mutex_t lock; /* guards snap and counters */
+	struct feed_snap *snap;
 	struct feed_counters counters;
 	long long requests;
 };
@@ -140,31 +133,6 @@ httpd_etag_matches(const char *if_none_match, const char *etag)
 	return 0;
 }
 
-/* Load the feed unless the cached one is still good. */
-static int
-httpd_refresh(struct httpd *h, char **cause)
-{
-	struct store_cursor cur;
-	time_t now = timeutil_now();
-
-	if (store_get_cursor(h->store, &cur, cause) == -1)
-		return -1;
-	store_cursor_free(&cur);
-	if (h->have_feed && cur.last_sync == h->feed_sync &&
-	    now - h->feed_loaded < h->opts.cache_ttl && now >= h->feed_loaded)
-		return 0;
-	if (h->have_feed)
-		feed_free(&h->feed);
-	h->have_feed = 0;
-	if (feed_load(h->store, h->opts.people, h->opts.policy, now,
-		&h->opts.feed, &h->feed, cause) == -1)
-		return -1;
-	h->have_feed = 1;
-	h->feed_loaded = now;
-	h->feed_sync = cur.last_sync;
-	return 0;
-}
-
 /* MHD_KeyValueIterator: take the page's query arguments. */
 static enum MHD_Result
 httpd_take_arg(
@@ -175,9 +143,10 @@ httpd_take_arg(
 	return MHD_YES;
 }
 
-/* Render one document of the cached feed (allocated). */
+/* Render one document of the snapshot's feed (allocated). */
 static char *
-httpd_render(struct httpd *h, struct MHD_Connection *conn, enum httpd_doc doc)
+httpd_render(struct httpd *h, const struct feed *f, struct MHD_Connection *conn,
+    enum httpd_doc doc)
 {
 	struct feed_counters c;
 	struct feed_query q;
@@ -186,18 +155,17 @@ httpd_render(struct httpd *h, struct MHD_Connection *conn, enum httpd_doc doc)
 
 	switch (doc) {
 	case HTTPD_JSON:
-		return feed_to_json(&h->feed);
+		return feed_to_json(f);
 	case HTTPD_ICS:
 		ca = MHD_lookup_connection_value(
 		    conn, MHD_GET_ARGUMENT_KIND, "ca");
-		return feed_to_ics(
-		    &h->feed, ca != NULL && *ca != '\0' ? ca : NULL);
+		return feed_to_ics(f, ca != NULL && *ca != '\0' ? ca : NULL);
 	case HTTPD_PROM:
 		pthread_mutex_lock(&h->lock);
 		c = h->counters;
 		pthread_mutex_unlock(&h->lock);
 		c.http_requests = h->requests;
-		return feed_to_prom(&h->feed, &c);
+		return feed_to_prom(f, &c);
 	case HTTPD_HTML:
 		break;
 	}
@@ -205,7 +173,7 @@ httpd_render(struct httpd *h, struct MHD_Connection *conn, enum httpd_doc doc)
 	q.state = -1;
 	MHD_get_connection_values(
 	    conn, MHD_GET_ARGUMENT_KIND, httpd_take_arg, &q);
-	body = feed_to_html(&h->feed, &q);
+	body = feed_to_html(f, &q);
 	feed_query_free(&q);
 	return body;
 }
@@ -276,7 +244,8 @@ httpd_handle(void *cls, struct MHD_Connection *conn, const char *url,
 {
 	struct httpd *h = cls;
 	const struct httpd_route *rt = NULL;
-	char *cause = NULL, *body;
+	struct feed_snap *snap;
+	char *body;
 	size_t i;
 	enum MHD_Result rc;
 
@@ -299,14 +268,15 @@ httpd_handle(void *cls, struct MHD_Connection *conn, const char *url,
 	if (rt == NULL)
 		return httpd_plain(
 		    conn, MHD_HTTP_NOT_FOUND, "not found\n", NULL, NULL);
-	if (httpd_refresh(h, &cause) == -1) {
-		log_warnx("httpd: %s", cause);
-		free(cause);
+	pthread_mutex_lock(&h->lock);
+	snap = feed_snap_ref(h->snap);
+	pthread_mutex_unlock(&h->lock);
+	if (snap == NULL)
 		return httpd_plain(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-		    "the store cannot be read\n", MHD_HTTP_HEADER_RETRY_AFTER,
-		    "10");
-	}
-	body = httpd_render(h, conn, rt->doc);
+		    "no evaluation yet: the first cycle is running\n",
+		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
+	body = httpd_render(h, feed_snap_feed(snap), conn, rt->doc);
+	feed_snap_unref(snap);
 	rc = httpd_send(conn, rt, body);
 	return rc;
 }
@@ -368,13 +338,8 @@ httpd_start(const struct httpd_options *o, char **cause)
 		h->opts.connection_limit = HTTPD_DEFAULT_CONNECTIONS;
 	if (h->opts.timeout == 0)
 		h->opts.timeout = HTTPD_DEFAULT_TIMEOUT;
-	if (h->opts.cache_ttl <= 0)
-		h->opts.cache_ttl = HTTPD_DEFAULT_TTL;
 	feed_counters_init(&h->counters);
 	pthread_mutex_init(&h->lock, NULL);
-	h->store = store_open_readonly(o->store_path, cause);
-	if (h->store == NULL)
-		goto fail;
 	if (((struct sockaddr *)&sa)->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	fd = httpd_bind(listen, &sa, salen, cause);
@@ -409,6 +374,22 @@ httpd_set_counters(struct httpd *h, const struct feed_counters *c)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* Serve a new snapshot. */
+void
+httpd_set_snapshot(struct httpd *h, struct feed_snap *snap)
+{
+	struct feed_snap *old;
+
+	if (h == NULL)
+		return;
+	feed_snap_ref(snap);
+	pthread_mutex_lock(&h->lock);
+	old = h->snap;
+	h->snap = snap;
+	pthread_mutex_unlock(&h->lock);
+	feed_snap_unref(old);
+}
+
 /* Stop and free. */
 void
 httpd_stop(struct httpd *h)
@@ -417,9 +398,7 @@ httpd_stop(struct httpd *h)
 		return;
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
-	if (h->have_feed)
-		feed_free(&h->feed);
-	store_close(h->store);
+	feed_snap_unref(h->snap);
 	pthread_mutex_destroy(&h->lock);
 	free(h->listen);
 	if (h->token != NULL)
@@ -428,8 +407,8 @@ httpd_stop(struct httpd *h)
 }
 
 /*
- * The server's options from [feed] (and the store and who-is-who it
- * serves); the strings and structures stay the configuration's.
+ * The server's options from [feed]; the strings stay the configuration's.
+ * What it serves comes from the daemon's snapshots, not from the store.
  */
 void
 httpd_options_from_config(struct httpd_options *o, const struct config *c)
@@ -437,11 +416,6 @@ httpd_options_from_config(struct httpd_options *o, const struct config *c)
 	memset(o, 0, sizeof *o);
 	o->listen = c->feed_listen;
 	o->token = c->feed_token;
-	o->store_path = c->store_path;
-	o->people = &c->people;
-	o->policy = &c->policy;
-	feed_options_from_config(&o->feed, c);
 	o->connection_limit = (unsigned)c->feed_connections;
 	o->timeout = (unsigned)c->feed_timeout;
-	o->cache_ttl = (long)c->feed_cache_ttl;
 }

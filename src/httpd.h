@@ -2,8 +2,9 @@
  * The feed's read-only HTTP server on libmicrohttpd: GET and HEAD of
  * / (the dashboard), /feed.json, /deadlines.ics and /metrics, with strong
  * ETags, a connection limit and a per-connection timeout.  It runs in
- * libmicrohttpd's internal thread with its own read-only store connection,
- * so it never touches the daemon's.  A non-loopback address needs a bearer
+ * libmicrohttpd's internal thread and renders only the snapshot the daemon
+ * hands it after each cycle's one evaluation (struct feed_snap): it opens
+ * no store and evaluates nothing.  A non-loopback address needs a bearer
  * token, which every request must then present.
  */
 #ifndef HTTPD_H
@@ -21,27 +22,22 @@ struct httpd;
 struct httpd_options {
 	const char *listen; /* "127.0.0.1:8377", "[::1]:8377"; port 0: any */
 	const char *token;  /* NULL: no authentication (loopback only) */
-	const char *store_path;      /* opened read-only per server */
-	const struct people *people; /* borrowed for the server's life */
-	const struct policy_options *policy; /* borrowed likewise */
-	struct feed_options feed;
 	unsigned connection_limit; /* 0: 64 */
 	unsigned timeout;          /* seconds per connection; 0: 15 */
-	long cache_ttl;            /* seconds a loaded feed is reused; 0: 10 */
 };
 
 struct config;
 
 /*
- * Fill *o from a configuration's [feed] section: the strings and
- * structures are borrowed from it, so it must outlive the server.
+ * Fill *o from a configuration's [feed] section: the strings are borrowed
+ * from it, so it must outlive the server.
  */
 void httpd_options_from_config(struct httpd_options *o, const struct config *);
 
 /*
  * Start serving.  Refuses (NULL with *cause) a non-loopback address
- * without a token, an address that does not parse or bind, and a store
- * that does not open.
+ * without a token and an address that does not parse or bind.  Until the
+ * first snapshot arrives every document is 503 with a Retry-After.
  */
 struct httpd *httpd_start(const struct httpd_options *, char **cause);
 /*
@@ -49,6 +45,11 @@ struct httpd *httpd_start(const struct httpd_options *, char **cause);
  * server adds its own request count).
  */
 void httpd_set_counters(struct httpd *, const struct feed_counters *);
+/*
+ * Serve snap from now on (a reference is taken; the previous one is
+ * dropped when its last request ends).  Accepts a NULL server.
+ */
+void httpd_set_snapshot(struct httpd *, struct feed_snap *snap);
 /* Stop serving and free; accepts NULL. */
 void httpd_stop(struct httpd *);
 

@@ -2,7 +2,6 @@
  * The notifier table, the helpers the channels share (dates, relative
  * times, ids, one HTTP POST on a fresh easy handle).
  */
-#include <curl/curl.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,32 +16,186 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* Send one alert through the notifier's channel. */
+/* One send in flight. */
+struct notify_send {
+	struct notifier *n;
+	struct http_transfer *t;
+	struct http_response resp;
+	notify_done_cb done;
+	void *arg;
+};
+
+/* Release a prepared request. */
+void
+notify_request_free(struct notify_request *req)
+{
+	size_t i;
+
+	buf_free(&req->body);
+	for (i = 0; i < NOTIFY_MAX_HEADERS; i++)
+		free(req->headers[i]);
+	memset(req, 0, sizeof *req);
+}
+
+/* A transfer ended: let the channel judge it, then tell the owner. */
+static void
+notify_transfer_done(void *arg, enum http_result result,
+    struct http_response *resp, const char *why)
+{
+	struct notify_send *s = arg;
+	struct notify_failure fail = {0, 0};
+	char *cause = NULL;
+	int rc;
+
+	rc = s->n->ops->judge(s->n, result, resp, why, &fail, &cause);
+	s->done(s->arg, rc, &fail, cause);
+	free(cause);
+	http_response_free(&s->resp);
+	free(s);
+}
+
+/* Check the id of an alert or a digest before anything is rendered. */
+static int
+notify_check_id(struct notifier *n, const struct alert *a,
+    const struct alert_digest *d, char **cause)
+{
+	if (a == NULL && d == NULL) {
+		xasprintf(cause, "%s: nothing to send", n->name);
+		return -1;
+	}
+	if (a != NULL && !notify_valid_id(a->id)) {
+		xasprintf(cause, "%s: alert has an invalid id", n->name);
+		return -1;
+	}
+	if (a == NULL && d->id != NULL && !notify_valid_id(d->id)) {
+		xasprintf(cause, "%s: digest has an invalid id", n->name);
+		return -1;
+	}
+	return 0;
+}
+
+/* Start a send; see notify.h. */
+int
+notify_start(struct notifier *n, struct http *h, const struct alert *a,
+    const struct alert_digest *d, notify_done_cb done, void *arg,
+    struct notify_send **sendp, struct notify_failure *fail, char **cause)
+{
+	struct notify_request req;
+	struct notify_send *s;
+
+	*sendp = NULL;
+	fail->retryable = 0;
+	fail->retry_after = 0;
+	if (notify_check_id(n, a, d, cause) == -1)
+		return -1;
+	if (n->ops->prepare == NULL)
+		return a != NULL ? n->ops->send(n, a, fail, cause)
+				 : n->ops->send_digest(n, d, fail, cause);
+	memset(&req, 0, sizeof req);
+	buf_init(&req.body, NOTIFY_MAX_MESSAGE);
+	if (n->ops->prepare(n, a, d, &req, cause) == -1) {
+		notify_request_free(&req);
+		return -1; /* a message that cannot be rendered: permanent */
+	}
+	s = xcalloc(1, sizeof *s);
+	s->n = n;
+	s->done = done;
+	s->arg = arg;
+	http_response_init(&s->resp, NOTIFY_MAX_MESSAGE);
+	req.http.headers = (const char *const *)req.headers;
+	req.http.body = buf_str(&req.body);
+	req.http.len = req.body.len;
+	s->t = http_start(h, &req.http, &s->resp, notify_transfer_done, s);
+	notify_request_free(&req);
+	*sendp = s;
+	return 1;
+}
+
+/* Abort a send in flight. */
+void
+notify_cancel(struct notify_send *s)
+{
+	if (s == NULL)
+		return;
+	http_cancel(s->t);
+	http_response_free(&s->resp);
+	free(s);
+}
+
+/* What a synchronous send waits for. */
+struct notify_sync {
+	int done;
+	int rc;
+	struct notify_failure fail;
+	char *cause;
+};
+
+/* The end of a synchronous send. */
+static void
+notify_sync_done(
+    void *arg, int rc, const struct notify_failure *fail, const char *cause)
+{
+	struct notify_sync *y = arg;
+
+	y->done = 1;
+	y->rc = rc;
+	y->fail = *fail;
+	if (cause != NULL)
+		y->cause = xstrdup(cause);
+}
+
+/* Send an alert or a digest on the notifier's own loop. */
+static int
+notify_send_sync(struct notifier *n, const struct alert *a,
+    const struct alert_digest *d, struct notify_failure *fail, char **cause)
+{
+	struct http_options o;
+	struct notify_sync y;
+	struct notify_send *s;
+	int rc;
+
+	if (n->http == NULL && n->ops->prepare != NULL) {
+		memset(&o, 0, sizeof o);
+		n->http = http_new(&o, cause);
+		if (n->http == NULL) {
+			fail->retryable = 1;
+			return -1;
+		}
+	}
+	memset(&y, 0, sizeof y);
+	rc = notify_start(
+	    n, n->http, a, d, notify_sync_done, &y, &s, fail, cause);
+	if (rc != 1)
+		return rc;
+	if (http_wait(n->http, &y.done) == -1) {
+		notify_cancel(s);
+		fail->retryable = 1;
+		xasprintf(cause, "%s: the loop failed", n->name);
+		free(y.cause);
+		return -1;
+	}
+	*fail = y.fail;
+	if (y.rc == -1)
+		*cause = y.cause != NULL ? y.cause : xstrdup("failed");
+	else
+		free(y.cause);
+	return y.rc;
+}
+
+/* Send one alert through the notifier's channel, at once. */
 int
 notify_send(struct notifier *n, const struct alert *a,
     struct notify_failure *fail, char **cause)
 {
-	fail->retryable = 0;
-	fail->retry_after = 0;
-	if (!notify_valid_id(a->id)) {
-		xasprintf(cause, "%s: alert has an invalid id", n->name);
-		return -1;
-	}
-	return n->ops->send(n, a, fail, cause);
+	return notify_send_sync(n, a, NULL, fail, cause);
 }
 
-/* Send one digest through the notifier's channel. */
+/* Send one digest through the notifier's channel, at once. */
 int
 notify_send_digest(struct notifier *n, const struct alert_digest *d,
     struct notify_failure *fail, char **cause)
 {
-	fail->retryable = 0;
-	fail->retry_after = 0;
-	if (d->id != NULL && !notify_valid_id(d->id)) {
-		xasprintf(cause, "%s: digest has an invalid id", n->name);
-		return -1;
-	}
-	return n->ops->send_digest(n, d, fail, cause);
+	return notify_send_sync(n, NULL, d, fail, cause);
 }
 
 /* Wrap a channel's state and operations in a notifier. */
@@ -65,6 +218,7 @@ notify_free(struct notifier *n)
 		return;
 	if (n->ops != NULL && n->ops->free != NULL)
 		n->ops->free(n);
+	http_free(n->http);
 	free(n->name);
 	free(n);
 }
@@ -232,122 +386,6 @@ notify_url_is_allowed(const char *url)
 	return netaddr_url_is_allowed(url);
 }
 
-/* State of one POST: the Retry-After seen and a capped response body. */
-struct notify_post {
-	long retry_after;
-	size_t received;
-};
-
-/* Pick Retry-After out of the response headers (delta-seconds only). */
-static size_t
-notify_post_header(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct notify_post *p = arg;
-	size_t n = size * nmemb, k = sizeof "Retry-After:" - 1;
-	char val[32];
-	long long v;
-	const char *errstr;
-	size_t i, j = 0;
-
-	if (n <= k || strncasecmp(ptr, "Retry-After:", k) != 0)
-		return n;
-	for (i = k; i < n && j < sizeof val - 1; i++) {
-		if (ptr[i] != ' ' && ptr[i] != '\t' && ptr[i] != '\r' &&
-		    ptr[i] != '\n')
-			val[j++] = ptr[i];
-	}
-	val[j] = '\0';
-	if (timeutil_strtonum(val, 0, 86400, &v, &errstr) == 0)
-		p->retry_after = (long)v;
-	return n;
-}
-
-/* Count and drop the response body; refuse a huge one. */
-static size_t
-notify_post_write(char *ptr, size_t size, size_t nmemb, void *arg)
-{
-	struct notify_post *p = arg;
-	size_t n = size * nmemb;
-
-	p->received += n;
-	if (p->received > NOTIFY_MAX_MESSAGE)
-		return 0;
-	return n;
-}
-
-/* POST body to url; the cause names only the host, as the URL is secret. */
-int
-notify_http_post(const char *url, const char *const *headers, const char *body,
-    size_t len, long timeout, int allow_http, long *status, long *retry_after,
-    char **cause)
-{
-	struct notify_post post = {0, 0};
-	struct curl_slist *list = NULL, *l;
-	char errbuf[CURL_ERROR_SIZE] = "";
-	char *host;
-	CURL *c;
-	CURLcode rc = CURLE_FAILED_INIT;
-	size_t i;
-	int ret = -1;
-
-	*status = 0;
-	*retry_after = 0;
-	c = curl_easy_init();
-	if (c == NULL)
-		goto out;
-	for (i = 0; headers != NULL && headers[i] != NULL; i++) {
-		l = curl_slist_append(list, headers[i]);
-		if (l == NULL)
-			goto out;
-		list = l;
-	}
-	if (timeout <= 0)
-		timeout = NOTIFY_TIMEOUT;
-	if (curl_easy_setopt(c, CURLOPT_URL, url) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR,
-		allow_http ? "http,https" : "https") != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-		timeout < 10 ? timeout : 10L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_USERAGENT, CCWATCH_USER_AGENT) !=
-		CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_HTTPHEADER, list) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)len) !=
-		CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, notify_post_header) !=
-		CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_HEADERDATA, &post) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, notify_post_write) !=
-		CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_WRITEDATA, &post) != CURLE_OK)
-		goto out;
-	rc = curl_easy_perform(c);
-	if (rc != CURLE_OK)
-		goto out;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
-	*retry_after = post.retry_after;
-	ret = 0;
-out:
-	if (ret == -1) {
-		/*
-		 * curl's error buffer may quote the URL (e.g. "Could not
-		 * resolve host"); only curl's generic text is safe to show.
-		 */
-		host = netaddr_url_host(url);
-		xasprintf(
-		    cause, "POST to %s: %s", host, curl_easy_strerror(rc));
-		free(host);
-	}
-	curl_slist_free_all(list);
-	if (c != NULL)
-		curl_easy_cleanup(c);
-	return ret;
-}
-
 /* 2xx is delivered; 429, 408 and 5xx are worth a retry; other codes are not. */
 int
 notify_http_classify(long status, long retry_after, struct notify_failure *fail)
@@ -360,32 +398,51 @@ notify_http_classify(long status, long retry_after, struct notify_failure *fail)
 	return -1;
 }
 
-/* POST body to a channel's url and classify the answer. */
+/* Make req a POST to a channel's url: https, or http to loopback. */
+void
+notify_http_prepare(struct notify_request *req, const char *url,
+    const char *const *headers, long timeout)
+{
+	size_t i;
+
+	for (i = 0;
+	     headers != NULL && headers[i] != NULL && i < NOTIFY_MAX_HEADERS;
+	     i++)
+		req->headers[i] = xstrdup(headers[i]);
+	req->http.method = HTTP_POST;
+	req->http.url = url;
+	req->http.protocols =
+	    netaddr_url_is_loopback(url) ? "http,https" : "https";
+	req->http.timeout = timeout > 0 ? timeout : NOTIFY_TIMEOUT;
+	req->http.connect_timeout =
+	    req->http.timeout < 10 ? req->http.timeout : 10;
+	req->http.secret_url = 1;
+	req->http.concurrency = NOTIFY_CONCURRENCY;
+}
+
+/* Judge a channel's POST. */
 int
-notify_http_deliver(const struct notifier *n, const char *kind, const char *url,
-    const char *const *headers, const struct buf *body, long timeout,
+notify_http_judge(const struct notifier *n, const char *url,
+    enum http_result result, const struct http_response *resp, const char *why,
     struct notify_failure *fail, char **cause)
 {
-	long status, retry_after;
-	char *why, *host;
+	const char *kind = n->ops->name;
+	char *host;
 
-	if (notify_http_post(url, headers, buf_str(body), body->len, timeout,
-		netaddr_url_is_loopback(url), &status, &retry_after,
-		&why) == -1) {
+	if (result != HTTP_OK) {
 		fail->retryable = 1;
 		xasprintf(cause, "%s: %s: %s", n->name, kind, why);
-		free(why);
 		return -1;
 	}
-	if (notify_http_classify(status, retry_after, fail) == 0)
+	if (notify_http_classify(resp->status, resp->retry_after, fail) == 0)
 		return 0;
 	host = netaddr_url_host(url);
-	if (status == 429)
+	if (resp->status == 429)
 		xasprintf(cause, "%s: %s: %s: HTTP 429, retry after %lds",
-		    n->name, kind, host, retry_after);
+		    n->name, kind, host, resp->retry_after);
 	else
-		xasprintf(
-		    cause, "%s: %s: %s: HTTP %ld", n->name, kind, host, status);
+		xasprintf(cause, "%s: %s: %s: HTTP %ld", n->name, kind, host,
+		    resp->status);
 	free(host);
 	return -1;
 }

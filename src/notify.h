@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "http.h"
 
 /*
  * One alert: plain data, every string borrowed from the caller.  id is
@@ -64,14 +65,35 @@ struct notify_failure {
 };
 
 struct notifier;
+struct http;
 
 /*
- * A channel's operations.  send and send_digest return 0 when the receiver
- * accepted the message, or -1 with *fail filled and *cause set to an
- * allocated message (never holding a secret) that the caller frees.
+ * A channel's request, prepared: the transfer and the storage it points
+ * into.  notify_request_free releases it.
+ */
+#define NOTIFY_MAX_HEADERS 6
+struct notify_request {
+	struct http_request http;
+	struct buf body;
+	char *headers[NOTIFY_MAX_HEADERS + 1]; /* allocated, NULL-terminated */
+	const char *kind;                      /* "smtp", "slack", "webhook" */
+};
+
+/*
+ * A channel's operations.  A network channel renders (prepare: an alert,
+ * or a digest when the alert is NULL) into a request for the transport and
+ * judges the finished transfer (judge: 0 delivered, or -1 with *fail and
+ * *cause).  A channel without a network (the record channel of the tests)
+ * has send and send_digest instead, which answer at once.  Causes never
+ * hold a secret.
  */
 struct notifier_ops {
-	const char *name; /* "smtp", "slack", "webhook" */
+	const char *name; /* "smtp", "slack", "webhook", "record" */
+	int (*prepare)(struct notifier *, const struct alert *,
+	    const struct alert_digest *, struct notify_request *, char **cause);
+	int (*judge)(struct notifier *, enum http_result,
+	    const struct http_response *, const char *why,
+	    struct notify_failure *, char **cause);
 	int (*send)(struct notifier *, const struct alert *,
 	    struct notify_failure *, char **cause);
 	int (*send_digest)(struct notifier *, const struct alert_digest *,
@@ -81,9 +103,20 @@ struct notifier_ops {
 
 struct notifier {
 	const struct notifier_ops *ops;
-	char *name; /* the channel's name in the config */
-	void *data; /* the channel's own state */
+	char *name;        /* the channel's name in the config */
+	void *data;        /* the channel's own state */
+	struct http *http; /* own transport of notify_send, made on demand */
 };
+
+/* One send in flight (notify_start). */
+struct notify_send;
+
+/*
+ * The end of a send: rc 0 delivered, or -1 with fail and cause (borrowed
+ * for the call).
+ */
+typedef void (*notify_done_cb)(
+    void *arg, int rc, const struct notify_failure *fail, const char *cause);
 
 /* [channel "NAME"] type = smtp. */
 struct smtp_channel {
@@ -117,11 +150,31 @@ struct webhook_channel {
 /* Default whole-transfer timeout of a channel, seconds. */
 #define NOTIFY_TIMEOUT CCWATCH_CHANNEL_TIMEOUT
 
-/* Send through the channel's table (see struct notifier_ops). */
+/*
+ * Start sending an alert, or a digest when a is NULL, over transport h.
+ * Returns 1 when the transfer started (done is called later, on the
+ * loop), or, when the send ended at once (a render error, a channel
+ * without a network), 0 delivered or -1 with *fail and *cause; then done
+ * is never called.
+ */
+int notify_start(struct notifier *, struct http *h, const struct alert *a,
+    const struct alert_digest *d, notify_done_cb done, void *arg,
+    struct notify_send **sendp, struct notify_failure *, char **cause);
+/* Abort a send in flight: done is never called. */
+void notify_cancel(struct notify_send *);
+/* Most transfers at once to one channel's host. */
+#define NOTIFY_CONCURRENCY 2
+
+/*
+ * Send at once, on the notifier's own transport and loop (the CLI and
+ * tests): 0 delivered, or -1 with *fail and *cause.
+ */
 int notify_send(struct notifier *, const struct alert *,
     struct notify_failure *, char **cause);
 int notify_send_digest(struct notifier *, const struct alert_digest *,
     struct notify_failure *, char **cause);
+/* Release a prepared request. */
+void notify_request_free(struct notify_request *);
 /* Free a notifier and zero its secrets; accepts NULL. */
 void notify_free(struct notifier *);
 /* A notifier named name over ops and the channel state data (owned). */
@@ -193,27 +246,23 @@ int notify_webhook_build_digest(
 char *notify_webhook_signature(
     const char *secret, const void *body, size_t len);
 
-/*
- * For the channel files: POST body to url with the extra headers
- * (NULL-terminated) on a fresh easy handle limited to https (and http when
- * allow_http).  Returns 0 when a response arrived, with *status and
- * *retry_after (the Retry-After delta-seconds, 0 if none); -1 with *cause
- * naming only the URL's host on a network failure.
- */
-int notify_http_post(const char *url, const char *const *headers,
-    const char *body, size_t len, long timeout, int allow_http, long *status,
-    long *retry_after, char **cause);
 /* Classify an HTTP status into *fail; returns 0 for 2xx, -1 otherwise. */
 int notify_http_classify(
     long status, long retry_after, struct notify_failure *fail);
 /*
- * For the HTTP channels: notify_http_post (http:// only to loopback), then
- * notify_http_classify.  Returns 0 when delivered, or -1 with *fail filled
- * and *cause "NAME: KIND: ..." naming only the URL's host (a 429 with its
+ * For the HTTP channels: make req a POST of its body to url (https, or
+ * http to a loopback host) with the headers (NULL-terminated, copied),
+ * the URL kept secret, timeout seconds.
+ */
+void notify_http_prepare(struct notify_request *req, const char *url,
+    const char *const *headers, long timeout);
+/*
+ * Judge a POST: 0 when delivered, or -1 with *fail filled and *cause
+ * "NAME: KIND: ..." naming only the URL's host (a 429 with its
  * Retry-After); a network failure is retryable.
  */
-int notify_http_deliver(const struct notifier *n, const char *kind,
-    const char *url, const char *const *headers, const struct buf *body,
-    long timeout, struct notify_failure *fail, char **cause);
+int notify_http_judge(const struct notifier *n, const char *url,
+    enum http_result, const struct http_response *, const char *why,
+    struct notify_failure *fail, char **cause);
 
 #endif

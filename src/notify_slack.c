@@ -223,51 +223,38 @@ notify_slack_build_digest(const struct alert_digest *d,
 	return notify_slack_dump(root, out, cause);
 }
 
-/* POST a payload and classify the answer. */
+/* Render an alert (or a digest) as a POST to the incoming webhook. */
 static int
-notify_slack_post(struct notifier *n, const struct buf *payload,
-    struct notify_failure *fail, char **cause)
+notify_slack_prepare(struct notifier *n, const struct alert *a,
+    const struct alert_digest *d, struct notify_request *req, char **cause)
 {
 	struct notify_slack *s = n->data;
-	static const char *const headers[] = {
-	    "Content-Type: application/json; charset=utf-8", NULL};
+	int rc;
 
-	return notify_http_deliver(n, "slack", s->webhook_url, headers, payload,
-	    s->ch.timeout, fail, cause);
+	rc = a != NULL ? notify_slack_build_payload(
+			     a, &s->ch, timeutil_now(), &req->body, cause)
+		       : notify_slack_build_digest(
+			     d, &s->ch, timeutil_now(), &req->body, cause);
+	if (rc == -1)
+		return -1;
+	notify_http_prepare(req, s->webhook_url,
+	    (const char *const[]){
+		"Content-Type: application/json; charset=utf-8", NULL},
+	    s->ch.timeout);
+	req->kind = "slack";
+	return 0;
 }
 
-/* Render and send one alert. */
+/* Judge Slack's answer. */
 static int
-notify_slack_send(struct notifier *n, const struct alert *a,
+notify_slack_judge(struct notifier *n, enum http_result result,
+    const struct http_response *resp, const char *why,
     struct notify_failure *fail, char **cause)
 {
 	struct notify_slack *s = n->data;
-	struct buf payload;
-	int rc = -1;
 
-	buf_init(&payload, NOTIFY_MAX_MESSAGE);
-	if (notify_slack_build_payload(
-		a, &s->ch, timeutil_now(), &payload, cause) == 0)
-		rc = notify_slack_post(n, &payload, fail, cause);
-	buf_free(&payload);
-	return rc;
-}
-
-/* Render and send one digest. */
-static int
-notify_slack_send_digest(struct notifier *n, const struct alert_digest *d,
-    struct notify_failure *fail, char **cause)
-{
-	struct notify_slack *s = n->data;
-	struct buf payload;
-	int rc = -1;
-
-	buf_init(&payload, NOTIFY_MAX_MESSAGE);
-	if (notify_slack_build_digest(
-		d, &s->ch, timeutil_now(), &payload, cause) == 0)
-		rc = notify_slack_post(n, &payload, fail, cause);
-	buf_free(&payload);
-	return rc;
+	return notify_http_judge(
+	    n, s->webhook_url, result, resp, why, fail, cause);
 }
 
 /* Free the channel's copy, zeroing the webhook URL. */
@@ -284,8 +271,10 @@ notify_slack_free(struct notifier *n)
 
 static const struct notifier_ops notify_slack_ops = {
     "slack",
-    notify_slack_send,
-    notify_slack_send_digest,
+    notify_slack_prepare,
+    notify_slack_judge,
+    NULL,
+    NULL,
     notify_slack_free,
 };
 

@@ -321,157 +321,59 @@ out:
 	return rc;
 }
 
-/* The upload's read position. */
-struct notify_smtp_upload {
-	const char *data;
-	size_t len;
-	size_t off;
-};
-
-/* Feed the message to libcurl. */
-static size_t
-notify_smtp_read(char *ptr, size_t size, size_t nmemb, void *arg)
+/* Render an alert (or a digest) as a mail to every recipient. */
+static int
+notify_smtp_prepare(struct notifier *n, const struct alert *a,
+    const struct alert_digest *d, struct notify_request *req, char **cause)
 {
-	struct notify_smtp_upload *u = arg;
-	size_t n = size * nmemb;
+	struct notify_smtp *s = n->data;
+	struct http_request *r = &req->http;
+	int rc;
 
-	if (n > u->len - u->off)
-		n = u->len - u->off;
-	memcpy(ptr, u->data + u->off, n);
-	u->off += n;
-	return n;
+	rc = a != NULL ? notify_smtp_build_message(
+			     a, &s->ch, timeutil_now(), &req->body, cause)
+		       : notify_smtp_build_digest(
+			     d, &s->ch, timeutil_now(), &req->body, cause);
+	if (rc == -1)
+		return -1;
+	r->method = HTTP_MAIL;
+	r->url = s->url;
+	r->protocols = "smtp,smtps";
+	r->timeout = s->ch.timeout;
+	r->connect_timeout = s->ch.timeout < 10 ? s->ch.timeout : 10;
+	r->ca_file = s->ca_file;
+	r->concurrency = NOTIFY_CONCURRENCY;
+	r->mail_from = s->from;
+	r->mail_rcpt = (const char *const *)s->to;
+	r->nrcpt = s->ch.nto;
+	r->require_tls = s->ch.require_starttls;
+	r->username = s->username;
+	r->password =
+	    s->username != NULL && s->password != NULL ? s->password : NULL;
+	req->kind = "smtp";
+	return 0;
 }
 
-/* Classify a failed transfer: SMTP 5xx replies are permanent, all else not. */
-static void
-notify_smtp_classify(CURL *c, CURLcode rc, struct notify_failure *fail)
+/*
+ * Judge the mail server's answer: a 5xx reply, a refused login or a bad
+ * URL is permanent, all else is worth a retry.
+ */
+static int
+notify_smtp_judge(struct notifier *n, enum http_result result,
+    const struct http_response *resp, const char *why,
+    struct notify_failure *fail, char **cause)
 {
-	long code = 0;
+	CURLcode rc = (CURLcode)resp->code;
 
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-	fail->retryable = !(code >= 500 && code < 600);
+	if (result == HTTP_OK && rc == CURLE_OK)
+		return 0;
+	fail->retryable = !(resp->status >= 500 && resp->status < 600);
 	if (rc == CURLE_LOGIN_DENIED || rc == CURLE_URL_MALFORMAT ||
 	    rc == CURLE_UNSUPPORTED_PROTOCOL)
 		fail->retryable = 0;
 	fail->retry_after = 0;
-}
-
-/* Upload one rendered message to every recipient. */
-static int
-notify_smtp_upload(struct notifier *n, const struct buf *msg,
-    struct notify_failure *fail, char **cause)
-{
-	struct notify_smtp *s = n->data;
-	struct notify_smtp_upload u = {buf_str(msg), msg->len, 0};
-	struct curl_slist *rcpt = NULL, *l;
-	char errbuf[CURL_ERROR_SIZE] = "", esc[CURL_ERROR_SIZE * 2];
-	CURLcode rc = CURLE_FAILED_INIT;
-	CURL *c;
-	size_t i;
-	int ret = -1;
-
-	c = curl_easy_init();
-	if (c == NULL)
-		goto out;
-	for (i = 0; i < s->ch.nto; i++) {
-		l = curl_slist_append(rcpt, s->to[i]);
-		if (l == NULL)
-			goto out;
-		rcpt = l;
-	}
-	if (curl_easy_setopt(c, CURLOPT_URL, s->url) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps") !=
-		CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
-		s->ch.timeout < 10 ? s->ch.timeout : 10L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_TIMEOUT, s->ch.timeout) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_USE_SSL,
-		s->ch.require_starttls ? (long)CURLUSESSL_ALL
-				       : (long)CURLUSESSL_NONE) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_MAIL_FROM, s->from) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_MAIL_RCPT, rcpt) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_UPLOAD, 1L) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
-		(curl_off_t)msg->len) != CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_READFUNCTION, notify_smtp_read) !=
-		CURLE_OK ||
-	    curl_easy_setopt(c, CURLOPT_READDATA, &u) != CURLE_OK)
-		goto out;
-	if (s->ca_file != NULL &&
-	    curl_easy_setopt(c, CURLOPT_CAINFO, s->ca_file) != CURLE_OK)
-		goto out;
-	if (s->username != NULL &&
-	    (curl_easy_setopt(c, CURLOPT_USERNAME, s->username) != CURLE_OK ||
-		curl_easy_setopt(c, CURLOPT_PASSWORD,
-		    s->password != NULL ? s->password : "") != CURLE_OK))
-		goto out;
-	rc = curl_easy_perform(c);
-	if (rc == CURLE_OK)
-		ret = 0;
-out:
-	if (ret == -1) {
-		if (c != NULL)
-			notify_smtp_classify(c, rc, fail);
-		else
-			fail->retryable = 1;
-		log_escape(esc, sizeof esc,
-		    errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc));
-		xasprintf(cause, "%s: smtp: %s", n->name, esc);
-	}
-	curl_slist_free_all(rcpt);
-	if (c != NULL)
-		curl_easy_cleanup(c);
-	return ret;
-}
-
-/*
- * Upload msg if it was built (built is the renderer's 0 or -1; a message
- * that cannot be rendered is not worth a retry), then free it.
- */
-static int
-notify_smtp_upload_built(struct notifier *n, struct buf *msg, int built,
-    struct notify_failure *fail, char **cause)
-{
-	int rc = -1;
-
-	if (built == -1)
-		fail->retryable = 0;
-	else
-		rc = notify_smtp_upload(n, msg, fail, cause);
-	buf_free(msg);
-	return rc;
-}
-
-/* Render and send one alert. */
-static int
-notify_smtp_send(struct notifier *n, const struct alert *a,
-    struct notify_failure *fail, char **cause)
-{
-	struct notify_smtp *s = n->data;
-	struct buf msg;
-	int built;
-
-	buf_init(&msg, NOTIFY_MAX_MESSAGE);
-	built =
-	    notify_smtp_build_message(a, &s->ch, timeutil_now(), &msg, cause);
-	return notify_smtp_upload_built(n, &msg, built, fail, cause);
-}
-
-/* Render and send one digest. */
-static int
-notify_smtp_send_digest(struct notifier *n, const struct alert_digest *d,
-    struct notify_failure *fail, char **cause)
-{
-	struct notify_smtp *s = n->data;
-	struct buf msg;
-	int built;
-
-	buf_init(&msg, NOTIFY_MAX_MESSAGE);
-	built =
-	    notify_smtp_build_digest(d, &s->ch, timeutil_now(), &msg, cause);
-	return notify_smtp_upload_built(n, &msg, built, fail, cause);
+	xasprintf(cause, "%s: smtp: %s", n->name, why != NULL ? why : "failed");
+	return -1;
 }
 
 /* Free the channel's copy, zeroing the password. */
@@ -496,8 +398,10 @@ notify_smtp_free(struct notifier *n)
 
 static const struct notifier_ops notify_smtp_ops = {
     "smtp",
-    notify_smtp_send,
-    notify_smtp_send_digest,
+    notify_smtp_prepare,
+    notify_smtp_judge,
+    NULL,
+    NULL,
     notify_smtp_free,
 };
 

@@ -178,68 +178,53 @@ notify_webhook_signature(const char *secret, const void *body, size_t len)
 	return buf_detach(&b);
 }
 
-/* POST a signed payload under delivery id and classify the answer. */
+/*
+ * Render an alert (or a digest) as a signed POST under its delivery id,
+ * which stays the same across retries.
+ */
 static int
-notify_webhook_post(struct notifier *n, const char *id,
-    const struct buf *payload, struct notify_failure *fail, char **cause)
+notify_webhook_prepare(struct notifier *n, const struct alert *a,
+    const struct alert_digest *d, struct notify_request *req, char **cause)
 {
 	struct notify_webhook *w = n->data;
-	char *sig, *hsig = NULL, *hid = NULL;
-	const char *headers[5];
+	char *sig, *id;
 	int rc;
 
-	sig =
-	    notify_webhook_signature(w->secret, buf_str(payload), payload->len);
-	if (sig == NULL) {
-		fail->retryable = 0;
-		xasprintf(cause, "%s: webhook: cannot sign", n->name);
+	id = a != NULL ? xstrdup(a->id) : notify_digest_id(d);
+	rc = a != NULL ? notify_webhook_build_payload(a, &req->body, cause)
+		       : notify_webhook_build_digest(d, &req->body, cause);
+	if (rc == -1) {
+		free(id);
 		return -1;
 	}
-	xasprintf(&hsig, "X-Ccwatch-Signature: %s", sig);
-	xasprintf(&hid, "X-Ccwatch-Delivery: %s", id);
-	headers[0] = "Content-Type: application/json";
-	headers[1] = hsig;
-	headers[2] = hid;
-	headers[3] = "Expect:";
-	headers[4] = NULL;
-	rc = notify_http_deliver(
-	    n, "webhook", w->url, headers, payload, w->ch.timeout, fail, cause);
+	sig = notify_webhook_signature(
+	    w->secret, buf_str(&req->body), req->body.len);
+	if (sig == NULL) {
+		xasprintf(cause, "%s: webhook: cannot sign", n->name);
+		free(id);
+		return -1;
+	}
+	notify_http_prepare(req, w->url,
+	    (const char *const[]){
+		"Content-Type: application/json", "Expect:", NULL},
+	    w->ch.timeout);
+	xasprintf(&req->headers[2], "X-Ccwatch-Signature: %s", sig);
+	xasprintf(&req->headers[3], "X-Ccwatch-Delivery: %s", id);
+	req->kind = "webhook";
 	free(sig);
-	free(hsig);
-	free(hid);
-	return rc;
-}
-
-/* Render and send one alert. */
-static int
-notify_webhook_send(struct notifier *n, const struct alert *a,
-    struct notify_failure *fail, char **cause)
-{
-	struct buf payload;
-	int rc = -1;
-
-	buf_init(&payload, NOTIFY_MAX_MESSAGE);
-	if (notify_webhook_build_payload(a, &payload, cause) == 0)
-		rc = notify_webhook_post(n, a->id, &payload, fail, cause);
-	buf_free(&payload);
-	return rc;
-}
-
-/* Render and send one digest. */
-static int
-notify_webhook_send_digest(struct notifier *n, const struct alert_digest *d,
-    struct notify_failure *fail, char **cause)
-{
-	struct buf payload;
-	char *id = notify_digest_id(d);
-	int rc = -1;
-
-	buf_init(&payload, NOTIFY_MAX_MESSAGE);
-	if (notify_webhook_build_digest(d, &payload, cause) == 0)
-		rc = notify_webhook_post(n, id, &payload, fail, cause);
-	buf_free(&payload);
 	free(id);
-	return rc;
+	return 0;
+}
+
+/* Judge the receiver's answer. */
+static int
+notify_webhook_judge(struct notifier *n, enum http_result result,
+    const struct http_response *resp, const char *why,
+    struct notify_failure *fail, char **cause)
+{
+	struct notify_webhook *w = n->data;
+
+	return notify_http_judge(n, w->url, result, resp, why, fail, cause);
 }
 
 /* Free the channel's copy, zeroing the secret and the URL. */
@@ -257,8 +242,10 @@ notify_webhook_free(struct notifier *n)
 
 static const struct notifier_ops notify_webhook_ops = {
     "webhook",
-    notify_webhook_send,
-    notify_webhook_send_digest,
+    notify_webhook_prepare,
+    notify_webhook_judge,
+    NULL,
+    NULL,
     notify_webhook_free,
 };
 

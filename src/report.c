@@ -171,7 +171,9 @@ report_keep(const struct report *rep, const struct report_bug *rb,
 		if ((int)r->clocks[i].state == f->state)
 			state = 1;
 	}
-	return state && (open || f->all || f->bug_id != 0);
+	return state &&
+	    (open || f->all ||
+		(f->bug_id != 0 && f->bug_id != REPORT_OPEN_BUGS));
 }
 
 /* Evaluate one stored bug (taking ownership of *b) into *rb. */
@@ -253,7 +255,7 @@ report_read_bugs(struct store *st, const struct people *people,
     char **cause)
 {
 	size_t i;
-	int found = f->bug_id == 0;
+	int found = f->bug_id == 0 || f->bug_id == REPORT_OPEN_BUGS;
 
 	if (store_list_bugs(st, 0, bl, cause) == -1)
 		return -1;
@@ -268,6 +270,13 @@ report_read_bugs(struct store *st, const struct people *people,
 		return -1;
 	}
 	return 0;
+}
+
+/* 1 if a bug is stored as open: no resolution. */
+static int
+report_stored_open(const struct bug *b)
+{
+	return b->resolution == NULL || *b->resolution == '\0';
 }
 
 /* Show each kept bug's CA by its table name (its group's spelling). */
@@ -312,7 +321,9 @@ report_load(struct store *st, const struct people *people,
 		goto out;
 	out->bugs = xcalloc(bl.n > 0 ? bl.n : 1, sizeof *out->bugs);
 	for (i = 0; i < bl.n; i++) {
-		if (f->bug_id != 0 && bl.v[i].id != f->bug_id)
+		if (f->bug_id == REPORT_OPEN_BUGS
+			? !report_stored_open(&bl.v[i])
+			: f->bug_id != 0 && bl.v[i].id != f->bug_id)
 			continue;
 		if (report_eval_bug(
 			st, people, opts, as_of, &bl.v[i], &rb, cause) == -1) {

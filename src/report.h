@@ -19,11 +19,13 @@
 
 /* Which bugs a report keeps. */
 struct report_filter {
-	int64_t bug_id; /* 0: every stored bug */
+	int64_t bug_id; /* 0: every stored bug; see REPORT_OPEN_BUGS */
 	const char *ca; /* NULL: any; a CA by any spelling (report_bug_in_ca) */
 	int state;      /* -1: any; else an enum clock_state a clock is in */
 	int all;        /* 0: only bugs with a clock that is not met */
 };
+/* A filter's bug_id for every bug stored as open (the daemon's alerts). */
+#define REPORT_OPEN_BUGS ((int64_t)-1)
 
 /* One bug as of the report's moment. */
 struct report_bug {

@@ -10,6 +10,11 @@
  * older was fetched by the cycle that first saw the bug change.  All writes
  * go in one transaction, and the cursor moves in it, so a cycle that fails
  * halfway leaves the store exactly as it was.
+ *
+ * The cycle is a state machine on the client's loop (docs/internals/
+ * loop.md): each call's completion starts the next one, and only the
+ * store step writes, inside one callback, so a cancelled cycle leaves
+ * nothing half done.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -68,47 +73,6 @@ sync_dedupe(struct bug_list *bugs)
 	bugs->n = o;
 }
 
-/*
- * Full resync: every open bug, and the stored open bugs that the open
- * search no longer returns (they closed, or vanished) fetched by id.
- */
-static int
-sync_fetch_full(struct bugzilla *bz, struct store *st,
-    const struct bugzilla_query *base, struct bug_list *bugs,
-    struct sync_stats *stats, char **cause)
-{
-	struct bugzilla_query q = *base;
-	int64_t *ids = NULL, *gone;
-	size_t nids = 0, ngone = 0, i, j;
-	int rc = -1;
-
-	q.status = "__open__";
-	if (bugzilla_search(bz, &q, bugs, &stats->skipped, cause) == -1)
-		return -1;
-	sync_dedupe(bugs);
-	if (store_list_ids(st, 1, &ids, &nids, cause) == -1)
-		return -1;
-	gone = nids > 0 ? xcalloc(nids, sizeof *gone) : NULL;
-	for (i = 0, j = 0; i < nids; i++) {
-		while (j < bugs->n && bugs->v[j].id < ids[i])
-			j++;
-		if (j == bugs->n || bugs->v[j].id != ids[i])
-			gone[ngone++] = ids[i];
-	}
-	if (ngone > 0) {
-		q.status = NULL;
-		q.ids = gone;
-		q.nids = ngone;
-		if (bugzilla_search(bz, &q, bugs, &stats->skipped, cause) == -1)
-			goto out;
-	}
-	rc = 0;
-out:
-	free(gone);
-	free(ids);
-	return rc;
-}
-
 /* What a cycle fetches for one bug it got from a search. */
 enum sync_need {
 	SYNC_NOTHING, /* stored and unchanged */
@@ -159,40 +123,6 @@ sync_bug_need(struct store *st, const struct bug *b, time_t cursor, int full,
 	return 0;
 }
 
-/* Report progress over the bugs whose details are being fetched. */
-static void
-sync_progress(const struct sync_options *o, size_t done, size_t total)
-{
-	if (o->progress != NULL)
-		o->progress(done, total, o->progress_arg);
-}
-
-/*
- * Fetch comments and history for ids with one new_since, in slices so that
- * progress can be shown.
- */
-static int
-sync_fetch_details(struct bugzilla *bz, const struct sync_options *o,
-    const int64_t *ids, size_t n, time_t since, size_t *done, size_t total,
-    struct comment_list *comments, struct history_list *history,
-    struct sync_stats *stats, char **cause)
-{
-	size_t i, k;
-
-	for (i = 0; i < n; i += k) {
-		k = n - i < CCWATCH_MAX_BATCH ? n - i : CCWATCH_MAX_BATCH;
-		if (bugzilla_comments(bz, ids + i, k, since, comments,
-			&stats->skipped, cause) == -1)
-			return -1;
-		if (bugzilla_history(bz, ids + i, k, since, history,
-			&stats->skipped, cause) == -1)
-			return -1;
-		*done += k;
-		sync_progress(o, *done, total);
-	}
-	return 0;
-}
-
 /* Write everything fetched, and the new cursor, in one transaction. */
 static int
 sync_store(struct store *st, const struct bug_list *bugs,
@@ -237,110 +167,358 @@ sync_record_failure(struct store *st, struct store_cursor *cur, const char *why)
 	}
 }
 
-/* Fetch and store one cycle; see sync.h. */
-int
-sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
-    struct sync_stats *stats, char **cause)
-{
-	struct bugzilla_query q;
-	struct store_cursor cur, next;
+/* The steps of a cycle, in order. */
+enum sync_state {
+	SYNC_TIME,    /* GET /rest/time */
+	SYNC_SEARCH,  /* the incremental or open-bug search */
+	SYNC_GONE,    /* full: stored open bugs the search missed, by id */
+	SYNC_DETAILS, /* comments, then history, a batch at a time */
+	SYNC_STORE
+};
+
+struct sync_cycle {
+	struct bugzilla *bz;
+	struct store *st;
+	struct sync_options o;
+	struct sync_stats stats;
+	sync_done_cb done;
+	void *arg;
+	enum sync_state state;
+	struct store_cursor cur;
+	time_t db_time;
+	time_t since;
+	struct bzquery q;
 	struct bug_list bugs;
 	struct comment_list comments;
 	struct history_list history;
-	const struct bugzilla_stats *bs = bugzilla_stats(bz);
-	unsigned long req0 = bs->requests;
-	unsigned long long bytes0 = bs->bytes;
-	int64_t *fresh = NULL, *known = NULL;
-	size_t nfresh = 0, nknown = 0, i, done = 0;
-	time_t db_time, since, full_every;
-	double t0 = sync_monotonic();
-	enum sync_need need;
-	int rc = -1;
+	int64_t *gone; /* full resync: ids to fetch without a filter */
+	int64_t *fresh, *known;
+	size_t nfresh, nknown;
+	size_t done_bugs; /* details fetched, for the progress */
+	size_t slice;     /* of fresh then known, CCWATCH_MAX_BATCH each */
+	int history_next; /* the slice's comments are in */
+	unsigned long req0;
+	unsigned long long bytes0;
+	double t0;
+};
 
+static void sync_advance(struct sync_cycle *);
+
+/* Report progress over the bugs whose details are being fetched. */
+static void
+sync_progress(struct sync_cycle *c)
+{
+	if (c->o.progress != NULL)
+		c->o.progress(
+		    c->done_bugs, c->nfresh + c->nknown, c->o.progress_arg);
+}
+
+/* Free a cycle's state. */
+static void
+sync_cycle_free(struct sync_cycle *c)
+{
+	free(c->gone);
+	free(c->fresh);
+	free(c->known);
+	bug_list_free(&c->bugs);
+	comment_list_free(&c->comments);
+	history_list_free(&c->history);
+	store_cursor_free(&c->cur);
+	free(c);
+}
+
+/* End the cycle and tell the owner. */
+static void
+sync_finish(struct sync_cycle *c, int rc, const char *cause)
+{
+	const struct bugzilla_stats *bs = bugzilla_stats(c->bz);
+
+	if (rc == -1)
+		sync_record_failure(c->st, &c->cur, cause);
+	c->stats.requests = bs->requests - c->req0;
+	c->stats.bytes = bs->bytes - c->bytes0;
+	c->stats.seconds = sync_monotonic() - c->t0;
+	c->done(c->arg, rc, &c->stats, cause);
+	sync_cycle_free(c);
+}
+
+/* A call of the cycle ended: go on, or fail the cycle. */
+static void
+sync_on_call(void *arg, int rc, const char *cause)
+{
+	struct sync_cycle *c = arg;
+
+	if (rc == -1) {
+		sync_finish(c, -1, cause);
+		return;
+	}
+	sync_advance(c);
+}
+
+/* The full resync's stored open bugs that the open search did not return. */
+static int
+sync_find_gone(struct sync_cycle *c, size_t *ngone, char **cause)
+{
+	int64_t *ids = NULL;
+	size_t nids = 0, i, j;
+
+	*ngone = 0;
+	sync_dedupe(&c->bugs);
+	if (store_list_ids(c->st, 1, &ids, &nids, cause) == -1)
+		return -1;
+	c->gone = nids > 0 ? xcalloc(nids, sizeof *c->gone) : NULL;
+	for (i = 0, j = 0; i < nids; i++) {
+		while (j < c->bugs.n && c->bugs.v[j].id < ids[i])
+			j++;
+		if (j == c->bugs.n || c->bugs.v[j].id != ids[i])
+			c->gone[(*ngone)++] = ids[i];
+	}
+	free(ids);
+	return 0;
+}
+
+/* Sort the fetched bugs into those that need their thread and the rest. */
+static int
+sync_sort_needs(struct sync_cycle *c, char **cause)
+{
+	enum sync_need need;
+	size_t i;
+
+	sync_dedupe(&c->bugs);
+	c->stats.bugs_seen = c->bugs.n;
+	if (c->bugs.n > 0) {
+		c->fresh = xcalloc(c->bugs.n, sizeof *c->fresh);
+		c->known = xcalloc(c->bugs.n, sizeof *c->known);
+	}
+	for (i = 0; i < c->bugs.n; i++) {
+		if (sync_bug_need(c->st, &c->bugs.v[i], c->cur.db_time,
+			c->stats.full, &need, cause) == -1)
+			return -1;
+		if (need == SYNC_NEW)
+			c->fresh[c->nfresh++] = c->bugs.v[i].id;
+		else if (need == SYNC_CHANGED)
+			c->known[c->nknown++] = c->bugs.v[i].id;
+		else if (need == SYNC_FIELDS)
+			c->stats.bugs_changed++;
+	}
+	c->stats.bugs_changed += c->nfresh + c->nknown;
+	sync_progress(c);
+	return 0;
+}
+
+/*
+ * Fetch the next half of a batch: the comments of the next slice, then
+ * its history.  Fresh bugs first (everything), then known ones (new_since
+ * the overlap).  Returns 0 when every slice is done.
+ */
+static int
+sync_next_details(struct sync_cycle *c)
+{
+	size_t total = c->nfresh + c->nknown, k, off;
+	const int64_t *ids;
+	time_t since;
+
+	if (c->slice >= total)
+		return 0;
+	if (c->slice < c->nfresh) {
+		ids = c->fresh + c->slice;
+		k = c->nfresh - c->slice;
+		since = 0;
+	} else {
+		off = c->slice - c->nfresh;
+		ids = c->known + off;
+		k = c->nknown - off;
+		since = c->since;
+	}
+	if (k > CCWATCH_MAX_BATCH)
+		k = CCWATCH_MAX_BATCH;
+	if (!c->history_next) {
+		c->history_next = 1;
+		bugzilla_comments_start(c->bz, ids, k, since, &c->comments,
+		    &c->stats.skipped, sync_on_call, c);
+		return 1;
+	}
+	c->history_next = 0;
+	c->slice += k;
+	c->done_bugs += k;
+	bugzilla_history_start(c->bz, ids, k, since, &c->history,
+	    &c->stats.skipped, sync_on_call, c);
+	return 1;
+}
+
+/* Store what was fetched and move the cursor, in one transaction. */
+static void
+sync_commit(struct sync_cycle *c)
+{
+	struct store_cursor next;
+	char *cause = NULL;
+
+	next = c->cur;
+	next.db_time = c->db_time;
+	next.last_sync = timeutil_now();
+	next.last_attempt = next.last_sync;
+	next.last_error = NULL;
+	if (c->stats.full)
+		next.last_full = next.last_sync;
+	if (sync_store(c->st, &c->bugs, &c->comments, &c->history, &next,
+		&cause) == -1) {
+		sync_finish(c, -1, cause);
+		free(cause);
+		return;
+	}
+	c->stats.comments = c->comments.n;
+	c->stats.history = c->history.n;
+	sync_finish(c, 0, NULL);
+}
+
+/* Leave the step that just ended for the next one. */
+static void
+sync_advance(struct sync_cycle *c)
+{
+	char *cause = NULL;
+	size_t ngone;
+
+	switch (c->state) {
+	case SYNC_TIME:
+		c->state = SYNC_SEARCH;
+		if (c->stats.full)
+			c->q.status = "__open__";
+		else
+			c->q.changed_since = c->since;
+		bugzilla_search_start(
+		    c->bz, &c->q, &c->bugs, &c->stats.skipped, sync_on_call, c);
+		return;
+	case SYNC_SEARCH:
+		c->state = SYNC_GONE;
+		if (c->stats.full) {
+			if (sync_find_gone(c, &ngone, &cause) == -1)
+				goto fail;
+			if (ngone > 0) {
+				c->q.status = NULL;
+				c->q.ids = c->gone;
+				c->q.nids = ngone;
+				bugzilla_search_start(c->bz, &c->q, &c->bugs,
+				    &c->stats.skipped, sync_on_call, c);
+				return;
+			}
+		}
+		/* FALLTHROUGH */
+	case SYNC_GONE:
+		c->state = SYNC_DETAILS;
+		if (sync_sort_needs(c, &cause) == -1)
+			goto fail;
+		/* FALLTHROUGH */
+	case SYNC_DETAILS:
+		if (c->done_bugs > 0 && !c->history_next)
+			sync_progress(c);
+		if (sync_next_details(c))
+			return;
+		c->state = SYNC_STORE;
+		/* FALLTHROUGH */
+	case SYNC_STORE:
+		sync_commit(c);
+		return;
+	}
+	return;
+fail:
+	sync_finish(c, -1, cause);
+	free(cause);
+}
+
+/* Start one cycle; see sync.h. */
+struct sync_cycle *
+sync_start(struct bugzilla *bz, struct store *st, const struct sync_options *o,
+    sync_done_cb done, void *arg, char **cause)
+{
+	const struct bugzilla_stats *bs = bugzilla_stats(bz);
+	struct sync_cycle *c;
+	time_t full_every;
+
+	c = xcalloc(1, sizeof *c);
+	c->bz = bz;
+	c->st = st;
+	c->o = *o;
+	c->done = done;
+	c->arg = arg;
+	c->req0 = bs->requests;
+	c->bytes0 = bs->bytes;
+	c->t0 = sync_monotonic();
+	if (store_get_cursor(st, &c->cur, cause) == -1) {
+		sync_cycle_free(c);
+		return NULL;
+	}
 	/*
 	 * A full resync re-reads every thread from the start (new_since 0),
 	 * which also picks up what no last_change_time announces.
 	 */
+	full_every = o->full_every != 0 ? o->full_every : 86400;
+	c->stats.full = o->full || c->cur.db_time == 0 ||
+	    timeutil_now() - c->cur.last_full >= full_every;
+	c->since = c->cur.db_time != 0 ? c->cur.db_time - CCWATCH_OVERLAP : 0;
+	c->q.products = o->products;
+	c->q.components = o->components;
+	c->state = SYNC_TIME;
+	bugzilla_time_start(bz, &c->db_time, sync_on_call, c);
+	return c;
+}
+
+/* Abort a cycle: nothing is stored, the cursor stays. */
+void
+sync_cancel(struct sync_cycle *c)
+{
+	if (c == NULL)
+		return;
+	bugzilla_cancel(c->bz);
+	sync_cycle_free(c);
+}
+
+/* What sync_run waits for. */
+struct sync_wait {
+	int done;
+	int rc;
+	char *cause;
+	struct sync_stats *stats;
+};
+
+/* The end of a synchronous cycle. */
+static void
+sync_run_done(
+    void *arg, int rc, const struct sync_stats *stats, const char *cause)
+{
+	struct sync_wait *w = arg;
+
+	w->done = 1;
+	w->rc = rc;
+	*w->stats = *stats;
+	if (cause != NULL)
+		w->cause = xstrdup(cause);
+}
+
+/* Run one cycle to its end on the client's own loop; see sync.h. */
+int
+sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
+    struct sync_stats *stats, char **cause)
+{
+	struct sync_wait w;
+	struct sync_cycle *c;
 
 	memset(stats, 0, sizeof *stats);
-	memset(&bugs, 0, sizeof bugs);
-	memset(&comments, 0, sizeof comments);
-	memset(&history, 0, sizeof history);
-	memset(&cur, 0, sizeof cur);
-	if (store_get_cursor(st, &cur, cause) == -1)
+	memset(&w, 0, sizeof w);
+	w.stats = stats;
+	c = sync_start(bz, st, o, sync_run_done, &w, cause);
+	if (c == NULL)
 		return -1;
-	full_every = o->full_every != 0 ? o->full_every : 86400;
-	stats->full = o->full || cur.db_time == 0 ||
-	    timeutil_now() - cur.last_full >= full_every;
-	since = cur.db_time != 0 ? cur.db_time - CCWATCH_OVERLAP : 0;
-
-	if (bugzilla_time(bz, &db_time, cause) == -1)
-		goto fail;
-	memset(&q, 0, sizeof q);
-	q.products = o->products;
-	q.components = o->components;
-	if (stats->full) {
-		if (sync_fetch_full(bz, st, &q, &bugs, stats, cause) == -1)
-			goto fail;
-	} else {
-		q.changed_since = since;
-		if (bugzilla_search(bz, &q, &bugs, &stats->skipped, cause) ==
-		    -1)
-			goto fail;
+	if (http_wait(bugzilla_transport(bz), &w.done) == -1) {
+		sync_cancel(c);
+		free(w.cause);
+		xasprintf(cause, "sync: the loop failed");
+		return -1;
 	}
-	sync_dedupe(&bugs);
-	stats->bugs_seen = bugs.n;
-
-	if (bugs.n > 0) {
-		fresh = xcalloc(bugs.n, sizeof *fresh);
-		known = xcalloc(bugs.n, sizeof *known);
-	}
-	for (i = 0; i < bugs.n; i++) {
-		if (sync_bug_need(st, &bugs.v[i], cur.db_time, stats->full,
-			&need, cause) == -1)
-			goto fail;
-		if (need == SYNC_NEW)
-			fresh[nfresh++] = bugs.v[i].id;
-		else if (need == SYNC_CHANGED)
-			known[nknown++] = bugs.v[i].id;
-		else if (need == SYNC_FIELDS)
-			stats->bugs_changed++;
-	}
-	stats->bugs_changed += nfresh + nknown;
-	sync_progress(o, 0, nfresh + nknown);
-	if (sync_fetch_details(bz, o, fresh, nfresh, 0, &done, nfresh + nknown,
-		&comments, &history, stats, cause) == -1)
-		goto fail;
-	if (sync_fetch_details(bz, o, known, nknown, since, &done,
-		nfresh + nknown, &comments, &history, stats, cause) == -1)
-		goto fail;
-
-	next = cur;
-	next.db_time = db_time;
-	next.last_sync = timeutil_now();
-	next.last_attempt = next.last_sync;
-	next.last_error = NULL;
-	if (stats->full)
-		next.last_full = next.last_sync;
-	if (sync_store(st, &bugs, &comments, &history, &next, cause) == -1)
-		goto fail;
-	stats->comments = comments.n;
-	stats->history = history.n;
-	rc = 0;
-	goto out;
-fail:
-	sync_record_failure(st, &cur, *cause);
-out:
-	stats->requests = bs->requests - req0;
-	stats->bytes = bs->bytes - bytes0;
-	stats->seconds = sync_monotonic() - t0;
-	free(fresh);
-	free(known);
-	bug_list_free(&bugs);
-	comment_list_free(&comments);
-	history_list_free(&history);
-	store_cursor_free(&cur);
-	return rc;
+	if (w.rc == -1)
+		*cause = w.cause != NULL ? w.cause : xstrdup("sync failed");
+	else
+		free(w.cause);
+	return w.rc;
 }
 
 /*

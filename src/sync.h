@@ -45,11 +45,35 @@ struct sync_stats {
 void sync_options_from_config(struct sync_options *o, const struct config *);
 
 /*
- * Run one cycle.  Returns 0, or -1 with *cause when the cycle failed; then
- * nothing was stored, the cursor is unchanged and the failure is recorded
- * in the cursor's last_error.
+ * Run one cycle to its end on the client's own loop (the CLI, tests).
+ * Returns 0, or -1 with *cause when the cycle failed; then nothing was
+ * stored, the cursor is unchanged and the failure is recorded in the
+ * cursor's last_error.
  */
 int sync_run(struct bugzilla *, struct store *, const struct sync_options *,
     struct sync_stats *, char **cause);
+
+/* A cycle running on the loop of the client's transport. */
+struct sync_cycle;
+
+/*
+ * The end of a cycle: rc 0 (stored, the cursor moved) or -1 with cause
+ * (nothing stored, the failure recorded in the cursor).  stats and cause
+ * are borrowed for the call; the cycle is gone when it returns.
+ */
+typedef void (*sync_done_cb)(
+    void *arg, int rc, const struct sync_stats *, const char *cause);
+
+/*
+ * Start a cycle; the options' lists are borrowed until done is called.
+ * NULL with *cause when the store cannot be read.
+ */
+struct sync_cycle *sync_start(struct bugzilla *, struct store *,
+    const struct sync_options *, sync_done_cb done, void *arg, char **cause);
+/*
+ * Abort a cycle: its transfer is cancelled, nothing is stored, the cursor
+ * stays, done is never called.  Accepts NULL.
+ */
+void sync_cancel(struct sync_cycle *);
 
 #endif

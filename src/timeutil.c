@@ -2,8 +2,6 @@
  * Time and number helpers: the clock seam, ISO 8601, bounded numbers, and
  * the durations, times of day and zones that the configuration names.
  */
-#include <sys/stat.h>
-
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -12,6 +10,7 @@
 #include <string.h>
 
 #include "timeutil.h"
+#include "tz.h"
 #include "xmalloc.h"
 
 static time_t timeutil_frozen;
@@ -309,28 +308,16 @@ timeutil_zone_is_utc(const char *tz)
 int
 timeutil_check_timezone(const char *tz, char **cause)
 {
-	struct stat sb;
-	char *path;
+	char *why = NULL;
 	long off;
-	int ok;
 
 	if (timeutil_zone_is_utc(tz) || timeutil_zone_offset(tz, &off) == 0)
 		return 0;
-	ok = tz[0] != '/' && strstr(tz, "..") == NULL &&
-	    strspn(tz,
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-		"0123456789/_+-") == strlen(tz);
-	if (ok) {
-		xasprintf(&path, "/usr/share/zoneinfo/%s", tz);
-		ok = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-		free(path);
-	}
-	if (!ok) {
-		xasprintf(cause,
-		    "\"%s\" is not UTC, an offset like +02:00 or a zone "
-		    "name like Europe/Berlin",
-		    tz);
-		return -1;
-	}
-	return 0;
+	if (tz_get(tz, &why) != NULL)
+		return 0;
+	if (cause != NULL)
+		*cause = why; /* the name, or the file, and why */
+	else
+		free(why);
+	return -1;
 }

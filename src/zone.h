@@ -1,9 +1,10 @@
 /*
- * Time zones without the TZ environment variable: a fixed offset ("UTC",
- * "+02:00") or an IANA zone ("Europe/Berlin") read once from its TZif file
- * (RFC 8536, with the POSIX TZ rule of its footer for the years after the
- * last transition).  A loaded zone is immutable, so any thread may use it;
- * nothing here calls setenv, tzset or localtime.
+ * Time zones by name, without the TZ environment variable: a fixed offset
+ * ("UTC", "+02:00") or an IANA zone ("Europe/Berlin") read once from its
+ * TZif file by tz.c, the one reader of zone files (with the POSIX TZ rule
+ * of its footer for the years after the last transition).  A loaded zone
+ * is immutable, so any thread may use it; nothing here calls setenv, tzset
+ * or localtime.
  */
 #ifndef ZONE_H
 #define ZONE_H
@@ -13,17 +14,12 @@
 
 struct zone;
 
-/* Where IANA zones are read from, unless $TZDIR names another directory. */
-#define ZONE_DIR "/usr/share/zoneinfo"
-/* Largest TZif file read. */
-#define ZONE_MAX_FILE ((size_t)256 * 1024)
-
 /*
  * Load the zone spec names: "UTC" or "Z"; a fixed offset "+HH:MM" or
  * "-HH:MM" east of UTC (-12:00 to +14:00); or an IANA name such as
  * "Europe/Berlin" (letters, digits, '_', '-', '+', '/' between parts, no
- * ".." part), read from $TZDIR or ZONE_DIR.  Returns the zone (free it with
- * zone_free) or NULL with *cause set.
+ * ".." part), read by tz_read (tz.h) from $TZDIR or TZ_DIR.  Returns the
+ * zone (free it with zone_free) or NULL with *cause set.
  */
 struct zone *zone_load(const char *spec, char **cause);
 /*

@@ -266,6 +266,15 @@ class Notify:
         self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
         self.sock.bind(path)
         self.messages = []
+        self.times = []  # the monotonic arrival time of each message
+
+    def _recv(self):
+        self.messages.append(self.sock.recv(4096).decode())
+        self.times.append(time.monotonic())
+
+    def pings(self):
+        """The arrival times of WATCHDOG=1."""
+        return [t for t, m in zip(self.times, self.messages) if "WATCHDOG=1" in m.split("\n")]
 
     def wait_for(self, prefix, timeout=15.0, after=0):
         """Wait for a field starting with prefix in a message from index after on.
@@ -283,7 +292,7 @@ class Notify:
                 return None, None
             self.sock.settimeout(left)
             try:
-                self.messages.append(self.sock.recv(4096).decode())
+                self._recv()
             except socket.timeout:
                 return None, None
 
@@ -293,7 +302,7 @@ class Notify:
         while (left := deadline - time.monotonic()) > 0:
             self.sock.settimeout(left)
             try:
-                self.messages.append(self.sock.recv(4096).decode())
+                self._recv()
             except socket.timeout:
                 break
 

@@ -129,7 +129,7 @@ END_TEST
 START_TEST(test_search_products_and_paging)
 {
 	struct bugzilla *bz = client(NULL, 0, 3);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL;
 	size_t skipped = 0, i;
@@ -170,7 +170,7 @@ END_TEST
 START_TEST(test_search_closed_and_changed_since)
 {
 	struct bugzilla *bz = client(NULL, 0, 100);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL, *req;
 	int64_t id;
@@ -215,7 +215,7 @@ END_TEST
 START_TEST(test_search_ids_batched_under_8k)
 {
 	struct bugzilla *bz = client(NULL, 0, 500);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	int64_t ids[3000];
 	char *cause = NULL;
@@ -237,6 +237,271 @@ START_TEST(test_search_ids_batched_under_8k)
 	ck_assert_uint_ge(n, 4);
 	ck_assert_uint_le(n, 6);
 	ck_assert_uint_eq(bugs.n, 1);
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+}
+END_TEST
+
+/* A product name of n bytes that URL-escapes to 3 n ("%41" a byte). */
+static char *
+escaped_name(size_t n)
+{
+	char *s = xmalloc(n + 1);
+
+	memset(s, '\'', n);
+	s[n] = '\0';
+	return s;
+}
+
+/* The longest URL of a search path, paging at its worst. */
+static size_t
+longest_url(const char *base, const struct strlist *paths)
+{
+	size_t i, n, max = 0;
+
+	for (i = 0; i < paths->n; i++) {
+		n = strlen(base) + strlen(paths->v[i]) +
+		    strlen("&limit=10000&offset=2147483647");
+		if (n > max)
+			max = n;
+	}
+	return max;
+}
+
+START_TEST(test_search_paths_id_boundary)
+{
+	static const char *base = "https://bugzilla.example.org";
+	struct bzquery q;
+	struct strlist long_products, paths;
+	int64_t ids[] = {1888016, 1888017};
+	char *name, *cause = NULL;
+	size_t len, fits = 0;
+
+	memset(&q, 0, sizeof q);
+	memset(&long_products, 0, sizeof long_products);
+	q.products = &long_products;
+	q.components = &components;
+	q.ids = ids;
+	q.nids = CCWATCH_NELEM(ids);
+	/* Grow one product until not even one id fits. */
+	for (len = 2300; len < 2700; len++) {
+		name = escaped_name(len);
+		strlist_free(&long_products);
+		strlist_add(&long_products, name);
+		free(name);
+		memset(&paths, 0, sizeof paths);
+		if (bzquery_search_paths(base, &q, &paths, &cause) == -1) {
+			ck_assert_ptr_nonnull(
+			    strstr(cause, "no room for a bug id"));
+			free(cause);
+			cause = NULL;
+			strlist_free(&paths);
+			break;
+		}
+		/* Every URL stays under the limit, with at least one id each.
+		 */
+		ck_assert_uint_le(longest_url(base, &paths), CCWATCH_MAX_URL);
+		ck_assert_uint_ge(paths.n, 1);
+		ck_assert_uint_le(paths.n, 2);
+		fits = len;
+		strlist_free(&paths);
+	}
+	/* At the boundary one byte more loses the last id, not the loop. */
+	ck_assert_uint_gt(fits, 2300);
+	ck_assert_uint_lt(fits, 2699);
+	name = escaped_name(fits);
+	strlist_free(&long_products);
+	strlist_add(&long_products, name);
+	free(name);
+	memset(&paths, 0, sizeof paths);
+	ck_assert_int_eq(bzquery_search_paths(base, &q, &paths, &cause), 0);
+	ck_assert_uint_eq(paths.n, 2); /* one id a URL */
+	ck_assert_ptr_nonnull(strstr(paths.v[0], "&id=1888016"));
+	ck_assert_ptr_null(strstr(paths.v[0], "1888017"));
+	strlist_free(&paths);
+	/* The config check asks for room for the longest id: stricter. */
+	ck_assert_int_eq(
+	    bzquery_check(base, &long_products, &components, &cause), -1);
+	free(cause);
+	strlist_free(&long_products);
+}
+END_TEST
+
+/* 0 if the search of q fits, with every URL under the limit. */
+static int
+search_fits(const char *base, const struct bzquery *q)
+{
+	struct strlist paths;
+	char *cause = NULL;
+	int rc;
+
+	memset(&paths, 0, sizeof paths);
+	rc = bzquery_search_paths(base, q, &paths, &cause);
+	if (rc == 0)
+		ck_assert_uint_le(longest_url(base, &paths), CCWATCH_MAX_URL);
+	free(cause);
+	strlist_free(&paths);
+	return rc;
+}
+
+START_TEST(test_check_query_covers_every_search)
+{
+	static const char *base = "https://bugzilla.example.org";
+	static const int64_t longest = INT64_MAX;
+	struct bzquery full, incr, byid;
+	struct strlist longp;
+	char *name, *cause = NULL;
+	size_t len;
+
+	memset(&longp, 0, sizeof products);
+	memset(&full, 0, sizeof full);
+	full.products = &longp;
+	full.components = &components;
+	incr = byid = full;
+	full.status = "__open__";
+	incr.changed_since = (time_t)1767225600; /* 2026-01-01 */
+	byid.ids = &longest;
+	byid.nids = 1;
+	/*
+	 * Grow a product until the check refuses it: up to there every
+	 * search of a cycle fits; there the longest one (an incremental
+	 * search's last_change_time) no longer does.
+	 */
+	for (len = 2300; len < 2700; len++) {
+		name = escaped_name(len);
+		strlist_free(&longp);
+		strlist_add(&longp, name);
+		free(name);
+		if (bzquery_check(base, &longp, &components, &cause) == -1)
+			break;
+		ck_assert_int_eq(search_fits(base, &full), 0);
+		ck_assert_int_eq(search_fits(base, &incr), 0);
+		ck_assert_int_eq(search_fits(base, &byid), 0);
+	}
+	ck_assert_uint_lt(len, 2700);
+	ck_assert_ptr_nonnull(strstr(cause, "shorten the products"));
+	free(cause);
+	ck_assert_int_eq(search_fits(base, &incr), -1);
+	strlist_free(&longp);
+}
+END_TEST
+
+START_TEST(test_search_long_product_list_is_bounded)
+{
+	struct bugzilla *bz = client(NULL, 0, 500);
+	struct bzquery q;
+	struct strlist many;
+	struct bug_list bugs;
+	int64_t ids[200];
+	char name[64], *cause = NULL;
+	size_t i;
+
+	/* About 3.9 KB of escaped products: the query base of the storm. */
+	memset(&many, 0, sizeof many);
+	strlist_add(&many, "CA Program");
+	for (i = 0; i < 110; i++) {
+		snprintf(name, sizeof name, "Retired product number %03zu", i);
+		strlist_add(&many, name);
+	}
+	add_bugs(4);
+	for (i = 0; i < CCWATCH_NELEM(ids); i++)
+		ids[i] = 1000000 + (int64_t)i;
+	ids[0] = 1;
+	ids[1] = 3;
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &many;
+	q.components = &components;
+	q.ids = ids;
+	q.nids = CCWATCH_NELEM(ids);
+	fakebz_reset_counts(fb);
+	ck_assert_msg(
+	    bugzilla_search(bz, &q, &bugs, NULL, &cause) == 0, "%s", cause);
+	/* 200 ids of 7 digits in the ~4 KB left: a handful of requests. */
+	ck_assert_uint_ge(fakebz_requests(fb, "/rest/bug"), 1);
+	ck_assert_uint_le(fakebz_requests(fb, "/rest/bug"), 3);
+	ck_assert_uint_eq(bugs.n, 2); /* bugs 1 and 3, of CA Program */
+	ck_assert_int_eq(
+	    bzquery_check(fakebz_url(fb), &many, &components, &cause), 0);
+	bug_list_free(&bugs);
+	strlist_free(&many);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_search_pages_past_the_cap)
+{
+	struct bugzilla_options o;
+	struct bugzilla *bz;
+	struct bzquery q;
+	struct bug_list bugs;
+	char *cause = NULL;
+	int i;
+
+	/* A page of 10,000 bugs takes a while to serve: a long timeout. */
+	memset(&o, 0, sizeof o);
+	o.url = fakebz_url(fb);
+	o.http.timeout = 60;
+	o.page_size = CCWATCH_MAX_SEARCH;
+	bz = bugzilla_new(&o, &cause);
+	ck_assert_msg(bz != NULL, "%s", cause);
+
+	for (i = 0; i < CCWATCH_MAX_SEARCH + 50; i++)
+		fakebz_add_bug(fb, "CA Program", "CA Certificate Compliance",
+		    "bulk", "a@b.test", "d");
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	fakebz_reset_counts(fb);
+	ck_assert_msg(
+	    bugzilla_search(bz, &q, &bugs, NULL, &cause) == 0, "%s", cause);
+	/* A page as long as the server's cap is full: page past it. */
+	ck_assert_uint_eq(bugs.n, CCWATCH_MAX_SEARCH + 50);
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug"), 2);
+	bug_list_free(&bugs);
+	bugzilla_free(bz);
+}
+END_TEST
+
+START_TEST(test_search_past_its_bound_fails)
+{
+	struct bugzilla_options o;
+	struct bugzilla *bz;
+	struct bzquery q;
+	struct bug_list bugs;
+	char *cause = NULL;
+
+	/* A bound of 120 bugs (200,000 in use) and pages of 50. */
+	memset(&o, 0, sizeof o);
+	o.url = fakebz_url(fb);
+	o.http.timeout = 10;
+	o.page_size = 50;
+	o.max_search = 120;
+	bz = bugzilla_new(&o, &cause);
+	ck_assert_msg(bz != NULL, "%s", cause);
+	add_bugs(130);
+	memset(&q, 0, sizeof q);
+	memset(&bugs, 0, sizeof bugs);
+	q.products = &products;
+	q.components = &components;
+	fakebz_reset_counts(fb);
+	ck_assert_int_eq(bugzilla_search(bz, &q, &bugs, NULL, &cause), -1);
+	ck_assert_int_eq(bugzilla_last_error(bz), BZ_ERR_TOOMANY);
+	ck_assert_ptr_nonnull(strstr(cause, "more than 120 bugs match"));
+	/* It stopped at the page that passed the bound. */
+	ck_assert_uint_eq(fakebz_requests(fb, "/rest/bug"), 3);
+	free(cause);
+	bug_list_free(&bugs);
+	/* Exactly at the bound is still a success. */
+	bugzilla_free(bz);
+	o.max_search = 130;
+	bz = bugzilla_new(&o, &cause);
+	ck_assert_msg(bz != NULL, "%s", cause);
+	memset(&bugs, 0, sizeof bugs);
+	ck_assert_msg(
+	    bugzilla_search(bz, &q, &bugs, NULL, &cause) == 0, "%s", cause);
+	ck_assert_uint_eq(bugs.n, 130);
 	bug_list_free(&bugs);
 	bugzilla_free(bz);
 }
@@ -332,7 +597,7 @@ static const enum fakebz_fault retryable[] = {
 START_TEST(test_retry_each_fault)
 {
 	struct bugzilla *bz = client(NULL, 2, 0);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL;
 
@@ -362,7 +627,7 @@ END_TEST
 START_TEST(test_rate_limit_then_block)
 {
 	struct bugzilla *bz = client(NULL, 2, 0);
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *cause = NULL;
 
@@ -411,7 +676,7 @@ START_TEST(test_no_retry_on_404_or_toobig)
 	struct bugzilla *bz = client(NULL, 3, 0);
 	struct comment_list cl;
 	struct bug_list bugs;
-	struct bugzilla_query q;
+	struct bzquery q;
 	int64_t missing = 4242;
 	char *cause = NULL;
 
@@ -448,7 +713,7 @@ END_TEST
 START_TEST(test_malformed_record_skipped)
 {
 	struct bugzilla *bz;
-	struct bugzilla_query q;
+	struct bzquery q;
 	struct bug_list bugs;
 	char *dir, *path, *cause = NULL;
 	size_t skipped = 0;
@@ -505,6 +770,11 @@ bugzilla_suite(void)
 	tcase_add_test(tc, test_search_products_and_paging);
 	tcase_add_test(tc, test_search_closed_and_changed_since);
 	tcase_add_test(tc, test_search_ids_batched_under_8k);
+	tcase_add_test(tc, test_search_paths_id_boundary);
+	tcase_add_test(tc, test_check_query_covers_every_search);
+	tcase_add_test(tc, test_search_long_product_list_is_bounded);
+	tcase_add_test(tc, test_search_pages_past_the_cap);
+	tcase_add_test(tc, test_search_past_its_bound_fails);
 	tcase_add_test(tc, test_comments_batches_and_new_since);
 	tcase_add_test(tc, test_history_of_mutations);
 	tcase_add_test(tc, test_malformed_record_skipped);

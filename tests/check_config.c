@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "config.h"
 #include "testutil.h"
 #include "xmalloc.h"
@@ -203,7 +204,7 @@ START_TEST(test_int_bounds)
 		long long min, max;
 	} ints[] = {
 	    {"page_size", 1, 10000},
-	    {"timeout", 1, 600},
+	    {"timeout", 1, 300},
 	    {"connect_timeout", 1, 120},
 	    {"retries", 0, 10},
 	};
@@ -243,7 +244,7 @@ START_TEST(test_int_bounds)
 	expect_error("[bugzilla]\npage_size = 12x\n",
 	    "2: page_size: \"12x\" is not a number");
 	expect_error("[bugzilla]\ntimeout = 99999999999999999999\n",
-	    "2: timeout: 99999999999999999999 is out of range (1..600)");
+	    "2: timeout: 99999999999999999999 is out of range (1..300)");
 }
 END_TEST
 
@@ -569,7 +570,7 @@ START_TEST(test_all_errors_collected)
 	    "%1$s:10: unknown section [nosuch]\n"
 	    "%1$s:12: missing ']' in section header\n"
 	    "%1$s:14: unknown directive \"retries\" in [store]\n"
-	    "%1$s:17: timeout: 601 is out of range (1..600)",
+	    "%1$s:17: timeout: 301 is out of range (1..300)",
 	    path);
 	ck_assert_str_eq(cause, want);
 	free(want);
@@ -673,6 +674,115 @@ START_TEST(test_bom_and_comments)
 			"timeout = 7 ; inline comment\n");
 	ck_assert_int_eq(cfg->timeout, 7);
 	config_free(cfg);
+}
+END_TEST
+
+START_TEST(test_watchdog_timeouts)
+{
+	static const char *mail = "[channel \"mail\"]\ntype = smtp\n"
+				  "url = smtp://127.0.0.1:25\n"
+				  "require_starttls = no\n"
+				  "from = ccwatch@example.test\n"
+				  "to = team@example.test\n";
+	struct config *cfg;
+	char *text;
+
+	/* Under a 5 s watchdog every timeout is at most 2.5 s. */
+	setenv("WATCHDOG_USEC", "5000000", 1);
+	unsetenv("WATCHDOG_PID");
+	expect_error("[bugzilla]\ntimeout = 3\nconnect_timeout = 2\n",
+	    "2: timeout: 3 s is more than half the watchdog interval "
+	    "(WATCHDOG_USEC 5.0 s)");
+	expect_error("[bugzilla]\ntimeout = 2\n\nconnect_timeout = 5\n",
+	    "4: connect_timeout: 5 s is more than half the watchdog interval "
+	    "(WATCHDOG_USEC 5.0 s)");
+	cfg = expect_ok("[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n");
+	config_free(cfg);
+	/* The defaults are checked too: 60 s and 10 s, named by file. */
+	ck_assert_ptr_null(load_text("[store]\n", &text));
+	ck_assert_msg(
+	    strstr(text, "c.conf: timeout: 60 s is more than half") != NULL,
+	    "%s", text);
+	ck_assert_ptr_nonnull(
+	    strstr(text, "c.conf: connect_timeout: 10 s is more than half"));
+	free(text);
+	/* A channel's default 30 s, at its header; its own, at its line. */
+	xasprintf(
+	    &text, "[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n%s", mail);
+	expect_error(text,
+	    "4: [channel \"mail\"] timeout: 30 s is more than half the "
+	    "watchdog interval (WATCHDOG_USEC 5.0 s)");
+	free(text);
+	xasprintf(&text,
+	    "[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n%stimeout = 3\n",
+	    mail);
+	expect_error(text,
+	    "10: [channel \"mail\"] timeout: 3 s is more than half the "
+	    "watchdog interval (WATCHDOG_USEC 5.0 s)");
+	free(text);
+	xasprintf(&text,
+	    "[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n%stimeout = 2\n",
+	    mail);
+	cfg = expect_ok(text);
+	ck_assert_int_eq(cfg->alerts.channels[0].timeout, 2);
+	config_free(cfg);
+	/* Another process's watchdog is not ours. */
+	setenv("WATCHDOG_PID", "1", 1);
+	cfg = expect_ok(text);
+	config_free(cfg);
+	free(text);
+	/* Without a watchdog the table's bound, half the unit's 10 min. */
+	unsetenv("WATCHDOG_USEC");
+	unsetenv("WATCHDOG_PID");
+	cfg = expect_ok("[bugzilla]\ntimeout = 300\nconnect_timeout = 120\n");
+	config_free(cfg);
+	expect_error("[bugzilla]\ntimeout = 600\n",
+	    "2: timeout: 600 is out of range (1..300)");
+}
+END_TEST
+
+/* Append a products directive of n long names over continuation lines. */
+static void
+long_products(struct buf *b, size_t n)
+{
+	size_t i;
+
+	buf_addstr(b, "[bugzilla]\nproducts =\n");
+	for (i = 0; i < n; i++)
+		buf_printf(b, "  \"Retired product number %03zu\"%s\n", i,
+		    i + 1 < n ? "," : "");
+}
+
+START_TEST(test_query_fits_a_url)
+{
+	struct config *cfg;
+	struct buf b;
+	char *cause;
+	size_t n;
+
+	/*
+	 * Grow the list until the check refuses it: the error names the
+	 * products' line, and the last list it took still has room for
+	 * every search of a cycle (check_bugzilla tests the packing).
+	 */
+	buf_init(&b, 64 * 1024);
+	for (n = 150; n < 250; n++) {
+		buf_reset(&b);
+		long_products(&b, n);
+		cfg = load_text(buf_str(&b), &cause);
+		if (cfg == NULL)
+			break;
+		config_free(cfg);
+	}
+	ck_assert_uint_gt(n, 150);
+	ck_assert_uint_lt(n, 250);
+	ck_assert_msg(
+	    strstr(cause, "c.conf:2: products, components: search: ") != NULL,
+	    "%s", cause);
+	ck_assert_ptr_nonnull(strstr(cause, "shorten the products"));
+	ck_assert_ptr_null(strchr(cause, '\n'));
+	free(cause);
+	buf_free(&b);
 }
 END_TEST
 
@@ -916,6 +1026,8 @@ config_suite(void)
 	tcase_add_test(tc, test_int_bounds);
 	tcase_add_test(tc, test_url_rules);
 	tcase_add_test(tc, test_daemon_interval);
+	tcase_add_test(tc, test_watchdog_timeouts);
+	tcase_add_test(tc, test_query_fits_a_url);
 	tcase_add_test(tc, test_people_defaults);
 	tcase_add_test(tc, test_people_lists);
 	tcase_add_test(tc, test_ca_sections);

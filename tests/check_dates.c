@@ -313,6 +313,43 @@ START_TEST(test_slim_footer)
 }
 END_TEST
 
+/*
+ * A local time that happens twice, the first time at the instant -1: the
+ * earlier instant, not "none" (the clocks go back from +01:00 to UTC at
+ * 1970-01-01T00:00:00Z, so 00:59:59 is -1 and 3599).
+ */
+START_TEST(test_from_local_minus_one)
+{
+	char dir[] = "/tmp/ccwatch-zone-XXXXXX", *rules, *cmd;
+	struct zone *z;
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	xasprintf(&rules, "%s/rules", dir);
+	f = fopen(rules, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("Zone\tTest/Back\t1:00\t-\tONE\t1970 Jan 1 0:00u\n"
+	      "\t\t\t0:00\t-\tUTC\n",
+	    f);
+	fclose(f);
+	xasprintf(&cmd, "/usr/sbin/zic -d %s %s", dir, rules);
+	ck_assert_int_eq(system(cmd), 0);
+	setenv("TZDIR", dir, 1);
+	z = load("Test/Back");
+	unsetenv("TZDIR");
+	ck_assert_int_eq(zone_offset_at(z, -1), 3600);
+	ck_assert_int_eq(zone_offset_at(z, 0), 0);
+	ck_assert_int_eq(zone_from_local(z, 1970, 1, 1, 0, 59, 59), -1);
+	ck_assert_int_eq(zone_from_local(z, 1970, 1, 1, 1, 0, 0), 3600);
+	zone_free(z);
+	free(cmd);
+	xasprintf(&cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(rules);
+}
+END_TEST
+
 /* Names, offsets and files that are refused, and TZDIR. */
 START_TEST(test_load_errors)
 {
@@ -400,6 +437,7 @@ dates_suite(void)
 	tcase_add_test(tc, test_from_local);
 	tcase_add_test(tc, test_offsets_match_glibc);
 	tcase_add_test(tc, test_slim_footer);
+	tcase_add_test(tc, test_from_local_minus_one);
 	tcase_add_test(tc, test_load_errors);
 	tcase_add_test(tc, test_tzif_damaged);
 	suite_add_tcase(s, tc);

@@ -511,6 +511,16 @@ START_TEST(test_search_cap_10000)
 	    "/rest/bug?component=Bulk&include_fields=id", NULL, 200, &r);
 	ck_assert_uint_eq(json_array_size(json_object_get(j, "bugs")), 10000);
 	resp_free(&r);
+	/* A limit past the cap is the cap; the offset still pages. */
+	j = get_json("/rest/bug?component=Bulk&include_fields=id&limit=20000",
+	    NULL, 200, &r);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "bugs")), 10000);
+	resp_free(&r);
+	j = get_json("/rest/bug?component=Bulk&include_fields=id&limit=20000&"
+		     "offset=10000",
+	    NULL, 200, &r);
+	ck_assert_uint_eq(json_array_size(json_object_get(j, "bugs")), 50);
+	resp_free(&r);
 	j = get_json("/rest/bug?component=Bulk&count_only=1", NULL, 200, &r);
 	ck_assert_int_eq(
 	    json_integer_value(json_object_get(j, "bug_count")), 10050);

@@ -320,7 +320,9 @@ START_TEST(test_prom_lines)
 	c.cycles_failed = 1;
 	c.have_outbox = 1;
 	c.outbox_depth = 4;
+	c.evaluations = 4;
 	s = feed_to_prom(&f, &c);
+	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_evaluations_total 4\n"));
 	ck_assert_ptr_nonnull(
 	    strstr(s, "\nccwatch_sync_cycles_total{result=\"error\"} 1\n"));
 	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_outbox_depth 4\n"));
@@ -648,7 +650,6 @@ START_TEST(test_httpd_listen_rules)
 	cause = NULL;
 	memset(&o, 0, sizeof o);
 	o.listen = "0.0.0.0:0";
-	o.store_path = "/nonexistent/ccwatch.db";
 	ck_assert_ptr_null(httpd_start(&o, &cause));
 	ck_assert_ptr_nonnull(strstr(cause, "token_file"));
 	free(cause);

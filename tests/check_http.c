@@ -621,25 +621,6 @@ START_TEST(test_handle_reused)
 }
 END_TEST
 
-START_TEST(test_escape)
-{
-	char *s;
-
-	s = http_escape("CA Certificate Compliance");
-	ck_assert_str_eq(s, "CA%20Certificate%20Compliance");
-	free(s);
-	s = http_escape("AZaz09-._~");
-	ck_assert_str_eq(s, "AZaz09-._~");
-	free(s);
-	s = http_escape("a&b=c/d?e+f\xc3\xa9");
-	ck_assert_str_eq(s, "a%26b%3Dc%2Fd%3Fe%2Bf%C3%A9");
-	free(s);
-	s = http_escape("");
-	ck_assert_str_eq(s, "");
-	free(s);
-}
-END_TEST
-
 /* The undrawn delay of attempt: base * 2^(attempt-1), capped at max. */
 static long
 backoff_cap(int attempt, long base, long max)
@@ -735,7 +716,6 @@ http_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pure");
-	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_backoff_bounds);
 	tcase_add_test(tc, test_backoff_jitter);
 	suite_add_tcase(s, tc);

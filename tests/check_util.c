@@ -14,6 +14,7 @@
 #include "log.h"
 #include "testutil.h"
 #include "timeutil.h"
+#include "tz.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -52,6 +53,31 @@ START_TEST(test_buf_detach)
 	ck_assert_str_eq(s, "abc");
 	ck_assert_uint_eq(b.len, 0);
 	free(s);
+}
+END_TEST
+
+START_TEST(test_buf_escaped)
+{
+	struct buf b;
+
+	buf_init(&b, 64);
+	buf_add_escaped(&b, "CA Certificate Compliance");
+	ck_assert_str_eq(buf_str(&b), "CA%20Certificate%20Compliance");
+	buf_reset(&b);
+	buf_add_escaped(&b, "AZaz09-._~");
+	ck_assert_str_eq(buf_str(&b), "AZaz09-._~");
+	buf_reset(&b);
+	buf_add_escaped(&b, "a&b=c/d?e+f\xc3\xa9,");
+	ck_assert_str_eq(buf_str(&b), "a%26b%3Dc%2Fd%3Fe%2Bf%C3%A9%2C");
+	buf_reset(&b);
+	ck_assert_int_eq(buf_add_escaped(&b, ""), 0);
+	ck_assert_str_eq(buf_str(&b), "");
+	buf_free(&b);
+	/* Past the maximum: -1, and the buffer says so. */
+	buf_init(&b, 8);
+	ck_assert_int_eq(buf_add_escaped(&b, "a b c d"), -1);
+	ck_assert(b.toobig);
+	buf_free(&b);
 }
 END_TEST
 
@@ -267,6 +293,68 @@ START_TEST(test_utf8_bounds)
 }
 END_TEST
 
+/* Zones with every kind of rule: both hemispheres, half hours, negative DST. */
+static const char *const tz_names[] = {"Europe/Berlin", "America/New_York",
+    "Australia/Sydney", "Asia/Kolkata", "America/Sao_Paulo", "Pacific/Chatham",
+    "Europe/Dublin", "Africa/Casablanca", "America/St_Johns",
+    "Australia/Lord_Howe"};
+
+START_TEST(test_tz_matches_libc)
+{
+	const char *name = tz_names[_i];
+	const struct tz *z;
+	struct tm mine, libc;
+	char *cause = NULL;
+	time_t t, back;
+
+	z = tz_get(name, &cause);
+	ck_assert_msg(z != NULL, "%s: %s", name, cause);
+	ck_assert_ptr_eq(tz_get(name, &cause), z); /* loaded once */
+	/* This test is single-threaded: the C library's zone is the oracle. */
+	setenv("TZ", name, 1);
+	tzset();
+	/* 1950 to 2100 in steps of 7 hours 13 minutes: every transition's
+	 * neighbourhood, and the footer's rule far past the last one. */
+	for (t = -631152000; t < 4102444800; t += 7 * 3600 + 13 * 60) {
+		ck_assert_int_eq(tz_localtime(z, t, &mine), 0);
+		ck_assert_ptr_nonnull(localtime_r(&t, &libc));
+		ck_assert_msg(mine.tm_gmtoff == libc.tm_gmtoff &&
+			mine.tm_hour == libc.tm_hour &&
+			mine.tm_mday == libc.tm_mday &&
+			mine.tm_isdst == libc.tm_isdst,
+		    "%s at %lld: %ld/%d against %ld/%d", name, (long long)t,
+		    mine.tm_gmtoff, mine.tm_isdst, libc.tm_gmtoff,
+		    libc.tm_isdst);
+		/* Local time back to the instant (outside a repeated hour). */
+		back = tz_from_local(z, timegm(&mine));
+		ck_assert_msg(back == t ||
+			tz_offset(z, t) != tz_offset(z, t - 3 * 3600) ||
+			tz_offset(z, t) != tz_offset(z, t + 3 * 3600),
+		    "%s: mktime of %lld gave %lld", name, (long long)t,
+		    (long long)back);
+	}
+	unsetenv("TZ");
+	tzset();
+}
+END_TEST
+
+START_TEST(test_tz_rejects)
+{
+	static const unsigned char junk[] = "TZif2 not really a zone file";
+	char *cause = NULL;
+
+	ck_assert_ptr_null(tz_get("../etc/passwd", &cause));
+	free(cause);
+	cause = NULL;
+	ck_assert_ptr_null(tz_get("No/Such_Zone", &cause));
+	free(cause);
+	cause = NULL;
+	ck_assert_ptr_null(tz_parse(junk, sizeof junk, &cause));
+	ck_assert_ptr_nonnull(strstr(cause, "TZif"));
+	free(cause);
+}
+END_TEST
+
 START_TEST(test_xmalloc_overflow)
 {
 	xreallocarray(NULL, (size_t)-1 / 2, 4);
@@ -310,6 +398,7 @@ util_suite(void)
 	tc = tcase_create("buf");
 	tcase_add_test(tc, test_buf_grow_and_cap);
 	tcase_add_test(tc, test_buf_detach);
+	tcase_add_test(tc, test_buf_escaped);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("time");
 	tcase_add_test(tc, test_time_parse_forms);
@@ -323,6 +412,9 @@ util_suite(void)
 	tcase_add_test(tc, test_daemon_delay_jitter);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("log");
+	tcase_add_loop_test(
+	    tc, test_tz_matches_libc, 0, (int)CCWATCH_NELEM(tz_names));
+	tcase_add_test(tc, test_tz_rejects);
 	tcase_add_test(tc, test_log_escape);
 	tcase_add_test(tc, test_log_event_fields);
 	tcase_add_test(tc, test_log_journal_detection);

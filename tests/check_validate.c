@@ -352,14 +352,14 @@ START_TEST(test_errors_in_line_order)
 {
 	expect_errors("[route \"r\"]\nchannels = nope\n"
 		      "[channel \"m\"]\ntype = smtp\n"
-		      "[bugzilla]\ntimeout = 0\n"
+		      "[bugzilla]\npage_size = 0\n"
 		      "[feed]\nlisten = 0.0.0.0:1\n",
 	    0,
 	    ERRS("2: channels: no [channel \"nope\"] in this file",
 		"3: [channel \"m\"]: url is required for an smtp channel",
 		"3: [channel \"m\"]: from is required for an smtp channel",
 		"3: [channel \"m\"]: to is required for an smtp channel",
-		"6: timeout: 0 is out of range (1..600)",
+		"6: page_size: 0 is out of range (1..10000)",
 		"8: listen: 0.0.0.0:1 is not a loopback address: set "
 		"token_file, the bearer token every request must then "
 		"present"));

@@ -14,6 +14,7 @@
  * on stdin ends the commands, not the server.
  *
  *   add-bug PRODUCT COMPONENT SUMMARY REPORTER ASSIGNEE DESCRIPTION
+ *   slow PATH-PREFIX MS COUNT   (the next COUNT requests answer after MS)
  *   comment BUG WHO PRIVATE(0|1) TEXT
  *   whiteboard BUG WHO WHITEBOARD
  *   needinfo BUG SETTER REQUESTEE
@@ -118,6 +119,14 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 	if (n == 7 && strcmp(f[0], "add-bug") == 0)
 		return fakebz_add_report(
 		    fb, f[1], f[2], f[3], f[4], f[5], f[6]);
+	if (n == 4 && strcmp(f[0], "slow") == 0 &&
+	    timeutil_strtonum(f[2], 0, 600000, &bug, &errstr) == 0) {
+		fakebz_set_delay_ms(fb, (unsigned)bug);
+		if (timeutil_strtonum(f[3], 1, 1000000, &bug, &errstr) == -1)
+			return -1;
+		fakebz_fault(fb, f[1], FAKEBZ_FAULT_DELAY, (unsigned)bug);
+		return 0;
+	}
 	if (n == 2 && strcmp(f[0], "clock") == 0) {
 		*why = "bad time";
 		if (timeutil_parse_iso(f[1], &now) == -1)

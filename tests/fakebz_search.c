@@ -394,10 +394,10 @@ fakebz_search_window(struct fakebz_ctx *ctx, size_t *limit, size_t *offset,
 		    "and that argument was not set.");
 		return -1;
 	}
-	if (l == NULL ||
-	    timeutil_strtonum(l, 1, FAKEBZ_SEARCH_CAP, &n, &errstr) == -1)
-		return 0; /* 0, junk or too large: the cap, offset dropped */
-	*limit = (size_t)n;
+	if (l == NULL || timeutil_strtonum(l, 1, INT32_MAX, &n, &errstr) == -1)
+		return 0; /* 0 or junk: the cap, offset dropped */
+	/* Past the cap: the cap, offset kept (Search.pm _sql_limit). */
+	*limit = n > FAKEBZ_SEARCH_CAP ? FAKEBZ_SEARCH_CAP : (size_t)n;
 	if (o != NULL && timeutil_strtonum(o, 0, INT32_MAX, &n, &errstr) == 0)
 		*offset = (size_t)n;
 	return 0;

@@ -97,11 +97,12 @@ notify_record_free(struct notifier *n)
 	free(r);
 }
 
+/* No network: the channel answers at once, without prepare and judge. */
 static const struct notifier_ops notify_record_ops = {
-    "record",
-    notify_record_send,
-    notify_record_send_digest,
-    notify_record_free,
+    .name = "record",
+    .send = notify_record_send,
+    .send_digest = notify_record_send_digest,
+    .free = notify_record_free,
 };
 
 /* Create a recording channel. */

@@ -24,9 +24,12 @@ import ccwtest  # noqa: E402
 from ccwtest import CCWATCHD, Fake, Notify, check, section, write_conf  # noqa: E402
 
 
+WATCHDOG = 10.0  # seconds: every timeout is at most half of it
+
+
 def daemon_conf(path, url, store, interval=3600):
-    """Write a daemon configuration (eight lines: a ninth is line 9)."""
-    write_conf(path, section("bugzilla", url=url, retries=0, timeout=5),
+    """Write a daemon configuration (nine lines: a tenth is line 10)."""
+    write_conf(path, section("bugzilla", url=url, retries=0, timeout=5, connect_timeout=5),
                section("store", path=store), section("daemon", poll_interval=interval))
 
 
@@ -39,23 +42,23 @@ def main():
     fake = Fake(args=["-p", "0", "-l", reqlog])
     daemon_conf(conf, fake.url, store)
     env = dict(os.environ, NOTIFY_SOCKET=os.path.join(work, "notify.sock"),
-               WATCHDOG_USEC="1000000")
+               WATCHDOG_USEC=str(int(WATCHDOG * 1e6)))
     env.pop("WATCHDOG_PID", None)
+    # Under a 1 s watchdog the 5 s timeouts are refused, with the reason.
+    out = ccwtest.run([CCWATCHD, "-n", "-c", conf], env=dict(env, WATCHDOG_USEC="1000000"))
+    check(out.returncode != 0 and ":4: timeout: 5 s is more than half the watchdog interval"
+          in out.stderr, "a timeout above half the watchdog is refused: %s" % out.stderr.strip())
     log = open(os.path.join(work, "ccwatchd.log"), "w+")
     daemon = subprocess.Popen([CCWATCHD, "-d", "-c", conf],
                               env=env, stderr=log, stdout=log)
     try:
         i, _ = notify.wait_for("READY=1")
         check(i is not None, "READY=1 once the store is open")
+        t_ready = notify.times[i] if i is not None else time.monotonic()
         i, status = notify.wait_for("STATUS=")
         check(status is not None and "last sync" in status and " overdue, " in status
               and " due soon" in status,
               "STATUS= after the first cycle: %s" % status)
-
-        n0 = len(notify.messages)
-        notify.drain(3.0)
-        pings = sum(1 for m in notify.messages[n0:] if "WATCHDOG=1" in m)
-        check(pings >= 3, "watchdog pings at half of WatchdogSec (%d in 3 s)" % pings)
 
         def polls():
             with open(reqlog) as f:
@@ -76,21 +79,23 @@ def main():
         log.flush()
         text = open(log.name).read()
         check(i is not None and daemon.poll() is None, "SIGHUP with a broken file: still running")
-        check("has errors, not reloading" in text and ":9:" in text,
+        check("has errors, not reloading" in text and ":10:" in text,
               "the refusal names file:line")
 
         # A good file takes effect: point at a second fake, stop the first.
+        # A new url resets the cursor and polls the new server at once.
         fake2 = Fake(args=["-p", "0"])
         daemon_conf(conf, fake2.url, store)
         n0 = len(notify.messages)
         daemon.send_signal(signal.SIGHUP)
         notify.wait_for("READY=1", after=n0)
-        fake.stop()
-        n0 = len(notify.messages)
-        daemon.send_signal(signal.SIGUSR1)
         i, status = notify.wait_for("STATUS=", after=n0)
+        fake.stop()
         check(status is not None and "last sync" in status and "unreachable" not in status,
-              "SIGHUP with a good file takes effect: %s" % status)
+              "SIGHUP with a good file (a new url) takes effect at once: %s" % status)
+        log.flush()
+        check("the cursor is reset, a full resync starts now" in open(log.name).read(),
+              "the new url reset the cursor")
 
         # Bugzilla goes away: the daemon reports it and stays up.
         port = fake2.port
@@ -111,6 +116,15 @@ def main():
         back = re.findall(r"Bugzilla reachable again after \d+ s \(1 failed cycle\)", text)
         check(len(back) == 1, "one line says Bugzilla is reachable again, and after how "
               "long: %s" % back)
+
+        # The pings came all along: never an interval without one.
+        notify.drain(max(0.0, t_ready + 1.5 * WATCHDOG - time.monotonic()))
+        pings = notify.pings()
+        marks = [t_ready] + [t for t in pings if t >= t_ready] + [time.monotonic()]
+        gap = max(b - a for a, b in zip(marks, marks[1:]))
+        check(len(marks) >= 4 and gap <= WATCHDOG,
+              "WATCHDOG=1 all along: %d pings, longest gap %.2f s (interval %.0f s)"
+              % (len(marks) - 2, gap, WATCHDOG))
 
         n0 = len(notify.messages)
         t = time.monotonic()

@@ -238,6 +238,10 @@ def test_served(work, conf, port):
         p = run(["promtool", "check", "metrics"], input=body.decode())
         check(p.returncode == 0, "promtool check metrics passes /metrics " + p.stderr.strip())
         check(b"ccwatch_bugzilla_requests_total" in body, "/metrics has the request counter")
+        cycles = sum(int(n) for n in re.findall(rb'\nccwatch_sync_cycles_total\{result="\w+"\} (\d+)', body))
+        ev = re.search(rb'\nccwatch_evaluations_total (\d+)', body)
+        check(cycles > 0 and ev is not None and int(ev.group(1)) == cycles,
+              "one evaluation per cycle: %d cycles, %s" % (cycles, ev.group(0).strip() if ev else None))
         files = sorted(os.listdir(os.path.join(work, "out")))
         check(files == ["deadlines.ics", "feed.json", "index.html", "metrics.prom"],
               "the daemon wrote the four files: " + " ".join(files))
