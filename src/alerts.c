@@ -64,23 +64,38 @@ alerts_channel_notifier(const struct config_channel *ch, char **cause)
 	return NULL;
 }
 
-/* Make the runtime: one notifier per configured channel. */
+/*
+ * Make the runtime: one notifier per configured channel.  A channel that
+ * cannot be made (the configuration's checks refuse what the channels
+ * would, so this is a defence) is logged and left without a notifier: the
+ * others deliver, and its own deliveries fail, retryably, with the reason.
+ */
 struct alerts *
 alerts_new(const struct config_alerts *cfg, char **cause)
 {
 	struct alerts *al;
+	struct alerts_broken *b;
 	struct notifier *n;
+	char *why = NULL;
 	size_t i;
 
 	al = xcalloc(1, sizeof *al);
 	al->cfg = cfg;
 	for (i = 0; i < cfg->nchannels; i++) {
-		n = alerts_channel_notifier(&cfg->channels[i], cause);
-		if (n == NULL) {
-			alerts_free(al);
-			return NULL;
+		n = alerts_channel_notifier(&cfg->channels[i], &why);
+		if (n != NULL) {
+			alerts_set_notifier(al, n);
+			continue;
 		}
-		alerts_set_notifier(al, n);
+		log_warnx("alerts: %s; this channel's alerts wait, and are "
+			  "retried until it is fixed",
+		    why);
+		al->broken = xreallocarray(
+		    al->broken, al->nbroken + 1, sizeof *al->broken);
+		b = &al->broken[al->nbroken++];
+		b->channel = xstrdup(cfg->channels[i].name);
+		b->why = why;
+		why = NULL;
 	}
 	return al;
 }
@@ -95,8 +110,27 @@ alerts_free(struct alerts *al)
 		return;
 	for (i = 0; i < al->nnotifiers; i++)
 		notify_free(al->notifiers[i]);
+	for (i = 0; i < al->nbroken; i++) {
+		free(al->broken[i].channel);
+		free(al->broken[i].why);
+	}
+	free(al->broken);
 	free(al->notifiers);
 	free(al);
+}
+
+/* Say why a channel has no notifier. */
+char *
+alerts_channel_error(const struct alerts *al, const char *name)
+{
+	char *msg;
+	size_t i;
+
+	for (i = 0; i < al->nbroken; i++)
+		if (strcmp(al->broken[i].channel, name) == 0)
+			return xstrdup(al->broken[i].why);
+	xasprintf(&msg, "no [channel \"%s\"] configured", name);
+	return msg;
 }
 
 /* Replace (or add) the notifier of n's channel name. */
@@ -629,18 +663,18 @@ alerts_write_text(struct store *st, time_t now, FILE *f, char **cause)
 
 /* Send a sample alert through one channel. */
 int
-alerts_test_notify(
-    struct alerts *al, const char *channel, time_t now, char **cause)
+alerts_test_notify(struct alerts *al, const char *channel, const char *base_url,
+    time_t now, char **cause)
 {
 	struct notify_failure fail;
 	struct notifier *n;
 	struct alert a;
-	char *id;
+	char *id, *url;
 	int rc;
 
 	n = alerts_notifier(al, channel);
 	if (n == NULL) {
-		xasprintf(cause, "no [channel \"%s\"] configured", channel);
+		*cause = alerts_channel_error(al, channel);
 		return -1;
 	}
 	xasprintf(&id, "ccw-test-%lld", (long long)now);
@@ -648,7 +682,8 @@ alerts_test_notify(
 	a.id = id;
 	a.bug_id = 0;
 	a.bug_summary = "ccwatch test alert: this channel works";
-	a.bug_url = "https://bugzilla.mozilla.org/";
+	xasprintf(&url, "%s/", base_url);
+	a.bug_url = url;
 	a.clock = "initial-report";
 	a.state = "due-soon";
 	a.due = now + 86400;
@@ -659,6 +694,7 @@ alerts_test_notify(
 	a.created = now;
 	memset(&fail, 0, sizeof fail);
 	rc = notify_send(n, &a, &fail, cause);
+	free(url);
 	free(id);
 	return rc;
 }

@@ -66,7 +66,9 @@ int alerts_quiet(const struct config_route *, time_t now, time_t *until);
 
 /*
  * The runtime: the configuration (borrowed, it must outlive the alerts)
- * and one notifier per channel.  NULL with *cause if a channel is unusable.
+ * and one notifier per channel.  A channel that cannot be made is logged
+ * and has none: the other channels deliver, and its deliveries fail,
+ * retryably, with the reason.  Never NULL; cause is left unset.
  */
 struct alerts *alerts_new(const struct config_alerts *, char **cause);
 void alerts_free(struct alerts *);
@@ -143,8 +145,11 @@ char *alerts_to_json(struct store *, time_t now, char **cause);
 /* The same as text for a terminal. */
 int alerts_write_text(struct store *, time_t now, FILE *, char **cause);
 
-/* Send a sample alert through the named channel now. */
-int alerts_test_notify(
-    struct alerts *, const char *channel, time_t now, char **cause);
+/*
+ * Send a sample alert through the named channel now; its link points at
+ * base_url (the configured Bugzilla, or [policy] base_url).
+ */
+int alerts_test_notify(struct alerts *, const char *channel,
+    const char *base_url, time_t now, char **cause);
 
 #endif

@@ -13,10 +13,18 @@
 
 #include "alerts.h"
 
+/* A configured channel whose notifier could not be made, and why. */
+struct alerts_broken {
+	char *channel;
+	char *why;
+};
+
 struct alerts {
 	const struct config_alerts *cfg;
 	struct notifier **notifiers;
 	size_t nnotifiers;
+	struct alerts_broken *broken;
+	size_t nbroken;
 };
 
 /*
@@ -48,6 +56,12 @@ time_t alerts_mktime(struct tm *tm, const char *tz);
 
 /* The notifier of channel name, or NULL. */
 struct notifier *alerts_notifier(struct alerts *, const char *name);
+/*
+ * Why channel name has no notifier, for the outbox row's error and
+ * test-notify: the reason it could not be made, or that no such channel is
+ * configured (allocated).
+ */
+char *alerts_channel_error(const struct alerts *, const char *name);
 
 /*
  * An alert's payload as JSON and back.  alerts_payload_alert fills *a with

@@ -387,8 +387,7 @@ alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
 	n = alerts_notifier(run->al, row->channel);
 	if (n == NULL) {
 		fail.retryable = 1;
-		xasprintf(
-		    &error, "no [channel \"%s\"] configured", row->channel);
+		error = alerts_channel_error(run->al, row->channel);
 		rc = -1;
 	} else
 		rc = alerts_start_row(n, run->http, row, &fail, &error);

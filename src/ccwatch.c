@@ -23,47 +23,110 @@
 
 static int cli_version(struct cli *, int, char **);
 
-/* Every command: name, whether it reads the configuration, handler, usage. */
+/*
+ * Every command: name, whether it reads the configuration and its secrets,
+ * whether it writes to the store, handler, usage and what it does.
+ */
 static const struct cli_command cli_commands[] = {
-    {"sync", 1, 1, cli_sync, "sync [--full]"},
-    {"status", 1, 0, cli_status,
+    {"sync", 1, 1, 1, cli_sync, "sync [--full]",
+	"Fetch what changed on Bugzilla (every open bug with --full) into "
+	"the store, as one cycle of the daemon does."},
+    {"status", 1, 0, 0, cli_status,
 	"status [--json] [--as-of TIME] [--ca NAME] "
 	"[--state overdue|due-soon|ok|met|paused] [--waiting-on program|ca] "
-	"[--all]"},
-    {"explain", 1, 0, cli_explain, "explain BUG [--as-of TIME]"},
-    {"check", 2, 0, cli_check, "check [--warn-only] [--as-of TIME]"},
-    {"question", 1, 0, cli_question,
-	"question BUG COMMENT --not-a-question|--clear"},
-    {"snooze", 1, 0, cli_snooze,
-	"snooze BUG [--clock KIND] --until TIME|+DURATION --reason TEXT"},
-    {"unsnooze", 1, 0, cli_unsnooze, "unsnooze BUG [--clock KIND]"},
-    {"ack", 1, 0, cli_ack, "ack BUG [--clock KIND]"},
-    {"alerts", 1, 2, cli_alerts, "alerts [--json] | --run [--as-of TIME]"},
-    {"test-notify", 1, 1, cli_test_notify, "test-notify CHANNEL"},
-    {"feed", 1, 0, cli_feed,
+	"[--all]",
+	"Show the clocks of the open bugs, most urgent first."},
+    {"explain", 1, 0, 0, cli_explain, "explain BUG [--as-of TIME]",
+	"Explain each clock of one bug: what started it, moved it and "
+	"stopped it, under which policy version."},
+    {"check", 2, 0, 0, cli_check, "check [--warn-only] [--as-of TIME]",
+	"Report overdue and due-soon clocks as a monitoring plugin: exit 0 "
+	"OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN."},
+    {"question", 1, 0, 1, cli_question,
+	"question BUG COMMENT --not-a-question|--clear",
+	"Mark a comment as no question to answer (its response clock "
+	"stops), or clear that mark."},
+    {"snooze", 1, 0, 1, cli_snooze,
+	"snooze BUG [--clock KIND] --until TIME|+DURATION --reason TEXT",
+	"Hold a bug's alerts until a time, or until the bug changes."},
+    {"unsnooze", 1, 0, 1, cli_unsnooze, "unsnooze BUG [--clock KIND]",
+	"Remove a bug's snoozes."},
+    {"ack", 1, 0, 1, cli_ack, "ack BUG [--clock KIND]",
+	"Silence the repeats of a bug's overdue alerts until its state "
+	"changes."},
+    {"alerts", 1, 2, 2, cli_alerts, "alerts [--json] | --run [--as-of TIME]",
+	"List the alerts, the deliveries waiting and the dead letters; with "
+	"--run, evaluate and deliver once, as the daemon does."},
+    {"test-notify", 1, 1, 0, cli_test_notify, "test-notify CHANNEL",
+	"Send a test alert through one channel now."},
+    {"feed", 1, 0, 0, cli_feed,
 	"feed --format json|json-v1|ics|prom|html [--ca NAME] "
-	"[--as-of TIME]"},
-    {"whiteboard", 0, 0, cli_whiteboard, "whiteboard [--as-of TIME] TEXT"},
-    {"config-check", 1, 1, cli_config_check, "config-check"},
-    {"version", 0, 0, cli_version, "version"},
+	"[--as-of TIME]",
+	"Print the oversight feed: JSON (or its previous schema), a "
+	"calendar, the metrics or the dashboard page."},
+    {"whiteboard", 0, 0, 0, cli_whiteboard, "whiteboard [--as-of TIME] TEXT",
+	"Show how a status whiteboard is read, as JSON."},
+    {"config-check", 0, 0, 0, cli_config_check, "config-check",
+	"Check the configuration file as the daemon reads it (secrets, the "
+	"store and the feed directory included) and print every error."},
+    {"version", 0, 0, 0, cli_version, "version",
+	"Print the version of ccwatch."},
 };
 
-/* Print the usage and exit with status. */
+/* Print the usage (every command) and exit with status. */
 void CCWATCH_NORETURN
 cli_usage(int status)
 {
 	FILE *f = status == 0 ? stdout : stderr;
+	const char *sep = "";
 	size_t i;
 
 	(void)fprintf(f,
 	    "usage: ccwatch [-v] [-c FILE] COMMAND [ARGS]\n"
+	    "       ccwatch COMMAND --help\n"
 	    "commands:\n");
 	for (i = 0; i < CCWATCH_NELEM(cli_commands); i++)
 		(void)fprintf(f, "  ccwatch %s\n", cli_commands[i].usage);
-	(void)fprintf(f, "FILE defaults to %s\n", CCWATCH_DEFAULT_CONF);
+	(void)fprintf(f, "commands that write to the store: ");
+	for (i = 0; i < CCWATCH_NELEM(cli_commands); i++) {
+		if (cli_commands[i].writes == 0)
+			continue;
+		(void)fprintf(f, "%s%s%s", sep, cli_commands[i].name,
+		    cli_commands[i].writes == 2 ? " --run" : "");
+		sep = ", ";
+	}
+	(void)fprintf(f, "\nFILE defaults to %s\n", CCWATCH_DEFAULT_CONF);
 	(void)fprintf(
 	    f, "TIME is now, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC)\n");
 	exit(status);
+}
+
+/* ccwatch COMMAND --help: the command's usage and what it does. */
+static void CCWATCH_NORETURN
+cli_command_help(const struct cli_command *cmd)
+{
+	printf("usage: ccwatch [-v] [-c FILE] %s\n%s\n", cmd->usage, cmd->help);
+	if (cmd->writes == 1)
+		printf("It writes to the store.\n");
+	else if (cmd->writes == 2)
+		printf("With --run it writes to the store.\n");
+	if (strstr(cmd->usage, "TIME") != NULL)
+		printf("TIME is now, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ "
+		       "(UTC)\n");
+	exit(0);
+}
+
+/* 1 if the command's arguments ask for its help (before any "--"). */
+static int
+cli_wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
 }
 
 /* Parse a TIME argument: "now" or an ISO 8601 UTC time; exits on error. */
@@ -159,6 +222,8 @@ cli_needs_secrets(const struct cli_command *cmd, int argc, char **argv)
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	struct cli cli;
 	char *cause = NULL;
 	size_t i;
@@ -166,7 +231,7 @@ main(int argc, char **argv)
 
 	memset(&cli, 0, sizeof cli);
 	cli.conf_path = CCWATCH_DEFAULT_CONF;
-	while ((ch = getopt(argc, argv, "+c:hv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "+c:hv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			cli.conf_path = optarg;
@@ -194,6 +259,8 @@ main(int argc, char **argv)
 		    stderr, "ccwatch: unknown command: %s\n", argv[0]);
 		cli_usage(2);
 	}
+	if (cli_wants_help(argc, argv))
+		cli_command_help(&cli_commands[i]);
 	if (cli_commands[i].need_config) {
 		cli.conf = config_load_flags(cli.conf_path,
 		    cli_needs_secrets(&cli_commands[i], argc, argv)

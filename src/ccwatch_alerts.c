@@ -219,7 +219,8 @@ cli_test_notify(struct cli *cli, int argc, char **argv)
 		cli_usage(2);
 	al = alerts_new(&cli->conf->alerts, &cause);
 	if (al != NULL &&
-	    alerts_test_notify(al, argv[1], timeutil_now(), &cause) == 0)
+	    alerts_test_notify(al, argv[1], cli->conf->policy.base_url,
+		timeutil_now(), &cause) == 0)
 		printf("test alert sent through channel %s\n", argv[1]);
 	alerts_free(al);
 	return cli_finish(cause, NULL);

@@ -164,10 +164,25 @@ out:
 	return rc;
 }
 
-/* ccwatch config-check: the configuration was loaded, so it is valid. */
+/*
+ * ccwatch config-check: load the file as the daemon does, secrets and the
+ * store and feed directories included, and print every error or "OK".
+ */
 int
 cli_config_check(struct cli *cli, int argc, char **argv)
 {
+	struct config *conf;
+	char *cause = NULL;
+
+	if (argc != 1)
+		cli_usage(2);
+	conf = config_load_flags(cli->conf_path, CONFIG_DAEMON, &cause);
+	if (conf == NULL) {
+		(void)fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return 1;
+	}
+	config_free(conf);
 	printf("%s: configuration OK\n", cli->conf_path);
 	return 0;
 }

@@ -33,8 +33,10 @@ struct cli_command {
 	const char *name;
 	int need_config; /* 1; 2: a bad config is UNKNOWN */
 	int secrets;     /* 1: reads the secret files; 2: only with --run */
+	int writes;      /* 1: writes to the store; 2: only with --run */
 	int (*run)(struct cli *, int, char **);
 	const char *usage; /* "name ARGS", after "ccwatch " */
+	const char *help;  /* what it does, one sentence */
 };
 
 /* Print the usage and exit with status. */

@@ -6,6 +6,7 @@
  */
 #include <curl/curl.h>
 #include <errno.h>
+#include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -36,9 +37,11 @@ static void CCWATCH_NORETURN
 ccwatchd_usage(int status)
 {
 	(void)fprintf(status == 0 ? stdout : stderr,
-	    "usage: ccwatchd [-dnv] [-c FILE]\n"
+	    "usage: ccwatchd [-dhnv] [-c FILE]\n"
 	    "  -c FILE  configuration (default %s)\n"
-	    "  -d       stay in the foreground, log to stderr\n"
+	    "  -d       stay in the foreground, log to stderr, each line "
+	    "timed\n"
+	    "  -h       print this and exit\n"
 	    "  -n       check the configuration and exit\n"
 	    "  -v       more verbose logging (repeatable)\n",
 	    CCWATCHD_DEFAULT_CONF);
@@ -48,13 +51,15 @@ ccwatchd_usage(int status)
 int
 main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+	    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
 	const char *path = CCWATCHD_DEFAULT_CONF;
 	struct config *conf;
 	char *cause = NULL;
 	int ch, check = 0, foreground = 0, verbose = 0, rc;
 
 	daemon_block_signals();
-	while ((ch = getopt(argc, argv, "c:dhnv")) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:dhnv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			path = optarg;
@@ -78,7 +83,9 @@ main(int argc, char **argv)
 	if (optind != argc)
 		ccwatchd_usage(2);
 	log_init(foreground || check, verbose, "ccwatchd");
-	conf = config_load(path, &cause);
+	/* A log read later, by a person: each line says when. */
+	log_set_timestamps(!log_to_journal() && !check);
+	conf = config_load_flags(path, CONFIG_DAEMON, &cause);
 	if (conf == NULL) {
 		(void)fprintf(stderr, "%s\n", cause);
 		free(cause);

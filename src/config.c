@@ -35,29 +35,80 @@
 #if INI_MAX_LINE < CONFIG_MAX_LINE + 3
 #error "libinih's line buffer is shorter than CONFIG_MAX_LINE"
 #endif
-/* Room for every error message of one file. */
-#define CONFIG_MAX_ERRORS ((size_t)64 * 1024)
+/* Room for the error messages of one file, and most messages shown. */
+#define CONFIG_MAX_ERRORS   ((size_t)64 * 1024)
+#define CONFIG_MAX_MESSAGES 1000
 /* Given to libinih in place of a rejected line; never a real directive. */
 #define CONFIG_PLACEHOLDER "\x7f=\n"
 
-/* Record one "file:line: message" error. */
+/*
+ * Record one "file:line: message" error.  The checks run in several
+ * passes (lines, sections, the whole file), so the errors are kept and
+ * sorted by line at the end; past the bounds they are only counted.
+ */
 void
 config_error(struct config_parse *p, int line, const char *fmt, ...)
 {
+	struct config_msg *m;
 	va_list ap;
 	char *msg;
 
+	p->nerrors++;
 	va_start(ap, fmt);
 	xvasprintf(&msg, fmt, ap);
 	va_end(ap);
-	if (p->nerrors > 0)
-		buf_addch(&p->errors, '\n');
-	if (line > 0)
-		buf_printf(&p->errors, "%s:%d: %s", p->file, line, msg);
-	else
-		buf_printf(&p->errors, "%s: %s", p->file, msg);
-	p->nerrors++;
-	free(msg);
+	if (p->nmsgs == CONFIG_MAX_MESSAGES ||
+	    p->msgbytes + strlen(msg) > CONFIG_MAX_ERRORS) {
+		free(msg);
+		return;
+	}
+	p->msgs = xreallocarray(p->msgs, p->nmsgs + 1, sizeof *p->msgs);
+	m = &p->msgs[p->nmsgs++];
+	m->line = line;
+	m->text = msg;
+	p->msgbytes += strlen(msg);
+}
+
+/* Order errors by line, the whole file's last; stable, as found. */
+static void
+config_sort_errors(struct config_msg *v, size_t n)
+{
+	struct config_msg m;
+	size_t i, j;
+
+	for (i = 1; i < n; i++) {
+		m = v[i];
+		for (j = i; j > 0 &&
+		     (m.line != 0 &&
+			 (v[j - 1].line == 0 || v[j - 1].line > m.line));
+		     j--)
+			v[j] = v[j - 1];
+		v[j] = m;
+	}
+}
+
+/* Every error, sorted, one "file:line: message" a line (allocated). */
+static char *
+config_join_errors(struct config_parse *p)
+{
+	struct buf b;
+	size_t i;
+
+	config_sort_errors(p->msgs, p->nmsgs);
+	buf_init(&b, 2 * CONFIG_MAX_ERRORS);
+	for (i = 0; i < p->nmsgs; i++) {
+		if (i > 0)
+			buf_addch(&b, '\n');
+		if (p->msgs[i].line > 0)
+			buf_printf(&b, "%s:%d: %s", p->file, p->msgs[i].line,
+			    p->msgs[i].text);
+		else
+			buf_printf(&b, "%s: %s", p->file, p->msgs[i].text);
+	}
+	if ((size_t)p->nerrors > p->nmsgs)
+		buf_printf(&b, "\n%s: %zu more errors not shown", p->file,
+		    (size_t)p->nerrors - p->nmsgs);
+	return buf_detach(&b);
 }
 
 /* Copy s into dst, escaped and cut, for quoting it in a message. */
@@ -83,6 +134,19 @@ config_skip_space(const char *s)
 		s++;
 	return s;
 }
+
+/* Lower-case the ASCII letters of s in place; returns s. */
+static char *
+config_lower(char *s)
+{
+	char *p;
+
+	for (p = s; *p != '\0'; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
 /*
  * Split a header's inside, "name" or "name \"SUBNAME\"", into its parts
  * (allocated).  Returns 0, or -1 with *cause.
@@ -91,15 +155,31 @@ static int
 config_parse_header(const char *s, char **name, char **subname, char **cause)
 {
 	const char *start, *end;
+	char *lower;
+	int upper = 0;
 
 	*name = *subname = NULL;
 	s = config_skip_space(s);
 	start = s;
-	while ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
-	    *s == '_' || *s == '-')
+	while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	    (*s >= '0' && *s <= '9') || *s == '_' || *s == '-') {
+		if (*s >= 'A' && *s <= 'Z')
+			upper = 1;
 		s++;
+	}
 	if (s == start || (*s != '\0' && !config_isspace(*s) && *s != '"')) {
 		xasprintf(cause, "bad section name");
+		return -1;
+	}
+	if (upper) {
+		lower = config_lower(xstrndup(start, s - start));
+		if (config_find_section(lower) != NULL)
+			xasprintf(cause,
+			    "section names are lower case: [%s], not [%.*s]",
+			    lower, (int)(s - start), start);
+		else
+			xasprintf(cause, "section names are lower case");
+		free(lower);
 		return -1;
 	}
 	*name = xstrndup(start, s - start);
@@ -194,6 +274,23 @@ out:
 }
 
 /*
+ * A line was rejected before it could be read.  When it was a section
+ * header, its section is rejected with it, quietly: the directives under
+ * it belong to no section we know, and must not be taken for directives
+ * of the section before it.
+ */
+static void
+config_reject_line(struct config_parse *p, const char *s, int indented)
+{
+	if (*s != '[' || (indented && p->in_value))
+		return;
+	config_check_section(p);
+	p->sect = NULL;
+	p->sect_bad = 1;
+	p->sect_line = p->lineno;
+}
+
+/*
  * Look at one line the way libinih will and decide what to give it.
  * Returns 0 to pass the line on, -1 to give libinih the placeholder.
  */
@@ -203,20 +300,20 @@ config_scan_line(struct config_parse *p, const char *line, size_t len)
 	const char *s = line, *eq;
 	int indented;
 
-	if (len > CONFIG_MAX_LINE) {
-		config_error(p, p->lineno,
-		    "line too long (%zu bytes, at most %d); split long lists "
-		    "with continuation lines",
-		    len, CONFIG_MAX_LINE);
-		return -1;
-	}
-	if (strlen(line) != len) {
-		config_error(p, p->lineno, "NUL byte in line");
-		return -1;
-	}
 	if (p->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
 	indented = config_isspace(*s);
+	if (len > CONFIG_MAX_LINE || strlen(line) != len) {
+		if (len > CONFIG_MAX_LINE)
+			config_error(p, p->lineno,
+			    "line too long (%zu bytes, at most %d); split long "
+			    "lists with continuation lines",
+			    len, CONFIG_MAX_LINE);
+		else
+			config_error(p, p->lineno, "NUL byte in line");
+		config_reject_line(p, config_skip_space(s), indented);
+		return -1;
+	}
 	s = config_skip_space(s);
 	if (*s == '\0' || *s == ';' || *s == '#')
 		return 0;
@@ -286,6 +383,25 @@ config_read_line(char *str, int num, void *arg)
 	return str;
 }
 
+/* Report a name that is no directive of the section, with a hint. */
+static void
+config_unknown_directive(struct config_parse *p, const char *name)
+{
+	char q[CONFIG_QUOTE_LEN], *lower;
+
+	lower = config_lower(xstrdup(name));
+	if (strcmp(lower, name) != 0 &&
+	    config_find_directive(p->sect->name, lower) != -1)
+		config_error(p, p->lineno,
+		    "unknown directive \"%s\" in [%s]: names are lower case: "
+		    "%s",
+		    config_quote(q, name), p->sect->name, lower);
+	else
+		config_error(p, p->lineno, "unknown directive \"%s\" in [%s]",
+		    config_quote(q, name), p->sect->name);
+	free(lower);
+}
+
 /* Apply a new "name = value" line. */
 static void
 config_handle_directive(
@@ -304,8 +420,7 @@ config_handle_directive(
 	}
 	i = config_find_directive(p->sect->name, name);
 	if (i == -1) {
-		config_error(p, p->lineno, "unknown directive \"%s\" in [%s]",
-		    config_quote(q, name), p->sect->name);
+		config_unknown_directive(p, name);
 		return;
 	}
 	if (p->seen[i] != 0) {
@@ -388,12 +503,12 @@ config_load_flags(const char *path, int flags, char **cause)
 	struct config_parse p;
 	struct config *cfg = NULL;
 	uint64_t usec = 0;
+	size_t i;
 	int rc;
 
 	memset(&p, 0, sizeof p);
 	p.file = path;
 	p.cur = -1;
-	buf_init(&p.errors, CONFIG_MAX_ERRORS);
 	p.f = fopen(path, "r");
 	if (p.f == NULL) {
 		xasprintf(cause, "%s: %s", path, strerror(errno));
@@ -402,6 +517,7 @@ config_load_flags(const char *path, int flags, char **cause)
 	p.cfg = config_new();
 	p.cfg->path = xstrdup(path);
 	p.cfg->skip_secrets = (flags & CONFIG_NO_SECRETS) != 0;
+	p.cfg->check_disk = (flags & CONFIG_DAEMON) != 0;
 	/* Only the watchdog of this very process (WATCHDOG_PID) counts. */
 	if (sd_watchdog_enabled(0, &usec) > 0)
 		p.watchdog_usec = usec;
@@ -414,7 +530,7 @@ config_load_flags(const char *path, int flags, char **cause)
 	config_finish(p.cfg);
 	config_cross_check(&p);
 	if (p.nerrors > 0) {
-		*cause = buf_detach(&p.errors);
+		*cause = config_join_errors(&p);
 		config_free(p.cfg);
 		goto out;
 	}
@@ -423,6 +539,8 @@ out:
 	if (p.f != NULL)
 		(void)fclose(p.f);
 	free(p.line);
-	buf_free(&p.errors);
+	for (i = 0; i < p.nmsgs; i++)
+		free(p.msgs[i].text);
+	free(p.msgs);
 	return cfg;
 }

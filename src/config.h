@@ -44,13 +44,15 @@ struct config_route {
 	char *quiet_hours;       /* "22:00-07:00" as written, or NULL */
 	int quiet_start;         /* minutes after local midnight; -1: none */
 	int quiet_end;
-	char *timezone;   /* NULL or "UTC": UTC; "+HH:MM"; an IANA name */
-	char *digest_at;  /* "08:00" as written, or NULL */
-	int digest_min;   /* minutes after local midnight; -1: no digest */
-	long long repeat; /* seconds between repeats while overdue; 0: none */
-	int private_data; /* 1: may show a restricted bug's text */
-	int program;      /* waiting = program: the root program's queue */
-	char *waiting;    /* "ca" or "program" as written, or NULL (ca) */
+	char *timezone;    /* NULL or "UTC": UTC; "+HH:MM"; an IANA name */
+	char *digest_at;   /* "08:00" as written, or NULL */
+	int digest_min;    /* minutes after local midnight; -1: no digest */
+	long long repeat;  /* seconds between repeats while overdue; 0: none */
+	int private_data;  /* 1: may show a restricted bug's text */
+	int line;          /* of the [route] header, for messages; 0: none */
+	int channels_line; /* of its channels directive; 0: none */
+	int program;       /* waiting = program: the root program's queue */
+	char *waiting;     /* "ca" or "program" as written, or NULL (ca) */
 };
 
 /* [channel "NAME"]: a notify channel's settings, secrets read already. */
@@ -92,6 +94,7 @@ struct config_alerts {
 struct config {
 	char *path;       /* the file read, or NULL for defaults */
 	int skip_secrets; /* CONFIG_NO_SECRETS was given */
+	int check_disk;   /* CONFIG_DAEMON was given */
 
 	/* [bugzilla] */
 	char *url; /* base URL, no trailing slash, no /rest */
@@ -169,9 +172,14 @@ struct config *config_default(void);
 struct config *config_load(const char *path, char **cause);
 /*
  * config_load with flags: CONFIG_NO_SECRETS leaves secret files unread
- * (their names are still checked), for commands that only read the store.
+ * (their names are still checked), for commands that only read the store;
+ * CONFIG_DAEMON also checks what the daemon opens on disk, as the user
+ * running it: that the store can be opened (or created) for writing and
+ * that [feed] directory is a directory it may write into.  ccwatchd (at
+ * start, with -n and on reload) and "ccwatch config-check" load so.
  */
 #define CONFIG_NO_SECRETS 0x1
+#define CONFIG_DAEMON     0x2
 struct config *config_load_flags(const char *path, int flags, char **cause);
 /* Free a configuration, zeroing its secrets; accepts NULL. */
 void config_free(struct config *);
@@ -200,5 +208,15 @@ int config_parse_ladder(
     const char *, struct config_step *, size_t *n, char **cause);
 /* 1 if kind is a clock kind name ("initial-report", ...). */
 int config_valid_kind(const char *kind);
+
+/*
+ * The directive table, for the documentation's tests: directive i's
+ * section, name and default as written in a file (NULL when it has none,
+ * or when it is derived at load, as [people]'s lists and stale_after are),
+ * and, for an older name of a directive, that directive's name (else
+ * NULL).  Returns 0, or -1 past the last directive.
+ */
+int config_directive_at(size_t i, const char **section, const char **name,
+    const char **dflt, const char **alias_of);
 
 #endif

@@ -1,22 +1,37 @@
 /*
  * The checks that relate several directives, and what they imply.
  *
- * config_check_section runs when a [channel] or [override] section ends
- * (what it must hold depends on its type, or on two of its directives);
- * config_cross_check runs once the whole file is read, over the finished
- * configuration: every check that needs more than one directive, or a
- * directive and the file around it, belongs there.  Errors name the line
- * of the directive or section they are about, as the reader's do.
+ * These are also the checks the modules make when the daemon starts or
+ * reloads (the channels' constructors, the feed server, the store and the
+ * feed directory), made here first so that ccwatch config-check and
+ * ccwatchd -n refuse exactly what the daemon would, each error at its line
+ * and all of them at once.  A new check in a module belongs here too.
+ *
+ * config_check_section runs when a [channel], [route] or [override]
+ * section ends (what it must hold depends on its type, or on two of its
+ * directives); config_cross_check runs once the whole file is read, over
+ * the finished configuration: every check that needs more than one
+ * directive, or a directive and the file around it (or the disk, with
+ * CONFIG_DAEMON), belongs there.  Errors name the line of the directive or
+ * section they are about, as the reader's do.
  */
+#include <sys/socket.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "bzquery.h"
 #include "caname.h"
+#include "ccwatch.h"
 #include "config.h"
 #include "config_int.h"
+#include "netaddr.h"
 #include "xmalloc.h"
 
 #define CONFIG_BMO_HOST         "bugzilla.mozilla.org"
@@ -42,38 +57,214 @@ config_check_timeout(
 	    what, seconds, usec / 1000000, usec / 100000 % 10);
 }
 
-/* Check what a finished [channel "NAME"] section must hold. */
+/* The line that set a plain section's directive, or 0 for its default. */
+static int
+config_line(const struct config_parse *p, const char *section, const char *name)
+{
+	int i = config_find_directive(section, name);
+
+	return i == -1 ? 0 : p->seen[i];
+}
+
+/*
+ * What each channel type reads: the directives it requires and those it
+ * may take.  Any other directive in its section is an error, so that a
+ * setting the channel would never read does not go unnoticed.
+ */
+static const struct config_channel_type {
+	const char *type;
+	const char *required[4];
+	const char *optional[8];
+} config_channel_types[] = {
+    {"smtp", {"url", "from", "to", NULL},
+	{"type", "require_starttls", "username", "password_file", "ca_file",
+	    "timeout", NULL}},
+    {"slack", {"webhook_url_file", NULL, NULL, NULL},
+	{"type", "private_data", "timeout", NULL}},
+    {"webhook", {"url", "secret_file", NULL, NULL}, {"type", "timeout", NULL}},
+};
+
+/* 1 if name is one of the NULL-terminated names of v (at most max). */
+static int
+config_name_in(const char *const *v, size_t max, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < max && v[i] != NULL; i++)
+		if (strcmp(v[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+/* The line where the current section set directive name, or 0. */
+static int
+config_seen(const struct config_parse *p, const char *name)
+{
+	int i = config_find_directive(p->sect->name, name);
+
+	return i == -1 ? 0 : p->seen[i];
+}
+
+/*
+ * Check an smtp channel's values as the mail sender will (notify_smtp.c):
+ * the URL's scheme, no credentials in it, STARTTLS off only on loopback,
+ * plain addresses.
+ */
+static void
+config_check_smtp(struct config_parse *p, const struct config_channel *ch)
+{
+	char q[CONFIG_QUOTE_LEN], *host;
+	const char *rest;
+	size_t i;
+
+	if (ch->url != NULL) {
+		rest = ch->url + strcspn(ch->url, "/") + 2;
+		if (strncasecmp(ch->url, "smtp://", 7) != 0 &&
+		    strncasecmp(ch->url, "smtps://", 8) != 0)
+			config_error(p, config_seen(p, "url"),
+			    "url: \"%s\" is not smtp://HOST:PORT or "
+			    "smtps://HOST:PORT",
+			    config_quote(q, ch->url));
+		else if (memchr(rest, '@', strcspn(rest, "/?#")) != NULL)
+			config_error(p, config_seen(p, "url"),
+			    "url: must not hold a user name or password (give "
+			    "username and password_file)");
+		else if (!ch->require_starttls &&
+		    strncasecmp(ch->url, "smtp://", 7) == 0 &&
+		    !netaddr_url_is_loopback(ch->url)) {
+			host = netaddr_url_host(ch->url);
+			config_error(p, config_seen(p, "require_starttls"),
+			    "require_starttls: \"no\" is for a mail server on "
+			    "this machine only, and %s is not: mail would go "
+			    "in clear text (use smtps://, or require STARTTLS)",
+			    config_quote(q, host));
+			free(host);
+		}
+	}
+	if (ch->from != NULL && !netaddr_mailbox_is_plain(ch->from))
+		config_error(p, config_seen(p, "from"),
+		    "from: \"%s\" is not a plain mail address",
+		    config_quote(q, ch->from));
+	for (i = 0; i < ch->to.n; i++)
+		if (!netaddr_mailbox_is_plain(ch->to.v[i]))
+			config_error(p, config_seen(p, "to"),
+			    "to: \"%s\" is not a plain mail address",
+			    config_quote(q, ch->to.v[i]));
+}
+
+/*
+ * Check the URLs of the HTTP channels as the channels will
+ * (notify_webhook.c, notify_slack.c): https://, or http:// to loopback.
+ * A Slack URL is a secret, so only its file is named.
+ */
+static void
+config_check_http_channel(
+    struct config_parse *p, const struct config_channel *ch)
+{
+	char q[CONFIG_QUOTE_LEN];
+
+	if (strcmp(ch->type, "webhook") == 0 && ch->url != NULL &&
+	    !netaddr_url_is_allowed(ch->url))
+		config_error(p, config_seen(p, "url"),
+		    "url: \"%s\" must be https:// (http:// only to this "
+		    "machine: localhost, 127.0.0.0/8, [::1])",
+		    config_quote(q, ch->url));
+	if (strcmp(ch->type, "slack") == 0 && ch->webhook_url != NULL &&
+	    !netaddr_url_is_allowed(ch->webhook_url))
+		config_error(p, config_seen(p, "webhook_url_file"),
+		    "webhook_url_file: the URL in %s must be https:// "
+		    "(http:// only to this machine)",
+		    ch->webhook_url_file);
+}
+
+/*
+ * Check a finished [channel "NAME"] section: its type, each directive its
+ * type requires (one error each, at the header), each directive it would
+ * not read (at that directive's line), and the values as its sender would.
+ */
 static void
 config_check_channel(struct config_parse *p)
 {
 	const struct config_channel *ch = p->base;
-	const char *need = NULL;
-	char what[96];
+	const struct config_channel_type *t = NULL;
+	const struct config_directive *d;
+	char q[CONFIG_QUOTE_LEN], what[96];
+	size_t i;
 	int line;
 
-	line = p->seen[config_find_directive("channel", "timeout")];
+	line = config_seen(p, "timeout");
 	snprintf(what, sizeof what, "[channel \"%s\"] timeout", ch->name);
 	config_check_timeout(
 	    p, line != 0 ? line : p->sect_line, what, ch->timeout);
 
-	if (ch->type == NULL)
-		need = "type = smtp|slack|webhook";
-	else if (strcmp(ch->type, "smtp") == 0 &&
-	    (ch->url == NULL || ch->from == NULL || ch->to.n == 0))
-		need = "url, from and to";
-	else if (strcmp(ch->type, "slack") == 0 && ch->webhook_url_file == NULL)
-		need = "webhook_url_file";
-	else if (strcmp(ch->type, "webhook") == 0 &&
-	    (ch->url == NULL || ch->secret_file == NULL))
-		need = "url and secret_file";
-	if (need != NULL)
-		config_error(p, p->sect_line, "[channel \"%s\"] needs %s",
-		    ch->name, need);
+	config_quote(q, ch->name);
+	if (ch->type == NULL) {
+		config_error(p, p->sect_line,
+		    "[channel \"%s\"]: type is required (smtp, slack or "
+		    "webhook)",
+		    q);
+		return;
+	}
+	for (i = 0; i < CCWATCH_NELEM(config_channel_types); i++)
+		if (strcmp(config_channel_types[i].type, ch->type) == 0)
+			t = &config_channel_types[i];
+	if (t == NULL)
+		return; /* the type's line has its error already */
+	for (i = 0; i < CCWATCH_NELEM(t->required) && t->required[i] != NULL;
+	     i++)
+		if (config_seen(p, t->required[i]) == 0)
+			config_error(p, p->sect_line,
+			    "[channel \"%s\"]: %s is required for %s %s "
+			    "channel",
+			    q, t->required[i],
+			    strcmp(t->type, "smtp") == 0 ? "an" : "a", t->type);
+	for (i = 0; i < config_ndirectives; i++) {
+		d = &config_directives[i];
+		if (strcmp(d->section, "channel") != 0 || p->seen[i] == 0 ||
+		    config_name_in(
+			t->required, CCWATCH_NELEM(t->required), d->name) ||
+		    config_name_in(
+			t->optional, CCWATCH_NELEM(t->optional), d->name))
+			continue;
+		if (strcmp(d->name, "url") == 0 &&
+		    strcmp(t->type, "slack") == 0)
+			config_error(p, p->seen[i],
+			    "url: a slack channel reads its URL, a secret, "
+			    "from webhook_url_file");
+		else
+			config_error(p, p->seen[i],
+			    "%s: not used by %s %s channel", d->name,
+			    strcmp(t->type, "smtp") == 0 ? "an" : "a", t->type);
+	}
+	if (strcmp(t->type, "smtp") == 0)
+		config_check_smtp(p, ch);
+	else
+		config_check_http_channel(p, ch);
+}
+
+/*
+ * Check a finished [route "NAME"] section: it needs channels.  Their names
+ * are checked once the whole file is read, since a channel may come after
+ * its route; the route keeps the lines for that message.
+ */
+static void
+config_check_route(struct config_parse *p)
+{
+	struct config_route *r = p->base;
+	char q[CONFIG_QUOTE_LEN];
+
+	r->line = p->sect_line;
+	r->channels_line = config_seen(p, "channels");
+	if (r->channels_line == 0)
+		config_error(p, p->sect_line,
+		    "[route \"%s\"]: channels is required",
+		    config_quote(q, r->name));
 }
 
 /*
  * Check the section that just ended: a [channel "NAME"] holds what its type
- * needs; an [override "LOGIN"] has its side, and from before until.
+ * needs, a [route "NAME"] its channels; an [override "LOGIN"] has its side,
+ * and from before until.
  */
 void
 config_check_section(struct config_parse *p)
@@ -82,6 +273,8 @@ config_check_section(struct config_parse *p)
 
 	if (p->sect != NULL && strcmp(p->sect->name, "channel") == 0)
 		config_check_channel(p);
+	if (p->sect != NULL && strcmp(p->sect->name, "route") == 0)
+		config_check_route(p);
 	if (p->sect == NULL || strcmp(p->sect->name, "override") != 0)
 		return;
 	if (p->seen[config_find_directive("override", "side")] == 0)
@@ -134,46 +327,136 @@ config_check_interval(struct config_parse *p)
 		return;
 	if (p->cfg->poll_interval >= CONFIG_BMO_MIN_INTERVAL)
 		return;
-	line = p->seen[config_find_directive("daemon", "poll_interval")];
+	line = config_line(p, "daemon", "poll_interval");
 	config_error(p, line, "poll_interval: at least %d seconds against %s",
 	    CONFIG_BMO_MIN_INTERVAL, CONFIG_BMO_HOST);
 }
 
-/* Check that every route's channels are configured. */
-static int
-config_check_routes(const struct config_alerts *c, char **cause)
+/* Check that every route's channels are configured, at its channels line. */
+static void
+config_check_routes(struct config_parse *p)
 {
+	const struct config_alerts *c = &p->cfg->alerts;
 	const struct config_route *r;
+	char q[CONFIG_QUOTE_LEN];
 	size_t i, j, k;
 
 	for (i = 0; i < c->nroutes; i++) {
 		r = &c->routes[i];
-		if (r->program && r->cas.n > 0) {
-			xasprintf(cause,
+		if (r->program && r->cas.n > 0)
+			config_error(p, r->line,
 			    "[route \"%s\"]: waiting = program is the root "
 			    "program's queue, never a CA's: it takes no ca",
 			    r->name);
-			return -1;
-		}
-		if (r->channels.n == 0) {
-			xasprintf(
-			    cause, "[route \"%s\"] has no channels", r->name);
-			return -1;
-		}
 		for (j = 0; j < r->channels.n; j++) {
 			for (k = 0; k < c->nchannels; k++)
 				if (strcmp(c->channels[k].name,
 					r->channels.v[j]) == 0)
 					break;
-			if (k == c->nchannels) {
-				xasprintf(cause,
-				    "[route \"%s\"]: no [channel \"%s\"]",
-				    r->name, r->channels.v[j]);
-				return -1;
-			}
+			if (k == c->nchannels)
+				config_error(p, r->channels_line,
+				    "channels: no [channel \"%s\"] in this "
+				    "file",
+				    config_quote(q, r->channels.v[j]));
 		}
 	}
-	return 0;
+}
+
+/*
+ * [feed] listen outside loopback serves restricted data to the network:
+ * the server refuses to start without a token (httpd.c), and so do we.
+ */
+static void
+config_check_feed(struct config_parse *p)
+{
+	struct sockaddr_in6 sa;
+	char *why = NULL;
+	unsigned salen;
+	int loopback = 1;
+
+	if (p->cfg->feed_listen == NULL || p->cfg->feed_token_file != NULL)
+		return;
+	if (netaddr_parse_listen(
+		p->cfg->feed_listen, &sa, &salen, &loopback, &why) == -1) {
+		free(why); /* its line has the error already */
+		return;
+	}
+	if (!loopback)
+		config_error(p, config_line(p, "feed", "listen"),
+		    "listen: %s is not a loopback address: set token_file, "
+		    "the bearer token every request must then present",
+		    p->cfg->feed_listen);
+}
+
+/* The directory part of path ("." for a bare name), allocated. */
+static char *
+config_dirname(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, slash - path);
+}
+
+/*
+ * The daemon opens the store for writing, creating it when missing, with
+ * its -wal and -shm files beside it (store.c): check, as the user who
+ * runs this, that the file and its directory allow that.
+ */
+static void
+config_check_store(struct config_parse *p)
+{
+	const char *path = p->cfg->store_path, *what;
+	char *dir;
+	struct stat st;
+	int line = config_line(p, "store", "path");
+
+	if (strcmp(path, ":memory:") == 0)
+		return;
+	what = line == 0 ? "[store] path (the default)" : "path";
+	dir = config_dirname(path);
+	if (stat(dir, &st) == -1)
+		config_error(p, line, "%s: %s: directory %s: %s", what, path,
+		    dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		config_error(
+		    p, line, "%s: %s: %s is not a directory", what, path, dir);
+	else if (access(dir, W_OK | X_OK) == -1)
+		config_error(p, line,
+		    "%s: %s: cannot write into directory %s: %s", what, path,
+		    dir, strerror(errno));
+	else if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		config_error(p, line, "%s: %s is a directory", what, path);
+	else if (access(path, R_OK | W_OK) == -1 && errno != ENOENT)
+		config_error(
+		    p, line, "%s: %s: %s", what, path, strerror(errno));
+	free(dir);
+}
+
+/*
+ * The daemon writes the feed's files into [feed] directory after each
+ * cycle: it must be a directory the user who runs this may write into.
+ */
+static void
+config_check_feed_directory(struct config_parse *p)
+{
+	const char *dir = p->cfg->feed_directory;
+	struct stat st;
+	int line = config_line(p, "feed", "directory");
+
+	if (dir == NULL)
+		return;
+	if (stat(dir, &st) == -1)
+		config_error(
+		    p, line, "directory: %s: %s", dir, strerror(errno));
+	else if (!S_ISDIR(st.st_mode))
+		config_error(p, line, "directory: %s is not a directory", dir);
+	else if (access(dir, W_OK | X_OK) == -1)
+		config_error(p, line, "directory: cannot write into %s: %s",
+		    dir, strerror(errno));
 }
 
 /* The i-th name of a configured CA: its name, then its aliases. */
@@ -289,8 +572,6 @@ config_check_query(struct config_parse *p)
 void
 config_cross_check(struct config_parse *p)
 {
-	char *why = NULL;
-
 	config_check_lists(p);
 	config_check_interval(p);
 	config_check_query(p);
@@ -301,8 +582,10 @@ config_cross_check(struct config_parse *p)
 	    p->seen[config_find_directive("bugzilla", "connect_timeout")],
 	    "connect_timeout", p->cfg->connect_timeout);
 	config_check_ca_names(p);
-	if (config_check_routes(&p->cfg->alerts, &why) == -1) {
-		config_error(p, 0, "%s", why);
-		free(why);
+	config_check_routes(p);
+	config_check_feed(p);
+	if (p->cfg->check_disk) {
+		config_check_store(p);
+		config_check_feed_directory(p);
 	}
 }

@@ -64,6 +64,12 @@ extern const size_t config_nsections;
 extern const struct config_directive config_directives[];
 extern const size_t config_ndirectives;
 
+/* One error found, kept until all are sorted by line. */
+struct config_msg {
+	int line; /* 0: about the file as a whole */
+	char *text;
+};
+
 /* The state of one file being read. */
 struct config_parse {
 	struct config *cfg;
@@ -87,8 +93,10 @@ struct config_parse {
 	/* The service's WATCHDOG_USEC when it runs under one, else 0. */
 	unsigned long long watchdog_usec;
 
-	struct buf errors;
-	int nerrors;
+	struct config_msg *msgs; /* the errors, in the order found */
+	size_t nmsgs;
+	size_t msgbytes;
+	int nerrors; /* all of them, those past the bounds too */
 };
 
 /* config.c: record one "file:line: message" (line 0: "file: message"). */

@@ -71,7 +71,9 @@ const struct config_section config_sections[] = {
 
 const size_t config_nsections = CCWATCH_NELEM(config_sections);
 
-#define CONFIG_OFF(f) offsetof(struct config, f)
+#define CONFIG_OFF(f)  offsetof(struct config, f)
+#define CONFIG_STR_(x) #x
+#define CONFIG_STR(x)  CONFIG_STR_(x)
 const struct config_directive config_directives[] = {
     {"bugzilla", "url", CONFIG_STRING, CONFIG_OFF(url), 0, 0,
 	"https://bugzilla.mozilla.org", config_check_url},
@@ -165,7 +167,7 @@ const struct config_directive config_directives[] = {
 	config_check_kinds},
     {"route", "state", CONFIG_LIST, CONFIG_ROUTE(states), 0, 0, NULL,
 	config_check_states},
-    {"route", "level", CONFIG_INT, CONFIG_ROUTE(min_level), 0, 99, NULL, NULL},
+    {"route", "level", CONFIG_INT, CONFIG_ROUTE(min_level), 0, 99, "0", NULL},
     {"route", "channels", CONFIG_LIST, CONFIG_ROUTE(channels), 0, 0, NULL,
 	NULL},
     {"route", "quiet_hours", CONFIG_STRING, CONFIG_ROUTE(quiet_hours), 0, 0,
@@ -177,8 +179,8 @@ const struct config_directive config_directives[] = {
     {"route", "repeat", CONFIG_DURATION, CONFIG_ROUTE(repeat), 0, 365LL * 86400,
 	NULL, NULL},
     {"route", "private_data", CONFIG_BOOL, CONFIG_ROUTE(private_data), 0, 0,
-	NULL, NULL},
-    {"route", "waiting", CONFIG_STRING, CONFIG_ROUTE(waiting), 0, 0, NULL,
+	"no", NULL},
+    {"route", "waiting", CONFIG_STRING, CONFIG_ROUTE(waiting), 0, 0, "ca",
 	config_check_waiting},
 #define CONFIG_CHANNEL(f) offsetof(struct config_channel, f)
     {"channel", "type", CONFIG_STRING, CONFIG_CHANNEL(type), 0, 0, NULL,
@@ -187,7 +189,7 @@ const struct config_directive config_directives[] = {
     {"channel", "from", CONFIG_STRING, CONFIG_CHANNEL(from), 0, 0, NULL, NULL},
     {"channel", "to", CONFIG_LIST, CONFIG_CHANNEL(to), 0, 0, NULL, NULL},
     {"channel", "require_starttls", CONFIG_BOOL,
-	CONFIG_CHANNEL(require_starttls), 0, 0, NULL, NULL},
+	CONFIG_CHANNEL(require_starttls), 0, 0, "yes", NULL},
     {"channel", "username", CONFIG_STRING, CONFIG_CHANNEL(username), 0, 0, NULL,
 	NULL},
     {"channel", "password_file", CONFIG_PATH, CONFIG_CHANNEL(password_file), 0,
@@ -200,9 +202,9 @@ const struct config_directive config_directives[] = {
     {"channel", "secret_file", CONFIG_PATH, CONFIG_CHANNEL(secret_file), 0, 0,
 	NULL, config_check_channel_secret},
     {"channel", "private_data", CONFIG_BOOL, CONFIG_CHANNEL(private_data), 0, 0,
-	NULL, NULL},
+	"no", NULL},
     {"channel", "timeout", CONFIG_INT, CONFIG_CHANNEL(timeout), 1,
-	CCWATCH_MAX_TIMEOUT, NULL, NULL},
+	CCWATCH_MAX_TIMEOUT, CONFIG_STR(CCWATCH_CHANNEL_TIMEOUT), NULL},
     {"feed", "listen", CONFIG_STRING, CONFIG_OFF(feed_listen), 0, 0, NULL,
 	config_check_listen},
     {"feed", "token_file", CONFIG_PATH, CONFIG_OFF(feed_token_file), 0, 0, NULL,
@@ -668,8 +670,9 @@ config_new(void)
 	config_alerts_init(&cfg->alerts);
 	for (i = 0; i < config_ndirectives; i++) {
 		d = &config_directives[i];
-		if (d->dflt == NULL)
-			continue;
+		if (d->dflt == NULL ||
+		    config_find_section(d->section)->base != NULL)
+			continue; /* a subsection's, set when one starts */
 		if (config_set(cfg, d, cfg, d->dflt, 1, &cause) == -1)
 			fatalx("config: default of %s: %s", d->name, cause);
 	}
@@ -772,6 +775,49 @@ config_alerts_free(struct config_alerts *c)
 	config_alerts_init(c);
 }
 
+/*
+ * Set the defaults of a subsection's directives in base, a new element:
+ * the table's values, as config_new sets those of the plain sections.
+ */
+static void
+config_section_defaults(const char *section, void *base)
+{
+	const struct config_directive *d;
+	char *cause = NULL;
+	size_t i;
+
+	for (i = 0; i < config_ndirectives; i++) {
+		d = &config_directives[i];
+		if (d->dflt == NULL || strcmp(d->section, section) != 0)
+			continue;
+		if (config_parse_value(
+			d, (char *)base + d->offset, d->dflt, 1, &cause) == -1)
+			fatalx("config: default of %s: %s", d->name, cause);
+	}
+}
+
+/* Read directive i of the table; see config.h. */
+int
+config_directive_at(size_t i, const char **section, const char **name,
+    const char **dflt, const char **alias_of)
+{
+	const struct config_directive *d;
+	size_t j;
+
+	if (i >= config_ndirectives)
+		return -1;
+	d = &config_directives[i];
+	*section = d->section;
+	*name = d->name;
+	*dflt = d->dflt;
+	*alias_of = NULL;
+	for (j = 0; j < i; j++)
+		if (strcmp(config_directives[j].section, d->section) == 0 &&
+		    config_directives[j].offset == d->offset)
+			*alias_of = config_directives[j].name;
+	return 0;
+}
+
 /* Append a route with no quiet hours and no digest. */
 struct config_route *
 config_add_route(struct config_alerts *c, const char *name)
@@ -784,10 +830,11 @@ config_add_route(struct config_alerts *c, const char *name)
 	r->name = xstrdup(name);
 	r->quiet_start = r->quiet_end = -1;
 	r->digest_min = -1;
+	config_section_defaults("route", r);
 	return r;
 }
 
-/* Append a channel that requires STARTTLS. */
+/* Append a channel with the table's defaults (STARTTLS required). */
 struct config_channel *
 config_add_channel(struct config_alerts *c, const char *name)
 {
@@ -797,8 +844,7 @@ config_add_channel(struct config_alerts *c, const char *name)
 	ch = &c->channels[c->nchannels++];
 	memset(ch, 0, sizeof *ch);
 	ch->name = xstrdup(name);
-	ch->require_starttls = 1;
-	ch->timeout = CCWATCH_CHANNEL_TIMEOUT;
+	config_section_defaults("channel", ch);
 	return ch;
 }
 

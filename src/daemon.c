@@ -316,7 +316,7 @@ daemon_reload(struct daemon *d)
 		d->reload_pending = 1;
 		return;
 	}
-	c = config_load(d->conf_path, &cause);
+	c = config_load_flags(d->conf_path, CONFIG_DAEMON, &cause);
 	if (c == NULL) {
 		log_event(LOG_WARNING,
 		    &(struct log_fields){.message_id = LOG_MSG_RELOAD_FAILED,

@@ -26,4 +26,18 @@ int daemon_run(const char *conf_path, struct config *conf);
 long daemon_next_delay(
     long interval, long jitter_pct, long backoff_max, int failures, double r);
 
+/* Whether Bugzilla answers, across cycles (daemon_outage.c). */
+struct daemon_outage {
+	time_t since;   /* when the first failed cycle of this outage ended */
+	int failed;     /* failed cycles in a row */
+	char line[128]; /* the last "reachable again" line logged */
+};
+
+/*
+ * Note a cycle's outcome at now (ok: it reached Bugzilla).  The first good
+ * cycle after failed ones logs "Bugzilla reachable again after 14 min (3
+ * failed cycles)", keeps that line in o->line and returns 1; otherwise 0.
+ */
+int daemon_outage_note(struct daemon_outage *, int ok, time_t now);
+
 #endif

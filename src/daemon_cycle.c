@@ -92,6 +92,7 @@ daemon_synced(
 		    &(struct log_fields){.message_id = LOG_MSG_SYNC_FAILED,
 			.event = "sync-failed"},
 		    "sync: %s", cause != NULL ? cause : "failed");
+		daemon_outage_note(&d->outage, 0, timeutil_now());
 	} else {
 		d->failures = 0;
 		d->first = 0;
@@ -107,6 +108,7 @@ daemon_synced(
 		    stats->full ? "full" : "incremental", stats->bugs_seen,
 		    stats->bugs_changed, stats->comments, stats->history,
 		    stats->skipped, stats->requests, stats->seconds);
+		daemon_outage_note(&d->outage, 1, timeutil_now());
 	}
 	daemon_step(d, DAEMON_EVALUATE);
 }

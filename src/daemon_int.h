@@ -13,6 +13,7 @@
 #include "alerts.h"
 #include "bugzilla.h"
 #include "config.h"
+#include "daemon.h"
 #include "feed.h"
 #include "http.h"
 #include "httpd.h"
@@ -62,9 +63,10 @@ struct daemon {
 	sd_event_source *step; /* the next step, deferred */
 	enum daemon_state state;
 	int failures;
-	int first;          /* the next cycle is a full resync */
-	int reload_pending; /* SIGHUP during a cycle */
-	int poll_pending;   /* SIGUSR1 during a cycle */
+	struct daemon_outage outage; /* for "Bugzilla reachable again" */
+	int first;                   /* the next cycle is a full resync */
+	int reload_pending;          /* SIGHUP during a cycle */
+	int poll_pending;            /* SIGUSR1 during a cycle */
 	int stopping;
 	void *sync;                       /* the sync step in flight */
 	struct alerts_delivery *delivery; /* the delivery step in flight */

@@ -10,6 +10,7 @@
  */
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <openssl/evp.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "ccwatch.h"
 #include "config.h"
@@ -283,6 +285,34 @@ httpd_handle(void *cls, struct MHD_Connection *conn, const char *url,
 	return rc;
 }
 
+/*
+ * Bind the listening socket ourselves, so that a failure says why, with
+ * the address: "feed: listen 127.0.0.1:8377: Address already in use".
+ */
+static int
+httpd_bind(const char *addr, const void *sa, unsigned salen, char **cause)
+{
+	int fd, on = 1, err;
+
+	fd = socket(((const struct sockaddr *)sa)->sa_family,
+	    SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1) {
+		xasprintf(cause, "feed: listen %s: socket: %s", addr,
+		    strerror(errno));
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on) == -1 ||
+	    bind(fd, sa, salen) == -1 || listen(fd, SOMAXCONN) == -1) {
+		err = errno;
+		close(fd);
+		xasprintf(cause, "feed: listen %s: %s%s", addr, strerror(err),
+		    err == EADDRINUSE ? " (another program listens there)"
+				      : "");
+		return -1;
+	}
+	return fd;
+}
+
 /* Start the server; see httpd.h. */
 struct httpd *
 httpd_start(const struct httpd_options *o, char **cause)
@@ -290,7 +320,7 @@ httpd_start(const struct httpd_options *o, char **cause)
 	struct sockaddr_in6 sa;
 	struct httpd *h;
 	unsigned salen = 0;
-	int loopback = 0;
+	int loopback = 0, fd;
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
 	const char *listen =
 	    o->listen != NULL ? o->listen : HTTPD_DEFAULT_LISTEN;
@@ -316,14 +346,18 @@ httpd_start(const struct httpd_options *o, char **cause)
 	pthread_mutex_init(&h->lock, NULL);
 	if (((struct sockaddr *)&sa)->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
+	fd = httpd_bind(listen, &sa, salen, cause);
+	if (fd == -1)
+		goto fail;
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, httpd_handle, h,
-	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_CONNECTION_LIMIT, h->opts.connection_limit,
-	    MHD_OPTION_CONNECTION_TIMEOUT, h->opts.timeout,
-	    MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
+	    h->opts.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+	    h->opts.timeout, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    h->opts.connection_limit / 2 + 1, MHD_OPTION_END);
 	if (h->mhd == NULL) {
-		xasprintf(cause, "listen: %s: cannot bind", listen);
+		close(fd);
+		xasprintf(
+		    cause, "feed: listen %s: the server did not start", listen);
 		goto fail;
 	}
 	log_info("feed: serving http://%s/", listen);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sys/uio.h>
@@ -22,6 +23,7 @@
 
 static int log_verbose;
 static int log_journal;
+static int log_stamp;
 static const char *log_progname = "ccwatch";
 static log_sink_cb log_sink;
 static void *log_sink_arg;
@@ -67,6 +69,44 @@ log_init(int foreground, int verbose, const char *progname)
 	if (progname != NULL)
 		log_progname = progname;
 	log_journal = !foreground && log_stderr_is_journal();
+}
+
+/* Start each line written to stderr with the time, or stop. */
+void
+log_set_timestamps(int on)
+{
+	log_stamp = on;
+}
+
+/*
+ * Write a message to stderr: "PROG: message", after the UTC time to the
+ * second when log_set_timestamps asked for it.  With the time, each line of
+ * a message of several (a reload's errors) is written so, so that every
+ * line of the log says when.
+ */
+static void
+log_stderr(const char *msg)
+{
+	struct timespec ts;
+	struct tm tm;
+	char stamp[32] = "";
+	const char *nl;
+
+	if (!log_stamp) {
+		(void)fprintf(stderr, "%s: %s\n", log_progname, msg);
+		return;
+	}
+	if (clock_gettime(CLOCK_REALTIME, &ts) == 0 &&
+	    gmtime_r(&ts.tv_sec, &tm) != NULL)
+		(void)strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ ", &tm);
+	for (;;) {
+		nl = strchr(msg, '\n');
+		(void)fprintf(stderr, "%s%s: %.*s\n", stamp, log_progname,
+		    nl != NULL ? (int)(nl - msg) : (int)strlen(msg), msg);
+		if (nl == NULL)
+			break;
+		msg = nl + 1;
+	}
 }
 
 /* Change the debug level. */
@@ -117,7 +157,7 @@ log_vwrite(int prio, int err, const char *fmt, va_list ap)
 		sd_journal_send("MESSAGE=%s", line, "PRIORITY=%d", prio,
 		    "SYSLOG_IDENTIFIER=%s", log_progname, NULL);
 	else
-		(void)fprintf(stderr, "%s: %s\n", log_progname, line);
+		log_stderr(line);
 	errno = saved;
 }
 
@@ -146,7 +186,7 @@ log_event(int prio, const struct log_fields *lf, const char *fmt, ...)
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
 	if (!log_journal && log_sink == NULL) {
-		(void)fprintf(stderr, "%s: %s\n", log_progname, line);
+		log_stderr(line);
 		errno = saved;
 		return;
 	}

@@ -24,6 +24,12 @@ int log_get_verbose(void);
 void log_set_sink(log_sink_cb cb, void *arg);
 /* 1 when lines go to the journal, 0 for stderr. */
 int log_to_journal(void);
+/*
+ * 1: start each line written to stderr with the UTC time, as
+ * "2026-03-14T09:26:53Z ccwatchd: ..." (the daemon's log for people; the
+ * journal stamps its own).  0, the default: no time.
+ */
+void log_set_timestamps(int on);
 
 void log_warn(const char *, ...) CCWATCH_PRINTF(1, 2);
 void log_warnx(const char *, ...) CCWATCH_PRINTF(1, 2);
@@ -51,6 +57,7 @@ void fatalx(const char *, ...) CCWATCH_PRINTF(1, 2) CCWATCH_NORETURN;
 #define LOG_MSG_SYNC_FAILED   "5346f515d329495797b294364ed3e0cc"
 #define LOG_MSG_ALERT         "779734b1164c44edbf08fca8e8399145"
 #define LOG_MSG_DELIVERY      "b89c1607990e43bf918adba7aa3b4d45"
+#define LOG_MSG_REACHABLE     "a3b42f1c1b5e4cacbb49fa6dbf1a09c6"
 
 /* The structured fields of one event; NULL or 0 leaves a field out. */
 struct log_fields {

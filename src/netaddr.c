@@ -92,6 +92,34 @@ netaddr_url_is_loopback(const char *url)
 	return yes;
 }
 
+/* Tell whether url is https://, or http:// to this machine. */
+int
+netaddr_url_is_allowed(const char *url)
+{
+	if (url == NULL)
+		return 0;
+	if (strncasecmp(url, "https://", 8) == 0)
+		return 1;
+	return strncasecmp(url, "http://", 7) == 0 &&
+	    netaddr_url_is_loopback(url);
+}
+
+/* Tell whether addr is a plain printable-ASCII address with an '@'. */
+int
+netaddr_mailbox_is_plain(const char *addr)
+{
+	const char *p;
+
+	if (addr == NULL || strchr(addr, '@') == NULL)
+		return 0;
+	for (p = addr; *p != '\0'; p++) {
+		if (*p <= ' ' || *p >= 0x7f || *p == '<' || *p == '>' ||
+		    *p == ',' || *p == '"')
+			return 0;
+	}
+	return 1;
+}
+
 /* Parse a listen address; see netaddr.h. */
 int
 netaddr_parse_listen(

@@ -1,9 +1,10 @@
 /*
  * Addresses: which hosts are this machine, the host of a URL, and the
- * numeric HOST:PORT a server listens on.  The one place that decides what
- * "loopback" means (localhost, 127.0.0.0/8, ::1), for the configuration's
- * http:// rule, the channels' http:// and STARTTLS rules and the feed
- * server's token rule alike.
+ * numeric HOST:PORT a server listens on, and what a plain mail address is.
+ * The one place that decides what "loopback" means (localhost, 127.0.0.0/8,
+ * ::1), for the configuration's http:// rule, the channels' http:// and
+ * STARTTLS rules and the feed server's token rule alike, so that the
+ * configuration refuses exactly what the channels would.
  */
 #ifndef NETADDR_H
 #define NETADDR_H
@@ -21,6 +22,16 @@ int netaddr_host_is_loopback(const char *host);
 char *netaddr_url_host(const char *url);
 /* 1 if the host of url is loopback (netaddr_host_is_loopback). */
 int netaddr_url_is_loopback(const char *url);
+/*
+ * 1 if url may carry an alert or a secret: https://, or http:// to a
+ * loopback host; 0 for anything else, NULL included.
+ */
+int netaddr_url_is_allowed(const char *url);
+/*
+ * 1 if addr is a plain mail address as SMTP takes it in MAIL FROM and
+ * RCPT TO: printable ASCII with an '@', no blanks, '<', '>', ',' or '"'.
+ */
+int netaddr_mailbox_is_plain(const char *addr);
 
 /*
  * Parse "HOST:PORT" ("[v6]:PORT" for IPv6; HOST a numeric address) into a

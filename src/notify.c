@@ -383,12 +383,7 @@ notify_digest_id(const struct alert_digest *d)
 int
 notify_url_is_allowed(const char *url)
 {
-	if (url == NULL)
-		return 0;
-	if (strncasecmp(url, "https://", 8) == 0)
-		return 1;
-	return strncasecmp(url, "http://", 7) == 0 &&
-	    netaddr_url_is_loopback(url);
+	return netaddr_url_is_allowed(url);
 }
 
 /* 2xx is delivered; 429, 408 and 5xx are worth a retry; other codes are not. */

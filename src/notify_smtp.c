@@ -414,20 +414,11 @@ notify_smtp_channel_init(struct smtp_channel *ch)
 	ch->timeout = NOTIFY_TIMEOUT;
 }
 
-/* Tell whether addr is a plain printable-ASCII address with an '@'. */
+/* Tell whether addr is a plain address (the configuration's rule too). */
 static int
 notify_smtp_valid_address(const char *addr)
 {
-	const char *p;
-
-	if (addr == NULL || strchr(addr, '@') == NULL)
-		return 0;
-	for (p = addr; *p != '\0'; p++) {
-		if (*p <= ' ' || *p >= 0x7f || *p == '<' || *p == '>' ||
-		    *p == ',' || *p == '"')
-			return 0;
-	}
-	return 1;
+	return netaddr_mailbox_is_plain(addr);
 }
 
 /* Check a configuration before it is copied. */

@@ -717,6 +717,28 @@ store_create_private(const char *path, char **cause)
 	return 0;
 }
 
+/*
+ * Open the file as SQLite will, so that a file this user may not read (or
+ * write) is named with the system's reason ("Permission denied"), not
+ * SQLite's "unable to open database file".
+ */
+static int
+store_check_access(const char *path, int readonly, char **cause)
+{
+	int fd;
+
+	if (strcmp(path, ":memory:") == 0 || *path == '\0')
+		return 0;
+	fd = open(path, (readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		xasprintf(cause, "store: %s: %s%s", path, strerror(errno),
+		    store_fs_hint(path));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
 /* Open read-write (creating and migrating) or read-only. */
 static struct store *
 store_open_mode(const char *path, int readonly, char **cause)
@@ -730,6 +752,8 @@ store_open_mode(const char *path, int readonly, char **cause)
 	flags = readonly ? SQLITE_OPEN_READONLY
 			 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
 	if (!readonly && store_create_private(path, cause) == -1)
+		goto fail;
+	if (store_check_access(path, readonly, cause) == -1)
 		goto fail;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		if (st->db == NULL)

@@ -344,7 +344,8 @@ class Webhook:
 
     Every POST is answered with status (200, or 503 with Retry-After: 1).
     attempts() is every delivery id received; deliveries() the
-    (delivery id, alert payload) pairs answered 2xx; bad counts requests
+    (delivery id, alert payload) pairs answered 2xx, documents() their
+    whole bodies as JSON; bad counts requests
     whose HMAC is wrong or whose body delivery_id differs from the
     X-Ccwatch-Delivery header.  A body cut short (the sender died) is
     dropped unanswered.  delay holds each answer that many seconds, and
@@ -361,6 +362,7 @@ class Webhook:
         self.lock = threading.Lock()
         self._attempts = []
         self._deliveries = []
+        self._documents = []
         hook = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -402,6 +404,7 @@ class Webhook:
             self._attempts.append(did)
             if 200 <= code < 300:
                 self._deliveries.append((did, doc.get("alert") or doc))
+                self._documents.append(doc)
             delay = self.delay
         if delay > 0:
             time.sleep(delay)
@@ -428,6 +431,11 @@ class Webhook:
         """The (delivery id, alert payload) pairs answered 2xx so far."""
         with self.lock:
             return list(self._deliveries)
+
+    def documents(self):
+        """The whole bodies answered 2xx so far, as JSON."""
+        with self.lock:
+            return list(self._documents)
 
     def accepted(self):
         """The delivery ids answered 2xx so far."""

@@ -1052,8 +1052,10 @@ START_TEST(test_config_sections)
 	cfg = config_load(conf, &cause);
 	ck_assert_ptr_null(cfg);
 	ck_assert_ptr_nonnull(strstr(cause, ":3: timezone:"));
-	ck_assert_ptr_nonnull(strstr(cause, ":4: [channel \"m\"] needs url"));
-	ck_assert_ptr_nonnull(strstr(cause, "no [channel \"nope\"]"));
+	ck_assert_ptr_nonnull(strstr(
+	    cause, ":4: [channel \"m\"]: url is required for an smtp channel"));
+	ck_assert_ptr_nonnull(
+	    strstr(cause, ":2: channels: no [channel \"nope\"] in this file"));
 	free(cause);
 	free(conf);
 	free(secret);

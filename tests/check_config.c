@@ -279,7 +279,8 @@ START_TEST(test_error_sections)
 	expect_error(
 	    "[bugzilla\nurl = x\n", "1: missing ']' in section header");
 	expect_error("[store] path = x\n", "1: unexpected text after ']'");
-	expect_error("[Bad Name]\n", "1: bad section name");
+	expect_error("[Bad Name]\n", "1: section names are lower case");
+	expect_error("[b@d]\n", "1: bad section name");
 	expect_error(
 	    "[bugzilla \"x\"]\ntimeout = 5\n", "1: [bugzilla] takes no name");
 	expect_error("[ca \"unterminated]\n", "1: bad subsection name in [ca]");

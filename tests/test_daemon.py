@@ -4,10 +4,13 @@
 Runs the real daemon against the fake Bugzilla with its own NOTIFY_SOCKET
 and checks the service contract: READY=1, STATUS= after each cycle, watchdog
 pings, SIGUSR1 polls, SIGHUP with a broken file keeps the old configuration,
-SIGHUP with a good file takes effect, Bugzilla going away and coming back,
-and SIGTERM exiting 0 with the store intact.  Every wait is bounded.
+SIGHUP with a good file takes effect, Bugzilla going away and coming back
+(one line says it is reachable again, and after how long), SIGTERM exiting
+0 with the store intact, and a time on every line of the -d log.  Every
+wait is bounded.
 """
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -108,6 +111,11 @@ def main():
         i, status = notify.wait_for("STATUS=", after=n0)
         check(status is not None and "unreachable" not in status,
               "Bugzilla back: the next cycle succeeds")
+        log.flush()
+        text = open(log.name).read()
+        back = re.findall(r"Bugzilla reachable again after \d+ s \(1 failed cycle\)", text)
+        check(len(back) == 1, "one line says Bugzilla is reachable again, and after how "
+              "long: %s" % back)
 
         # The pings came all along: never an interval without one.
         notify.drain(max(0.0, t_ready + 1.5 * WATCHDOG - time.monotonic()))
@@ -134,6 +142,13 @@ def main():
         check(db.execute("SELECT count(*) FROM bugs").fetchone()[0] > 0,
               "the store holds the synced bugs")
         db.close()
+        log.flush()
+        lines = open(log.name).read().splitlines()
+        stamp = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ccwatchd: ")
+        unstamped = [line for line in lines if not stamp.match(line)]
+        check(len(lines) > 5 and not unstamped,
+              "-d: each of the %d log lines starts with its UTC time: %s"
+              % (len(lines), unstamped[:3]))
         fake3.stop()
     finally:
         if daemon.poll() is None:

@@ -1,7 +1,12 @@
 #!/bin/sh
 # The manual pages: groff -w all must be silent on each, and so must
 # mandoc -T lint when mandoc is installed.  Warnings only, not style hints
-# about manuals that this machine happens not to have installed.
+# about manuals that this machine happens not to have installed.  Then the
+# documentation against the program: every directive and section of the
+# directive table in ccwatch.conf(5), every command (and those that write
+# to the store) in ccwatch(1), where the example configuration goes, and
+# every repository path that README.md names.  (That the example lists
+# every directive with its default is tests/check_validate.c's.)
 set -u
 docs=${TOPSRCDIR:-.}/docs
 dir=$(mktemp -d "${TMPDIR:-/tmp}/ccwatch-man.XXXXXX")
@@ -81,7 +86,65 @@ else
 	echo "not ok - ccwatch.conf.5 lacks the sections:$missing"
 	fail=$((fail + 1))
 fi
-want command ccwatch.1 Cm $(sed -n \
-    's/^[[:space:]]*{ *"\([a-z-]*\)", [0-9, ]*cli_.*/\1/p' "$src/ccwatch.c")
+# The commands as the program lists them (ccwatch --help, from its table).
+ccwatch=${TOPBUILDDIR:-.}/src/ccwatch
+"$ccwatch" --help >"$dir/help" 2>&1
+want command ccwatch.1 Cm $(sed -n 's/^  ccwatch \([a-z-]*\).*/\1/p' "$dir/help")
+
+# ccwatch(1) names the commands that write to the store, as the table does.
+writers=$(sed -n 's/^commands that write to the store: //p' "$dir/help")
+said=$(groff -mandoc -Tutf8 "$docs/ccwatch.1" 2>/dev/null | col -b |
+    tr -s ' \n' '  ' |
+    sed -n 's/.*The commands that write to the store are \([^;]*\);.*/\1/p' |
+    sed 's/ and /, /')
+if [ -n "$writers" ] && [ "$writers" = "$said" ]; then
+	echo "ok - ccwatch.1 names the commands that write to the store: $said"
+	pass=$((pass + 1))
+else
+	echo "not ok - ccwatch.1 says \"$said\" write to the store;" \
+	    "the command table: \"$writers\""
+	fail=$((fail + 1))
+fi
+
+# ccwatch.conf(5) says where the example configuration is installed, and
+# Makefile.am installs it there.
+top=${TOPSRCDIR:-.}
+if grep -q '^dist_doc_DATA = conf/ccwatch.conf.example$' "$top/Makefile.am" &&
+    grep -q '^\.Pa /usr/share/doc/ccwatch/ccwatch.conf.example$' \
+    "$docs/ccwatch.conf.5"; then
+	echo "ok - the example is installed in docdir, and ccwatch.conf.5 says so"
+	pass=$((pass + 1))
+else
+	echo "not ok - the example's place: Makefile.am and ccwatch.conf.5 disagree"
+	fail=$((fail + 1))
+fi
+
+# Every path of the repository that README.md names exists (a glob
+# matches): paths under the repository's directories, ./ and ../ paths,
+# and the targets of relative links.
+if /usr/bin/python3 - "$top" >"$dir/readme" 2>&1 <<'EOF'
+import glob, os, re, sys
+top = sys.argv[1]
+text = open(os.path.join(top, "README.md")).read()
+dirs = r"src|tests|docs|scripts|conf|data|bench|fuzz|systemd|m4|\.ci"
+pat = re.compile(r"(?<![\w/.$~-])((?:\.\./|\./)[^\s`)\][,;:'\"]+"
+                 r"|(?:%s)/[^\s`)\][,;:'\"]*)" % dirs)
+names = set(m.rstrip(".") for m in pat.findall(text))
+names |= set(t for t in re.findall(r"\]\(([^)#]+)\)", text) if "://" not in t)
+bad = [n for n in sorted(names)
+       if n.startswith("../") or not glob.glob(os.path.join(top, n))]
+print("%d paths" % len(names))
+for n in bad:
+    print("missing: " + n)
+sys.exit(1 if bad or len(names) < 10 else 0)
+EOF
+then
+	echo "ok - every path README.md names exists ($(head -n 1 "$dir/readme"))"
+	pass=$((pass + 1))
+else
+	echo "not ok - README.md names paths that are not in the repository:"
+	sed 's/^/	/' "$dir/readme"
+	fail=$((fail + 1))
+fi
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
