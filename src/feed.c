@@ -496,7 +496,7 @@ feed_json(const struct feed *f)
 	json_t *root, *bugs, *age;
 	size_t i;
 
-	root = report_json(&f->report);
+	root = report_json_doc(&f->report);
 	bugs = json_object_get(root, "bugs");
 	for (i = 0; i < f->report.nbugs && i < json_array_size(bugs); i++)
 		feed_json_bug(

@@ -501,7 +501,7 @@ report_json_bug(const struct report_bug *rb)
 char *
 report_to_json(const struct report *r)
 {
-	json_t *root = report_json(r);
+	json_t *root = report_json_doc(r);
 	char *s, *out;
 
 	s = json_dumps(root, JSON_INDENT(2));
@@ -515,7 +515,7 @@ report_to_json(const struct report *r)
 
 /* The report as a JSON value. */
 json_t *
-report_json(const struct report *r)
+report_json_doc(const struct report *r)
 {
 	json_t *root, *bugs;
 	size_t i;

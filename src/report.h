@@ -90,7 +90,7 @@ int report_bug_in_ca(
  */
 char *report_to_json(const struct report *);
 /* The same document as a JSON value (a new reference), for the feed. */
-json_t *report_json(const struct report *);
+json_t *report_json_doc(const struct report *);
 
 /* How the table is drawn. */
 struct report_style {
