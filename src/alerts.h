@@ -12,7 +12,8 @@
  * evaluated (state, level) differs from the notified one, so a transition
  * that happened while the daemon was down fires once when it is back, and
  * an alert's id (built from the key, the state and the level) is a primary
- * key: it can never fire twice.
+ * key: it can never fire twice.  An instance's transitions are counted, and
+ * the id carries the number, so a state reached again is a new alert.
  *
  * The tables are schema version 3 of the store (store_sqlite gives the
  * connection); docs/alerts.md describes the configuration and the rules,

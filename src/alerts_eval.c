@@ -23,6 +23,7 @@
 #include "alerts_int.h"
 #include "buf.h"
 #include "log.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -40,6 +41,7 @@ struct alerts_item {
 struct alerts_eval {
 	struct alerts *al;
 	const struct config_alerts *cfg;
+	struct store *st;
 	sqlite3 *db;
 	const struct people *people;
 	const struct policy_options *opts;
@@ -51,19 +53,6 @@ struct alerts_eval {
 	/* How each CA is shown (report.h): the report's, or own_cas. */
 	const struct caname_table *cas;
 	struct caname_table own_cas;
-	/* The ledger's statements, run for every clock: prepared once. */
-	sqlite3_stmt *get_stmt, *put_stmt;
-};
-
-/* What the ledger knows about one instance. */
-struct alerts_known {
-	int exists;
-	char *state;
-	char *notified_state;
-	int notified_level;
-	time_t notified_at;
-	char *acked_state;
-	int acked_level;
 };
 
 /* The rule a clock enforces, in words. */
@@ -177,16 +166,24 @@ alerts_evidence(const struct clock *c)
 	return buf_detach(&b);
 }
 
-/* The alert id: the instance, the state and the level (and a repeat). */
+/*
+ * The alert id: the instance, the state and the level, the instance's
+ * transition number after its first (-tN: a state reached again is a new
+ * alert), and for a repeat its route and number.
+ */
 static char *
 alerts_make_id(int64_t bug, const char *kind, time_t started, time_t due,
-    const char *state, int level, const char *route, long long seq)
+    const char *state, int level, long long episode, const char *route,
+    long long seq)
 {
-	char *id, *r, *p;
+	char *id, *r, *p, ep[32];
 
+	ep[0] = '\0';
+	if (episode > 0)
+		snprintf(ep, sizeof ep, "-t%lld", episode);
 	if (route == NULL) {
-		xasprintf(&id, "ccw-%lld-%s-%lld-%lld-%s-%d", (long long)bug,
-		    kind, (long long)started, (long long)due, state, level);
+		xasprintf(&id, "ccw-%lld-%s-%lld-%lld-%s-%d%s", (long long)bug,
+		    kind, (long long)started, (long long)due, state, level, ep);
 		return id;
 	}
 	r = xstrdup(route);
@@ -194,8 +191,9 @@ alerts_make_id(int64_t bug, const char *kind, time_t started, time_t due,
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			(*p >= '0' && *p <= '9') || *p == '.' || *p == '_'))
 			*p = '_';
-	xasprintf(&id, "ccw-%lld-%s-%lld-%lld-%s-%d-r.%s.%lld", (long long)bug,
-	    kind, (long long)started, (long long)due, state, level, r, seq);
+	xasprintf(&id, "ccw-%lld-%s-%lld-%lld-%s-%d%s-r.%s.%lld",
+	    (long long)bug, kind, (long long)started, (long long)due, state,
+	    level, ep, r, seq);
 	free(r);
 	return id;
 }
@@ -280,15 +278,17 @@ alerts_queue_route(struct alerts_eval *ev, size_t i, json_t *payload)
 }
 
 /*
- * Record an alert in the ledger and queue it for its routes: every
- * matching route without a digest, or only route `only` for a repeat.
+ * Record an alert (of the instance's transition number episode) in the
+ * ledger and queue it for its routes: every matching route without a
+ * digest, or only route `route` for a repeat.
  * Returns 1 when it is new, 0 when the ledger had it, -1 on error.
  */
 static int
 alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
-    const char *route, long long seq, char **cause)
+    long long episode, const char *route, long long seq, char **cause)
 {
 	const struct config_route *r;
+	struct store_alert row;
 	struct alert a;
 	size_t i;
 	int n;
@@ -296,14 +296,20 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 	json_object_set_new(payload, "id", json_string(id));
 	json_object_set_new(payload, "created", json_integer(ev->now));
 	alerts_payload_alert(payload, &a);
-	n = alerts_db_exec(ev->db, cause,
-	    "INSERT OR IGNORE INTO alerts (id, bug_id, kind, started_at, due,"
-	    " state, level, route, seq, created, dry_run)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	    "titiititiii", id, a.bug_id, alerts_instance_kind(payload, &a),
-	    (int64_t)a.started_at, (int64_t)a.due, a.state, (int64_t)a.level,
-	    route != NULL ? route : "", (int64_t)seq, (int64_t)ev->now,
-	    (int64_t)ev->cfg->dry_run);
+	memset(&row, 0, sizeof row);
+	row.id = id;
+	row.bug_id = a.bug_id;
+	row.kind = alerts_instance_kind(payload, &a);
+	row.started_at = a.started_at;
+	row.due = a.due;
+	row.episode = episode;
+	row.state = a.state;
+	row.level = a.level;
+	row.route = route != NULL ? route : "";
+	row.seq = seq;
+	row.created = ev->now;
+	row.dry_run = ev->cfg->dry_run;
+	n = store_alert_insert(ev->st, &row, cause);
 	if (n <= 0)
 		return n;
 	log_info("alerts: %s: bug %lld %s %s level %d", id, (long long)a.bug_id,
@@ -320,87 +326,6 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 	return 1;
 }
 
-/* Free what alerts_known_get filled. */
-static void
-alerts_known_free(struct alerts_known *k)
-{
-	free(k->state);
-	free(k->notified_state);
-	free(k->acked_state);
-	memset(k, 0, sizeof *k);
-}
-
-/* Read the ledger row of an instance into *k. */
-static int
-alerts_known_get(struct alerts_eval *ev, int64_t bug, const char *kind,
-    time_t started, time_t due, struct alerts_known *k, char **cause)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	memset(k, 0, sizeof *k);
-	stmt = alerts_db_reuse(&ev->get_stmt, ev->db, cause,
-	    "SELECT state, notified_state, notified_level, notified_at,"
-	    " acked_state, acked_level FROM alert_clocks WHERE bug_id = ?1"
-	    " AND kind = ?2 AND started_at = ?3 AND due = ?4",
-	    "itii", bug, kind, (int64_t)started, (int64_t)due);
-	if (stmt == NULL)
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		k->exists = 1;
-		k->state = alerts_db_text(stmt, 0);
-		k->notified_state = alerts_db_text(stmt, 1);
-		k->notified_level = sqlite3_column_int(stmt, 2);
-		k->notified_at = (time_t)sqlite3_column_int64(stmt, 3);
-		k->acked_state = alerts_db_text(stmt, 4);
-		k->acked_level = sqlite3_column_int(stmt, 5);
-	} else {
-		k->state = xstrdup("");
-		k->notified_state = xstrdup("");
-		k->acked_state = xstrdup("");
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-		sqlite3_reset(stmt);
-		return -1;
-	}
-	sqlite3_reset(stmt);
-	return 0;
-}
-
-/* Write the evaluated state of an instance (and its notice, if any). */
-static int
-alerts_known_put(struct alerts_eval *ev, const struct alert *a,
-    const char *kind, const char *payload, const struct alerts_known *k,
-    char **cause)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	stmt = alerts_db_reuse(&ev->put_stmt, ev->db, cause,
-	    "INSERT INTO alert_clocks (bug_id, kind, started_at, due, state,"
-	    " level, notified_state, notified_level, notified_at, seen_at,"
-	    " payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-	    " ON CONFLICT (bug_id, kind, started_at, due) DO UPDATE SET"
-	    " state = excluded.state, level = excluded.level,"
-	    " notified_state = excluded.notified_state,"
-	    " notified_level = excluded.notified_level,"
-	    " notified_at = excluded.notified_at, seen_at = excluded.seen_at,"
-	    " payload = excluded.payload",
-	    "itiititiiit", a->bug_id, kind, (int64_t)a->started_at,
-	    (int64_t)a->due, a->state, (int64_t)a->level, k->notified_state,
-	    (int64_t)k->notified_level, (int64_t)k->notified_at,
-	    (int64_t)ev->now, payload);
-	if (stmt == NULL)
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE)
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-	sqlite3_reset(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* 1 if the state is one people hear about. */
 static int
 alerts_state_alerts(const char *state)
@@ -411,7 +336,7 @@ alerts_state_alerts(const char *state)
 /* Fire the repeats that route intervals call for on an overdue instance. */
 static int
 alerts_repeats(struct alerts_eval *ev, json_t *payload, const struct alert *a,
-    const struct alerts_known *k, char **cause)
+    const struct store_alert_clock *k, char **cause)
 {
 	const struct config_route *r;
 	long long seq;
@@ -430,8 +355,11 @@ alerts_repeats(struct alerts_eval *ev, json_t *payload, const struct alert *a,
 			continue;
 		seq = (ev->now - k->notified_at) / r->repeat;
 		id = alerts_make_id(a->bug_id, alerts_instance_kind(payload, a),
-		    a->started_at, a->due, a->state, a->level, r->name, seq);
-		n = alerts_fire(ev, payload, id, r->name, seq, cause);
+		    a->started_at, a->due, a->state, a->level,
+		    k->transitions > 0 ? k->transitions - 1 : 0, r->name, seq);
+		n = alerts_fire(ev, payload, id,
+		    k->transitions > 0 ? k->transitions - 1 : 0, r->name, seq,
+		    cause);
 		free(id);
 		if (n == -1)
 			return -1;
@@ -470,15 +398,15 @@ static int
 alerts_instance(
     struct alerts_eval *ev, json_t *payload, int snoozed, char **cause)
 {
-	struct alerts_known k;
+	struct store_alert_clock k;
 	struct alert a;
 	char *id = NULL, *text = NULL, *kind = NULL;
 	int rc = -1, n, changed;
 
 	alerts_payload_alert(payload, &a);
 	kind = xstrdup(alerts_instance_kind(payload, &a));
-	if (alerts_known_get(
-		ev, a.bug_id, kind, a.started_at, a.due, &k, cause) == -1)
+	if (store_alert_clock_get(
+		ev->st, a.bug_id, kind, a.started_at, a.due, &k, cause) == -1)
 		goto out;
 	ev->stats->clocks++;
 	changed = strcmp(a.state, k.notified_state) != 0 ||
@@ -499,11 +427,12 @@ alerts_instance(
 			    payload, "level", json_integer(a.level));
 		}
 		id = alerts_make_id(a.bug_id, kind, a.started_at, a.due,
-		    a.state, a.level, NULL, 0);
-		n = alerts_fire(ev, payload, id, NULL, 0, cause);
+		    a.state, a.level, k.transitions, NULL, 0);
+		n = alerts_fire(ev, payload, id, k.transitions, NULL, 0, cause);
 		if (n == -1)
 			goto out;
 		ev->stats->transitions += n;
+		k.transitions++;
 		free(k.notified_state);
 		k.notified_state = xstrdup(a.state);
 		k.notified_level = a.level;
@@ -513,12 +442,13 @@ alerts_instance(
 		goto out;
 	alerts_payload_alert(payload, &a);
 	text = json_dumps(payload, JSON_COMPACT);
-	rc = alerts_known_put(ev, &a, kind, text, &k, cause);
+	rc = store_alert_clock_put(ev->st, a.bug_id, kind, a.started_at, a.due,
+	    a.state, a.level, &k, ev->now, text, cause);
 out:
 	free(kind);
 	free(text);
 	free(id);
-	alerts_known_free(&k);
+	store_alert_clock_free(&k);
 	json_decref(payload);
 	return rc;
 }
@@ -941,6 +871,7 @@ alerts_outbox_put(struct alerts_eval *ev, const struct config_route *r,
     const char *channel, const char *delivery_id, int digest, json_t *payload,
     char **cause)
 {
+	struct store_outbox_entry e;
 	time_t ready = ev->now, until;
 	char *text;
 	int held, n;
@@ -949,12 +880,16 @@ alerts_outbox_put(struct alerts_eval *ev, const struct config_route *r,
 	if (held)
 		ready = until;
 	text = json_dumps(payload, JSON_COMPACT);
-	n = alerts_db_exec(ev->db, cause,
-	    "INSERT OR IGNORE INTO outbox (delivery_id, channel, route, digest,"
-	    " payload, created, ready_at, next_attempt, held)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
-	    "tttitiii", delivery_id, channel, r->name, (int64_t)digest, text,
-	    (int64_t)ev->now, (int64_t)ready, (int64_t)held);
+	memset(&e, 0, sizeof e);
+	e.delivery_id = delivery_id;
+	e.channel = channel;
+	e.route = r->name;
+	e.digest = digest;
+	e.payload = text;
+	e.created = ev->now;
+	e.ready_at = ready;
+	e.held = held;
+	n = store_outbox_insert(ev->st, &e, cause);
 	free(text);
 	if (n > 0)
 		ev->stats->queued++;
@@ -1155,6 +1090,7 @@ alerts_record_clocks(struct alerts *al, struct store *st,
 	memset(&ev, 0, sizeof ev);
 	ev.al = al;
 	ev.cfg = al->cfg;
+	ev.st = st;
 	ev.db = store_sqlite(st);
 	ev.people = people;
 	ev.opts = opts;
@@ -1173,8 +1109,6 @@ alerts_record_clocks(struct alerts *al, struct store *st,
 	if (rc == -1)
 		store_rollback(st);
 out:
-	sqlite3_finalize(ev.get_stmt);
-	sqlite3_finalize(ev.put_stmt);
 	for (i = 0; i < ev.nitems; i++)
 		json_decref(ev.items[i].payload);
 	free(ev.items);

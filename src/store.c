@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "store.h"
+#include "store_int.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -116,6 +117,37 @@ static const char *const store_migrations[] = {
     "CREATE TABLE alert_digests ("
     "  route TEXT NOT NULL, day TEXT NOT NULL, made_at INTEGER NOT NULL,"
     "  PRIMARY KEY (route, day));",
+    /*
+     * 4: an instance's transitions so far (an alert's id is numbered by
+     * them, so a state reached again is a new alert), why a met alert was
+     * met, and each channel's last success and failure.
+     */
+    "ALTER TABLE alert_clocks ADD COLUMN transitions INTEGER NOT NULL"
+    "  DEFAULT 0;"
+    "UPDATE alert_clocks SET transitions = (SELECT count(*) FROM alerts a"
+    "  WHERE a.bug_id = alert_clocks.bug_id AND a.kind = alert_clocks.kind"
+    "  AND a.started_at = alert_clocks.started_at"
+    "  AND a.due = alert_clocks.due AND a.route = '');"
+    "CREATE TABLE alerts4 ("
+    "  id TEXT PRIMARY KEY, bug_id INTEGER NOT NULL, kind TEXT NOT NULL,"
+    "  started_at INTEGER NOT NULL, due INTEGER NOT NULL,"
+    "  episode INTEGER NOT NULL DEFAULT 0,"
+    "  state TEXT NOT NULL, level INTEGER NOT NULL,"
+    "  route TEXT NOT NULL DEFAULT '', seq INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL, dry_run INTEGER NOT NULL DEFAULT 0,"
+    "  reason TEXT,"
+    "  UNIQUE (bug_id, kind, started_at, due, episode, state, level,"
+    "  route, seq));"
+    "INSERT INTO alerts4 (id, bug_id, kind, started_at, due, state, level,"
+    "  route, seq, created, dry_run) SELECT id, bug_id, kind, started_at,"
+    "  due, state, level, route, seq, created, dry_run FROM alerts;"
+    "DROP TABLE alerts;"
+    "ALTER TABLE alerts4 RENAME TO alerts;"
+    "CREATE TABLE channel_health ("
+    "  channel TEXT PRIMARY KEY,"
+    "  last_success INTEGER NOT NULL DEFAULT 0,"
+    "  last_failure INTEGER NOT NULL DEFAULT 0,"
+    "  failures INTEGER NOT NULL DEFAULT 0, last_error TEXT);",
 };
 #define STORE_VERSION ((int)CCWATCH_NELEM(store_migrations))
 
@@ -229,6 +261,7 @@ struct store {
 	int version;
 	int readonly;
 	sqlite3_stmt *stmt[STMT_COUNT];
+	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
 };
 
 /*
@@ -795,6 +828,8 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < STORE_CACHE; i++)
+		sqlite3_finalize(st->cache[i]);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx(
 		    "store: %s: close: %s", st->path, sqlite3_errmsg(st->db));
@@ -1238,4 +1273,18 @@ struct sqlite3 *
 store_sqlite(struct store *st)
 {
 	return st->db;
+}
+
+/* Slot i of the statements other store files prepare once. */
+sqlite3_stmt **
+store_cache_slot(struct store *st, int i)
+{
+	return &st->cache[i];
+}
+
+/* The path of the store's file, for error messages. */
+const char *
+store_path(struct store *st)
+{
+	return st->path;
 }

