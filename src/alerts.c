@@ -163,6 +163,28 @@ alerts_notifier(struct alerts *al, const char *name)
 	return NULL;
 }
 
+/* The configuration of a channel; see alerts_int.h. */
+const struct config_channel *
+alerts_channel_config(const struct config_alerts *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nchannels; i++)
+		if (strcmp(cfg->channels[i].name, name) == 0)
+			return &cfg->channels[i];
+	return NULL;
+}
+
+/* 1 for a webhook channel; see alerts_int.h. */
+int
+alerts_channel_is_machine(const struct config_alerts *cfg, const char *name)
+{
+	const struct config_channel *ch = alerts_channel_config(cfg, name);
+
+	return ch != NULL && ch->type != NULL &&
+	    strcmp(ch->type, "webhook") == 0;
+}
+
 /* Bind the parameters of stmt from types and ap. */
 static void
 alerts_db_vbind(sqlite3_stmt *stmt, const char *types, va_list ap)

@@ -29,6 +29,8 @@
 
 /* Longest evidence text of an alert. */
 #define ALERTS_MAX_EVIDENCE 4096
+/* Alerts a flood's summary lists; it counts the others. */
+#define ALERTS_SUMMARY_LIST 20
 
 /* One delivery waiting to be written to the outbox. */
 struct alerts_item {
@@ -921,53 +923,80 @@ alerts_digest_payload(const char *recipient, time_t when, json_t *items)
 }
 
 /*
- * Write the queued deliveries: per route and channel, one row each, or one
- * summary when there are more than max_per_cycle.
+ * The summary of a flood on a people's channel: the first
+ * ALERTS_SUMMARY_LIST of the alerts not sent one by one, how many more,
+ * and where to see them all.
+ */
+static json_t *
+alerts_summary_payload(
+    struct alerts_eval *ev, const char *route, json_t *items, size_t total)
+{
+	json_t *o;
+
+	o = alerts_digest_payload(route, ev->now, items);
+	json_object_set_new(o, "more",
+	    json_integer((json_int_t)(total - json_array_size(items))));
+	if (ev->cfg->public_url != NULL)
+		json_object_set_new(
+		    o, "link", json_string(ev->cfg->public_url));
+	return o;
+}
+
+/*
+ * Write the queued deliveries, per route and channel.  A machine's channel
+ * (a webhook) gets every alert as a row of its own; a people's channel gets
+ * at most max_per_cycle, then one summary of the rest.
  */
 static int
 alerts_flush(struct alerts_eval *ev, char **cause)
 {
 	const struct config_route *r;
-	struct alerts_item *it;
+	struct alerts_item *it, *jt;
 	json_t *items;
 	char stamp[32], *id;
-	size_t i, j, n;
-	int rc = 0;
+	size_t i, j, n, sent, rest;
+	int rc = 0, machine;
 
 	for (i = 0; i < ev->nitems && rc == 0; i++) {
 		it = &ev->items[i];
 		if (it->payload == NULL)
 			continue;
 		r = &ev->cfg->routes[it->route];
+		machine = alerts_channel_is_machine(ev->cfg, it->channel);
 		for (n = 0, j = i; j < ev->nitems; j++)
 			n += ev->items[j].payload != NULL &&
 			    ev->items[j].route == it->route &&
 			    strcmp(ev->items[j].channel, it->channel) == 0;
-		if (ev->cfg->max_per_cycle == 0 ||
-		    n <= (size_t)ev->cfg->max_per_cycle) {
-			rc = alerts_outbox_put(ev, r, it->channel,
-			    json_string_value(
-				json_object_get(it->payload, "id")),
-			    0, it->payload, cause);
-			json_decref(it->payload);
-			it->payload = NULL;
-			continue;
-		}
 		items = json_array();
-		for (j = i; j < ev->nitems; j++) {
-			if (ev->items[j].payload == NULL ||
-			    ev->items[j].route != it->route ||
-			    strcmp(ev->items[j].channel, it->channel) != 0)
+		for (sent = rest = 0, j = i; j < ev->nitems && rc == 0; j++) {
+			jt = &ev->items[j];
+			if (jt->payload == NULL || jt->route != it->route ||
+			    strcmp(jt->channel, it->channel) != 0)
 				continue;
-			json_array_append_new(items, ev->items[j].payload);
-			ev->items[j].payload = NULL;
+			if (machine || ev->cfg->max_per_cycle == 0 ||
+			    sent < (size_t)ev->cfg->max_per_cycle) {
+				rc = alerts_outbox_put(ev, r, jt->channel,
+				    json_string_value(
+					json_object_get(jt->payload, "id")),
+				    0, jt->payload, cause);
+				sent++;
+			} else if (rest++ < ALERTS_SUMMARY_LIST)
+				json_array_append(items, jt->payload);
+			json_decref(jt->payload);
+			jt->payload = NULL;
+		}
+		if (rest == 0 || rc != 0) {
+			json_decref(items);
+			continue;
 		}
 		snprintf(stamp, sizeof stamp, "%lld", (long long)ev->now);
 		id = alerts_digest_id("sum", r->name, it->channel, stamp);
-		items = alerts_digest_payload(r->name, ev->now, items);
+		items = alerts_summary_payload(ev, r->name, items, rest);
 		log_warnx("alerts: %zu alerts for route %s, channel %s in one "
-			  "cycle (max_per_cycle %lld): sending one summary %s",
-		    n, r->name, it->channel, ev->cfg->max_per_cycle, id);
+			  "cycle (max_per_cycle %lld): %zu sent, the other %zu "
+			  "in one summary %s",
+		    n, r->name, it->channel, ev->cfg->max_per_cycle, sent, rest,
+		    id);
 		rc = alerts_outbox_put(ev, r, it->channel, id, 1, items, cause);
 		ev->stats->summaries++;
 		json_decref(items);

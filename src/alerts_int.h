@@ -54,6 +54,15 @@ int alerts_localtime(time_t t, const char *tz, struct tm *tm);
  */
 time_t alerts_mktime(struct tm *tm, const char *tz);
 
+/* The configuration of channel name, or NULL. */
+const struct config_channel *alerts_channel_config(
+    const struct config_alerts *, const char *name);
+/*
+ * 1 if channel name is a machine's (a webhook): it gets every alert on its
+ * own, never a summary; people's channels (mail, Slack) are capped.
+ */
+int alerts_channel_is_machine(const struct config_alerts *, const char *name);
+
 /* The notifier of channel name, or NULL. */
 struct notifier *alerts_notifier(struct alerts *, const char *name);
 /*

@@ -14,7 +14,8 @@
  * A run is bounded (docs/internals/loop.md): the outbox is read in pages of
  * ALERTS_PAGE rows, at most NOTIFY_CONCURRENCY sends a channel are in
  * flight, a channel gets at most ALERTS_SENDS_PER_CHANNEL sends and a run
- * ALERTS_SENDS_PER_RUN, and no send starts after the time budget.  Sends
+ * ALERTS_SENDS_PER_RUN, a channel with max_per_second starts at most so
+ * many a second, and no send starts after the time budget.  Sends
  * complete on the loop; each result is marked by its own statement, so a
  * run cancelled at a stop leaves the rows in flight pending, to be sent
  * again (with the same delivery id) after the restart.
@@ -151,6 +152,8 @@ alerts_start_row(struct notifier *n, struct http *h, struct alerts_row *row,
 	d.items = items;
 	d.n = json_array_size(list);
 	d.when = json_integer_value(json_object_get(o, "when"));
+	d.more = (size_t)json_integer_value(json_object_get(o, "more"));
+	d.more_url = json_string_value(json_object_get(o, "link"));
 	rc = notify_start(
 	    n, h, NULL, &d, alerts_on_sent, row, &row->send, fail, cause);
 	free(items);
@@ -254,7 +257,10 @@ struct alerts_lane {
 	char *channel;
 	int inflight;
 	size_t sends;
-	int down; /* failed in this run: its rows wait for the next */
+	int down;        /* failed in this run: its rows wait for the next */
+	long long rate;  /* max_per_second; 0: unpaced */
+	uint64_t window; /* CLOCK_MONOTONIC usec the current second began */
+	long long window_sends;
 };
 
 struct alerts_delivery {
@@ -277,12 +283,15 @@ struct alerts_delivery {
 	int pumping, again;
 	char *error; /* a store error: the run ends with it */
 	sd_event_source *kick;
+	uint64_t pace_at; /* a paced row may start then; 0: none waits */
+	sd_event_source *pace;
 };
 
 /* The lane of a channel, made on first use. */
 static struct alerts_lane *
 alerts_lane(struct alerts_delivery *run, const char *channel)
 {
+	const struct config_channel *ch;
 	size_t i;
 
 	for (i = 0; i < run->nlanes; i++)
@@ -292,6 +301,9 @@ alerts_lane(struct alerts_delivery *run, const char *channel)
 	    xreallocarray(run->lanes, run->nlanes + 1, sizeof *run->lanes);
 	memset(&run->lanes[run->nlanes], 0, sizeof *run->lanes);
 	run->lanes[run->nlanes].channel = xstrdup(channel);
+	ch = alerts_channel_config(run->al->cfg, channel);
+	if (ch != NULL)
+		run->lanes[run->nlanes].rate = ch->max_per_second;
 	return &run->lanes[run->nlanes++];
 }
 
@@ -320,6 +332,7 @@ alerts_delivery_free(struct alerts_delivery *run)
 	free(run->lanes);
 	free(run->error);
 	sd_event_source_disable_unref(run->kick);
+	sd_event_source_disable_unref(run->pace);
 	free(run);
 }
 
@@ -415,8 +428,35 @@ alerts_may_start(struct alerts_delivery *run)
 }
 
 /*
+ * 1 if the lane sent its max_per_second in the current second (the run's
+ * pace_at is then when the next second begins); else 0, counting a send.
+ */
+static int
+alerts_paced(struct alerts_delivery *run, struct alerts_lane *lane)
+{
+	uint64_t now = 0, next;
+
+	if (lane->rate <= 0)
+		return 0;
+	sd_event_now(http_event(run->http), CLOCK_MONOTONIC, &now);
+	if (now - lane->window >= 1000000) {
+		lane->window = now;
+		lane->window_sends = 0;
+	}
+	if (lane->window_sends < lane->rate) {
+		lane->window_sends++;
+		return 0;
+	}
+	next = lane->window + 1000000;
+	if (run->pace_at == 0 || next < run->pace_at)
+		run->pace_at = next;
+	return 1;
+}
+
+/*
  * Start what the page allows: each waiting row whose channel is up and
- * has room.  Returns 1 while a row of the page still waits for room.
+ * has room, within its channel's pace.  Returns 1 while a row of the page
+ * still waits for room or for its pace.
  */
 static int
 alerts_fill(struct alerts_delivery *run)
@@ -426,6 +466,7 @@ alerts_fill(struct alerts_delivery *run)
 	size_t i;
 	int waiting = 0;
 
+	run->pace_at = 0;
 	for (i = 0; i < run->nrows; i++) {
 		row = &run->rows[i];
 		if (row->state != ALERTS_ROW_WAITING)
@@ -437,7 +478,8 @@ alerts_fill(struct alerts_delivery *run)
 		}
 		if (!alerts_may_start(run))
 			return 0;
-		if (lane->inflight >= NOTIFY_CONCURRENCY) {
+		if (lane->inflight >= NOTIFY_CONCURRENCY ||
+		    alerts_paced(run, lane)) {
 			waiting = 1;
 			continue;
 		}
@@ -483,6 +525,33 @@ alerts_delivery_end(struct alerts_delivery *run)
 	free(error);
 }
 
+static void alerts_pump(struct alerts_delivery *);
+
+/* The next second of a paced channel began: go on. */
+static int
+alerts_on_pace(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct alerts_delivery *run = arg;
+
+	run->pace = sd_event_source_disable_unref(run->pace);
+	alerts_pump(run);
+	return 0;
+}
+
+/* Wait, with nothing in flight, for a paced channel's next second. */
+static void
+alerts_pace_wait(struct alerts_delivery *run)
+{
+	int r;
+
+	if (run->pace != NULL)
+		return;
+	r = sd_event_add_time(http_event(run->http), &run->pace,
+	    CLOCK_MONOTONIC, run->pace_at, 0, alerts_on_pace, run);
+	if (r < 0)
+		fatalx("alerts: sd-event: %s", strerror(-r));
+}
+
 /*
  * Start sends until the page, the caps or the budget stop it; read more
  * pages; end the run when nothing is in flight and nothing can start.
@@ -505,7 +574,10 @@ alerts_pump(struct alerts_delivery *run)
 			run->again = 1;
 	} while (run->again);
 	run->pumping = 0;
-	if (run->inflight == 0)
+	if (run->inflight == 0 && run->pace_at != 0 && run->error == NULL &&
+	    alerts_may_start(run))
+		alerts_pace_wait(run);
+	else if (run->inflight == 0)
 		alerts_delivery_end(run);
 }
 

@@ -73,6 +73,7 @@ struct config_channel {
 	char *secret;           /* secret */
 	int private_data;       /* slack */
 	long long timeout;
+	long long max_per_second; /* sends a second; 0: unpaced */
 };
 
 /* [alerts], the routes and the channels. */
@@ -89,6 +90,7 @@ struct config_alerts {
 	size_t nroutes;
 	struct config_channel *channels;
 	size_t nchannels;
+	char *public_url; /* [feed] public_url: the dashboard, or NULL */
 };
 
 struct config {

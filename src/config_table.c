@@ -205,6 +205,8 @@ const struct config_directive config_directives[] = {
 	"no", NULL},
     {"channel", "timeout", CONFIG_INT, CONFIG_CHANNEL(timeout), 1,
 	CCWATCH_MAX_TIMEOUT, CONFIG_STR(CCWATCH_CHANNEL_TIMEOUT), NULL},
+    {"channel", "max_per_second", CONFIG_INT, CONFIG_CHANNEL(max_per_second), 0,
+	10000, "10", NULL},
     {"feed", "listen", CONFIG_STRING, CONFIG_OFF(feed_listen), 0, 0, NULL,
 	config_check_listen},
     {"feed", "token_file", CONFIG_PATH, CONFIG_OFF(feed_token_file), 0, 0, NULL,
@@ -219,6 +221,8 @@ const struct config_directive config_directives[] = {
 	"64", NULL},
     {"feed", "timeout", CONFIG_INT, CONFIG_OFF(feed_timeout), 1, 300, "15",
 	NULL},
+    {"feed", "public_url", CONFIG_STRING, CONFIG_OFF(alerts.public_url), 0, 0,
+	NULL, NULL},
 };
 const size_t config_ndirectives = CCWATCH_NELEM(config_directives);
 _Static_assert(CCWATCH_NELEM(config_directives) <= CONFIG_MAX_DIRECTIVES,
@@ -772,6 +776,7 @@ config_alerts_free(struct config_alerts *c)
 	free(c->routes);
 	free(c->channels);
 	free(c->escalation);
+	free(c->public_url);
 	config_alerts_init(c);
 }
 

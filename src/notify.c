@@ -54,6 +54,17 @@ notify_transfer_done(void *arg, enum http_result result,
 	free(s);
 }
 
+/* "and M more - see URL"; see notify.h. */
+void
+notify_format_more(size_t more, const char *url, struct buf *out)
+{
+	buf_printf(out, "and %zu more", more);
+	if (url != NULL && *url != '\0') {
+		buf_addstr(out, " - see ");
+		notify_clean_text(url, CCWATCH_MAX_URL, 1, out);
+	}
+}
+
 /* Check the id of an alert or a digest before anything is rendered. */
 static int
 notify_check_id(struct notifier *n, const struct alert *a,

@@ -56,6 +56,8 @@ struct alert_digest {
 	const struct alert *items;
 	size_t n;
 	time_t when;
+	size_t more;          /* alerts not listed, told as "and M more" */
+	const char *more_url; /* where they are all seen (the dashboard) */
 };
 
 /* Why a send failed, for the outbox's retry decision. */
@@ -147,6 +149,11 @@ struct webhook_channel {
 
 /* Longest rendered message or payload. */
 #define NOTIFY_MAX_MESSAGE ((size_t)1024 * 1024)
+/*
+ * The text a digest lists items into before it cuts the list with "and M
+ * more": room for the longest item and the mail's quoted-printable growth.
+ */
+#define NOTIFY_DIGEST_BUDGET (NOTIFY_MAX_MESSAGE / 4)
 /* Default whole-transfer timeout of a channel, seconds. */
 #define NOTIFY_TIMEOUT CCWATCH_CHANNEL_TIMEOUT
 
@@ -198,6 +205,11 @@ void notify_format_date(time_t t, struct buf *out);
  * controls but tab become spaces.
  */
 void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
+/*
+ * "and M more - see URL" for the alerts a digest does not list (M is
+ * more; without a URL, "and M more"), as one line.
+ */
+void notify_format_more(size_t more, const char *url, struct buf *out);
 /* 1 if id is non-empty and made only of [A-Za-z0-9._-]. */
 int notify_valid_id(const char *id);
 /* The digest's delivery id (its own, or derived), allocated. */

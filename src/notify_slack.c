@@ -196,8 +196,8 @@ notify_slack_build_digest(const struct alert_digest *d,
 	buf_init(&text, 4096);
 	buf_printf(&text, "[ccwatch] Digest for ");
 	notify_slack_escape(d->recipient, 200, 1, &text);
-	buf_printf(&text, ": %zu deadline%s due soon or overdue", d->n,
-	    d->n == 1 ? "" : "s");
+	buf_printf(&text, ": %zu deadline%s due soon or overdue",
+	    d->n + d->more, d->n + d->more == 1 ? "" : "s");
 	blocks = json_array();
 	json_array_append_new(blocks, notify_slack_block(buf_str(&text)));
 	/* Slack takes at most 50 blocks in a message. */
@@ -210,9 +210,10 @@ notify_slack_build_digest(const struct alert_digest *d,
 		    blocks, notify_slack_block(buf_str(&section)));
 		buf_free(&section);
 	}
-	if (shown < d->n) {
-		buf_init(&section, 256);
-		buf_printf(&section, "... and %zu more", d->n - shown);
+	if (shown < d->n || d->more > 0) {
+		buf_init(&section, CCWATCH_MAX_URL + 256);
+		notify_format_more(
+		    d->n - shown + d->more, d->more_url, &section);
 		json_array_append_new(
 		    blocks, notify_slack_block(buf_str(&section)));
 		buf_free(&section);

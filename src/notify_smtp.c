@@ -295,7 +295,7 @@ notify_smtp_build_digest(const struct alert_digest *d,
 	buf_printf(&subject,
 	    "[ccwatch] Digest: %zu deadline%s due soon or "
 	    "overdue",
-	    d->n, d->n == 1 ? "" : "s");
+	    d->n + d->more, d->n + d->more == 1 ? "" : "s");
 	notify_smtp_add_envelope(ch, now, out);
 	notify_smtp_add_subject(buf_str(&subject), out);
 	buf_printf(out, "Message-ID: <%s@ccwatch>\r\n", id);
@@ -303,10 +303,15 @@ notify_smtp_build_digest(const struct alert_digest *d,
 
 	buf_addstr(&text, "Deadlines for ");
 	notify_clean_text(d->recipient, 300, 1, &text);
-	buf_printf(&text, ": %zu\n", d->n);
-	for (i = 0; i < d->n; i++) {
+	buf_printf(&text, ": %zu\n", d->n + d->more);
+	for (i = 0; i < d->n && text.len < NOTIFY_DIGEST_BUDGET; i++) {
 		buf_printf(&text, "\n%zu. ", i + 1);
 		notify_smtp_describe(&d->items[i], now, &text);
+	}
+	if (i < d->n || d->more > 0) {
+		buf_addch(&text, '\n');
+		notify_format_more(d->n - i + d->more, d->more_url, &text);
+		buf_addch(&text, '\n');
 	}
 	buf_printf(&text, "\n-- \nSent by ccwatch, digest %s.\n", id);
 	notify_smtp_add_qp(buf_str(&text), out);

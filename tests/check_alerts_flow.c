@@ -241,6 +241,92 @@ START_TEST(test_state_reached_again_is_new_alert)
 }
 END_TEST
 
+/* Run deliveries at t until the outbox is empty (at most max runs). */
+static void
+drain(time_t t, int max)
+{
+	struct alerts_counts c;
+	struct alerts_stats s;
+	char *cause = NULL;
+	int i;
+
+	for (i = 0; i < max; i++) {
+		ck_assert_msg(
+		    alerts_counts(test_st, &c, &cause) == 0, "%s", cause);
+		if (c.pending == 0)
+			return;
+		memset(&s, 0, sizeof s);
+		ck_assert_msg(
+		    alerts_deliver(test_al, test_st, t, &s, &cause) == 0, "%s",
+		    cause);
+	}
+	ck_assert_msg(alerts_counts(test_st, &c, &cause) == 0, "%s", cause);
+	ck_assert_int_eq(c.pending, 0);
+}
+
+/*
+ * A configured channel of a type, paced at rate, that start() then
+ * delivers through a record channel.
+ */
+static void
+typed_channel(const char *name, const char *type, long long rate)
+{
+	struct config_channel *ch = config_add_channel(&test_cfg, name);
+
+	free(ch->type);
+	ch->type = xstrdup(type);
+	ch->max_per_second = rate;
+}
+
+#define FLOOD 1200
+
+/*
+ * A flood of 1,200 transitions in one cycle: the webhook gets each alert
+ * on its own, paced; mail and Slack get max_per_cycle alerts and then one
+ * summary that lists 20 and counts the rest, with the dashboard's link.
+ */
+START_TEST(test_flood_shaped_per_channel)
+{
+	struct notifier *hook, *mail, *slack;
+	const struct notify_record *r;
+	struct alerts_stats s;
+	size_t i, n;
+	int64_t b;
+
+	test_cfg.max_per_cycle = 20;
+	test_cfg.public_url = xstrdup("https://ccwatch.example.org/");
+	add_route("all", "hook", "initial-report");
+	strlist_add(&test_cfg.routes[0].channels, "mail");
+	strlist_add(&test_cfg.routes[0].channels, "slack");
+	typed_channel("hook", "webhook", 1000);
+	typed_channel("mail", "smtp", 10);
+	typed_channel("slack", "slack", 10);
+	hook = start("hook");
+	mail = start("mail");
+	slack = start("slack");
+	for (b = 1; b <= FLOOD; b++)
+		put_bug(b, T0, "[ca-compliance]");
+	s = cycle(T0 + 30 * H);
+	ck_assert_uint_eq(s.transitions, FLOOD);
+	ck_assert_uint_eq(s.summaries, 2);
+	drain(T0 + 30 * H, 30);
+	n = notify_record_count(hook);
+	ck_assert_uint_eq(n, FLOOD);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(notify_record_get(hook, i)->digest, 0);
+	ck_assert_uint_eq(notify_record_count(mail), 21);
+	ck_assert_uint_eq(notify_record_count(slack), 21);
+	for (i = 0; i < 20; i++)
+		ck_assert_int_eq(notify_record_get(mail, i)->digest, 0);
+	r = notify_record_get(mail, 20);
+	ck_assert_int_eq(r->digest, 1);
+	ck_assert_uint_eq(r->nitems, 20);
+	ck_assert_uint_eq(r->more, FLOOD - 40);
+	ck_assert_int_eq(r->more_url, 1);
+	ck_assert_int_eq(notify_record_get(slack, 20)->digest, 1);
+}
+END_TEST
+
 static Suite *
 alerts_flow_suite(void)
 {
@@ -250,6 +336,12 @@ alerts_flow_suite(void)
 	tc = tcase_create("identity");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_state_reached_again_is_new_alert);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("flood");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_flood_shaped_per_channel);
 	suite_add_tcase(s, tc);
 	return s;
 }

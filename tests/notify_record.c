@@ -74,6 +74,8 @@ notify_record_send_digest(struct notifier *n, const struct alert_digest *d,
 	rec->bug_id = d->n > 0 ? d->items[0].bug_id : 0;
 	rec->recipient = xstrdup(d->recipient != NULL ? d->recipient : "");
 	rec->nitems = d->n;
+	rec->more = d->more;
+	rec->more_url = d->more_url != NULL;
 	return 0;
 }
 
