@@ -15,7 +15,9 @@
 
 #include "alerts_int.h"
 #include "buf.h"
+#include "feed.h"
 #include "log.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -484,6 +486,101 @@ alerts_ack(
 	    " OR substr(kind, 1, length(?2) + 1) = ?2 || '-')"
 	    " AND notified_state IN ('due-soon', 'overdue')",
 	    "iti", bug, kind, (int64_t)now);
+}
+
+/* Judge the channels' delivery health; see alerts.h. */
+int
+alerts_health(struct store *st, const struct config_alerts *cfg,
+    struct alerts_health *h, char **cause)
+{
+	const struct store_channel_health *c;
+	char iso[TIMEUTIL_ISO_LEN];
+	size_t i, len = 0;
+
+	memset(h, 0, sizeof *h);
+	if (store_channel_health_list(st, &h->channels, &h->n, cause) == -1)
+		return -1;
+	for (i = 0; i < h->n; i++) {
+		c = &h->channels[i];
+		h->dead += c->dead;
+		if (cfg->check_failures <= 0 ||
+		    c->failures < cfg->check_failures)
+			continue;
+		h->failing++;
+		if (len < sizeof h->text)
+			len += (size_t)snprintf(h->text + len,
+			    sizeof h->text - len,
+			    "%schannel %s failing (%lld attempts in a row, "
+			    "last at %s)",
+			    len > 0 ? "; " : "", c->channel, c->failures,
+			    timeutil_format_iso(c->last_failure, iso));
+	}
+	if (h->dead > 0 && len < sizeof h->text)
+		len += (size_t)snprintf(h->text + len, sizeof h->text - len,
+		    "%s%lld dead letter%s (ccwatch alerts --retry-dead)",
+		    len > 0 ? "; " : "", h->dead, h->dead == 1 ? "" : "s");
+	h->warning = h->failing > 0;
+	h->critical = cfg->check_dead > 0 && h->dead >= cfg->check_dead;
+	return 0;
+}
+
+/* Fill the metrics' outbox counters; see alerts.h. */
+int
+alerts_feed_counters(struct store *st, const struct config_alerts *cfg,
+    struct feed_counters *fc, char **cause)
+{
+	struct alerts_counts ac;
+	struct alerts_health h;
+	struct feed_channel *c;
+	size_t i;
+
+	if (alerts_counts(st, &ac, cause) == -1 ||
+	    alerts_health(st, cfg, &h, cause) == -1)
+		return -1;
+	fc->have_outbox = 1;
+	fc->outbox_depth = ac.pending;
+	fc->dead_letters = ac.dead;
+	fc->nchannels = 0;
+	for (i = 0; i < h.n && i < FEED_MAX_CHANNELS; i++) {
+		c = &fc->channels[fc->nchannels++];
+		snprintf(c->name, sizeof c->name, "%s", h.channels[i].channel);
+		c->pending = h.channels[i].pending - h.channels[i].held;
+		c->held = h.channels[i].held;
+		c->dead = h.channels[i].dead;
+		c->last_success = (long long)h.channels[i].last_success;
+		c->last_failure = (long long)h.channels[i].last_failure;
+		c->failures = h.channels[i].failures;
+	}
+	alerts_health_free(&h);
+	return 0;
+}
+
+/* Free what alerts_health made. */
+void
+alerts_health_free(struct alerts_health *h)
+{
+	store_channel_health_free(h->channels, h->n);
+	h->channels = NULL;
+	h->n = 0;
+}
+
+/* Requeue dead letters in one transaction; see alerts.h. */
+int
+alerts_retry_dead(struct store *st, const char *const *ids, size_t n,
+    time_t now, char **cause)
+{
+	int r;
+
+	if (store_begin(st, cause) == -1)
+		return -1;
+	r = store_outbox_retry_dead(st, ids, n, now, cause);
+	if (r == -1 || store_commit(st, cause) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	log_info(
+	    "alerts: %d dead letter%s back in the queue", r, r == 1 ? "" : "s");
+	return r;
 }
 
 /* Count the ledger, the outbox by status, and the snoozes. */

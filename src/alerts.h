@@ -33,6 +33,7 @@
 #include "policy.h"
 #include "report.h"
 #include "store.h"
+#include "store_alerts.h"
 
 /* What a cycle did, for the log line and for tests. */
 struct alerts_stats {
@@ -138,6 +139,40 @@ int alerts_unsnooze(
  */
 int alerts_ack(
     struct store *, int64_t bug, const char *kind, time_t now, char **cause);
+
+/*
+ * Put dead letters back in the queue, due at now: those of the delivery
+ * ids ids[0..n-1], or every one when n is 0.  Returns how many, or -1.
+ */
+int alerts_retry_dead(
+    struct store *, const char *const *ids, size_t n, time_t now, char **cause);
+
+/*
+ * The channels' delivery health against the configuration's thresholds:
+ * failing counts the channels whose failures in a row reached
+ * check_failures, dead the dead letters (critical when check_dead is
+ * reached).  text says it in words ("" when all is well).
+ */
+struct alerts_health {
+	struct store_channel_health *channels;
+	size_t n;
+	size_t failing;
+	long long dead;
+	int warning;  /* a channel is failing */
+	int critical; /* dead letters reached check_dead */
+	char text[512];
+};
+int alerts_health(struct store *, const struct config_alerts *,
+    struct alerts_health *, char **cause);
+void alerts_health_free(struct alerts_health *);
+
+/*
+ * Fill the outbox's counters of the metrics (have_outbox, the depth, the
+ * dead letters, each channel's depth and health) from the store.
+ */
+struct feed_counters;
+int alerts_feed_counters(struct store *, const struct config_alerts *,
+    struct feed_counters *, char **cause);
 
 /* Totals of the ledger and the outbox. */
 int alerts_counts(struct store *, struct alerts_counts *, char **cause);

@@ -26,6 +26,7 @@
 #include "alerts_int.h"
 #include "http.h"
 #include "log.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -55,45 +56,34 @@ enum { ALERTS_ROW_WAITING, ALERTS_ROW_SENDING, ALERTS_ROW_DONE };
 
 /*
  * Read the next page of rows due at now, oldest first, after the row
- * (*after_next, *after_id) of the previous page.
+ * (after_next, after_id) of the previous page.
  */
 static int
-alerts_due_rows(sqlite3 *db, time_t now, int64_t after_next, int64_t after_id,
-    struct alerts_row **rows, size_t *n, char **cause)
+alerts_due_rows(struct store *st, time_t now, int64_t after_next,
+    int64_t after_id, struct alerts_row **rows, size_t *n, char **cause)
 {
-	sqlite3_stmt *stmt;
+	struct store_outbox_row *sr;
 	struct alerts_row *r;
-	int rc;
+	size_t i;
 
 	*rows = NULL;
 	*n = 0;
-	stmt = alerts_db_prepare(db, cause,
-	    "SELECT id, delivery_id, channel, digest, payload, attempts,"
-	    " ready_at, next_attempt FROM outbox WHERE status = 'pending'"
-	    " AND next_attempt <= ?1 AND (next_attempt > ?2 OR"
-	    " (next_attempt = ?2 AND id > ?3)) ORDER BY next_attempt, id"
-	    " LIMIT ?4",
-	    "iiii", (int64_t)now, after_next, after_id, (int64_t)ALERTS_PAGE);
-	if (stmt == NULL)
+	if (store_outbox_due(st, now, after_next, after_id, ALERTS_PAGE, &sr, n,
+		cause) == -1)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
-		r = &(*rows)[(*n)++];
-		memset(r, 0, sizeof *r);
-		r->id = sqlite3_column_int64(stmt, 0);
-		r->delivery_id = alerts_db_text(stmt, 1);
-		r->channel = alerts_db_text(stmt, 2);
-		r->digest = sqlite3_column_int(stmt, 3);
-		r->payload = alerts_db_text(stmt, 4);
-		r->attempts = sqlite3_column_int(stmt, 5);
-		r->ready_at = (time_t)sqlite3_column_int64(stmt, 6);
-		r->next_attempt = sqlite3_column_int64(stmt, 7);
+	*rows = xcalloc(*n + 1, sizeof **rows);
+	for (i = 0; i < *n; i++) {
+		r = &(*rows)[i];
+		r->id = sr[i].id;
+		r->delivery_id = sr[i].delivery_id;
+		r->channel = sr[i].channel;
+		r->digest = sr[i].digest;
+		r->payload = sr[i].payload;
+		r->attempts = sr[i].attempts;
+		r->ready_at = sr[i].ready_at;
+		r->next_attempt = sr[i].next_attempt;
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: outbox: %s", sqlite3_errmsg(db));
-		return -1;
-	}
+	free(sr); /* the strings moved to the rows */
 	return 0;
 }
 
@@ -179,23 +169,18 @@ alerts_backoff(const struct config_alerts *cfg, int attempts, long retry_after)
 
 /* Mark a row sent (or logged, in a dry run). */
 static int
-alerts_mark_sent(sqlite3 *db, const struct alerts_row *row, time_t now,
+alerts_mark_sent(struct store *st, const struct alerts_row *row, time_t now,
     const char *status, char **cause)
 {
-	return alerts_db_exec(db, cause,
-		   "UPDATE outbox SET status = ?2, sent_at = ?3, attempts = ?4,"
-		   " last_error = NULL WHERE id = ?1",
-		   "itii", row->id, status, (int64_t)now,
-		   (int64_t)row->attempts + 1) < 0
-	    ? -1
-	    : 0;
+	return store_outbox_mark_sent(
+	    st, row->id, status, now, row->attempts + 1, cause);
 }
 
 /* Record a failed attempt: retry later, or give up loudly. */
 static int
-alerts_mark_failed(struct alerts *al, sqlite3 *db, const struct alerts_row *row,
-    time_t now, const struct notify_failure *fail, const char *error,
-    struct alerts_stats *stats, char **cause)
+alerts_mark_failed(struct alerts *al, struct store *st,
+    const struct alerts_row *row, time_t now, const struct notify_failure *fail,
+    const char *error, struct alerts_stats *stats, char **cause)
 {
 	long long delay;
 	int attempts = row->attempts + 1;
@@ -208,25 +193,16 @@ alerts_mark_failed(struct alerts *al, sqlite3 *db, const struct alerts_row *row,
 		    fail->retryable ? "max_age passed" : "permanent failure",
 		    error);
 		stats->dead++;
-		return alerts_db_exec(db, cause,
-			   "UPDATE outbox SET status = 'dead', attempts = ?2,"
-			   " last_error = ?3 WHERE id = ?1",
-			   "iit", row->id, (int64_t)attempts, error) < 0
-		    ? -1
-		    : 0;
+		return store_outbox_mark_dead(
+		    st, row->id, attempts, error, cause);
 	}
 	delay = alerts_backoff(al->cfg, attempts, fail->retry_after);
 	log_warnx("alerts: delivery %s to channel %s failed (attempt %d), "
 		  "retrying in %lld s: %s",
 	    row->delivery_id, row->channel, attempts, delay, error);
 	stats->failed++;
-	return alerts_db_exec(db, cause,
-		   "UPDATE outbox SET attempts = ?2, next_attempt = ?3,"
-		   " last_error = ?4 WHERE id = ?1",
-		   "iiit", row->id, (int64_t)attempts, (int64_t)(now + delay),
-		   error) < 0
-	    ? -1
-	    : 0;
+	return store_outbox_mark_retry(
+	    st, row->id, attempts, now + delay, error, cause);
 }
 
 /* Log what a dry run would have sent. */
@@ -265,7 +241,7 @@ struct alerts_lane {
 
 struct alerts_delivery {
 	struct alerts *al;
-	sqlite3 *db;
+	struct store *st;
 	struct http *http;
 	time_t now;
 	struct alerts_stats *stats;
@@ -358,13 +334,19 @@ alerts_record(struct alerts_delivery *run, struct alerts_row *row, int rc,
 		log_info("alerts: sent %s to channel %s", row->delivery_id,
 		    row->channel);
 		run->stats->sent++;
-		r = alerts_mark_sent(run->db, row, run->now, "sent", &cause);
+		r = alerts_mark_sent(run->st, row, run->now, "sent", &cause);
 	} else {
 		if (fail->retryable)
 			lane->down = 1;
-		r = alerts_mark_failed(run->al, run->db, row, run->now, fail,
+		r = alerts_mark_failed(run->al, run->st, row, run->now, fail,
 		    error != NULL ? error : "failed", run->stats, &cause);
 	}
+	if (r == 0)
+		r = store_channel_result(run->st, row->channel, run->now,
+		    rc == 0             ? NULL
+			: error != NULL ? error
+					: "failed",
+		    &cause);
 	if (r == -1 && run->error == NULL)
 		run->error = cause;
 	else
@@ -389,7 +371,7 @@ alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
 		alerts_log_dry(row);
 		run->stats->dry_run++;
 		if (alerts_mark_sent(
-			run->db, row, run->now, "dry-run", &cause) == -1 &&
+			run->st, row, run->now, "dry-run", &cause) == -1 &&
 		    run->error == NULL)
 			run->error = cause;
 		else
@@ -501,7 +483,7 @@ alerts_next_page(struct alerts_delivery *run)
 		run->after_id = run->rows[run->nrows - 1].id;
 	}
 	alerts_page_free(run);
-	if (alerts_due_rows(run->db, run->now, run->after_next, run->after_id,
+	if (alerts_due_rows(run->st, run->now, run->after_next, run->after_id,
 		&run->rows, &run->nrows, &cause) == -1) {
 		run->error = cause;
 		return 0;
@@ -620,7 +602,7 @@ alerts_deliver_start(struct alerts *al, struct store *st, struct http *h,
 
 	run = xcalloc(1, sizeof *run);
 	run->al = al;
-	run->db = store_sqlite(st);
+	run->st = st;
 	run->http = h;
 	run->now = now;
 	run->stats = stats;

@@ -168,17 +168,38 @@ cli_alerts_run(struct cli *cli, time_t at)
 	return cli_finish(cause, st);
 }
 
+/* ccwatch alerts --retry-dead [ID...]: dead letters back in the queue. */
+static int
+cli_alerts_retry(struct cli *cli, const char *const *ids, int n)
+{
+	struct store *st;
+	char *cause = NULL;
+	int r = -1;
+
+	st = cli_open_existing(cli, &cause);
+	if (st != NULL)
+		r = alerts_retry_dead(
+		    st, ids, (size_t)n, timeutil_now(), &cause);
+	if (r >= 0)
+		printf("alerts: %d dead letter%s back in the queue%s\n", r,
+		    r == 1 ? "" : "s",
+		    r < n ? " (an id that is not a dead letter was skipped)"
+			  : "");
+	return cli_finish(cause, st);
+}
+
 /* ccwatch alerts [--json]: the ledger, the outbox, the dead letters. */
 int
 cli_alerts(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'}, {"run", no_argument, NULL, 'r'},
-	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+	    {"as-of", required_argument, NULL, 't'},
+	    {"retry-dead", no_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
 	struct store *st;
 	char *cause = NULL, *json;
 	time_t at = timeutil_now();
-	int ch, as_json = 0, run = 0;
+	int ch, as_json = 0, run = 0, retry = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -188,10 +209,15 @@ cli_alerts(struct cli *cli, int argc, char **argv)
 			run = 1;
 		else if (ch == 't')
 			at = cli_parse_time(optarg);
+		else if (ch == 'd')
+			retry = 1;
 		else
 			cli_usage(2);
 	}
-	if (optind != argc)
+	if (retry && !run && !as_json)
+		return cli_alerts_retry(
+		    cli, (const char *const *)argv + optind, argc - optind);
+	if (optind != argc || retry)
 		cli_usage(2);
 	if (run)
 		return cli_alerts_run(cli, at);

@@ -220,10 +220,14 @@ cli_explain(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* Print the plugin's status line and return its exit status. */
+/*
+ * Print the plugin's status line and return its exit status; with r, the
+ * performance data of the clocks and (h) of the deliveries.
+ */
 static int
 cli_check_line(enum cli_check_status status, const char *text,
-    const struct report *r, long long sync_age)
+    const struct report *r, long long sync_age, const struct alerts_health *h,
+    const struct config_alerts *cfg)
 {
 	static const char *names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
@@ -232,25 +236,33 @@ cli_check_line(enum cli_check_status status, const char *text,
 		printf(" | overdue=%zu;;1 due_soon=%zu;1; bugs=%zu "
 		       "sync_age=%llds",
 		    r->overdue, r->due_soon, r->open_bugs, sync_age);
+	if (r != NULL && h != NULL)
+		printf(" failing_channels=%zu;1; dead_letters=%lld;;%lld",
+		    h->failing, h->dead, cfg->check_dead);
 	printf("\n");
 	return status;
 }
 
-/* Decide the plugin's status from a loaded report. */
+/*
+ * Decide the plugin's status from a loaded report and the deliveries'
+ * health: a failing channel is WARNING, dead letters CRITICAL.
+ */
 static int
-cli_check_report(const struct report *r, long long age, int warn_only)
+cli_check_report(const struct report *r, long long age, int warn_only,
+    const struct alerts_health *h, const struct config_alerts *cfg)
 {
 	enum cli_check_status status = CHECK_OK;
 	char *text;
 	int rc;
 
-	if (r->overdue > 0)
+	if (r->overdue > 0 || h->critical)
 		status = warn_only ? CHECK_WARNING : CHECK_CRITICAL;
-	else if (r->due_soon > 0)
+	else if (r->due_soon > 0 || h->warning)
 		status = CHECK_WARNING;
-	xasprintf(&text, "%zu overdue, %zu due soon, %zu open bugs", r->overdue,
-	    r->due_soon, r->open_bugs);
-	rc = cli_check_line(status, text, r, age);
+	xasprintf(&text, "%zu overdue, %zu due soon, %zu open bugs%s%s",
+	    r->overdue, r->due_soon, r->open_bugs,
+	    h->text[0] != '\0' ? "; alerts: " : "", h->text);
+	rc = cli_check_line(status, text, r, age, h, cfg);
 	free(text);
 	return rc;
 }
@@ -263,6 +275,7 @@ cli_check(struct cli *cli, int argc, char **argv)
 	    {"warn-only", no_argument, NULL, 'w'},
 	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
 	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
+	struct alerts_health health;
 	struct store_cursor cur;
 	struct report r;
 	struct store *st;
@@ -273,6 +286,7 @@ cli_check(struct cli *cli, int argc, char **argv)
 
 	memset(&r, 0, sizeof r);
 	memset(&cur, 0, sizeof cur);
+	memset(&health, 0, sizeof health);
 	as_of = now;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -297,17 +311,19 @@ cli_check(struct cli *cli, int argc, char **argv)
 		    "%llds)",
 		    age, cli->conf->stale_after);
 	if (text != NULL) {
-		rc = cli_check_line(CHECK_UNKNOWN, text, NULL, 0);
+		rc = cli_check_line(CHECK_UNKNOWN, text, NULL, 0, NULL, NULL);
 		goto out;
 	}
 	if (report_load(st, &cli->conf->people, &cli->conf->policy, as_of, &f,
-		&r, &cause) == -1)
+		&r, &cause) == -1 ||
+	    alerts_health(st, &cli->conf->alerts, &health, &cause) == -1)
 		goto out;
-	rc = cli_check_report(&r, age, warn_only);
+	rc = cli_check_report(&r, age, warn_only, &health, &cli->conf->alerts);
 out:
+	alerts_health_free(&health);
 	if (cause != NULL)
-		rc = cli_check_line(
-		    CHECK_UNKNOWN, log_escape(esc, sizeof esc, cause), NULL, 0);
+		rc = cli_check_line(CHECK_UNKNOWN,
+		    log_escape(esc, sizeof esc, cause), NULL, 0, NULL, NULL);
 	free(cause);
 	free(text);
 	store_cursor_free(&cur);

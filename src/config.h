@@ -91,6 +91,9 @@ struct config_alerts {
 	struct config_channel *channels;
 	size_t nchannels;
 	char *public_url; /* [feed] public_url: the dashboard, or NULL */
+	/* ccwatch check: WARNING from so many failures, CRITICAL dead. */
+	long long check_failures; /* a channel's failures in a row; 0 off */
+	long long check_dead;     /* dead letters; 0 off */
 };
 
 struct config {

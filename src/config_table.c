@@ -151,6 +151,10 @@ const struct config_directive config_directives[] = {
 	365LL * 86400, "7d", NULL},
     {"alerts", "dry_run", CONFIG_BOOL, CONFIG_OFF(alerts.dry_run), 0, 0, "no",
 	NULL},
+    {"alerts", "check_failures", CONFIG_INT, CONFIG_OFF(alerts.check_failures),
+	0, 1000000, "1", NULL},
+    {"alerts", "check_dead_letters", CONFIG_INT, CONFIG_OFF(alerts.check_dead),
+	0, 1000000, "1", NULL},
     {"alerts", "max_per_cycle", CONFIG_INT, CONFIG_OFF(alerts.max_per_cycle), 0,
 	100000, "20", NULL},
     {"alerts", "max_age", CONFIG_DURATION, CONFIG_OFF(alerts.max_age), 60,
@@ -719,6 +723,8 @@ config_alerts_init(struct config_alerts *c)
 {
 	memset(c, 0, sizeof *c);
 	c->max_per_cycle = 20;
+	c->check_failures = 1;
+	c->check_dead = 1;
 	c->max_age = 7LL * 86400;
 	c->backoff_base = 60;
 	c->backoff_max = 3600;

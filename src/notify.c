@@ -403,8 +403,9 @@ notify_http_classify(long status, long retry_after, struct notify_failure *fail)
 {
 	if (status >= 200 && status < 300)
 		return 0;
-	fail->retryable =
-	    status == 429 || status == 408 || status >= 500 || status < 200;
+	/* Only a definite rejection is permanent; anything else may pass. */
+	fail->retryable = !(status == 400 || status == 401 || status == 403 ||
+	    status == 404 || status == 410);
 	fail->retry_after = status == 429 || status == 503 ? retry_after : 0;
 	return -1;
 }

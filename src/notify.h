@@ -62,7 +62,9 @@ struct alert_digest {
 
 /* Why a send failed, for the outbox's retry decision. */
 struct notify_failure {
-	int retryable;    /* 1: network, 5xx, 429; 0: give up (other 4xx) */
+	/* 0 only for a definite rejection: HTTP 400, 401, 403, 404, 410, SMTP
+	 * 5xx to RCPT */
+	int retryable;
 	long retry_after; /* seconds the receiver asked for (429), or 0 */
 };
 
@@ -258,7 +260,10 @@ int notify_webhook_build_digest(
 char *notify_webhook_signature(
     const char *secret, const void *body, size_t len);
 
-/* Classify an HTTP status into *fail; returns 0 for 2xx, -1 otherwise. */
+/*
+ * Classify an HTTP status into *fail; returns 0 for 2xx, -1 otherwise
+ * (permanent for 400, 401, 403, 404 and 410 only).
+ */
 int notify_http_classify(
     long status, long retry_after, struct notify_failure *fail);
 /*

@@ -372,10 +372,15 @@ notify_smtp_judge(struct notifier *n, enum http_result result,
 
 	if (result == HTTP_OK && rc == CURLE_OK)
 		return 0;
-	fail->retryable = !(resp->status >= 500 && resp->status < 600);
-	if (rc == CURLE_LOGIN_DENIED || rc == CURLE_URL_MALFORMAT ||
-	    rc == CURLE_UNSUPPORTED_PROTOCOL)
-		fail->retryable = 0;
+	/*
+	 * Only a recipient refused for good (5xx to RCPT TO) is definite; a
+	 * 5xx at DATA, a protocol error, a timeout or a refused login may be
+	 * the server's passing trouble or a fixable setting, so it is retried
+	 * until max_age.
+	 */
+	fail->retryable = !(rc == CURLE_SEND_ERROR && resp->status >= 500 &&
+	    resp->status < 600 && why != NULL &&
+	    strstr(why, "RCPT failed") != NULL);
 	fail->retry_after = 0;
 	xasprintf(cause, "%s: smtp: %s", n->name, why != NULL ? why : "failed");
 	return -1;

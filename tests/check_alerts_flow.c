@@ -6,6 +6,7 @@
  * seam, as in check_alerts.c.
  */
 #include <check.h>
+#include <curl/curl.h>
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,6 +328,149 @@ START_TEST(test_flood_shaped_per_channel)
 }
 END_TEST
 
+/* Only 400, 401, 403, 404 and 410 are definite: the rest is retried. */
+START_TEST(test_http_definite_rejections)
+{
+	static const long permanent[] = {400, 401, 403, 404, 410};
+	static const long retried[] = {
+	    0, 302, 408, 409, 413, 422, 429, 500, 502, 503, 504};
+	struct notify_failure fail;
+	size_t i;
+
+	for (i = 0; i < CCWATCH_NELEM(permanent); i++) {
+		memset(&fail, 0, sizeof fail);
+		ck_assert_int_eq(
+		    notify_http_classify(permanent[i], 0, &fail), -1);
+		ck_assert_msg(fail.retryable == 0, "HTTP %ld", permanent[i]);
+	}
+	for (i = 0; i < CCWATCH_NELEM(retried); i++) {
+		memset(&fail, 0, sizeof fail);
+		ck_assert_int_eq(
+		    notify_http_classify(retried[i], 0, &fail), -1);
+		ck_assert_msg(fail.retryable == 1, "HTTP %ld", retried[i]);
+	}
+	ck_assert_int_eq(notify_http_classify(204, 0, &fail), 0);
+}
+END_TEST
+
+/* Judge an SMTP transfer that ended with curl code rc and reply status. */
+static int
+smtp_judged_retryable(int rc, long status, const char *why)
+{
+	struct smtp_channel ch;
+	struct http_response resp;
+	struct notify_failure fail;
+	struct notifier *n;
+	const char *to[] = {"ca@example-ca.test"};
+	char *cause = NULL;
+
+	notify_smtp_channel_init(&ch);
+	ch.url = "smtp://127.0.0.1:2525";
+	ch.from = "ccwatch@example.org";
+	ch.to = to;
+	ch.nto = 1;
+	ch.require_starttls = 0;
+	n = notify_smtp_new("mail", &ch, &cause);
+	ck_assert_msg(n != NULL, "%s", cause);
+	memset(&resp, 0, sizeof resp);
+	memset(&fail, 0, sizeof fail);
+	resp.code = rc;
+	resp.status = status;
+	ck_assert_int_eq(n->ops->judge(n,
+			     rc == CURLE_OPERATION_TIMEDOUT ? HTTP_ERR_TIMEOUT
+							    : HTTP_ERR_OTHER,
+			     &resp, why, &fail, &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "mail: smtp: "));
+	free(cause);
+	notify_free(n);
+	return fail.retryable;
+}
+
+/*
+ * SMTP: a recipient refused (5xx to RCPT) is definite; a 5xx after DATA
+ * (curl's "Weird server reply"), a 4xx, a timeout or a refused login is
+ * retried.
+ */
+START_TEST(test_smtp_definite_rejections)
+{
+	ck_assert_int_eq(
+	    smtp_judged_retryable(CURLE_SEND_ERROR, 550, "RCPT failed: 550"),
+	    0);
+	ck_assert_int_eq(
+	    smtp_judged_retryable(CURLE_SEND_ERROR, 450, "RCPT failed: 450"),
+	    1);
+	ck_assert_int_eq(smtp_judged_retryable(CURLE_WEIRD_SERVER_REPLY, 554,
+			     "Weird server reply"),
+	    1);
+	ck_assert_int_eq(
+	    smtp_judged_retryable(CURLE_SEND_ERROR, 554, "DATA failed: 554"),
+	    1);
+	ck_assert_int_eq(
+	    smtp_judged_retryable(CURLE_OPERATION_TIMEDOUT, 0, "timed out"), 1);
+	ck_assert_int_eq(
+	    smtp_judged_retryable(CURLE_LOGIN_DENIED, 535, "Login denied"), 1);
+}
+END_TEST
+
+/*
+ * A failing channel is seen (health: warning, failures counted), its dead
+ * letters too (critical); --retry-dead requeues them, and one success
+ * clears both.
+ */
+START_TEST(test_failures_seen_and_retried)
+{
+	struct alerts_health h;
+	struct notifier *n;
+	char *cause = NULL;
+	const char *ids[1];
+
+	test_cfg.backoff_base = 60;
+	add_route("team", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, T0, "[ca-compliance]");
+	put_bug(2, T0, "[ca-compliance]");
+	notify_record_fail_next(n, 2, 1, 0);
+	cycle(T0 + 30 * H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	ck_assert_int_eq(alerts_health(test_st, &test_cfg, &h, &cause), 0);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.channels[0].channel, "rec");
+	ck_assert_int_eq(h.channels[0].failures, 1);
+	ck_assert_int_eq(h.channels[0].last_failure, T0 + 30 * H);
+	ck_assert_int_eq(h.warning, 1);
+	ck_assert_int_eq(h.critical, 0);
+	ck_assert_ptr_nonnull(strstr(h.text, "channel rec failing"));
+	alerts_health_free(&h);
+	/* A definite rejection: a dead letter at once, and critical. */
+	notify_record_fail_next(n, 2, 0, 0);
+	cycle(T0 + 32 * H);
+	ck_assert_int_eq(alerts_health(test_st, &test_cfg, &h, &cause), 0);
+	ck_assert_int_eq(h.dead, 2);
+	ck_assert_int_eq(h.critical, 1);
+	ck_assert_ptr_nonnull(strstr(h.text, "2 dead letters"));
+	alerts_health_free(&h);
+	/* Back in the queue: one by its id, then the rest. */
+	ck_assert_str_eq(
+	    notify_record_get(n, 0) == NULL ? "none" : "some", "none");
+	ids[0] = "ccw-no-such-delivery";
+	ck_assert_int_eq(
+	    alerts_retry_dead(test_st, ids, 1, T0 + 33 * H, &cause), 0);
+	ck_assert_int_eq(
+	    alerts_retry_dead(test_st, NULL, 0, T0 + 33 * H, &cause), 2);
+	cycle(T0 + 33 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	ck_assert_int_eq(alerts_health(test_st, &test_cfg, &h, &cause), 0);
+	ck_assert_int_eq(h.dead, 0);
+	ck_assert_int_eq(h.warning, 0);
+	ck_assert_int_eq(h.critical, 0);
+	ck_assert_int_eq(h.channels[0].failures, 0);
+	ck_assert_int_eq(h.channels[0].last_success, T0 + 33 * H);
+	ck_assert_str_eq(h.text, "");
+	alerts_health_free(&h);
+}
+END_TEST
+
 static Suite *
 alerts_flow_suite(void)
 {
@@ -336,6 +480,13 @@ alerts_flow_suite(void)
 	tc = tcase_create("identity");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_state_reached_again_is_new_alert);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("failures");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_http_definite_rejections);
+	tcase_add_test(tc, test_smtp_definite_rejections);
+	tcase_add_test(tc, test_failures_seen_and_retried);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("flood");
