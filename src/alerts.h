@@ -94,6 +94,15 @@ int alerts_evaluate_report(struct alerts *, struct store *,
     const struct people *, const struct policy_options *,
     const struct report *r, struct alerts_stats *, char **cause);
 /*
+ * A dry run at a moment to come: evaluate at at as alerts_evaluate does,
+ * write a line to out for each alert that would fire, and roll everything
+ * back: nothing is queued or sent, and the ledger only ever records
+ * moments that have happened.
+ */
+int alerts_preview(struct alerts *, struct store *, const struct people *,
+    const struct policy_options *, time_t at, FILE *out, struct alerts_stats *,
+    char **cause);
+/*
  * Send the outbox rows that are due at now, to the end, on a loop of its
  * own (the CLI and tests).  A failure is retried with
  * exponential backoff (at least the receiver's retry_after); a permanent

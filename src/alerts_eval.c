@@ -52,6 +52,7 @@ struct alerts_eval {
 	struct alerts_item *items;
 	size_t nitems;
 	json_t **current; /* per route: what a digest would list */
+	FILE *preview;    /* a dry run: what would fire is written here */
 	/* How each CA is shown (report.h): the report's, or own_cas. */
 	const struct caname_table *cas;
 	struct caname_table own_cas;
@@ -316,6 +317,10 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 		return n;
 	log_info("alerts: %s: bug %lld %s %s level %d", id, (long long)a.bug_id,
 	    a.clock, a.state, a.level);
+	if (ev->preview != NULL)
+		(void)fprintf(ev->preview,
+		    "would fire %s: bug %lld %s %s level %d\n", id,
+		    (long long)a.bug_id, a.clock, a.state, a.level);
 	for (i = 0; i < ev->cfg->nroutes; i++) {
 		r = &ev->cfg->routes[i];
 		if (r->digest_min >= 0 ||
@@ -1106,11 +1111,15 @@ out:
 	return rc;
 }
 
-/* Evaluate (or take r's clocks) at now in one transaction. */
+/*
+ * Evaluate (or take r's clocks) at now in one transaction; with preview,
+ * write what would fire there and roll the transaction back.
+ */
 static int
 alerts_record_clocks(struct alerts *al, struct store *st,
     const struct people *people, const struct policy_options *opts, time_t now,
-    const struct report *r, struct alerts_stats *stats, char **cause)
+    const struct report *r, FILE *preview, struct alerts_stats *stats,
+    char **cause)
 {
 	struct alerts_eval ev;
 	size_t i;
@@ -1125,13 +1134,15 @@ alerts_record_clocks(struct alerts *al, struct store *st,
 	ev.opts = opts;
 	ev.now = now;
 	ev.stats = stats;
+	ev.preview = preview;
 	ev.current = xcalloc(ev.cfg->nroutes + 1, sizeof(json_t *));
 	for (i = 0; i < ev.cfg->nroutes; i++)
 		ev.current[i] = json_array();
 	if (store_begin(st, cause) == -1)
 		goto out;
-	if (alerts_eval_all(&ev, st, r, cause) == -1) {
+	if (alerts_eval_all(&ev, st, r, cause) == -1 || preview != NULL) {
 		store_rollback(st);
+		rc = preview != NULL && *cause == NULL ? 0 : -1;
 		goto out;
 	}
 	rc = store_commit(st, cause);
@@ -1155,7 +1166,17 @@ alerts_evaluate(struct alerts *al, struct store *st,
     struct alerts_stats *stats, char **cause)
 {
 	return alerts_record_clocks(
-	    al, st, people, opts, now, NULL, stats, cause);
+	    al, st, people, opts, now, NULL, NULL, stats, cause);
+}
+
+/* A dry run at a moment to come; see alerts.h. */
+int
+alerts_preview(struct alerts *al, struct store *st, const struct people *people,
+    const struct policy_options *opts, time_t at, FILE *out,
+    struct alerts_stats *stats, char **cause)
+{
+	return alerts_record_clocks(
+	    al, st, people, opts, at, NULL, out, stats, cause);
 }
 
 /* Record the clocks of an evaluated report; see alerts.h. */
@@ -1165,5 +1186,5 @@ alerts_evaluate_report(struct alerts *al, struct store *st,
     const struct report *r, struct alerts_stats *stats, char **cause)
 {
 	return alerts_record_clocks(
-	    al, st, people, opts, r->as_of, r, stats, cause);
+	    al, st, people, opts, r->as_of, r, NULL, stats, cause);
 }

@@ -139,7 +139,9 @@ cli_ack(struct cli *cli, int argc, char **argv)
 
 /*
  * ccwatch alerts --run: one evaluation and delivery, as the daemon makes
- * after a cycle, at now or at --as-of (with [alerts] dry_run, a preview).
+ * after a cycle, at now or at a past --as-of (with [alerts] dry_run, a
+ * preview).  An --as-of still to come is a dry run that says so: what
+ * would fire is printed, nothing is sent and the ledger is not written.
  */
 static int
 cli_alerts_run(struct cli *cli, time_t at)
@@ -148,13 +150,23 @@ cli_alerts_run(struct cli *cli, time_t at)
 	struct config *conf;
 	struct alerts *al = NULL;
 	struct store *st;
-	char *cause = NULL;
+	char *cause = NULL, iso[TIMEUTIL_ISO_LEN];
 
 	memset(&as, 0, sizeof as);
 	conf = config_load(cli->conf_path, &cause);
 	st = conf != NULL ? cli_open_existing(cli, &cause) : NULL;
 	al = st != NULL ? alerts_new(&conf->alerts, &cause) : NULL;
-	if (al != NULL &&
+	if (al != NULL && at > timeutil_now()) {
+		printf("alerts: dry run: %s is in the future; nothing is sent "
+		       "and the ledger is left as it is\n",
+		    timeutil_format_iso(at, iso));
+		if (alerts_preview(al, st, &cli->conf->people,
+			&cli->conf->policy, at, stdout, &as, &cause) == 0)
+			printf("alerts: %zu clocks, %zu would fire (%zu "
+			       "transitions, %zu repeats)\n",
+			    as.clocks, as.transitions + as.repeats,
+			    as.transitions, as.repeats);
+	} else if (al != NULL &&
 	    alerts_run_cycle(al, st, &cli->conf->people, &cli->conf->policy, at,
 		&as, &cause) == 0)
 		printf("alerts: %zu clocks, %zu transitions, %zu repeats, %zu "

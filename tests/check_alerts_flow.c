@@ -471,6 +471,43 @@ START_TEST(test_failures_seen_and_retried)
 }
 END_TEST
 
+/*
+ * A moment to come is a dry run: what would fire is written, nothing is
+ * queued, sent or recorded; when the moment comes the alert fires once.
+ */
+START_TEST(test_future_is_a_dry_run)
+{
+	struct notifier *n;
+	struct alerts_stats s;
+	struct alerts_counts c;
+	char *buf = NULL, *cause = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	add_route("team", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, T0, "[ca-compliance]");
+	f = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(f);
+	memset(&s, 0, sizeof s);
+	ck_assert_msg(alerts_preview(test_al, test_st, &test_people, &test_opts,
+			  T0 + 30 * H, f, &s, &cause) == 0,
+	    "%s", cause);
+	ck_assert_int_eq(fclose(f), 0);
+	ck_assert_uint_eq(s.transitions, 1);
+	ck_assert_ptr_nonnull(strstr(buf, "would fire ccw-1-initial-report-"));
+	ck_assert_ptr_nonnull(strstr(buf, " due-soon level 0\n"));
+	ck_assert_int_eq(alerts_counts(test_st, &c, &cause), 0);
+	ck_assert_int_eq(c.alerts, 0);
+	ck_assert_int_eq(c.pending + c.sent + c.dead, 0);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	s = cycle(T0 + 30 * H);
+	ck_assert_uint_eq(s.transitions, 1);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	free(buf);
+}
+END_TEST
+
 static Suite *
 alerts_flow_suite(void)
 {
@@ -480,6 +517,7 @@ alerts_flow_suite(void)
 	tc = tcase_create("identity");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_state_reached_again_is_new_alert);
+	tcase_add_test(tc, test_future_is_a_dry_run);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");

@@ -266,6 +266,26 @@ def failures(work, mail, slack, hook):
               m.get('ccwatch_channel_last_failure_timestamp_seconds{channel="%s"}' % name, 0),
               "%s back: the metrics show it delivered" % name)
 
+    # A moment to come is a dry run: it says so, sends and records nothing.
+    bugs.append(bug(1970000 + len(bugs), "Example CA: filed now", now))
+    write_corpus(corpus, bugs)
+    fake = Fake(corpus)
+    try:
+        write_file(conf, open(conf).read().replace(old_url[0], fake.url))
+        old_url[0] = fake.url
+        ccwatch(conf, "sync", "--full")
+    finally:
+        fake.stop()
+    before = json.loads(ccwatch(conf, "alerts", "--json").stdout)["counts"]
+    sent = (mail.count(), len(hook.accepted()), len(slack.posts))
+    r = ccwatch(conf, "alerts", "--run", "--as-of", ccwtest.iso(now + 50 * 3600))
+    after = json.loads(ccwatch(conf, "alerts", "--json").stdout)["counts"]
+    check(r.returncode == 0 and "dry run" in r.stdout and "is in the future" in r.stdout and
+          "would fire ccw-%d-initial-report-" % bugs[-1]["id"] in r.stdout,
+          "alerts --run --as-of a future time is a dry run: %s" % r.stdout.strip()[-300:])
+    check(after == before and sent == (mail.count(), len(hook.accepted()), len(slack.posts)),
+          "the dry run sent nothing and left the ledger as it was: %s" % after)
+
     # Definite rejections: dead letters at once, CRITICAL, then requeued.
     mail.rcpt = "550 5.1.1 No such user"
     hook.status = 410
