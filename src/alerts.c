@@ -423,6 +423,8 @@ alerts_json_get(json_t *o, const char *key)
 void
 alerts_payload_alert(json_t *o, struct alert *a)
 {
+	json_t *r;
+
 	memset(a, 0, sizeof *a);
 	a->id = alerts_json_get(o, "id");
 	a->bug_id = json_integer_value(json_object_get(o, "bug_id"));
@@ -442,6 +444,14 @@ alerts_payload_alert(json_t *o, struct alert *a)
 	a->created = json_integer_value(json_object_get(o, "created"));
 	a->late = json_is_true(json_object_get(o, "late"));
 	a->late_by = json_integer_value(json_object_get(o, "late_by"));
+	r = json_object_get(o, "reason");
+	a->reason_kind = alerts_json_get(r, "kind");
+	a->reason = alerts_json_get(r, "text");
+	a->reason_by = alerts_json_get(r, "by");
+	a->reason_comment = json_is_integer(json_object_get(r, "comment"))
+	    ? json_integer_value(json_object_get(r, "comment"))
+	    : -1;
+	a->reason_date = alerts_json_get(r, "date");
 }
 
 /* Snooze a bug, or one of its clocks. */
@@ -671,10 +681,14 @@ alerts_json_rows(sqlite3 *db, const char *sql, const char *const *names,
 }
 
 static const char *const alerts_ledger_names[] = {"id", "bug_id", "clock",
-    "state", "level", "route", "repeat", "due", "created", "dry_run"};
+    "state", "level", "route", "repeat", "due", "created", "dry_run", "reason"};
 #define ALERTS_LEDGER_SQL                                                      \
 	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
-	" dry_run FROM alerts ORDER BY created DESC, id LIMIT 200"
+	" dry_run, reason FROM alerts ORDER BY created DESC, id LIMIT 200"
+/* A store before schema version 4 has no reasons. */
+#define ALERTS_LEDGER_SQL3                                                     \
+	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
+	" dry_run, NULL FROM alerts ORDER BY created DESC, id LIMIT 200"
 static const char *const alerts_outbox_names[] = {"delivery_id", "channel",
     "route", "digest", "status", "attempts", "held", "created", "next_attempt",
     "sent_at", "last_error"};
@@ -709,8 +723,10 @@ alerts_to_json(struct store *st, time_t now, char **cause)
 	    (json_int_t)c.held, "sent", (json_int_t)c.sent, "dead",
 	    (json_int_t)c.dead, "snoozes", (json_int_t)c.snoozes, "alerts",
 	    ledger, "outbox", outbox, "snoozes", snoozes);
-	if (alerts_json_rows(store_sqlite(st), ALERTS_LEDGER_SQL,
-		alerts_ledger_names, "       tt ", ledger, cause) == -1 ||
+	if (alerts_json_rows(store_sqlite(st),
+		store_schema_version(st) >= 4 ? ALERTS_LEDGER_SQL
+					      : ALERTS_LEDGER_SQL3,
+		alerts_ledger_names, "       tt  ", ledger, cause) == -1 ||
 	    alerts_json_rows(store_sqlite(st), ALERTS_OUTBOX_SQL,
 		alerts_outbox_names, "       ttt ", outbox, cause) == -1 ||
 	    alerts_json_rows(store_sqlite(st), ALERTS_SNOOZE_SQL,

@@ -53,6 +53,7 @@ struct alerts_eval {
 	size_t nitems;
 	json_t **current; /* per route: what a digest would list */
 	FILE *preview;    /* a dry run: what would fire is written here */
+	struct alerts_seen seen; /* to say why a vanished instance is met */
 	/* How each CA is shown (report.h): the report's, or own_cas. */
 	const struct caname_table *cas;
 	struct caname_table own_cas;
@@ -293,6 +294,8 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 	const struct config_route *r;
 	struct store_alert row;
 	struct alert a;
+	json_t *reason;
+	char *text;
 	size_t i;
 	int n;
 
@@ -312,7 +315,11 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 	row.seq = seq;
 	row.created = ev->now;
 	row.dry_run = ev->cfg->dry_run;
+	reason = json_object_get(payload, "reason");
+	row.reason = text =
+	    reason != NULL ? json_dumps(reason, JSON_COMPACT) : NULL;
 	n = store_alert_insert(ev->st, &row, cause);
+	free(text);
 	if (n <= 0)
 		return n;
 	log_info("alerts: %s: bug %lld %s %s level %d", id, (long long)a.bug_id,
@@ -744,7 +751,8 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 	struct history_list hl;
 	struct strlist snoozed;
 	const struct clock *c;
-	const char *kind;
+	const char *kind, *ikind;
+	json_t *p;
 	int64_t *notq = NULL;
 	size_t i;
 	int rc = -1, sn;
@@ -772,13 +780,20 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 	}
 	for (i = 0; i < res->nclocks; i++) {
 		c = &res->clocks[i];
-		if (c->state == CLOCK_PAUSED || c->due == 0)
-			continue;
 		kind = policy_clock_kind_name(c->kind);
+		if (c->state == CLOCK_PAUSED || c->due == 0) {
+			alerts_seen_clock(&ev->seen, bug->id, kind, c);
+			continue;
+		}
+		p = alerts_clock_payload(ev, bug, res, c);
+		ikind = json_string_value(json_object_get(p, "instance"));
+		alerts_seen_clock(
+		    &ev->seen, bug->id, ikind != NULL ? ikind : kind, c);
+		if (c->state == CLOCK_MET)
+			json_object_set_new(p, "reason", alerts_reason_met(c));
 		sn = strlist_contains(&snoozed, "") ||
 		    strlist_contains(&snoozed, kind);
-		if (alerts_instance(ev, alerts_clock_payload(ev, bug, res, c),
-			sn, cause) == -1)
+		if (alerts_instance(ev, p, sn, cause) == -1)
 			goto out;
 	}
 	for (i = 0; i < res->nwaiting; i++) {
@@ -829,7 +844,8 @@ alerts_vanished(struct alerts_eval *ev, char **cause)
 {
 	sqlite3_stmt *stmt;
 	struct strlist payloads;
-	json_t *p;
+	json_t *p, *reason;
+	char *text;
 	size_t i;
 	int rc, sn;
 
@@ -855,9 +871,12 @@ alerts_vanished(struct alerts_eval *ev, char **cause)
 		if (p == NULL)
 			continue;
 		json_object_set_new(p, "state", json_string("met"));
-		json_object_set_new(p, "evidence",
-		    json_string("This deadline no longer applies: the bug was "
-				"resolved, or a new deadline replaced it."));
+		reason = alerts_reason_vanished(&ev->seen, ev->st, p);
+		xasprintf(&text, "This deadline no longer applies: %s.",
+		    json_string_value(json_object_get(reason, "text")));
+		json_object_set_new(p, "evidence", json_string(text));
+		json_object_set_new(p, "reason", reason);
+		free(text);
 		sn = alerts_is_snoozed(ev,
 		    json_integer_value(json_object_get(p, "bug_id")),
 		    json_string_value(json_object_get(p, "clock")), cause);
@@ -1077,9 +1096,10 @@ alerts_eval_all(struct alerts_eval *ev, struct store *st,
 	if (r != NULL) {
 		ev->cas = &r->cas;
 		for (i = 0; i < r->nbugs; i++)
-			if (alerts_bug_open(&r->bugs[i].bug) &&
-			    alerts_eval_bug(ev, st, &r->bugs[i].bug,
-				&r->bugs[i].result, cause) == -1)
+			if (!alerts_bug_open(&r->bugs[i].bug))
+				alerts_seen_closed(&ev->seen, &r->bugs[i].bug);
+			else if (alerts_eval_bug(ev, st, &r->bugs[i].bug,
+				     &r->bugs[i].result, cause) == -1)
 				goto out;
 	} else {
 		/*
@@ -1094,9 +1114,10 @@ alerts_eval_all(struct alerts_eval *ev, struct store *st,
 			people_ca_count(ev->people, &bl.v[i], &ev->own_cas);
 		ev->cas = &ev->own_cas;
 		for (i = 0; i < bl.n; i++)
-			if (alerts_bug_open(&bl.v[i]) &&
-			    alerts_eval_bug(ev, st, &bl.v[i], NULL, cause) ==
-				-1)
+			if (!alerts_bug_open(&bl.v[i]))
+				alerts_seen_closed(&ev->seen, &bl.v[i]);
+			else if (alerts_eval_bug(
+				     ev, st, &bl.v[i], NULL, cause) == -1)
 				goto out;
 	}
 	if (alerts_vanished(ev, cause) == -1 || alerts_flush(ev, cause) == -1)
@@ -1156,6 +1177,7 @@ out:
 		json_decref(ev.current[i]);
 	free(ev.current);
 	caname_table_free(&ev.own_cas);
+	alerts_seen_free(&ev.seen);
 	return rc;
 }
 

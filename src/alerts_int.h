@@ -72,6 +72,44 @@ struct notifier *alerts_notifier(struct alerts *, const char *name);
  */
 char *alerts_channel_error(const struct alerts *, const char *name);
 
+/* What an evaluation saw of one instance (alerts_reason.c). */
+struct alerts_seen_clock {
+	int64_t bug;
+	char *kind; /* the instance's kind, as the ledger keys it */
+	time_t started;
+	time_t due;
+	int paused;
+	int64_t start_comment; /* count, or -1 */
+	char *start_text;      /* the evidence of its start */
+	char *move_text;       /* a Next update's evidence, or NULL */
+	char *pause_text;      /* the pause's evidence, or NULL */
+	int64_t pause_comment;
+};
+
+/* What an evaluation saw: every instance, and the closed bugs skipped. */
+struct alerts_seen {
+	struct alerts_seen_clock *v;
+	size_t n;
+	struct {
+		int64_t bug;
+		char *status; /* "RESOLVED FIXED" */
+	} * closed;
+	size_t nclosed;
+};
+
+void alerts_seen_clock(
+    struct alerts_seen *, int64_t bug, const char *kind, const struct clock *);
+void alerts_seen_closed(struct alerts_seen *, const struct bug *);
+void alerts_seen_free(struct alerts_seen *);
+/*
+ * Why a deadline is met, as a reason object {kind, text, by, comment,
+ * date}: of a clock the engine calls met, or of an instance the
+ * evaluation no longer produces (payload: its last alert).
+ */
+json_t *alerts_reason_met(const struct clock *);
+json_t *alerts_reason_vanished(
+    const struct alerts_seen *, struct store *, json_t *payload);
+
 /*
  * An alert's payload as JSON and back.  alerts_payload_alert fills *a with
  * strings borrowed from o.

@@ -261,7 +261,7 @@ notify_add_unit(struct buf *out, int *first, long long n, const char *unit)
 }
 
 /* Write a span of d seconds in its two largest units. */
-static void
+void
 notify_format_span(long long d, struct buf *out)
 {
 	long long days, hours, mins;

@@ -44,6 +44,17 @@ struct alert {
 	time_t created;
 	int late;          /* met: after its due time */
 	long long late_by; /* met: seconds after its due time, 0 on time */
+	/*
+	 * met: why, from the policy engine's evidence (NULL when unknown):
+	 * reason_kind met, withdrawn, moved, resolved, paused or gone, the
+	 * words ("met by comment 5 (login), 22 days late"), who, the
+	 * comment (-1 none) and a moved deadline's date (or NULL).
+	 */
+	const char *reason_kind;
+	const char *reason;
+	const char *reason_by;
+	int64_t reason_comment;
+	const char *reason_date;
 };
 
 /*
@@ -196,6 +207,8 @@ struct notifier *notify_new(
  * writes an RFC 5322 date in UTC ("Tue, 01 Dec 2026 18:53:45 +0000").
  */
 void notify_format_relative(time_t due, time_t now, struct buf *out);
+/* A span of seconds in its two largest units: "22 days 3 hours". */
+void notify_format_span(long long d, struct buf *out);
 /* For a met alert that was late, " (late by 2 days 3 hours)"; else nothing. */
 void notify_format_late(const struct alert *a, struct buf *out);
 void notify_format_date(time_t t, struct buf *out);

@@ -111,12 +111,20 @@ notify_slack_section(const struct alert *a, const struct slack_channel *ch,
 	buf_addstr(out, "* clock *");
 	notify_slack_escape(a->state, 100, 1, out);
 	buf_addch(out, '*');
-	notify_format_late(a, out);
+	if (a->reason != NULL) {
+		buf_addstr(out, ": ");
+		notify_slack_escape(a->reason, 600, 1, out);
+	} else
+		notify_format_late(a, out);
 	if (a->level > 0)
 		buf_printf(out, " (escalation level %d)", a->level);
-	buf_printf(out, ", due %s (", timeutil_format_iso(a->due, due));
-	notify_format_relative(a->due, now, out);
-	buf_addstr(out, ")\n*CA:* ");
+	buf_printf(out, ", due %s", timeutil_format_iso(a->due, due));
+	if (a->state == NULL || strcmp(a->state, "met") != 0) {
+		buf_addstr(out, " (");
+		notify_format_relative(a->due, now, out);
+		buf_addch(out, ')');
+	}
+	buf_addstr(out, "\n*CA:* ");
 	notify_slack_escape(a->ca != NULL ? a->ca : "(unknown)", 200, 1, out);
 	buf_addstr(out, "\n*Why:* ");
 	notify_slack_escape(a->rule, 800, 0, out);

@@ -194,12 +194,20 @@ notify_smtp_describe(const struct alert *a, time_t now, struct buf *text)
 	notify_clean_text(a->clock, 100, 1, text);
 	buf_addstr(text, "\nState: ");
 	notify_clean_text(a->state, 100, 1, text);
-	notify_format_late(a, text);
+	if (a->reason != NULL) {
+		buf_addstr(text, ": ");
+		notify_clean_text(a->reason, 600, 1, text);
+	} else
+		notify_format_late(a, text);
 	if (a->level > 0)
 		buf_printf(text, " (escalation level %d)", a->level);
-	buf_printf(text, "\nDue: %s (", timeutil_format_iso(a->due, due));
-	notify_format_relative(a->due, now, text);
-	buf_printf(text, ")\nClock started: %s\n\nWhy this deadline exists:\n",
+	buf_printf(text, "\nDue: %s", timeutil_format_iso(a->due, due));
+	if (a->state == NULL || strcmp(a->state, "met") != 0) {
+		buf_addstr(text, " (");
+		notify_format_relative(a->due, now, text);
+		buf_addch(text, ')');
+	}
+	buf_printf(text, "\nClock started: %s\n\nWhy this deadline exists:\n",
 	    timeutil_format_iso(a->started_at, started));
 	notify_clean_text(a->rule, 20000, 0, text);
 	buf_addstr(text, "\n\nEvidence:\n");

@@ -18,7 +18,7 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define NOTIFY_WEBHOOK_ALERT_SCHEMA  "ccwatch.alert/2"
+#define NOTIFY_WEBHOOK_ALERT_SCHEMA  "ccwatch.alert/3"
 #define NOTIFY_WEBHOOK_DIGEST_SCHEMA "ccwatch.digest/3"
 
 /* The channel's own copy of its configuration. */
@@ -51,6 +51,28 @@ notify_webhook_time(time_t t)
 	char iso[TIMEUTIL_ISO_LEN];
 
 	return json_string(timeutil_format_iso(t, iso));
+}
+
+/* The "reason" object of a met alert, or null. */
+static json_t *
+notify_webhook_reason(const struct alert *a)
+{
+	json_t *o;
+
+	if (a->reason == NULL)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "kind",
+	    notify_webhook_text(
+		a->reason_kind != NULL ? a->reason_kind : "met", 40, 1));
+	json_object_set_new(o, "text", notify_webhook_text(a->reason, 600, 1));
+	json_object_set_new(o, "by", notify_webhook_text(a->reason_by, 300, 1));
+	json_object_set_new(o, "comment",
+	    a->reason_comment >= 0 ? json_integer(a->reason_comment)
+				   : json_null());
+	json_object_set_new(
+	    o, "date", notify_webhook_text(a->reason_date, 40, 1));
+	return o;
 }
 
 /* The "alert" object: every field of the alert. */
@@ -87,6 +109,7 @@ notify_webhook_alert(const struct alert *a)
 	json_object_set_new(o, "late", json_boolean(a->late));
 	json_object_set_new(
 	    o, "late_by", json_integer(a->late ? a->late_by : 0));
+	json_object_set_new(o, "reason", notify_webhook_reason(a));
 	return o;
 }
 
@@ -107,7 +130,7 @@ notify_webhook_dump(json_t *root, struct buf *out, char **cause)
 	return rc;
 }
 
-/* Render one alert as the documented ccwatch.alert/2 payload. */
+/* Render one alert as the documented ccwatch.alert/3 payload. */
 int
 notify_webhook_build_payload(
     const struct alert *a, struct buf *out, char **cause)

@@ -225,7 +225,12 @@ START_TEST(test_state_reached_again_is_new_alert)
 	set_whiteboard(1, WB_NEAR, WB_FAR, MODULE, T0 + H);
 	cycle(T0 + 2 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
-	ck_assert_str_eq(notify_record_get(n, 1)->state, "met");
+	r = notify_record_get(n, 1);
+	ck_assert_str_eq(r->state, "met");
+	/* Met says how: the whiteboard moved the deadline, and who did. */
+	ck_assert_str_eq(r->reason_kind, "moved");
+	ck_assert_str_eq(r->reason,
+	    "deadline moved to 2026-02-15 by " MODULE " (whiteboard)");
 
 	set_whiteboard(1, WB_FAR, WB_NEAR, MODULE, T0 + 3 * H);
 	cycle(T0 + 4 * H);
@@ -508,6 +513,96 @@ START_TEST(test_future_is_a_dry_run)
 }
 END_TEST
 
+/* The reason of a bug's last recorded met alert (the ledger's, as JSON). */
+static char *
+ledger_reason(int64_t bug)
+{
+	struct alerts_counts c;
+	char *json, *cause = NULL, *out = NULL;
+	json_t *o, *a;
+	size_t i;
+
+	ck_assert_int_eq(alerts_counts(test_st, &c, &cause), 0);
+	json = alerts_to_json(test_st, T0, &cause);
+	ck_assert_ptr_nonnull(json);
+	o = json_loads(json, 0, NULL);
+	json_array_foreach(json_object_get(o, "alerts"), i, a)
+	{
+		if (json_integer_value(json_object_get(a, "bug_id")) == bug &&
+		    json_is_string(json_object_get(a, "reason"))) {
+			free(out);
+			out = xstrdup(
+			    json_string_value(json_object_get(a, "reason")));
+		}
+	}
+	json_decref(o);
+	free(json);
+	return out;
+}
+
+/*
+ * Met says how: a CA comment that came late ("met by comment 3 (login),
+ * 1 day late"), and a closed bug ("bug RESOLVED FIXED by login"); the
+ * ledger keeps the reason with the alert.
+ */
+START_TEST(test_met_says_how)
+{
+	struct notifier *n;
+	const struct notify_record *r;
+	struct bug b;
+	struct history h;
+	struct change ch[2];
+	char *cause = NULL, *reason;
+
+	add_route("team", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, T0, "[ca-compliance]");
+	put_bug(2, T0, "[ca-compliance]");
+	cycle(T0 + 73 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	put_comment(1, CA_LOGIN, T0 + 97 * H, "Preliminary report: ...");
+	cycle(T0 + 98 * H);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+	r = notify_record_get(n, 2);
+	ck_assert_str_eq(r->state, "met");
+	ck_assert_str_eq(r->reason_kind, "met");
+	/* put_comment numbers the comments after the bugs' first ones. */
+	ck_assert_str_eq(
+	    r->reason, "met by comment 3 (" CA_LOGIN "), 1 day 1 hour late");
+	reason = ledger_reason(1);
+	ck_assert_ptr_nonnull(reason);
+	ck_assert_ptr_nonnull(strstr(reason, "\"kind\":\"met\""));
+	free(reason);
+	/* Bug 2 is closed by a module owner. */
+	ck_assert_int_eq(store_get_bug(test_st, 2, &b, &cause), 1);
+	free(b.status);
+	free(b.resolution);
+	b.status = xstrdup("RESOLVED");
+	b.resolution = xstrdup("FIXED");
+	ck_assert_msg(store_put_bug(test_st, &b, &cause) == 0, "%s", cause);
+	model_bug_free(&b);
+	memset(&h, 0, sizeof h);
+	ch[0].field = (char *)"status";
+	ch[0].removed = (char *)"NEW";
+	ch[0].added = (char *)"RESOLVED";
+	ch[1].field = (char *)"resolution";
+	ch[1].removed = (char *)"";
+	ch[1].added = (char *)"FIXED";
+	h.bug_id = 2;
+	h.when = T0 + 99 * H;
+	h.who = (char *)MODULE;
+	h.changes = ch;
+	h.nchanges = 2;
+	ck_assert_msg(store_put_history(test_st, &h, &cause) == 0, "%s", cause);
+	cycle(T0 + 100 * H);
+	ck_assert_uint_eq(notify_record_count(n), 4);
+	r = notify_record_get(n, 3);
+	ck_assert_int_eq(r->bug_id, 2);
+	ck_assert_str_eq(r->reason_kind, "resolved");
+	ck_assert_str_eq(r->reason, "bug RESOLVED FIXED by " MODULE);
+}
+END_TEST
+
 static Suite *
 alerts_flow_suite(void)
 {
@@ -518,6 +613,7 @@ alerts_flow_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_state_reached_again_is_new_alert);
 	tcase_add_test(tc, test_future_is_a_dry_run);
+	tcase_add_test(tc, test_met_says_how);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");

@@ -870,7 +870,7 @@ START_TEST(test_webhook_payload)
 	root = json_loads(buf_str(&b), 0, &err);
 	ck_assert_ptr_nonnull(root);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "schema")),
-	    "ccwatch.alert/2");
+	    "ccwatch.alert/3");
 	ck_assert_str_eq(
 	    json_string_value(json_object_get(root, "delivery_id")), a.id);
 	al = json_object_get(root, "alert");

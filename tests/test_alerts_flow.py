@@ -161,7 +161,7 @@ def flood(work, mail, slack, hook):
     docs = hook.documents()
     check(len(ids) == FLOOD and len(set(ids)) == FLOOD,
           "flood: the webhook got %d of %d alerts, each once (%d runs)" % (len(set(ids)), FLOOD, runs))
-    check(all(d.get("schema") == "ccwatch.alert/2" for d in docs) and hook.bad == 0,
+    check(all(d.get("schema") == "ccwatch.alert/3" for d in docs) and hook.bad == 0,
           "flood: each webhook delivery is one signed alert, none folded")
     check(mail.count() == 21, "flood: mail got 20 alerts and one summary: %d" % mail.count())
     summary = [m for m in mail.messages if "Digest" in m]
