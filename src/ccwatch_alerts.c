@@ -11,8 +11,11 @@
 #include "alerts.h"
 #include "ccwatch_int.h"
 #include "config.h"
+#include "policy.h"
+#include "report.h"
 #include "store.h"
 #include "timeutil.h"
+#include "xmalloc.h"
 
 /* Parse --clock KIND; exits on a name that is not a clock. */
 static const char *
@@ -74,6 +77,57 @@ cli_parse_bug_clock(int argc, char **argv, const char **kind, time_t *until,
 	return cli_parse_number("bug", argv[optind], 1);
 }
 
+/*
+ * 0 if bug is in the store and, with kind, has a clock of that kind (an
+ * action item's or an account's instance counts as its kind's), as the
+ * policy engine evaluates it now; else -1 with *cause.
+ */
+static int
+cli_check_target(struct cli *cli, struct store *st, int64_t bug,
+    const char *kind, char **cause)
+{
+	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
+	const struct policy_result *res;
+	struct report r;
+	size_t i;
+	int found = kind == NULL;
+
+	f.bug_id = bug;
+	if (report_load(st, &cli->conf->people, &cli->conf->policy,
+		timeutil_now(), &f, &r, cause) == -1)
+		return -1;
+	if (r.nbugs == 0) {
+		xasprintf(cause,
+		    "bug %lld is not in the store (ccwatch sync fetches the "
+		    "compliance bugs)",
+		    (long long)bug);
+		report_free(&r);
+		return -1;
+	}
+	res = &r.bugs[0].result;
+	for (i = 0; i < res->nclocks && !found; i++)
+		found = strcmp(policy_clock_kind_name(res->clocks[i].kind),
+			    kind) == 0;
+	for (i = 0; i < res->nwaiting && !found; i++)
+		found = strcmp(policy_waiting_kind_name(res->waiting[i].kind),
+			    kind) == 0;
+	if (!found)
+		xasprintf(cause,
+		    "bug %lld has no %s clock (ccwatch explain %lld lists "
+		    "its clocks)",
+		    (long long)bug, kind, (long long)bug);
+	report_free(&r);
+	return found ? 0 : -1;
+}
+
+/* Exit 2 naming the option a command lacks. */
+static void
+cli_missing(const char *command, const char *option)
+{
+	(void)fprintf(stderr, "ccwatch: %s: %s is required\n", command, option);
+	cli_usage(2);
+}
+
 /* ccwatch snooze BUG [--clock KIND] --until TIME --reason TEXT. */
 int
 cli_snooze(struct cli *cli, int argc, char **argv)
@@ -85,10 +139,12 @@ cli_snooze(struct cli *cli, int argc, char **argv)
 	int64_t bug;
 
 	bug = cli_parse_bug_clock(argc, argv, &kind, &until, &reason);
-	if (until == 0 || reason == NULL || *reason == '\0')
-		cli_usage(2);
+	if (until == 0)
+		cli_missing("snooze", "--until TIME");
+	if (reason == NULL || *reason == '\0')
+		cli_missing("snooze", "--reason TEXT");
 	st = cli_open_existing(cli, &cause);
-	if (st != NULL &&
+	if (st != NULL && cli_check_target(cli, st, bug, kind, &cause) == 0 &&
 	    alerts_snooze(
 		st, bug, kind, until, reason, timeutil_now(), &cause) == 0)
 		printf("bug %lld%s%s: snoozed until %s (cleared early when the "
@@ -129,7 +185,9 @@ cli_ack(struct cli *cli, int argc, char **argv)
 
 	bug = cli_parse_bug_clock(argc, argv, &kind, NULL, NULL);
 	st = cli_open_existing(cli, &cause);
-	n = st != NULL ? alerts_ack(st, bug, kind, timeutil_now(), &cause) : -1;
+	n = st != NULL && cli_check_target(cli, st, bug, kind, &cause) == 0
+	    ? alerts_ack(st, bug, kind, timeutil_now(), &cause)
+	    : -1;
 	if (n >= 0)
 		printf("bug %lld: %d alerting clock%s acknowledged; repeats "
 		       "stay silent until the state changes\n",

@@ -17,6 +17,7 @@
 #include "policy.h"
 #include "report.h"
 #include "store.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "whiteboard.h"
 #include "xmalloc.h"
@@ -123,6 +124,72 @@ cli_status_dead_letters(struct cli *cli)
 	store_close(st);
 }
 
+/* Under the table: the clocks shown whose whiteboard date is ambiguous. */
+static void
+cli_status_ambiguous(const struct report *r)
+{
+	const struct clock *c;
+	size_t i, j, k;
+
+	for (i = 0; i < r->nbugs; i++)
+		for (j = 0; j < r->bugs[i].result.nclocks; j++) {
+			c = &r->bugs[i].result.clocks[j];
+			for (k = 0; k < c->warnings.n; k++)
+				if (strstr(c->warnings.v[k], "ambiguous") !=
+				    NULL)
+					printf("ambiguous date: bug %lld %s: "
+					       "%s\n",
+					    (long long)r->bugs[i].bug.id,
+					    policy_clock_kind_name(c->kind),
+					    c->warnings.v[k]);
+		}
+}
+
+/*
+ * Under the table: the snoozes that hold (until when, why) and the
+ * acknowledged clocks, of the bugs shown.
+ */
+static void
+cli_status_holds(struct cli *cli, const struct report *r)
+{
+	struct store_hold *h = NULL;
+	struct store *st;
+	char *cause = NULL, iso[TIMEUTIL_ISO_LEN];
+	size_t i, j, n = 0;
+
+	st = cli_open_readonly(cli, &cause);
+	if (st != NULL && store_snooze_list(st, r->as_of, &h, &n, &cause) == 0)
+		for (i = 0; i < n; i++)
+			for (j = 0; j < r->nbugs; j++)
+				if (r->bugs[j].bug.id == h[i].bug)
+					printf(
+					    "snoozed: bug %lld%s%s until %s: "
+					    "%s\n",
+					    (long long)h[i].bug,
+					    *h[i].kind != '\0' ? " " : "",
+					    h[i].kind,
+					    timeutil_format_iso(
+						h[i].until, iso),
+					    h[i].reason);
+	store_hold_free(h, n);
+	h = NULL;
+	n = 0;
+	if (st != NULL && cause == NULL &&
+	    store_ack_list(st, &h, &n, &cause) == 0)
+		for (i = 0; i < n; i++)
+			for (j = 0; j < r->nbugs; j++)
+				if (r->bugs[j].bug.id == h[i].bug)
+					printf("acknowledged: bug %lld %s (%s) "
+					       "at %s\n",
+					    (long long)h[i].bug, h[i].kind,
+					    h[i].reason,
+					    timeutil_format_iso(
+						h[i].set_at, iso));
+	store_hold_free(h, n);
+	free(cause);
+	store_close(st);
+}
+
 /* ccwatch status: the table, or the JSON, of the stored bugs' clocks. */
 int
 cli_status(struct cli *cli, int argc, char **argv)
@@ -183,6 +250,8 @@ cli_status(struct cli *cli, int argc, char **argv)
 		    isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
 		report_write_table(&r, &style, stdout);
 		cli_status_footer(&r);
+		cli_status_ambiguous(&r);
+		cli_status_holds(cli, &r);
 		cli_status_dead_letters(cli);
 	}
 	report_free(&r);

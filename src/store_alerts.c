@@ -452,3 +452,78 @@ store_channel_health_free(struct store_channel_health *v, size_t n)
 	}
 	free(v);
 }
+
+/* Read holds of a statement: bug, kind, until, reason, set_at. */
+static int
+sa_holds(struct store *st, sqlite3_stmt *stmt, struct store_hold **v, size_t *n,
+    char **cause)
+{
+	struct store_hold *h;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		h = &(*v)[(*n)++];
+		h->bug = sqlite3_column_int64(stmt, 0);
+		h->kind = sa_text(stmt, 1);
+		h->until = (time_t)sqlite3_column_int64(stmt, 2);
+		h->reason = sa_text(stmt, 3);
+		h->set_at = (time_t)sqlite3_column_int64(stmt, 4);
+	}
+	if (rc != SQLITE_DONE)
+		sa_error(st, cause, "read the snoozes");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The snoozes that hold; see store_alerts.h. */
+int
+store_snooze_list(struct store *st, time_t now, struct store_hold **v,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	*v = NULL;
+	*n = 0;
+	if (store_schema_version(st) < 3)
+		return 0;
+	stmt = sa_prepare(st, -1, cause,
+	    "SELECT bug_id, kind, until, reason, set_at FROM snoozes"
+	    " WHERE until > ?1 ORDER BY bug_id, kind",
+	    "i", (int64_t)now);
+	return stmt != NULL ? sa_holds(st, stmt, v, n, cause) : -1;
+}
+
+/* The acknowledgements that hold; see store_alerts.h. */
+int
+store_ack_list(struct store *st, struct store_hold **v, size_t *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	*v = NULL;
+	*n = 0;
+	if (store_schema_version(st) < 3)
+		return 0;
+	stmt = sa_prepare(st, -1, cause,
+	    "SELECT bug_id, kind, 0, acked_state || ' level ' || acked_level,"
+	    " acked_at FROM alert_clocks WHERE acked_state != ''"
+	    " AND acked_state = notified_state"
+	    " AND acked_level = notified_level ORDER BY bug_id, kind",
+	    "");
+	return stmt != NULL ? sa_holds(st, stmt, v, n, cause) : -1;
+}
+
+/* Free holds. */
+void
+store_hold_free(struct store_hold *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].reason);
+	}
+	free(v);
+}

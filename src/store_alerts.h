@@ -139,4 +139,23 @@ int store_channel_health_list(
     struct store *, struct store_channel_health **v, size_t *n, char **cause);
 void store_channel_health_free(struct store_channel_health *, size_t n);
 
+/* A snooze or an acknowledgement, for status (allocated strings). */
+struct store_hold {
+	int64_t bug;
+	char *kind;   /* the clock's, "" for a whole bug's snooze */
+	time_t until; /* a snooze's end; an ack's 0 */
+	char *reason; /* a snooze's; an ack's "STATE level N" */
+	time_t set_at;
+};
+
+/*
+ * The snoozes that hold at now, and the acknowledgements of clocks still
+ * notified in the acknowledged state, by bug, into *v.
+ */
+int store_snooze_list(
+    struct store *, time_t now, struct store_hold **v, size_t *n, char **cause);
+int store_ack_list(
+    struct store *, struct store_hold **v, size_t *n, char **cause);
+void store_hold_free(struct store_hold *, size_t n);
+
 #endif

@@ -268,6 +268,20 @@ def test_snooze_ack(cc, hook):
     check(rc == 0, "snooze --until TIME: %s" % out.strip())
     rc, out, _ = cc("snooze", SNOOZED, "--until", "+3x", "--reason", "r")
     check(rc == 2, "snooze --until +3x: refused, exit 2")
+    rc, out, err = cc("snooze", 9999999, "--until", "+3d", "--reason", "r")
+    check(rc == 1 and "bug 9999999 is not in the store" in err,
+          "snooze of a bug not in the store: an error: %s" % err.strip())
+    rc, out, err = cc("snooze", SNOOZED, "--until", "+3d")
+    check(rc == 2 and "snooze: --reason TEXT is required" in err,
+          "snooze without --reason names it: %s" % err.strip()[:80])
+    rc, out, err = cc("snooze", SNOOZED, "--reason", "r")
+    check(rc == 2 and "snooze: --until TIME is required" in err,
+          "snooze without --until names it: %s" % err.strip()[:80])
+    rc, out, err = cc("ack", SNOOZED, "--clock", "revocation-update")
+    check(rc == 1 and "has no revocation-update clock" in err,
+          "ack of a clock the bug does not have: an error: %s" % err.strip())
+    rc, out, err = cc("ack", 9999999)
+    check(rc == 1 and "not in the store" in err, "ack of an unknown bug: an error")
     cc("snooze", UNSNOOZED, "--until", "+3d", "--reason", "by mistake")
     rc, out, _ = cc("unsnooze", UNSNOOZED)
     check(rc == 0 and "1 snooze removed" in out, "unsnooze removes it: %s" % out.strip())
@@ -280,6 +294,13 @@ def test_snooze_ack(cc, hook):
     check(delivered(ACKED) == 2, "an hour later it repeats (repeat = 1h): %d" % delivered(ACKED))
     rc, out, _ = cc("ack", ACKED)
     check(rc == 0 and "1 alerting clock acknowledged" in out, "ack: %s" % out.strip())
+    rc, out, _ = cc("status")
+    check(rc == 0 and re.search(r"^snoozed: bug %d until \S+: waiting for the audit letter$"
+                                % SNOOZED, out, re.M) is not None and
+          re.search(r"^acknowledged: bug %d initial-report \(overdue level 1\)" % ACKED, out, re.M)
+          is not None,
+          "status shows the snooze (until, why) and the acknowledged clock: %s"
+          % [line for line in out.splitlines() if line.startswith(("snoozed", "acknowledged"))])
     run_at(now + 5 * H)
     check(delivered(ACKED) == 2, "acknowledged: no more repeats: %d" % delivered(ACKED))
     check(delivered(UNSNOOZED) == 1, "the unsnoozed bug alerts when due soon: %d"
