@@ -110,6 +110,47 @@ json_t *alerts_reason_met(const struct clock *);
 json_t *alerts_reason_vanished(
     const struct alerts_seen *, struct store *, json_t *payload);
 
+/* Longest evidence text of an alert. */
+#define ALERTS_MAX_EVIDENCE 4096
+/* Alerts a flood's summary lists; it counts the others. */
+#define ALERTS_SUMMARY_LIST 20
+
+/* One delivery waiting to be written to the outbox. */
+struct alerts_item {
+	size_t route;
+	const char *channel;
+	json_t *payload; /* an alert */
+};
+
+/* The state of one evaluation. */
+struct alerts_eval {
+	struct alerts *al;
+	const struct config_alerts *cfg;
+	struct store *st;
+	sqlite3 *db;
+	const struct people *people;
+	const struct policy_options *opts;
+	time_t now;
+	struct alerts_stats *stats;
+	struct alerts_item *items;
+	size_t nitems;
+	json_t **current; /* per route: what a digest would list */
+	FILE *preview;    /* a dry run: what would fire is written here */
+	struct alerts_seen seen; /* to say why a vanished instance is met */
+	/* How each CA is shown (report.h): the report's, or own_cas. */
+	const struct caname_table *cas;
+	struct caname_table own_cas;
+};
+
+/*
+ * The payload of one clock of an evaluated bug, and of something the
+ * root program owes (alerts_payload.c); the caller owns it.
+ */
+json_t *alerts_clock_payload(struct alerts_eval *, const struct bug *,
+    const struct policy_result *, const struct clock *);
+json_t *alerts_waiting_payload(struct alerts_eval *, const struct bug *,
+    const struct policy_result *, const struct waiting *);
+
 /*
  * An alert's payload as JSON and back.  alerts_payload_alert fills *a with
  * strings borrowed from o.

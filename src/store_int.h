@@ -9,6 +9,10 @@
 
 #include "store.h"
 
+/* The migrations: schema version N is the first N (store_schema.c). */
+extern const char *const store_migrations[];
+extern const int store_nmigrations;
+
 /* Slots of prepared statements kept for the other store files. */
 #define STORE_CACHE 8
 
