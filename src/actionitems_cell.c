@@ -10,6 +10,7 @@
 
 #include "actionitems_int.h"
 #include "ccwatch.h"
+#include "markdown.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -360,17 +361,24 @@ ai_clean_into(
 	}
 }
 
+/* Clean a cell into t, without trailing spaces. */
+static void
+ai_clean_text(const char *s, size_t len, int drop_struck, struct ai_text *t)
+{
+	t->len = 0;
+	t->cut = 0;
+	ai_clean_into(s, len, drop_struck, t, 0);
+	while (t->len > 0 && t->s[t->len - 1] == ' ')
+		t->len--;
+}
+
 /* Clean a cell into b; see actionitems_int.h. */
 int
 ai_clean(const char *s, size_t len, int drop_struck, struct buf *b)
 {
 	struct ai_text t;
 
-	t.len = 0;
-	t.cut = 0;
-	ai_clean_into(s, len, drop_struck, &t, 0);
-	while (t.len > 0 && t.s[t.len - 1] == ' ')
-		t.len--;
+	ai_clean_text(s, len, drop_struck, &t);
 	buf_add(b, t.s, t.len);
 	return t.cut;
 }
@@ -381,11 +389,7 @@ ai_clean_dup(const char *s, size_t len, int drop_struck)
 {
 	struct ai_text t;
 
-	t.len = 0;
-	t.cut = 0;
-	ai_clean_into(s, len, drop_struck, &t, 0);
-	while (t.len > 0 && t.s[t.len - 1] == ' ')
-		t.len--;
+	ai_clean_text(s, len, drop_struck, &t);
 	return xstrndup(t.s, t.len);
 }
 
@@ -916,28 +920,7 @@ ai_take_number(const char *s, int whole, const char **rest)
 char *
 actionitems_fold(const char *s, size_t len, char *buf, size_t size)
 {
-	size_t i, j = 0;
-	int gap = 0;
-	unsigned char c;
-
-	if (size == 0)
-		return buf;
-	for (i = 0; i < len && j + 1 < size; i++) {
-		c = (unsigned char)s[i];
-		if (c < 0x80 && !ai_isalnum((char)c)) {
-			gap = j > 0;
-			continue;
-		}
-		if (gap) {
-			if (j + 2 >= size)
-				break;
-			buf[j++] = ' ';
-			gap = 0;
-		}
-		buf[j++] = ai_tolower((char)c);
-	}
-	buf[j] = '\0';
-	return buf;
+	return markdown_fold_utf8(s, len, buf, size);
 }
 
 /* The status's name. */

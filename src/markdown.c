@@ -691,9 +691,12 @@ markdown_label(const char *s, size_t len, struct markdown_label *out)
 	return out->len > 0 ? 0 : -1;
 }
 
-/* Fold a label into words; see markdown.h. */
-char *
-markdown_fold(const char *s, size_t len, char *buf, size_t size)
+/*
+ * Fold s into lowercase words joined by one space, into buf (size bytes);
+ * with utf8 set, the bytes of UTF-8 sequences count as letters.
+ */
+static char *
+md_fold(const char *s, size_t len, char *buf, size_t size, int utf8)
 {
 	size_t i, j = 0;
 	int gap = 0;
@@ -701,7 +704,8 @@ markdown_fold(const char *s, size_t len, char *buf, size_t size)
 	if (size == 0)
 		return buf;
 	for (i = 0; i < len && j + 1 < size; i++) {
-		if (!md_isalnum(s[i])) {
+		if (!md_isalnum(s[i]) &&
+		    !(utf8 && (unsigned char)s[i] >= 0x80)) {
 			gap = j > 0;
 			continue;
 		}
@@ -715,4 +719,18 @@ markdown_fold(const char *s, size_t len, char *buf, size_t size)
 	}
 	buf[j] = '\0';
 	return buf;
+}
+
+/* Fold a label into words; see markdown.h. */
+char *
+markdown_fold(const char *s, size_t len, char *buf, size_t size)
+{
+	return md_fold(s, len, buf, size, 0);
+}
+
+/* Fold text into words, UTF-8 kept; see markdown.h. */
+char *
+markdown_fold_utf8(const char *s, size_t len, char *buf, size_t size)
+{
+	return md_fold(s, len, buf, size, 1);
 }
