@@ -45,6 +45,7 @@ struct alerts_stats {
 	size_t digests;
 	size_t suppressed; /* held back by a snooze */
 	size_t cleared;    /* snoozes cleared by a change of the bug */
+	size_t notes;      /* snooze-ended notes fired */
 	size_t sent;
 	size_t failed; /* attempts that will be retried */
 	size_t dead;   /* dead-lettered this run */

@@ -139,6 +139,19 @@ alerts_route_match(const struct alerts_eval *ev, const struct config_route *r,
 }
 
 /*
+ * 1 if route r would receive alerts of this bug's clock kind in some state
+ * and level: whom a snooze-ended note goes to.
+ */
+static int
+alerts_route_hears_bug(const struct alerts_eval *ev,
+    const struct config_route *r, int program, const char *ca, const char *kind)
+{
+	return r->program == program &&
+	    alerts_ca_match(ev->people, &r->cas, ca) &&
+	    alerts_list_match(&r->clocks, kind);
+}
+
+/*
  * 0 if route r does not hear this met alert ([route] notify_met): a
  * deadline met by the CA's comment after only a due-soon warning, on an
  * after-overdue route, or on a never route at all.  A deadline that moved,
@@ -229,8 +242,11 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 		r = &ev->cfg->routes[i];
 		if (r->digest_min >= 0 ||
 		    (route != NULL && strcmp(route, r->name) != 0) ||
-		    !alerts_route_match(ev, r, alerts_is_program(payload), a.ca,
-			a.clock, a.state, a.level) ||
+		    !(ev->note ? alerts_route_hears_bug(ev, r,
+				     alerts_is_program(payload), a.ca, a.clock)
+			       : alerts_route_match(ev, r,
+				     alerts_is_program(payload), a.ca, a.clock,
+				     a.state, a.level)) ||
 		    !alerts_route_hears_met(ev, r, &a))
 			continue;
 		alerts_queue_route(ev, i, payload);
@@ -367,85 +383,6 @@ out:
 	return rc;
 }
 
-/* 1 if the bug changed after t (and by now), not by our own account. */
-static int
-alerts_bug_changed(struct alerts_eval *ev, const struct comment_list *cl,
-    const struct history_list *hl, time_t t)
-{
-	const char *self = ev->people->self;
-	size_t i, j;
-
-	for (i = 0; i < cl->n; i++)
-		if (cl->v[i].time > t && cl->v[i].time <= ev->now &&
-		    (self == NULL || cl->v[i].creator == NULL ||
-			strcasecmp(cl->v[i].creator, self) != 0))
-			return 1;
-	for (i = 0; i < hl->n; i++) {
-		if (hl->v[i].when <= t || hl->v[i].when > ev->now ||
-		    (self != NULL && hl->v[i].who != NULL &&
-			strcasecmp(hl->v[i].who, self) == 0))
-			continue;
-		for (j = 0; j < hl->v[i].nchanges; j++)
-			if (hl->v[i].changes[j].field != NULL &&
-			    strcmp(hl->v[i].changes[j].field, "whiteboard") ==
-				0)
-				return 1;
-	}
-	return 0;
-}
-
-/*
- * Load the bug's snoozes that still hold into *kinds ("" for the whole
- * bug), dropping those that expired or that a change of the bug cleared.
- */
-static int
-alerts_snoozes(struct alerts_eval *ev, const struct bug *bug,
-    const struct comment_list *cl, const struct history_list *hl,
-    struct strlist *kinds, char **cause)
-{
-	sqlite3_stmt *stmt;
-	struct strlist drop;
-	char *kind;
-	size_t i;
-	int rc, expired;
-
-	memset(&drop, 0, sizeof drop);
-	stmt = alerts_db_prepare(ev->db, cause,
-	    "SELECT kind, until, set_at FROM snoozes WHERE bug_id = ?1", "i",
-	    bug->id);
-	if (stmt == NULL)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		kind = alerts_db_text(stmt, 0);
-		expired = sqlite3_column_int64(stmt, 1) <= ev->now;
-		if (expired ||
-		    alerts_bug_changed(
-			ev, cl, hl, (time_t)sqlite3_column_int64(stmt, 2))) {
-			log_info("alerts: bug %lld: snooze%s%s %s",
-			    (long long)bug->id, *kind != '\0' ? " of " : "",
-			    kind,
-			    expired ? "expired" : "cleared: the bug changed");
-			if (!expired)
-				ev->stats->cleared++;
-			strlist_add(&drop, kind);
-		} else
-			strlist_add(kinds, kind);
-		free(kind);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-		strlist_free(&drop);
-		return -1;
-	}
-	for (i = 0; i < drop.n && rc != -1; i++)
-		rc = alerts_db_exec(ev->db, cause,
-		    "DELETE FROM snoozes WHERE bug_id = ?1 AND kind = ?2", "it",
-		    bug->id, drop.v[i]);
-	strlist_free(&drop);
-	return rc == -1 ? -1 : 0;
-}
-
 /* The operator's not-a-question marks of a bug, allocated into *ids. */
 static int
 alerts_not_questions(
@@ -478,24 +415,45 @@ alerts_not_questions(
 	return 0;
 }
 
-/* 1 if the bug has a snooze row, so its thread is needed. */
+/*
+ * Fire the note that a change of the bug ended a snooze (one of ended,
+ * {kind, set_at, reason}) to the routes that would have received the bug,
+ * made from the most urgent of its clocks in best.  Its id is the clock
+ * instance's, state snooze-ended, and the snooze's start (-sSET_AT): it is
+ * told once.
+ */
 static int
-alerts_has_snoozes(struct alerts_eval *ev, int64_t bug, char **cause)
+alerts_snooze_note(
+    struct alerts_eval *ev, json_t *best, json_t *end, char **cause)
 {
-	sqlite3_stmt *stmt;
-	int rc;
+	const char *kind = json_string_value(json_object_get(end, "kind"));
+	json_int_t set_at = json_integer_value(json_object_get(end, "set_at"));
+	json_t *p = json_object_get(best, kind != NULL ? kind : "");
+	struct alert a;
+	char *id;
+	int n;
 
-	stmt = alerts_db_prepare(ev->db, cause,
-	    "SELECT 1 FROM snoozes WHERE bug_id = ?1 LIMIT 1", "i", bug);
-	if (stmt == NULL)
-		return -1;
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-		return -1;
+	if (p == NULL) {
+		log_info("alerts: snooze ended early: no clock of %s to tell",
+		    kind != NULL && *kind != '\0' ? kind : "the bug");
+		return 0;
 	}
-	return rc == SQLITE_ROW;
+	p = json_deep_copy(p);
+	json_object_set_new(p, "state", json_string("snooze-ended"));
+	json_object_set_new(p, "level", json_integer(0));
+	json_object_set(p, "reason", json_object_get(end, "reason"));
+	alerts_payload_alert(p, &a);
+	xasprintf(&id, "ccw-%lld-%s-%lld-%lld-snooze-ended-0-s%lld",
+	    (long long)a.bug_id, alerts_instance_kind(p, &a),
+	    (long long)a.started_at, (long long)a.due, (long long)set_at);
+	ev->note = 1;
+	n = alerts_fire(ev, p, id, 0, NULL, (long long)set_at, cause);
+	ev->note = 0;
+	free(id);
+	json_decref(p);
+	if (n == 1)
+		ev->stats->notes++;
+	return n == -1 ? -1 : 0;
 }
 
 /*
@@ -515,7 +473,7 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 	struct strlist snoozed;
 	const struct clock *c;
 	const char *kind, *ikind;
-	json_t *p;
+	json_t *p, *ended, *best;
 	int64_t *notq = NULL;
 	size_t i;
 	int rc = -1, sn;
@@ -524,13 +482,16 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 	memset(&hl, 0, sizeof hl);
 	memset(&own, 0, sizeof own);
 	memset(&snoozed, 0, sizeof snoozed);
+	ended = json_array();
+	best = json_object();
 	sn = pre != NULL ? alerts_has_snoozes(ev, bug->id, cause) : 1;
 	if (sn == -1)
 		goto out;
 	if (sn == 1 &&
 	    (store_get_comments(st, bug->id, &cl, cause) == -1 ||
 		store_get_history(st, bug->id, &hl, cause) == -1 ||
-		alerts_snoozes(ev, bug, &cl, &hl, &snoozed, cause) == -1))
+		alerts_snoozes(ev, bug, &cl, &hl, &snoozed, ended, cause) ==
+		    -1))
 		goto out;
 	if (pre != NULL)
 		res = pre;
@@ -554,6 +515,8 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 		    &ev->seen, bug->id, ikind != NULL ? ikind : kind, c);
 		if (c->state == CLOCK_MET)
 			json_object_set_new(p, "reason", alerts_reason_met(c));
+		if (json_array_size(ended) > 0)
+			alerts_snooze_keep(best, kind, p);
 		sn = strlist_contains(&snoozed, "") ||
 		    strlist_contains(&snoozed, kind);
 		if (alerts_instance(ev, p, sn, cause) == -1)
@@ -568,8 +531,14 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 			sn, cause) == -1)
 			goto out;
 	}
+	for (i = 0; i < json_array_size(ended); i++)
+		if (alerts_snooze_note(
+			ev, best, json_array_get(ended, i), cause) == -1)
+			goto out;
 	rc = 0;
 out:
+	json_decref(ended);
+	json_decref(best);
 	policy_result_free(&own);
 	comment_list_free(&cl);
 	history_list_free(&hl);

@@ -137,6 +137,7 @@ struct alerts_eval {
 	json_t **current;      /* per route: what a digest would list */
 	FILE *preview;         /* a dry run: what would fire is written here */
 	const char *met_after; /* a met alert's instance was notified so */
+	int note;              /* firing a snooze-ended note */
 	struct alerts_seen seen; /* to say why a vanished instance is met */
 	/* How each CA is shown (report.h): the report's, or own_cas. */
 	const struct caname_table *cas;
@@ -158,5 +159,19 @@ json_t *alerts_waiting_payload(struct alerts_eval *, const struct bug *,
  */
 json_t *alerts_payload_new(const struct alert *);
 void alerts_payload_alert(json_t *o, struct alert *a);
+
+/*
+ * Snoozes (alerts_snooze.c).  alerts_snoozes loads the bug's snoozes that
+ * still hold into *kinds ("" for the whole bug) and drops those that
+ * expired or that a change of the bug cleared; each cleared one is
+ * appended to ended as {kind, set_at, reason}.  alerts_has_snoozes: 1 if
+ * the bug has a snooze row.  alerts_snooze_keep remembers in best the
+ * most urgent clock payload of each kind and ("") of the bug.
+ */
+int alerts_snoozes(struct alerts_eval *, const struct bug *,
+    const struct comment_list *, const struct history_list *,
+    struct strlist *kinds, json_t *ended, char **cause);
+int alerts_has_snoozes(struct alerts_eval *, int64_t bug, char **cause);
+void alerts_snooze_keep(json_t *best, const char *kind, json_t *payload);
 
 #endif

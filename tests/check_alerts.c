@@ -436,8 +436,26 @@ START_TEST(test_snooze_cleared_by_comment)
 	put_comment(1, "reporter@community.test", T0 + 31 * H, "Any news");
 	s = cycle(T0 + 32 * H);
 	ck_assert_uint_eq(s.cleared, 1);
-	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_uint_eq(s.notes, 1);
+	/* The held due-soon, and one note that the snooze ended. */
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	assert_rec(n, 0, 1, "due-soon", 0);
+	assert_rec(n, 1, 1, "snooze-ended", 0);
+	ck_assert_str_eq(notify_record_get(n, 1)->clock, "initial-report");
+	ck_assert_str_eq(notify_record_get(n, 1)->reason_kind, "snooze-ended");
+	ck_assert_msg(strstr(notify_record_get(n, 1)->reason,
+			  "ended early by comment 3 by "
+			  "reporter@community.test") != NULL,
+	    "%s", notify_record_get(n, 1)->reason);
 	ck_assert_int_eq(query("SELECT count(*) FROM snoozes"), 0);
+	ck_assert_int_eq(query("SELECT count(*) FROM alerts WHERE state ="
+			       " 'snooze-ended'"),
+	    1);
+	/* Told once: later cycles and later comments add nothing. */
+	put_comment(1, "reporter@community.test", T0 + 33 * H, "Again");
+	s = cycle(T0 + 34 * H);
+	ck_assert_uint_eq(s.notes, 0);
+	ck_assert_uint_eq(notify_record_count(n), 2);
 }
 END_TEST
 

@@ -18,6 +18,11 @@ delivers as the daemon does after a cycle.
 3. Definite rejections: a webhook 410 and an SMTP 550 to RCPT TO are dead
    letters at once, "ccwatch check" is CRITICAL; "alerts --retry-dead"
    requeues them and they are delivered.
+4. A snooze ended early: a bug whose initial report is due soon is snoozed
+   (nothing is sent); a community member comments; the next run tells each
+   channel once that the snooze ended (state snooze-ended, naming the
+   comment and its author) besides the held due-soon alert, and later runs
+   tell nothing more.
 
 Every wait is bounded; nothing is timed.
 """
@@ -311,6 +316,59 @@ def failures(work, mail, slack, hook):
     check(r.returncode == 0, "check OK once delivered: %s" % r.stdout.strip())
 
 
+def snooze(work, mail, slack, hook):
+    """Phase 4: a snooze that a community comment ends early is told once."""
+    now = time.time()
+    bid = 1980000
+    corpus = os.path.join(work, "corpus.json")
+    filed = now - 60 * 3600  # the initial report is due in 12 hours
+    write_corpus(corpus, [bug(bid, "Example CA: snoozed", filed)])
+    fake = Fake(corpus)
+    try:
+        conf = setup(work, fake.url, mail, slack, hook)
+        r = ccwatch(conf, "sync", "--full")
+        check(r.returncode == 0, "snooze: sync of bug %d" % bid)
+    finally:
+        fake.stop()
+    r = ccwatch(conf, "snooze", str(bid), "--until", "+5d", "--reason",
+                "waiting for the CA's call")
+    check(r.returncode == 0, "snooze: snoozed: %s" % (r.stdout + r.stderr).strip())
+    ccwatch(conf, "alerts", "--run")
+    check(mail.count() == 0 and len(slack.posts) == 0 and len(hook.accepted()) == 0,
+          "snooze: a snoozed bug sends nothing")
+    time.sleep(1.5)  # the comment comes after the snooze, to the second
+    write_corpus(corpus, [bug(bid, "Example CA: snoozed", filed,
+                              [(ccwtest.COMMUNITY, time.time() - 0.2, "Any news?")])])
+    fake = Fake(corpus)
+    try:
+        write_file(conf, open(conf).read().replace(
+            re.search(r"url = (http://127\.0\.0\.1:[0-9]+/?)\n", open(conf).read()).group(1),
+            fake.url))
+        r = ccwatch(conf, "sync", "--full")
+        check(r.returncode == 0, "snooze: sync of the comment")
+    finally:
+        fake.stop()
+    for _ in range(3):  # later runs (each a new process) tell nothing more
+        r = ccwatch(conf, "alerts", "--run")
+        check(r.returncode == 0, "snooze: alerts --run: %s" % r.stderr.strip()[-200:])
+    notes = [m for m in mail.messages if "snooze-ended" in m]
+    body = notes[0].replace("=\r\n", "").replace("=\n", "") if notes else ""
+    check(len(notes) == 1 and "ended early by comment 1 by " + ccwtest.COMMUNITY in body
+          and "waiting for the CA" not in body,
+          "snooze: one mail says the snooze ended, and why: %d" % len(notes))
+    check(sum("due-soon" in m and "snooze-ended" not in m for m in mail.messages) == 1,
+          "snooze: the held due-soon alert is sent too")
+    docs = [d["alert"] for d in hook.documents() if "alert" in d]
+    ended = [d for d in docs if d["state"] == "snooze-ended"]
+    check(len(ended) == 1 and ended[0]["reason"]["kind"] == "snooze-ended" and
+          ended[0]["reason"]["comment"] == 1 and ended[0]["bug_id"] == bid and
+          len(hook.accepted()) == len(set(hook.accepted())),
+          "snooze: the webhook gets one snooze-ended alert: %s" % ended)
+    texts = [json.dumps(p) for p in slack.posts]
+    check(sum("snooze-ended" in t for t in texts) == 1,
+          "snooze: Slack gets one note: %d posts" % len(slack.posts))
+
+
 def main():
     mail = Mail()
     slack = Slack()
@@ -325,6 +383,12 @@ def main():
         os.mkdir(os.path.join(work, "fail"))
         failures(os.path.join(work, "fail"), mail, slack, hook2)
         hook2.stop()
+        mail.messages.clear()
+        slack.posts.clear()
+        hook3 = Webhook(SECRET)
+        os.mkdir(os.path.join(work, "snooze"))
+        snooze(os.path.join(work, "snooze"), mail, slack, hook3)
+        hook3.stop()
     finally:
         mail.stop()
         slack.stop()
