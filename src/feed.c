@@ -28,6 +28,7 @@
 #include "feed.h"
 #include "feed_int.h"
 #include "log.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -285,6 +286,55 @@ feed_load(struct store *st, const struct people *people,
 	return feed_from_report(st, people, popts, o, &r, out, cause);
 }
 
+/*
+ * Note on each bug shown the snoozes that hold at the feed's time and the
+ * acknowledged clocks.  A snooze's reason is the operator's text: it is
+ * shown only where the feed shows private data (include_restricted).
+ */
+static int
+feed_load_holds(struct store *st, const struct feed_options *o, struct feed *f,
+    char **cause)
+{
+	struct store_hold *h = NULL;
+	char iso[TIMEUTIL_ISO_LEN], *line;
+	size_t i, j, n = 0;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++) {
+		if ((pass == 0 ? store_snooze_list(
+				     st, f->report.as_of, &h, &n, cause)
+			       : store_ack_list(st, &h, &n, cause)) == -1)
+			return -1;
+		for (i = 0; i < n; i++)
+			for (j = 0; j < f->report.nbugs; j++) {
+				if (f->report.bugs[j].bug.id != h[i].bug)
+					continue;
+				if (pass == 0)
+					xasprintf(&line,
+					    "snoozed%s%s until %s%s%s",
+					    *h[i].kind != '\0' ? " " : "",
+					    h[i].kind,
+					    timeutil_format_iso(
+						h[i].until, iso),
+					    o->include_restricted ? ": " : "",
+					    o->include_restricted ? h[i].reason
+								  : "");
+				else
+					xasprintf(&line,
+					    "acknowledged: %s (%s) at %s",
+					    h[i].kind, h[i].reason,
+					    timeutil_format_iso(
+						h[i].set_at, iso));
+				strlist_add(&f->extra[j].holds, line);
+				free(line);
+			}
+		store_hold_free(h, n);
+		h = NULL;
+		n = 0;
+	}
+	return 0;
+}
+
 /* Make the feed of an evaluated report; see feed.h. */
 int
 feed_from_report(struct store *st, const struct people *people,
@@ -332,6 +382,8 @@ feed_from_report(struct store *st, const struct people *people,
 	rc = 0;
 out:
 	out->report.nbugs = k;
+	if (rc == 0)
+		rc = feed_load_holds(st, o, out, cause);
 	if (rc == -1) {
 		/* Bug i is freed; those after it were not looked at. */
 		for (i = i < n ? i + 1 : n; i < n; i++)
@@ -396,8 +448,10 @@ feed_free(struct feed *f)
 	if (f == NULL)
 		return;
 	if (f->extra != NULL)
-		for (i = 0; i < f->report.nbugs; i++)
+		for (i = 0; i < f->report.nbugs; i++) {
 			free(f->extra[i].assignee);
+			strlist_free(&f->extra[i].holds);
+		}
 	free(f->extra);
 	report_free(&f->report);
 	free(f->source);

@@ -38,6 +38,12 @@ struct feed_bug {
 	char *assignee;         /* NULL when not known */
 	time_t last_ca_comment; /* last public CA-side comment; 0 none */
 	int64_t comments;       /* public comments stored */
+	/*
+	 * The operator's holds on the bug, one line each, plain text:
+	 * "snoozed until T: why" (why only where the feed shows private
+	 * data), "acknowledged: clock (STATE level N) at T".
+	 */
+	struct strlist holds;
 };
 
 struct feed {

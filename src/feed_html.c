@@ -87,6 +87,8 @@ static const char feed_html_css[] =
     ".num{font-variant-numeric:tabular-nums;white-space:nowrap}"
     ".muted{color:var(--muted);font-size:13px}"
     ".other{font-size:12px;color:var(--muted)}\n"
+    ".hold{font-size:12px;color:var(--paused);white-space:normal}"
+    ".hold.amb{color:var(--soon)}\n"
     ".summary{min-width:240px;overflow-wrap:anywhere}"
     "td .muted{font-size:12px}.dl,.dl .other{white-space:nowrap}"
     ".ca{max-width:200px}"
@@ -511,6 +513,36 @@ feed_html_others(
 	}
 }
 
+/*
+ * Under the deadlines: the operator's holds on the bug (snoozed until when
+ * and why, acknowledged) and the clocks whose whiteboard date is ambiguous.
+ */
+static void
+feed_html_holds(
+    struct buf *b, const struct report_bug *rb, const struct feed_bug *fb)
+{
+	const struct clock *c;
+	size_t i, k;
+
+	for (i = 0; i < fb->holds.n; i++) {
+		buf_addstr(b, "<div class=\"hold\">");
+		feed_html_add(b, fb->holds.v[i]);
+		buf_addstr(b, "</div>");
+	}
+	for (i = 0; i < rb->result.nclocks; i++) {
+		c = &rb->result.clocks[i];
+		for (k = 0; k < c->warnings.n; k++) {
+			if (strstr(c->warnings.v[k], "ambiguous") == NULL)
+				continue;
+			buf_printf(b,
+			    "<div class=\"hold amb\">ambiguous date (%s): ",
+			    report_clock_title(c->kind));
+			feed_html_add(b, c->warnings.v[k]);
+			buf_addstr(b, "</div>");
+		}
+	}
+}
+
 /* The open questions of a bug, each linked to its comment. */
 static void
 feed_html_questions(struct buf *b, const struct report_bug *rb)
@@ -601,6 +633,7 @@ feed_html_row(
 	else
 		buf_addstr(b, "<span class=\"muted\">none</span>");
 	feed_html_others(b, f, rb);
+	feed_html_holds(b, rb, fb);
 	buf_addstr(b, "</td><td data-label=\"Due\" class=\"num\">");
 	if (rb->urgent >= 0)
 		feed_html_due(b, f, &rb->result.clocks[rb->urgent]);

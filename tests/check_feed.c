@@ -380,6 +380,40 @@ START_TEST(test_html_hostile_text)
 }
 END_TEST
 
+/* The operator's holds and an ambiguous date show under the deadlines. */
+START_TEST(test_html_holds_and_ambiguous)
+{
+	struct feed f;
+	struct clock *c;
+	char *s;
+
+	make_feed(&f);
+	strlist_add(
+	    &f.extra[0].holds, "snoozed until 2026-03-20T00:00:00Z: <b>");
+	strlist_add(&f.extra[1].holds,
+	    "acknowledged: update (overdue level 1) at 2026-03-12T00:00:00Z");
+	c = &f.report.bugs[1].result.clocks[0];
+	strlist_add(&c->warnings,
+	    "Next update: ambiguous date '3-1-2023' (2023-03-01 or "
+	    "2023-01-03)");
+	s = feed_to_html(&f, NULL);
+	ck_assert_ptr_nonnull(strstr(s,
+	    "<div class=\"hold\">snoozed until "
+	    "2026-03-20T00:00:00Z: &lt;b&gt;</div>"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "<div class=\"hold\">acknowledged: "
+	    "update (overdue level 1)"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "<div class=\"hold amb\">ambiguous "
+	    "date (Regular update): Next update: ambiguous "
+	    "date &#39;3-1-2023&#39;"));
+	/* Each under its own bug's row. */
+	ck_assert_ptr_null(strstr(strstr(s, "data-bug=\"200\""), "snoozed"));
+	free(s);
+	feed_free(&f);
+}
+END_TEST
+
 START_TEST(test_html_order_and_filter)
 {
 	struct feed_query q;
@@ -782,6 +816,7 @@ feed_suite(void)
 	tcase_add_test(tc, test_html_hostile_text);
 	tcase_add_test(tc, test_html_script_csp);
 	tcase_add_test(tc, test_html_order_and_filter);
+	tcase_add_test(tc, test_html_holds_and_ambiguous);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("json");
 	tcase_add_test(tc, test_json_members);

@@ -207,6 +207,19 @@ def test_cli_outputs(work, conf, conf_all, private_count):
     check("<script>document" not in r.stdout and "RESTRICTED-MARKER" not in r.stdout,
           "html: hostile summary escaped, restricted bug absent")
 
+    # The operator's snooze shows on the dashboard: until when everywhere,
+    # why (operator text) only where the feed shows private data.
+    r = ccwatch(conf, "snooze", "1899001", "--until", "2030-01-01T00:00:00Z", "--reason",
+                "SNOOZE-REASON <b>marker</b>")
+    check(r.returncode == 0, "snooze 1899001: " + (r.stdout + r.stderr).strip())
+    r = ccwatch(conf, "feed", "--format", "html", "--as-of", NOW)
+    check('<div class="hold">snoozed until 2030-01-01T00:00:00Z</div>' in r.stdout and
+          "SNOOZE-REASON" not in r.stdout,
+          "html: the snooze shows until when, not the operator's reason")
+    ra = ccwatch(conf_all, "feed", "--format", "html", "--as-of", NOW)
+    check("snoozed until 2030-01-01T00:00:00Z: SNOOZE-REASON &lt;b&gt;marker&lt;/b&gt;"
+          in ra.stdout, "html with include_restricted: the snooze's reason, escaped")
+
 
 def validates(text, schema_file, version):
     """1 if the JSON text validates against docs/SCHEMA_FILE and is that version."""
@@ -282,6 +295,10 @@ def test_served(work, conf, port):
         rank = {"overdue": 0, "due-soon": 1, "ok": 2, "paused": 3, "met": 4, "none": 5}
         check(len(states) > 0 and states[0] == "overdue", "the first row is overdue")
         check([rank[s] for s in states] == sorted(rank[s] for s in states), "overdue bugs first")
+        row = re.search(r'<tr[^>]*data-bug="1899001".*?</tr>', dom, re.S)
+        check(row is not None and "snoozed until 2030-01-01T00:00:00Z" in row.group(0) and
+              "SNOOZE-REASON" not in dom,
+              "Chromium shows the snooze on the snoozed bug's row, without its reason")
         dom = chromium(work, url + "?ca=Example%20CA")
         cas = re.findall(r'data-label="CA" class="ca"><a href="[^"]*">([^<]*)</a>', dom)
         check(len(cas) > 0 and set(cas) == {"Example CA"}, "?ca= filters the table: %s" % set(cas))
