@@ -41,13 +41,6 @@ alerts_instance_kind(json_t *payload, const struct alert *a)
 	return k != NULL ? k : a->clock;
 }
 
-/* 1 if the payload is something the root program owes. */
-static int
-alerts_is_program(json_t *payload)
-{
-	return json_object_get(payload, "waiting") != NULL;
-}
-
 /*
  * The alert id: the instance, the state and the level, the instance's
  * transition number after its first (-tN: a state reached again is a new
@@ -78,96 +71,6 @@ alerts_make_id(int64_t bug, const char *kind, time_t started, time_t due,
 	    level, ep, r, seq);
 	free(r);
 	return id;
-}
-
-/* 1 if list is empty or holds s, ignoring case. */
-static int
-alerts_list_match(const struct strlist *list, const char *s)
-{
-	size_t i;
-
-	if (list->n == 0)
-		return 1;
-	if (s == NULL)
-		return 0;
-	for (i = 0; i < list->n; i++)
-		if (strcasecmp(list->v[i], s) == 0)
-			return 1;
-	return 0;
-}
-
-/*
- * 1 if list is empty or names the CA ca by any spelling: the CA key of
- * either (people_ca_key: case, punctuation, legal forms and a configured
- * CA's aliases do not matter) is the same.
- */
-static int
-alerts_ca_match(
-    const struct people *p, const struct strlist *list, const char *ca)
-{
-	char *key, *k;
-	size_t i;
-	int found = 0;
-
-	if (list->n == 0)
-		return 1;
-	if (ca == NULL)
-		return 0;
-	key = people_ca_key(p, ca);
-	for (i = 0; i < list->n && !found; i++) {
-		k = people_ca_key(p, list->v[i]);
-		found = *k != '\0' && strcmp(k, key) == 0;
-		free(k);
-	}
-	free(key);
-	return found;
-}
-
-/*
- * 1 if route r takes an alert of this CA, kind, state and level; what the
- * root program owes (program) goes to routes with waiting = program only,
- * and they take nothing else.
- */
-static int
-alerts_route_match(const struct alerts_eval *ev, const struct config_route *r,
-    int program, const char *ca, const char *kind, const char *state, int level)
-{
-	return r->program == program &&
-	    alerts_ca_match(ev->people, &r->cas, ca) &&
-	    alerts_list_match(&r->clocks, kind) &&
-	    alerts_list_match(&r->states, state) && level >= r->min_level;
-}
-
-/*
- * 1 if route r would receive alerts of this bug's clock kind in some state
- * and level: whom a snooze-ended note goes to.
- */
-static int
-alerts_route_hears_bug(const struct alerts_eval *ev,
-    const struct config_route *r, int program, const char *ca, const char *kind)
-{
-	return r->program == program &&
-	    alerts_ca_match(ev->people, &r->cas, ca) &&
-	    alerts_list_match(&r->clocks, kind);
-}
-
-/*
- * 0 if route r does not hear this met alert ([route] notify_met): a
- * deadline met by the CA's comment after only a due-soon warning, on an
- * after-overdue route, or on a never route at all.  A deadline that moved,
- * was withdrawn, paused or closed after a warning is always told: the
- * warning no longer holds.
- */
-static int
-alerts_route_hears_met(const struct alerts_eval *ev,
-    const struct config_route *r, const struct alert *a)
-{
-	if (strcmp(a->state, "met") != 0 || r->met == CONFIG_MET_ALWAYS ||
-	    (a->reason_kind != NULL && strcmp(a->reason_kind, "met") != 0))
-		return 1;
-	if (r->met == CONFIG_MET_NEVER)
-		return 0;
-	return ev->met_after != NULL && strcmp(ev->met_after, "overdue") == 0;
 }
 
 /* Queue an alert for every channel of route i. */
@@ -767,7 +670,7 @@ alerts_digest(struct alerts_eval *ev, size_t i, char **cause)
 {
 	const struct config_route *r = &ev->cfg->routes[i];
 	struct tm tm;
-	json_t *payload;
+	json_t *payload, *items;
 	char day[48], *id;
 	time_t at;
 	size_t j;
@@ -783,17 +686,23 @@ alerts_digest(struct alerts_eval *ev, size_t i, char **cause)
 	at = alerts_mktime(&tm, r->timezone);
 	if (at == -1 || ev->now < at)
 		return 0;
+	items = json_deep_copy(ev->current[i]);
+	if (alerts_digest_met(ev, i, day, items, cause) == -1) {
+		json_decref(items);
+		return -1;
+	}
 	n = alerts_db_exec(ev->db, cause,
 	    "INSERT OR IGNORE INTO alert_digests (route, day, made_at)"
 	    " VALUES (?1, ?2, ?3)",
 	    "tti", r->name, day, (int64_t)ev->now);
-	if (n <= 0 || json_array_size(ev->current[i]) == 0)
+	if (n <= 0 || json_array_size(items) == 0) {
+		json_decref(items);
 		return n < 0 ? -1 : 0;
+	}
 	log_info("alerts: digest of route %s for %s: %zu items", r->name, day,
-	    json_array_size(ev->current[i]));
+	    json_array_size(items));
 	ev->stats->digests++;
-	payload = alerts_digest_payload(
-	    r->name, ev->now, json_incref(ev->current[i]));
+	payload = alerts_digest_payload(r->name, ev->now, items);
 	for (j = 0; j < r->channels.n && rc == 0; j++) {
 		id = alerts_digest_id("dig", r->name, r->channels.v[j], day);
 		json_object_set_new(payload, "id", json_string(id));

@@ -174,4 +174,24 @@ int alerts_snoozes(struct alerts_eval *, const struct bug *,
 int alerts_has_snoozes(struct alerts_eval *, int64_t bug, char **cause);
 void alerts_snooze_keep(json_t *best, const char *kind, json_t *payload);
 
+/*
+ * Routes (alerts_route.c).  alerts_is_program: 1 if the payload is
+ * something the root program owes.  alerts_route_match: 1 if route r takes
+ * an alert of this CA, kind, state and level.  alerts_route_hears_bug: 1
+ * if r takes alerts of this CA and kind in some state (whom a
+ * snooze-ended note goes to).  alerts_route_hears_met: 0 if r does not
+ * hear this met alert ([route] notify_met).  alerts_digest_met appends to
+ * items the met alerts route i lists in its digest of day.
+ */
+int alerts_is_program(json_t *payload);
+int alerts_route_match(const struct alerts_eval *, const struct config_route *,
+    int program, const char *ca, const char *kind, const char *state,
+    int level);
+int alerts_route_hears_bug(const struct alerts_eval *,
+    const struct config_route *, int program, const char *ca, const char *kind);
+int alerts_route_hears_met(const struct alerts_eval *,
+    const struct config_route *, const struct alert *);
+int alerts_digest_met(struct alerts_eval *, size_t i, const char *day,
+    json_t *items, char **cause);
+
 #endif

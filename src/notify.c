@@ -458,3 +458,21 @@ notify_http_judge(const struct notifier *n, const char *url,
 	free(host);
 	return -1;
 }
+
+/* 1 if a is a met alert; see notify.h. */
+int
+notify_is_met(const struct alert *a)
+{
+	return a->state != NULL && strcmp(a->state, "met") == 0;
+}
+
+/* The met alerts a digest lists; see notify.h. */
+size_t
+notify_digest_met(const struct alert_digest *d)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->n; i++)
+		n += notify_is_met(&d->items[i]);
+	return n;
+}

@@ -225,6 +225,12 @@ void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
  * more; without a URL, "and M more"), as one line.
  */
 void notify_format_more(size_t more, const char *url, struct buf *out);
+/*
+ * 1 if a is a met alert: a digest lists it in one line.  notify_digest_met
+ * counts a digest's listed met alerts.
+ */
+int notify_is_met(const struct alert *a);
+size_t notify_digest_met(const struct alert_digest *d);
 /* 1 if id is non-empty and made only of [A-Za-z0-9._-]. */
 int notify_valid_id(const char *id);
 /* The digest's delivery id (its own, or derived), allocated. */

@@ -142,6 +142,24 @@ notify_slack_section(const struct alert *a, const struct slack_channel *ch,
 	}
 }
 
+/* A met alert of a digest in one line: bug, clock, how it was met. */
+static void
+notify_slack_met_line(const struct alert *a, struct buf *out)
+{
+	char label[64];
+
+	snprintf(label, sizeof label, "Bug %lld", (long long)a->bug_id);
+	notify_slack_link(a->bug_url, label, out);
+	buf_addch(out, ' ');
+	notify_slack_escape(a->clock, 100, 1, out);
+	buf_addstr(out, " met");
+	if (a->reason != NULL) {
+		buf_addstr(out, ": ");
+		notify_slack_escape(a->reason, 600, 1, out);
+	} else
+		notify_format_late(a, out);
+}
+
 /* A section block holding mrkdwn text. */
 static json_t *
 notify_slack_block(const char *text)
@@ -199,13 +217,16 @@ notify_slack_build_digest(const struct alert_digest *d,
 {
 	struct buf text, section;
 	json_t *root, *blocks;
-	size_t i, shown;
+	size_t i, shown, met;
 
 	buf_init(&text, 4096);
 	buf_printf(&text, "[ccwatch] Digest for ");
 	notify_slack_escape(d->recipient, 200, 1, &text);
+	met = notify_digest_met(d);
 	buf_printf(&text, ": %zu deadline%s due soon or overdue",
-	    d->n + d->more, d->n + d->more == 1 ? "" : "s");
+	    d->n - met + d->more, d->n - met + d->more == 1 ? "" : "s");
+	if (met > 0)
+		buf_printf(&text, ", %zu met", met);
 	blocks = json_array();
 	json_array_append_new(blocks, notify_slack_block(buf_str(&text)));
 	/* Slack takes at most 50 blocks in a message. */
@@ -213,7 +234,10 @@ notify_slack_build_digest(const struct alert_digest *d,
 	/* cppcheck-suppress knownConditionTrueFalse */
 	for (i = 0; i < shown; i++) {
 		buf_init(&section, 8192);
-		notify_slack_section(&d->items[i], ch, now, &section);
+		if (notify_is_met(&d->items[i]))
+			notify_slack_met_line(&d->items[i], &section);
+		else
+			notify_slack_section(&d->items[i], ch, now, &section);
 		json_array_append_new(
 		    blocks, notify_slack_block(buf_str(&section)));
 		buf_free(&section);

@@ -281,14 +281,34 @@ notify_smtp_build_message(const struct alert *a, const struct smtp_channel *ch,
 	return rc;
 }
 
-/* Render a digest as one mail listing every item with why it is listed. */
+/* Write a met alert of a digest as one line: bug, clock, how it was met. */
+static void
+notify_smtp_met_line(const struct alert *a, struct buf *text)
+{
+	buf_printf(text, "Bug %lld ", (long long)a->bug_id);
+	notify_clean_text(a->clock, 100, 1, text);
+	buf_addstr(text, " met");
+	if (a->reason != NULL) {
+		buf_addstr(text, ": ");
+		notify_clean_text(a->reason, 600, 1, text);
+	} else
+		notify_format_late(a, text);
+	buf_addstr(text, " (");
+	notify_clean_text(a->ca != NULL ? a->ca : "unknown CA", 200, 1, text);
+	buf_addstr(text, ")\n");
+}
+
+/*
+ * Render a digest as one mail listing every item with why it is listed, a
+ * met one in one line.
+ */
 int
 notify_smtp_build_digest(const struct alert_digest *d,
     const struct smtp_channel *ch, time_t now, struct buf *out, char **cause)
 {
 	struct buf subject, text;
 	char *id;
-	size_t i;
+	size_t i, met;
 	int rc;
 
 	id = notify_digest_id(d);
@@ -299,10 +319,13 @@ notify_smtp_build_digest(const struct alert_digest *d,
 	}
 	buf_init(&subject, 4096);
 	buf_init(&text, NOTIFY_MAX_MESSAGE);
+	met = notify_digest_met(d);
 	buf_printf(&subject,
 	    "[ccwatch] Digest: %zu deadline%s due soon or "
 	    "overdue",
-	    d->n + d->more, d->n + d->more == 1 ? "" : "s");
+	    d->n - met + d->more, d->n - met + d->more == 1 ? "" : "s");
+	if (met > 0)
+		buf_printf(&subject, ", %zu met", met);
 	notify_smtp_add_envelope(ch, now, out);
 	notify_smtp_add_subject(buf_str(&subject), out);
 	buf_printf(out, "Message-ID: <%s@ccwatch>\r\n", id);
@@ -313,7 +336,10 @@ notify_smtp_build_digest(const struct alert_digest *d,
 	buf_printf(&text, ": %zu\n", d->n + d->more);
 	for (i = 0; i < d->n && text.len < NOTIFY_DIGEST_BUDGET; i++) {
 		buf_printf(&text, "\n%zu. ", i + 1);
-		notify_smtp_describe(&d->items[i], now, &text);
+		if (notify_is_met(&d->items[i]))
+			notify_smtp_met_line(&d->items[i], &text);
+		else
+			notify_smtp_describe(&d->items[i], now, &text);
 	}
 	if (i < d->n || d->more > 0) {
 		buf_addch(&text, '\n');

@@ -527,3 +527,81 @@ store_hold_free(struct store_hold *v, size_t n)
 	}
 	free(v);
 }
+
+/* The met transitions of a time span; see store_alerts.h. */
+int
+store_alert_met_between(struct store *st, time_t since, time_t until,
+    char ***payloads, char ***reasons, size_t *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*payloads = *reasons = NULL;
+	*n = 0;
+	stmt = sa_prepare(st, -1, cause,
+	    "SELECT c.payload, a.reason FROM alerts a JOIN alert_clocks c"
+	    " ON c.bug_id = a.bug_id AND c.kind = a.kind"
+	    " AND c.started_at = a.started_at AND c.due = a.due"
+	    " WHERE a.state = 'met' AND a.route = '' AND a.dry_run = 0"
+	    " AND a.created > ?1 AND a.created <= ?2 AND c.payload IS NOT NULL"
+	    " ORDER BY a.created, a.id",
+	    "ii", (int64_t)since, (int64_t)until);
+	if (stmt == NULL)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*payloads = xreallocarray(*payloads, *n + 1, sizeof **payloads);
+		*reasons = xreallocarray(*reasons, *n + 1, sizeof **reasons);
+		(*payloads)[*n] = sa_text(stmt, 0);
+		(*reasons)[*n] = sqlite3_column_type(stmt, 1) == SQLITE_NULL
+		    ? NULL
+		    : sa_text(stmt, 1);
+		(*n)++;
+	}
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		sa_error(st, cause, "read the met alerts");
+		store_strings_free(*payloads, *n);
+		store_strings_free(*reasons, *n);
+		*payloads = *reasons = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Free n strings and their array. */
+void
+store_strings_free(char **v, size_t n)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* A route's last digest before a day; see store_alerts.h. */
+int
+store_digest_last(struct store *st, const char *route, const char *day,
+    time_t *made_at, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*made_at = 0;
+	stmt = sa_prepare(st, -1, cause,
+	    "SELECT coalesce(max(made_at), 0) FROM alert_digests"
+	    " WHERE route = ?1 AND day < ?2",
+	    "tt", route, day);
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW)
+		*made_at = (time_t)sqlite3_column_int64(stmt, 0);
+	else
+		sa_error(st, cause, "read the last digest");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? 0 : -1;
+}

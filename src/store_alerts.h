@@ -158,4 +158,20 @@ int store_ack_list(
     struct store *, struct store_hold **v, size_t *n, char **cause);
 void store_hold_free(struct store_hold *, size_t n);
 
+/*
+ * The met transitions the ledger recorded in (since, until], oldest first:
+ * each as its instance's last payload (JSON text) and the ledger's reason
+ * (JSON text, or NULL), into *payloads and *reasons (n each, allocated;
+ * free with store_strings_free).  Dry runs are left out.
+ */
+int store_alert_met_between(struct store *, time_t since, time_t until,
+    char ***payloads, char ***reasons, size_t *n, char **cause);
+void store_strings_free(char **, size_t n);
+/*
+ * When route made its last digest before day (YYYY-MM-DD): *made_at, or 0
+ * when it never did.
+ */
+int store_digest_last(struct store *, const char *route, const char *day,
+    time_t *made_at, char **cause);
+
 #endif

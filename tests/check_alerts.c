@@ -663,6 +663,47 @@ START_TEST(test_digest_timing)
 }
 END_TEST
 
+/*
+ * A digest lists what was met since the route's last digest, each in one
+ * line with how it was met, once.
+ */
+START_TEST(test_digest_lists_met)
+{
+	struct notifier *n;
+	struct config_route *r;
+	const struct notify_record *rec;
+	char *cause = NULL;
+
+	r = add_route("daily", "rec", "initial-report");
+	ck_assert_int_eq(
+	    timeutil_parse_clock_time("08:00", &r->digest_min, &cause), 0);
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	put_bug(2, "Other CA", "other-ca.test", T0 + H);
+	cycle(T0 + 20 * H); /* 01-06 12:00: the day's digest, empty */
+	cycle(T0 + 30 * H); /* both due soon */
+	/* Bug 1's CA answers on time; 01-07 08:00 lists it as met. */
+	put_comment(1, CA_LOGIN, T0 + 35 * H, "Our preliminary report.");
+	cycle(T0 + 36 * H);
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	cycle(T0 + 40 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	rec = notify_record_get(n, 0);
+	ck_assert_int_eq(rec->digest, 1);
+	ck_assert_uint_eq(rec->nitems, 2);
+	ck_assert_uint_eq(rec->nmet, 1);
+	ck_assert_ptr_nonnull(rec->met_reason);
+	ck_assert_msg(strstr(rec->met_reason, "met by comment") != NULL &&
+		strstr(rec->met_reason, "late") == NULL,
+	    "%s", rec->met_reason);
+	/* The next day's digest does not list it again. */
+	cycle(T0 + 64 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	ck_assert_uint_eq(notify_record_get(n, 1)->nmet, 0);
+	ck_assert_uint_eq(notify_record_get(n, 1)->nitems, 1);
+}
+END_TEST
+
 START_TEST(test_cap_makes_one_summary)
 {
 	struct notifier *n;
@@ -1117,6 +1158,7 @@ alerts_suite(void)
 	tcase_add_test(tc, test_quiet_hours_fixed_offset);
 	tcase_add_test(tc, test_quiet_hours_same_day);
 	tcase_add_test(tc, test_digest_timing);
+	tcase_add_test(tc, test_digest_lists_met);
 	tcase_add_test(tc, test_cap_makes_one_summary);
 	tcase_add_test(tc, test_cap_boundary);
 	tcase_add_test(tc, test_dry_run_sends_nothing);

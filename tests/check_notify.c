@@ -617,6 +617,9 @@ START_TEST(test_smtp_digest)
 	items[1].bug_summary = HOSTILE;
 	items[2] = alert_sample();
 	items[2].clock = "update";
+	items[2].state = "met";
+	items[2].reason_kind = "met";
+	items[2].reason = "met by comment 5 (roots@example.com)";
 	memset(&d, 0, sizeof d);
 	d.id = NULL;
 	d.recipient = "ca-team@example.org";
@@ -633,15 +636,18 @@ START_TEST(test_smtp_digest)
 	id = notify_digest_id(&d);
 	text = subject_decode(mail_header(&m, "Subject"));
 	ck_assert_str_eq(
-	    text, "[ccwatch] Digest: 3 deadlines due soon or overdue");
+	    text, "[ccwatch] Digest: 2 deadlines due soon or overdue, 1 met");
 	free(text);
 	ck_assert_ptr_nonnull(strstr(mail_header(&m, "Message-ID"), id));
 	text = qp_decode(m.body);
 	ck_assert_ptr_nonnull(strstr(text, "\n1. Bug 1890123:"));
 	ck_assert_ptr_nonnull(strstr(text, "\n2. Bug 1900001: x  Bcc: evil"));
 	ck_assert_ptr_nonnull(strstr(text, "due in 1 day"));
-	ck_assert_ptr_nonnull(strstr(text, "\n3. Bug 1890123:"));
-	ck_assert_ptr_nonnull(strstr(text, "Clock: update"));
+	/* A met item is one line. */
+	ck_assert_ptr_nonnull(strstr(text,
+	    "\n3. Bug 1890123 update met: met by comment 5 "
+	    "(roots@example.com) (Example Trust GmbH)\n"));
+	ck_assert_ptr_null(strstr(text, "Clock: update"));
 	free(text);
 	free(id);
 	mail_free(&m);
@@ -800,6 +806,23 @@ START_TEST(test_slack_restricted_and_digest)
 	ck_assert_ptr_null(strstr(buf_str(&b), "<!everyone>"));
 	ck_assert_ptr_nonnull(strstr(buf_str(&b), "&lt;!everyone&gt;"));
 	ck_assert_ptr_nonnull(strstr(text, "2 deadlines"));
+	json_decref(root);
+	/* A met item: one line, counted apart. */
+	items[1].state = "met";
+	items[1].reason = "met by comment 5 (roots@example.com)";
+	buf_reset(&b);
+	ck_assert_int_eq(
+	    notify_slack_build_digest(&d, &ch, NOW, &b, &cause), 0);
+	root = slack_parse(buf_str(&b), &text, &section);
+	ck_assert_ptr_nonnull(
+	    strstr(text, "1 deadline due soon or overdue, 1 met"));
+	section = json_string_value(json_object_get(
+	    json_object_get(
+		json_array_get(json_object_get(root, "blocks"), 2), "text"),
+	    "text"));
+	ck_assert_ptr_nonnull(section);
+	ck_assert_ptr_null(strchr(section, '\n'));
+	ck_assert_ptr_nonnull(strstr(section, "met: met by comment 5"));
 	json_decref(root);
 	buf_free(&b);
 }

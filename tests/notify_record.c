@@ -69,6 +69,7 @@ notify_record_send_digest(struct notifier *n, const struct alert_digest *d,
     struct notify_failure *fail, char **cause)
 {
 	struct notify_record *rec = notify_record_attempt(n, fail, cause);
+	size_t i;
 
 	if (rec == NULL)
 		return -1;
@@ -79,6 +80,10 @@ notify_record_send_digest(struct notifier *n, const struct alert_digest *d,
 	rec->nitems = d->n;
 	rec->more = d->more;
 	rec->more_url = d->more_url != NULL;
+	rec->nmet = notify_digest_met(d);
+	for (i = 0; i < d->n && rec->met_reason == NULL; i++)
+		if (notify_is_met(&d->items[i]) && d->items[i].reason != NULL)
+			rec->met_reason = xstrdup(d->items[i].reason);
 	return 0;
 }
 
@@ -98,6 +103,7 @@ notify_record_free(struct notifier *n)
 		free(r->recs[i].ca);
 		free(r->recs[i].recipient);
 		free(r->recs[i].reason_kind);
+		free(r->recs[i].met_reason);
 		free(r->recs[i].reason);
 	}
 	free(r->recs);

@@ -27,6 +27,8 @@ struct notify_record {
 	char *reason;      /* its words, or NULL */
 	size_t more;       /* a digest's alerts not listed */
 	int more_url;      /* 1 if the digest points at where they are */
+	size_t nmet;       /* a digest's met items */
+	char *met_reason;  /* the first one's reason, or NULL */
 };
 
 struct notifier *notify_record_new(const char *name);
