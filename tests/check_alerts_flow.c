@@ -603,6 +603,99 @@ START_TEST(test_met_says_how)
 }
 END_TEST
 
+/* Store a change of field from removed to added on bug by who at t. */
+static void
+put_change(int64_t id, const char *who, time_t t, const char *field,
+    const char *removed, const char *added)
+{
+	struct history h;
+	struct change ch;
+	char *cause = NULL;
+
+	memset(&h, 0, sizeof h);
+	ch.field = (char *)field;
+	ch.removed = (char *)removed;
+	ch.added = (char *)added;
+	h.bug_id = id;
+	h.when = t;
+	h.who = (char *)who;
+	h.changes = &ch;
+	h.nchanges = 1;
+	ck_assert_msg(store_put_history(test_st, &h, &cause) == 0, "%s", cause);
+}
+
+/*
+ * Met says how, when the deadline did not pass by the CA's answer: the
+ * root program withdraws its question (clears its needinfo without a
+ * reply), and a CA's Incident Closure Summary pauses the updates.
+ */
+START_TEST(test_met_withdrawn_and_paused)
+{
+	struct notifier *n;
+	const struct notify_record *r;
+	char *reason;
+
+	add_route("team", "rec", "response");
+	add_route("updates", "rec", "update");
+	n = start("rec");
+	/* Bug 1: a question with needinfo on the CA, due in 7 days. */
+	put_bug(1, T0 - 10 * D, "[ca-compliance] Next update 2026-03-01");
+	put_comment(1, CA_LOGIN, T0 - 9 * D, "Preliminary report: ...");
+	put_comment(1, CA_LOGIN, T0 - 8 * D, "Full incident report: ...");
+	put_comment(1, MODULE, T0, "Please send the full list of serials.");
+	put_change(
+	    1, MODULE, T0, "flagtypes.name", "", "needinfo?(" CA_LOGIN ")");
+	cycle(T0 + 6 * D + 12 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	r = notify_record_get(n, 0);
+	ck_assert_str_eq(r->clock, "response");
+	ck_assert_str_eq(r->state, "due-soon");
+	put_change(1, MODULE, T0 + 6 * D + 13 * H, "flagtypes.name",
+	    "needinfo?(" CA_LOGIN ")", "");
+	cycle(T0 + 6 * D + 14 * H);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	r = notify_record_get(n, 1);
+	ck_assert_str_eq(r->clock, "response");
+	ck_assert_str_eq(r->state, "met");
+	ck_assert_str_eq(r->reason_kind, "withdrawn");
+	ck_assert_str_eq(r->reason, "question withdrawn by " MODULE);
+	reason = ledger_reason(1);
+	ck_assert_ptr_nonnull(reason);
+	ck_assert_ptr_nonnull(strstr(reason, "\"kind\":\"withdrawn\""));
+	free(reason);
+
+	/* Bug 2: the update due soon, then the CA's closure summary. */
+	put_bug(2, T0 - 3 * D, "[ca-compliance] Next update 2026-01-13");
+	put_comment(2, CA_LOGIN, T0 - 2 * D, "Preliminary report: ...");
+	put_comment(2, CA_LOGIN, T0 - D, "Full incident report: ...");
+	cycle(T0 + 7 * D);
+	ck_assert_uint_eq(notify_record_count(n), 3);
+	r = notify_record_get(n, 2);
+	ck_assert_int_eq(r->bug_id, 2);
+	ck_assert_str_eq(r->clock, "update");
+	ck_assert_str_eq(r->state, "due-soon");
+	put_comment(2, CA_LOGIN, T0 + 7 * D + H,
+	    "Incident Closure Summary\n\nIncident description: ...\n");
+	cycle(T0 + 7 * D + 2 * H);
+	ck_assert_uint_eq(notify_record_count(n), 4);
+	r = notify_record_get(n, 3);
+	ck_assert_int_eq(r->bug_id, 2);
+	ck_assert_str_eq(r->state, "met");
+	ck_assert_str_eq(r->reason_kind, "paused");
+	ck_assert_msg(strstr(r->reason,
+			  "updates paused: Incident Closure "
+			  "Summary by " CA_LOGIN " in comment") != NULL,
+	    "%s", r->reason);
+	reason = ledger_reason(2);
+	ck_assert_ptr_nonnull(reason);
+	ck_assert_ptr_nonnull(strstr(reason, "\"kind\":\"paused\""));
+	free(reason);
+	/* Told once. */
+	cycle(T0 + 7 * D + 3 * H);
+	ck_assert_uint_eq(notify_record_count(n), 4);
+}
+END_TEST
+
 /* How many of n's records are in state. */
 static size_t
 count_state(struct notifier *n, const char *state)
@@ -685,6 +778,7 @@ alerts_flow_suite(void)
 	tcase_add_test(tc, test_state_reached_again_is_new_alert);
 	tcase_add_test(tc, test_future_is_a_dry_run);
 	tcase_add_test(tc, test_met_says_how);
+	tcase_add_test(tc, test_met_withdrawn_and_paused);
 	tcase_add_test(tc, test_met_after_overdue_only);
 	suite_add_tcase(s, tc);
 
