@@ -187,112 +187,6 @@ alerts_channel_is_machine(const struct config_alerts *cfg, const char *name)
 	    strcmp(ch->type, "webhook") == 0;
 }
 
-/* Bind the parameters of stmt from types and ap. */
-static void
-alerts_db_vbind(sqlite3_stmt *stmt, const char *types, va_list ap)
-{
-	const char *s;
-	int i;
-
-	for (i = 0; types[i] != '\0'; i++) {
-		if (types[i] == 'i')
-			sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
-		else {
-			s = va_arg(ap, const char *);
-			if (s == NULL)
-				sqlite3_bind_null(stmt, i + 1);
-			else
-				sqlite3_bind_text(
-				    stmt, i + 1, s, -1, SQLITE_TRANSIENT);
-		}
-	}
-}
-
-/* Prepare and bind; see alerts_int.h. */
-static sqlite3_stmt *
-alerts_db_vprepare(
-    sqlite3 *db, char **cause, const char *sql, const char *types, va_list ap)
-{
-	sqlite3_stmt *stmt;
-
-	if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
-		return NULL;
-	}
-	alerts_db_vbind(stmt, types, ap);
-	return stmt;
-}
-
-/* Prepare once into *cache, or reset what is there, and bind. */
-sqlite3_stmt *
-alerts_db_reuse(sqlite3_stmt **cache, sqlite3 *db, char **cause,
-    const char *sql, const char *types, ...)
-{
-	va_list ap;
-
-	if (*cache == NULL) {
-		if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT,
-			cache, NULL) != SQLITE_OK) {
-			xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
-			*cache = NULL;
-			return NULL;
-		}
-	} else {
-		sqlite3_reset(*cache);
-		sqlite3_clear_bindings(*cache);
-	}
-	va_start(ap, types);
-	alerts_db_vbind(*cache, types, ap);
-	va_end(ap);
-	return *cache;
-}
-
-/* Prepare a statement with its parameters bound. */
-sqlite3_stmt *
-alerts_db_prepare(
-    sqlite3 *db, char **cause, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt *stmt;
-	va_list ap;
-
-	va_start(ap, types);
-	stmt = alerts_db_vprepare(db, cause, sql, types, ap);
-	va_end(ap);
-	return stmt;
-}
-
-/* Run a statement that returns no rows; the number of rows changed. */
-int
-alerts_db_exec(
-    sqlite3 *db, char **cause, const char *sql, const char *types, ...)
-{
-	sqlite3_stmt *stmt;
-	va_list ap;
-	int rc;
-
-	va_start(ap, types);
-	stmt = alerts_db_vprepare(db, cause, sql, types, ap);
-	va_end(ap);
-	if (stmt == NULL)
-		return -1;
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	return sqlite3_changes(db);
-}
-
-/* Copy a text column. */
-char *
-alerts_db_text(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-
-	return xstrdup(s != NULL ? (const char *)s : "");
-}
-
 /*
  * The zone of a name (tz.c: read from its file once, never through TZ,
  * so this is safe while the HTTP server's thread runs); a zone that cannot
@@ -463,13 +357,7 @@ alerts_snooze(struct store *st, int64_t bug, const char *kind, time_t until,
 		xasprintf(cause, "snooze: the end is not in the future");
 		return -1;
 	}
-	if (alerts_db_exec(store_sqlite(st), cause,
-		"INSERT INTO snoozes (bug_id, kind, until, reason, set_at)"
-		" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (bug_id, kind)"
-		" DO UPDATE SET until = excluded.until,"
-		" reason = excluded.reason, set_at = excluded.set_at",
-		"ititi", bug, kind != NULL ? kind : "", (int64_t)until, reason,
-		(int64_t)now) == -1)
+	if (store_snooze_put(st, bug, kind, until, reason, now, cause) == -1)
 		return -1;
 	return 0;
 }
@@ -478,10 +366,7 @@ alerts_snooze(struct store *st, int64_t bug, const char *kind, time_t until,
 int
 alerts_unsnooze(struct store *st, int64_t bug, const char *kind, char **cause)
 {
-	return alerts_db_exec(store_sqlite(st), cause,
-	    "DELETE FROM snoozes WHERE bug_id = ?1 AND (?2 IS NULL OR kind = "
-	    "?2)",
-	    "it", bug, kind);
+	return store_snooze_drop(st, bug, kind, cause);
 }
 
 /* Acknowledge a bug's notified clocks at their current state and level. */
@@ -489,13 +374,7 @@ int
 alerts_ack(
     struct store *st, int64_t bug, const char *kind, time_t now, char **cause)
 {
-	return alerts_db_exec(store_sqlite(st), cause,
-	    "UPDATE alert_clocks SET acked_state = notified_state,"
-	    " acked_level = notified_level, acked_at = ?3"
-	    " WHERE bug_id = ?1 AND (?2 IS NULL OR kind = ?2"
-	    " OR substr(kind, 1, length(?2) + 1) = ?2 || '-')"
-	    " AND notified_state IN ('due-soon', 'overdue')",
-	    "iti", bug, kind, (int64_t)now);
+	return store_ack_put(st, bug, kind, now, cause);
 }
 
 /* Judge the channels' delivery health; see alerts.h. */
@@ -597,34 +476,18 @@ alerts_retry_dead(struct store *st, const char *const *ids, size_t n,
 int
 alerts_counts(struct store *st, struct alerts_counts *c, char **cause)
 {
-	sqlite3_stmt *stmt;
-	int rc = -1;
+	struct store_alert_counts k;
 
 	memset(c, 0, sizeof *c);
-	stmt = alerts_db_prepare(store_sqlite(st), cause,
-	    "SELECT (SELECT count(*) FROM alerts),"
-	    " (SELECT count(*) FROM outbox WHERE status = 'pending'),"
-	    " (SELECT count(*) FROM outbox WHERE status = 'pending' AND held),"
-	    " (SELECT count(*) FROM outbox WHERE status IN ('sent', "
-	    "'dry-run')),"
-	    " (SELECT count(*) FROM outbox WHERE status = 'dead'),"
-	    " (SELECT count(*) FROM snoozes)",
-	    "");
-	if (stmt == NULL)
+	if (store_alert_counts(st, &k, cause) == -1)
 		return -1;
-	if (sqlite3_step(stmt) == SQLITE_ROW) {
-		c->alerts = sqlite3_column_int64(stmt, 0);
-		c->pending = sqlite3_column_int64(stmt, 1);
-		c->held = sqlite3_column_int64(stmt, 2);
-		c->sent = sqlite3_column_int64(stmt, 3);
-		c->dead = sqlite3_column_int64(stmt, 4);
-		c->snoozes = sqlite3_column_int64(stmt, 5);
-		rc = 0;
-	} else
-		xasprintf(cause, "alerts: counts: %s",
-		    sqlite3_errmsg(store_sqlite(st)));
-	sqlite3_finalize(stmt);
-	return rc;
+	c->alerts = k.alerts;
+	c->pending = k.pending;
+	c->held = k.held;
+	c->sent = k.sent;
+	c->dead = k.dead;
+	c->snoozes = k.snoozes;
+	return 0;
 }
 
 /* A time as ISO 8601, or null for 0. */
@@ -637,71 +500,6 @@ alerts_json_time(int64_t t)
 		return json_null();
 	return json_string(timeutil_format_iso((time_t)t, iso));
 }
-
-/* Append the rows of a query to array a, one object a row. */
-static int
-alerts_json_rows(sqlite3 *db, const char *sql, const char *const *names,
-    const char *timecols, json_t *a, char **cause)
-{
-	sqlite3_stmt *stmt;
-	json_t *o;
-	int i, n, rc;
-
-	stmt = alerts_db_prepare(db, cause, sql, "");
-	if (stmt == NULL)
-		return -1;
-	n = sqlite3_column_count(stmt);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		o = json_object();
-		for (i = 0; i < n; i++) {
-			if (timecols[i] == 't')
-				json_object_set_new(o, names[i],
-				    alerts_json_time(
-					sqlite3_column_int64(stmt, i)));
-			else if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
-				json_object_set_new(o, names[i],
-				    json_integer(
-					sqlite3_column_int64(stmt, i)));
-			else if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
-				json_object_set_new(o, names[i], json_null());
-			else
-				json_object_set_new(o, names[i],
-				    alerts_json_str(
-					(const char *)sqlite3_column_text(
-					    stmt, i)));
-		}
-		json_array_append_new(a, o);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(db));
-		return -1;
-	}
-	return 0;
-}
-
-static const char *const alerts_ledger_names[] = {"id", "bug_id", "clock",
-    "state", "level", "route", "repeat", "due", "created", "dry_run", "reason"};
-#define ALERTS_LEDGER_SQL                                                      \
-	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
-	" dry_run, reason FROM alerts ORDER BY created DESC, id LIMIT 200"
-/* A store before schema version 4 has no reasons. */
-#define ALERTS_LEDGER_SQL3                                                     \
-	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
-	" dry_run, NULL FROM alerts ORDER BY created DESC, id LIMIT 200"
-static const char *const alerts_outbox_names[] = {"delivery_id", "channel",
-    "route", "digest", "status", "attempts", "held", "created", "next_attempt",
-    "sent_at", "last_error"};
-#define ALERTS_OUTBOX_SQL                                                      \
-	"SELECT delivery_id, channel, route, digest, status, attempts, held,"  \
-	" created, next_attempt, sent_at, last_error FROM outbox"              \
-	" ORDER BY status = 'dead' DESC, status = 'pending' DESC, id DESC"     \
-	" LIMIT 200"
-static const char *const alerts_snooze_names[] = {
-    "bug_id", "clock", "until", "reason", "set_at"};
-#define ALERTS_SNOOZE_SQL                                                      \
-	"SELECT bug_id, kind, until, reason, set_at FROM snoozes"              \
-	" ORDER BY bug_id, kind"
 
 /* The ledger, the outbox and the snoozes as JSON. */
 char *
@@ -723,14 +521,7 @@ alerts_to_json(struct store *st, time_t now, char **cause)
 	    (json_int_t)c.held, "sent", (json_int_t)c.sent, "dead",
 	    (json_int_t)c.dead, "snoozes", (json_int_t)c.snoozes, "alerts",
 	    ledger, "outbox", outbox, "snoozes", snoozes);
-	if (alerts_json_rows(store_sqlite(st),
-		store_schema_version(st) >= 4 ? ALERTS_LEDGER_SQL
-					      : ALERTS_LEDGER_SQL3,
-		alerts_ledger_names, "       tt  ", ledger, cause) == -1 ||
-	    alerts_json_rows(store_sqlite(st), ALERTS_OUTBOX_SQL,
-		alerts_outbox_names, "       ttt ", outbox, cause) == -1 ||
-	    alerts_json_rows(store_sqlite(st), ALERTS_SNOOZE_SQL,
-		alerts_snooze_names, "  t t", snoozes, cause) == -1)
+	if (store_alert_rows_json(st, ledger, outbox, snoozes, cause) == -1)
 		goto out;
 	out = json_dumps(root, JSON_INDENT(2));
 out:

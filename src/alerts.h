@@ -15,9 +15,9 @@
  * key: it can never fire twice.  An instance's transitions are counted, and
  * the id carries the number, so a state reached again is a new alert.
  *
- * The tables are schema version 3 of the store (store_sqlite gives the
- * connection); docs/alerts.md describes the configuration and the rules,
- * which config.h holds as plain data (struct config_alerts).
+ * The tables are schema version 3 of the store, read and written through
+ * store_alerts.h's typed functions; docs/alerts.md describes the configuration
+ * and the rules, which config.h holds as plain data (struct config_alerts).
  */
 #ifndef ALERTS_H
 #define ALERTS_H

@@ -286,38 +286,6 @@ out:
 	return rc;
 }
 
-/* The operator's not-a-question marks of a bug, allocated into *ids. */
-static int
-alerts_not_questions(
-    struct alerts_eval *ev, int64_t bug, int64_t **ids, size_t *n, char **cause)
-{
-	sqlite3_stmt *stmt;
-	size_t cap = 0;
-	int rc;
-
-	*ids = NULL;
-	*n = 0;
-	stmt = alerts_db_prepare(ev->db, cause,
-	    "SELECT comment_id FROM question_overrides WHERE bug_id = ?1"
-	    " AND not_question = 1 ORDER BY comment_id",
-	    "i", bug);
-	if (stmt == NULL)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap == 0 ? 8 : cap * 2;
-			*ids = xreallocarray(*ids, cap, sizeof **ids);
-		}
-		(*ids)[(*n)++] = sqlite3_column_int64(stmt, 0);
-	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-		return -1;
-	}
-	return 0;
-}
-
 /*
  * Fire the note that a change of the bug ended a snooze (one of ended,
  * {kind, set_at, reason}) to the routes that would have received the bug,
@@ -399,8 +367,8 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 	if (pre != NULL)
 		res = pre;
 	else {
-		if (alerts_not_questions(
-			ev, bug->id, &notq, &o.n_not_questions, cause) == -1)
+		if (store_list_not_questions(
+			st, bug->id, &notq, &o.n_not_questions, cause) == -1)
 			goto out;
 		o.not_questions = notq;
 		policy_eval(bug, &cl, &hl, ev->people, &o, ev->now, &own);
@@ -450,25 +418,6 @@ out:
 	return rc;
 }
 
-/* 1 if the bug or this clock of it is snoozed now. */
-static int
-alerts_is_snoozed(
-    struct alerts_eval *ev, int64_t bug, const char *kind, char **cause)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	stmt = alerts_db_prepare(ev->db, cause,
-	    "SELECT 1 FROM snoozes WHERE bug_id = ?1 AND (kind = ''"
-	    " OR kind = ?2) AND until > ?3",
-	    "iti", bug, kind, (int64_t)ev->now);
-	if (stmt == NULL)
-		return -1;
-	rc = sqlite3_step(stmt) == SQLITE_ROW;
-	sqlite3_finalize(stmt);
-	return rc;
-}
-
 /*
  * The instances notified due-soon or overdue that this evaluation did not
  * see any more: their deadline was replaced or the bug was resolved, so
@@ -477,27 +426,15 @@ alerts_is_snoozed(
 static int
 alerts_vanished(struct alerts_eval *ev, char **cause)
 {
-	sqlite3_stmt *stmt;
 	struct strlist payloads;
 	json_t *p, *reason;
 	char *text;
 	size_t i;
-	int rc, sn;
+	int sn;
 
 	memset(&payloads, 0, sizeof payloads);
-	stmt = alerts_db_prepare(ev->db, cause,
-	    "SELECT payload FROM alert_clocks WHERE seen_at != ?1"
-	    " AND notified_state IN ('due-soon', 'overdue')"
-	    " AND payload IS NOT NULL",
-	    "i", (int64_t)ev->now);
-	if (stmt == NULL)
-		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
-		strlist_add(
-		    &payloads, (const char *)sqlite3_column_text(stmt, 0));
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
+	if (store_alert_clock_vanished(ev->st, ev->now, &payloads, cause) ==
+	    -1) {
 		strlist_free(&payloads);
 		return -1;
 	}
@@ -512,9 +449,10 @@ alerts_vanished(struct alerts_eval *ev, char **cause)
 		json_object_set_new(p, "evidence", json_string(text));
 		json_object_set_new(p, "reason", reason);
 		free(text);
-		sn = alerts_is_snoozed(ev,
+		sn = store_snooze_holds(ev->st,
 		    json_integer_value(json_object_get(p, "bug_id")),
-		    json_string_value(json_object_get(p, "clock")), cause);
+		    json_string_value(json_object_get(p, "clock")), ev->now,
+		    cause);
 		if (sn == -1 || alerts_instance(ev, p, sn, cause) == -1) {
 			if (sn == -1)
 				json_decref(p);
@@ -691,10 +629,7 @@ alerts_digest(struct alerts_eval *ev, size_t i, char **cause)
 		json_decref(items);
 		return -1;
 	}
-	n = alerts_db_exec(ev->db, cause,
-	    "INSERT OR IGNORE INTO alert_digests (route, day, made_at)"
-	    " VALUES (?1, ?2, ?3)",
-	    "tti", r->name, day, (int64_t)ev->now);
+	n = store_digest_mark(ev->st, r->name, day, ev->now, cause);
 	if (n <= 0 || json_array_size(items) == 0) {
 		json_decref(items);
 		return n < 0 ? -1 : 0;
@@ -791,7 +726,6 @@ alerts_record_clocks(struct alerts *al, struct store *st,
 	ev.al = al;
 	ev.cfg = al->cfg;
 	ev.st = st;
-	ev.db = store_sqlite(st);
 	ev.people = people;
 	ev.opts = opts;
 	ev.now = now;

@@ -1,11 +1,10 @@
 /*
- * What the files of the alerts module share: the runtime, the SQL helpers,
+ * What the files of the alerts module share: the runtime,
  * local time in a route's zone, and the payload of an outbox row.
  */
 #ifndef ALERTS_INT_H
 #define ALERTS_INT_H
 
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <time.h>
 
@@ -26,24 +25,6 @@ struct alerts {
 	struct alerts_broken *broken;
 	size_t nbroken;
 };
-
-/*
- * Prepare sql and bind its parameters from types, one letter each: 'i' an
- * int64_t, 't' a const char * (NULL binds NULL).  NULL with *cause.
- */
-sqlite3_stmt *alerts_db_prepare(
-    sqlite3 *, char **cause, const char *sql, const char *types, ...);
-/* Prepare, bind and run a statement without rows: changes, or -1. */
-int alerts_db_exec(
-    sqlite3 *, char **cause, const char *sql, const char *types, ...);
-/*
- * alerts_db_prepare of a statement run many times: prepared once into
- * *cache (the caller finalizes it), reset and bound again on later calls.
- */
-sqlite3_stmt *alerts_db_reuse(sqlite3_stmt **cache, sqlite3 *, char **cause,
-    const char *sql, const char *types, ...);
-/* A copy of a text column ("" for NULL). */
-char *alerts_db_text(sqlite3_stmt *, int col);
 
 /* Break t down in zone tz (NULL: UTC; +HH:MM; a zoneinfo name). */
 int alerts_localtime(time_t t, const char *tz, struct tm *tm);
@@ -127,7 +108,6 @@ struct alerts_eval {
 	struct alerts *al;
 	const struct config_alerts *cfg;
 	struct store *st;
-	sqlite3 *db;
 	const struct people *people;
 	const struct policy_options *opts;
 	time_t now;

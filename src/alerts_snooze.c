@@ -12,6 +12,7 @@
 
 #include "alerts_int.h"
 #include "log.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -84,78 +85,45 @@ alerts_snoozes(struct alerts_eval *ev, const struct bug *bug,
     const struct comment_list *cl, const struct history_list *hl,
     struct strlist *kinds, json_t *ended, char **cause)
 {
-	sqlite3_stmt *stmt;
-	struct strlist drop;
+	struct store_hold *h;
 	json_t *change;
-	char *kind;
-	time_t until, set_at;
-	size_t i;
-	int rc, expired;
+	size_t i, n;
+	int rc = 0, expired;
 
-	memset(&drop, 0, sizeof drop);
-	stmt = alerts_db_prepare(ev->db, cause,
-	    "SELECT kind, until, set_at FROM snoozes WHERE bug_id = ?1", "i",
-	    bug->id);
-	if (stmt == NULL)
+	if (store_snooze_of_bug(ev->st, bug->id, &h, &n, cause) == -1)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		kind = alerts_db_text(stmt, 0);
-		until = (time_t)sqlite3_column_int64(stmt, 1);
-		set_at = (time_t)sqlite3_column_int64(stmt, 2);
-		expired = until <= ev->now;
-		change =
-		    expired ? NULL : alerts_bug_changed(ev, cl, hl, set_at);
-		if (expired || change != NULL) {
-			log_info("alerts: bug %lld: snooze%s%s %s",
-			    (long long)bug->id, *kind != '\0' ? " of " : "",
-			    kind,
-			    expired ? "expired" : "cleared: the bug changed");
-			if (!expired) {
-				ev->stats->cleared++;
-				json_array_append_new(ended,
-				    json_pack("{s:s, s:I, s:o}", "kind", kind,
-					"set_at", (json_int_t)set_at, "reason",
-					alerts_snooze_reason(
-					    kind, until, change)));
-			}
-			strlist_add(&drop, kind);
-		} else
-			strlist_add(kinds, kind);
+	for (i = 0; i < n && rc == 0; i++) {
+		expired = h[i].until <= ev->now;
+		change = expired ? NULL
+				 : alerts_bug_changed(ev, cl, hl, h[i].set_at);
+		if (!expired && change == NULL) {
+			strlist_add(kinds, h[i].kind);
+			continue;
+		}
+		log_info("alerts: bug %lld: snooze%s%s %s", (long long)bug->id,
+		    *h[i].kind != '\0' ? " of " : "", h[i].kind,
+		    expired ? "expired" : "cleared: the bug changed");
+		if (!expired) {
+			ev->stats->cleared++;
+			json_array_append_new(ended,
+			    json_pack("{s:s, s:I, s:o}", "kind", h[i].kind,
+				"set_at", (json_int_t)h[i].set_at, "reason",
+				alerts_snooze_reason(
+				    h[i].kind, h[i].until, change)));
+		}
 		json_decref(change);
-		free(kind);
+		if (store_snooze_drop(ev->st, bug->id, h[i].kind, cause) == -1)
+			rc = -1;
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-		strlist_free(&drop);
-		return -1;
-	}
-	for (i = 0; i < drop.n && rc != -1; i++)
-		rc = alerts_db_exec(ev->db, cause,
-		    "DELETE FROM snoozes WHERE bug_id = ?1 AND kind = ?2", "it",
-		    bug->id, drop.v[i]);
-	strlist_free(&drop);
-	return rc == -1 ? -1 : 0;
+	store_hold_free(h, n);
+	return rc;
 }
 
 /* 1 if the bug has a snooze row, so its thread is needed. */
 int
 alerts_has_snoozes(struct alerts_eval *ev, int64_t bug, char **cause)
 {
-	sqlite3_stmt *stmt;
-	int rc;
-
-	stmt = alerts_db_prepare(ev->db, cause,
-	    "SELECT 1 FROM snoozes WHERE bug_id = ?1 LIMIT 1", "i", bug);
-	if (stmt == NULL)
-		return -1;
-	rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-		return -1;
-	}
-	return rc == SQLITE_ROW;
+	return store_snooze_any(ev->st, bug, cause);
 }
 
 /* How urgent a clock payload's state is: overdue first. */

@@ -9,7 +9,6 @@
 #include <getopt.h>
 #include <jansson.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,7 +98,7 @@ main(int argc, char **argv)
 	log_info("ccwatchd %s starting: config %s; libcurl %s, jansson %s, "
 		 "SQLite %s, libsystemd %s",
 	    CCWATCH_VERSION, path, curl_version_info(CURLVERSION_NOW)->version,
-	    jansson_version_str(), sqlite3_libversion(), LIBSYSTEMD_VERSION);
+	    jansson_version_str(), store_sqlite_version(), LIBSYSTEMD_VERSION);
 	rc = daemon_run(path, conf);
 	return rc;
 }

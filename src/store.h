@@ -109,10 +109,11 @@ int store_list_not_questions(
     struct store *, int64_t bug_id, int64_t **ids, size_t *n, char **cause);
 
 /*
- * The SQLite connection, for a module that owns tables of the schema (the
- * alerts module: alert_clocks, alerts, outbox, snoozes, alert_digests of
- * schema version 3).  Its statements run inside store_begin/store_commit.
+ * The SQLite connection, for the store's own files (store_*.c) that keep
+ * the SQL of their tables; no other module runs SQL.
  */
 struct sqlite3 *store_sqlite(struct store *);
+/* The version of the SQLite library in use ("3.46.1"). */
+const char *store_sqlite_version(void);
 
 #endif

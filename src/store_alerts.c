@@ -5,21 +5,25 @@
  * call.  Text is bound with SQLITE_TRANSIENT, so the caller keeps its
  * strings.
  */
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model.h"
 #include "store_alerts.h"
+#include "store_alerts_int.h"
 #include "store_int.h"
+#include "timeutil.h"
 #include "xmalloc.h"
 
 /* The cache slots of the statements run per clock. */
 enum { SA_CLOCK_GET, SA_CLOCK_PUT, SA_ALERT_PUT, SA_OUTBOX_PUT };
 
 /* Set *cause to "store: PATH: alerts: what: sqlite's error". */
-static void
-sa_error(struct store *st, char **cause, const char *what)
+void
+store_sa_error(struct store *st, char **cause, const char *what)
 {
 	xasprintf(cause, "store: %s: alerts: %s: %s", store_path(st), what,
 	    sqlite3_errmsg(store_sqlite(st)));
@@ -51,8 +55,8 @@ sa_vbind(sqlite3_stmt *stmt, const char *types, va_list ap)
  * slot (reset later), or, with slot -1, prepared for this call (the
  * caller finalizes it).  NULL with *cause.
  */
-static sqlite3_stmt *
-sa_prepare(struct store *st, int slot, char **cause, const char *sql,
+sqlite3_stmt *
+store_sa_prepare(struct store *st, int slot, char **cause, const char *sql,
     const char *types, ...)
 {
 	sqlite3 *db = store_sqlite(st);
@@ -68,7 +72,7 @@ sa_prepare(struct store *st, int slot, char **cause, const char *sql,
 	} else if (sqlite3_prepare_v3(db, sql, -1,
 		       cache != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
 		       NULL) != SQLITE_OK) {
-		sa_error(st, cause, "prepare");
+		store_sa_error(st, cause, "prepare");
 		return NULL;
 	} else if (cache != NULL)
 		*cache = stmt;
@@ -78,9 +82,10 @@ sa_prepare(struct store *st, int slot, char **cause, const char *sql,
 	return stmt;
 }
 
-/* Release a statement of sa_prepare: reset a cached one, finalize others. */
-static void
-sa_done(sqlite3_stmt *stmt, int slot)
+/* Release a statement of store_sa_prepare: reset a cached one, finalize others.
+ */
+void
+store_sa_done(sqlite3_stmt *stmt, int slot)
 {
 	if (slot >= 0) {
 		sqlite3_reset(stmt);
@@ -90,8 +95,8 @@ sa_done(sqlite3_stmt *stmt, int slot)
 }
 
 /* Run a statement without rows: the rows changed, or -1 with *cause. */
-static int
-sa_exec(struct store *st, int slot, char **cause, const char *what,
+int
+store_sa_exec(struct store *st, int slot, char **cause, const char *what,
     const char *sql, const char *types, ...)
 {
 	sqlite3_stmt *stmt, **cache = NULL;
@@ -107,7 +112,7 @@ sa_exec(struct store *st, int slot, char **cause, const char *what,
 	} else if (sqlite3_prepare_v3(store_sqlite(st), sql, -1,
 		       cache != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
 		       NULL) != SQLITE_OK) {
-		sa_error(st, cause, what);
+		store_sa_error(st, cause, what);
 		return -1;
 	} else if (cache != NULL)
 		*cache = stmt;
@@ -116,14 +121,14 @@ sa_exec(struct store *st, int slot, char **cause, const char *what,
 	va_end(ap);
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE)
-		sa_error(st, cause, what);
-	sa_done(stmt, slot);
+		store_sa_error(st, cause, what);
+	store_sa_done(stmt, slot);
 	return rc == SQLITE_DONE ? sqlite3_changes(store_sqlite(st)) : -1;
 }
 
 /* A copy of a text column ("" for NULL). */
-static char *
-sa_text(sqlite3_stmt *stmt, int col)
+char *
+store_sa_text(sqlite3_stmt *stmt, int col)
 {
 	const unsigned char *s = sqlite3_column_text(stmt, col);
 
@@ -139,7 +144,7 @@ store_alert_clock_get(struct store *st, int64_t bug, const char *kind,
 	int rc;
 
 	memset(k, 0, sizeof *k);
-	stmt = sa_prepare(st, SA_CLOCK_GET, cause,
+	stmt = store_sa_prepare(st, SA_CLOCK_GET, cause,
 	    "SELECT state, notified_state, notified_level, notified_at,"
 	    " acked_state, acked_level, transitions FROM alert_clocks"
 	    " WHERE bug_id = ?1 AND kind = ?2 AND started_at = ?3"
@@ -150,11 +155,11 @@ store_alert_clock_get(struct store *st, int64_t bug, const char *kind,
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW) {
 		k->exists = 1;
-		k->state = sa_text(stmt, 0);
-		k->notified_state = sa_text(stmt, 1);
+		k->state = store_sa_text(stmt, 0);
+		k->notified_state = store_sa_text(stmt, 1);
 		k->notified_level = sqlite3_column_int(stmt, 2);
 		k->notified_at = (time_t)sqlite3_column_int64(stmt, 3);
-		k->acked_state = sa_text(stmt, 4);
+		k->acked_state = store_sa_text(stmt, 4);
 		k->acked_level = sqlite3_column_int(stmt, 5);
 		k->transitions = sqlite3_column_int64(stmt, 6);
 	} else {
@@ -163,8 +168,8 @@ store_alert_clock_get(struct store *st, int64_t bug, const char *kind,
 		k->acked_state = xstrdup("");
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		sa_error(st, cause, "read the ledger");
-	sa_done(stmt, SA_CLOCK_GET);
+		store_sa_error(st, cause, "read the ledger");
+	store_sa_done(stmt, SA_CLOCK_GET);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
 }
 
@@ -185,7 +190,7 @@ store_alert_clock_put(struct store *st, int64_t bug, const char *kind,
     const struct store_alert_clock *k, time_t seen_at, const char *payload,
     char **cause)
 {
-	return sa_exec(st, SA_CLOCK_PUT, cause, "write the ledger",
+	return store_sa_exec(st, SA_CLOCK_PUT, cause, "write the ledger",
 		   "INSERT INTO alert_clocks (bug_id, kind, started_at, due,"
 		   " state, level, notified_state, notified_level,"
 		   " notified_at, seen_at, payload, transitions)"
@@ -210,7 +215,7 @@ store_alert_clock_put(struct store *st, int64_t bug, const char *kind,
 int
 store_alert_insert(struct store *st, const struct store_alert *a, char **cause)
 {
-	return sa_exec(st, SA_ALERT_PUT, cause, "record an alert",
+	return store_sa_exec(st, SA_ALERT_PUT, cause, "record an alert",
 	    "INSERT OR IGNORE INTO alerts (id, bug_id, kind, started_at, due,"
 	    " state, level, route, seq, created, dry_run, reason, episode)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -225,7 +230,7 @@ int
 store_outbox_insert(
     struct store *st, const struct store_outbox_entry *e, char **cause)
 {
-	return sa_exec(st, SA_OUTBOX_PUT, cause, "queue a delivery",
+	return store_sa_exec(st, SA_OUTBOX_PUT, cause, "queue a delivery",
 	    "INSERT OR IGNORE INTO outbox (delivery_id, channel, route, digest,"
 	    " payload, created, ready_at, next_attempt, held)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
@@ -246,7 +251,7 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 
 	*rows = NULL;
 	*n = 0;
-	stmt = sa_prepare(st, -1, cause,
+	stmt = store_sa_prepare(st, -1, cause,
 	    "SELECT id, delivery_id, channel, digest, payload, attempts,"
 	    " ready_at, next_attempt FROM outbox WHERE status = 'pending'"
 	    " AND next_attempt <= ?1 AND (next_attempt > ?2 OR"
@@ -259,16 +264,16 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
 		r = &(*rows)[(*n)++];
 		r->id = sqlite3_column_int64(stmt, 0);
-		r->delivery_id = sa_text(stmt, 1);
-		r->channel = sa_text(stmt, 2);
+		r->delivery_id = store_sa_text(stmt, 1);
+		r->channel = store_sa_text(stmt, 2);
 		r->digest = sqlite3_column_int(stmt, 3);
-		r->payload = sa_text(stmt, 4);
+		r->payload = store_sa_text(stmt, 4);
 		r->attempts = sqlite3_column_int(stmt, 5);
 		r->ready_at = (time_t)sqlite3_column_int64(stmt, 6);
 		r->next_attempt = sqlite3_column_int64(stmt, 7);
 	}
 	if (rc != SQLITE_DONE)
-		sa_error(st, cause, "read the outbox");
+		store_sa_error(st, cause, "read the outbox");
 	sqlite3_finalize(stmt);
 	return rc == SQLITE_DONE ? 0 : -1;
 }
@@ -292,7 +297,7 @@ int
 store_outbox_mark_sent(struct store *st, int64_t id, const char *status,
     time_t now, int attempts, char **cause)
 {
-	return sa_exec(st, -1, cause, "mark a delivery",
+	return store_sa_exec(st, -1, cause, "mark a delivery",
 		   "UPDATE outbox SET status = ?2, sent_at = ?3,"
 		   " attempts = ?4, last_error = NULL WHERE id = ?1",
 		   "itii", id, status, (int64_t)now, (int64_t)attempts) < 0
@@ -305,7 +310,7 @@ int
 store_outbox_mark_retry(struct store *st, int64_t id, int attempts, time_t next,
     const char *error, char **cause)
 {
-	return sa_exec(st, -1, cause, "mark a delivery",
+	return store_sa_exec(st, -1, cause, "mark a delivery",
 		   "UPDATE outbox SET attempts = ?2, next_attempt = ?3,"
 		   " last_error = ?4 WHERE id = ?1",
 		   "iiit", id, (int64_t)attempts, (int64_t)next, error) < 0
@@ -318,7 +323,7 @@ int
 store_outbox_mark_dead(
     struct store *st, int64_t id, int attempts, const char *error, char **cause)
 {
-	return sa_exec(st, -1, cause, "mark a dead letter",
+	return store_sa_exec(st, -1, cause, "mark a dead letter",
 		   "UPDATE outbox SET status = 'dead', attempts = ?2,"
 		   " last_error = ?3 WHERE id = ?1",
 		   "iit", id, (int64_t)attempts, error) < 0
@@ -339,11 +344,11 @@ store_outbox_retry_dead(struct store *st, const char *const *ids, size_t n,
 	int r, total = 0;
 
 	if (n == 0)
-		return sa_exec(st, -1, cause, "requeue dead letters", sql, "it",
-		    (int64_t)now, (const char *)NULL);
+		return store_sa_exec(st, -1, cause, "requeue dead letters", sql,
+		    "it", (int64_t)now, (const char *)NULL);
 	for (i = 0; i < n; i++) {
-		r = sa_exec(st, -1, cause, "requeue dead letters", sql, "it",
-		    (int64_t)now, ids[i]);
+		r = store_sa_exec(st, -1, cause, "requeue dead letters", sql,
+		    "it", (int64_t)now, ids[i]);
 		if (r < 0)
 			return -1;
 		total += r;
@@ -359,7 +364,8 @@ store_channel_result(struct store *st, const char *channel, time_t now,
 	if (store_schema_version(st) < 4)
 		return 0;
 	if (error == NULL)
-		return sa_exec(st, -1, cause, "record a channel's success",
+		return store_sa_exec(st, -1, cause,
+			   "record a channel's success",
 			   "INSERT INTO channel_health (channel, last_success)"
 			   " VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE"
 			   " SET last_success = excluded.last_success,"
@@ -367,7 +373,7 @@ store_channel_result(struct store *st, const char *channel, time_t now,
 			   "ti", channel, (int64_t)now) < 0
 		    ? -1
 		    : 0;
-	return sa_exec(st, -1, cause, "record a channel's failure",
+	return store_sa_exec(st, -1, cause, "record a channel's failure",
 		   "INSERT INTO channel_health (channel, last_failure,"
 		   " failures, last_error) VALUES (?1, ?2, 1, ?3)"
 		   " ON CONFLICT (channel) DO UPDATE"
@@ -410,7 +416,7 @@ store_channel_health_list(
 	*n = 0;
 	if (store_schema_version(st) < 3)
 		return 0;
-	stmt = sa_prepare(st, -1, cause,
+	stmt = store_sa_prepare(st, -1, cause,
 	    store_schema_version(st) >= 4 ? with_health : without, "");
 	if (stmt == NULL)
 		return -1;
@@ -418,18 +424,18 @@ store_channel_health_list(
 		*v = xreallocarray(*v, *n + 1, sizeof **v);
 		h = &(*v)[(*n)++];
 		memset(h, 0, sizeof *h);
-		h->channel = sa_text(stmt, 0);
+		h->channel = store_sa_text(stmt, 0);
 		h->last_success = (time_t)sqlite3_column_int64(stmt, 1);
 		h->last_failure = (time_t)sqlite3_column_int64(stmt, 2);
 		h->failures = sqlite3_column_int64(stmt, 3);
 		if (sqlite3_column_type(stmt, 4) != SQLITE_NULL)
-			h->last_error = sa_text(stmt, 4);
+			h->last_error = store_sa_text(stmt, 4);
 		h->pending = sqlite3_column_int64(stmt, 5);
 		h->held = sqlite3_column_int64(stmt, 6);
 		h->dead = sqlite3_column_int64(stmt, 7);
 	}
 	if (rc != SQLITE_DONE)
-		sa_error(st, cause, "read the channels' health");
+		store_sa_error(st, cause, "read the channels' health");
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
 		store_channel_health_free(*v, *n);
@@ -453,81 +459,6 @@ store_channel_health_free(struct store_channel_health *v, size_t n)
 	free(v);
 }
 
-/* Read holds of a statement: bug, kind, until, reason, set_at. */
-static int
-sa_holds(struct store *st, sqlite3_stmt *stmt, struct store_hold **v, size_t *n,
-    char **cause)
-{
-	struct store_hold *h;
-	int rc;
-
-	*v = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*v = xreallocarray(*v, *n + 1, sizeof **v);
-		h = &(*v)[(*n)++];
-		h->bug = sqlite3_column_int64(stmt, 0);
-		h->kind = sa_text(stmt, 1);
-		h->until = (time_t)sqlite3_column_int64(stmt, 2);
-		h->reason = sa_text(stmt, 3);
-		h->set_at = (time_t)sqlite3_column_int64(stmt, 4);
-	}
-	if (rc != SQLITE_DONE)
-		sa_error(st, cause, "read the snoozes");
-	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* The snoozes that hold; see store_alerts.h. */
-int
-store_snooze_list(struct store *st, time_t now, struct store_hold **v,
-    size_t *n, char **cause)
-{
-	sqlite3_stmt *stmt;
-
-	*v = NULL;
-	*n = 0;
-	if (store_schema_version(st) < 3)
-		return 0;
-	stmt = sa_prepare(st, -1, cause,
-	    "SELECT bug_id, kind, until, reason, set_at FROM snoozes"
-	    " WHERE until > ?1 ORDER BY bug_id, kind",
-	    "i", (int64_t)now);
-	return stmt != NULL ? sa_holds(st, stmt, v, n, cause) : -1;
-}
-
-/* The acknowledgements that hold; see store_alerts.h. */
-int
-store_ack_list(struct store *st, struct store_hold **v, size_t *n, char **cause)
-{
-	sqlite3_stmt *stmt;
-
-	*v = NULL;
-	*n = 0;
-	if (store_schema_version(st) < 3)
-		return 0;
-	stmt = sa_prepare(st, -1, cause,
-	    "SELECT bug_id, kind, 0, acked_state || ' level ' || acked_level,"
-	    " acked_at FROM alert_clocks WHERE acked_state != ''"
-	    " AND acked_state = notified_state"
-	    " AND acked_level = notified_level ORDER BY bug_id, kind",
-	    "");
-	return stmt != NULL ? sa_holds(st, stmt, v, n, cause) : -1;
-}
-
-/* Free holds. */
-void
-store_hold_free(struct store_hold *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].kind);
-		free(v[i].reason);
-	}
-	free(v);
-}
-
 /* The met transitions of a time span; see store_alerts.h. */
 int
 store_alert_met_between(struct store *st, time_t since, time_t until,
@@ -538,7 +469,7 @@ store_alert_met_between(struct store *st, time_t since, time_t until,
 
 	*payloads = *reasons = NULL;
 	*n = 0;
-	stmt = sa_prepare(st, -1, cause,
+	stmt = store_sa_prepare(st, -1, cause,
 	    "SELECT c.payload, a.reason FROM alerts a JOIN alert_clocks c"
 	    " ON c.bug_id = a.bug_id AND c.kind = a.kind"
 	    " AND c.started_at = a.started_at AND c.due = a.due"
@@ -551,15 +482,15 @@ store_alert_met_between(struct store *st, time_t since, time_t until,
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		*payloads = xreallocarray(*payloads, *n + 1, sizeof **payloads);
 		*reasons = xreallocarray(*reasons, *n + 1, sizeof **reasons);
-		(*payloads)[*n] = sa_text(stmt, 0);
+		(*payloads)[*n] = store_sa_text(stmt, 0);
 		(*reasons)[*n] = sqlite3_column_type(stmt, 1) == SQLITE_NULL
 		    ? NULL
-		    : sa_text(stmt, 1);
+		    : store_sa_text(stmt, 1);
 		(*n)++;
 	}
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_DONE) {
-		sa_error(st, cause, "read the met alerts");
+		store_sa_error(st, cause, "read the met alerts");
 		store_strings_free(*payloads, *n);
 		store_strings_free(*reasons, *n);
 		*payloads = *reasons = NULL;
@@ -582,26 +513,155 @@ store_strings_free(char **v, size_t n)
 	free(v);
 }
 
-/* A route's last digest before a day; see store_alerts.h. */
+/* The vanished instances' payloads; see store_alerts.h. */
 int
-store_digest_last(struct store *st, const char *route, const char *day,
-    time_t *made_at, char **cause)
+store_alert_clock_vanished(
+    struct store *st, time_t now, struct strlist *payloads, char **cause)
 {
 	sqlite3_stmt *stmt;
 	int rc;
 
-	*made_at = 0;
-	stmt = sa_prepare(st, -1, cause,
-	    "SELECT coalesce(max(made_at), 0) FROM alert_digests"
-	    " WHERE route = ?1 AND day < ?2",
-	    "tt", route, day);
+	stmt = store_sa_prepare(st, -1, cause,
+	    "SELECT payload FROM alert_clocks WHERE seen_at != ?1"
+	    " AND notified_state IN ('due-soon', 'overdue')"
+	    " AND payload IS NOT NULL",
+	    "i", (int64_t)now);
 	if (stmt == NULL)
 		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		*made_at = (time_t)sqlite3_column_int64(stmt, 0);
-	else
-		sa_error(st, cause, "read the last digest");
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		strlist_add(
+		    payloads, (const char *)sqlite3_column_text(stmt, 0));
+	if (rc != SQLITE_DONE)
+		store_sa_error(st, cause, "read the vanished instances");
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_ROW ? 0 : -1;
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The totals of the alerts' tables; see store_alerts.h. */
+int
+store_alert_counts(struct store *st, struct store_alert_counts *c, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc = -1;
+
+	memset(c, 0, sizeof *c);
+	stmt = store_sa_prepare(st, -1, cause,
+	    "SELECT (SELECT count(*) FROM alerts),"
+	    " (SELECT count(*) FROM outbox WHERE status = 'pending'),"
+	    " (SELECT count(*) FROM outbox WHERE status = 'pending' AND held),"
+	    " (SELECT count(*) FROM outbox WHERE status IN ('sent', "
+	    "'dry-run')),"
+	    " (SELECT count(*) FROM outbox WHERE status = 'dead'),"
+	    " (SELECT count(*) FROM snoozes)",
+	    "");
+	if (stmt == NULL)
+		return -1;
+	if (sqlite3_step(stmt) == SQLITE_ROW) {
+		c->alerts = sqlite3_column_int64(stmt, 0);
+		c->pending = sqlite3_column_int64(stmt, 1);
+		c->held = sqlite3_column_int64(stmt, 2);
+		c->sent = sqlite3_column_int64(stmt, 3);
+		c->dead = sqlite3_column_int64(stmt, 4);
+		c->snoozes = sqlite3_column_int64(stmt, 5);
+		rc = 0;
+	} else
+		store_sa_error(st, cause, "counts");
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
+/* A time as ISO 8601, or null for 0. */
+static json_t *
+sa_json_time(int64_t t)
+{
+	char iso[TIMEUTIL_ISO_LEN];
+
+	if (t == 0)
+		return json_null();
+	return json_string(timeutil_format_iso((time_t)t, iso));
+}
+
+/* A text column as a JSON string ("?" when it is no valid UTF-8). */
+static json_t *
+sa_json_text(sqlite3_stmt *stmt, int col)
+{
+	json_t *j = json_string((const char *)sqlite3_column_text(stmt, col));
+
+	return j != NULL ? j : json_string("?");
+}
+
+/*
+ * Append the rows of a query to array a, one object a row named by names;
+ * the columns marked 't' in timecols are times.
+ */
+static int
+sa_json_rows(struct store *st, const char *sql, const char *const *names,
+    const char *timecols, json_t *a, char **cause)
+{
+	sqlite3_stmt *stmt;
+	json_t *o, *v;
+	int i, n, rc;
+
+	stmt = store_sa_prepare(st, -1, cause, sql, "");
+	if (stmt == NULL)
+		return -1;
+	n = sqlite3_column_count(stmt);
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		o = json_object();
+		for (i = 0; i < n; i++) {
+			if (timecols[i] == 't')
+				v = sa_json_time(sqlite3_column_int64(stmt, i));
+			else if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
+				v = json_integer(sqlite3_column_int64(stmt, i));
+			else if (sqlite3_column_type(stmt, i) == SQLITE_NULL)
+				v = json_null();
+			else
+				v = sa_json_text(stmt, i);
+			json_object_set_new(o, names[i], v);
+		}
+		json_array_append_new(a, o);
+	}
+	if (rc != SQLITE_DONE)
+		store_sa_error(st, cause, "read the rows");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static const char *const sa_ledger_names[] = {"id", "bug_id", "clock", "state",
+    "level", "route", "repeat", "due", "created", "dry_run", "reason"};
+#define SA_LEDGER_SQL                                                          \
+	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
+	" dry_run, reason FROM alerts ORDER BY created DESC, id LIMIT 200"
+/* A store before schema version 4 has no reasons. */
+#define SA_LEDGER_SQL3                                                         \
+	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
+	" dry_run, NULL FROM alerts ORDER BY created DESC, id LIMIT 200"
+static const char *const sa_outbox_names[] = {"delivery_id", "channel", "route",
+    "digest", "status", "attempts", "held", "created", "next_attempt",
+    "sent_at", "last_error"};
+#define SA_OUTBOX_SQL                                                          \
+	"SELECT delivery_id, channel, route, digest, status, attempts, held,"  \
+	" created, next_attempt, sent_at, last_error FROM outbox"              \
+	" ORDER BY status = 'dead' DESC, status = 'pending' DESC, id DESC"     \
+	" LIMIT 200"
+static const char *const sa_snooze_names[] = {
+    "bug_id", "clock", "until", "reason", "set_at"};
+#define SA_SNOOZE_SQL                                                          \
+	"SELECT bug_id, kind, until, reason, set_at FROM snoozes"              \
+	" ORDER BY bug_id, kind"
+
+/* The ledger, the outbox and the snoozes as JSON rows; see store_alerts.h. */
+int
+store_alert_rows_json(struct store *st, json_t *ledger, json_t *outbox,
+    json_t *snoozes, char **cause)
+{
+	if (sa_json_rows(st,
+		store_schema_version(st) >= 4 ? SA_LEDGER_SQL : SA_LEDGER_SQL3,
+		sa_ledger_names, "       tt  ", ledger, cause) == -1 ||
+	    sa_json_rows(st, SA_OUTBOX_SQL, sa_outbox_names, "       ttt ",
+		outbox, cause) == -1 ||
+	    sa_json_rows(st, SA_SNOOZE_SQL, sa_snooze_names, "  t t", snoozes,
+		cause) == -1)
+		return -1;
+	return 0;
 }

@@ -159,6 +159,36 @@ int store_ack_list(
 void store_hold_free(struct store_hold *, size_t n);
 
 /*
+ * Snoozes and acknowledgements (store_holds.c).  store_snooze_put snoozes
+ * a bug (kind NULL or "") or its clock kind until `until` for reason, set
+ * at now, replacing a snooze of the same kind.  store_snooze_drop removes
+ * a bug's snoozes of kind (NULL: all): the rows removed.
+ * store_snooze_of_bug reads every snooze row of a bug, expired or not.
+ * store_snooze_any: 1 if the bug has a snooze row.  store_snooze_holds: 1
+ * if the bug or its clock kind is snoozed at now.  store_ack_put
+ * acknowledges a bug's clocks (kind NULL: all; a kind also covers its
+ * instances "kind-...") notified due-soon or overdue at their notified
+ * state and level: the rows changed.
+ */
+int store_snooze_put(struct store *, int64_t bug, const char *kind,
+    time_t until, const char *reason, time_t now, char **cause);
+int store_snooze_drop(
+    struct store *, int64_t bug, const char *kind, char **cause);
+int store_snooze_of_bug(struct store *, int64_t bug, struct store_hold **v,
+    size_t *n, char **cause);
+int store_snooze_any(struct store *, int64_t bug, char **cause);
+int store_snooze_holds(
+    struct store *, int64_t bug, const char *kind, time_t now, char **cause);
+int store_ack_put(
+    struct store *, int64_t bug, const char *kind, time_t now, char **cause);
+/*
+ * Claim route's digest of day (YYYY-MM-DD), made at now: 1 when this call
+ * claimed it, 0 when it was made before.
+ */
+int store_digest_mark(struct store *, const char *route, const char *day,
+    time_t now, char **cause);
+
+/*
  * The met transitions the ledger recorded in (since, until], oldest first:
  * each as its instance's last payload (JSON text) and the ledger's reason
  * (JSON text, or NULL), into *payloads and *reasons (n each, allocated;
@@ -167,6 +197,36 @@ void store_hold_free(struct store_hold *, size_t n);
 int store_alert_met_between(struct store *, time_t since, time_t until,
     char ***payloads, char ***reasons, size_t *n, char **cause);
 void store_strings_free(char **, size_t n);
+/*
+ * The last payloads (JSON text) of the instances notified due-soon or
+ * overdue that the evaluation at now did not see, appended to *payloads
+ * (a strlist of model.h).
+ */
+struct strlist;
+int store_alert_clock_vanished(
+    struct store *, time_t now, struct strlist *payloads, char **cause);
+
+/* The ledger's, the outbox's and the snoozes' totals. */
+struct store_alert_counts {
+	long long alerts;
+	long long pending;
+	long long held; /* pending, waiting for quiet hours */
+	long long sent; /* sent or logged by a dry run */
+	long long dead;
+	long long snoozes;
+};
+int store_alert_counts(
+    struct store *, struct store_alert_counts *, char **cause);
+/*
+ * The last 200 alerts of the ledger (newest first), the last 200 outbox
+ * rows (dead letters and pending first) and every snooze, appended to the
+ * JSON arrays (jansson's json_t) as one object a row, times in ISO 8601
+ * (null for none): docs/alerts.md's "ccwatch alerts --json".
+ */
+struct json_t;
+int store_alert_rows_json(struct store *, struct json_t *ledger,
+    struct json_t *outbox, struct json_t *snoozes, char **cause);
+
 /*
  * When route made its last digest before day (YYYY-MM-DD): *made_at, or 0
  * when it never did.

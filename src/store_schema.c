@@ -129,3 +129,10 @@ const char *const store_migrations[] = {
     "  failures INTEGER NOT NULL DEFAULT 0, last_error TEXT);",
 };
 const int store_nmigrations = (int)CCWATCH_NELEM(store_migrations);
+
+/* The version of the SQLite library in use; see store.h. */
+const char *
+store_sqlite_version(void)
+{
+	return sqlite3_libversion();
+}
