@@ -2,7 +2,8 @@
  * ccwatch: the command-line interface.  main reads the global options and
  * the configuration, then runs one command of the table below; each
  * command group is a file of its own (ccwatch_status.c, ccwatch_alerts.c,
- * ccwatch_feed.c), and each command is one function over the library.
+ * ccwatch_feed.c, ccwatch_record.c), and each command is one function over the
+ * library.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -64,6 +65,12 @@ static const struct cli_command cli_commands[] = {
 	"[--as-of TIME]",
 	"Print the oversight feed: JSON (or its previous schema), a "
 	"calendar, the metrics or the dashboard page."},
+    {"report", 1, 0, 1, cli_report,
+	"report [--since TIME] [--until TIME] [--ca NAME] "
+	"[--format table|json|csv] [--as-of TIME]",
+	"Show each CA's track record: incidents filed, deadlines met on "
+	"time, late and missed, response times, over every stored bug; "
+	"it keeps the outcomes in the store (not with --as-of)."},
     {"whiteboard", 0, 0, 0, cli_whiteboard, "whiteboard [--as-of TIME] TEXT",
 	"Show how a status whiteboard is read, as JSON."},
     {"config-check", 0, 0, 0, cli_config_check, "config-check",
