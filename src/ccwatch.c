@@ -29,9 +29,11 @@ static int cli_version(struct cli *, int, char **);
  * whether it writes to the store, handler, usage and what it does.
  */
 static const struct cli_command cli_commands[] = {
-    {"sync", 1, 1, 1, cli_sync, "sync [--full]",
+    {"sync", 1, 1, 1, cli_sync, "sync [--full | --backfill [--since TIME]]",
 	"Fetch what changed on Bugzilla (every open bug with --full) into "
-	"the store, as one cycle of the daemon does."},
+	"the store, as one cycle of the daemon does; with --backfill, the "
+	"threads and histories of the resolved bugs the store lacks, "
+	"resumed where an earlier backfill stopped."},
     {"status", 1, 0, 0, cli_status,
 	"status [--json] [--as-of TIME] [--ca NAME] "
 	"[--state overdue|due-soon|ok|met|paused] [--waiting-on program|ca] "

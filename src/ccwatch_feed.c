@@ -35,29 +35,41 @@ cli_progress(size_t done, size_t total, void *arg)
 	(void)fflush(stderr);
 }
 
-/* ccwatch sync [--full]: one poll cycle into the store. */
+/* ccwatch sync [--full | --backfill [--since TIME]]: into the store. */
 int
 cli_sync(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"full", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	    {"full", no_argument, NULL, 'f'},
+	    {"backfill", no_argument, NULL, 'b'},
+	    {"since", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
 	struct bugzilla_options bo;
 	struct sync_options so;
 	struct sync_stats stats;
 	struct bugzilla *bz = NULL;
 	struct store *st = NULL;
 	char *cause = NULL;
-	int ch, rc = 1;
+	time_t since = 0;
+	int ch, rc = 1, backfill = 0, have_since = 0;
 
 	sync_options_from_config(&so, cli->conf);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'f')
+		if (ch == 'f')
+			so.full = 1;
+		else if (ch == 'b')
+			backfill = 1;
+		else if (ch == 's') {
+			since = cli_parse_time(optarg);
+			have_since = 1;
+		} else
 			cli_usage(2);
-		so.full = 1;
 	}
-	if (optind != argc)
+	if (optind != argc || (have_since && !backfill) ||
+	    (backfill && so.full))
 		cli_usage(2);
+	if (backfill)
+		return cli_backfill(cli, since);
 	so.progress = cli_progress;
 	bugzilla_options_from_config(&bo, cli->conf);
 	st = store_open(cli->conf->store_path, &cause);
