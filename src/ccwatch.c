@@ -63,10 +63,11 @@ static const struct cli_command cli_commands[] = {
     {"test-notify", 1, 1, 0, cli_test_notify, "test-notify CHANNEL",
 	"Send a test alert through one channel now."},
     {"feed", 1, 0, 0, cli_feed,
-	"feed --format json|json-v1|ics|prom|html [--ca NAME] "
-	"[--as-of TIME]",
+	"feed --format json|json-v1|ics|prom|html|track-json|track-html "
+	"[--ca NAME] [--as-of TIME]",
 	"Print the oversight feed: JSON (or its previous schema), a "
-	"calendar, the metrics or the dashboard page."},
+	"calendar, the metrics, the dashboard page, or the track record as "
+	"JSON or its page."},
     {"report", 1, 0, 1, cli_report,
 	"report [--since TIME] [--until TIME] [--ca NAME] "
 	"[--format table|json|csv] [--as-of TIME]",

@@ -58,6 +58,8 @@ cli_backfill_progress(const struct backfill_progress *p, void *arg)
 		    p->seconds / (double)run * (double)(p->total - p->done),
 		    eta, sizeof eta);
 	if (!v->tty) {
+		if (p->finished)
+			return; /* the summary line says it */
 		log_info("backfill: %lld/%lld bugs, %lu requests, %.1f KiB, "
 			 "ETA %s",
 		    p->done, p->total, p->requests, (double)p->bytes / 1024.0,

@@ -114,6 +114,11 @@ cli_feed_render(const struct feed *f, const char *format, const char *ca)
 		return feed_to_ics(f, ca);
 	if (strcmp(format, "prom") == 0)
 		return feed_to_prom(f, NULL);
+	if (strcmp(format, "track-json") == 0)
+		return f->track != NULL ? feed_track_json(f->track) : NULL;
+	if (strcmp(format, "track-html") == 0)
+		return f->track != NULL ? feed_track_html(f->track, ca, 0)
+					: NULL;
 	if (strcmp(format, "html") != 0)
 		return NULL;
 	memset(&q, 0, sizeof q);
@@ -138,7 +143,7 @@ cli_feed(struct cli *cli, int argc, char **argv)
 	const char *format = "json", *ca = NULL;
 	char *cause = NULL, *out;
 	time_t as_of = timeutil_now();
-	int ch, rc = 1;
+	int ch, rc = 1, track;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -151,10 +156,12 @@ cli_feed(struct cli *cli, int argc, char **argv)
 		else
 			cli_usage(2);
 	}
+	track = strcmp(format, "track-json") == 0 ||
+	    strcmp(format, "track-html") == 0;
 	if (optind != argc ||
 	    (strcmp(format, "json") != 0 && strcmp(format, "json-v1") != 0 &&
 		strcmp(format, "ics") != 0 && strcmp(format, "prom") != 0 &&
-		strcmp(format, "html") != 0))
+		strcmp(format, "html") != 0 && !track))
 		cli_usage(2);
 	feed_options_from_config(&fo, cli->conf);
 	st = cli_open_readonly(cli, &cause);
@@ -162,6 +169,17 @@ cli_feed(struct cli *cli, int argc, char **argv)
 	    feed_load(st, &cli->conf->people, &cli->conf->policy, as_of, &fo,
 		&f, &cause) == -1)
 		goto out;
+	if ((track || strcmp(format, "prom") == 0) &&
+	    feed_track_load(st, &cli->conf->people, &cli->conf->policy, &fo,
+		as_of, 1, &f.track, &cause) == -1) {
+		if (track) {
+			feed_free(&f);
+			goto out;
+		}
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
 	out = cli_feed_render(&f, format, ca);
 	(void)fputs(out, stdout);
 	free(out);

@@ -157,6 +157,7 @@ void
 daemon_stop(struct daemon *d)
 {
 	d->stopping = 1;
+	daemon_backfill_stop(d);
 	if (d->sync != NULL)
 		d->seam.sync_cancel(d, d->sync);
 	d->sync = NULL;
@@ -264,6 +265,9 @@ daemon_apply(struct daemon *d, struct config *c, char **cause)
 		config_free(c);
 		return -1;
 	}
+	/* The backfill resumes on the new configuration after a cycle. */
+	daemon_backfill_stop(d);
+	d->backfill_ran = 0;
 	al = alerts_new(&c->alerts, cause);
 	if (al == NULL) {
 		bugzilla_free(bz);

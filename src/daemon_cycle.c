@@ -147,6 +147,11 @@ daemon_snapshot(struct daemon *d, struct report *r)
 		free(cause);
 		return;
 	}
+	if (feed_track_load(d->store, &d->conf->people, &d->conf->policy, &o,
+		f.report.as_of, 0, &f.track, &cause) == -1) {
+		log_warnx("track record: %s", cause);
+		free(cause);
+	}
 	d->snap = feed_snap_new(&f);
 	httpd_set_snapshot(d->httpd, d->snap);
 }
@@ -331,6 +336,7 @@ daemon_cycle_end(struct daemon *d)
 	}
 	log_debug("next cycle in %ld s", delay);
 	daemon_arm(d, (uint64_t)delay * 1000000ULL);
+	daemon_backfill_kick(d);
 	/* After the arming: a reload that resets the cursor polls at once. */
 	if (d->reload_pending) {
 		d->reload_pending = 0;

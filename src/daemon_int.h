@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "alerts.h"
+#include "backfill.h"
 #include "bugzilla.h"
 #include "config.h"
 #include "daemon.h"
@@ -77,6 +78,9 @@ struct daemon {
 	struct feed_counters counters;
 	struct daemon_counts counts;
 	struct daemon_seam seam;
+	struct backfill *backfill;    /* [daemon] backfill, while it runs */
+	struct bugzilla *backfill_bz; /* its own client, on http */
+	int backfill_ran;             /* finished (or cannot start) */
 };
 
 /* Build a daemon around a configuration (taken over) on loop event. */
@@ -101,5 +105,11 @@ int daemon_apply(struct daemon *, struct config *, char **cause);
 void daemon_arm(struct daemon *, uint64_t delay_usec);
 /* Send the one-line STATUS= of the last evaluation. */
 void daemon_status(struct daemon *);
+/*
+ * daemon_backfill.c: start the backfill when [daemon] backfill asks for it
+ * and it has not run (after a good cycle, the daemon idle), and stop it.
+ */
+void daemon_backfill_kick(struct daemon *);
+void daemon_backfill_stop(struct daemon *);
 
 #endif

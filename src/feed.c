@@ -406,6 +406,7 @@ feed_free(struct feed *f)
 		for (i = 0; i < f->report.nbugs; i++)
 			free(f->extra[i].assignee);
 	free(f->extra);
+	feed_track_free(f->track);
 	report_free(&f->report);
 	free(f->source);
 	free(f->last_error);
@@ -1019,6 +1020,7 @@ feed_to_prom(const struct feed *f, const struct feed_counters *c)
 	feed_prom_bugs(&b, f, cas, ncas);
 	feed_prom_items(&b, f, cas, ncas);
 	free(cas);
+	feed_track_prom(&b, f);
 	feed_prom_questions(&b, f);
 	feed_prom_sync(&b, f);
 	if (c != NULL)
@@ -1107,7 +1109,8 @@ feed_write_dir(const struct feed *f, const struct feed_counters *c,
 	    feed_write_one(dir, "metrics.prom", feed_to_prom(f, c), cause) ==
 		-1 ||
 	    feed_write_one(dir, "index.html", feed_to_html(f, NULL), cause) ==
-		-1)
+		-1 ||
+	    feed_track_write_dir(f, dir, cause) == -1)
 		return -1;
 	return 0;
 }

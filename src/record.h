@@ -82,6 +82,19 @@ struct record_series {
 	size_t n;
 };
 
+/* Deadlines of one month (by due time, UTC) that came due. */
+struct record_month {
+	int ym; /* year * 12 + month - 1 */
+	long long on_time;
+	long long late;
+	long long missed;
+};
+
+/* The buckets of the response-time histogram: < 1, 3, 7, 14, 30 days, more. */
+#define RECORD_NBUCKETS 6
+/* The name of bucket i ("<1d", "1-3d", ... ">30d"). */
+const char *record_bucket_name(int i);
+
 /* One CA's record, or the total. */
 struct record_ca {
 	char *key;  /* caname key; "" for bugs with no CA; NULL: total */
@@ -98,8 +111,11 @@ struct record_ca {
 	struct record_series full_report; /* bug filed to full report */
 	long long items_due;
 	long long items_on_time;
-	long long items_slipped; /* late or missed */
-	long long missed;        /* every kind */
+	long long items_slipped;     /* late or missed */
+	long long missed;            /* every kind */
+	struct record_month *months; /* ascending, only months with some */
+	size_t nmonths;
+	long long response_hist[RECORD_NBUCKETS]; /* answered questions */
 };
 
 struct record {
@@ -119,6 +135,13 @@ struct record {
 void record_make(const struct outcome_list *, const struct caname_table *,
     const struct record_filter *, time_t now, struct record *out);
 void record_free(struct record *);
+
+/* The month of ym as "YYYY-MM" into buf (8 bytes). */
+const char *record_month_name(int ym, char *buf, size_t size);
+/* The counts of month ym of a CA (zeros when it has none). */
+struct record_month record_month_of(const struct record_ca *, int ym);
+/* The month (year * 12 + month - 1) of t, UTC. */
+int record_month_at(time_t t);
 
 /* The value at fraction q (0.5, 0.9) of a sorted series, nearest rank. */
 long long record_quantile(const struct record_series *, double q);

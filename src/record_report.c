@@ -5,8 +5,10 @@
  * the JSON and the CSV of it.  Pure: the outcomes come from record.c.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
 #include "record.h"
@@ -57,6 +59,97 @@ record_quantile(const struct record_series *s, double q)
 	return s->v[rank - 1];
 }
 
+/* The upper bounds of the response-time buckets, in days. */
+static const int record_bucket_days[RECORD_NBUCKETS - 1] = {1, 3, 7, 14, 30};
+static const char *const record_bucket_names[RECORD_NBUCKETS] = {
+    "<1d", "1-3d", "3-7d", "7-14d", "14-30d", ">30d"};
+
+/* The name of a bucket. */
+const char *
+record_bucket_name(int i)
+{
+	return i >= 0 && i < RECORD_NBUCKETS ? record_bucket_names[i] : "?";
+}
+
+/* The bucket of a response time. */
+static int
+record_bucket(long long seconds)
+{
+	int i;
+
+	for (i = 0; i < RECORD_NBUCKETS - 1; i++)
+		if (seconds < (long long)record_bucket_days[i] * DAY)
+			return i;
+	return RECORD_NBUCKETS - 1;
+}
+
+/* The month of t. */
+int
+record_month_at(time_t t)
+{
+	struct tm tm;
+
+	if (gmtime_r(&t, &tm) == NULL)
+		return 0;
+	return (tm.tm_year + 1900) * 12 + tm.tm_mon;
+}
+
+/* "YYYY-MM". */
+const char *
+record_month_name(int ym, char *buf, size_t size)
+{
+	(void)snprintf(buf, size, "%04d-%02d", ym / 12, ym % 12 + 1);
+	return buf;
+}
+
+/* The counts of one month of a CA. */
+struct record_month
+record_month_of(const struct record_ca *c, int ym)
+{
+	struct record_month m;
+	size_t i;
+
+	for (i = 0; i < c->nmonths; i++)
+		if (c->months[i].ym == ym)
+			return c->months[i];
+	memset(&m, 0, sizeof m);
+	m.ym = ym;
+	return m;
+}
+
+/* The month ym of a CA, added in order when new. */
+static struct record_month *
+record_month_get(struct record_ca *c, int ym)
+{
+	size_t i;
+
+	for (i = 0; i < c->nmonths && c->months[i].ym < ym; i++)
+		;
+	if (i < c->nmonths && c->months[i].ym == ym)
+		return &c->months[i];
+	c->months = xreallocarray(c->months, c->nmonths + 1, sizeof *c->months);
+	memmove(&c->months[i + 1], &c->months[i],
+	    (c->nmonths - i) * sizeof *c->months);
+	memset(&c->months[i], 0, sizeof *c->months);
+	c->months[i].ym = ym;
+	c->nmonths++;
+	return &c->months[i];
+}
+
+/* Count a deadline that came due into its month. */
+static void
+record_count_month(struct record_ca *c, int ym, enum outcome o, long long n)
+{
+	struct record_month *m = record_month_get(c, ym);
+
+	if (o == OUTCOME_ON_TIME)
+		m->on_time += n;
+	else if (o == OUTCOME_LATE)
+		m->late += n;
+	else
+		m->missed += n;
+}
+
 /* 1 if t is in the period. */
 static int
 record_in(const struct record_filter *f, time_t until, time_t t)
@@ -91,6 +184,7 @@ record_count_row(struct record_ca *ca, const struct record_filter *f,
 			ca->missed++;
 		}
 		slip = r->outcome != OUTCOME_ON_TIME;
+		record_count_month(ca, record_month_at(r->due), r->outcome, 1);
 		break;
 	case OUTCOME_PAUSED:
 		k->paused += record_in(f, until, r->started_at);
@@ -114,8 +208,10 @@ record_count_row(struct record_ca *ca, const struct record_filter *f,
 	}
 	if (r->outcome == OUTCOME_MISSED)
 		return;
-	if (r->kind == CLOCK_RESPONSE)
+	if (r->kind == CLOCK_RESPONSE) {
 		record_series_add(&ca->response, r->ended_at - r->started_at);
+		ca->response_hist[record_bucket(r->ended_at - r->started_at)]++;
+	}
 	if (r->kind == CLOCK_FULL_REPORT)
 		record_series_add(
 		    &ca->full_report, r->ended_at - r->started_at);
@@ -148,6 +244,8 @@ record_count_bug(struct record *rec, const struct caname_table *t,
 	struct record_ca *ca;
 	size_t i;
 
+	if (b->filed > rec->until)
+		return; /* not filed yet at the record's end */
 	if (name == NULL)
 		name = b->ca != NULL ? b->ca : "(no CA)";
 	ca = record_ca_get(rec, key, name);
@@ -183,6 +281,7 @@ record_add_total(struct record_ca *t, const struct record_ca *c)
 {
 	struct record_clock_stats *a;
 	const struct record_clock_stats *b;
+	size_t i;
 	int k;
 
 	t->filed += c->filed;
@@ -210,6 +309,16 @@ record_add_total(struct record_ca *t, const struct record_ca *c)
 	}
 	record_series_merge(&t->response, &c->response);
 	record_series_merge(&t->full_report, &c->full_report);
+	for (i = 0; i < c->nmonths; i++) {
+		record_count_month(
+		    t, c->months[i].ym, OUTCOME_ON_TIME, c->months[i].on_time);
+		record_count_month(
+		    t, c->months[i].ym, OUTCOME_LATE, c->months[i].late);
+		record_count_month(
+		    t, c->months[i].ym, OUTCOME_MISSED, c->months[i].missed);
+	}
+	for (k = 0; k < RECORD_NBUCKETS; k++)
+		t->response_hist[k] += c->response_hist[k];
 	t->items_due += c->items_due;
 	t->items_on_time += c->items_on_time;
 	t->items_slipped += c->items_slipped;
@@ -304,6 +413,7 @@ record_ca_free(struct record_ca *c)
 		free(c->lateness[k].v);
 	free(c->response.v);
 	free(c->full_report.v);
+	free(c->months);
 }
 
 /* Free a record. */
@@ -346,6 +456,38 @@ record_json_clock(
 	    "withdrawn", (json_int_t)k->withdrawn, "not_applicable",
 	    (json_int_t)k->not_applicable, "running", (json_int_t)k->running,
 	    "lateness", record_json_series(lateness));
+}
+
+/* The months with deadlines that came due. */
+static json_t *
+record_json_months(const struct record_ca *c)
+{
+	json_t *a = json_array();
+	char name[16];
+	size_t i;
+
+	for (i = 0; i < c->nmonths; i++)
+		json_array_append_new(a,
+		    json_pack("{s:s,s:I,s:I,s:I}", "month",
+			record_month_name(c->months[i].ym, name, sizeof name),
+			"on_time", (json_int_t)c->months[i].on_time, "late",
+			(json_int_t)c->months[i].late, "missed",
+			(json_int_t)c->months[i].missed));
+	return a;
+}
+
+/* The response-time histogram. */
+static json_t *
+record_json_hist(const struct record_ca *c)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < RECORD_NBUCKETS; i++)
+		json_array_append_new(a,
+		    json_pack("{s:s,s:I}", "bucket", record_bucket_names[i],
+			"count", (json_int_t)c->response_hist[i]));
+	return a;
 }
 
 /* One CA's record (or the total, key NULL) as JSON. */
@@ -392,6 +534,8 @@ record_json_ca(const struct record_ca *c, int total)
 		: json_pack("{s:I,s:f}", "n", (json_int_t)c->full_report.n,
 		      "median",
 		      (double)record_quantile(&c->full_report, 0.5) / DAY));
+	json_object_set_new(o, "months", record_json_months(c));
+	json_object_set_new(o, "response_histogram", record_json_hist(c));
 	json_object_set_new(o, "action_items",
 	    json_pack("{s:I,s:I,s:I}", "due", (json_int_t)c->items_due,
 		"on_time", (json_int_t)c->items_on_time, "slipped",

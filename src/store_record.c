@@ -11,6 +11,46 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
+/*
+ * Migration 4 of the schema (store.c runs it in order): the outcome of
+ * every clock instance of every bug, cached with what it was computed
+ * from, and the backfill's own cursor with its queue of bugs to fetch.
+ */
+const char store_record_schema[] =
+    "CREATE TABLE record_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  fingerprint TEXT NOT NULL DEFAULT '');"
+    "INSERT INTO record_state (id) VALUES (1);"
+    "CREATE TABLE record_bugs ("
+    "  bug_id INTEGER PRIMARY KEY, stamp TEXT NOT NULL,"
+    "  ca_key TEXT, ca TEXT, filed INTEGER NOT NULL DEFAULT 0,"
+    "  resolved_at INTEGER NOT NULL DEFAULT 0,"
+    "  self_reported INTEGER NOT NULL DEFAULT 0,"
+    "  restricted INTEGER NOT NULL DEFAULT 0,"
+    "  computed_at INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE record_outcomes ("
+    "  bug_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
+    "  kind TEXT NOT NULL, version TEXT NOT NULL DEFAULT '',"
+    "  started_at INTEGER NOT NULL DEFAULT 0,"
+    "  due INTEGER NOT NULL DEFAULT 0,"
+    "  ended_at INTEGER NOT NULL DEFAULT 0,"
+    "  outcome TEXT NOT NULL, late_by INTEGER NOT NULL DEFAULT 0,"
+    "  closed INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (bug_id, seq));"
+    "CREATE INDEX record_outcomes_due ON record_outcomes (due);"
+    "CREATE TABLE backfill_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+    "  since INTEGER NOT NULL DEFAULT 0,"
+    "  search_offset INTEGER NOT NULL DEFAULT 0,"
+    "  search_done INTEGER NOT NULL DEFAULT 0,"
+    "  started_at INTEGER NOT NULL DEFAULT 0,"
+    "  finished_at INTEGER NOT NULL DEFAULT 0,"
+    "  requests INTEGER NOT NULL DEFAULT 0,"
+    "  bytes INTEGER NOT NULL DEFAULT 0);"
+    "INSERT INTO backfill_state (id) VALUES (1);"
+    "CREATE TABLE backfill_queue ("
+    "  bug_id INTEGER PRIMARY KEY, done INTEGER NOT NULL DEFAULT 0);";
+
 static const char *const store_outcome_names[OUTCOME_N] = {
     [OUTCOME_ON_TIME] = "on-time",
     [OUTCOME_LATE] = "late",

@@ -14,6 +14,9 @@
 #include "policy.h"
 #include "store.h"
 
+/* The SQL of schema version 4, a migration of store.c. */
+extern const char store_record_schema[];
+
 /* What became of one clock instance (docs/track-record.md). */
 enum outcome {
 	OUTCOME_ON_TIME,        /* met at or before its due time */
