@@ -145,7 +145,7 @@ cli_report(struct cli *cli, int argc, char **argv)
 		    &cli->conf->policy, now, &l, &cause);
 	else
 		rc = record_refresh(st, &cli->conf->people, &cli->conf->policy,
-		    now, &l, NULL, &cause);
+		    now, 0, &l, NULL, &cause);
 	if (rc == -1)
 		return cli_finish(cause, st);
 	record_ca_table(&cli->conf->people, &l, &t);

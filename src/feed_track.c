@@ -23,6 +23,12 @@
 #include "xmalloc.h"
 
 #define DAY 86400
+/*
+ * Seconds an open bug's cached outcomes serve the feed while its events do
+ * not change: its running deadlines turn into missed ones an hour late at
+ * most, and a quiet cycle evaluates no bug for the record.
+ */
+#define FEED_TRACK_MAX_AGE 3600
 /* Months the chart shows, up to the record's end. */
 #define FEED_TRACK_MONTHS 24
 
@@ -76,7 +82,8 @@ feed_track_load(struct store *st, const struct people *p,
 	if (past)
 		rc = record_compute_at(st, p, po, now, &l, cause);
 	else
-		rc = record_refresh(st, p, po, now, &l, NULL, cause);
+		rc = record_refresh(
+		    st, p, po, now, FEED_TRACK_MAX_AGE, &l, NULL, cause);
 	if (rc == -1)
 		return -1;
 	tr = xcalloc(1, sizeof *tr);

@@ -256,7 +256,7 @@ record_bug_outcomes(const struct bug *bug, const struct comment_list *cl,
 	out->id = bug->id;
 	out->filed = bug->creation_time;
 	out->restricted = bug->groups.n > 0;
-	out->computed_at = timeutil_now();
+	out->computed_at = now;
 	out->self_reported = people_side(people, bug, bug->creator,
 				 bug->creation_time) == SIDE_CA;
 	n = record_closures(hl, &closures);
@@ -420,7 +420,7 @@ record_list_set(struct outcome_list *l, struct outcome_bug *ob)
 static int
 record_update(struct store *st, const struct people *people,
     const struct policy_options *opts, time_t now,
-    const struct record_stamp_list *stamps, int all, int writable,
+    const struct record_stamp_list *stamps, int all, int writable, long max_age,
     struct outcome_list *out, size_t *count, char **cause)
 {
 	struct outcome_bug ob;
@@ -431,8 +431,11 @@ record_update(struct store *st, const struct people *people,
 	for (i = 0; i < stamps->n; i++) {
 		const struct record_stamp *s = &stamps->v[i];
 
-		if (!all && !s->open && s->cached != NULL &&
-		    strcmp(s->cached, s->stamp) == 0)
+		if (!all && s->cached != NULL &&
+		    strcmp(s->cached, s->stamp) == 0 &&
+		    (!s->open ||
+			(max_age > 0 && s->computed_at >= now - max_age &&
+			    s->computed_at <= now)))
 			continue;
 		found = store_get_bug(st, s->id, &b, cause);
 		if (found == -1)
@@ -470,7 +473,7 @@ record_compute_at(struct store *st, const struct people *people,
 	if (store_record_stamps(st, &stamps, cause) == -1)
 		return -1;
 	rc = record_update(
-	    st, people, opts, as_of, &stamps, 1, 0, out, &count, cause);
+	    st, people, opts, as_of, &stamps, 1, 0, 0, out, &count, cause);
 	record_stamp_list_free(&stamps);
 	if (rc == -1)
 		outcome_list_free(out);
@@ -480,8 +483,8 @@ record_compute_at(struct store *st, const struct people *people,
 /* Refresh the cache and load every bug's outcomes. */
 int
 record_refresh(struct store *st, const struct people *people,
-    const struct policy_options *opts, time_t now, struct outcome_list *out,
-    size_t *recomputed, char **cause)
+    const struct policy_options *opts, time_t now, long max_age,
+    struct outcome_list *out, size_t *recomputed, char **cause)
 {
 	struct record_stamp_list stamps;
 	char *want, *have = NULL;
@@ -506,8 +509,8 @@ record_refresh(struct store *st, const struct people *people,
 		goto out;
 	if (!all && store_record_load(st, out, cause) == -1)
 		goto out;
-	if (record_update(st, people, opts, now, &stamps, all, writable, out,
-		&count, cause) == -1)
+	if (record_update(st, people, opts, now, &stamps, all, writable,
+		max_age, out, &count, cause) == -1)
 		goto out;
 	if (began && store_commit(st, cause) == -1)
 		goto out;

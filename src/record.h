@@ -39,13 +39,14 @@ char *record_fingerprint(const struct people *, const struct policy_options *);
 /*
  * Bring the store's cache up to date as of now (every bug when the
  * fingerprint changed, else the bugs whose events changed and the open
- * ones) and load every bug's outcomes into *out.  A read-only store is
- * left as it is and the stale bugs computed in memory.  *recomputed (may be
- * NULL) is how many bugs were evaluated.
+ * ones computed more than max_age seconds ago; 0: every open one) and load
+ * every bug's outcomes into *out.  A read-only store is left as it is and
+ * the stale bugs computed in memory.  *recomputed (may be NULL) is how
+ * many bugs were evaluated.
  */
 int record_refresh(struct store *, const struct people *,
-    const struct policy_options *, time_t now, struct outcome_list *out,
-    size_t *recomputed, char **cause);
+    const struct policy_options *, time_t now, long max_age,
+    struct outcome_list *out, size_t *recomputed, char **cause);
 
 /*
  * Every stored bug's outcomes as of a past moment (status --as-of's

@@ -237,7 +237,7 @@ store_record_stamps(
 		" || ':' ||"
 		" (SELECT count(*) FROM question_overrides q"
 		"  WHERE q.bug_id = b.id),"
-		" r.stamp FROM bugs b"
+		" r.stamp, coalesce(r.computed_at, 0) FROM bugs b"
 		" LEFT JOIN record_bugs r ON r.bug_id = b.id ORDER BY b.id",
 		&stmt, cause) == -1)
 		return -1;
@@ -251,6 +251,7 @@ store_record_stamps(
 		s->open = sqlite3_column_int(stmt, 1);
 		s->stamp = store_record_text(stmt, 2);
 		s->cached = store_record_text(stmt, 3);
+		s->computed_at = (time_t)sqlite3_column_int64(stmt, 4);
 	}
 	if (store_record_end(st, stmt, rc, cause, "stamps") == -1) {
 		record_stamp_list_free(out);

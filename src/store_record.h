@@ -68,6 +68,7 @@ struct record_stamp {
 	int open;     /* stored with no resolution */
 	char *stamp;  /* its last change, comment, history and mark counts */
 	char *cached; /* the stamp of its cached outcomes, NULL: none */
+	time_t computed_at; /* of the cached outcomes; 0: none */
 };
 
 struct record_stamp_list {

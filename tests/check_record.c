@@ -360,7 +360,7 @@ refresh(const struct people *p, time_t now, struct outcome_list *l)
 
 	policy_options_defaults(&o);
 	ck_assert_msg(
-	    record_refresh(st, p, &o, now, l, &n, &cause) == 0, "%s", cause);
+	    record_refresh(st, p, &o, now, 0, l, &n, &cause) == 0, "%s", cause);
 	return n;
 }
 
@@ -392,6 +392,22 @@ START_TEST(test_cache)
 	tb_free(&tb);
 	ck_assert_int_eq(refresh(&p, now, &l), 2);
 	outcome_list_free(&l);
+	/* Open bugs computed at most an hour ago are kept, when asked. */
+	{
+		struct policy_options o;
+		char *cause = NULL;
+		size_t n = 9;
+
+		policy_options_defaults(&o);
+		ck_assert(record_refresh(
+			      st, &p, &o, now + 60, 3600, &l, &n, &cause) == 0);
+		ck_assert_int_eq(n, 0);
+		outcome_list_free(&l);
+		ck_assert(record_refresh(st, &p, &o, now + 7200, 3600, &l, &n,
+			      &cause) == 0);
+		ck_assert_int_eq(n, 1);
+		outcome_list_free(&l);
+	}
 	/* Another configuration: everything again. */
 	people_add_ca(&p, "Other Trust");
 	ck_assert_int_eq(refresh(&p, now, &l), 3);
