@@ -416,12 +416,15 @@ record_list_set(struct outcome_list *l, struct outcome_bug *ob)
 	l->n++;
 }
 
-/* Recompute the stale bugs of stamps into out (and the store if writable). */
+/*
+ * Recompute the stale bugs of stamps into out; their ids go to *ids (when
+ * not NULL; allocated, *count of them).
+ */
 static int
 record_update(struct store *st, const struct people *people,
     const struct policy_options *opts, time_t now,
-    const struct record_stamp_list *stamps, int all, int writable, long max_age,
-    struct outcome_list *out, size_t *count, char **cause)
+    const struct record_stamp_list *stamps, int all, long max_age,
+    struct outcome_list *out, int64_t **ids, size_t *count, char **cause)
 {
 	struct outcome_bug ob;
 	struct bug b;
@@ -449,14 +452,62 @@ record_update(struct store *st, const struct people *people,
 		}
 		model_bug_free(&b);
 		ob.stamp = xstrdup(s->stamp);
-		if (writable && store_record_put(st, &ob, cause) == -1) {
-			outcome_bug_free(&ob);
-			return -1;
-		}
 		record_list_set(out, &ob);
+		if (ids != NULL) {
+			*ids = xreallocarray(*ids, *count + 1, sizeof **ids);
+			(*ids)[*count] = s->id;
+		}
 		(*count)++;
 	}
 	return 0;
+}
+
+/* The bug of id in a list sorted by id, or NULL. */
+static const struct outcome_bug *
+record_find(const struct outcome_list *l, int64_t id)
+{
+	size_t lo = 0, hi = l->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (l->v[mid].id == id)
+			return &l->v[mid];
+		if (l->v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * Write what was computed in one short transaction: a new fingerprint
+ * (which empties the cache first) when all, the bugs no longer stored
+ * forgotten, the recomputed bugs.
+ */
+static int
+record_store(struct store *st, const char *fingerprint, int all,
+    const struct outcome_list *l, const int64_t *ids, size_t n, char **cause)
+{
+	const struct outcome_bug *ob;
+	size_t i;
+
+	if (store_begin(st, cause) == -1)
+		return -1;
+	if ((all && store_record_reset(st, fingerprint, cause) == -1) ||
+	    store_record_forget(st, cause) == -1)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		ob = record_find(l, ids[i]);
+		if (ob != NULL && store_record_put(st, ob, cause) == -1)
+			goto fail;
+	}
+	if (store_commit(st, cause) == -1)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(st);
+	return -1;
 }
 
 /* Every bug's outcomes as of a moment, computed now, cached nowhere. */
@@ -473,7 +524,7 @@ record_compute_at(struct store *st, const struct people *people,
 	if (store_record_stamps(st, &stamps, cause) == -1)
 		return -1;
 	rc = record_update(
-	    st, people, opts, as_of, &stamps, 1, 0, 0, out, &count, cause);
+	    st, people, opts, as_of, &stamps, 1, 0, out, NULL, &count, cause);
 	record_stamp_list_free(&stamps);
 	if (rc == -1)
 		outcome_list_free(out);
@@ -488,44 +539,36 @@ record_refresh(struct store *st, const struct people *people,
 {
 	struct record_stamp_list stamps;
 	char *want, *have = NULL;
+	int64_t *ids = NULL;
 	size_t count = 0;
-	int writable, all, rc = -1, began = 0;
+	int all, rc = -1;
 
 	memset(out, 0, sizeof *out);
 	memset(&stamps, 0, sizeof stamps);
-	writable = store_record_writable(st);
 	want = record_fingerprint(people, opts);
-	if (writable) {
-		if (store_begin(st, cause) == -1)
-			goto out;
-		began = 1;
-	}
-	if (store_record_fingerprint(st, &have, cause) == -1)
+	if (store_record_fingerprint(st, &have, cause) == -1 ||
+	    store_record_stamps(st, &stamps, cause) == -1)
 		goto out;
 	all = strcmp(have, want) != 0;
-	if (all && writable && store_record_reset(st, want, cause) == -1)
-		goto out;
-	if (store_record_stamps(st, &stamps, cause) == -1)
-		goto out;
 	if (!all && store_record_load(st, out, cause) == -1)
 		goto out;
-	if (record_update(st, people, opts, now, &stamps, all, writable,
-		max_age, out, &count, cause) == -1)
+	/* The evaluations hold no lock: only the writes are a transaction. */
+	if (record_update(st, people, opts, now, &stamps, all, max_age, out,
+		&ids, &count, cause) == -1)
 		goto out;
-	if (began && store_commit(st, cause) == -1)
+	if (store_record_writable(st) &&
+	    record_store(st, want, all, out, ids, count, cause) == -1)
 		goto out;
-	began = 0;
 	if (all || count > 0)
 		log_debug("record: %zu of %zu bugs evaluated", count, stamps.n);
 	rc = 0;
 out:
-	if (began)
-		store_rollback(st);
 	if (recomputed != NULL)
 		*recomputed = count;
 	if (rc == -1)
 		outcome_list_free(out);
 	record_stamp_list_free(&stamps);
+	free(ids);
 	free(want);
 	free(have);
 	return rc;

@@ -207,6 +207,20 @@ store_record_reset(struct store *st, const char *fingerprint, char **cause)
 	    st, stmt, sqlite3_step(stmt), cause, "set fingerprint");
 }
 
+/* Forget the cached outcomes of bugs no longer stored. */
+int
+store_record_forget(struct store *st, char **cause)
+{
+	if (store_record_exec(st,
+		"DELETE FROM record_outcomes WHERE bug_id NOT IN"
+		" (SELECT id FROM bugs)",
+		0, 0, 0, cause) == -1)
+		return -1;
+	return store_record_exec(st,
+	    "DELETE FROM record_bugs WHERE bug_id NOT IN (SELECT id FROM bugs)",
+	    0, 0, 0, cause);
+}
+
 /* Every stored bug, its stamp and its cached stamp. */
 int
 store_record_stamps(
@@ -218,16 +232,6 @@ store_record_stamps(
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (store_record_writable(st) &&
-	    (store_record_exec(st,
-		 "DELETE FROM record_outcomes WHERE bug_id NOT IN"
-		 " (SELECT id FROM bugs)",
-		 0, 0, 0, cause) == -1 ||
-		store_record_exec(st,
-		    "DELETE FROM record_bugs WHERE bug_id NOT IN"
-		    " (SELECT id FROM bugs)",
-		    0, 0, 0, cause) == -1))
-		return -1;
 	if (store_record_prepare(st,
 		"SELECT b.id, b.resolution = '',"
 		" b.last_change_time || ':' ||"

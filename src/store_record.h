@@ -89,13 +89,12 @@ int store_record_writable(struct store *);
  */
 int store_record_fingerprint(struct store *, char **out, char **cause);
 int store_record_reset(struct store *, const char *fingerprint, char **cause);
-/*
- * Every stored bug with its stamp and its cached stamp, by id; the cache of
- * bugs no longer stored is dropped first when the store is writable.
- */
+/* Every stored bug with its stamp and its cached stamp, by id. */
 int store_record_stamps(
     struct store *, struct record_stamp_list *out, char **cause);
 void record_stamp_list_free(struct record_stamp_list *);
+/* Drop the cache of bugs no longer stored (inside a transaction). */
+int store_record_forget(struct store *, char **cause);
 /* Replace the cached outcomes of one bug (inside a transaction). */
 int store_record_put(struct store *, const struct outcome_bug *, char **cause);
 /* Every cached bug with its outcomes, by id, appended to *out. */
