@@ -256,6 +256,8 @@ record_bug_outcomes(const struct bug *bug, const struct comment_list *cl,
 	out->id = bug->id;
 	out->filed = bug->creation_time;
 	out->restricted = bug->groups.n > 0;
+	for (i = 0; i < cl->n && !out->private_comments; i++)
+		out->private_comments = cl->v[i].is_private;
 	out->computed_at = now;
 	out->self_reported = people_side(people, bug, bug->creator,
 				 bug->creation_time) == SIDE_CA;

@@ -61,6 +61,10 @@ struct record_filter {
 	time_t since;   /* deadlines due (and bugs filed) at or after; 0 any */
 	time_t until;   /* ... at or before; 0: now */
 	const char *ca; /* NULL: every CA; else a CA by any spelling */
+	/*
+	 * 0: restricted bugs are left out, and so are the action-item
+	 * deadlines of bugs with private comments (a plan may live there).
+	 */
 	int include_restricted;
 };
 

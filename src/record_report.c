@@ -261,8 +261,13 @@ record_count_bug(struct record *rec, const struct caname_table *t,
 			ca->oldest_open_bug = b->id;
 		}
 	}
-	for (i = 0; i < b->nrows; i++)
+	for (i = 0; i < b->nrows; i++) {
+		if (b->private_comments && !f->include_restricted &&
+		    b->rows[i].kind == CLOCK_ACTION_ITEM)
+			continue; /* the feed reads no plan from a private one
+				   */
 		record_count_row(ca, f, rec->until, &b->rows[i]);
+	}
 }
 
 /* Add series b to a. */

@@ -27,6 +27,7 @@ const char store_record_schema[] =
     "  resolved_at INTEGER NOT NULL DEFAULT 0,"
     "  self_reported INTEGER NOT NULL DEFAULT 0,"
     "  restricted INTEGER NOT NULL DEFAULT 0,"
+    "  private_comments INTEGER NOT NULL DEFAULT 0,"
     "  computed_at INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE record_outcomes ("
     "  bug_id INTEGER NOT NULL, seq INTEGER NOT NULL,"
@@ -319,7 +320,8 @@ store_record_put(struct store *st, const struct outcome_bug *b, char **cause)
 	if (store_record_prepare(st,
 		"INSERT OR REPLACE INTO record_bugs (bug_id, stamp, ca_key,"
 		" ca, filed, resolved_at, self_reported, restricted,"
-		" computed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+		" computed_at, private_comments)"
+		" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 		&stmt, cause) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, b->id);
@@ -331,6 +333,7 @@ store_record_put(struct store *st, const struct outcome_bug *b, char **cause)
 	sqlite3_bind_int(stmt, 7, b->self_reported);
 	sqlite3_bind_int(stmt, 8, b->restricted);
 	sqlite3_bind_int64(stmt, 9, (int64_t)b->computed_at);
+	sqlite3_bind_int(stmt, 10, b->private_comments);
 	if (store_record_end(st, stmt, sqlite3_step(stmt), cause, "put bug") ==
 	    -1)
 		return -1;
@@ -362,7 +365,8 @@ store_record_load_bugs(struct store *st, struct outcome_list *out, char **cause)
 
 	if (store_record_prepare(st,
 		"SELECT bug_id, stamp, ca_key, ca, filed, resolved_at,"
-		" self_reported, restricted, computed_at FROM record_bugs"
+		" self_reported, restricted, computed_at, private_comments"
+		" FROM record_bugs"
 		" ORDER BY bug_id",
 		&stmt, cause) == -1)
 		return -1;
@@ -382,6 +386,7 @@ store_record_load_bugs(struct store *st, struct outcome_list *out, char **cause)
 		b->self_reported = sqlite3_column_int(stmt, 6);
 		b->restricted = sqlite3_column_int(stmt, 7);
 		b->computed_at = (time_t)sqlite3_column_int64(stmt, 8);
+		b->private_comments = sqlite3_column_int(stmt, 9);
 	}
 	return store_record_end(st, stmt, rc, cause, "load bugs");
 }

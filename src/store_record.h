@@ -52,6 +52,7 @@ struct outcome_bug {
 	time_t resolved_at; /* 0: open */
 	int self_reported;  /* filed by the CA side */
 	int restricted;
+	int private_comments; /* some comment is private */
 	time_t computed_at;
 	struct outcome_row *rows;
 	size_t nrows;

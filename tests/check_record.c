@@ -546,6 +546,48 @@ START_TEST(test_totals_and_formats)
 }
 END_TEST
 
+START_TEST(test_private_plan)
+{
+	struct outcome_row rows[2];
+	struct outcome_bug b;
+	struct outcome_list l = {&b, 1};
+	struct caname_table t;
+	struct record_filter f;
+	struct record rec;
+	time_t now = T0 + 60 * DAY;
+
+	memset(rows, 0, sizeof rows);
+	rows[0].kind = CLOCK_ACTION_ITEM;
+	rows[0].due = T0 + 10 * DAY;
+	rows[0].outcome = OUTCOME_MISSED;
+	rows[1].kind = CLOCK_UPDATE;
+	rows[1].due = T0 + 7 * DAY;
+	rows[1].outcome = OUTCOME_ON_TIME;
+	memset(&b, 0, sizeof b);
+	b.id = 7;
+	b.filed = T0;
+	b.ca = (char *)"Acme";
+	b.ca_key = (char *)"acme";
+	b.private_comments = 1;
+	b.rows = rows;
+	b.nrows = 2;
+	caname_table_init(&t);
+	memset(&f, 0, sizeof f);
+	/* The feed's record: no action item read from a private comment. */
+	record_make(&l, &t, &f, now, &rec);
+	ck_assert_int_eq(rec.total.clocks[CLOCK_ACTION_ITEM].came_due, 0);
+	ck_assert_int_eq(rec.total.clocks[CLOCK_UPDATE].came_due, 1);
+	ck_assert_int_eq(rec.total.items_due, 0);
+	record_free(&rec);
+	f.include_restricted = 1;
+	record_make(&l, &t, &f, now, &rec);
+	ck_assert_int_eq(rec.total.clocks[CLOCK_ACTION_ITEM].missed, 1);
+	ck_assert_int_eq(rec.total.items_slipped, 1);
+	record_free(&rec);
+	caname_table_free(&t);
+}
+END_TEST
+
 START_TEST(test_quantile)
 {
 	long long v[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
@@ -581,6 +623,7 @@ record_suite(void)
 	tcase_add_test(tc, test_cache);
 	tcase_add_test(tc, test_totals_and_formats);
 	tcase_add_test(tc, test_quantile);
+	tcase_add_test(tc, test_private_plan);
 	suite_add_tcase(s, tc);
 	return s;
 }
