@@ -26,7 +26,9 @@ daemon_backfill_hold(void *arg)
 static void
 daemon_backfill_progress(const struct backfill_progress *p, void *arg)
 {
-	(void)arg;
+	struct daemon *d = arg;
+
+	d->track_stale = 1; /* the batch stored threads */
 	if (!p->finished)
 		log_info("backfill: %lld/%lld bugs, %lu requests, %.1f KiB",
 		    p->done, p->total, p->requests, (double)p->bytes / 1024.0);

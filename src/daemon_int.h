@@ -22,6 +22,9 @@
 #include "store.h"
 #include "sync.h"
 
+/* Seconds a quiet daemon keeps its track record (docs/track-record.md). */
+#define DAEMON_TRACK_EVERY 3600
+
 /* Where a cycle is (docs/internals/loop.md). */
 enum daemon_state {
 	DAEMON_IDLE,
@@ -81,6 +84,9 @@ struct daemon {
 	struct backfill *backfill;    /* [daemon] backfill, while it runs */
 	struct bugzilla *backfill_bz; /* its own client, on http */
 	int backfill_ran;             /* finished (or cannot start) */
+	struct feed_track *track;     /* the last track record loaded */
+	time_t track_at;              /* when */
+	int track_stale;              /* bugs or the configuration changed */
 };
 
 /* Build a daemon around a configuration (taken over) on loop event. */

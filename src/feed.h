@@ -190,6 +190,12 @@ struct feed_track;
 int feed_track_load(struct store *, const struct people *,
     const struct policy_options *, const struct feed_options *, time_t now,
     int past, struct feed_track **out, char **cause);
+/*
+ * A track record is immutable once loaded and counted: feed_track_ref takes
+ * a reference (the daemon keeps one across quiet cycles while each
+ * snapshot holds its own), feed_track_free drops one; the last frees it.
+ */
+struct feed_track *feed_track_ref(struct feed_track *);
 void feed_track_free(struct feed_track *);
 /* track-record.json (allocated). */
 char *feed_track_json(const struct feed_track *);

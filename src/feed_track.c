@@ -33,6 +33,7 @@
 #define FEED_TRACK_MONTHS 24
 
 struct feed_track {
+	long refs;          /* feed_track_ref / feed_track_free */
 	struct record all;  /* every deadline up to now */
 	struct record year; /* the last 365 days, for the metrics */
 };
@@ -87,6 +88,7 @@ feed_track_load(struct store *st, const struct people *p,
 	if (rc == -1)
 		return -1;
 	tr = xcalloc(1, sizeof *tr);
+	tr->refs = 1;
 	record_ca_table(p, &l, &t);
 	memset(&f, 0, sizeof f);
 	f.include_restricted = fo->include_restricted;
@@ -99,11 +101,20 @@ feed_track_load(struct store *st, const struct people *p,
 	return 0;
 }
 
-/* Free a track record; accepts NULL. */
+/* Take another reference to a track record. */
+struct feed_track *
+feed_track_ref(struct feed_track *t)
+{
+	if (t != NULL)
+		__atomic_add_fetch(&t->refs, 1, __ATOMIC_RELAXED);
+	return t;
+}
+
+/* Drop a reference to a track record; the last frees it.  Accepts NULL. */
 void
 feed_track_free(struct feed_track *t)
 {
-	if (t == NULL)
+	if (t == NULL || __atomic_sub_fetch(&t->refs, 1, __ATOMIC_ACQ_REL) > 0)
 		return;
 	record_free(&t->all);
 	record_free(&t->year);
