@@ -1,5 +1,5 @@
 /*
- * The track record's tables (schema version 4): the outcome cache and the
+ * The track record's tables (schema version 5): the outcome cache and the
  * backfill's cursor and queue.  Statements are prepared per call: they run
  * once a bug a report or a backfill batch, never in the poll's hot path.
  */
@@ -12,7 +12,7 @@
 #include "xmalloc.h"
 
 /*
- * Migration 4 of the schema (store.c runs it in order): the outcome of
+ * Migration 5 of the schema (store_schema.c lists it, store.c runs it): the outcome of
  * every clock instance of every bug, cached with what it was computed
  * from, and the backfill's own cursor with its queue of bugs to fetch.
  */
@@ -101,7 +101,7 @@ static int
 store_record_prepare(
     struct store *st, const char *sql, sqlite3_stmt **stmt, char **cause)
 {
-	if (store_schema_version(st) < 4) {
+	if (store_schema_version(st) < 5) {
 		xasprintf(cause,
 		    "store: record: the store is at schema "
 		    "version %d; open it for writing once to "

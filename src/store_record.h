@@ -1,5 +1,5 @@
 /*
- * The store's part of the track record (schema version 4): the cached
+ * The store's part of the track record (schema version 5): the cached
  * outcome of every clock instance of every bug, with what each bug's
  * outcomes were computed from, and the backfill's cursor and queue.  Every
  * statement on those tables lives in store_record.c; the record module
@@ -14,7 +14,7 @@
 #include "policy.h"
 #include "store.h"
 
-/* The SQL of schema version 4, a migration of store.c. */
+/* The SQL of schema version 5, a migration of store_schema.c. */
 extern const char store_record_schema[];
 
 /* What became of one clock instance (docs/track-record.md). */
