@@ -278,6 +278,84 @@ START_TEST(test_full_report_and_reopen)
 }
 END_TEST
 
+/* A v3 Action Items table of two items, as the CA posts it. */
+static void
+post_items(struct tbug *tb, time_t t, const char *d1, const char *s1,
+    const char *d2, const char *s2)
+{
+	char *text;
+
+	xasprintf(&text,
+	    "## Action Items\n\n| Action Item | Kind | Corresponding Root "
+	    "Cause(s) | Evaluation Criteria | Due Date | Status |\n"
+	    "|---|---|---|---|---|---|\n| AI-1: Add a lint for the SAN | "
+	    "Prevent | RC1 | CT | %s | %s |\n| AI-2: Train the validation "
+	    "staff | Mitigate | RC2 | Audit | %s | %s |\n",
+	    d1, s1, d2, s2);
+	tb_comment(tb, CA_REP, t, text);
+	free(text);
+}
+
+START_TEST(test_action_items)
+{
+	struct tbug tb;
+	struct outcome_bug ob;
+	const struct outcome_row *r;
+	time_t end = T(2026, 3, 2, 23, 59, 59);
+
+	/* AI-1 restated complete a day after its date: on time (3 days). */
+	tb_acme(&tb, T0, CA_REP);
+	post_items(&tb, T(2026, 1, 19, 9, 0, 0), "2026-03-02", "Ongoing",
+	    "2026-03-02", "Ongoing");
+	post_items(
+	    &tb, end + DAY, "2026-03-02", "Complete", "2026-03-02", "Ongoing");
+	outcomes(&tb, end + 20 * DAY, &ob);
+	ck_assert_int_eq(rows_of(&ob, CLOCK_ACTION_ITEM), 2);
+	r = expect(&ob, CLOCK_ACTION_ITEM, 0, OUTCOME_ON_TIME, 0);
+	ck_assert_int_eq(r->started_at, end);
+	ck_assert_int_eq(r->due, end + 3 * DAY);
+	/* AI-2 was restated too (still ongoing): met on time as well. */
+	expect(&ob, CLOCK_ACTION_ITEM, 1, OUTCOME_ON_TIME, 0);
+	outcome_bug_free(&ob);
+	tb_free(&tb);
+
+	/* Nothing said after the date: both missed, the bug still open. */
+	tb_acme(&tb, T0, CA_REP);
+	post_items(&tb, T(2026, 1, 19, 9, 0, 0), "2026-03-02", "Ongoing",
+	    "2026-03-02", "Ongoing");
+	outcomes(&tb, end + 10 * DAY, &ob);
+	expect(&ob, CLOCK_ACTION_ITEM, 0, OUTCOME_MISSED, 7 * DAY);
+	expect(&ob, CLOCK_ACTION_ITEM, 1, OUTCOME_MISSED, 7 * DAY);
+	outcome_bug_free(&ob);
+	tb_free(&tb);
+}
+END_TEST
+
+START_TEST(test_revocation_update)
+{
+	struct tbug tb;
+	struct outcome_bug ob;
+	const struct outcome_row *r;
+
+	tb_acme(&tb, T0, CA_REP);
+	tb_whiteboard(
+	    &tb, PROGRAM, T0 + HOUR, "[ca-compliance] [revocation-delay]");
+	tb_comment(&tb, CA_REP, T0 + 2 * DAY, "Revoking the rest this week.");
+	tb_comment(&tb, CA_REP, T0 + 12 * DAY, "Done with most.");
+	outcomes(&tb, T0 + 14 * DAY, &ob);
+	ck_assert_int_eq(rows_of(&ob, CLOCK_UPDATE), 0);
+	ck_assert_int_ge(rows_of(&ob, CLOCK_REVOCATION_UPDATE), 2);
+	/* From day 2 the next update was due by day 9: three days late. */
+	r = expect(&ob, CLOCK_REVOCATION_UPDATE,
+	    rows_of(&ob, CLOCK_REVOCATION_UPDATE) - 2, OUTCOME_LATE, 3 * DAY);
+	ck_assert_int_eq(r->started_at, T0 + 2 * DAY);
+	expect(&ob, CLOCK_REVOCATION_UPDATE,
+	    rows_of(&ob, CLOCK_REVOCATION_UPDATE) - 1, OUTCOME_RUNNING, 0);
+	outcome_bug_free(&ob);
+	tb_free(&tb);
+}
+END_TEST
+
 /* The store of the record tests and its directory. */
 static char *dir;
 static struct store *st;
@@ -617,6 +695,8 @@ record_suite(void)
 	tcase_add_test(tc, test_withdrawn_and_answered);
 	tcase_add_test(tc, test_pre_v2_no_initial);
 	tcase_add_test(tc, test_full_report_and_reopen);
+	tcase_add_test(tc, test_action_items);
+	tcase_add_test(tc, test_revocation_update);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("record");
 	tcase_add_checked_fixture(tc, setup, teardown);
