@@ -12,9 +12,9 @@
 #include "xmalloc.h"
 
 /*
- * Migration 5 of the schema (store_schema.c lists it, store.c runs it): the outcome of
- * every clock instance of every bug, cached with what it was computed
- * from, and the backfill's own cursor with its queue of bugs to fetch.
+ * Migration 5 of the schema (store_schema.c lists it, store.c runs it): the
+ * outcome of every clock instance of every bug, cached with what it was
+ * computed from, and the backfill's own cursor with its queue of bugs to fetch.
  */
 const char store_record_schema[] =
     "CREATE TABLE record_state ("
