@@ -53,6 +53,15 @@ struct config_route {
 	int channels_line; /* of its channels directive; 0: none */
 	int program;       /* waiting = program: the root program's queue */
 	char *waiting;     /* "ca" or "program" as written, or NULL (ca) */
+	char *notify_met;  /* "always", "after-overdue", "never" as written */
+	int met;           /* CONFIG_MET_* of notify_met */
+};
+
+/* Which met alerts a route hears ([route] notify_met). */
+enum {
+	CONFIG_MET_AFTER_OVERDUE = 0, /* the default */
+	CONFIG_MET_ALWAYS,
+	CONFIG_MET_NEVER
 };
 
 /* [channel "NAME"]: a notify channel's settings, secrets read already. */
