@@ -126,10 +126,12 @@ struct config {
 	char *store_path;
 
 	/* [daemon] */
-	long long poll_interval; /* seconds between cycles */
-	long long poll_jitter;   /* +- percent of the interval */
-	long long backoff_max;   /* ceiling of the delay after failures */
-	long long full_every;    /* seconds between full resyncs */
+	long long poll_interval;  /* seconds between cycles */
+	long long poll_jitter;    /* +- percent of the interval */
+	long long backoff_max;    /* ceiling of the delay after failures */
+	long long full_every;     /* seconds between full resyncs */
+	int backfill;             /* run the backfill once, in the background */
+	long long backfill_pause; /* milliseconds between its requests */
 
 	/*
 	 * [people], [ca "NAME"], [override "LOGIN"]: who is who.  The lists

@@ -453,6 +453,7 @@ feed_free(struct feed *f)
 			strlist_free(&f->extra[i].holds);
 		}
 	free(f->extra);
+	feed_track_free(f->track);
 	report_free(&f->report);
 	free(f->source);
 	free(f->last_error);
@@ -709,7 +710,8 @@ feed_write_dir(const struct feed *f, const struct feed_counters *c,
 	    feed_write_one(dir, "metrics.prom", feed_to_prom(f, c), cause) ==
 		-1 ||
 	    feed_write_one(dir, "index.html", feed_to_html(f, NULL), cause) ==
-		-1)
+		-1 ||
+	    feed_track_write_dir(f, dir, cause) == -1)
 		return -1;
 	return 0;
 }

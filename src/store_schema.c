@@ -4,6 +4,7 @@
  */
 #include "ccwatch.h"
 #include "store_int.h"
+#include "store_record.h"
 
 /*
  * Version N of the schema is the first N entries.  Never edit an entry that
@@ -127,6 +128,8 @@ const char *const store_migrations[] = {
     "  last_success INTEGER NOT NULL DEFAULT 0,"
     "  last_failure INTEGER NOT NULL DEFAULT 0,"
     "  failures INTEGER NOT NULL DEFAULT 0, last_error TEXT);",
+    /* 5: the track record's tables (store_record.c). */
+    store_record_schema,
 };
 const int store_nmigrations = (int)CCWATCH_NELEM(store_migrations);
 
