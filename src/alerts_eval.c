@@ -53,6 +53,7 @@ struct alerts_eval {
 	struct caname_table own_cas;
 	/* The ledger's statements, run for every clock: prepared once. */
 	sqlite3_stmt *get_stmt, *put_stmt;
+	int private_only; /* the alert goes to private_data routes only */
 };
 
 /* What the ledger knows about one instance. */
@@ -311,6 +312,7 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 	for (i = 0; i < ev->cfg->nroutes; i++) {
 		r = &ev->cfg->routes[i];
 		if (r->digest_min >= 0 ||
+		    (ev->private_only && !r->private_data) ||
 		    (route != NULL && strcmp(route, r->name) != 0) ||
 		    !alerts_route_match(ev, r, alerts_is_program(payload), a.ca,
 			a.clock, a.state, a.level))
@@ -883,12 +885,43 @@ alerts_is_snoozed(
 }
 
 /*
- * The instances notified due-soon or overdue that this evaluation did not
- * see any more: their deadline was replaced or the bug was resolved, so
- * they are met.
+ * Say why a vanished instance ended when its bug left the tracked set: a
+ * moved bug names where it went; a bug the key no longer sees is noted
+ * only to the routes that may show restricted data.  0, or -1.
  */
 static int
-alerts_vanished(struct alerts_eval *ev, char **cause)
+alerts_gone_note(
+    struct alerts_eval *ev, struct store *st, json_t *p, char **cause)
+{
+	char *why, *text;
+	int rc;
+
+	rc = store_get_bug_gone(
+	    st, json_integer_value(json_object_get(p, "bug_id")), &why, cause);
+	if (rc <= 0)
+		return rc;
+	if (strcmp(why, "hidden") == 0) {
+		ev->private_only = 1;
+		json_object_set_new(p, "restricted", json_true());
+		text = xstrdup("This bug is no longer visible to ccwatch's "
+			       "Bugzilla key: its deadlines are no longer "
+			       "watched.");
+	} else
+		xasprintf(
+		    &text, "This deadline no longer applies: the bug %s.", why);
+	json_object_set_new(p, "evidence", json_string(text));
+	free(text);
+	free(why);
+	return 0;
+}
+
+/*
+ * The instances notified due-soon or overdue that this evaluation did not
+ * see any more: their deadline was replaced or the bug was resolved, so
+ * they are met.  A bug gone from the tracked set says why.
+ */
+static int
+alerts_vanished(struct alerts_eval *ev, struct store *st, char **cause)
 {
 	sqlite3_stmt *stmt;
 	struct strlist payloads;
@@ -921,12 +954,18 @@ alerts_vanished(struct alerts_eval *ev, char **cause)
 		json_object_set_new(p, "evidence",
 		    json_string("This deadline no longer applies: the bug was "
 				"resolved, or a new deadline replaced it."));
-		sn = alerts_is_snoozed(ev,
-		    json_integer_value(json_object_get(p, "bug_id")),
-		    json_string_value(json_object_get(p, "clock")), cause);
-		if (sn == -1 || alerts_instance(ev, p, sn, cause) == -1) {
-			if (sn == -1)
-				json_decref(p);
+		sn = alerts_gone_note(ev, st, p, cause);
+		if (sn == 0)
+			sn = alerts_is_snoozed(ev,
+			    json_integer_value(json_object_get(p, "bug_id")),
+			    json_string_value(json_object_get(p, "clock")),
+			    cause);
+		if (sn == -1)
+			json_decref(p); /* alerts_instance consumes it */
+		else if (alerts_instance(ev, p, sn, cause) == -1)
+			sn = -1;
+		ev->private_only = 0;
+		if (sn == -1) {
 			strlist_free(&payloads);
 			return -1;
 		}
@@ -1130,7 +1169,8 @@ alerts_eval_all(struct alerts_eval *ev, struct store *st,
 				-1)
 				goto out;
 	}
-	if (alerts_vanished(ev, cause) == -1 || alerts_flush(ev, cause) == -1)
+	if (alerts_vanished(ev, st, cause) == -1 ||
+	    alerts_flush(ev, cause) == -1)
 		goto out;
 	for (i = 0; i < ev->cfg->nroutes; i++)
 		if (ev->cfg->routes[i].digest_min >= 0 &&

@@ -81,6 +81,28 @@ int store_get_history(
 int store_last_comment_time(
     struct store *, int64_t bug_id, time_t *out, char **cause);
 
+/*
+ * What Bugzilla no longer shows (schema version 4).  A bug is "gone" when
+ * the key cannot read it any more ("hidden") or it moved out of the
+ * watched products and components ("moved to PRODUCT :: COMPONENT"): it
+ * stays stored but leaves store_list_bugs and the counts, and
+ * store_put_bug makes it tracked again.  store_list_ids keeps the hidden
+ * ones, which the full resync reads again to see them come back.
+ * store_set_bug_gone sets the reason ("" tracks it again); store_get_bug_gone
+ * returns 1 with *reason allocated, 0 for a tracked or unknown bug, -1 with
+ * *cause.
+ */
+int store_set_bug_gone(
+    struct store *, int64_t id, const char *reason, char **cause);
+int store_get_bug_gone(struct store *, int64_t id, char **reason, char **cause);
+/*
+ * Mark every stored comment of a bug vanished (deleted, or private to the
+ * key); store_put_comment of a comment fetched again clears its mark.  So a
+ * whole comment list read is stored as: vanish, then put each comment.
+ * Vanished comments are left out of store_get_comments and the counts.
+ */
+int store_vanish_comments(struct store *, int64_t bug_id, char **cause);
+
 /* Counts for summaries; history counts changes (rows), not entries. */
 struct store_counts {
 	long long bugs;

@@ -33,6 +33,9 @@ struct sync_stats {
 	size_t comments;     /* comments stored */
 	size_t history;      /* history entries stored */
 	size_t skipped;      /* malformed records skipped */
+	size_t hidden;       /* full: stored bugs the key no longer sees */
+	size_t moved;        /* full: moved out of the watched components */
+	size_t reread;       /* changed without a comment: read again whole */
 	unsigned long requests;
 	unsigned long long bytes;
 	double seconds;

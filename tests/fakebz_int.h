@@ -45,6 +45,7 @@ struct fakebz {
 	char url[64];
 	unsigned short port;
 	time_t now;
+	time_t db_time; /* fakebz_set_db_time: a bogus db_time, 0 none */
 	char *key;
 	char *login;
 	unsigned rl_max;

@@ -21,6 +21,11 @@
  *   clear-needinfo BUG WHO REQUESTEE
  *   status BUG WHO STATUS [RESOLUTION]       (no resolution: reopen)
  *   clock ISO                                (the fake's clock from now on)
+ *   move BUG WHO PRODUCT COMPONENT           (to another component)
+ *   restrict BUG GROUP                       (GROUP "-": public again)
+ *   private COMMENT-ID PRIVATE(0|1)          (by the comment's global id)
+ *   cc BUG LOGIN N                           (N more cc entries)
+ *   db-time ISO                              (a bogus /rest/time; "-" ends it)
  *
  * add-bug files a bug as REPORTER, assigned to ASSIGNEE: the CA's
  * representative twice for a CA's own report; a CT monitor or a community
@@ -109,7 +114,7 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 {
 	char *f[7];
 	size_t n;
-	long long bug = 0;
+	long long bug = 0, count;
 	const char *errstr;
 	time_t now;
 
@@ -127,6 +132,15 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 		fakebz_fault(fb, f[1], FAKEBZ_FAULT_DELAY, (unsigned)bug);
 		return 0;
 	}
+	if (n == 2 && strcmp(f[0], "db-time") == 0) {
+		*why = "bad time";
+		now = 0;
+		if (strcmp(f[1], "-") != 0 &&
+		    timeutil_parse_iso(f[1], &now) == -1)
+			return -1;
+		fakebz_set_db_time(fb, now);
+		return 0;
+	}
 	if (n == 2 && strcmp(f[0], "clock") == 0) {
 		*why = "bad time";
 		if (timeutil_parse_iso(f[1], &now) == -1)
@@ -137,6 +151,22 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 	if (n < 2 || timeutil_strtonum(f[1], 1, INT64_MAX, &bug, &errstr) == -1)
 		return -1;
 	*why = "no such bug";
+	if (n == 5 && strcmp(f[0], "move") == 0)
+		return fakebz_move_bug(fb, bug, f[2], f[3], f[4]);
+	if (n == 3 && strcmp(f[0], "restrict") == 0)
+		return fakebz_set_groups(
+		    fb, bug, strcmp(f[2], "-") == 0 ? NULL : f[2]);
+	if (n == 3 && strcmp(f[0], "private") == 0) {
+		*why = "no such comment";
+		return fakebz_set_comment_private(
+		    fb, bug, strcmp(f[2], "1") == 0);
+	}
+	if (n == 4 && strcmp(f[0], "cc") == 0) {
+		*why = "bad count";
+		if (timeutil_strtonum(f[3], 1, 10000000, &count, &errstr) == -1)
+			return -1;
+		return fakebz_add_cc(fb, bug, f[2], (size_t)count);
+	}
 	if (n == 5 && strcmp(f[0], "comment") == 0)
 		return fakebz_add_comment(
 		    fb, bug, f[2], f[4], strcmp(f[3], "1") == 0);
