@@ -110,6 +110,7 @@ struct config {
 
 	/* [store] */
 	char *store_path;
+	int store_shared_group; /* accept a store of another user, our group */
 
 	/* [daemon] */
 	long long poll_interval; /* seconds between cycles */

@@ -94,6 +94,8 @@ const struct config_directive config_directives[] = {
     {"bugzilla", "retries", CONFIG_INT, CONFIG_OFF(retries), 0, 10, "4", NULL},
     {"store", "path", CONFIG_PATH, CONFIG_OFF(store_path), 0, 0,
 	LOCALSTATEDIR "/lib/ccwatch/ccwatch.db", NULL},
+    {"store", "shared_group", CONFIG_BOOL, CONFIG_OFF(store_shared_group), 0, 0,
+	"no", NULL},
     {"daemon", "poll_interval", CONFIG_INT, CONFIG_OFF(poll_interval), 1, 86400,
 	"600", NULL},
     {"daemon", "poll_jitter", CONFIG_INT, CONFIG_OFF(poll_jitter), 0, 50, "10",

@@ -271,7 +271,8 @@ daemon_apply(struct daemon *d, struct config *c, char **cause)
 		return -1;
 	}
 	if (strcmp(c->store_path, d->conf->store_path) != 0) {
-		st = store_open(c->store_path, cause);
+		st = store_open_flags(c->store_path,
+		    c->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
 		if (st == NULL) {
 			alerts_free(al);
 			bugzilla_free(bz);
@@ -391,7 +392,8 @@ daemon_new(
 	d->http = http_new(&ho, cause);
 	if (d->http == NULL)
 		goto fail;
-	d->store = store_open(conf->store_path, cause);
+	d->store = store_open_flags(conf->store_path,
+	    conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
 	if (d->store == NULL)
 		goto fail;
 	d->bz = daemon_client(d, conf, cause);

@@ -307,6 +307,7 @@ feed_from_report(struct store *st, const struct people *people,
 	memset(r, 0, sizeof *r);
 	out->source = xstrdup(o->source != NULL ? o->source : popts->base_url);
 	out->stale_after = o->stale_after;
+	out->private_data = o->include_restricted;
 	n = out->report.nbugs;
 	out->extra = xcalloc(n + 1, sizeof *out->extra);
 	if (feed_load_cursor(st, out, cause) == -1) {
@@ -1026,9 +1027,13 @@ feed_to_prom(const struct feed *f, const struct feed_counters *c)
 	return buf_detach(&b);
 }
 
-/* Write data to path through a synced temporary file and a rename. */
+/*
+ * Write data to path through a synced temporary file and a rename; 0640
+ * when it may hold restricted bugs or private comments, else 0644.
+ */
 int
-feed_write_file(const char *path, const char *data, size_t len, char **cause)
+feed_write_file(
+    const char *path, const char *data, size_t len, int private, char **cause)
 {
 	char *tmp;
 	ssize_t n;
@@ -1050,7 +1055,7 @@ feed_write_file(const char *path, const char *data, size_t len, char **cause)
 			goto out;
 		done += (size_t)n;
 	}
-	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1)
+	if (fchmod(fd, private ? 0640 : 0644) == -1 || fsync(fd) == -1)
 		goto out;
 	if (close(fd) == -1) {
 		fd = -1;
@@ -1073,13 +1078,14 @@ out:
 
 /* Write one rendering into dir/name and free it. */
 static int
-feed_write_one(const char *dir, const char *name, char *data, char **cause)
+feed_write_one(const struct feed *f, const char *dir, const char *name,
+    char *data, char **cause)
 {
 	char *path;
 	int rc;
 
 	xasprintf(&path, "%s/%s", dir, name);
-	rc = feed_write_file(path, data, strlen(data), cause);
+	rc = feed_write_file(path, data, strlen(data), f->private_data, cause);
 	free(path);
 	free(data);
 	return rc;
@@ -1094,20 +1100,20 @@ feed_write_dir(const struct feed *f, const struct feed_counters *c,
 	int rc;
 
 	/* One document, written as feed/2, then taken back to feed/1. */
-	rc = feed_write_one(dir, "feed.json", feed_json_text(root), cause);
+	rc = feed_write_one(f, dir, "feed.json", feed_json_text(root), cause);
 	if (rc == 0) {
 		feed_json_v1(root, f);
 		rc = feed_write_one(
-		    dir, "feed-v1.json", feed_json_text(root), cause);
+		    f, dir, "feed-v1.json", feed_json_text(root), cause);
 	}
 	json_decref(root);
 	if (rc == -1 ||
-	    feed_write_one(dir, "deadlines.ics", feed_to_ics(f, NULL), cause) ==
+	    feed_write_one(
+		f, dir, "deadlines.ics", feed_to_ics(f, NULL), cause) == -1 ||
+	    feed_write_one(f, dir, "metrics.prom", feed_to_prom(f, c), cause) ==
 		-1 ||
-	    feed_write_one(dir, "metrics.prom", feed_to_prom(f, c), cause) ==
-		-1 ||
-	    feed_write_one(dir, "index.html", feed_to_html(f, NULL), cause) ==
-		-1)
+	    feed_write_one(
+		f, dir, "index.html", feed_to_html(f, NULL), cause) == -1)
 		return -1;
 	return 0;
 }

@@ -15,6 +15,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -433,6 +434,25 @@ out:
 	return rc;
 }
 
+/*
+ * 1 if the file already holds tables (at version 0 it must be empty to be
+ * made a ccwatch store), 0 if not, -1 when it cannot be read.
+ */
+static int
+store_has_tables(struct store *st)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	if (sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_master", -1,
+		&stmt, NULL) != SQLITE_OK)
+		return -1;
+	rc = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) > 0
+					      : -1;
+	sqlite3_finalize(stmt);
+	return rc;
+}
+
 /* Apply migration v, taking the open transaction to version v + 1. */
 static int
 store_migrate_step(struct store *st, int v, char **cause)
@@ -470,6 +490,13 @@ store_migrate(struct store *st, char **cause)
 		}
 		if (store_user_version(st, &v, cause) == -1)
 			goto fail;
+		if (v < 0 || (v == 0 && store_has_tables(st) != 0)) {
+			xasprintf(cause,
+			    "store: %s: not a ccwatch store (schema version "
+			    "%d, or tables of another program)",
+			    st->path, v);
+			goto fail;
+		}
 		if (v > STORE_VERSION) {
 			xasprintf(cause,
 			    "store: %s: schema version %d is newer "
@@ -495,8 +522,6 @@ fail:
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
 }
-
-static struct store *store_open_mode(const char *, int, char **);
 
 /* Apply the connection's pragmas: WAL, durability, foreign keys. */
 static int
@@ -531,7 +556,7 @@ store_configure(struct store *st, char **cause)
 struct store *
 store_open(const char *path, char **cause)
 {
-	return store_open_mode(path, 0, cause);
+	return store_open_flags(path, 0, cause);
 }
 
 /*
@@ -542,7 +567,7 @@ store_open(const char *path, char **cause)
 struct store *
 store_open_readonly(const char *path, char **cause)
 {
-	return store_open_mode(path, 1, cause);
+	return store_open_flags(path, STORE_READONLY, cause);
 }
 
 /* Check the version of a file opened read-only. */
@@ -559,8 +584,8 @@ store_check_readonly(struct store *st, char **cause)
 		return -1;
 	if (v < 1 || v > STORE_VERSION) {
 		xasprintf(cause,
-		    "store: %s: schema version %d is not one this ccwatch "
-		    "reads (1..%d)",
+		    "store: %s: not a ccwatch store: schema version %d is not "
+		    "one this ccwatch reads (1..%d)",
 		    st->path, v, STORE_VERSION);
 		return -1;
 	}
@@ -580,7 +605,8 @@ store_create_private(const char *path, char **cause)
 
 	if (strcmp(path, ":memory:") == 0 || *path == '\0')
 		return 0;
-	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	fd = open(
+	    path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd == -1) {
 		if (errno == EEXIST)
 			return 0;
@@ -590,6 +616,94 @@ store_create_private(const char *path, char **cause)
 	}
 	close(fd);
 	return 0;
+}
+
+/* 1 if gid is the process's group or one of its supplementary groups. */
+static int
+store_in_group(gid_t gid)
+{
+	gid_t groups[256];
+	int i, n;
+
+	if (gid == getegid())
+		return 1;
+	n = getgroups((int)CCWATCH_NELEM(groups), groups);
+	for (i = 0; i < n; i++)
+		if (groups[i] == gid)
+			return 1;
+	return 0;
+}
+
+/*
+ * Check one path of the store (what, "the directory" or "the file") with
+ * lstat: a store is refused when it is a symbolic link or not a regular
+ * file, writable by others, or (read-write) owned by another user unless
+ * STORE_SHARED_GROUP admits one of our groups.  A missing file passes.
+ */
+static int
+store_check_path(const char *path, const char *what, int how, char **cause)
+{
+	struct stat sb;
+	int dir = strcmp(what, "the directory") == 0;
+
+	if ((dir ? stat(path, &sb) : lstat(path, &sb)) == -1)
+		return 0; /* missing: open or create says why */
+	if (!dir && S_ISLNK(sb.st_mode)) {
+		xasprintf(cause, "store: %s: refused: a symbolic link", path);
+		return -1;
+	}
+	if (!dir && !S_ISREG(sb.st_mode)) {
+		xasprintf(
+		    cause, "store: %s: refused: not a regular file", path);
+		return -1;
+	}
+	/* A sticky directory (/tmp) lets no one replace another's file. */
+	if ((sb.st_mode & S_IWOTH) != 0 && !(dir && (sb.st_mode & S_ISVTX))) {
+		xasprintf(cause,
+		    "store: %s: refused: %s is writable by others (mode %04o)",
+		    path, what, (unsigned)(sb.st_mode & 07777));
+		return -1;
+	}
+	if ((how & STORE_READONLY) || sb.st_uid == geteuid() ||
+	    (dir && sb.st_uid == 0) ||
+	    ((how & STORE_SHARED_GROUP) && store_in_group(sb.st_gid)))
+		return 0;
+	xasprintf(cause,
+	    "store: %s: refused: %s is owned by another user (uid %lu); "
+	    "[store] shared_group = yes accepts a store of one of your groups",
+	    path, what, (unsigned long)sb.st_uid);
+	return -1;
+}
+
+/*
+ * Check the store's directory, file, -wal and -shm before SQLite opens
+ * them: a store another user could have written is not adopted.
+ */
+static int
+store_check_owner(const char *path, int how, char **cause)
+{
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	char *p, *slash;
+	size_t i;
+	int rc;
+
+	if (strcmp(path, ":memory:") == 0 || *path == '\0')
+		return 0;
+	p = xstrdup(path);
+	slash = strrchr(p, '/');
+	if (slash == NULL)
+		snprintf(p, strlen(p) + 1, ".");
+	else
+		*(slash == p ? slash + 1 : slash) = '\0';
+	rc = store_check_path(p, "the directory", how, cause);
+	free(p);
+	for (i = 0; rc == 0 && i < CCWATCH_NELEM(suffix); i++) {
+		xasprintf(&p, "%s%s", path, suffix[i]);
+		rc = store_check_path(
+		    p, i == 0 ? "the store" : "its journal", how, cause);
+		free(p);
+	}
+	return rc;
 }
 
 /*
@@ -614,22 +728,25 @@ store_check_access(const char *path, int readonly, char **cause)
 	return 0;
 }
 
-/* Open read-write (creating and migrating) or read-only. */
-static struct store *
-store_open_mode(const char *path, int readonly, char **cause)
+/* Open read-write (creating and migrating) or read-only; see store.h. */
+struct store *
+store_open_flags(const char *path, int how, char **cause)
 {
 	struct store *st;
 	const char *sql;
-	int i, flags;
+	int i, flags, readonly = (how & STORE_READONLY) != 0;
 
 	st = xcalloc(1, sizeof *st);
 	st->path = xstrdup(path);
 	st->readonly = readonly;
 	flags = readonly ? SQLITE_OPEN_READONLY
 			 : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	if (store_check_owner(path, how, cause) == -1)
+		goto fail;
 	if (!readonly && store_create_private(path, cause) == -1)
 		goto fail;
-	if (store_check_access(path, readonly, cause) == -1)
+	if (store_check_owner(path, how, cause) == -1 ||
+	    store_check_access(path, readonly, cause) == -1)
 		goto fail;
 	if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
 		if (st->db == NULL)
