@@ -695,3 +695,59 @@ bugzilla_options_from_config(struct bugzilla_options *o, const struct config *c)
 	o->retries = (int)c->retries;
 	o->page_size = (long)c->page_size;
 }
+
+/*
+ * Ask the server who the configured API key is (GET /rest/whoami, the key
+ * in the header as always); see bugzilla.h.
+ */
+int
+bugzilla_check_key(const struct config *c, char **login, char **cause)
+{
+	struct bugzilla_options o;
+	struct bugzilla *bz;
+	char *err = NULL;
+	long code;
+	int rc;
+
+	*login = NULL;
+	if (c->api_key == NULL)
+		return 0;
+	bugzilla_options_from_config(&o, c);
+	o.retries = 0;
+	if (o.http.timeout > 15)
+		o.http.timeout = 15;
+	bz = bugzilla_new(&o, cause);
+	if (bz == NULL)
+		return -1;
+	rc = bugzilla_whoami(bz, login, &err);
+	if (rc == 0) {
+		bugzilla_free(bz);
+		return 1;
+	}
+	code = bugzilla_last_error(bz) == BZ_ERR_API
+	    ? bugzilla_last_api_code(bz)
+	    : 0;
+	bugzilla_free(bz);
+	if (code == 306)
+		xasprintf(cause,
+		    "bugzilla: the server rejects the API key "
+		    "(code 306)");
+	else if (code == 410 || code == 102)
+		xasprintf(cause,
+		    "bugzilla: the server ignores the API key: /rest/whoami "
+		    "answers as to an anonymous client (code %ld); ccwatch "
+		    "sends the key in the X-BUGZILLA-API-KEY header, which "
+		    "upstream Bugzilla does not read",
+		    code);
+	else if (code == 32614)
+		xasprintf(cause,
+		    "bugzilla: cannot check the API key: the server has no "
+		    "/rest/whoami (code 32614)");
+	else {
+		/* Unreachable or failing: nothing is known of the key. */
+		*cause = err;
+		return 0;
+	}
+	free(err);
+	return -1;
+}

@@ -72,6 +72,12 @@ void fakebz_set_now(struct fakebz *, time_t);
  */
 void fakebz_set_api_key(struct fakebz *, const char *key, const char *login);
 /*
+ * 1 (the default): the key is read from the header too, as BMO does; 0:
+ * only from api_key= and Bugzilla_api_key=, as upstream Bugzilla 5.2 does,
+ * so a key sent in the header is ignored (the client is anonymous).
+ */
+void fakebz_set_header_auth(struct fakebz *, int on);
+/*
  * Anonymous Bug.get and Bug.comments calls allowed per window before the
  * rate-limit answer (0: unlimited, the default).  The call past the limit
  * gets JSON 400/32000; then every request gets HTML 429 (no Retry-After)
