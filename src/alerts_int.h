@@ -25,7 +25,24 @@ struct alerts {
 	size_t nnotifiers;
 	struct alerts_broken *broken;
 	size_t nbroken;
+	/*
+	 * Rows sent whose mark failed (a full or read-only store): marked
+	 * first at the next run, and nothing is sent until they are.
+	 */
+	struct alerts_unmarked *unmarked;
+	size_t nunmarked;
 };
+
+/* A row sent (or logged) whose mark could not be stored. */
+struct alerts_unmarked {
+	int64_t id;
+	char *status; /* "sent" or "dry-run" */
+	time_t at;
+	int attempts;
+};
+
+/* Forget the rows waiting for their mark (alerts_free). */
+void alerts_unmarked_free(struct alerts *);
 
 /*
  * Prepare sql and bind its parameters from types, one letter each: 'i' an

@@ -1,8 +1,9 @@
 /*
- * Tests of the alerts of a bug that left the tracked set: a moved bug's
- * clocks end with where it went; a bug the key no longer sees ends with a
- * note to the routes that may show restricted data only.  The record
- * channel, an on-disk store and the time seam.
+ * Tests of alerts when things go away: a moved bug's clocks end with where
+ * it went; a bug the key no longer sees ends with a note to the routes that
+ * may show restricted data only; a store that cannot take a delivery's
+ * mark (a full disk) pauses delivery, and nothing is sent twice.  The
+ * record channel, an on-disk store and the time seam.
  */
 #include <check.h>
 #include <jansson.h>
@@ -303,6 +304,68 @@ START_TEST(test_hidden_bug_noted_to_private_routes)
 }
 END_TEST
 
+/* Run SQL on the store through a second connection. */
+static void
+exec_other(const char *sql)
+{
+	sqlite3 *db;
+
+	ck_assert_int_eq(sqlite3_open(test_path, &db), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/*
+ * A store that refuses the "sent" mark, as a full disk does: the alert is
+ * sent once, delivery pauses while the mark cannot be stored (no resend),
+ * and resumes, marking it, when the store takes writes again.
+ */
+START_TEST(test_unmarked_delivery_sent_once)
+{
+	struct alerts_stats s;
+	struct notifier *n;
+	char *cause = NULL;
+
+	add_route("all", "rec", "initial-report");
+	n = start("rec");
+	put_bug(1, "Example CA", "example-ca.test", T0);
+	exec_other(
+	    "CREATE TRIGGER full BEFORE UPDATE OF status ON outbox"
+	    " WHEN NEW.status = 'sent'"
+	    " BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END");
+	memset(&s, 0, sizeof s);
+	timeutil_set_now(T0 + 73 * H);
+	ck_assert_int_eq(alerts_run_cycle(test_al, test_st, &test_people,
+			     &test_opts, T0 + 73 * H, &s, &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "full"));
+	free(cause);
+	cause = NULL;
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	/* The next cycles send nothing while the mark cannot be stored. */
+	timeutil_set_now(T0 + 74 * H);
+	ck_assert_int_eq(alerts_run_cycle(test_al, test_st, &test_people,
+			     &test_opts, T0 + 74 * H, &s, &cause),
+	    -1);
+	ck_assert_ptr_nonnull(strstr(cause, "delivery paused"));
+	free(cause);
+	cause = NULL;
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_int_eq(query("SELECT count(*) FROM outbox"
+			       " WHERE status = 'pending'"),
+	    1);
+	/* Space again: the mark goes in first, nothing is sent again. */
+	exec_other("DROP TRIGGER full");
+	cycle(T0 + 75 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	ck_assert_int_eq(query("SELECT count(*) FROM outbox"
+			       " WHERE status = 'sent' AND attempts = 1"),
+	    1);
+	cycle(T0 + 76 * H);
+	ck_assert_uint_eq(notify_record_count(n), 1);
+}
+END_TEST
+
 static Suite *
 alerts_gone_suite(void)
 {
@@ -313,6 +376,7 @@ alerts_gone_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_moved_bug_ends_with_where_it_went);
 	tcase_add_test(tc, test_hidden_bug_noted_to_private_routes);
+	tcase_add_test(tc, test_unmarked_delivery_sent_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
