@@ -346,6 +346,7 @@ bugzilla_op_parsed(struct bugzilla_op *op)
 {
 	struct bug_list page;
 	void *into = op->out;
+	size_t got;
 	int n, more = 0;
 
 	memset(&page, 0, sizeof page);
@@ -363,6 +364,20 @@ bugzilla_op_parsed(struct bugzilla_op *op)
 	}
 	if (op->skipped != NULL)
 		*op->skipped += (size_t)n;
+	got = page.n + (size_t)n;
+	if (op->search && got > 2 * (size_t)op->bz->page_size) {
+		/* More than asked for: nothing of it is stored. */
+		log_warnx("bugzilla: search page of %zu bugs refused: %ld "
+			  "were asked for",
+		    got, op->bz->page_size);
+		bug_list_free(&page);
+		op->bz->last_error = BZ_ERR_PROTOCOL;
+		xasprintf(&op->err,
+		    "search: a page of %zu bugs for a limit of %ld", got,
+		    op->bz->page_size);
+		bugzilla_op_finish(op, -1, op->err);
+		return;
+	}
 	if (op->search)
 		more = bugzilla_op_page(op, &page, n);
 	if (op->found > (size_t)op->bz->max_search) {

@@ -92,6 +92,8 @@ const struct config_directive config_directives[] = {
     {"bugzilla", "connect_timeout", CONFIG_INT, CONFIG_OFF(connect_timeout), 1,
 	120, "10", NULL},
     {"bugzilla", "retries", CONFIG_INT, CONFIG_OFF(retries), 0, 10, "4", NULL},
+    {"bugzilla", "max_clock_skew", CONFIG_INT, CONFIG_OFF(max_clock_skew), 60,
+	7LL * 86400, "3600", NULL},
     {"store", "path", CONFIG_PATH, CONFIG_OFF(store_path), 0, 0,
 	LOCALSTATEDIR "/lib/ccwatch/ccwatch.db", NULL},
     {"store", "shared_group", CONFIG_BOOL, CONFIG_OFF(store_shared_group), 0, 0,

@@ -21,6 +21,16 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
+/* The longest value of a string field: a comment's text is longer. */
+static size_t
+model_max_len(const char *key)
+{
+	if (strcmp(key, "text") == 0 || strcmp(key, "removed") == 0 ||
+	    strcmp(key, "added") == 0)
+		return MODEL_MAX_TEXT;
+	return MODEL_MAX_STRING;
+}
+
 /* First capacity of a record list; it doubles from there. */
 #define MODEL_LIST_MIN 16
 
@@ -333,7 +343,7 @@ model_get_string(const json_t *o, const char *key, int required,
 		*out = dflt != NULL ? xstrdup(dflt) : NULL;
 		return 0;
 	}
-	if (!json_is_string(v))
+	if (!json_is_string(v) || json_string_length(v) > model_max_len(key))
 		return model_err_set(e, key, v);
 	*out = model_strdup(v);
 	return 0;
@@ -416,11 +426,12 @@ model_get_strlist(
 
 	if (v == NULL)
 		return 0;
-	if (!json_is_array(v))
+	if (!json_is_array(v) || json_array_size(v) > MODEL_MAX_LIST)
 		return model_err_set(e, key, v);
 	for (i = 0; i < json_array_size(v); i++) {
 		s = json_array_get(v, i);
-		if (!json_is_string(s)) {
+		if (!json_is_string(s) ||
+		    json_string_length(s) > MODEL_MAX_STRING) {
 			snprintf(field, sizeof field, "%s[%zu]", key, i);
 			return model_err_set(e, field, s);
 		}
@@ -477,7 +488,7 @@ model_parse_flags(const json_t *o, struct bug *b, struct model_err *e)
 
 	if (v == NULL)
 		return 0;
-	if (!json_is_array(v))
+	if (!json_is_array(v) || json_array_size(v) > MODEL_MAX_LIST)
 		return model_err_set(e, "flags", v);
 	if (json_array_size(v) == 0)
 		return 0;
@@ -540,6 +551,8 @@ model_load(const char *body, size_t len, char **cause)
 	json_error_t jerr;
 	char esc[sizeof jerr.text];
 
+	if (model_prescan(body, len, cause) == -1)
+		return NULL;
 	root = json_loadb(body != NULL ? body : "", len,
 	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
 	if (root == NULL) {
@@ -643,7 +656,8 @@ model_parse_comment(
 		v = json_object_get(o, "creator");
 	else
 		v = json_object_get(o, "author");
-	if (v == NULL || !json_is_string(v))
+	if (v == NULL || !json_is_string(v) ||
+	    json_string_length(v) > MODEL_MAX_STRING)
 		return model_err_set(e, "creator", v);
 	c->creator = model_strdup(v);
 	if (model_get(o, "creation_time") != NULL ||
@@ -678,6 +692,11 @@ model_parse_comments(const json_t *a, int64_t key_bug, struct comment_list *out)
 		    what, sizeof what, "bug %" PRId64 ": comment", key_bug);
 	else
 		snprintf(what, sizeof what, "comment");
+	if (json_array_size(a) > MODEL_MAX_RECORDS) {
+		log_warnx("model: %s: %zu records, more than %d: refused", what,
+		    json_array_size(a), MODEL_MAX_RECORDS);
+		return (int)json_array_size(a);
+	}
 	for (i = 0; i < json_array_size(a); i++) {
 		o = json_array_get(a, i);
 		if (model_record_id(o, what, i, &id) != 0) {
@@ -791,7 +810,8 @@ model_parse_entry(const json_t *o, struct history *h, struct model_err *e)
 	    model_get_string(o, "who", 1, NULL, &h->who, e) != 0)
 		return -1;
 	a = json_object_get(o, "changes");
-	if (a == NULL || !json_is_array(a))
+	if (a == NULL || !json_is_array(a) ||
+	    json_array_size(a) > MODEL_MAX_LIST)
 		return model_err_set(e, "changes", a);
 	if (json_array_size(a) == 0)
 		return 0;
@@ -815,6 +835,12 @@ model_parse_history(const json_t *a, int64_t id, struct history_list *out)
 	size_t i;
 	int skipped = 0;
 
+	if (json_array_size(a) > MODEL_MAX_RECORDS) {
+		log_warnx("model: bug %" PRId64 ": %zu history entries, more "
+			  "than %d: refused",
+		    id, json_array_size(a), MODEL_MAX_RECORDS);
+		return (int)json_array_size(a);
+	}
 	for (i = 0; i < json_array_size(a); i++) {
 		o = json_array_get(a, i);
 		memset(&h, 0, sizeof h);
@@ -948,31 +974,4 @@ model_version_from_json(
 	*version = xstrdup(s);
 	json_decref(root);
 	return 0;
-}
-
-/* Recognise a Bugzilla error object; see model.h. */
-int
-model_error_from_json(const char *body, size_t len, long *code, char **message)
-{
-	json_t *root, *v;
-	json_error_t jerr;
-	int rc = 0;
-
-	root = json_loadb(
-	    body != NULL ? body : "", len, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL)
-		return 0;
-	v = json_object_get(root, "code");
-	if (json_is_object(root) &&
-	    json_is_true(json_object_get(root, "error")) && v != NULL &&
-	    json_is_integer(v) && json_integer_value(v) >= INT_MIN &&
-	    json_integer_value(v) <= INT_MAX) {
-		*code = (long)json_integer_value(v);
-		v = json_object_get(root, "message");
-		*message =
-		    xstrdup(json_is_string(v) ? json_string_value(v) : "");
-		rc = 1;
-	}
-	json_decref(root);
-	return rc;
 }

@@ -356,14 +356,56 @@ sync_finish(struct sync_cycle *c, int rc, const char *cause)
 	sync_cycle_free(c);
 }
 
+/*
+ * Check what a call brought: the cycle's bytes within its budget, and
+ * db_time believable.  A db_time more than max_skew ahead of our clock (a
+ * cursor in the year 9999 would blind every later cycle), or more than
+ * max_skew behind the stored cursor (a clock gone backwards), fails the
+ * cycle and leaves the cursor.  0, or -1 with *cause.
+ */
+static int
+sync_check_call(struct sync_cycle *c, char **cause)
+{
+	const struct bugzilla_stats *bs = bugzilla_stats(c->bz);
+	unsigned long long budget;
+	long skew = c->o.max_skew > 0 ? c->o.max_skew : 3600;
+	char iso[TIMEUTIL_ISO_LEN];
+
+	budget = c->o.max_bytes > 0 ? c->o.max_bytes : SYNC_MAX_BYTES;
+	if (bs->bytes - c->bytes0 > budget) {
+		xasprintf(cause,
+		    "sync: the cycle read more than %llu bytes: refused",
+		    budget);
+		return -1;
+	}
+	if (c->state != SYNC_TIME)
+		return 0;
+	if (c->db_time > timeutil_now() + skew ||
+	    (c->cur.db_time != 0 && c->db_time < c->cur.db_time - skew)) {
+		xasprintf(cause,
+		    "sync: Bugzilla's db_time %s is more than %ld s off "
+		    "(our clock, the last cursor): refused",
+		    timeutil_format_iso(c->db_time, iso), skew);
+		return -1;
+	}
+	return 0;
+}
+
 /* A call of the cycle ended: go on, or fail the cycle. */
 static void
 sync_on_call(void *arg, int rc, const char *cause)
 {
 	struct sync_cycle *c = arg;
+	char *why = NULL;
 
 	if (rc == -1) {
 		sync_finish(c, -1, cause);
+		return;
+	}
+	if (sync_check_call(c, &why) == -1) {
+		log_warnx("%s", why);
+		sync_finish(c, -1, why);
+		free(why);
 		return;
 	}
 	sync_advance(c);
@@ -782,4 +824,5 @@ sync_options_from_config(struct sync_options *o, const struct config *c)
 	memset(o, 0, sizeof *o);
 	o->products = &c->products;
 	o->components = &c->components;
+	o->max_skew = (long)c->max_clock_skew;
 }

@@ -1,5 +1,6 @@
 /*
- * Tests of what Bugzilla stops showing, against the fake Bugzilla and an
+ * Tests of what Bugzilla stops showing, and of what a server may not send,
+ * against the fake Bugzilla and an
  * SQLite file: a bug moved out of the watched components, a bug the key
  * can no longer read, a comment that turned private, and that each comes
  * back when Bugzilla shows it again.
@@ -360,6 +361,102 @@ START_TEST(test_insider_key_keeps_private_comment)
 }
 END_TEST
 
+/*
+ * A db_time far from our clock is refused: the cycle fails, nothing is
+ * stored and the cursor stays, so later changes are still fetched.
+ */
+START_TEST(test_bogus_db_time_refused)
+{
+	struct store_cursor cur;
+	struct sync_stats s;
+	char *cause = NULL;
+	int64_t cid;
+
+	at(T0);
+	add_bugs(2);
+	at(T0 + 1000);
+	cycle();
+	at(T0 + 2000);
+	cid = fakebz_add_comment(fb, 1, ROOT, "A new question?", 0);
+	/* 9999-12-31T23:00:00Z */
+	fakebz_set_db_time(fb, (time_t)253402297200LL);
+	at(T0 + 3000);
+	ck_assert_int_eq(sync_run(bz, st, &so, &s, &cause), -1);
+	ck_assert_msg(strstr(cause, "9999-12-31T23:00:00Z") != NULL &&
+		strstr(cause, "refused") != NULL,
+	    "%s", cause);
+	free(cause);
+	memset(&cur, 0, sizeof cur);
+	ck_assert_int_eq(store_get_cursor(st, &cur, &cause), 0);
+	ck_assert_int_eq(cur.db_time, T0 + 1000);
+	store_cursor_free(&cur);
+	ck_assert_int_eq(has_comment(1, cid, NULL), 0);
+	/* An hour behind the last cursor is refused too. */
+	fakebz_set_db_time(fb, T0 + 1000 - 3601);
+	ck_assert_int_eq(sync_run(bz, st, &so, &s, &cause), -1);
+	free(cause);
+	/* Sane again: the comment is fetched. */
+	fakebz_set_db_time(fb, 0);
+	cycle();
+	ck_assert_int_eq(has_comment(1, cid, NULL), 1);
+}
+END_TEST
+
+/* A cc list past MODEL_MAX_LIST is refused: the bug's record is skipped. */
+START_TEST(test_oversized_list_refused)
+{
+	struct sync_stats s;
+	struct bug b;
+	char *cause = NULL;
+
+	at(T0);
+	add_bugs(2);
+	at(T0 + 1000);
+	cycle();
+	at(T0 + 2000);
+	ck_assert_int_eq(
+	    fakebz_add_cc(fb, 1, "cc@example.test", MODEL_MAX_LIST + 1), 0);
+	ck_assert_int_eq(
+	    fakebz_set_whiteboard(fb, 2, ROOT, "[ca-compliance]"), 0);
+	at(T0 + 3000);
+	s = cycle();
+	ck_assert_uint_ge(s.skipped, 1);
+	memset(&b, 0, sizeof b);
+	ck_assert_int_eq(store_get_bug(st, 1, &b, &cause), 1);
+	ck_assert_uint_eq(b.cc.n, 0);
+	model_bug_free(&b);
+	ck_assert_int_eq(store_get_bug(st, 2, &b, &cause), 1);
+	ck_assert_str_eq(b.whiteboard, "[ca-compliance]");
+	model_bug_free(&b);
+}
+END_TEST
+
+/* A cycle past its byte budget fails and stores nothing. */
+START_TEST(test_byte_budget)
+{
+	struct store_cursor cur;
+	struct sync_stats s;
+	char *cause = NULL;
+
+	at(T0);
+	add_bugs(20);
+	at(T0 + 1000);
+	so.max_bytes = 2000;
+	ck_assert_int_eq(sync_run(bz, st, &so, &s, &cause), -1);
+	ck_assert_msg(
+	    strstr(cause, "more than 2000 bytes") != NULL, "%s", cause);
+	free(cause);
+	ck_assert_uint_eq(listed(), 0);
+	memset(&cur, 0, sizeof cur);
+	ck_assert_int_eq(store_get_cursor(st, &cur, &cause), 0);
+	ck_assert_int_eq(cur.db_time, 0);
+	store_cursor_free(&cur);
+	so.max_bytes = 0;
+	cycle();
+	ck_assert_uint_eq(listed(), 20);
+}
+END_TEST
+
 /* The insider fixture: the same with an API key the fake accepts. */
 static void
 setup_insider(void)
@@ -389,6 +486,12 @@ reconcile_suite(void)
 	tcase_add_test(tc, test_restricted_bug_hidden_and_back);
 	tcase_add_test(tc, test_private_comment_vanishes_at_full_resync);
 	tcase_add_test(tc, test_quiet_change_read_again);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("bounds");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_bogus_db_time_refused);
+	tcase_add_test(tc, test_oversized_list_refused);
+	tcase_add_test(tc, test_byte_budget);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("insider key");
 	tcase_add_checked_fixture(tc, setup_insider, teardown_insider);
