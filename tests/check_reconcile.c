@@ -1,9 +1,9 @@
 /*
  * Tests of what Bugzilla stops showing, and of what a server may not send,
- * against the fake Bugzilla and an
- * SQLite file: a bug moved out of the watched components, a bug the key
- * can no longer read, a comment that turned private, and that each comes
- * back when Bugzilla shows it again.
+ * against the fake Bugzilla and an SQLite file: a bug moved out of the
+ * watched components, a bug the key can no longer read, a comment that
+ * turned private, each coming back when Bugzilla shows it again; a bogus
+ * db_time, an oversized list and the cycle's byte budget.
  */
 #include <check.h>
 #include <stdio.h>
