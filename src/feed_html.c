@@ -180,7 +180,7 @@ feed_html_escape(const char *s)
 	const char *p;
 
 	buf_init(&b, FEED_MAX_TEXT);
-	clean = feed_utf8_clean(s != NULL ? s : "");
+	clean = feed_utf8_visible(s != NULL ? s : "");
 	for (p = clean; *p != '\0'; p++) {
 		switch (*p) {
 		case '&':

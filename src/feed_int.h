@@ -17,6 +17,8 @@
 
 /* A copy of s with invalid UTF-8 bytes as U+FFFD (allocated). */
 char *feed_utf8_clean(const char *s);
+/* The same, with bidi and zero-width characters shown as "<U+202E>". */
+char *feed_utf8_visible(const char *s);
 /* The state name of a bug's most urgent clock, or "none". */
 const char *feed_bug_state(const struct report_bug *);
 /* Seconds since the last good sync at generation, or -1 if never. */

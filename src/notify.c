@@ -303,13 +303,15 @@ notify_format_late(const struct alert *a, struct buf *out)
  * Copy s into out as valid UTF-8, at most max bytes (cut at a character
  * boundary, "..." appended when cut).  With oneline, every control
  * character (C0 and C1, CR and LF included) becomes a space; otherwise CRLF and
- * a lone CR become LF and other controls but tab become spaces.
+ * a lone CR become LF and other controls but tab become spaces.  Bidi
+ * controls and zero-width characters are shown as "<U+202E>" (utf8_visible).
  */
 void
 notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t n = strlen((const char *)p), i = 0, len, done = 0;
+	size_t n = strlen((const char *)p), i = 0, len, done = 0, k;
+	char esc[UTF8_VISIBLE_MAX];
 
 	while (i < n) {
 		len = utf8_len(p + i, n - i);
@@ -320,7 +322,9 @@ notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
 		if (len == 0) {
 			buf_addch(out, '?');
 			len = 1;
-		} else if (len == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
+		} else if ((k = utf8_visible(p + i, len, esc)) > 0)
+			buf_add(out, esc, k); /* <U+202E>: shown, not obeyed */
+		else if (len == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
 			buf_addch(out, ' '); /* a C1 control, U+0080-U+009F */
 		else if (len > 1)
 			buf_add(out, p + i, len);

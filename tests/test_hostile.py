@@ -87,7 +87,9 @@ TERM = "Example CA: \x1b[2J\x1b]0;title\x07 bell\x07 cr\rX \u009b31m c1 \x7f del
 LONG = "Example CA: long " + "\u00e9t\u00e9 \u4e2d\u6587 " * 2500
 NESTED = "Example CA: nested JSON elsewhere"
 BIGSUM = "Example CA: a ten-megabyte comment"
-SUMMARIES = [CRLF, HTML, SLACK, ICS, TERM, LONG, NESTED, BIGSUM]
+BIDI = "Example CA: \u202eexe.gnp\u202c \u2066iso\u2069 zero\u200bwidth line\u2028sep"
+INVISIBLE = ("\u202e", "\u202c", "\u2066", "\u2069", "\u200b", "\u2028")
+SUMMARIES = [CRLF, HTML, SLACK, ICS, TERM, LONG, NESTED, BIGSUM, BIDI]
 # A record the model must skip (objects in a list of strings), not stored.
 MALFORMED = 1969999
 HOSTILE_WB = ("[ca-compliance] [next update 2099-01-01]\r\nBcc: evil@x.example "
@@ -662,6 +664,13 @@ def phase_resources(work):
         server.shutdown()
 
 
+def shown_escaped(text, want, what):
+    """Bidi and zero-width characters are shown (want), never obeyed."""
+    raw = [c for c in INVISIBLE if c in text or json.dumps(c)[1:-1] in text]
+    check(want in text and not raw,
+          "%s: bidi and zero-width characters shown as %s (raw: %r)" % (what, want, raw))
+
+
 def phase_cli(work, conf):
     """sync, status, explain and feed on the hostile store."""
     r = run(conf, "sync")
@@ -684,6 +693,7 @@ def phase_cli(work, conf):
     why = terminal_clean(r.stdout)
     check(why is None, "status (piped): no ESC, CR, BEL or other control (%s)" % why)
     check(b"alert(1)" in r.stdout, "status (piped): the hostile summary is shown")
+    shown_escaped(r.stdout.decode("utf-8", "replace"), "<U+202E>", "status (piped)")
     out = run_pty(conf, "status", "--all")
     check(SGR.search(out) is not None, "status (pty): colours are on")
     why = terminal_clean(out, allow_sgr=True)
@@ -723,6 +733,7 @@ def phase_cli(work, conf):
     r = run(conf, "feed", "--format", "html")
     check(r.returncode == 0, "feed html: exit 0")
     check_html(r.stdout, "feed html")
+    shown_escaped(r.stdout.decode("utf-8", "replace"), "&lt;U+202E&gt;", "feed html")
     r = run(conf, "feed", "--format", "prom")
     check(r.returncode == 0, "feed prom: exit 0")
     check_prom(r.stdout, "feed prom")
@@ -788,6 +799,11 @@ listen = 127.0.0.1:{feed_port}
         for i, raw in enumerate(mails(work)):
             s, _ = check_mail(raw, "mail %d" % i)
             subjects.append(s)
+        check(any("<U+202E>exe.gnp<U+202C>" in s for s in subjects) and
+              not any(c in s for s in subjects for c in INVISIBLE),
+              "mail subjects: bidi and zero-width characters shown as <U+202E>")
+        slack = b"".join(Receiver.slack).decode("utf-8", "replace")
+        shown_escaped(slack, "&lt;U+202E&gt;", "slack")
         check(any("alert(1)" in s for s in subjects) and
               any("Bcc: evil@x.example" in s for s in subjects),
               "mail: the hostile summaries arrive as subject text")
