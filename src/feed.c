@@ -544,7 +544,6 @@ feed_to_json(const struct feed *f)
 	return out;
 }
 
-
 /* Append a metric's HELP and TYPE lines. */
 void
 feed_prom_head(

@@ -171,8 +171,8 @@ int model_version_from_json(const char *, size_t, char **version, char **cause);
  * MODEL_MAX_RECORDS records, else they are all skipped.
  */
 #define MODEL_MAX_VALUES  2000000
-#define MODEL_MAX_STRING  (64 * 1024)
-#define MODEL_MAX_TEXT    (16 * 1024 * 1024)
+#define MODEL_MAX_STRING  ((size_t)64 * 1024)
+#define MODEL_MAX_TEXT    ((size_t)16 * 1024 * 1024)
 #define MODEL_MAX_LIST    10000
 #define MODEL_MAX_RECORDS 20000
 

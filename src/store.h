@@ -37,7 +37,7 @@ struct store *store_open(const char *path, char **cause);
  */
 struct store *store_open_readonly(const char *path, char **cause);
 /*
- * Open with flags: STORE_READONLY as store_open_readonly, else as
+ * Open as how says: STORE_READONLY as store_open_readonly, else as
  * store_open; STORE_SHARED_GROUP accepts a store (or directory) owned by
  * another user whose group is one of ours ([store] shared_group).  Either
  * way a store that is a symbolic link, not a regular file, or writable by
@@ -46,7 +46,7 @@ struct store *store_open_readonly(const char *path, char **cause);
  */
 #define STORE_READONLY     0x1
 #define STORE_SHARED_GROUP 0x2
-struct store *store_open_flags(const char *path, int flags, char **cause);
+struct store *store_open_flags(const char *path, int how, char **cause);
 void store_close(struct store *);
 /* The schema version the store is at. */
 int store_schema_version(struct store *);

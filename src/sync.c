@@ -455,18 +455,19 @@ sync_tracked(const struct sync_options *o, const struct bug *b)
 static void
 sync_sort_gone(struct sync_cycle *c)
 {
-	size_t i, j;
+	const int64_t *gone = c->gone;
+	size_t i, j, ngone = gone != NULL ? c->ngone : 0;
 
 	sync_dedupe(&c->byid);
-	if (c->ngone > 0)
-		c->hidden = xcalloc(c->ngone, sizeof *c->hidden);
-	for (i = 0, j = 0; i < c->ngone; i++) {
-		while (j < c->byid.n && c->byid.v[j].id < c->gone[i])
+	if (ngone > 0)
+		c->hidden = xcalloc(ngone, sizeof *c->hidden);
+	for (i = 0, j = 0; gone != NULL && i < ngone; i++) {
+		while (j < c->byid.n && c->byid.v[j].id < gone[i])
 			j++;
-		if (j == c->byid.n || c->byid.v[j].id != c->gone[i]) {
+		if (j == c->byid.n || c->byid.v[j].id != gone[i]) {
 			log_info("sync: bug %lld is no longer visible; hidden",
-			    (long long)c->gone[i]);
-			c->hidden[c->nhidden++] = c->gone[i];
+			    (long long)gone[i]);
+			c->hidden[c->nhidden++] = gone[i];
 		}
 	}
 	for (i = 0; i < c->byid.n; i++) {
