@@ -301,7 +301,9 @@ ai_clean_into(
 			/* The common case: a byte that starts no markup. */
 			ai_put(b, c);
 			i++;
-		} else if (c == '\\' && i + 1 < n &&
+			continue;
+		}
+		if (c == '\\' && i + 1 < n &&
 		    (ai_isalnum(s[i + 1]) == 0 && !ai_isspace(s[i + 1]) &&
 			(unsigned char)s[i + 1] < 0x80)) {
 			ai_put(b, s[i + 1]);

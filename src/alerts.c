@@ -15,7 +15,9 @@
 
 #include "alerts_int.h"
 #include "buf.h"
+#include "feed.h"
 #include "log.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "tz.h"
 #include "xmalloc.h"
@@ -162,6 +164,28 @@ alerts_notifier(struct alerts *al, const char *name)
 		if (strcmp(al->notifiers[i]->name, name) == 0)
 			return al->notifiers[i];
 	return NULL;
+}
+
+/* The configuration of a channel; see alerts_int.h. */
+const struct config_channel *
+alerts_channel_config(const struct config_alerts *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nchannels; i++)
+		if (strcmp(cfg->channels[i].name, name) == 0)
+			return &cfg->channels[i];
+	return NULL;
+}
+
+/* 1 for a webhook channel; see alerts_int.h. */
+int
+alerts_channel_is_machine(const struct config_alerts *cfg, const char *name)
+{
+	const struct config_channel *ch = alerts_channel_config(cfg, name);
+
+	return ch != NULL && ch->type != NULL &&
+	    strcmp(ch->type, "webhook") == 0;
 }
 
 /* Bind the parameters of stmt from types and ap. */
@@ -400,6 +424,8 @@ alerts_json_get(json_t *o, const char *key)
 void
 alerts_payload_alert(json_t *o, struct alert *a)
 {
+	json_t *r;
+
 	memset(a, 0, sizeof *a);
 	a->id = alerts_json_get(o, "id");
 	a->bug_id = json_integer_value(json_object_get(o, "bug_id"));
@@ -419,6 +445,14 @@ alerts_payload_alert(json_t *o, struct alert *a)
 	a->created = json_integer_value(json_object_get(o, "created"));
 	a->late = json_is_true(json_object_get(o, "late"));
 	a->late_by = json_integer_value(json_object_get(o, "late_by"));
+	r = json_object_get(o, "reason");
+	a->reason_kind = alerts_json_get(r, "kind");
+	a->reason = alerts_json_get(r, "text");
+	a->reason_by = alerts_json_get(r, "by");
+	a->reason_comment = json_is_integer(json_object_get(r, "comment"))
+	    ? json_integer_value(json_object_get(r, "comment"))
+	    : -1;
+	a->reason_date = alerts_json_get(r, "date");
 }
 
 /* Snooze a bug, or one of its clocks. */
@@ -463,6 +497,101 @@ alerts_ack(
 	    " OR substr(kind, 1, length(?2) + 1) = ?2 || '-')"
 	    " AND notified_state IN ('due-soon', 'overdue')",
 	    "iti", bug, kind, (int64_t)now);
+}
+
+/* Judge the channels' delivery health; see alerts.h. */
+int
+alerts_health(struct store *st, const struct config_alerts *cfg,
+    struct alerts_health *h, char **cause)
+{
+	const struct store_channel_health *c;
+	char iso[TIMEUTIL_ISO_LEN];
+	size_t i, len = 0;
+
+	memset(h, 0, sizeof *h);
+	if (store_channel_health_list(st, &h->channels, &h->n, cause) == -1)
+		return -1;
+	for (i = 0; i < h->n; i++) {
+		c = &h->channels[i];
+		h->dead += c->dead;
+		if (cfg->check_failures <= 0 ||
+		    c->failures < cfg->check_failures)
+			continue;
+		h->failing++;
+		if (len < sizeof h->text)
+			len += (size_t)snprintf(h->text + len,
+			    sizeof h->text - len,
+			    "%schannel %s failing (%lld attempts in a row, "
+			    "last at %s)",
+			    len > 0 ? "; " : "", c->channel, c->failures,
+			    timeutil_format_iso(c->last_failure, iso));
+	}
+	if (h->dead > 0 && len < sizeof h->text)
+		len += (size_t)snprintf(h->text + len, sizeof h->text - len,
+		    "%s%lld dead letter%s (ccwatch alerts --retry-dead)",
+		    len > 0 ? "; " : "", h->dead, h->dead == 1 ? "" : "s");
+	h->warning = h->failing > 0;
+	h->critical = cfg->check_dead > 0 && h->dead >= cfg->check_dead;
+	return 0;
+}
+
+/* Fill the metrics' outbox counters; see alerts.h. */
+int
+alerts_feed_counters(struct store *st, const struct config_alerts *cfg,
+    struct feed_counters *fc, char **cause)
+{
+	struct alerts_counts ac;
+	struct alerts_health h;
+	struct feed_channel *c;
+	size_t i;
+
+	if (alerts_counts(st, &ac, cause) == -1 ||
+	    alerts_health(st, cfg, &h, cause) == -1)
+		return -1;
+	fc->have_outbox = 1;
+	fc->outbox_depth = ac.pending;
+	fc->dead_letters = ac.dead;
+	fc->nchannels = 0;
+	for (i = 0; i < h.n && i < FEED_MAX_CHANNELS; i++) {
+		c = &fc->channels[fc->nchannels++];
+		snprintf(c->name, sizeof c->name, "%s", h.channels[i].channel);
+		c->pending = h.channels[i].pending - h.channels[i].held;
+		c->held = h.channels[i].held;
+		c->dead = h.channels[i].dead;
+		c->last_success = (long long)h.channels[i].last_success;
+		c->last_failure = (long long)h.channels[i].last_failure;
+		c->failures = h.channels[i].failures;
+	}
+	alerts_health_free(&h);
+	return 0;
+}
+
+/* Free what alerts_health made. */
+void
+alerts_health_free(struct alerts_health *h)
+{
+	store_channel_health_free(h->channels, h->n);
+	h->channels = NULL;
+	h->n = 0;
+}
+
+/* Requeue dead letters in one transaction; see alerts.h. */
+int
+alerts_retry_dead(struct store *st, const char *const *ids, size_t n,
+    time_t now, char **cause)
+{
+	int r;
+
+	if (store_begin(st, cause) == -1)
+		return -1;
+	r = store_outbox_retry_dead(st, ids, n, now, cause);
+	if (r == -1 || store_commit(st, cause) == -1) {
+		store_rollback(st);
+		return -1;
+	}
+	log_info(
+	    "alerts: %d dead letter%s back in the queue", r, r == 1 ? "" : "s");
+	return r;
 }
 
 /* Count the ledger, the outbox by status, and the snoozes. */
@@ -553,10 +682,14 @@ alerts_json_rows(sqlite3 *db, const char *sql, const char *const *names,
 }
 
 static const char *const alerts_ledger_names[] = {"id", "bug_id", "clock",
-    "state", "level", "route", "repeat", "due", "created", "dry_run"};
+    "state", "level", "route", "repeat", "due", "created", "dry_run", "reason"};
 #define ALERTS_LEDGER_SQL                                                      \
 	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
-	" dry_run FROM alerts ORDER BY created DESC, id LIMIT 200"
+	" dry_run, reason FROM alerts ORDER BY created DESC, id LIMIT 200"
+/* A store before schema version 4 has no reasons. */
+#define ALERTS_LEDGER_SQL3                                                     \
+	"SELECT id, bug_id, kind, state, level, route, seq, due, created,"     \
+	" dry_run, NULL FROM alerts ORDER BY created DESC, id LIMIT 200"
 static const char *const alerts_outbox_names[] = {"delivery_id", "channel",
     "route", "digest", "status", "attempts", "held", "created", "next_attempt",
     "sent_at", "last_error"};
@@ -591,8 +724,10 @@ alerts_to_json(struct store *st, time_t now, char **cause)
 	    (json_int_t)c.held, "sent", (json_int_t)c.sent, "dead",
 	    (json_int_t)c.dead, "snoozes", (json_int_t)c.snoozes, "alerts",
 	    ledger, "outbox", outbox, "snoozes", snoozes);
-	if (alerts_json_rows(store_sqlite(st), ALERTS_LEDGER_SQL,
-		alerts_ledger_names, "       tt ", ledger, cause) == -1 ||
+	if (alerts_json_rows(store_sqlite(st),
+		store_schema_version(st) >= 4 ? ALERTS_LEDGER_SQL
+					      : ALERTS_LEDGER_SQL3,
+		alerts_ledger_names, "       tt  ", ledger, cause) == -1 ||
 	    alerts_json_rows(store_sqlite(st), ALERTS_OUTBOX_SQL,
 		alerts_outbox_names, "       ttt ", outbox, cause) == -1 ||
 	    alerts_json_rows(store_sqlite(st), ALERTS_SNOOZE_SQL,

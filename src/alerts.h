@@ -12,7 +12,8 @@
  * evaluated (state, level) differs from the notified one, so a transition
  * that happened while the daemon was down fires once when it is back, and
  * an alert's id (built from the key, the state and the level) is a primary
- * key: it can never fire twice.
+ * key: it can never fire twice.  An instance's transitions are counted, and
+ * the id carries the number, so a state reached again is a new alert.
  *
  * The tables are schema version 3 of the store (store_sqlite gives the
  * connection); docs/alerts.md describes the configuration and the rules,
@@ -32,6 +33,7 @@
 #include "policy.h"
 #include "report.h"
 #include "store.h"
+#include "store_alerts.h"
 
 /* What a cycle did, for the log line and for tests. */
 struct alerts_stats {
@@ -92,6 +94,15 @@ int alerts_evaluate_report(struct alerts *, struct store *,
     const struct people *, const struct policy_options *,
     const struct report *r, struct alerts_stats *, char **cause);
 /*
+ * A dry run at a moment to come: evaluate at at as alerts_evaluate does,
+ * write a line to out for each alert that would fire, and roll everything
+ * back: nothing is queued or sent, and the ledger only ever records
+ * moments that have happened.
+ */
+int alerts_preview(struct alerts *, struct store *, const struct people *,
+    const struct policy_options *, time_t at, FILE *out, struct alerts_stats *,
+    char **cause);
+/*
  * Send the outbox rows that are due at now, to the end, on a loop of its
  * own (the CLI and tests).  A failure is retried with
  * exponential backoff (at least the receiver's retry_after); a permanent
@@ -137,6 +148,40 @@ int alerts_unsnooze(
  */
 int alerts_ack(
     struct store *, int64_t bug, const char *kind, time_t now, char **cause);
+
+/*
+ * Put dead letters back in the queue, due at now: those of the delivery
+ * ids ids[0..n-1], or every one when n is 0.  Returns how many, or -1.
+ */
+int alerts_retry_dead(
+    struct store *, const char *const *ids, size_t n, time_t now, char **cause);
+
+/*
+ * The channels' delivery health against the configuration's thresholds:
+ * failing counts the channels whose failures in a row reached
+ * check_failures, dead the dead letters (critical when check_dead is
+ * reached).  text says it in words ("" when all is well).
+ */
+struct alerts_health {
+	struct store_channel_health *channels;
+	size_t n;
+	size_t failing;
+	long long dead;
+	int warning;  /* a channel is failing */
+	int critical; /* dead letters reached check_dead */
+	char text[512];
+};
+int alerts_health(struct store *, const struct config_alerts *,
+    struct alerts_health *, char **cause);
+void alerts_health_free(struct alerts_health *);
+
+/*
+ * Fill the outbox's counters of the metrics (have_outbox, the depth, the
+ * dead letters, each channel's depth and health) from the store.
+ */
+struct feed_counters;
+int alerts_feed_counters(struct store *, const struct config_alerts *,
+    struct feed_counters *, char **cause);
 
 /* Totals of the ledger and the outbox. */
 int alerts_counts(struct store *, struct alerts_counts *, char **cause);

@@ -23,104 +23,9 @@
 #include "alerts_int.h"
 #include "buf.h"
 #include "log.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "xmalloc.h"
-
-/* Longest evidence text of an alert. */
-#define ALERTS_MAX_EVIDENCE 4096
-
-/* One delivery waiting to be written to the outbox. */
-struct alerts_item {
-	size_t route;
-	const char *channel;
-	json_t *payload; /* an alert */
-};
-
-/* The state of one evaluation. */
-struct alerts_eval {
-	struct alerts *al;
-	const struct config_alerts *cfg;
-	sqlite3 *db;
-	const struct people *people;
-	const struct policy_options *opts;
-	time_t now;
-	struct alerts_stats *stats;
-	struct alerts_item *items;
-	size_t nitems;
-	json_t **current; /* per route: what a digest would list */
-	/* How each CA is shown (report.h): the report's, or own_cas. */
-	const struct caname_table *cas;
-	struct caname_table own_cas;
-	/* The ledger's statements, run for every clock: prepared once. */
-	sqlite3_stmt *get_stmt, *put_stmt;
-	int private_only; /* the alert goes to private_data routes only */
-};
-
-/* What the ledger knows about one instance. */
-struct alerts_known {
-	int exists;
-	char *state;
-	char *notified_state;
-	int notified_level;
-	time_t notified_at;
-	char *acked_state;
-	int acked_level;
-};
-
-/* The rule a clock enforces, in words. */
-static const char *
-alerts_rule_text(enum clock_kind k)
-{
-	switch (k) {
-	case CLOCK_INITIAL_REPORT:
-		return "A preliminary incident report is due within 72 hours "
-		       "of the bug's filing.";
-	case CLOCK_FULL_REPORT:
-		return "A full incident report is due within 14 days of the "
-		       "bug's filing.";
-	case CLOCK_RESPONSE:
-		return "A question to the CA must be answered within 7 days.";
-	case CLOCK_UPDATE:
-		return "The CA owes a progress update every 7 days, or by the "
-		       "whiteboard's Next update date.";
-	case CLOCK_REVOCATION_UPDATE:
-		return "While revocation is delayed, the CA owes an update "
-		       "every 3 days, and at the latest every 7.";
-	case CLOCK_ACTION_ITEM:
-		return "An action item whose due date passed while it was open "
-		       "owes an update within 3 days.";
-	}
-	return "";
-}
-
-/* The state name that alerts use: ok, due-soon, overdue, met. */
-static const char *
-alerts_state_name(const struct clock *c)
-{
-	return policy_clock_state_name(c->state);
-}
-
-/* The escalation level of what has been overdue for so many seconds. */
-static int
-alerts_level_after(const struct config_alerts *cfg, long long overdue)
-{
-	size_t i;
-	int level = 1;
-
-	for (i = 0; i < cfg->nladder; i++)
-		if (overdue >= cfg->ladder[i].after)
-			level = cfg->ladder[i].level;
-	return level;
-}
-
-/* The escalation level of a clock: 0 unless overdue. */
-static int
-alerts_level(const struct config_alerts *cfg, const struct clock *c)
-{
-	if (c->state != CLOCK_OVERDUE)
-		return 0;
-	return alerts_level_after(cfg, c->overdue_seconds);
-}
 
 /*
  * The kind an instance is keyed by in the ledger and in alert ids: the
@@ -144,50 +49,23 @@ alerts_is_program(json_t *payload)
 }
 
 /*
- * The evidence of a clock as one line of text: rule version, events, due.
- * Evidence and warnings quote bug text (a login, a whiteboard date), so
- * each is cleaned to one line: a line break there could forge a line of
- * its own in a channel that shows the evidence as a paragraph.
+ * The alert id: the instance, the state and the level, the instance's
+ * transition number after its first (-tN: a state reached again is a new
+ * alert), and for a repeat its route and number.
  */
 static char *
-alerts_evidence(const struct clock *c)
-{
-	struct buf b;
-	char iso[TIMEUTIL_ISO_LEN];
-	size_t i;
-
-	buf_init(&b, ALERTS_MAX_EVIDENCE);
-	buf_printf(&b, "Policy %s.", policy_version_name(c->version));
-	for (i = 0; i < c->nevidence; i++) {
-		buf_printf(
-		    &b, " %s", timeutil_format_iso(c->evidence[i].time, iso));
-		if (c->evidence[i].comment >= 0)
-			buf_printf(&b, " (comment %lld)",
-			    (long long)c->evidence[i].comment);
-		buf_addstr(&b, ": ");
-		notify_clean_text(
-		    c->evidence[i].text, ALERTS_MAX_EVIDENCE, 1, &b);
-		buf_addch(&b, '.');
-	}
-	buf_printf(&b, " Due %s.", timeutil_format_iso(c->due, iso));
-	for (i = 0; i < c->warnings.n; i++) {
-		buf_addstr(&b, " Warning: ");
-		notify_clean_text(c->warnings.v[i], ALERTS_MAX_EVIDENCE, 1, &b);
-		buf_addch(&b, '.');
-	}
-	return buf_detach(&b);
-}
-
-/* The alert id: the instance, the state and the level (and a repeat). */
-static char *
 alerts_make_id(int64_t bug, const char *kind, time_t started, time_t due,
-    const char *state, int level, const char *route, long long seq)
+    const char *state, int level, long long episode, const char *route,
+    long long seq)
 {
-	char *id, *r, *p;
+	char *id, *r, *p, ep[32];
 
+	ep[0] = '\0';
+	if (episode > 0)
+		snprintf(ep, sizeof ep, "-t%lld", episode);
 	if (route == NULL) {
-		xasprintf(&id, "ccw-%lld-%s-%lld-%lld-%s-%d", (long long)bug,
-		    kind, (long long)started, (long long)due, state, level);
+		xasprintf(&id, "ccw-%lld-%s-%lld-%lld-%s-%d%s", (long long)bug,
+		    kind, (long long)started, (long long)due, state, level, ep);
 		return id;
 	}
 	r = xstrdup(route);
@@ -195,8 +73,9 @@ alerts_make_id(int64_t bug, const char *kind, time_t started, time_t due,
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 			(*p >= '0' && *p <= '9') || *p == '.' || *p == '_'))
 			*p = '_';
-	xasprintf(&id, "ccw-%lld-%s-%lld-%lld-%s-%d-r.%s.%lld", (long long)bug,
-	    kind, (long long)started, (long long)due, state, level, r, seq);
+	xasprintf(&id, "ccw-%lld-%s-%lld-%lld-%s-%d%s-r.%s.%lld",
+	    (long long)bug, kind, (long long)started, (long long)due, state,
+	    level, ep, r, seq);
 	free(r);
 	return id;
 }
@@ -281,34 +160,52 @@ alerts_queue_route(struct alerts_eval *ev, size_t i, json_t *payload)
 }
 
 /*
- * Record an alert in the ledger and queue it for its routes: every
- * matching route without a digest, or only route `only` for a repeat.
+ * Record an alert (of the instance's transition number episode) in the
+ * ledger and queue it for its routes: every matching route without a
+ * digest, or only route `route` for a repeat.
  * Returns 1 when it is new, 0 when the ledger had it, -1 on error.
  */
 static int
 alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
-    const char *route, long long seq, char **cause)
+    long long episode, const char *route, long long seq, char **cause)
 {
 	const struct config_route *r;
+	struct store_alert row;
 	struct alert a;
+	json_t *reason;
+	char *text;
 	size_t i;
 	int n;
 
 	json_object_set_new(payload, "id", json_string(id));
 	json_object_set_new(payload, "created", json_integer(ev->now));
 	alerts_payload_alert(payload, &a);
-	n = alerts_db_exec(ev->db, cause,
-	    "INSERT OR IGNORE INTO alerts (id, bug_id, kind, started_at, due,"
-	    " state, level, route, seq, created, dry_run)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-	    "titiititiii", id, a.bug_id, alerts_instance_kind(payload, &a),
-	    (int64_t)a.started_at, (int64_t)a.due, a.state, (int64_t)a.level,
-	    route != NULL ? route : "", (int64_t)seq, (int64_t)ev->now,
-	    (int64_t)ev->cfg->dry_run);
+	memset(&row, 0, sizeof row);
+	row.id = id;
+	row.bug_id = a.bug_id;
+	row.kind = alerts_instance_kind(payload, &a);
+	row.started_at = a.started_at;
+	row.due = a.due;
+	row.episode = episode;
+	row.state = a.state;
+	row.level = a.level;
+	row.route = route != NULL ? route : "";
+	row.seq = seq;
+	row.created = ev->now;
+	row.dry_run = ev->cfg->dry_run;
+	reason = json_object_get(payload, "reason");
+	row.reason = text =
+	    reason != NULL ? json_dumps(reason, JSON_COMPACT) : NULL;
+	n = store_alert_insert(ev->st, &row, cause);
+	free(text);
 	if (n <= 0)
 		return n;
 	log_info("alerts: %s: bug %lld %s %s level %d", id, (long long)a.bug_id,
 	    a.clock, a.state, a.level);
+	if (ev->preview != NULL)
+		(void)fprintf(ev->preview,
+		    "would fire %s: bug %lld %s %s level %d\n", id,
+		    (long long)a.bug_id, a.clock, a.state, a.level);
 	for (i = 0; i < ev->cfg->nroutes; i++) {
 		r = &ev->cfg->routes[i];
 		if (r->digest_min >= 0 ||
@@ -322,87 +219,6 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 	return 1;
 }
 
-/* Free what alerts_known_get filled. */
-static void
-alerts_known_free(struct alerts_known *k)
-{
-	free(k->state);
-	free(k->notified_state);
-	free(k->acked_state);
-	memset(k, 0, sizeof *k);
-}
-
-/* Read the ledger row of an instance into *k. */
-static int
-alerts_known_get(struct alerts_eval *ev, int64_t bug, const char *kind,
-    time_t started, time_t due, struct alerts_known *k, char **cause)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	memset(k, 0, sizeof *k);
-	stmt = alerts_db_reuse(&ev->get_stmt, ev->db, cause,
-	    "SELECT state, notified_state, notified_level, notified_at,"
-	    " acked_state, acked_level FROM alert_clocks WHERE bug_id = ?1"
-	    " AND kind = ?2 AND started_at = ?3 AND due = ?4",
-	    "itii", bug, kind, (int64_t)started, (int64_t)due);
-	if (stmt == NULL)
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
-		k->exists = 1;
-		k->state = alerts_db_text(stmt, 0);
-		k->notified_state = alerts_db_text(stmt, 1);
-		k->notified_level = sqlite3_column_int(stmt, 2);
-		k->notified_at = (time_t)sqlite3_column_int64(stmt, 3);
-		k->acked_state = alerts_db_text(stmt, 4);
-		k->acked_level = sqlite3_column_int(stmt, 5);
-	} else {
-		k->state = xstrdup("");
-		k->notified_state = xstrdup("");
-		k->acked_state = xstrdup("");
-	}
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-		sqlite3_reset(stmt);
-		return -1;
-	}
-	sqlite3_reset(stmt);
-	return 0;
-}
-
-/* Write the evaluated state of an instance (and its notice, if any). */
-static int
-alerts_known_put(struct alerts_eval *ev, const struct alert *a,
-    const char *kind, const char *payload, const struct alerts_known *k,
-    char **cause)
-{
-	sqlite3_stmt *stmt;
-	int rc;
-
-	stmt = alerts_db_reuse(&ev->put_stmt, ev->db, cause,
-	    "INSERT INTO alert_clocks (bug_id, kind, started_at, due, state,"
-	    " level, notified_state, notified_level, notified_at, seen_at,"
-	    " payload) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
-	    " ON CONFLICT (bug_id, kind, started_at, due) DO UPDATE SET"
-	    " state = excluded.state, level = excluded.level,"
-	    " notified_state = excluded.notified_state,"
-	    " notified_level = excluded.notified_level,"
-	    " notified_at = excluded.notified_at, seen_at = excluded.seen_at,"
-	    " payload = excluded.payload",
-	    "itiititiiit", a->bug_id, kind, (int64_t)a->started_at,
-	    (int64_t)a->due, a->state, (int64_t)a->level, k->notified_state,
-	    (int64_t)k->notified_level, (int64_t)k->notified_at,
-	    (int64_t)ev->now, payload);
-	if (stmt == NULL)
-		return -1;
-	rc = sqlite3_step(stmt);
-	if (rc != SQLITE_DONE)
-		xasprintf(cause, "alerts: %s", sqlite3_errmsg(ev->db));
-	sqlite3_reset(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
-}
-
 /* 1 if the state is one people hear about. */
 static int
 alerts_state_alerts(const char *state)
@@ -413,7 +229,7 @@ alerts_state_alerts(const char *state)
 /* Fire the repeats that route intervals call for on an overdue instance. */
 static int
 alerts_repeats(struct alerts_eval *ev, json_t *payload, const struct alert *a,
-    const struct alerts_known *k, char **cause)
+    const struct store_alert_clock *k, char **cause)
 {
 	const struct config_route *r;
 	long long seq;
@@ -432,8 +248,11 @@ alerts_repeats(struct alerts_eval *ev, json_t *payload, const struct alert *a,
 			continue;
 		seq = (ev->now - k->notified_at) / r->repeat;
 		id = alerts_make_id(a->bug_id, alerts_instance_kind(payload, a),
-		    a->started_at, a->due, a->state, a->level, r->name, seq);
-		n = alerts_fire(ev, payload, id, r->name, seq, cause);
+		    a->started_at, a->due, a->state, a->level,
+		    k->transitions > 0 ? k->transitions - 1 : 0, r->name, seq);
+		n = alerts_fire(ev, payload, id,
+		    k->transitions > 0 ? k->transitions - 1 : 0, r->name, seq,
+		    cause);
 		free(id);
 		if (n == -1)
 			return -1;
@@ -472,15 +291,15 @@ static int
 alerts_instance(
     struct alerts_eval *ev, json_t *payload, int snoozed, char **cause)
 {
-	struct alerts_known k;
+	struct store_alert_clock k;
 	struct alert a;
 	char *id = NULL, *text = NULL, *kind = NULL;
 	int rc = -1, n, changed;
 
 	alerts_payload_alert(payload, &a);
 	kind = xstrdup(alerts_instance_kind(payload, &a));
-	if (alerts_known_get(
-		ev, a.bug_id, kind, a.started_at, a.due, &k, cause) == -1)
+	if (store_alert_clock_get(
+		ev->st, a.bug_id, kind, a.started_at, a.due, &k, cause) == -1)
 		goto out;
 	ev->stats->clocks++;
 	changed = strcmp(a.state, k.notified_state) != 0 ||
@@ -501,11 +320,12 @@ alerts_instance(
 			    payload, "level", json_integer(a.level));
 		}
 		id = alerts_make_id(a.bug_id, kind, a.started_at, a.due,
-		    a.state, a.level, NULL, 0);
-		n = alerts_fire(ev, payload, id, NULL, 0, cause);
+		    a.state, a.level, k.transitions, NULL, 0);
+		n = alerts_fire(ev, payload, id, k.transitions, NULL, 0, cause);
 		if (n == -1)
 			goto out;
 		ev->stats->transitions += n;
+		k.transitions++;
 		free(k.notified_state);
 		k.notified_state = xstrdup(a.state);
 		k.notified_level = a.level;
@@ -515,151 +335,15 @@ alerts_instance(
 		goto out;
 	alerts_payload_alert(payload, &a);
 	text = json_dumps(payload, JSON_COMPACT);
-	rc = alerts_known_put(ev, &a, kind, text, &k, cause);
+	rc = store_alert_clock_put(ev->st, a.bug_id, kind, a.started_at, a.due,
+	    a.state, a.level, &k, ev->now, text, cause);
 out:
 	free(kind);
 	free(text);
 	free(id);
-	alerts_known_free(&k);
+	store_alert_clock_free(&k);
 	json_decref(payload);
 	return rc;
-}
-
-/*
- * Key the payload's instance as kind-suffix (the suffix's bytes outside
- * [A-Za-z0-9._-] as '_'), for an item or an account of its own.
- */
-static void
-alerts_set_instance(json_t *o, const char *kind, const char *suffix)
-{
-	char *s, *p;
-
-	xasprintf(&s, "%s-%s", kind, suffix);
-	for (p = s + strlen(kind) + 1; *p != '\0'; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			(*p >= '0' && *p <= '9') || *p == '.' || *p == '-'))
-			*p = '_';
-	json_object_set_new(o, "instance", json_string(s));
-	free(s);
-}
-
-/* The payload of one clock of an evaluated bug. */
-static json_t *
-alerts_clock_payload(struct alerts_eval *ev, const struct bug *bug,
-    const struct policy_result *res, const struct clock *c)
-{
-	struct alert a;
-	json_t *o;
-	char *url, *query, *evidence;
-
-	xasprintf(&url, "%s/show_bug.cgi?id=%lld", ev->opts->base_url,
-	    (long long)bug->id);
-	xasprintf(&query,
-	    "%s/rest/bug/%lld?include_fields=id,status,resolution,whiteboard,"
-	    "last_change_time",
-	    ev->opts->base_url, (long long)bug->id);
-	evidence = alerts_evidence(c);
-	memset(&a, 0, sizeof a);
-	a.id = "";
-	a.bug_id = bug->id;
-	a.bug_summary = bug->summary;
-	a.bug_url = url;
-	a.ca = caname_table_show(ev->cas, res->ca_key);
-	if (a.ca == NULL)
-		a.ca = res->ca;
-	a.clock = policy_clock_kind_name(c->kind);
-	a.state = alerts_state_name(c);
-	a.level = alerts_level(ev->cfg, c);
-	a.due = c->due;
-	a.started_at = c->started_at;
-	a.rule = alerts_rule_text(c->kind);
-	a.evidence = evidence;
-	a.comment_url = c->link;
-	a.query_url = query;
-	a.restricted = res->restricted;
-	a.created = ev->now;
-	a.late = c->late;
-	a.late_by = c->late_by;
-	o = alerts_payload_new(&a);
-	if (c->item >= 0 && (size_t)c->item < res->plan.n)
-		alerts_set_instance(o, a.clock, res->plan.items[c->item].key);
-	free(url);
-	free(query);
-	free(evidence);
-	return o;
-}
-
-/* What the root program owes, in words. */
-static const char *
-alerts_waiting_rule(enum waiting_kind k)
-{
-	switch (k) {
-	case WAITING_CLOSURE:
-		return "The CA requested closure: the root program owes the "
-		       "final call and the bug's closure.";
-	case WAITING_CLOSE_ON:
-		return "The final call's [close on] date has passed: the root "
-		       "program owes the bug's closure.";
-	case WAITING_NEEDINFO:
-		return "A needinfo on a root program account is open: the "
-		       "root program owes an answer.";
-	}
-	return "";
-}
-
-/*
- * The payload of something the root program owes: overdue from the end of
- * its wait, routed to the routes with waiting = program only.
- */
-static json_t *
-alerts_waiting_payload(struct alerts_eval *ev, const struct bug *bug,
-    const struct policy_result *res, const struct waiting *w)
-{
-	struct alert a;
-	struct buf evidence;
-	json_t *o;
-	char *url, *link, *query;
-
-	xasprintf(&url, "%s/show_bug.cgi?id=%lld", ev->opts->base_url,
-	    (long long)bug->id);
-	if (w->comment >= 0)
-		xasprintf(&link, "%s#c%lld", url, (long long)w->comment);
-	else
-		link = xstrdup(url);
-	xasprintf(&query,
-	    "%s/rest/bug/%lld?include_fields=id,status,resolution,whiteboard,"
-	    "last_change_time",
-	    ev->opts->base_url, (long long)bug->id);
-	buf_init(&evidence, ALERTS_MAX_EVIDENCE);
-	notify_clean_text(w->text, ALERTS_MAX_EVIDENCE, 1, &evidence);
-	memset(&a, 0, sizeof a);
-	a.id = "";
-	a.bug_id = bug->id;
-	a.bug_summary = bug->summary;
-	a.bug_url = url;
-	a.ca = caname_table_show(ev->cas, res->ca_key);
-	if (a.ca == NULL)
-		a.ca = res->ca;
-	a.clock = policy_waiting_kind_name(w->kind);
-	a.state = "overdue";
-	a.level = alerts_level_after(ev->cfg, (long long)(ev->now - w->due));
-	a.due = w->due;
-	a.started_at = w->since;
-	a.rule = alerts_waiting_rule(w->kind);
-	a.evidence = buf_str(&evidence);
-	a.comment_url = link;
-	a.query_url = query;
-	a.restricted = res->restricted;
-	a.created = ev->now;
-	o = alerts_payload_new(&a);
-	json_object_set_new(o, "waiting", json_string("program"));
-	if (w->requestee != NULL)
-		alerts_set_instance(o, a.clock, w->requestee);
-	buf_free(&evidence);
-	free(url);
-	free(link);
-	free(query);
-	return o;
 }
 
 /* 1 if the bug changed after t (and by now), not by our own account. */
@@ -809,7 +493,8 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 	struct history_list hl;
 	struct strlist snoozed;
 	const struct clock *c;
-	const char *kind;
+	const char *kind, *ikind;
+	json_t *p;
 	int64_t *notq = NULL;
 	size_t i;
 	int rc = -1, sn;
@@ -837,13 +522,20 @@ alerts_eval_bug(struct alerts_eval *ev, struct store *st, const struct bug *bug,
 	}
 	for (i = 0; i < res->nclocks; i++) {
 		c = &res->clocks[i];
-		if (c->state == CLOCK_PAUSED || c->due == 0)
-			continue;
 		kind = policy_clock_kind_name(c->kind);
+		if (c->state == CLOCK_PAUSED || c->due == 0) {
+			alerts_seen_clock(&ev->seen, bug->id, kind, c);
+			continue;
+		}
+		p = alerts_clock_payload(ev, bug, res, c);
+		ikind = json_string_value(json_object_get(p, "instance"));
+		alerts_seen_clock(
+		    &ev->seen, bug->id, ikind != NULL ? ikind : kind, c);
+		if (c->state == CLOCK_MET)
+			json_object_set_new(p, "reason", alerts_reason_met(c));
 		sn = strlist_contains(&snoozed, "") ||
 		    strlist_contains(&snoozed, kind);
-		if (alerts_instance(ev, alerts_clock_payload(ev, bug, res, c),
-			sn, cause) == -1)
+		if (alerts_instance(ev, p, sn, cause) == -1)
 			goto out;
 	}
 	for (i = 0; i < res->nwaiting; i++) {
@@ -885,47 +577,50 @@ alerts_is_snoozed(
 }
 
 /*
- * Say why a vanished instance ended when its bug left the tracked set: a
- * moved bug names where it went; a bug the key no longer sees is noted
- * only to the routes that may show restricted data.  0, or -1.
+ * The reason a vanished instance ended when its bug left the tracked set
+ * (store_get_bug_gone): a moved bug names where it went; one the key no
+ * longer sees is noted to the routes that may show restricted data only,
+ * marked restricted.  NULL when the bug is tracked (or with *cause).
  */
-static int
-alerts_gone_note(
-    struct alerts_eval *ev, struct store *st, json_t *p, char **cause)
+static json_t *
+alerts_gone_reason(struct alerts_eval *ev, json_t *p, char **cause)
 {
-	char *why, *text;
+	char *why = NULL, *text;
+	json_t *o;
 	int rc;
 
-	rc = store_get_bug_gone(
-	    st, json_integer_value(json_object_get(p, "bug_id")), &why, cause);
+	*cause = NULL;
+	rc = store_get_bug_gone(ev->st,
+	    json_integer_value(json_object_get(p, "bug_id")), &why, cause);
 	if (rc <= 0)
-		return rc;
+		return NULL;
 	if (strcmp(why, "hidden") == 0) {
 		ev->private_only = 1;
 		json_object_set_new(p, "restricted", json_true());
-		text = xstrdup("This bug is no longer visible to ccwatch's "
-			       "Bugzilla key: its deadlines are no longer "
-			       "watched.");
+		text = xstrdup("the bug is no longer visible to ccwatch's "
+			       "Bugzilla key, so its deadlines are no longer "
+			       "watched");
 	} else
-		xasprintf(
-		    &text, "This deadline no longer applies: the bug %s.", why);
-	json_object_set_new(p, "evidence", json_string(text));
+		xasprintf(&text, "the bug %s", why);
+	o = json_pack("{s:s, s:s, s:n, s:n, s:n}", "kind", "gone", "text", text,
+	    "by", "comment", "date");
 	free(text);
 	free(why);
-	return 0;
+	return o;
 }
 
 /*
  * The instances notified due-soon or overdue that this evaluation did not
  * see any more: their deadline was replaced or the bug was resolved, so
- * they are met.  A bug gone from the tracked set says why.
+ * they are met.
  */
 static int
-alerts_vanished(struct alerts_eval *ev, struct store *st, char **cause)
+alerts_vanished(struct alerts_eval *ev, char **cause)
 {
 	sqlite3_stmt *stmt;
 	struct strlist payloads;
-	json_t *p;
+	json_t *p, *reason;
+	char *text;
 	size_t i;
 	int rc, sn;
 
@@ -951,15 +646,22 @@ alerts_vanished(struct alerts_eval *ev, struct store *st, char **cause)
 		if (p == NULL)
 			continue;
 		json_object_set_new(p, "state", json_string("met"));
-		json_object_set_new(p, "evidence",
-		    json_string("This deadline no longer applies: the bug was "
-				"resolved, or a new deadline replaced it."));
-		sn = alerts_gone_note(ev, st, p, cause);
-		if (sn == 0)
-			sn = alerts_is_snoozed(ev,
-			    json_integer_value(json_object_get(p, "bug_id")),
-			    json_string_value(json_object_get(p, "clock")),
-			    cause);
+		reason = alerts_gone_reason(ev, p, cause);
+		if (reason == NULL && *cause != NULL) {
+			json_decref(p);
+			strlist_free(&payloads);
+			return -1;
+		}
+		if (reason == NULL)
+			reason = alerts_reason_vanished(&ev->seen, ev->st, p);
+		xasprintf(&text, "This deadline no longer applies: %s.",
+		    json_string_value(json_object_get(reason, "text")));
+		json_object_set_new(p, "evidence", json_string(text));
+		json_object_set_new(p, "reason", reason);
+		free(text);
+		sn = alerts_is_snoozed(ev,
+		    json_integer_value(json_object_get(p, "bug_id")),
+		    json_string_value(json_object_get(p, "clock")), cause);
 		if (sn == -1)
 			json_decref(p); /* alerts_instance consumes it */
 		else if (alerts_instance(ev, p, sn, cause) == -1)
@@ -980,6 +682,7 @@ alerts_outbox_put(struct alerts_eval *ev, const struct config_route *r,
     const char *channel, const char *delivery_id, int digest, json_t *payload,
     char **cause)
 {
+	struct store_outbox_entry e;
 	time_t ready = ev->now, until;
 	char *text;
 	int held, n;
@@ -988,12 +691,16 @@ alerts_outbox_put(struct alerts_eval *ev, const struct config_route *r,
 	if (held)
 		ready = until;
 	text = json_dumps(payload, JSON_COMPACT);
-	n = alerts_db_exec(ev->db, cause,
-	    "INSERT OR IGNORE INTO outbox (delivery_id, channel, route, digest,"
-	    " payload, created, ready_at, next_attempt, held)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
-	    "tttitiii", delivery_id, channel, r->name, (int64_t)digest, text,
-	    (int64_t)ev->now, (int64_t)ready, (int64_t)held);
+	memset(&e, 0, sizeof e);
+	e.delivery_id = delivery_id;
+	e.channel = channel;
+	e.route = r->name;
+	e.digest = digest;
+	e.payload = text;
+	e.created = ev->now;
+	e.ready_at = ready;
+	e.held = held;
+	n = store_outbox_insert(ev->st, &e, cause);
 	free(text);
 	if (n > 0)
 		ev->stats->queued++;
@@ -1025,53 +732,80 @@ alerts_digest_payload(const char *recipient, time_t when, json_t *items)
 }
 
 /*
- * Write the queued deliveries: per route and channel, one row each, or one
- * summary when there are more than max_per_cycle.
+ * The summary of a flood on a people's channel: the first
+ * ALERTS_SUMMARY_LIST of the alerts not sent one by one, how many more,
+ * and where to see them all.
+ */
+static json_t *
+alerts_summary_payload(
+    struct alerts_eval *ev, const char *route, json_t *items, size_t total)
+{
+	json_t *o;
+
+	o = alerts_digest_payload(route, ev->now, items);
+	json_object_set_new(o, "more",
+	    json_integer((json_int_t)(total - json_array_size(items))));
+	if (ev->cfg->public_url != NULL)
+		json_object_set_new(
+		    o, "link", json_string(ev->cfg->public_url));
+	return o;
+}
+
+/*
+ * Write the queued deliveries, per route and channel.  A machine's channel
+ * (a webhook) gets every alert as a row of its own; a people's channel gets
+ * at most max_per_cycle, then one summary of the rest.
  */
 static int
 alerts_flush(struct alerts_eval *ev, char **cause)
 {
 	const struct config_route *r;
-	struct alerts_item *it;
+	struct alerts_item *it, *jt;
 	json_t *items;
 	char stamp[32], *id;
-	size_t i, j, n;
-	int rc = 0;
+	size_t i, j, n, sent, rest;
+	int rc = 0, machine;
 
 	for (i = 0; i < ev->nitems && rc == 0; i++) {
 		it = &ev->items[i];
 		if (it->payload == NULL)
 			continue;
 		r = &ev->cfg->routes[it->route];
+		machine = alerts_channel_is_machine(ev->cfg, it->channel);
 		for (n = 0, j = i; j < ev->nitems; j++)
 			n += ev->items[j].payload != NULL &&
 			    ev->items[j].route == it->route &&
 			    strcmp(ev->items[j].channel, it->channel) == 0;
-		if (ev->cfg->max_per_cycle == 0 ||
-		    n <= (size_t)ev->cfg->max_per_cycle) {
-			rc = alerts_outbox_put(ev, r, it->channel,
-			    json_string_value(
-				json_object_get(it->payload, "id")),
-			    0, it->payload, cause);
-			json_decref(it->payload);
-			it->payload = NULL;
-			continue;
-		}
 		items = json_array();
-		for (j = i; j < ev->nitems; j++) {
-			if (ev->items[j].payload == NULL ||
-			    ev->items[j].route != it->route ||
-			    strcmp(ev->items[j].channel, it->channel) != 0)
+		for (sent = rest = 0, j = i; j < ev->nitems && rc == 0; j++) {
+			jt = &ev->items[j];
+			if (jt->payload == NULL || jt->route != it->route ||
+			    strcmp(jt->channel, it->channel) != 0)
 				continue;
-			json_array_append_new(items, ev->items[j].payload);
-			ev->items[j].payload = NULL;
+			if (machine || ev->cfg->max_per_cycle == 0 ||
+			    sent < (size_t)ev->cfg->max_per_cycle) {
+				rc = alerts_outbox_put(ev, r, jt->channel,
+				    json_string_value(
+					json_object_get(jt->payload, "id")),
+				    0, jt->payload, cause);
+				sent++;
+			} else if (rest++ < ALERTS_SUMMARY_LIST)
+				json_array_append(items, jt->payload);
+			json_decref(jt->payload);
+			jt->payload = NULL;
+		}
+		if (rest == 0 || rc != 0) {
+			json_decref(items);
+			continue;
 		}
 		snprintf(stamp, sizeof stamp, "%lld", (long long)ev->now);
 		id = alerts_digest_id("sum", r->name, it->channel, stamp);
-		items = alerts_digest_payload(r->name, ev->now, items);
+		items = alerts_summary_payload(ev, r->name, items, rest);
 		log_warnx("alerts: %zu alerts for route %s, channel %s in one "
-			  "cycle (max_per_cycle %lld): sending one summary %s",
-		    n, r->name, it->channel, ev->cfg->max_per_cycle, id);
+			  "cycle (max_per_cycle %lld): %zu sent, the other %zu "
+			  "in one summary %s",
+		    n, r->name, it->channel, ev->cfg->max_per_cycle, sent, rest,
+		    id);
 		rc = alerts_outbox_put(ev, r, it->channel, id, 1, items, cause);
 		ev->stats->summaries++;
 		json_decref(items);
@@ -1147,9 +881,10 @@ alerts_eval_all(struct alerts_eval *ev, struct store *st,
 	if (r != NULL) {
 		ev->cas = &r->cas;
 		for (i = 0; i < r->nbugs; i++)
-			if (alerts_bug_open(&r->bugs[i].bug) &&
-			    alerts_eval_bug(ev, st, &r->bugs[i].bug,
-				&r->bugs[i].result, cause) == -1)
+			if (!alerts_bug_open(&r->bugs[i].bug))
+				alerts_seen_closed(&ev->seen, &r->bugs[i].bug);
+			else if (alerts_eval_bug(ev, st, &r->bugs[i].bug,
+				     &r->bugs[i].result, cause) == -1)
 				goto out;
 	} else {
 		/*
@@ -1164,13 +899,13 @@ alerts_eval_all(struct alerts_eval *ev, struct store *st,
 			people_ca_count(ev->people, &bl.v[i], &ev->own_cas);
 		ev->cas = &ev->own_cas;
 		for (i = 0; i < bl.n; i++)
-			if (alerts_bug_open(&bl.v[i]) &&
-			    alerts_eval_bug(ev, st, &bl.v[i], NULL, cause) ==
-				-1)
+			if (!alerts_bug_open(&bl.v[i]))
+				alerts_seen_closed(&ev->seen, &bl.v[i]);
+			else if (alerts_eval_bug(
+				     ev, st, &bl.v[i], NULL, cause) == -1)
 				goto out;
 	}
-	if (alerts_vanished(ev, st, cause) == -1 ||
-	    alerts_flush(ev, cause) == -1)
+	if (alerts_vanished(ev, cause) == -1 || alerts_flush(ev, cause) == -1)
 		goto out;
 	for (i = 0; i < ev->cfg->nroutes; i++)
 		if (ev->cfg->routes[i].digest_min >= 0 &&
@@ -1182,11 +917,15 @@ out:
 	return rc;
 }
 
-/* Evaluate (or take r's clocks) at now in one transaction. */
+/*
+ * Evaluate (or take r's clocks) at now in one transaction; with preview,
+ * write what would fire there and roll the transaction back.
+ */
 static int
 alerts_record_clocks(struct alerts *al, struct store *st,
     const struct people *people, const struct policy_options *opts, time_t now,
-    const struct report *r, struct alerts_stats *stats, char **cause)
+    const struct report *r, FILE *preview, struct alerts_stats *stats,
+    char **cause)
 {
 	struct alerts_eval ev;
 	size_t i;
@@ -1195,26 +934,27 @@ alerts_record_clocks(struct alerts *al, struct store *st,
 	memset(&ev, 0, sizeof ev);
 	ev.al = al;
 	ev.cfg = al->cfg;
+	ev.st = st;
 	ev.db = store_sqlite(st);
 	ev.people = people;
 	ev.opts = opts;
 	ev.now = now;
 	ev.stats = stats;
+	ev.preview = preview;
 	ev.current = xcalloc(ev.cfg->nroutes + 1, sizeof(json_t *));
 	for (i = 0; i < ev.cfg->nroutes; i++)
 		ev.current[i] = json_array();
 	if (store_begin(st, cause) == -1)
 		goto out;
-	if (alerts_eval_all(&ev, st, r, cause) == -1) {
+	if (alerts_eval_all(&ev, st, r, cause) == -1 || preview != NULL) {
 		store_rollback(st);
+		rc = preview != NULL && *cause == NULL ? 0 : -1;
 		goto out;
 	}
 	rc = store_commit(st, cause);
 	if (rc == -1)
 		store_rollback(st);
 out:
-	sqlite3_finalize(ev.get_stmt);
-	sqlite3_finalize(ev.put_stmt);
 	for (i = 0; i < ev.nitems; i++)
 		json_decref(ev.items[i].payload);
 	free(ev.items);
@@ -1222,6 +962,7 @@ out:
 		json_decref(ev.current[i]);
 	free(ev.current);
 	caname_table_free(&ev.own_cas);
+	alerts_seen_free(&ev.seen);
 	return rc;
 }
 
@@ -1232,7 +973,17 @@ alerts_evaluate(struct alerts *al, struct store *st,
     struct alerts_stats *stats, char **cause)
 {
 	return alerts_record_clocks(
-	    al, st, people, opts, now, NULL, stats, cause);
+	    al, st, people, opts, now, NULL, NULL, stats, cause);
+}
+
+/* A dry run at a moment to come; see alerts.h. */
+int
+alerts_preview(struct alerts *al, struct store *st, const struct people *people,
+    const struct policy_options *opts, time_t at, FILE *out,
+    struct alerts_stats *stats, char **cause)
+{
+	return alerts_record_clocks(
+	    al, st, people, opts, at, NULL, out, stats, cause);
 }
 
 /* Record the clocks of an evaluated report; see alerts.h. */
@@ -1242,5 +993,5 @@ alerts_evaluate_report(struct alerts *al, struct store *st,
     const struct report *r, struct alerts_stats *stats, char **cause)
 {
 	return alerts_record_clocks(
-	    al, st, people, opts, r->as_of, r, stats, cause);
+	    al, st, people, opts, r->as_of, r, NULL, stats, cause);
 }

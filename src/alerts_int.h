@@ -71,6 +71,15 @@ int alerts_localtime(time_t t, const char *tz, struct tm *tm);
  */
 time_t alerts_mktime(struct tm *tm, const char *tz);
 
+/* The configuration of channel name, or NULL. */
+const struct config_channel *alerts_channel_config(
+    const struct config_alerts *, const char *name);
+/*
+ * 1 if channel name is a machine's (a webhook): it gets every alert on its
+ * own, never a summary; people's channels (mail, Slack) are capped.
+ */
+int alerts_channel_is_machine(const struct config_alerts *, const char *name);
+
 /* The notifier of channel name, or NULL. */
 struct notifier *alerts_notifier(struct alerts *, const char *name);
 /*
@@ -79,6 +88,86 @@ struct notifier *alerts_notifier(struct alerts *, const char *name);
  * configured (allocated).
  */
 char *alerts_channel_error(const struct alerts *, const char *name);
+
+/* What an evaluation saw of one instance (alerts_reason.c). */
+struct alerts_seen_clock {
+	int64_t bug;
+	char *kind; /* the instance's kind, as the ledger keys it */
+	time_t started;
+	time_t due;
+	int paused;
+	int64_t start_comment; /* count, or -1 */
+	char *start_text;      /* the evidence of its start */
+	char *move_text;       /* a Next update's evidence, or NULL */
+	char *pause_text;      /* the pause's evidence, or NULL */
+	int64_t pause_comment;
+};
+
+/* What an evaluation saw: every instance, and the closed bugs skipped. */
+struct alerts_seen {
+	struct alerts_seen_clock *v;
+	size_t n;
+	struct {
+		int64_t bug;
+		char *status; /* "RESOLVED FIXED" */
+	} * closed;
+	size_t nclosed;
+};
+
+void alerts_seen_clock(
+    struct alerts_seen *, int64_t bug, const char *kind, const struct clock *);
+void alerts_seen_closed(struct alerts_seen *, const struct bug *);
+void alerts_seen_free(struct alerts_seen *);
+/*
+ * Why a deadline is met, as a reason object {kind, text, by, comment,
+ * date}: of a clock the engine calls met, or of an instance the
+ * evaluation no longer produces (payload: its last alert).
+ */
+json_t *alerts_reason_met(const struct clock *);
+json_t *alerts_reason_vanished(
+    const struct alerts_seen *, struct store *, json_t *payload);
+
+/* Longest evidence text of an alert. */
+#define ALERTS_MAX_EVIDENCE 4096
+/* Alerts a flood's summary lists; it counts the others. */
+#define ALERTS_SUMMARY_LIST 20
+
+/* One delivery waiting to be written to the outbox. */
+struct alerts_item {
+	size_t route;
+	const char *channel;
+	json_t *payload; /* an alert */
+};
+
+/* The state of one evaluation. */
+struct alerts_eval {
+	struct alerts *al;
+	const struct config_alerts *cfg;
+	struct store *st;
+	sqlite3 *db;
+	const struct people *people;
+	const struct policy_options *opts;
+	time_t now;
+	struct alerts_stats *stats;
+	struct alerts_item *items;
+	size_t nitems;
+	json_t **current; /* per route: what a digest would list */
+	FILE *preview;    /* a dry run: what would fire is written here */
+	struct alerts_seen seen; /* to say why a vanished instance is met */
+	/* How each CA is shown (report.h): the report's, or own_cas. */
+	const struct caname_table *cas;
+	struct caname_table own_cas;
+	int private_only; /* the alert goes to private_data routes only */
+};
+
+/*
+ * The payload of one clock of an evaluated bug, and of something the
+ * root program owes (alerts_payload.c); the caller owns it.
+ */
+json_t *alerts_clock_payload(struct alerts_eval *, const struct bug *,
+    const struct policy_result *, const struct clock *);
+json_t *alerts_waiting_payload(struct alerts_eval *, const struct bug *,
+    const struct policy_result *, const struct waiting *);
 
 /*
  * An alert's payload as JSON and back.  alerts_payload_alert fills *a with

@@ -14,7 +14,8 @@
  * A run is bounded (docs/internals/loop.md): the outbox is read in pages of
  * ALERTS_PAGE rows, at most NOTIFY_CONCURRENCY sends a channel are in
  * flight, a channel gets at most ALERTS_SENDS_PER_CHANNEL sends and a run
- * ALERTS_SENDS_PER_RUN, and no send starts after the time budget.  Sends
+ * ALERTS_SENDS_PER_RUN, a channel with max_per_second starts at most so
+ * many a second, and no send starts after the time budget.  Sends
  * complete on the loop; each result is marked by its own statement, so a
  * run cancelled at a stop leaves the rows in flight pending, to be sent
  * again (with the same delivery id) after the restart.
@@ -25,6 +26,7 @@
 #include "alerts_int.h"
 #include "http.h"
 #include "log.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -54,45 +56,34 @@ enum { ALERTS_ROW_WAITING, ALERTS_ROW_SENDING, ALERTS_ROW_DONE };
 
 /*
  * Read the next page of rows due at now, oldest first, after the row
- * (*after_next, *after_id) of the previous page.
+ * (after_next, after_id) of the previous page.
  */
 static int
-alerts_due_rows(sqlite3 *db, time_t now, int64_t after_next, int64_t after_id,
-    struct alerts_row **rows, size_t *n, char **cause)
+alerts_due_rows(struct store *st, time_t now, int64_t after_next,
+    int64_t after_id, struct alerts_row **rows, size_t *n, char **cause)
 {
-	sqlite3_stmt *stmt;
+	struct store_outbox_row *sr;
 	struct alerts_row *r;
-	int rc;
+	size_t i;
 
 	*rows = NULL;
 	*n = 0;
-	stmt = alerts_db_prepare(db, cause,
-	    "SELECT id, delivery_id, channel, digest, payload, attempts,"
-	    " ready_at, next_attempt FROM outbox WHERE status = 'pending'"
-	    " AND next_attempt <= ?1 AND (next_attempt > ?2 OR"
-	    " (next_attempt = ?2 AND id > ?3)) ORDER BY next_attempt, id"
-	    " LIMIT ?4",
-	    "iiii", (int64_t)now, after_next, after_id, (int64_t)ALERTS_PAGE);
-	if (stmt == NULL)
+	if (store_outbox_due(st, now, after_next, after_id, ALERTS_PAGE, &sr, n,
+		cause) == -1)
 		return -1;
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
-		r = &(*rows)[(*n)++];
-		memset(r, 0, sizeof *r);
-		r->id = sqlite3_column_int64(stmt, 0);
-		r->delivery_id = alerts_db_text(stmt, 1);
-		r->channel = alerts_db_text(stmt, 2);
-		r->digest = sqlite3_column_int(stmt, 3);
-		r->payload = alerts_db_text(stmt, 4);
-		r->attempts = sqlite3_column_int(stmt, 5);
-		r->ready_at = (time_t)sqlite3_column_int64(stmt, 6);
-		r->next_attempt = sqlite3_column_int64(stmt, 7);
+	*rows = xcalloc(*n + 1, sizeof **rows);
+	for (i = 0; i < *n; i++) {
+		r = &(*rows)[i];
+		r->id = sr[i].id;
+		r->delivery_id = sr[i].delivery_id;
+		r->channel = sr[i].channel;
+		r->digest = sr[i].digest;
+		r->payload = sr[i].payload;
+		r->attempts = sr[i].attempts;
+		r->ready_at = sr[i].ready_at;
+		r->next_attempt = sr[i].next_attempt;
 	}
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE) {
-		xasprintf(cause, "alerts: outbox: %s", sqlite3_errmsg(db));
-		return -1;
-	}
+	free(sr); /* the strings moved to the rows */
 	return 0;
 }
 
@@ -151,6 +142,8 @@ alerts_start_row(struct notifier *n, struct http *h, struct alerts_row *row,
 	d.items = items;
 	d.n = json_array_size(list);
 	d.when = json_integer_value(json_object_get(o, "when"));
+	d.more = (size_t)json_integer_value(json_object_get(o, "more"));
+	d.more_url = json_string_value(json_object_get(o, "link"));
 	rc = notify_start(
 	    n, h, NULL, &d, alerts_on_sent, row, &row->send, fail, cause);
 	free(items);
@@ -174,32 +167,19 @@ alerts_backoff(const struct config_alerts *cfg, int attempts, long retry_after)
 	return d > 0 ? d : 1;
 }
 
-/* Mark row id sent (or logged, in a dry run). */
-static int
-alerts_mark_id(sqlite3 *db, int64_t id, const char *status, time_t now,
-    int attempts, char **cause)
-{
-	return alerts_db_exec(db, cause,
-		   "UPDATE outbox SET status = ?2, sent_at = ?3, attempts = ?4,"
-		   " last_error = NULL WHERE id = ?1",
-		   "itii", id, status, (int64_t)now, (int64_t)attempts) < 0
-	    ? -1
-	    : 0;
-}
-
 /*
  * Mark a row sent (or logged, in a dry run).  When the store cannot take
  * the mark (a full disk), the row is remembered so that the next run marks
  * it before it sends anything: it is never sent twice for that.
  */
 static int
-alerts_mark_sent(struct alerts *al, sqlite3 *db, const struct alerts_row *row,
-    time_t now, const char *status, char **cause)
+alerts_mark_sent(struct alerts *al, struct store *st,
+    const struct alerts_row *row, time_t now, const char *status, char **cause)
 {
 	struct alerts_unmarked *u;
 
-	if (alerts_mark_id(
-		db, row->id, status, now, row->attempts + 1, cause) == 0)
+	if (store_outbox_mark_sent(
+		st, row->id, status, now, row->attempts + 1, cause) == 0)
 		return 0;
 	log_warnx("alerts: delivery %s went to channel %s but cannot be "
 		  "marked: delivery pauses until the store is writable",
@@ -233,7 +213,7 @@ alerts_unmarked_free(struct alerts *al)
  * (the run sends nothing).
  */
 static int
-alerts_mark_pending(struct alerts *al, sqlite3 *db, char **cause)
+alerts_mark_pending(struct alerts *al, struct store *st, char **cause)
 {
 	struct alerts_unmarked *u;
 	char *err = NULL;
@@ -241,8 +221,8 @@ alerts_mark_pending(struct alerts *al, sqlite3 *db, char **cause)
 
 	for (i = 0; i < al->nunmarked; i++) {
 		u = &al->unmarked[i];
-		if (alerts_mark_id(
-			db, u->id, u->status, u->at, u->attempts, &err) == -1) {
+		if (store_outbox_mark_sent(
+			st, u->id, u->status, u->at, u->attempts, &err) == -1) {
 			xasprintf(cause,
 			    "alerts: delivery paused: %zu sent deliveries "
 			    "cannot be marked: %s",
@@ -261,9 +241,9 @@ alerts_mark_pending(struct alerts *al, sqlite3 *db, char **cause)
 
 /* Record a failed attempt: retry later, or give up loudly. */
 static int
-alerts_mark_failed(struct alerts *al, sqlite3 *db, const struct alerts_row *row,
-    time_t now, const struct notify_failure *fail, const char *error,
-    struct alerts_stats *stats, char **cause)
+alerts_mark_failed(struct alerts *al, struct store *st,
+    const struct alerts_row *row, time_t now, const struct notify_failure *fail,
+    const char *error, struct alerts_stats *stats, char **cause)
 {
 	long long delay;
 	int attempts = row->attempts + 1;
@@ -276,25 +256,16 @@ alerts_mark_failed(struct alerts *al, sqlite3 *db, const struct alerts_row *row,
 		    fail->retryable ? "max_age passed" : "permanent failure",
 		    error);
 		stats->dead++;
-		return alerts_db_exec(db, cause,
-			   "UPDATE outbox SET status = 'dead', attempts = ?2,"
-			   " last_error = ?3 WHERE id = ?1",
-			   "iit", row->id, (int64_t)attempts, error) < 0
-		    ? -1
-		    : 0;
+		return store_outbox_mark_dead(
+		    st, row->id, attempts, error, cause);
 	}
 	delay = alerts_backoff(al->cfg, attempts, fail->retry_after);
 	log_warnx("alerts: delivery %s to channel %s failed (attempt %d), "
 		  "retrying in %lld s: %s",
 	    row->delivery_id, row->channel, attempts, delay, error);
 	stats->failed++;
-	return alerts_db_exec(db, cause,
-		   "UPDATE outbox SET attempts = ?2, next_attempt = ?3,"
-		   " last_error = ?4 WHERE id = ?1",
-		   "iiit", row->id, (int64_t)attempts, (int64_t)(now + delay),
-		   error) < 0
-	    ? -1
-	    : 0;
+	return store_outbox_mark_retry(
+	    st, row->id, attempts, now + delay, error, cause);
 }
 
 /* Log what a dry run would have sent. */
@@ -325,12 +296,15 @@ struct alerts_lane {
 	char *channel;
 	int inflight;
 	size_t sends;
-	int down; /* failed in this run: its rows wait for the next */
+	int down;        /* failed in this run: its rows wait for the next */
+	long long rate;  /* max_per_second; 0: unpaced */
+	uint64_t window; /* CLOCK_MONOTONIC usec the current second began */
+	long long window_sends;
 };
 
 struct alerts_delivery {
 	struct alerts *al;
-	sqlite3 *db;
+	struct store *st;
 	struct http *http;
 	time_t now;
 	struct alerts_stats *stats;
@@ -348,12 +322,15 @@ struct alerts_delivery {
 	int pumping, again;
 	char *error; /* a store error: the run ends with it */
 	sd_event_source *kick;
+	uint64_t pace_at; /* a paced row may start then; 0: none waits */
+	sd_event_source *pace;
 };
 
 /* The lane of a channel, made on first use. */
 static struct alerts_lane *
 alerts_lane(struct alerts_delivery *run, const char *channel)
 {
+	const struct config_channel *ch;
 	size_t i;
 
 	for (i = 0; i < run->nlanes; i++)
@@ -363,6 +340,9 @@ alerts_lane(struct alerts_delivery *run, const char *channel)
 	    xreallocarray(run->lanes, run->nlanes + 1, sizeof *run->lanes);
 	memset(&run->lanes[run->nlanes], 0, sizeof *run->lanes);
 	run->lanes[run->nlanes].channel = xstrdup(channel);
+	ch = alerts_channel_config(run->al->cfg, channel);
+	if (ch != NULL)
+		run->lanes[run->nlanes].rate = ch->max_per_second;
 	return &run->lanes[run->nlanes++];
 }
 
@@ -391,6 +371,7 @@ alerts_delivery_free(struct alerts_delivery *run)
 	free(run->lanes);
 	free(run->error);
 	sd_event_source_disable_unref(run->kick);
+	sd_event_source_disable_unref(run->pace);
 	free(run);
 }
 
@@ -417,13 +398,19 @@ alerts_record(struct alerts_delivery *run, struct alerts_row *row, int rc,
 		    row->channel);
 		run->stats->sent++;
 		r = alerts_mark_sent(
-		    run->al, run->db, row, run->now, "sent", &cause);
+		    run->al, run->st, row, run->now, "sent", &cause);
 	} else {
 		if (fail->retryable)
 			lane->down = 1;
-		r = alerts_mark_failed(run->al, run->db, row, run->now, fail,
+		r = alerts_mark_failed(run->al, run->st, row, run->now, fail,
 		    error != NULL ? error : "failed", run->stats, &cause);
 	}
+	if (r == 0)
+		r = store_channel_result(run->st, row->channel, run->now,
+		    rc == 0             ? NULL
+			: error != NULL ? error
+					: "failed",
+		    &cause);
 	if (r == -1 && run->error == NULL)
 		run->error = cause;
 	else
@@ -447,7 +434,7 @@ alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
 		row->state = ALERTS_ROW_DONE;
 		alerts_log_dry(row);
 		run->stats->dry_run++;
-		if (alerts_mark_sent(run->al, run->db, row, run->now, "dry-run",
+		if (alerts_mark_sent(run->al, run->st, row, run->now, "dry-run",
 			&cause) == -1 &&
 		    run->error == NULL)
 			run->error = cause;
@@ -487,8 +474,35 @@ alerts_may_start(struct alerts_delivery *run)
 }
 
 /*
+ * 1 if the lane sent its max_per_second in the current second (the run's
+ * pace_at is then when the next second begins); else 0, counting a send.
+ */
+static int
+alerts_paced(struct alerts_delivery *run, struct alerts_lane *lane)
+{
+	uint64_t now = 0, next;
+
+	if (lane->rate <= 0)
+		return 0;
+	sd_event_now(http_event(run->http), CLOCK_MONOTONIC, &now);
+	if (now - lane->window >= 1000000) {
+		lane->window = now;
+		lane->window_sends = 0;
+	}
+	if (lane->window_sends < lane->rate) {
+		lane->window_sends++;
+		return 0;
+	}
+	next = lane->window + 1000000;
+	if (run->pace_at == 0 || next < run->pace_at)
+		run->pace_at = next;
+	return 1;
+}
+
+/*
  * Start what the page allows: each waiting row whose channel is up and
- * has room.  Returns 1 while a row of the page still waits for room.
+ * has room, within its channel's pace.  Returns 1 while a row of the page
+ * still waits for room or for its pace.
  */
 static int
 alerts_fill(struct alerts_delivery *run)
@@ -498,6 +512,7 @@ alerts_fill(struct alerts_delivery *run)
 	size_t i;
 	int waiting = 0;
 
+	run->pace_at = 0;
 	for (i = 0; i < run->nrows; i++) {
 		row = &run->rows[i];
 		if (row->state != ALERTS_ROW_WAITING)
@@ -509,7 +524,8 @@ alerts_fill(struct alerts_delivery *run)
 		}
 		if (!alerts_may_start(run))
 			return 0;
-		if (lane->inflight >= NOTIFY_CONCURRENCY) {
+		if (lane->inflight >= NOTIFY_CONCURRENCY ||
+		    alerts_paced(run, lane)) {
 			waiting = 1;
 			continue;
 		}
@@ -531,7 +547,7 @@ alerts_next_page(struct alerts_delivery *run)
 		run->after_id = run->rows[run->nrows - 1].id;
 	}
 	alerts_page_free(run);
-	if (alerts_due_rows(run->db, run->now, run->after_next, run->after_id,
+	if (alerts_due_rows(run->st, run->now, run->after_next, run->after_id,
 		&run->rows, &run->nrows, &cause) == -1) {
 		run->error = cause;
 		return 0;
@@ -553,6 +569,33 @@ alerts_delivery_end(struct alerts_delivery *run)
 	alerts_delivery_free(run);
 	done(arg, rc, error);
 	free(error);
+}
+
+static void alerts_pump(struct alerts_delivery *);
+
+/* The next second of a paced channel began: go on. */
+static int
+alerts_on_pace(sd_event_source *s, uint64_t usec, void *arg)
+{
+	struct alerts_delivery *run = arg;
+
+	run->pace = sd_event_source_disable_unref(run->pace);
+	alerts_pump(run);
+	return 0;
+}
+
+/* Wait, with nothing in flight, for a paced channel's next second. */
+static void
+alerts_pace_wait(struct alerts_delivery *run)
+{
+	int r;
+
+	if (run->pace != NULL)
+		return;
+	r = sd_event_add_time(http_event(run->http), &run->pace,
+	    CLOCK_MONOTONIC, run->pace_at, 0, alerts_on_pace, run);
+	if (r < 0)
+		fatalx("alerts: sd-event: %s", strerror(-r));
 }
 
 /*
@@ -577,7 +620,10 @@ alerts_pump(struct alerts_delivery *run)
 			run->again = 1;
 	} while (run->again);
 	run->pumping = 0;
-	if (run->inflight == 0)
+	if (run->inflight == 0 && run->pace_at != 0 && run->error == NULL &&
+	    alerts_may_start(run))
+		alerts_pace_wait(run);
+	else if (run->inflight == 0)
 		alerts_delivery_end(run);
 }
 
@@ -604,7 +650,7 @@ alerts_on_kick(sd_event_source *s, void *arg)
 
 	run->kick = sd_event_source_disable_unref(run->kick);
 	run->more = 1;
-	if (alerts_mark_pending(run->al, run->db, &run->error) == -1)
+	if (alerts_mark_pending(run->al, run->st, &run->error) == -1)
 		run->more = 0;
 	alerts_pump(run);
 	return 0;
@@ -622,7 +668,7 @@ alerts_deliver_start(struct alerts *al, struct store *st, struct http *h,
 
 	run = xcalloc(1, sizeof *run);
 	run->al = al;
-	run->db = store_sqlite(st);
+	run->st = st;
 	run->http = h;
 	run->now = now;
 	run->stats = stats;

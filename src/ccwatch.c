@@ -54,9 +54,11 @@ static const struct cli_command cli_commands[] = {
     {"ack", 1, 0, 1, cli_ack, "ack BUG [--clock KIND]",
 	"Silence the repeats of a bug's overdue alerts until its state "
 	"changes."},
-    {"alerts", 1, 2, 2, cli_alerts, "alerts [--json] | --run [--as-of TIME]",
+    {"alerts", 1, 2, 2, cli_alerts,
+	"alerts [--json] | --run [--as-of TIME] | --retry-dead [ID...]",
 	"List the alerts, the deliveries waiting and the dead letters; with "
-	"--run, evaluate and deliver once, as the daemon does."},
+	"--run, evaluate and deliver once, as the daemon does; with "
+	"--retry-dead, put dead letters back in the queue."},
     {"test-notify", 1, 1, 0, cli_test_notify, "test-notify CHANNEL",
 	"Send a test alert through one channel now."},
     {"feed", 1, 0, 0, cli_feed,
@@ -92,7 +94,8 @@ cli_usage(int status)
 		if (cli_commands[i].writes == 0)
 			continue;
 		(void)fprintf(f, "%s%s%s", sep, cli_commands[i].name,
-		    cli_commands[i].writes == 2 ? " --run" : "");
+		    cli_commands[i].writes == 2 ? " --run or --retry-dead"
+						: "");
 		sep = ", ";
 	}
 	(void)fprintf(f, "\nFILE defaults to %s\n", CCWATCH_DEFAULT_CONF);
@@ -109,7 +112,7 @@ cli_command_help(const struct cli_command *cmd)
 	if (cmd->writes == 1)
 		printf("It writes to the store.\n");
 	else if (cmd->writes == 2)
-		printf("With --run it writes to the store.\n");
+		printf("With --run or --retry-dead it writes to the store.\n");
 	if (strstr(cmd->usage, "TIME") != NULL)
 		printf("TIME is now, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ "
 		       "(UTC)\n");

@@ -11,8 +11,11 @@
 #include "alerts.h"
 #include "ccwatch_int.h"
 #include "config.h"
+#include "policy.h"
+#include "report.h"
 #include "store.h"
 #include "timeutil.h"
+#include "xmalloc.h"
 
 /* Parse --clock KIND; exits on a name that is not a clock. */
 static const char *
@@ -74,6 +77,57 @@ cli_parse_bug_clock(int argc, char **argv, const char **kind, time_t *until,
 	return cli_parse_number("bug", argv[optind], 1);
 }
 
+/*
+ * 0 if bug is in the store and, with kind, has a clock of that kind (an
+ * action item's or an account's instance counts as its kind's), as the
+ * policy engine evaluates it now; else -1 with *cause.
+ */
+static int
+cli_check_target(struct cli *cli, struct store *st, int64_t bug,
+    const char *kind, char **cause)
+{
+	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
+	const struct policy_result *res;
+	struct report r;
+	size_t i;
+	int found = kind == NULL;
+
+	f.bug_id = bug;
+	if (report_load(st, &cli->conf->people, &cli->conf->policy,
+		timeutil_now(), &f, &r, cause) == -1)
+		return -1;
+	if (r.nbugs == 0) {
+		xasprintf(cause,
+		    "bug %lld is not in the store (ccwatch sync fetches the "
+		    "compliance bugs)",
+		    (long long)bug);
+		report_free(&r);
+		return -1;
+	}
+	res = &r.bugs[0].result;
+	for (i = 0; i < res->nclocks && !found; i++)
+		found = strcmp(policy_clock_kind_name(res->clocks[i].kind),
+			    kind) == 0;
+	for (i = 0; i < res->nwaiting && !found; i++)
+		found = strcmp(policy_waiting_kind_name(res->waiting[i].kind),
+			    kind) == 0;
+	if (!found)
+		xasprintf(cause,
+		    "bug %lld has no %s clock (ccwatch explain %lld lists "
+		    "its clocks)",
+		    (long long)bug, kind, (long long)bug);
+	report_free(&r);
+	return found ? 0 : -1;
+}
+
+/* Exit 2 naming the option a command lacks. */
+static void
+cli_missing(const char *command, const char *option)
+{
+	(void)fprintf(stderr, "ccwatch: %s: %s is required\n", command, option);
+	cli_usage(2);
+}
+
 /* ccwatch snooze BUG [--clock KIND] --until TIME --reason TEXT. */
 int
 cli_snooze(struct cli *cli, int argc, char **argv)
@@ -85,10 +139,12 @@ cli_snooze(struct cli *cli, int argc, char **argv)
 	int64_t bug;
 
 	bug = cli_parse_bug_clock(argc, argv, &kind, &until, &reason);
-	if (until == 0 || reason == NULL || *reason == '\0')
-		cli_usage(2);
+	if (until == 0)
+		cli_missing("snooze", "--until TIME");
+	if (reason == NULL || *reason == '\0')
+		cli_missing("snooze", "--reason TEXT");
 	st = cli_open_existing(cli, &cause);
-	if (st != NULL &&
+	if (st != NULL && cli_check_target(cli, st, bug, kind, &cause) == 0 &&
 	    alerts_snooze(
 		st, bug, kind, until, reason, timeutil_now(), &cause) == 0)
 		printf("bug %lld%s%s: snoozed until %s (cleared early when the "
@@ -129,7 +185,9 @@ cli_ack(struct cli *cli, int argc, char **argv)
 
 	bug = cli_parse_bug_clock(argc, argv, &kind, NULL, NULL);
 	st = cli_open_existing(cli, &cause);
-	n = st != NULL ? alerts_ack(st, bug, kind, timeutil_now(), &cause) : -1;
+	n = st != NULL && cli_check_target(cli, st, bug, kind, &cause) == 0
+	    ? alerts_ack(st, bug, kind, timeutil_now(), &cause)
+	    : -1;
 	if (n >= 0)
 		printf("bug %lld: %d alerting clock%s acknowledged; repeats "
 		       "stay silent until the state changes\n",
@@ -139,7 +197,9 @@ cli_ack(struct cli *cli, int argc, char **argv)
 
 /*
  * ccwatch alerts --run: one evaluation and delivery, as the daemon makes
- * after a cycle, at now or at --as-of (with [alerts] dry_run, a preview).
+ * after a cycle, at now or at a past --as-of (with [alerts] dry_run, a
+ * preview).  An --as-of still to come is a dry run that says so: what
+ * would fire is printed, nothing is sent and the ledger is not written.
  */
 static int
 cli_alerts_run(struct cli *cli, time_t at)
@@ -148,13 +208,23 @@ cli_alerts_run(struct cli *cli, time_t at)
 	struct config *conf;
 	struct alerts *al = NULL;
 	struct store *st;
-	char *cause = NULL;
+	char *cause = NULL, iso[TIMEUTIL_ISO_LEN];
 
 	memset(&as, 0, sizeof as);
 	conf = config_load(cli->conf_path, &cause);
 	st = conf != NULL ? cli_open_existing(cli, &cause) : NULL;
 	al = st != NULL ? alerts_new(&conf->alerts, &cause) : NULL;
-	if (al != NULL &&
+	if (al != NULL && at > timeutil_now()) {
+		printf("alerts: dry run: %s is in the future; nothing is sent "
+		       "and the ledger is left as it is\n",
+		    timeutil_format_iso(at, iso));
+		if (alerts_preview(al, st, &cli->conf->people,
+			&cli->conf->policy, at, stdout, &as, &cause) == 0)
+			printf("alerts: %zu clocks, %zu would fire (%zu "
+			       "transitions, %zu repeats)\n",
+			    as.clocks, as.transitions + as.repeats,
+			    as.transitions, as.repeats);
+	} else if (al != NULL &&
 	    alerts_run_cycle(al, st, &cli->conf->people, &cli->conf->policy, at,
 		&as, &cause) == 0)
 		printf("alerts: %zu clocks, %zu transitions, %zu repeats, %zu "
@@ -168,17 +238,38 @@ cli_alerts_run(struct cli *cli, time_t at)
 	return cli_finish(cause, st);
 }
 
+/* ccwatch alerts --retry-dead [ID...]: dead letters back in the queue. */
+static int
+cli_alerts_retry(struct cli *cli, const char *const *ids, int n)
+{
+	struct store *st;
+	char *cause = NULL;
+	int r = -1;
+
+	st = cli_open_existing(cli, &cause);
+	if (st != NULL)
+		r = alerts_retry_dead(
+		    st, ids, (size_t)n, timeutil_now(), &cause);
+	if (r >= 0)
+		printf("alerts: %d dead letter%s back in the queue%s\n", r,
+		    r == 1 ? "" : "s",
+		    r < n ? " (an id that is not a dead letter was skipped)"
+			  : "");
+	return cli_finish(cause, st);
+}
+
 /* ccwatch alerts [--json]: the ledger, the outbox, the dead letters. */
 int
 cli_alerts(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 	    {"json", no_argument, NULL, 'j'}, {"run", no_argument, NULL, 'r'},
-	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+	    {"as-of", required_argument, NULL, 't'},
+	    {"retry-dead", no_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
 	struct store *st;
 	char *cause = NULL, *json;
 	time_t at = timeutil_now();
-	int ch, as_json = 0, run = 0;
+	int ch, as_json = 0, run = 0, retry = 0;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -188,10 +279,15 @@ cli_alerts(struct cli *cli, int argc, char **argv)
 			run = 1;
 		else if (ch == 't')
 			at = cli_parse_time(optarg);
+		else if (ch == 'd')
+			retry = 1;
 		else
 			cli_usage(2);
 	}
-	if (optind != argc)
+	if (retry && !run && !as_json)
+		return cli_alerts_retry(
+		    cli, (const char *const *)argv + optind, argc - optind);
+	if (optind != argc || retry)
 		cli_usage(2);
 	if (run)
 		return cli_alerts_run(cli, at);

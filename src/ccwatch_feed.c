@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts.h"
 #include "bugzilla.h"
 #include "ccwatch_int.h"
 #include "config.h"
@@ -113,6 +114,25 @@ cli_feed_render(const struct feed *f, const char *format, const char *ca)
 	return out;
 }
 
+/*
+ * The metrics, with the outbox's and the channels' from the store (an
+ * error there leaves them out, with a warning).
+ */
+static char *
+cli_feed_prom(struct cli *cli, struct store *st, const struct feed *f)
+{
+	struct feed_counters c;
+	char *cause = NULL;
+
+	feed_counters_init(&c);
+	if (alerts_feed_counters(st, &cli->conf->alerts, &c, &cause) == -1) {
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+		c.have_outbox = 0;
+	}
+	return feed_to_prom(f, &c);
+}
+
 /* ccwatch feed: print the JSON feed, the calendar, the metrics or page. */
 int
 cli_feed(struct cli *cli, int argc, char **argv)
@@ -151,7 +171,10 @@ cli_feed(struct cli *cli, int argc, char **argv)
 	    feed_load(st, &cli->conf->people, &cli->conf->policy, as_of, &fo,
 		&f, &cause) == -1)
 		goto out;
-	out = cli_feed_render(&f, format, ca);
+	if (strcmp(format, "prom") == 0)
+		out = cli_feed_prom(cli, st, &f);
+	else
+		out = cli_feed_render(&f, format, ca);
 	(void)fputs(out, stdout);
 	free(out);
 	feed_free(&f);

@@ -17,6 +17,7 @@
 #include "policy.h"
 #include "report.h"
 #include "store.h"
+#include "store_alerts.h"
 #include "timeutil.h"
 #include "whiteboard.h"
 #include "xmalloc.h"
@@ -123,6 +124,72 @@ cli_status_dead_letters(struct cli *cli)
 	store_close(st);
 }
 
+/* Under the table: the clocks shown whose whiteboard date is ambiguous. */
+static void
+cli_status_ambiguous(const struct report *r)
+{
+	const struct clock *c;
+	size_t i, j, k;
+
+	for (i = 0; i < r->nbugs; i++)
+		for (j = 0; j < r->bugs[i].result.nclocks; j++) {
+			c = &r->bugs[i].result.clocks[j];
+			for (k = 0; k < c->warnings.n; k++)
+				if (strstr(c->warnings.v[k], "ambiguous") !=
+				    NULL)
+					printf("ambiguous date: bug %lld %s: "
+					       "%s\n",
+					    (long long)r->bugs[i].bug.id,
+					    policy_clock_kind_name(c->kind),
+					    c->warnings.v[k]);
+		}
+}
+
+/*
+ * Under the table: the snoozes that hold (until when, why) and the
+ * acknowledged clocks, of the bugs shown.
+ */
+static void
+cli_status_holds(struct cli *cli, const struct report *r)
+{
+	struct store_hold *h = NULL;
+	struct store *st;
+	char *cause = NULL, iso[TIMEUTIL_ISO_LEN];
+	size_t i, j, n = 0;
+
+	st = cli_open_readonly(cli, &cause);
+	if (st != NULL && store_snooze_list(st, r->as_of, &h, &n, &cause) == 0)
+		for (i = 0; i < n; i++)
+			for (j = 0; j < r->nbugs; j++)
+				if (r->bugs[j].bug.id == h[i].bug)
+					printf(
+					    "snoozed: bug %lld%s%s until %s: "
+					    "%s\n",
+					    (long long)h[i].bug,
+					    *h[i].kind != '\0' ? " " : "",
+					    h[i].kind,
+					    timeutil_format_iso(
+						h[i].until, iso),
+					    h[i].reason);
+	store_hold_free(h, n);
+	h = NULL;
+	n = 0;
+	if (st != NULL && cause == NULL &&
+	    store_ack_list(st, &h, &n, &cause) == 0)
+		for (i = 0; i < n; i++)
+			for (j = 0; j < r->nbugs; j++)
+				if (r->bugs[j].bug.id == h[i].bug)
+					printf("acknowledged: bug %lld %s (%s) "
+					       "at %s\n",
+					    (long long)h[i].bug, h[i].kind,
+					    h[i].reason,
+					    timeutil_format_iso(
+						h[i].set_at, iso));
+	store_hold_free(h, n);
+	free(cause);
+	store_close(st);
+}
+
 /* ccwatch status: the table, or the JSON, of the stored bugs' clocks. */
 int
 cli_status(struct cli *cli, int argc, char **argv)
@@ -183,6 +250,8 @@ cli_status(struct cli *cli, int argc, char **argv)
 		    isatty(STDOUT_FILENO) && (nc == NULL || *nc == '\0');
 		report_write_table(&r, &style, stdout);
 		cli_status_footer(&r);
+		cli_status_ambiguous(&r);
+		cli_status_holds(cli, &r);
 		cli_status_dead_letters(cli);
 	}
 	report_free(&r);
@@ -220,10 +289,14 @@ cli_explain(struct cli *cli, int argc, char **argv)
 	return 0;
 }
 
-/* Print the plugin's status line and return its exit status. */
+/*
+ * Print the plugin's status line and return its exit status; with r, the
+ * performance data of the clocks and (h) of the deliveries.
+ */
 static int
 cli_check_line(enum cli_check_status status, const char *text,
-    const struct report *r, long long sync_age)
+    const struct report *r, long long sync_age, const struct alerts_health *h,
+    const struct config_alerts *cfg)
 {
 	static const char *names[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
 
@@ -232,25 +305,33 @@ cli_check_line(enum cli_check_status status, const char *text,
 		printf(" | overdue=%zu;;1 due_soon=%zu;1; bugs=%zu "
 		       "sync_age=%llds",
 		    r->overdue, r->due_soon, r->open_bugs, sync_age);
+	if (r != NULL && h != NULL)
+		printf(" failing_channels=%zu;1; dead_letters=%lld;;%lld",
+		    h->failing, h->dead, cfg->check_dead);
 	printf("\n");
 	return status;
 }
 
-/* Decide the plugin's status from a loaded report. */
+/*
+ * Decide the plugin's status from a loaded report and the deliveries'
+ * health: a failing channel is WARNING, dead letters CRITICAL.
+ */
 static int
-cli_check_report(const struct report *r, long long age, int warn_only)
+cli_check_report(const struct report *r, long long age, int warn_only,
+    const struct alerts_health *h, const struct config_alerts *cfg)
 {
 	enum cli_check_status status = CHECK_OK;
 	char *text;
 	int rc;
 
-	if (r->overdue > 0)
+	if (r->overdue > 0 || h->critical)
 		status = warn_only ? CHECK_WARNING : CHECK_CRITICAL;
-	else if (r->due_soon > 0)
+	else if (r->due_soon > 0 || h->warning)
 		status = CHECK_WARNING;
-	xasprintf(&text, "%zu overdue, %zu due soon, %zu open bugs", r->overdue,
-	    r->due_soon, r->open_bugs);
-	rc = cli_check_line(status, text, r, age);
+	xasprintf(&text, "%zu overdue, %zu due soon, %zu open bugs%s%s",
+	    r->overdue, r->due_soon, r->open_bugs,
+	    h->text[0] != '\0' ? "; alerts: " : "", h->text);
+	rc = cli_check_line(status, text, r, age, h, cfg);
 	free(text);
 	return rc;
 }
@@ -263,6 +344,7 @@ cli_check(struct cli *cli, int argc, char **argv)
 	    {"warn-only", no_argument, NULL, 'w'},
 	    {"as-of", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
 	struct report_filter f = {0, NULL, -1, 1, REPORT_WAITING_ANY};
+	struct alerts_health health;
 	struct store_cursor cur;
 	struct report r;
 	struct store *st;
@@ -273,6 +355,7 @@ cli_check(struct cli *cli, int argc, char **argv)
 
 	memset(&r, 0, sizeof r);
 	memset(&cur, 0, sizeof cur);
+	memset(&health, 0, sizeof health);
 	as_of = now;
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -297,17 +380,19 @@ cli_check(struct cli *cli, int argc, char **argv)
 		    "%llds)",
 		    age, cli->conf->stale_after);
 	if (text != NULL) {
-		rc = cli_check_line(CHECK_UNKNOWN, text, NULL, 0);
+		rc = cli_check_line(CHECK_UNKNOWN, text, NULL, 0, NULL, NULL);
 		goto out;
 	}
 	if (report_load(st, &cli->conf->people, &cli->conf->policy, as_of, &f,
-		&r, &cause) == -1)
+		&r, &cause) == -1 ||
+	    alerts_health(st, &cli->conf->alerts, &health, &cause) == -1)
 		goto out;
-	rc = cli_check_report(&r, age, warn_only);
+	rc = cli_check_report(&r, age, warn_only, &health, &cli->conf->alerts);
 out:
+	alerts_health_free(&health);
 	if (cause != NULL)
-		rc = cli_check_line(
-		    CHECK_UNKNOWN, log_escape(esc, sizeof esc, cause), NULL, 0);
+		rc = cli_check_line(CHECK_UNKNOWN,
+		    log_escape(esc, sizeof esc, cause), NULL, 0, NULL, NULL);
 	free(cause);
 	free(text);
 	store_cursor_free(&cur);

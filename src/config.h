@@ -73,6 +73,7 @@ struct config_channel {
 	char *secret;           /* secret */
 	int private_data;       /* slack */
 	long long timeout;
+	long long max_per_second; /* sends a second; 0: unpaced */
 };
 
 /* [alerts], the routes and the channels. */
@@ -89,6 +90,10 @@ struct config_alerts {
 	size_t nroutes;
 	struct config_channel *channels;
 	size_t nchannels;
+	char *public_url; /* [feed] public_url: the dashboard, or NULL */
+	/* ccwatch check: WARNING from so many failures, CRITICAL dead. */
+	long long check_failures; /* a channel's failures in a row; 0 off */
+	long long check_dead;     /* dead letters; 0 off */
 };
 
 struct config {

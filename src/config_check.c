@@ -74,14 +74,15 @@ config_line(const struct config_parse *p, const char *section, const char *name)
 static const struct config_channel_type {
 	const char *type;
 	const char *required[4];
-	const char *optional[8];
+	const char *optional[9];
 } config_channel_types[] = {
     {"smtp", {"url", "from", "to", NULL},
 	{"type", "require_starttls", "username", "password_file", "ca_file",
-	    "timeout", NULL}},
+	    "timeout", "max_per_second", NULL}},
     {"slack", {"webhook_url_file", NULL, NULL, NULL},
-	{"type", "private_data", "timeout", NULL}},
-    {"webhook", {"url", "secret_file", NULL, NULL}, {"type", "timeout", NULL}},
+	{"type", "private_data", "timeout", "max_per_second", NULL}},
+    {"webhook", {"url", "secret_file", NULL, NULL},
+	{"type", "timeout", "max_per_second", NULL}},
 };
 
 /* 1 if name is one of the NULL-terminated names of v (at most max). */

@@ -155,6 +155,10 @@ const struct config_directive config_directives[] = {
 	365LL * 86400, "7d", NULL},
     {"alerts", "dry_run", CONFIG_BOOL, CONFIG_OFF(alerts.dry_run), 0, 0, "no",
 	NULL},
+    {"alerts", "check_failures", CONFIG_INT, CONFIG_OFF(alerts.check_failures),
+	0, 1000000, "1", NULL},
+    {"alerts", "check_dead_letters", CONFIG_INT, CONFIG_OFF(alerts.check_dead),
+	0, 1000000, "1", NULL},
     {"alerts", "max_per_cycle", CONFIG_INT, CONFIG_OFF(alerts.max_per_cycle), 0,
 	100000, "20", NULL},
     {"alerts", "max_age", CONFIG_DURATION, CONFIG_OFF(alerts.max_age), 60,
@@ -209,6 +213,8 @@ const struct config_directive config_directives[] = {
 	"no", NULL},
     {"channel", "timeout", CONFIG_INT, CONFIG_CHANNEL(timeout), 1,
 	CCWATCH_MAX_TIMEOUT, CONFIG_STR(CCWATCH_CHANNEL_TIMEOUT), NULL},
+    {"channel", "max_per_second", CONFIG_INT, CONFIG_CHANNEL(max_per_second), 0,
+	10000, "10", NULL},
     {"feed", "listen", CONFIG_STRING, CONFIG_OFF(feed_listen), 0, 0, NULL,
 	config_check_listen},
     {"feed", "token_file", CONFIG_PATH, CONFIG_OFF(feed_token_file), 0, 0, NULL,
@@ -223,6 +229,8 @@ const struct config_directive config_directives[] = {
 	"64", NULL},
     {"feed", "timeout", CONFIG_INT, CONFIG_OFF(feed_timeout), 1, 300, "15",
 	NULL},
+    {"feed", "public_url", CONFIG_STRING, CONFIG_OFF(alerts.public_url), 0, 0,
+	NULL, NULL},
 };
 const size_t config_ndirectives = CCWATCH_NELEM(config_directives);
 _Static_assert(CCWATCH_NELEM(config_directives) <= CONFIG_MAX_DIRECTIVES,
@@ -719,6 +727,8 @@ config_alerts_init(struct config_alerts *c)
 {
 	memset(c, 0, sizeof *c);
 	c->max_per_cycle = 20;
+	c->check_failures = 1;
+	c->check_dead = 1;
 	c->max_age = 7LL * 86400;
 	c->backoff_base = 60;
 	c->backoff_max = 3600;
@@ -776,6 +786,7 @@ config_alerts_free(struct config_alerts *c)
 	free(c->routes);
 	free(c->channels);
 	free(c->escalation);
+	free(c->public_url);
 	config_alerts_init(c);
 }
 

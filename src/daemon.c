@@ -68,7 +68,8 @@ daemon_status(struct daemon *d)
 {
 	struct store_cursor cur;
 	struct alerts_counts ac;
-	char iso[TIMEUTIL_ISO_LEN], note[96], *err = NULL;
+	struct alerts_health h;
+	char iso[TIMEUTIL_ISO_LEN], note[640], *err = NULL;
 	time_t now = timeutil_now();
 
 	/* Without a service manager listening the line would go nowhere. */
@@ -85,8 +86,15 @@ daemon_status(struct daemon *d)
 		free(err);
 		memset(&ac, 0, sizeof ac);
 	}
-	snprintf(note, sizeof note, "; alerts: %lld pending, %lld dead letters",
-	    ac.pending, ac.dead);
+	if (alerts_health(d->store, &d->conf->alerts, &h, &err) == -1) {
+		log_warnx("status: %s", err);
+		free(err);
+		err = NULL;
+	}
+	snprintf(note, sizeof note,
+	    "; alerts: %lld pending, %lld dead letters%s%s", ac.pending,
+	    ac.dead, h.failing > 0 ? "; " : "", h.failing > 0 ? h.text : "");
+	alerts_health_free(&h);
 	if (cur.last_sync == 0)
 		sd_notifyf(
 		    0, "STATUS=Bugzilla unreachable; never synced%s", note);

@@ -282,23 +282,19 @@ daemon_write_feed(struct daemon *d)
 		    d->conf->feed_directory);
 }
 
-/* The outbox's totals for the metrics. */
+/* The outbox's totals and each channel's health, for the metrics. */
 static void
 daemon_outbox_counters(struct daemon *d)
 {
-	struct alerts_counts ac;
 	char *cause = NULL;
 
 	if (!daemon_wants_alerts(d))
 		return;
-	if (alerts_counts(d->store, &ac, &cause) == -1) {
+	if (alerts_feed_counters(
+		d->store, &d->conf->alerts, &d->counters, &cause) == -1) {
 		log_warnx("alerts: %s", cause);
 		free(cause);
-		return;
 	}
-	d->counters.have_outbox = 1;
-	d->counters.outbox_depth = ac.pending;
-	d->counters.dead_letters = ac.dead;
 }
 
 /* The delay in seconds before the next cycle. */

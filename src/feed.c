@@ -544,6 +544,58 @@ feed_to_json(const struct feed *f)
 	return out;
 }
 
+/* One series of a channel's metric: name{channel="...",state} value. */
+static void
+feed_prom_channel(struct buf *b, const char *name, const char *channel,
+    const char *state, long long v)
+{
+	buf_printf(b, "%s{channel=\"", name);
+	feed_prom_label(b, channel);
+	if (state != NULL)
+		buf_printf(b, "\",state=\"%s", state);
+	buf_printf(b, "\"} %lld\n", v);
+}
+
+/* The outbox's metrics: depth by channel and state, health by channel. */
+static void
+feed_prom_outbox(struct buf *b, const struct feed_counters *c)
+{
+	const struct feed_channel *ch;
+	size_t i;
+
+	feed_prom_head(b, "ccwatch_outbox_depth", "gauge",
+	    "Alert deliveries in the outbox, by channel and state.");
+	for (i = 0; i < c->nchannels; i++) {
+		ch = &c->channels[i];
+		feed_prom_channel(b, "ccwatch_outbox_depth", ch->name,
+		    "pending", ch->pending);
+		feed_prom_channel(
+		    b, "ccwatch_outbox_depth", ch->name, "held", ch->held);
+		feed_prom_channel(
+		    b, "ccwatch_outbox_depth", ch->name, "dead", ch->dead);
+	}
+	feed_prom_head(b, "ccwatch_outbox_dead_letters", "gauge",
+	    "Alert deliveries given up on after their retries.");
+	buf_printf(b, "ccwatch_outbox_dead_letters %lld\n", c->dead_letters);
+	feed_prom_head(b, "ccwatch_channel_last_success_timestamp_seconds",
+	    "gauge", "When a channel last delivered; 0 never.");
+	for (i = 0; i < c->nchannels; i++)
+		feed_prom_channel(b,
+		    "ccwatch_channel_last_success_timestamp_seconds",
+		    c->channels[i].name, NULL, c->channels[i].last_success);
+	feed_prom_head(b, "ccwatch_channel_last_failure_timestamp_seconds",
+	    "gauge", "When a channel's delivery last failed; 0 never.");
+	for (i = 0; i < c->nchannels; i++)
+		feed_prom_channel(b,
+		    "ccwatch_channel_last_failure_timestamp_seconds",
+		    c->channels[i].name, NULL, c->channels[i].last_failure);
+	feed_prom_head(b, "ccwatch_channel_failures", "gauge",
+	    "A channel's failed attempts since its last success.");
+	for (i = 0; i < c->nchannels; i++)
+		feed_prom_channel(b, "ccwatch_channel_failures",
+		    c->channels[i].name, NULL, c->channels[i].failures);
+}
+
 /* Append a metric's HELP and TYPE lines. */
 void
 feed_prom_head(
@@ -766,15 +818,8 @@ feed_prom_counters(struct buf *b, const struct feed_counters *c)
 		buf_printf(
 		    b, "ccwatch_http_requests_total %lld\n", c->http_requests);
 	}
-	if (c->have_outbox) {
-		feed_prom_head(b, "ccwatch_outbox_depth", "gauge",
-		    "Alerts waiting in the outbox.");
-		buf_printf(b, "ccwatch_outbox_depth %lld\n", c->outbox_depth);
-		feed_prom_head(b, "ccwatch_outbox_dead_letters", "gauge",
-		    "Alerts given up on after their retries.");
-		buf_printf(
-		    b, "ccwatch_outbox_dead_letters %lld\n", c->dead_letters);
-	}
+	if (c->have_outbox)
+		feed_prom_outbox(b, c);
 }
 
 /* The Prometheus text. */

@@ -54,6 +54,10 @@ struct feed {
 	int private_data;          /* include_restricted: may hold them */
 };
 
+/* Channels the metrics show, and the longest name kept. */
+#define FEED_MAX_CHANNELS 16
+#define FEED_CHANNEL_NAME 64
+
 /*
  * Process counters of the daemon for the metrics; a field that is -1 is
  * not known (as in "ccwatch feed") and its metric is left out.
@@ -71,6 +75,18 @@ struct feed_counters {
 	int have_outbox;
 	long long outbox_depth;
 	long long dead_letters;
+	/* Per channel (the first FEED_MAX_CHANNELS by name); copied by value.
+	 */
+	struct feed_channel {
+		char name[FEED_CHANNEL_NAME];
+		long long pending; /* waiting, not held */
+		long long held;    /* waiting for quiet hours to end */
+		long long dead;
+		long long last_success; /* unix time, 0 never */
+		long long last_failure;
+		long long failures; /* consecutive failed attempts */
+	} channels[FEED_MAX_CHANNELS];
+	size_t nchannels;
 };
 
 /* What the page shows: filters and order from the query string. */

@@ -54,6 +54,17 @@ notify_transfer_done(void *arg, enum http_result result,
 	free(s);
 }
 
+/* "and M more - see URL"; see notify.h. */
+void
+notify_format_more(size_t more, const char *url, struct buf *out)
+{
+	buf_printf(out, "and %zu more", more);
+	if (url != NULL && *url != '\0') {
+		buf_addstr(out, " - see ");
+		notify_clean_text(url, CCWATCH_MAX_URL, 1, out);
+	}
+}
+
 /* Check the id of an alert or a digest before anything is rendered. */
 static int
 notify_check_id(struct notifier *n, const struct alert *a,
@@ -250,7 +261,7 @@ notify_add_unit(struct buf *out, int *first, long long n, const char *unit)
 }
 
 /* Write a span of d seconds in its two largest units. */
-static void
+void
 notify_format_span(long long d, struct buf *out)
 {
 	long long days, hours, mins;
@@ -396,8 +407,9 @@ notify_http_classify(long status, long retry_after, struct notify_failure *fail)
 {
 	if (status >= 200 && status < 300)
 		return 0;
-	fail->retryable =
-	    status == 429 || status == 408 || status >= 500 || status < 200;
+	/* Only a definite rejection is permanent; anything else may pass. */
+	fail->retryable = !(status == 400 || status == 401 || status == 403 ||
+	    status == 404 || status == 410);
 	fail->retry_after = status == 429 || status == 503 ? retry_after : 0;
 	return -1;
 }

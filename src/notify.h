@@ -44,6 +44,17 @@ struct alert {
 	time_t created;
 	int late;          /* met: after its due time */
 	long long late_by; /* met: seconds after its due time, 0 on time */
+	/*
+	 * met: why, from the policy engine's evidence (NULL when unknown):
+	 * reason_kind met, withdrawn, moved, resolved, paused or gone, the
+	 * words ("met by comment 5 (login), 22 days late"), who, the
+	 * comment (-1 none) and a moved deadline's date (or NULL).
+	 */
+	const char *reason_kind;
+	const char *reason;
+	const char *reason_by;
+	int64_t reason_comment;
+	const char *reason_date;
 };
 
 /*
@@ -56,11 +67,15 @@ struct alert_digest {
 	const struct alert *items;
 	size_t n;
 	time_t when;
+	size_t more;          /* alerts not listed, told as "and M more" */
+	const char *more_url; /* where they are all seen (the dashboard) */
 };
 
 /* Why a send failed, for the outbox's retry decision. */
 struct notify_failure {
-	int retryable;    /* 1: network, 5xx, 429; 0: give up (other 4xx) */
+	/* 0 only for a definite rejection: HTTP 400, 401, 403, 404, 410, SMTP
+	 * 5xx to RCPT */
+	int retryable;
 	long retry_after; /* seconds the receiver asked for (429), or 0 */
 };
 
@@ -147,6 +162,11 @@ struct webhook_channel {
 
 /* Longest rendered message or payload. */
 #define NOTIFY_MAX_MESSAGE ((size_t)1024 * 1024)
+/*
+ * The text a digest lists items into before it cuts the list with "and M
+ * more": room for the longest item and the mail's quoted-printable growth.
+ */
+#define NOTIFY_DIGEST_BUDGET (NOTIFY_MAX_MESSAGE / 4)
 /* Default whole-transfer timeout of a channel, seconds. */
 #define NOTIFY_TIMEOUT CCWATCH_CHANNEL_TIMEOUT
 
@@ -187,6 +207,8 @@ struct notifier *notify_new(
  * writes an RFC 5322 date in UTC ("Tue, 01 Dec 2026 18:53:45 +0000").
  */
 void notify_format_relative(time_t due, time_t now, struct buf *out);
+/* A span of seconds in its two largest units: "22 days 3 hours". */
+void notify_format_span(long long d, struct buf *out);
 /* For a met alert that was late, " (late by 2 days 3 hours)"; else nothing. */
 void notify_format_late(const struct alert *a, struct buf *out);
 void notify_format_date(time_t t, struct buf *out);
@@ -198,6 +220,11 @@ void notify_format_date(time_t t, struct buf *out);
  * controls but tab become spaces.
  */
 void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
+/*
+ * "and M more - see URL" for the alerts a digest does not list (M is
+ * more; without a URL, "and M more"), as one line.
+ */
+void notify_format_more(size_t more, const char *url, struct buf *out);
 /* 1 if id is non-empty and made only of [A-Za-z0-9._-]. */
 int notify_valid_id(const char *id);
 /* The digest's delivery id (its own, or derived), allocated. */
@@ -246,7 +273,10 @@ int notify_webhook_build_digest(
 char *notify_webhook_signature(
     const char *secret, const void *body, size_t len);
 
-/* Classify an HTTP status into *fail; returns 0 for 2xx, -1 otherwise. */
+/*
+ * Classify an HTTP status into *fail; returns 0 for 2xx, -1 otherwise
+ * (permanent for 400, 401, 403, 404 and 410 only).
+ */
 int notify_http_classify(
     long status, long retry_after, struct notify_failure *fail);
 /*

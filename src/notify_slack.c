@@ -111,12 +111,20 @@ notify_slack_section(const struct alert *a, const struct slack_channel *ch,
 	buf_addstr(out, "* clock *");
 	notify_slack_escape(a->state, 100, 1, out);
 	buf_addch(out, '*');
-	notify_format_late(a, out);
+	if (a->reason != NULL) {
+		buf_addstr(out, ": ");
+		notify_slack_escape(a->reason, 600, 1, out);
+	} else
+		notify_format_late(a, out);
 	if (a->level > 0)
 		buf_printf(out, " (escalation level %d)", a->level);
-	buf_printf(out, ", due %s (", timeutil_format_iso(a->due, due));
-	notify_format_relative(a->due, now, out);
-	buf_addstr(out, ")\n*CA:* ");
+	buf_printf(out, ", due %s", timeutil_format_iso(a->due, due));
+	if (a->state == NULL || strcmp(a->state, "met") != 0) {
+		buf_addstr(out, " (");
+		notify_format_relative(a->due, now, out);
+		buf_addch(out, ')');
+	}
+	buf_addstr(out, "\n*CA:* ");
 	notify_slack_escape(a->ca != NULL ? a->ca : "(unknown)", 200, 1, out);
 	buf_addstr(out, "\n*Why:* ");
 	notify_slack_escape(a->rule, 800, 0, out);
@@ -196,8 +204,8 @@ notify_slack_build_digest(const struct alert_digest *d,
 	buf_init(&text, 4096);
 	buf_printf(&text, "[ccwatch] Digest for ");
 	notify_slack_escape(d->recipient, 200, 1, &text);
-	buf_printf(&text, ": %zu deadline%s due soon or overdue", d->n,
-	    d->n == 1 ? "" : "s");
+	buf_printf(&text, ": %zu deadline%s due soon or overdue",
+	    d->n + d->more, d->n + d->more == 1 ? "" : "s");
 	blocks = json_array();
 	json_array_append_new(blocks, notify_slack_block(buf_str(&text)));
 	/* Slack takes at most 50 blocks in a message. */
@@ -210,9 +218,10 @@ notify_slack_build_digest(const struct alert_digest *d,
 		    blocks, notify_slack_block(buf_str(&section)));
 		buf_free(&section);
 	}
-	if (shown < d->n) {
-		buf_init(&section, 256);
-		buf_printf(&section, "... and %zu more", d->n - shown);
+	if (shown < d->n || d->more > 0) {
+		buf_init(&section, CCWATCH_MAX_URL + 256);
+		notify_format_more(
+		    d->n - shown + d->more, d->more_url, &section);
 		json_array_append_new(
 		    blocks, notify_slack_block(buf_str(&section)));
 		buf_free(&section);

@@ -194,12 +194,20 @@ notify_smtp_describe(const struct alert *a, time_t now, struct buf *text)
 	notify_clean_text(a->clock, 100, 1, text);
 	buf_addstr(text, "\nState: ");
 	notify_clean_text(a->state, 100, 1, text);
-	notify_format_late(a, text);
+	if (a->reason != NULL) {
+		buf_addstr(text, ": ");
+		notify_clean_text(a->reason, 600, 1, text);
+	} else
+		notify_format_late(a, text);
 	if (a->level > 0)
 		buf_printf(text, " (escalation level %d)", a->level);
-	buf_printf(text, "\nDue: %s (", timeutil_format_iso(a->due, due));
-	notify_format_relative(a->due, now, text);
-	buf_printf(text, ")\nClock started: %s\n\nWhy this deadline exists:\n",
+	buf_printf(text, "\nDue: %s", timeutil_format_iso(a->due, due));
+	if (a->state == NULL || strcmp(a->state, "met") != 0) {
+		buf_addstr(text, " (");
+		notify_format_relative(a->due, now, text);
+		buf_addch(text, ')');
+	}
+	buf_printf(text, "\nClock started: %s\n\nWhy this deadline exists:\n",
 	    timeutil_format_iso(a->started_at, started));
 	notify_clean_text(a->rule, 20000, 0, text);
 	buf_addstr(text, "\n\nEvidence:\n");
@@ -295,7 +303,7 @@ notify_smtp_build_digest(const struct alert_digest *d,
 	buf_printf(&subject,
 	    "[ccwatch] Digest: %zu deadline%s due soon or "
 	    "overdue",
-	    d->n, d->n == 1 ? "" : "s");
+	    d->n + d->more, d->n + d->more == 1 ? "" : "s");
 	notify_smtp_add_envelope(ch, now, out);
 	notify_smtp_add_subject(buf_str(&subject), out);
 	buf_printf(out, "Message-ID: <%s@ccwatch>\r\n", id);
@@ -303,10 +311,15 @@ notify_smtp_build_digest(const struct alert_digest *d,
 
 	buf_addstr(&text, "Deadlines for ");
 	notify_clean_text(d->recipient, 300, 1, &text);
-	buf_printf(&text, ": %zu\n", d->n);
-	for (i = 0; i < d->n; i++) {
+	buf_printf(&text, ": %zu\n", d->n + d->more);
+	for (i = 0; i < d->n && text.len < NOTIFY_DIGEST_BUDGET; i++) {
 		buf_printf(&text, "\n%zu. ", i + 1);
 		notify_smtp_describe(&d->items[i], now, &text);
+	}
+	if (i < d->n || d->more > 0) {
+		buf_addch(&text, '\n');
+		notify_format_more(d->n - i + d->more, d->more_url, &text);
+		buf_addch(&text, '\n');
 	}
 	buf_printf(&text, "\n-- \nSent by ccwatch, digest %s.\n", id);
 	notify_smtp_add_qp(buf_str(&text), out);
@@ -367,10 +380,15 @@ notify_smtp_judge(struct notifier *n, enum http_result result,
 
 	if (result == HTTP_OK && rc == CURLE_OK)
 		return 0;
-	fail->retryable = !(resp->status >= 500 && resp->status < 600);
-	if (rc == CURLE_LOGIN_DENIED || rc == CURLE_URL_MALFORMAT ||
-	    rc == CURLE_UNSUPPORTED_PROTOCOL)
-		fail->retryable = 0;
+	/*
+	 * Only a recipient refused for good (5xx to RCPT TO) is definite; a
+	 * 5xx at DATA, a protocol error, a timeout or a refused login may be
+	 * the server's passing trouble or a fixable setting, so it is retried
+	 * until max_age.
+	 */
+	fail->retryable = !(rc == CURLE_SEND_ERROR && resp->status >= 500 &&
+	    resp->status < 600 && why != NULL &&
+	    strstr(why, "RCPT failed") != NULL);
 	fail->retry_after = 0;
 	xasprintf(cause, "%s: smtp: %s", n->name, why != NULL ? why : "failed");
 	return -1;

@@ -18,8 +18,8 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define NOTIFY_WEBHOOK_ALERT_SCHEMA  "ccwatch.alert/2"
-#define NOTIFY_WEBHOOK_DIGEST_SCHEMA "ccwatch.digest/2"
+#define NOTIFY_WEBHOOK_ALERT_SCHEMA  "ccwatch.alert/3"
+#define NOTIFY_WEBHOOK_DIGEST_SCHEMA "ccwatch.digest/3"
 
 /* The channel's own copy of its configuration. */
 struct notify_webhook {
@@ -51,6 +51,28 @@ notify_webhook_time(time_t t)
 	char iso[TIMEUTIL_ISO_LEN];
 
 	return json_string(timeutil_format_iso(t, iso));
+}
+
+/* The "reason" object of a met alert, or null. */
+static json_t *
+notify_webhook_reason(const struct alert *a)
+{
+	json_t *o;
+
+	if (a->reason == NULL)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "kind",
+	    notify_webhook_text(
+		a->reason_kind != NULL ? a->reason_kind : "met", 40, 1));
+	json_object_set_new(o, "text", notify_webhook_text(a->reason, 600, 1));
+	json_object_set_new(o, "by", notify_webhook_text(a->reason_by, 300, 1));
+	json_object_set_new(o, "comment",
+	    a->reason_comment >= 0 ? json_integer(a->reason_comment)
+				   : json_null());
+	json_object_set_new(
+	    o, "date", notify_webhook_text(a->reason_date, 40, 1));
+	return o;
 }
 
 /* The "alert" object: every field of the alert. */
@@ -87,6 +109,7 @@ notify_webhook_alert(const struct alert *a)
 	json_object_set_new(o, "late", json_boolean(a->late));
 	json_object_set_new(
 	    o, "late_by", json_integer(a->late ? a->late_by : 0));
+	json_object_set_new(o, "reason", notify_webhook_reason(a));
 	return o;
 }
 
@@ -107,7 +130,7 @@ notify_webhook_dump(json_t *root, struct buf *out, char **cause)
 	return rc;
 }
 
-/* Render one alert as the documented ccwatch.alert/2 payload. */
+/* Render one alert as the documented ccwatch.alert/3 payload. */
 int
 notify_webhook_build_payload(
     const struct alert *a, struct buf *out, char **cause)
@@ -126,14 +149,17 @@ notify_webhook_build_payload(
 	return notify_webhook_dump(root, out, cause);
 }
 
-/* Render a digest as the documented ccwatch.digest/2 payload. */
+/*
+ * Render a digest as the documented ccwatch.digest/3 payload: the items
+ * that fit NOTIFY_DIGEST_BUDGET, and how many more.
+ */
 int
 notify_webhook_build_digest(
     const struct alert_digest *d, struct buf *out, char **cause)
 {
-	json_t *root, *digest, *items;
-	char *id;
-	size_t i;
+	json_t *root, *digest, *items, *item;
+	char *id, *s;
+	size_t i, size = 0;
 
 	id = notify_digest_id(d);
 	if (!notify_valid_id(id)) {
@@ -142,15 +168,23 @@ notify_webhook_build_digest(
 		return -1;
 	}
 	items = json_array();
-	for (i = 0; i < d->n; i++)
-		json_array_append_new(
-		    items, notify_webhook_alert(&d->items[i]));
+	for (i = 0; i < d->n && size < NOTIFY_DIGEST_BUDGET; i++) {
+		item = notify_webhook_alert(&d->items[i]);
+		s = json_dumps(item, JSON_COMPACT);
+		size += s != NULL ? strlen(s) : 0;
+		free(s);
+		json_array_append_new(items, item);
+	}
 	digest = json_object();
 	json_object_set_new(digest, "recipient",
 	    notify_webhook_text(
 		d->recipient != NULL ? d->recipient : "", 500, 1));
 	json_object_set_new(digest, "when", notify_webhook_time(d->when));
 	json_object_set_new(digest, "alerts", items);
+	json_object_set_new(
+	    digest, "more", json_integer((json_int_t)(d->n - i + d->more)));
+	json_object_set_new(digest, "more_url",
+	    notify_webhook_text(d->more_url, CCWATCH_MAX_URL, 1));
 	root = json_object();
 	json_object_set_new(
 	    root, "schema", json_string(NOTIFY_WEBHOOK_DIGEST_SCHEMA));

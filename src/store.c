@@ -27,106 +27,7 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-/*
- * Version N of the schema is the first N entries.  Never edit an entry that
- * has shipped; append a new one.  Comments carry no foreign key to bugs so
- * that a cycle may store them in any order.  History keeps one row per
- * changed field; removed and added are NOT NULL so that UNIQUE (where NULLs
- * never collide) makes a repeated insert a no-op.
- */
-static const char *const store_migrations[] = {
-    /* 1: bugs, comments, history, the cursor. */
-    "CREATE TABLE bugs ("
-    "  id INTEGER PRIMARY KEY,"
-    "  summary TEXT, status TEXT, resolution TEXT NOT NULL DEFAULT '',"
-    "  is_open INTEGER NOT NULL DEFAULT -1, whiteboard TEXT,"
-    "  product TEXT, component TEXT, creator TEXT, assigned_to TEXT,"
-    "  creation_time INTEGER NOT NULL DEFAULT 0,"
-    "  last_change_time INTEGER NOT NULL DEFAULT 0,"
-    "  comment_count INTEGER NOT NULL DEFAULT -1,"
-    "  cc TEXT NOT NULL DEFAULT '[]', \"groups\" TEXT NOT NULL DEFAULT '[]',"
-    "  keywords TEXT NOT NULL DEFAULT '[]',"
-    "  flags TEXT NOT NULL DEFAULT '[]',"
-    "  fetched_at INTEGER NOT NULL DEFAULT 0);"
-    "CREATE TABLE comments ("
-    "  id INTEGER PRIMARY KEY, bug_id INTEGER NOT NULL,"
-    "  count INTEGER NOT NULL DEFAULT 0, creator TEXT,"
-    "  time INTEGER NOT NULL DEFAULT 0, text TEXT,"
-    "  is_private INTEGER NOT NULL DEFAULT 0,"
-    "  tags TEXT NOT NULL DEFAULT '[]');"
-    "CREATE INDEX comments_bug_time ON comments (bug_id, time);"
-    "CREATE TABLE history ("
-    "  bug_id INTEGER NOT NULL, time INTEGER NOT NULL,"
-    "  who TEXT NOT NULL, field TEXT NOT NULL,"
-    "  removed TEXT NOT NULL, added TEXT NOT NULL,"
-    "  UNIQUE (bug_id, time, who, field, removed, added));"
-    "CREATE TABLE sync_state ("
-    "  id INTEGER PRIMARY KEY CHECK (id = 1),"
-    "  db_time INTEGER NOT NULL DEFAULT 0,"
-    "  last_full INTEGER NOT NULL DEFAULT 0,"
-    "  last_sync INTEGER NOT NULL DEFAULT 0,"
-    "  last_attempt INTEGER NOT NULL DEFAULT 0,"
-    "  last_error TEXT);"
-    "INSERT INTO sync_state (id) VALUES (1);",
-    /* 2: the operator's "not a question" marks on comments. */
-    "CREATE TABLE question_overrides ("
-    "  bug_id INTEGER NOT NULL, comment_id INTEGER NOT NULL,"
-    "  not_question INTEGER NOT NULL DEFAULT 1,"
-    "  set_at INTEGER NOT NULL DEFAULT 0,"
-    "  PRIMARY KEY (bug_id, comment_id));",
-    /*
-     * 3: the alerts module's tables (see alerts.h): the state of every
-     * clock instance last seen and last notified, the ledger of alerts
-     * (one row per id, so an alert never fires twice), the outbox (one row
-     * per delivery and channel), snoozes, and the digests already made.
-     */
-    "CREATE TABLE alert_clocks ("
-    "  bug_id INTEGER NOT NULL, kind TEXT NOT NULL,"
-    "  started_at INTEGER NOT NULL, due INTEGER NOT NULL,"
-    "  state TEXT NOT NULL, level INTEGER NOT NULL DEFAULT 0,"
-    "  notified_state TEXT NOT NULL DEFAULT '',"
-    "  notified_level INTEGER NOT NULL DEFAULT 0,"
-    "  notified_at INTEGER NOT NULL DEFAULT 0,"
-    "  acked_state TEXT NOT NULL DEFAULT '',"
-    "  acked_level INTEGER NOT NULL DEFAULT 0,"
-    "  acked_at INTEGER NOT NULL DEFAULT 0,"
-    "  seen_at INTEGER NOT NULL DEFAULT 0,"
-    "  payload TEXT,"
-    "  PRIMARY KEY (bug_id, kind, started_at, due));"
-    "CREATE TABLE alerts ("
-    "  id TEXT PRIMARY KEY, bug_id INTEGER NOT NULL, kind TEXT NOT NULL,"
-    "  started_at INTEGER NOT NULL, due INTEGER NOT NULL,"
-    "  state TEXT NOT NULL, level INTEGER NOT NULL,"
-    "  route TEXT NOT NULL DEFAULT '', seq INTEGER NOT NULL DEFAULT 0,"
-    "  created INTEGER NOT NULL, dry_run INTEGER NOT NULL DEFAULT 0,"
-    "  UNIQUE (bug_id, kind, started_at, due, state, level, route, seq));"
-    "CREATE TABLE outbox ("
-    "  id INTEGER PRIMARY KEY, delivery_id TEXT NOT NULL,"
-    "  channel TEXT NOT NULL, route TEXT NOT NULL,"
-    "  digest INTEGER NOT NULL DEFAULT 0, payload TEXT NOT NULL,"
-    "  status TEXT NOT NULL DEFAULT 'pending',"
-    "  attempts INTEGER NOT NULL DEFAULT 0,"
-    "  created INTEGER NOT NULL, ready_at INTEGER NOT NULL,"
-    "  next_attempt INTEGER NOT NULL, held INTEGER NOT NULL DEFAULT 0,"
-    "  sent_at INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
-    "  UNIQUE (delivery_id, channel));"
-    "CREATE INDEX outbox_due ON outbox (status, next_attempt);"
-    "CREATE TABLE snoozes ("
-    "  bug_id INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT '',"
-    "  until INTEGER NOT NULL, reason TEXT NOT NULL,"
-    "  set_at INTEGER NOT NULL, PRIMARY KEY (bug_id, kind));"
-    "CREATE TABLE alert_digests ("
-    "  route TEXT NOT NULL, day TEXT NOT NULL, made_at INTEGER NOT NULL,"
-    "  PRIMARY KEY (route, day));",
-    /*
-     * 4: what Bugzilla no longer shows: a bug hidden from the key or moved
-     * out of the watched components ("gone" names why; '' while tracked),
-     * and comments that vanished or turned private for the key.
-     */
-    "ALTER TABLE bugs ADD COLUMN gone TEXT NOT NULL DEFAULT '';"
-    "ALTER TABLE comments ADD COLUMN vanished INTEGER NOT NULL DEFAULT 0;",
-};
-#define STORE_VERSION ((int)CCWATCH_NELEM(store_migrations))
+#define STORE_VERSION store_nmigrations
 
 #define STORE_BUG_COLUMNS                                                      \
 	"id, summary, status, resolution, is_open, whiteboard, product,"       \
@@ -215,11 +116,11 @@ static const char *const store_sql[STMT_COUNT] = {
 };
 
 /*
- * The statements as a store of schema version 3 or older reads them, for a
+ * The statements as a store of schema version 4 or older reads them, for a
  * file opened read-only and left unmigrated: nothing is gone there, and
  * the writes fail as every write to a read-only store does.
  */
-static const char *const store_sql_v3[STMT_COUNT] = {
+static const char *const store_sql_v4[STMT_COUNT] = {
     [STMT_PUT_BUG] = "INSERT INTO bugs (" STORE_BUG_COLUMNS ", fetched_at)"
 		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
 		     " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
@@ -244,7 +145,7 @@ static int
 store_stmt_version(int i)
 {
 	if (i >= STMT_SET_GONE)
-		return 4;
+		return 5;
 	if (i >= STMT_SET_NOTQ)
 		return 2;
 	return 1;
@@ -766,8 +667,8 @@ store_open_flags(const char *path, int how, char **cause)
 		sql = store_sql[i];
 		if (st->version < store_stmt_version(i))
 			continue;
-		if (st->version < 4 && store_sql_v3[i] != NULL)
-			sql = store_sql_v3[i];
+		if (st->version < 5 && store_sql_v4[i] != NULL)
+			sql = store_sql_v4[i];
 		if (sqlite3_prepare_v3(st->db, sql, -1,
 			SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
 			NULL) != SQLITE_OK) {
@@ -791,11 +692,27 @@ store_close(struct store *st)
 		return;
 	for (i = 0; i < STMT_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
+	for (i = 0; i < STORE_CACHE; i++)
+		sqlite3_finalize(st->cache[i]);
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx(
 		    "store: %s: close: %s", st->path, sqlite3_errmsg(st->db));
 	free(st->path);
 	free(st);
+}
+
+/* Slot i of the statements other store files prepare once. */
+sqlite3_stmt **
+store_cache_slot(struct store *st, int i)
+{
+	return &st->cache[i];
+}
+
+/* The path of the store's file, for error messages. */
+const char *
+store_path(struct store *st)
+{
+	return st->path;
 }
 
 /* The schema version the store is at. */

@@ -1,8 +1,10 @@
 /*
  * The inside of the store, shared by its files: store.c (opening,
  * migrations, permissions, transactions, the cursor and the operator's
- * marks) and store_bugs.c (bugs, comments and history as the sync writes
- * and the readers read them).
+ * marks), store_schema.c (the migrations), store_bugs.c (bugs, comments
+ * and history as the sync writes and the readers read them) and
+ * store_alerts.c (the statements it prepares once, kept in slots that
+ * store_close finalizes).
  */
 #ifndef STORE_INT_H
 #define STORE_INT_H
@@ -12,6 +14,18 @@
 
 #include "ccwatch.h"
 #include "store.h"
+
+/* The migrations: schema version N is the first N (store_schema.c). */
+extern const char *const store_migrations[];
+extern const int store_nmigrations;
+
+/* Slots of prepared statements kept for the other store files. */
+#define STORE_CACHE 8
+
+/* Slot i (below STORE_CACHE) of the statements kept until store_close. */
+sqlite3_stmt **store_cache_slot(struct store *, int i);
+/* The path of the store's file. */
+const char *store_path(struct store *);
 
 /* The prepared statements, by index into store_sql[]. */
 enum store_stmt {
@@ -45,6 +59,7 @@ struct store {
 	int version;
 	int readonly;
 	sqlite3_stmt *stmt[STMT_COUNT];
+	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
 };
 
 /* Set *cause to "store: PATH: what: sqlite's last error". */

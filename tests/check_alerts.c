@@ -571,7 +571,10 @@ START_TEST(test_quiet_hours_same_day)
 }
 END_TEST
 
-/* Exactly max_per_cycle alerts go one by one; one more makes a summary. */
+/*
+ * Exactly max_per_cycle alerts go one by one; one more is sent in a
+ * summary after them.
+ */
 START_TEST(test_cap_boundary)
 {
 	struct notifier *n;
@@ -596,9 +599,11 @@ START_TEST(test_cap_boundary)
 	s = cycle(T0 + 70 * H);
 	ck_assert_uint_eq(s.transitions, 4);
 	ck_assert_uint_eq(s.summaries, 1);
-	ck_assert_uint_eq(notify_record_count(n), 4);
-	ck_assert_int_eq(notify_record_get(n, 3)->digest, 1);
-	ck_assert_uint_eq(notify_record_get(n, 3)->nitems, 4);
+	ck_assert_uint_eq(notify_record_count(n), 7);
+	for (i = 3; i < 6; i++)
+		assert_rec(n, (size_t)i, i + 1, "due-soon", 0);
+	ck_assert_int_eq(notify_record_get(n, 6)->digest, 1);
+	ck_assert_uint_eq(notify_record_get(n, 6)->nitems, 1);
 }
 END_TEST
 
@@ -654,16 +659,19 @@ START_TEST(test_cap_makes_one_summary)
 	s = cycle(T0 + 30 * H);
 	ck_assert_uint_eq(s.transitions, 5);
 	ck_assert_uint_eq(s.summaries, 1);
-	ck_assert_uint_eq(notify_record_count(n), 1);
-	ck_assert_int_eq(notify_record_get(n, 0)->digest, 1);
-	ck_assert_uint_eq(notify_record_get(n, 0)->nitems, 5);
+	/* Three one by one, then one summary of the other two. */
+	ck_assert_uint_eq(notify_record_count(n), 4);
+	for (i = 0; i < 3; i++)
+		ck_assert_int_eq(notify_record_get(n, (size_t)i)->digest, 0);
+	ck_assert_int_eq(notify_record_get(n, 3)->digest, 1);
+	ck_assert_uint_eq(notify_record_get(n, 3)->nitems, 2);
 	/* Under the cap, alerts go one by one. */
 	s = cycle(T0 + 73 * H);
 	ck_assert_uint_eq(s.summaries, 1);
 	put_bug(6, "Example CA", "example-ca.test", T0 + 73 * H);
 	cycle(T0 + 103 * H);
-	ck_assert_uint_eq(notify_record_count(n), 3);
-	assert_rec(n, 2, 6, "due-soon", 0);
+	ck_assert_uint_eq(notify_record_count(n), 9);
+	assert_rec(n, 8, 6, "due-soon", 0);
 }
 END_TEST
 

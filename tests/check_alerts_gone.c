@@ -292,15 +292,18 @@ START_TEST(test_hidden_bug_noted_to_private_routes)
 	ck_assert_int_eq(outbox_with("insiders", "no longer visible"), 1);
 	ck_assert_int_eq(outbox_with("team", "no longer visible"), 0);
 	/*
-	 * Visible again, it is evaluated again; the ledger knows its overdue
-	 * alert, so that one is not sent twice.
+	 * Visible again, it is evaluated again: its overdue deadline is a new
+	 * episode after the note, alerted once.
 	 */
 	ck_assert_int_eq(store_set_bug_gone(test_st, 1, "", &cause), 0);
 	cycle(T0 + 75 * H);
 	ck_assert_int_eq(query("SELECT count(*) > 0 FROM alert_clocks"
 			       " WHERE bug_id = 1 AND seen_at = 1767898800"),
 	    1);
-	ck_assert_uint_eq(notify_record_count(team), 1);
+	ck_assert_uint_eq(notify_record_count(team), 2);
+	assert_rec(team, 1, 1, "overdue", 1);
+	cycle(T0 + 76 * H);
+	ck_assert_uint_eq(notify_record_count(team), 2);
 }
 END_TEST
 

@@ -322,12 +322,34 @@ START_TEST(test_prom_lines)
 	c.cycles_failed = 1;
 	c.have_outbox = 1;
 	c.outbox_depth = 4;
+	c.dead_letters = 2;
+	c.nchannels = 1;
+	snprintf(c.channels[0].name, sizeof c.channels[0].name, "ma\"il");
+	c.channels[0].pending = 3;
+	c.channels[0].held = 1;
+	c.channels[0].dead = 2;
+	c.channels[0].last_success = 1773402000;
+	c.channels[0].last_failure = 1773402600;
+	c.channels[0].failures = 5;
 	c.evaluations = 4;
 	s = feed_to_prom(&f, &c);
 	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_evaluations_total 4\n"));
 	ck_assert_ptr_nonnull(
 	    strstr(s, "\nccwatch_sync_cycles_total{result=\"error\"} 1\n"));
-	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_outbox_depth 4\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\nccwatch_outbox_depth{channel=\"ma\\\"il\",state=\"pending\"} "
+	    "3\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\nccwatch_outbox_depth{channel=\"ma\\\"il\",state=\"held\"} 1\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\nccwatch_outbox_depth{channel=\"ma\\\"il\",state=\"dead\"} 2\n"));
+	ck_assert_ptr_nonnull(strstr(s, "\nccwatch_outbox_dead_letters 2\n"));
+	ck_assert_ptr_nonnull(strstr(s,
+	    "\nccwatch_channel_last_failure_timestamp_seconds{channel="
+	    "\"ma\\\"il\"}"
+	    " 1773402600\n"));
+	ck_assert_ptr_nonnull(
+	    strstr(s, "\nccwatch_channel_failures{channel=\"ma\\\"il\"} 5\n"));
 	ck_assert_ptr_null(strstr(s, "ccwatch_bugzilla_requests_total"));
 	free(s);
 	feed_free(&f);

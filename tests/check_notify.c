@@ -617,6 +617,7 @@ START_TEST(test_smtp_digest)
 	items[1].bug_summary = HOSTILE;
 	items[2] = alert_sample();
 	items[2].clock = "update";
+	memset(&d, 0, sizeof d);
 	d.id = NULL;
 	d.recipient = "ca-team@example.org";
 	d.items = items;
@@ -869,7 +870,7 @@ START_TEST(test_webhook_payload)
 	root = json_loads(buf_str(&b), 0, &err);
 	ck_assert_ptr_nonnull(root);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "schema")),
-	    "ccwatch.alert/2");
+	    "ccwatch.alert/3");
 	ck_assert_str_eq(
 	    json_string_value(json_object_get(root, "delivery_id")), a.id);
 	al = json_object_get(root, "alert");
@@ -921,7 +922,7 @@ START_TEST(test_webhook_digest_and_signature)
 	root = json_loads(buf_str(&b), 0, &err);
 	ck_assert_ptr_nonnull(root);
 	ck_assert_str_eq(json_string_value(json_object_get(root, "schema")),
-	    "ccwatch.digest/2");
+	    "ccwatch.digest/3");
 	ck_assert_str_eq(
 	    json_string_value(json_object_get(root, "delivery_id")), d.id);
 	ck_assert_uint_eq(json_array_size(json_object_get(

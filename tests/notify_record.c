@@ -56,6 +56,9 @@ notify_record_send(struct notifier *n, const struct alert *a,
 	rec->ca = a->ca != NULL ? xstrdup(a->ca) : NULL;
 	rec->late = a->late;
 	rec->late_by = a->late_by;
+	rec->reason_kind =
+	    a->reason_kind != NULL ? xstrdup(a->reason_kind) : NULL;
+	rec->reason = a->reason != NULL ? xstrdup(a->reason) : NULL;
 	rec->nitems = 1;
 	return 0;
 }
@@ -74,6 +77,8 @@ notify_record_send_digest(struct notifier *n, const struct alert_digest *d,
 	rec->bug_id = d->n > 0 ? d->items[0].bug_id : 0;
 	rec->recipient = xstrdup(d->recipient != NULL ? d->recipient : "");
 	rec->nitems = d->n;
+	rec->more = d->more;
+	rec->more_url = d->more_url != NULL;
 	return 0;
 }
 
@@ -92,6 +97,8 @@ notify_record_free(struct notifier *n)
 		free(r->recs[i].state);
 		free(r->recs[i].ca);
 		free(r->recs[i].recipient);
+		free(r->recs[i].reason_kind);
+		free(r->recs[i].reason);
 	}
 	free(r->recs);
 	free(r);

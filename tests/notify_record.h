@@ -23,6 +23,10 @@ struct notify_record {
 	long long late_by; /* seconds */
 	char *recipient;   /* digests only */
 	size_t nitems;     /* 1, or a digest's count */
+	char *reason_kind; /* of a met alert, or NULL */
+	char *reason;      /* its words, or NULL */
+	size_t more;       /* a digest's alerts not listed */
+	int more_url;      /* 1 if the digest points at where they are */
 };
 
 struct notifier *notify_record_new(const char *name);

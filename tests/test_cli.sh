@@ -179,7 +179,7 @@ check "explain of an unknown bug fails" sh -c "! '$ccwatch' -c '$tmp/c.conf' exp
 # check: 2 at the anchor (bugs are overdue), 1 with --warn-only, 0 before
 # any bug was filed, 1 when the first bug's clocks all fall in the window.
 check "check is CRITICAL with overdue bugs" status_is 2 "$tmp/c.conf" --as-of "$anchor"
-check "the CRITICAL line has the perfdata" grep -Eq '^CCWATCH CRITICAL - [0-9]+ overdue, [0-9]+ due soon, [0-9]+ open bugs \| overdue=[0-9]+;;1 due_soon=[0-9]+;1; bugs=[0-9]+ sync_age=[0-9]+s$' "$tmp/check.out"
+check "the CRITICAL line has the perfdata" grep -Eq '^CCWATCH CRITICAL - [0-9]+ overdue, [0-9]+ due soon, [0-9]+ open bugs \| overdue=[0-9]+;;1 due_soon=[0-9]+;1; bugs=[0-9]+ sync_age=[0-9]+s failing_channels=0;1; dead_letters=0;;1$' "$tmp/check.out"
 check "check --warn-only is WARNING" status_is 1 "$tmp/c.conf" --warn-only --as-of "$anchor"
 check "check is OK with nothing due" status_is 0 "$tmp/c.conf" --as-of 2000-01-01
 check "the OK line counts nothing" grep -q '^CCWATCH OK - 0 overdue, 0 due soon, 0 open bugs' "$tmp/check.out"

@@ -15,7 +15,9 @@ in this process.  In order:
     days later, that the CA's comment meets;
   * a third party's report (filed by a CT monitor, assigned to nobody) runs
     the 72-hour clock until the CA replies;
-  * snooze (--until +3d), unsnooze and ack, seen through alerts --run.
+  * snooze (--until +3d), unsnooze and ack, seen through alerts --run at
+    moments from PAST ago to now;
+  * alerts --run --as-of a moment to come is a dry run that sends nothing.
 
 The fake runs on its own clock (--now, then its "clock" command), hours
 behind the wall clock and moved on by the test, so that a sync can come
@@ -45,6 +47,9 @@ MONITOR = "jo@ctmonitor.example"
 NOBODY = "nobody@mozilla.org"
 ACKED, SNOOZED, UNSNOOZED, ASKED = 1910001, 1910002, 1910003, 1910004
 H, D = 3600, 86400
+# How long before now the snooze and ack scenario starts (alerts --run
+# only runs at moments that have happened).
+PAST = 80 * H
 
 
 def parse_iso(s):
@@ -233,8 +238,13 @@ def test_third_party(cc, fake, clock, reqlog):
 
 
 def test_snooze_ack(cc, hook):
-    """snooze +3d, unsnooze and ack, as alerts --run delivers them."""
-    now = time.time()
+    """snooze +3d, unsnooze and ack, as alerts --run delivers them.
+
+    alerts --run --as-of a moment to come is only a dry run, so the
+    scenario lies in the past: its bugs were filed before PAST ago, and
+    the runs step forward from then to now.
+    """
+    now = time.time() - PAST
 
     def delivered(bid):
         return sum(1 for _, a in hook.deliveries() if a.get("bug_id") == bid)
@@ -248,10 +258,30 @@ def test_snooze_ack(cc, hook):
     rc, out, err = cc("snooze", SNOOZED, "--until", "+3d", "--reason", "waiting for the audit letter")
     m = re.search(r"snoozed until (\S+)", out)
     until = parse_iso(m.group(1)) if m else 0
-    check(rc == 0 and abs(until - (now + 3 * D)) < 120,
+    check(rc == 0 and abs(until - (now + PAST + 3 * D)) < 120,
           "snooze --until +3d: until three days from now: %s" % out.strip())
+    # The scenario's own snooze ends a few seconds from now, after every
+    # run in the past.
+    snooze_end = int(time.time()) + 4
+    rc, out, _ = cc("snooze", SNOOZED, "--until", iso(snooze_end),
+                    "--reason", "waiting for the audit letter")
+    check(rc == 0, "snooze --until TIME: %s" % out.strip())
     rc, out, _ = cc("snooze", SNOOZED, "--until", "+3x", "--reason", "r")
     check(rc == 2, "snooze --until +3x: refused, exit 2")
+    rc, out, err = cc("snooze", 9999999, "--until", "+3d", "--reason", "r")
+    check(rc == 1 and "bug 9999999 is not in the store" in err,
+          "snooze of a bug not in the store: an error: %s" % err.strip())
+    rc, out, err = cc("snooze", SNOOZED, "--until", "+3d")
+    check(rc == 2 and "snooze: --reason TEXT is required" in err,
+          "snooze without --reason names it: %s" % err.strip()[:80])
+    rc, out, err = cc("snooze", SNOOZED, "--reason", "r")
+    check(rc == 2 and "snooze: --until TIME is required" in err,
+          "snooze without --until names it: %s" % err.strip()[:80])
+    rc, out, err = cc("ack", SNOOZED, "--clock", "revocation-update")
+    check(rc == 1 and "has no revocation-update clock" in err,
+          "ack of a clock the bug does not have: an error: %s" % err.strip())
+    rc, out, err = cc("ack", 9999999)
+    check(rc == 1 and "not in the store" in err, "ack of an unknown bug: an error")
     cc("snooze", UNSNOOZED, "--until", "+3d", "--reason", "by mistake")
     rc, out, _ = cc("unsnooze", UNSNOOZED)
     check(rc == 0 and "1 snooze removed" in out, "unsnooze removes it: %s" % out.strip())
@@ -264,15 +294,30 @@ def test_snooze_ack(cc, hook):
     check(delivered(ACKED) == 2, "an hour later it repeats (repeat = 1h): %d" % delivered(ACKED))
     rc, out, _ = cc("ack", ACKED)
     check(rc == 0 and "1 alerting clock acknowledged" in out, "ack: %s" % out.strip())
+    rc, out, _ = cc("status")
+    check(rc == 0 and re.search(r"^snoozed: bug %d until \S+: waiting for the audit letter$"
+                                % SNOOZED, out, re.M) is not None and
+          re.search(r"^acknowledged: bug %d initial-report \(overdue level 1\)" % ACKED, out, re.M)
+          is not None,
+          "status shows the snooze (until, why) and the acknowledged clock: %s"
+          % [line for line in out.splitlines() if line.startswith(("snoozed", "acknowledged"))])
     run_at(now + 5 * H)
     check(delivered(ACKED) == 2, "acknowledged: no more repeats: %d" % delivered(ACKED))
     check(delivered(UNSNOOZED) == 1, "the unsnoozed bug alerts when due soon: %d"
           % delivered(UNSNOOZED))
     check(delivered(SNOOZED) == 0, "the snoozed bug, due soon too, is silent")
     run_at(now + 73 * H)
+    check(delivered(SNOOZED) == 0, "the snoozed bug, overdue, is silent")
+    ccwtest.wait_until(lambda: time.time() > snooze_end + 1, 10)
+    run_at(time.time())
     check(delivered(SNOOZED) == 1, "when the snooze ends, its alert goes out: %d"
           % delivered(SNOOZED))
     check(delivered(ACKED) == 2, "the acknowledged clock stays silent")
+    before = len(hook.deliveries())
+    rc, out, _ = cc("alerts", "--run", "--as-of", iso(now + PAST + 10 * D))
+    check(rc == 0 and "dry run" in out and "would fire" in out,
+          "alerts --run --as-of a moment to come: a dry run: %s" % out.strip()[:200])
+    check(len(hook.deliveries()) == before, "the dry run sent nothing")
     check(hook.bad == 0, "every webhook signature valid")
 
 
@@ -284,9 +329,9 @@ def main():
     asked = bug(ASKED, "Example CA: audit statement late", now - 30 * D,
                 [(CA, now - 29 * D, "Preliminary report: we are on it.")])
     corpus = write_corpus(os.path.join(work, "corpus.json"), [
-        bug(ACKED, "Example CA: OCSP responder outage", now - 4 * D),
-        bug(SNOOZED, "Example CA: CRL gap", now - 20 * H),
-        bug(UNSNOOZED, "Example CA: wrong OU", now - 20 * H),
+        bug(ACKED, "Example CA: OCSP responder outage", now - PAST - 4 * D),
+        bug(SNOOZED, "Example CA: CRL gap", now - PAST - 20 * H),
+        bug(UNSNOOZED, "Example CA: wrong OU", now - PAST - 20 * H),
         asked])
     reqlog = os.path.join(work, "requests.log")
     store = os.path.join(work, "ccwatch.db")

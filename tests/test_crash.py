@@ -18,8 +18,9 @@ with SIGTERM.  Then:
     each was received: by mail with Message-ID <ID@ccwatch>, by webhook
     with X-Ccwatch-Delivery ID, its signature valid;
   * nothing arrived that the ledger does not hold, and no two delivery ids
-    carry the same clock instance, state and level: a duplicate is only a
-    resend with the same id (counted);
+    carry the same transition (clock instance, state, level and the
+    instance's transition number): a duplicate is only a resend with the
+    same id (counted);
   * independently of the ledger, every clock that `ccwatch status --json`
     calls overdue or due-soon has had an alert of its instance received.
 
@@ -35,6 +36,7 @@ number of cycles (default 50).  The last line before the totals is
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -360,11 +362,15 @@ def verify(work, conf, counts, hook):
     keys = {}
     for did, v in got_hook.items():
         a = v[0]
+        # A state reached again (a closure, then a reopening) is a new
+        # transition of the instance: its id carries the number (-tN).
+        episode = re.search(r"-t(\d+)(?:-r\.|$)", did)
         k = (a.get("bug_id"), a.get("clock"), a.get("started_at"), a.get("due"),
-             a.get("state"), a.get("level"))
+             a.get("state"), a.get("level"), episode.group(1) if episode else "0")
         keys.setdefault(k, set()).add(did)
     twice = {k: ids for k, ids in keys.items() if len(ids) > 1}
-    check(not twice, "no clock instance and state arrived under two ids: %s" % list(twice)[:2])
+    check(not twice, "no transition of a clock instance arrived under two ids: %s"
+          % list(twice)[:2])
 
     # Independently of the ledger: what status calls late or near has alerted.
     st = ccwatch(conf, "status", "--json")

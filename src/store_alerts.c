@@ -1,0 +1,529 @@
+/*
+ * The alerts module's tables: the ledger (alert_clocks, alerts), the
+ * outbox and channel_health.  Statements run for every clock or row are
+ * prepared once into the store's cache slots; the others are prepared per
+ * call.  Text is bound with SQLITE_TRANSIENT, so the caller keeps its
+ * strings.
+ */
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store_alerts.h"
+#include "store_int.h"
+#include "xmalloc.h"
+
+/* The cache slots of the statements run per clock. */
+enum { SA_CLOCK_GET, SA_CLOCK_PUT, SA_ALERT_PUT, SA_OUTBOX_PUT };
+
+/* Set *cause to "store: PATH: alerts: what: sqlite's error". */
+static void
+sa_error(struct store *st, char **cause, const char *what)
+{
+	xasprintf(cause, "store: %s: alerts: %s: %s", store_path(st), what,
+	    sqlite3_errmsg(store_sqlite(st)));
+}
+
+/* Bind the parameters of stmt from types: 'i' int64_t, 't' text or NULL. */
+static void
+sa_vbind(sqlite3_stmt *stmt, const char *types, va_list ap)
+{
+	const char *s;
+	int i;
+
+	for (i = 0; types[i] != '\0'; i++) {
+		if (types[i] == 'i')
+			sqlite3_bind_int64(stmt, i + 1, va_arg(ap, int64_t));
+		else {
+			s = va_arg(ap, const char *);
+			if (s == NULL)
+				sqlite3_bind_null(stmt, i + 1);
+			else
+				sqlite3_bind_text(
+				    stmt, i + 1, s, -1, SQLITE_TRANSIENT);
+		}
+	}
+}
+
+/*
+ * Statement sql with its parameters bound: prepared once into cache slot
+ * slot (reset later), or, with slot -1, prepared for this call (the
+ * caller finalizes it).  NULL with *cause.
+ */
+static sqlite3_stmt *
+sa_prepare(struct store *st, int slot, char **cause, const char *sql,
+    const char *types, ...)
+{
+	sqlite3 *db = store_sqlite(st);
+	sqlite3_stmt *stmt, **cache = NULL;
+	va_list ap;
+
+	if (slot >= 0)
+		cache = store_cache_slot(st, slot);
+	if (cache != NULL && *cache != NULL) {
+		stmt = *cache;
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+	} else if (sqlite3_prepare_v3(db, sql, -1,
+		       cache != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
+		       NULL) != SQLITE_OK) {
+		sa_error(st, cause, "prepare");
+		return NULL;
+	} else if (cache != NULL)
+		*cache = stmt;
+	va_start(ap, types);
+	sa_vbind(stmt, types, ap);
+	va_end(ap);
+	return stmt;
+}
+
+/* Release a statement of sa_prepare: reset a cached one, finalize others. */
+static void
+sa_done(sqlite3_stmt *stmt, int slot)
+{
+	if (slot >= 0) {
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+	} else
+		sqlite3_finalize(stmt);
+}
+
+/* Run a statement without rows: the rows changed, or -1 with *cause. */
+static int
+sa_exec(struct store *st, int slot, char **cause, const char *what,
+    const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *stmt, **cache = NULL;
+	va_list ap;
+	int rc;
+
+	if (slot >= 0)
+		cache = store_cache_slot(st, slot);
+	if (cache != NULL && *cache != NULL) {
+		stmt = *cache;
+		sqlite3_reset(stmt);
+		sqlite3_clear_bindings(stmt);
+	} else if (sqlite3_prepare_v3(store_sqlite(st), sql, -1,
+		       cache != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
+		       NULL) != SQLITE_OK) {
+		sa_error(st, cause, what);
+		return -1;
+	} else if (cache != NULL)
+		*cache = stmt;
+	va_start(ap, types);
+	sa_vbind(stmt, types, ap);
+	va_end(ap);
+	rc = sqlite3_step(stmt);
+	if (rc != SQLITE_DONE)
+		sa_error(st, cause, what);
+	sa_done(stmt, slot);
+	return rc == SQLITE_DONE ? sqlite3_changes(store_sqlite(st)) : -1;
+}
+
+/* A copy of a text column ("" for NULL). */
+static char *
+sa_text(sqlite3_stmt *stmt, int col)
+{
+	const unsigned char *s = sqlite3_column_text(stmt, col);
+
+	return xstrdup(s != NULL ? (const char *)s : "");
+}
+
+/* Read an instance's ledger row; see store_alerts.h. */
+int
+store_alert_clock_get(struct store *st, int64_t bug, const char *kind,
+    time_t started, time_t due, struct store_alert_clock *k, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int rc;
+
+	memset(k, 0, sizeof *k);
+	stmt = sa_prepare(st, SA_CLOCK_GET, cause,
+	    "SELECT state, notified_state, notified_level, notified_at,"
+	    " acked_state, acked_level, transitions FROM alert_clocks"
+	    " WHERE bug_id = ?1 AND kind = ?2 AND started_at = ?3"
+	    " AND due = ?4",
+	    "itii", bug, kind, (int64_t)started, (int64_t)due);
+	if (stmt == NULL)
+		return -1;
+	rc = sqlite3_step(stmt);
+	if (rc == SQLITE_ROW) {
+		k->exists = 1;
+		k->state = sa_text(stmt, 0);
+		k->notified_state = sa_text(stmt, 1);
+		k->notified_level = sqlite3_column_int(stmt, 2);
+		k->notified_at = (time_t)sqlite3_column_int64(stmt, 3);
+		k->acked_state = sa_text(stmt, 4);
+		k->acked_level = sqlite3_column_int(stmt, 5);
+		k->transitions = sqlite3_column_int64(stmt, 6);
+	} else {
+		k->state = xstrdup("");
+		k->notified_state = xstrdup("");
+		k->acked_state = xstrdup("");
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		sa_error(st, cause, "read the ledger");
+	sa_done(stmt, SA_CLOCK_GET);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Free what store_alert_clock_get filled. */
+void
+store_alert_clock_free(struct store_alert_clock *k)
+{
+	free(k->state);
+	free(k->notified_state);
+	free(k->acked_state);
+	memset(k, 0, sizeof *k);
+}
+
+/* Write an instance's ledger row; see store_alerts.h. */
+int
+store_alert_clock_put(struct store *st, int64_t bug, const char *kind,
+    time_t started, time_t due, const char *state, int level,
+    const struct store_alert_clock *k, time_t seen_at, const char *payload,
+    char **cause)
+{
+	return sa_exec(st, SA_CLOCK_PUT, cause, "write the ledger",
+		   "INSERT INTO alert_clocks (bug_id, kind, started_at, due,"
+		   " state, level, notified_state, notified_level,"
+		   " notified_at, seen_at, payload, transitions)"
+		   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+		   " ?12) ON CONFLICT (bug_id, kind, started_at, due)"
+		   " DO UPDATE SET state = excluded.state,"
+		   " level = excluded.level,"
+		   " notified_state = excluded.notified_state,"
+		   " notified_level = excluded.notified_level,"
+		   " notified_at = excluded.notified_at,"
+		   " seen_at = excluded.seen_at, payload = excluded.payload,"
+		   " transitions = excluded.transitions",
+		   "itiititiiiti", bug, kind, (int64_t)started, (int64_t)due,
+		   state, (int64_t)level, k->notified_state,
+		   (int64_t)k->notified_level, (int64_t)k->notified_at,
+		   (int64_t)seen_at, payload, (int64_t)k->transitions) < 0
+	    ? -1
+	    : 0;
+}
+
+/* Record an alert in the ledger; see store_alerts.h. */
+int
+store_alert_insert(struct store *st, const struct store_alert *a, char **cause)
+{
+	return sa_exec(st, SA_ALERT_PUT, cause, "record an alert",
+	    "INSERT OR IGNORE INTO alerts (id, bug_id, kind, started_at, due,"
+	    " state, level, route, seq, created, dry_run, reason, episode)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	    "titiititiiiti", a->id, a->bug_id, a->kind, (int64_t)a->started_at,
+	    (int64_t)a->due, a->state, (int64_t)a->level, a->route,
+	    (int64_t)a->seq, (int64_t)a->created, (int64_t)a->dry_run,
+	    a->reason, (int64_t)a->episode);
+}
+
+/* Queue a delivery; see store_alerts.h. */
+int
+store_outbox_insert(
+    struct store *st, const struct store_outbox_entry *e, char **cause)
+{
+	return sa_exec(st, SA_OUTBOX_PUT, cause, "queue a delivery",
+	    "INSERT OR IGNORE INTO outbox (delivery_id, channel, route, digest,"
+	    " payload, created, ready_at, next_attempt, held)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7, ?8)",
+	    "tttitiii", e->delivery_id, e->channel, e->route,
+	    (int64_t)e->digest, e->payload, (int64_t)e->created,
+	    (int64_t)e->ready_at, (int64_t)e->held);
+}
+
+/* Read a page of due rows; see store_alerts.h. */
+int
+store_outbox_due(struct store *st, time_t now, int64_t after_next,
+    int64_t after_id, size_t limit, struct store_outbox_row **rows, size_t *n,
+    char **cause)
+{
+	struct store_outbox_row *r;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*rows = NULL;
+	*n = 0;
+	stmt = sa_prepare(st, -1, cause,
+	    "SELECT id, delivery_id, channel, digest, payload, attempts,"
+	    " ready_at, next_attempt FROM outbox WHERE status = 'pending'"
+	    " AND next_attempt <= ?1 AND (next_attempt > ?2 OR"
+	    " (next_attempt = ?2 AND id > ?3)) ORDER BY next_attempt, id"
+	    " LIMIT ?4",
+	    "iiii", (int64_t)now, after_next, after_id, (int64_t)limit);
+	if (stmt == NULL)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
+		r = &(*rows)[(*n)++];
+		r->id = sqlite3_column_int64(stmt, 0);
+		r->delivery_id = sa_text(stmt, 1);
+		r->channel = sa_text(stmt, 2);
+		r->digest = sqlite3_column_int(stmt, 3);
+		r->payload = sa_text(stmt, 4);
+		r->attempts = sqlite3_column_int(stmt, 5);
+		r->ready_at = (time_t)sqlite3_column_int64(stmt, 6);
+		r->next_attempt = sqlite3_column_int64(stmt, 7);
+	}
+	if (rc != SQLITE_DONE)
+		sa_error(st, cause, "read the outbox");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Free rows of store_outbox_due. */
+void
+store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(rows[i].delivery_id);
+		free(rows[i].channel);
+		free(rows[i].payload);
+	}
+	free(rows);
+}
+
+/* Mark a row sent (or logged in a dry run). */
+int
+store_outbox_mark_sent(struct store *st, int64_t id, const char *status,
+    time_t now, int attempts, char **cause)
+{
+	return sa_exec(st, -1, cause, "mark a delivery",
+		   "UPDATE outbox SET status = ?2, sent_at = ?3,"
+		   " attempts = ?4, last_error = NULL WHERE id = ?1",
+		   "itii", id, status, (int64_t)now, (int64_t)attempts) < 0
+	    ? -1
+	    : 0;
+}
+
+/* Record a failed attempt to retry. */
+int
+store_outbox_mark_retry(struct store *st, int64_t id, int attempts, time_t next,
+    const char *error, char **cause)
+{
+	return sa_exec(st, -1, cause, "mark a delivery",
+		   "UPDATE outbox SET attempts = ?2, next_attempt = ?3,"
+		   " last_error = ?4 WHERE id = ?1",
+		   "iiit", id, (int64_t)attempts, (int64_t)next, error) < 0
+	    ? -1
+	    : 0;
+}
+
+/* Make a row a dead letter. */
+int
+store_outbox_mark_dead(
+    struct store *st, int64_t id, int attempts, const char *error, char **cause)
+{
+	return sa_exec(st, -1, cause, "mark a dead letter",
+		   "UPDATE outbox SET status = 'dead', attempts = ?2,"
+		   " last_error = ?3 WHERE id = ?1",
+		   "iit", id, (int64_t)attempts, error) < 0
+	    ? -1
+	    : 0;
+}
+
+/* Requeue dead letters; see store_alerts.h. */
+int
+store_outbox_retry_dead(struct store *st, const char *const *ids, size_t n,
+    time_t now, char **cause)
+{
+	static const char sql[] =
+	    "UPDATE outbox SET status = 'pending', attempts = 0,"
+	    " ready_at = ?1, next_attempt = ?1, held = 0"
+	    " WHERE status = 'dead' AND (?2 IS NULL OR delivery_id = ?2)";
+	size_t i;
+	int r, total = 0;
+
+	if (n == 0)
+		return sa_exec(st, -1, cause, "requeue dead letters", sql, "it",
+		    (int64_t)now, (const char *)NULL);
+	for (i = 0; i < n; i++) {
+		r = sa_exec(st, -1, cause, "requeue dead letters", sql, "it",
+		    (int64_t)now, ids[i]);
+		if (r < 0)
+			return -1;
+		total += r;
+	}
+	return total;
+}
+
+/* Record one attempt's outcome on a channel; see store_alerts.h. */
+int
+store_channel_result(struct store *st, const char *channel, time_t now,
+    const char *error, char **cause)
+{
+	if (store_schema_version(st) < 4)
+		return 0;
+	if (error == NULL)
+		return sa_exec(st, -1, cause, "record a channel's success",
+			   "INSERT INTO channel_health (channel, last_success)"
+			   " VALUES (?1, ?2) ON CONFLICT (channel) DO UPDATE"
+			   " SET last_success = excluded.last_success,"
+			   " failures = 0",
+			   "ti", channel, (int64_t)now) < 0
+		    ? -1
+		    : 0;
+	return sa_exec(st, -1, cause, "record a channel's failure",
+		   "INSERT INTO channel_health (channel, last_failure,"
+		   " failures, last_error) VALUES (?1, ?2, 1, ?3)"
+		   " ON CONFLICT (channel) DO UPDATE"
+		   " SET last_failure = excluded.last_failure,"
+		   " failures = failures + 1, last_error = excluded.last_error",
+		   "tit", channel, (int64_t)now, error) < 0
+	    ? -1
+	    : 0;
+}
+
+/* List every channel's health; see store_alerts.h. */
+int
+store_channel_health_list(
+    struct store *st, struct store_channel_health **v, size_t *n, char **cause)
+{
+	static const char with_health[] =
+	    "WITH names AS (SELECT channel FROM outbox UNION"
+	    " SELECT channel FROM channel_health)"
+	    " SELECT n.channel, coalesce(h.last_success, 0),"
+	    " coalesce(h.last_failure, 0), coalesce(h.failures, 0),"
+	    " h.last_error,"
+	    " (SELECT count(*) FROM outbox o WHERE o.channel = n.channel"
+	    "  AND o.status = 'pending'),"
+	    " (SELECT count(*) FROM outbox o WHERE o.channel = n.channel"
+	    "  AND o.status = 'pending' AND o.held = 1),"
+	    " (SELECT count(*) FROM outbox o WHERE o.channel = n.channel"
+	    "  AND o.status = 'dead')"
+	    " FROM names n LEFT JOIN channel_health h"
+	    " ON h.channel = n.channel ORDER BY n.channel";
+	static const char without[] =
+	    "SELECT channel, 0, 0, 0, NULL,"
+	    " sum(status = 'pending'), sum(status = 'pending' AND held = 1),"
+	    " sum(status = 'dead') FROM outbox GROUP BY channel"
+	    " ORDER BY channel";
+	struct store_channel_health *h;
+	sqlite3_stmt *stmt;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	if (store_schema_version(st) < 3)
+		return 0;
+	stmt = sa_prepare(st, -1, cause,
+	    store_schema_version(st) >= 4 ? with_health : without, "");
+	if (stmt == NULL)
+		return -1;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		h = &(*v)[(*n)++];
+		memset(h, 0, sizeof *h);
+		h->channel = sa_text(stmt, 0);
+		h->last_success = (time_t)sqlite3_column_int64(stmt, 1);
+		h->last_failure = (time_t)sqlite3_column_int64(stmt, 2);
+		h->failures = sqlite3_column_int64(stmt, 3);
+		if (sqlite3_column_type(stmt, 4) != SQLITE_NULL)
+			h->last_error = sa_text(stmt, 4);
+		h->pending = sqlite3_column_int64(stmt, 5);
+		h->held = sqlite3_column_int64(stmt, 6);
+		h->dead = sqlite3_column_int64(stmt, 7);
+	}
+	if (rc != SQLITE_DONE)
+		sa_error(st, cause, "read the channels' health");
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_DONE) {
+		store_channel_health_free(*v, *n);
+		*v = NULL;
+		*n = 0;
+		return -1;
+	}
+	return 0;
+}
+
+/* Free what store_channel_health_list made. */
+void
+store_channel_health_free(struct store_channel_health *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].channel);
+		free(v[i].last_error);
+	}
+	free(v);
+}
+
+/* Read holds of a statement: bug, kind, until, reason, set_at. */
+static int
+sa_holds(struct store *st, sqlite3_stmt *stmt, struct store_hold **v, size_t *n,
+    char **cause)
+{
+	struct store_hold *h;
+	int rc;
+
+	*v = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		*v = xreallocarray(*v, *n + 1, sizeof **v);
+		h = &(*v)[(*n)++];
+		h->bug = sqlite3_column_int64(stmt, 0);
+		h->kind = sa_text(stmt, 1);
+		h->until = (time_t)sqlite3_column_int64(stmt, 2);
+		h->reason = sa_text(stmt, 3);
+		h->set_at = (time_t)sqlite3_column_int64(stmt, 4);
+	}
+	if (rc != SQLITE_DONE)
+		sa_error(st, cause, "read the snoozes");
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The snoozes that hold; see store_alerts.h. */
+int
+store_snooze_list(struct store *st, time_t now, struct store_hold **v,
+    size_t *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	*v = NULL;
+	*n = 0;
+	if (store_schema_version(st) < 3)
+		return 0;
+	stmt = sa_prepare(st, -1, cause,
+	    "SELECT bug_id, kind, until, reason, set_at FROM snoozes"
+	    " WHERE until > ?1 ORDER BY bug_id, kind",
+	    "i", (int64_t)now);
+	return stmt != NULL ? sa_holds(st, stmt, v, n, cause) : -1;
+}
+
+/* The acknowledgements that hold; see store_alerts.h. */
+int
+store_ack_list(struct store *st, struct store_hold **v, size_t *n, char **cause)
+{
+	sqlite3_stmt *stmt;
+
+	*v = NULL;
+	*n = 0;
+	if (store_schema_version(st) < 3)
+		return 0;
+	stmt = sa_prepare(st, -1, cause,
+	    "SELECT bug_id, kind, 0, acked_state || ' level ' || acked_level,"
+	    " acked_at FROM alert_clocks WHERE acked_state != ''"
+	    " AND acked_state = notified_state"
+	    " AND acked_level = notified_level ORDER BY bug_id, kind",
+	    "");
+	return stmt != NULL ? sa_holds(st, stmt, v, n, cause) : -1;
+}
+
+/* Free holds. */
+void
+store_hold_free(struct store_hold *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].kind);
+		free(v[i].reason);
+	}
+	free(v);
+}
