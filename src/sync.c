@@ -578,7 +578,8 @@ sync_find_quiet(struct sync_cycle *c)
 	size_t nseen = 0, i;
 
 	c->whole = xcalloc(c->nfresh + c->nquiet + 1, sizeof *c->whole);
-	memcpy(c->whole, c->fresh, c->nfresh * sizeof *c->whole);
+	if (c->nfresh > 0)
+		memcpy(c->whole, c->fresh, c->nfresh * sizeof *c->whole);
 	c->nwhole = c->nfresh;
 	c->reread = c->nwhole;
 	if (c->nquiet == 0)
