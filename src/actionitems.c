@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "actionitems_int.h"
+#include "ascii.h"
 #include "ccwatch.h"
 #include "markdown.h"
 #include "xmalloc.h"
@@ -156,7 +157,8 @@ ai_contains(const char *s, size_t n, const char *word)
 	size_t w = strlen(word), i;
 
 	for (i = 0; i + w <= n; i++)
-		if (ai_tolower(s[i]) == word[0] && ai_word_is(s + i, w, word))
+		if (ascii_tolower(s[i]) == word[0] &&
+		    ai_word_is(s + i, w, word))
 			return 1;
 	return 0;
 }

@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "actionitems_int.h"
+#include "ascii.h"
 #include "ccwatch.h"
+#include "markdown.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -17,43 +19,6 @@
 #define AI_TAG_MAX 48
 /* Longest link text or target looked through. */
 #define AI_LINK_MAX 1024
-
-/* Return 1 for an ASCII digit. */
-int
-ai_isdigit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Return 1 for an ASCII letter. */
-int
-ai_isalpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* Return 1 for an ASCII letter or digit. */
-int
-ai_isalnum(char c)
-{
-	return ai_isalpha(c) || ai_isdigit(c);
-}
-
-/* Return 1 for ASCII white space. */
-int
-ai_isspace(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* Lowercase an ASCII letter; other bytes are returned unchanged. */
-char
-ai_tolower(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (char)(c - 'A' + 'a');
-	return c;
-}
 
 /* 1 if the n bytes at s are word, ignoring ASCII case. */
 int
@@ -64,7 +29,7 @@ ai_word_is(const char *s, size_t n, const char *word)
 	if (strlen(word) != n)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (ai_tolower(s[i]) != word[i])
+		if (ascii_tolower(s[i]) != word[i])
 			return 0;
 	return 1;
 }
@@ -109,7 +74,7 @@ struct ai_text {
 static void
 ai_put(struct ai_text *t, char c)
 {
-	if (ai_isspace(c)) {
+	if (ascii_isspace(c)) {
 		if (t->len == 0 || t->s[t->len - 1] == ' ')
 			return;
 		c = ' ';
@@ -140,12 +105,12 @@ ai_entity(const char *s, size_t n, char *out)
 	long v = 0;
 
 	for (end = 1; end < n && end < AI_TAG_MAX && s[end] != ';'; end++)
-		if (!ai_isalnum(s[end]) && s[end] != '#')
+		if (!ascii_isalnum(s[end]) && s[end] != '#')
 			return 0;
 	if (end >= n || s[end] != ';' || end < 2)
 		return 0;
 	if (s[1] == '#') {
-		for (i = 2; i < end && ai_isdigit(s[i]) && v < 1000; i++)
+		for (i = 2; i < end && ascii_isdigit(s[i]) && v < 1000; i++)
 			v = v * 10 + (s[i] - '0');
 		if (i != end || v < 32 || v > 126)
 			return 0;
@@ -172,7 +137,7 @@ ai_tag(const char *s, size_t n, const char **name, size_t *nlen, int *closing)
 	*closing = i < n && s[i] == '/';
 	i += (size_t)*closing;
 	*name = s + i;
-	while (i < n && ai_isalpha(s[i]))
+	while (i < n && ascii_isalpha(s[i]))
 		i++;
 	*nlen = (size_t)(s + i - *name);
 	if (*nlen == 0)
@@ -215,14 +180,14 @@ ai_autolink(const char *s, size_t n)
 {
 	size_t i = 1;
 
-	while (i < n && i < 32 && ai_isalpha(s[i]))
+	while (i < n && i < 32 && ascii_isalpha(s[i]))
 		i++;
 	if (i == 1 || i + 3 > n || memcmp(s + i, "://", 3) != 0)
 		return 0;
 	for (; i < n && i < AI_LINK_MAX; i++) {
 		if (s[i] == '>')
 			return i + 1;
-		if (ai_isspace(s[i]) || s[i] == '<')
+		if (ascii_isspace(s[i]) || s[i] == '<')
 			return 0;
 	}
 	return 0;
@@ -304,7 +269,7 @@ ai_clean_into(
 			continue;
 		}
 		if (c == '\\' && i + 1 < n &&
-		    (ai_isalnum(s[i + 1]) == 0 && !ai_isspace(s[i + 1]) &&
+		    (ascii_isalnum(s[i + 1]) == 0 && !ascii_isspace(s[i + 1]) &&
 			(unsigned char)s[i + 1] < 0x80)) {
 			ai_put(b, s[i + 1]);
 			i += 2;
@@ -352,8 +317,8 @@ ai_clean_into(
 			i += k;
 		} else if (c == '*' ||
 		    (c == '_' &&
-			(i == 0 || !ai_isalnum(s[i - 1]) || i + 1 >= n ||
-			    !ai_isalnum(s[i + 1])))) {
+			(i == 0 || !ascii_isalnum(s[i - 1]) || i + 1 >= n ||
+			    !ascii_isalnum(s[i + 1])))) {
 			i++;
 		} else {
 			ai_put(b, c);
@@ -362,17 +327,24 @@ ai_clean_into(
 	}
 }
 
+/* Clean a cell into t, without trailing spaces. */
+static void
+ai_clean_text(const char *s, size_t len, int drop_struck, struct ai_text *t)
+{
+	t->len = 0;
+	t->cut = 0;
+	ai_clean_into(s, len, drop_struck, t, 0);
+	while (t->len > 0 && t->s[t->len - 1] == ' ')
+		t->len--;
+}
+
 /* Clean a cell into b; see actionitems_int.h. */
 int
 ai_clean(const char *s, size_t len, int drop_struck, struct buf *b)
 {
 	struct ai_text t;
 
-	t.len = 0;
-	t.cut = 0;
-	ai_clean_into(s, len, drop_struck, &t, 0);
-	while (t.len > 0 && t.s[t.len - 1] == ' ')
-		t.len--;
+	ai_clean_text(s, len, drop_struck, &t);
 	buf_add(b, t.s, t.len);
 	return t.cut;
 }
@@ -383,11 +355,7 @@ ai_clean_dup(const char *s, size_t len, int drop_struck)
 {
 	struct ai_text t;
 
-	t.len = 0;
-	t.cut = 0;
-	ai_clean_into(s, len, drop_struck, &t, 0);
-	while (t.len > 0 && t.s[t.len - 1] == ' ')
-		t.len--;
+	ai_clean_text(s, len, drop_struck, &t);
 	return xstrndup(t.s, t.len);
 }
 
@@ -395,7 +363,7 @@ ai_clean_dup(const char *s, size_t len, int drop_struck)
 static int
 ai_boundary(const char *s, size_t n, size_t i)
 {
-	return i >= n || !ai_isalnum(s[i]);
+	return i >= n || !ascii_isalnum(s[i]);
 }
 
 /* The status words of POLICY.md and what they read as. */
@@ -434,7 +402,7 @@ actionitems_status(const char *s, size_t len)
 	char *clean = ai_clean_dup(s, len, 1);
 	size_t i = 0, n = strlen(clean), w;
 
-	while (i < n && !ai_isalnum(clean[i]))
+	while (i < n && !ascii_isalnum(clean[i]))
 		i++;
 	if (i == n)
 		st = ACTIONITEM_NONE;
@@ -457,9 +425,9 @@ ai_month(const char *s, size_t n)
 	size_t i;
 
 	for (i = 0; i < 12; i++) {
-		if (n == 3 && ai_tolower(s[0]) == months[i][0] &&
-		    ai_tolower(s[1]) == months[i][1] &&
-		    ai_tolower(s[2]) == months[i][2])
+		if (n == 3 && ascii_tolower(s[0]) == months[i][0] &&
+		    ascii_tolower(s[1]) == months[i][1] &&
+		    ascii_tolower(s[2]) == months[i][2])
 			return (int)i + 1;
 		if (n == strlen(months[i]) && ai_word_is(s, n, months[i]))
 			return (int)i + 1;
@@ -488,7 +456,7 @@ ai_year(const char *s, size_t n, size_t *i)
 	size_t k;
 
 	for (k = 0; k < 4; k++)
-		if (*i + k >= n || !ai_isdigit(s[*i + k]))
+		if (*i + k >= n || !ascii_isdigit(s[*i + k]))
 			return 0;
 	if (!ai_boundary(s, n, *i + 4))
 		return 0;
@@ -525,14 +493,15 @@ ai_period_part(const char *s, size_t n, int *year, int *mon)
 	int q = 0, last;
 	char unit = 0;
 
-	if (n >= 2 && (ai_tolower(s[0]) == 'q' || ai_tolower(s[0]) == 'h') &&
-	    ai_isdigit(s[1])) {
-		unit = ai_tolower(s[0]);
+	if (n >= 2 &&
+	    (ascii_tolower(s[0]) == 'q' || ascii_tolower(s[0]) == 'h') &&
+	    ascii_isdigit(s[1])) {
+		unit = ascii_tolower(s[0]);
 		q = s[1] - '0';
 		i = 2;
-	} else if (n >= 2 && ai_isdigit(s[0]) &&
-	    (ai_tolower(s[1]) == 'q' || ai_tolower(s[1]) == 'h')) {
-		unit = ai_tolower(s[1]);
+	} else if (n >= 2 && ascii_isdigit(s[0]) &&
+	    (ascii_tolower(s[1]) == 'q' || ascii_tolower(s[1]) == 'h')) {
+		unit = ascii_tolower(s[1]);
 		q = s[0] - '0';
 		i = 2;
 	} else {
@@ -541,15 +510,16 @@ ai_period_part(const char *s, size_t n, int *year, int *mon)
 			return 0;
 		ai_skip_sep(s, n, &i);
 		if (i + 1 >= n ||
-		    (ai_tolower(s[i]) != 'q' && ai_tolower(s[i]) != 'h') ||
-		    !ai_isdigit(s[i + 1]) || !ai_boundary(s, n, i + 2))
+		    (ascii_tolower(s[i]) != 'q' &&
+			ascii_tolower(s[i]) != 'h') ||
+		    !ascii_isdigit(s[i + 1]) || !ai_boundary(s, n, i + 2))
 			return 0;
-		unit = ai_tolower(s[i]);
+		unit = ascii_tolower(s[i]);
 		q = s[i + 1] - '0';
 		i += 2;
 	}
 	if (*year == 0) {
-		if (i < n && ai_isalpha(s[i]))
+		if (i < n && ascii_isalpha(s[i]))
 			return 0;
 		ai_skip_sep(s, n, &i);
 		*year = ai_year(s, n, &i);
@@ -573,7 +543,7 @@ ai_period_month(const char *s, size_t n, int *year, int *mon)
 	size_t i = 0, k;
 	int m = 0;
 
-	while (i < n && i < 10 && ai_isalpha(s[i]))
+	while (i < n && i < 10 && ascii_isalpha(s[i]))
 		i++;
 	if (i > 0) {
 		m = ai_month(s, i);
@@ -590,7 +560,7 @@ ai_period_month(const char *s, size_t n, int *year, int *mon)
 	if (*year != 0) {
 		if (i >= n || (s[i] != '-' && s[i] != '/'))
 			return 0;
-		for (k = i + 1; k < n && k < i + 3 && ai_isdigit(s[k]); k++)
+		for (k = i + 1; k < n && k < i + 3 && ascii_isdigit(s[k]); k++)
 			m = m * 10 + (s[k] - '0');
 		if (k == i + 1 || !ai_boundary(s, n, k) ||
 		    (k < n && (s[k] == '-' || s[k] == '/' || s[k] == '.')))
@@ -598,7 +568,7 @@ ai_period_month(const char *s, size_t n, int *year, int *mon)
 		*mon = m;
 		return m >= 1 && m <= 12 ? k : 0;
 	}
-	for (k = 0; k < n && k < 2 && ai_isdigit(s[k]); k++)
+	for (k = 0; k < n && k < 2 && ascii_isdigit(s[k]); k++)
 		m = m * 10 + (s[k] - '0');
 	if (k == 0 || k >= n || s[k] != '/')
 		return 0;
@@ -658,7 +628,7 @@ ai_lone_year(const char *text, size_t i)
 		size_t w = strlen(lead[k]);
 
 		if (e >= w && ai_word_is(text + e - w, w, lead[k]) &&
-		    (e == w || !ai_isalnum(text[e - w - 1])))
+		    (e == w || !ascii_isalnum(text[e - w - 1])))
 			return 1;
 	}
 	return 0;
@@ -678,8 +648,8 @@ ai_find_dates(const char *text, size_t len, time_t written, int years,
 	*at = 0;
 	*period = 0;
 	while (i < len) {
-		if (!ai_isalnum(text[i]) ||
-		    (i > 0 && ai_isalnum(text[i - 1]))) {
+		if (!ascii_isalnum(text[i]) ||
+		    (i > 0 && ascii_isalnum(text[i - 1]))) {
 			i++;
 			continue;
 		}
@@ -694,7 +664,7 @@ ai_find_dates(const char *text, size_t len, time_t written, int years,
 		if (r != DATETEXT_OK) {
 			used = ai_period(text + i, len - i, years, &d);
 			isperiod = used > 0;
-			if (used == 4 && ai_isdigit(text[i]) &&
+			if (used == 4 && ascii_isdigit(text[i]) &&
 			    !ai_lone_year(text, i)) {
 				datetext_clear(&d);
 				i += used;
@@ -874,12 +844,12 @@ ai_take_number(const char *s, int whole, const char **rest)
 	for (i = 0; i < CCWATCH_NELEM(ai_number_words) && !prefix; i++) {
 		w = strlen(ai_number_words[i]);
 		if (ai_starts(p, strnlen(p, w), ai_number_words[i]) &&
-		    !ai_isalpha(p[w])) {
+		    !ascii_isalpha(p[w])) {
 			p += w;
 			prefix = 1;
 		}
 	}
-	if (!prefix && (p[0] == 'a' || p[0] == 'A') && ai_isdigit(p[1])) {
+	if (!prefix && (p[0] == 'a' || p[0] == 'A') && ascii_isdigit(p[1])) {
 		p++;
 		prefix = 1;
 	}
@@ -887,10 +857,10 @@ ai_take_number(const char *s, int whole, const char **rest)
 		prefix |= *p == '#';
 		p++;
 	}
-	if (!ai_isdigit(*p))
+	if (!ascii_isdigit(*p))
 		return NULL;
 	for (q = p; groups < 4;) {
-		for (i = 0; i < 5 && ai_isdigit(q[i]); i++)
+		for (i = 0; i < 5 && ascii_isdigit(q[i]); i++)
 			;
 		if (i == 0 || i == 5)
 			break;
@@ -901,11 +871,11 @@ ai_take_number(const char *s, int whole, const char **rest)
 		memcpy(num + n, q + k, i - k);
 		n += i - k;
 		q += i;
-		if (*q != '.' || !ai_isdigit(q[1]))
+		if (*q != '.' || !ascii_isdigit(q[1]))
 			break;
 		q++;
 	}
-	if (groups == 0 || ai_isalnum(*q) ||
+	if (groups == 0 || ascii_isalnum(*q) ||
 	    (!prefix &&
 		!(*q == '.' || *q == ')' || *q == ':' ||
 		    (whole && *q == '\0'))))
@@ -918,28 +888,7 @@ ai_take_number(const char *s, int whole, const char **rest)
 char *
 actionitems_fold(const char *s, size_t len, char *buf, size_t size)
 {
-	size_t i, j = 0;
-	int gap = 0;
-	unsigned char c;
-
-	if (size == 0)
-		return buf;
-	for (i = 0; i < len && j + 1 < size; i++) {
-		c = (unsigned char)s[i];
-		if (c < 0x80 && !ai_isalnum((char)c)) {
-			gap = j > 0;
-			continue;
-		}
-		if (gap) {
-			if (j + 2 >= size)
-				break;
-			buf[j++] = ' ';
-			gap = 0;
-		}
-		buf[j++] = ai_tolower((char)c);
-	}
-	buf[j] = '\0';
-	return buf;
+	return markdown_fold_utf8(s, len, buf, size);
 }
 
 /* The status's name. */

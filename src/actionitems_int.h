@@ -12,12 +12,6 @@
 #include "buf.h"
 #include "markdown.h"
 
-/* ASCII classes, written out so no locale changes them. */
-int ai_isdigit(char c);
-int ai_isalpha(char c);
-int ai_isalnum(char c);
-int ai_isspace(char c);
-char ai_tolower(char c);
 /* 1 if the n bytes at s are word, ignoring ASCII case. */
 int ai_word_is(const char *s, size_t n, const char *word);
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "actionitems_int.h"
+#include "ascii.h"
 #include "ccwatch.h"
 #include "markdown.h"
 #include "xmalloc.h"
@@ -117,7 +118,8 @@ ai_find_status(const char *text, size_t len, size_t *at, size_t *wlen,
 	int found = 0;
 
 	for (i = 0; i < len; i++) {
-		if (!ai_isalpha(text[i]) || (i > 0 && ai_isalnum(text[i - 1])))
+		if (!ascii_isalpha(text[i]) ||
+		    (i > 0 && ascii_isalnum(text[i - 1])))
 			continue;
 		s = ai_status_word(text + i, len - i, &w);
 		if (s == ACTIONITEM_NONE)
@@ -283,9 +285,9 @@ ai_word_before(const char *s, size_t k, const char *const *words, size_t n)
 {
 	size_t b = k, i;
 
-	while (b > 0 && ai_isalpha(s[b - 1]))
+	while (b > 0 && ascii_isalpha(s[b - 1]))
 		b--;
-	if (b > 0 && ai_isalnum(s[b - 1]))
+	if (b > 0 && ascii_isalnum(s[b - 1]))
 		return 0;
 	for (i = 0; i < n; i++)
 		if (ai_word_is(s + b, k - b, words[i]))
@@ -314,10 +316,10 @@ ai_names_number(const char *s, size_t len, const char *number)
 			return 0;
 		p = (size_t)(hit - s);
 		if (p + nl > len || memcmp(s + p, number, nl) != 0 ||
-		    (p > 0 && (ai_isdigit(s[p - 1]) || s[p - 1] == '.')) ||
-		    (p + nl < len && ai_isdigit(s[p + nl])) ||
+		    (p > 0 && (ascii_isdigit(s[p - 1]) || s[p - 1] == '.')) ||
+		    (p + nl < len && ascii_isdigit(s[p + nl])) ||
 		    (p + nl + 1 < len && s[p + nl] == '.' &&
-			ai_isdigit(s[p + nl + 1])))
+			ascii_isdigit(s[p + nl + 1])))
 			continue;
 		for (k = p, skip = 0, hash = 0; k > 0 && skip < 3 &&
 		     (s[k - 1] == ' ' || s[k - 1] == '-' || s[k - 1] == '#');

@@ -22,8 +22,9 @@
 /* Bugzilla's error code for an unmapped user error: the rate limit. */
 #define BUGZILLA_CODE_RATELIMIT 32000
 
-/* A parser of a response body into out: skipped records, or -1 with cause. */
-typedef int (*bugzilla_parse_cb)(const char *, size_t, void *out, char **cause);
+/* A parser of a loaded body into out: skipped records, or -1 with cause. */
+typedef int (*bugzilla_parse_cb)(
+    const struct model_doc *, void *out, char **cause);
 
 /* One call in flight. */
 struct bugzilla_op {
@@ -175,12 +176,14 @@ bugzilla_last_api_code(const struct bugzilla *bz)
 }
 
 /*
- * Classify a response that arrived: 0 if it is a success to parse, or the
- * error kind with *cause set.  *retry says whether trying again can help.
+ * Classify a response that arrived (doc: its body parsed, or NULL): 0 if it
+ * is a success to parse, or the error kind with *cause set.  *retry says
+ * whether trying again can help.
  */
 static enum bugzilla_error
 bugzilla_classify(struct bugzilla *bz, const char *what,
-    const struct http_response *r, int *retry, char **cause)
+    const struct http_response *r, const struct model_doc *doc, int *retry,
+    char **cause)
 {
 	long code = 0;
 	char *msg = NULL;
@@ -188,8 +191,7 @@ bugzilla_classify(struct bugzilla *bz, const char *what,
 	int is_error;
 
 	*retry = 0;
-	is_error =
-	    model_error_from_json(r->body.data, r->body.len, &code, &msg);
+	is_error = doc != NULL && model_doc_error(doc, &code, &msg);
 	if (r->status == 200 && !is_error)
 		return BZ_OK;
 	if (r->status == 429 || (is_error && code == BUGZILLA_CODE_RATELIMIT)) {
@@ -220,44 +222,44 @@ bugzilla_classify(struct bugzilla *bz, const char *what,
 
 /* Adapt the /rest/time parser to the callback shape. */
 static int
-bugzilla_parse_time(const char *b, size_t n, void *out, char **cause)
+bugzilla_parse_time(const struct model_doc *d, void *out, char **cause)
 {
-	return model_time_from_json(b, n, out, cause);
+	return model_time_from_doc(d, out, cause);
 }
 
 /* Adapt the /rest/version parser. */
 static int
-bugzilla_parse_version(const char *b, size_t n, void *out, char **cause)
+bugzilla_parse_version(const struct model_doc *d, void *out, char **cause)
 {
-	return model_version_from_json(b, n, out, cause);
+	return model_version_from_doc(d, out, cause);
 }
 
 /* Adapt the /rest/whoami parser. */
 static int
-bugzilla_parse_whoami(const char *b, size_t n, void *out, char **cause)
+bugzilla_parse_whoami(const struct model_doc *d, void *out, char **cause)
 {
-	return model_whoami_from_json(b, n, out, cause);
+	return model_whoami_from_doc(d, out, cause);
 }
 
 /* Adapt the bug list parser. */
 static int
-bugzilla_parse_bugs(const char *b, size_t n, void *out, char **cause)
+bugzilla_parse_bugs(const struct model_doc *d, void *out, char **cause)
 {
-	return model_bugs_from_json(b, n, out, cause);
+	return model_bugs_from_doc(d, out, cause);
 }
 
 /* Adapt the comment parser. */
 static int
-bugzilla_parse_comments(const char *b, size_t n, void *out, char **cause)
+bugzilla_parse_comments(const struct model_doc *d, void *out, char **cause)
 {
-	return model_comments_from_json(b, n, out, cause);
+	return model_comments_from_doc(d, out, cause);
 }
 
 /* Adapt the history parser. */
 static int
-bugzilla_parse_history(const char *b, size_t n, void *out, char **cause)
+bugzilla_parse_history(const struct model_doc *d, void *out, char **cause)
 {
-	return model_history_from_json(b, n, out, cause);
+	return model_history_from_doc(d, out, cause);
 }
 
 static void bugzilla_op_send(struct bugzilla_op *);
@@ -340,9 +342,13 @@ bugzilla_op_page(struct bugzilla_op *op, struct bug_list *page, int skipped)
 	return 1;
 }
 
-/* Parse a good response and move on to the next request, or finish. */
+/*
+ * Parse a good response (doc: its body, or NULL when it is not a JSON
+ * object, with why; both are taken) and move on to the next request, or
+ * finish.  The tree goes as soon as its records are copied out.
+ */
 static void
-bugzilla_op_parsed(struct bugzilla_op *op)
+bugzilla_op_parsed(struct bugzilla_op *op, struct model_doc *doc, char *why)
 {
 	struct bug_list page;
 	void *into = op->out;
@@ -354,7 +360,14 @@ bugzilla_op_parsed(struct bugzilla_op *op)
 		into = &page;
 	free(op->err);
 	op->err = NULL;
-	n = op->parse(op->resp.body.data, op->resp.body.len, into, &op->err);
+	if (doc != NULL) {
+		n = op->parse(doc, into, &op->err);
+		free(why);
+	} else {
+		op->err = why;
+		n = -1;
+	}
+	model_doc_free(doc);
 	if (n == -1) {
 		/* A cut or garbled body is worth a retry. */
 		bug_list_free(&page);
@@ -407,6 +420,8 @@ bugzilla_on_response(
 {
 	struct bugzilla_op *op = arg;
 	struct bugzilla *bz = op->bz;
+	struct model_doc *doc;
+	char *bad = NULL;
 	int retry;
 
 	op->t = NULL;
@@ -420,13 +435,17 @@ bugzilla_on_response(
 		    op, hr == HTTP_ERR_TIMEOUT || hr == HTTP_ERR_CONNECT);
 		return;
 	}
+	/* Parsed once: the error check and the records read the same tree. */
+	doc = model_doc_load(resp->body.data, resp->body.len, &bad);
 	bz->last_error =
-	    bugzilla_classify(bz, op->what, resp, &retry, &op->err);
+	    bugzilla_classify(bz, op->what, resp, doc, &retry, &op->err);
 	if (bz->last_error != BZ_OK) {
+		model_doc_free(doc);
+		free(bad);
 		bugzilla_op_failed(op, retry);
 		return;
 	}
-	bugzilla_op_parsed(op);
+	bugzilla_op_parsed(op, doc, bad);
 }
 
 /* Send the current request (again). */

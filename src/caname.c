@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "caname.h"
 #include "ccwatch.h"
 #include "xmalloc.h"
@@ -23,37 +24,6 @@ static const char *caname_legal[] = {"kft", "zrt", "nyrt", "gmbh", "ag", "inc",
     "sa", "sas", "sl", "spa", "srl", "bv", "nv", "oy", "ab", "as", "asa", "pty",
     "kk", "sro", "doo", "ad"};
 
-/* Return 1 for an ASCII letter or digit. */
-static int
-caname_isalnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9');
-}
-
-/* Return 1 for an ASCII digit. */
-static int
-caname_isdigit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Return 1 for a space, a tab or another ASCII blank. */
-static int
-caname_isspace(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* Lowercase an ASCII letter; other bytes are returned unchanged. */
-static char
-caname_tolower(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (char)(c - 'A' + 'a');
-	return c;
-}
-
 /*
  * 1 if an owner's separator starts at p (in s, NUL-ended): a ':' that is
  * not between two digits (10:00), or " - ", " – " or " — ".
@@ -64,8 +34,7 @@ caname_separator(const char *s, const char *p)
 	const unsigned char *u = (const unsigned char *)p;
 
 	if (*p == ':')
-		return !(
-		    p > s && caname_isdigit(p[-1]) && caname_isdigit(p[1]));
+		return !(p > s && ascii_isdigit(p[-1]) && ascii_isdigit(p[1]));
 	if (*p != ' ')
 		return 0;
 	if (p[1] == '-' && p[2] == ' ')
@@ -84,7 +53,7 @@ caname_owner(const char *summary)
 	if (summary == NULL)
 		return NULL;
 	s = summary;
-	while (caname_isspace(*s))
+	while (ascii_isspace(*s))
 		s++;
 	n = strnlen(s, CANAME_MAX_OWNER);
 	close = *s == '[' ? memchr(s, ']', n) : NULL;
@@ -101,9 +70,9 @@ caname_owner(const char *summary)
 		if (end == NULL)
 			return NULL;
 	}
-	while (s < end && caname_isspace(*s))
+	while (s < end && ascii_isspace(*s))
 		s++;
-	while (end > s && caname_isspace(end[-1]))
+	while (end > s && ascii_isspace(end[-1]))
 		end--;
 	if (end == s)
 		return NULL;
@@ -143,16 +112,16 @@ caname_key_into(const char *name, char *buf, size_t size)
 	if (name == NULL)
 		return buf;
 	for (i = 0; name[i] != '\0' && j + 1 < size; i++) {
-		if (caname_isspace(name[i]) || name[i] == ',') {
+		if (ascii_isspace(name[i]) || name[i] == ',') {
 			inword = 0;
 			continue;
 		}
-		if (!caname_isalnum(name[i]))
+		if (!ascii_isalnum(name[i]))
 			continue;
 		if (!inword && nwords < CCWATCH_NELEM(starts))
 			starts[nwords++] = j;
 		inword = 1;
-		buf[j++] = caname_tolower(name[i]);
+		buf[j++] = ascii_tolower(name[i]);
 	}
 	buf[j] = '\0';
 	/* Drop legal forms from the end, keeping at least one word. */

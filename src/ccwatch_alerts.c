@@ -154,45 +154,49 @@ cli_snooze(struct cli *cli, int argc, char **argv)
 	return cli_finish(cause, st);
 }
 
-/* ccwatch unsnooze BUG [--clock KIND]. */
-int
-cli_unsnooze(struct cli *cli, int argc, char **argv)
+/*
+ * ccwatch unsnooze|ack BUG [--clock KIND]: remove a bug's snoozes, or
+ * acknowledge its alerting clocks (ack set; the bug and the clock must
+ * exist).
+ */
+static int
+cli_clock_command(struct cli *cli, int argc, char **argv, int ack)
 {
 	struct store *st;
 	const char *kind;
 	char *cause = NULL;
 	int64_t bug;
-	int n;
+	int n = -1;
 
 	bug = cli_parse_bug_clock(argc, argv, &kind, NULL, NULL);
 	st = cli_open_existing(cli, &cause);
-	n = st != NULL ? alerts_unsnooze(st, bug, kind, &cause) : -1;
-	if (n >= 0)
+	if (st != NULL && ack &&
+	    cli_check_target(cli, st, bug, kind, &cause) == 0)
+		n = alerts_ack(st, bug, kind, timeutil_now(), &cause);
+	else if (st != NULL && !ack)
+		n = alerts_unsnooze(st, bug, kind, &cause);
+	if (n >= 0 && ack)
+		printf("bug %lld: %d alerting clock%s acknowledged; repeats "
+		       "stay silent until the state changes\n",
+		    (long long)bug, n, n == 1 ? "" : "s");
+	else if (n >= 0)
 		printf("bug %lld: %d snooze%s removed\n", (long long)bug, n,
 		    n == 1 ? "" : "s");
 	return cli_finish(cause, st);
+}
+
+/* ccwatch unsnooze BUG [--clock KIND]. */
+int
+cli_unsnooze(struct cli *cli, int argc, char **argv)
+{
+	return cli_clock_command(cli, argc, argv, 0);
 }
 
 /* ccwatch ack BUG [--clock KIND]. */
 int
 cli_ack(struct cli *cli, int argc, char **argv)
 {
-	struct store *st;
-	const char *kind;
-	char *cause = NULL;
-	int64_t bug;
-	int n;
-
-	bug = cli_parse_bug_clock(argc, argv, &kind, NULL, NULL);
-	st = cli_open_existing(cli, &cause);
-	n = st != NULL && cli_check_target(cli, st, bug, kind, &cause) == 0
-	    ? alerts_ack(st, bug, kind, timeutil_now(), &cause)
-	    : -1;
-	if (n >= 0)
-		printf("bug %lld: %d alerting clock%s acknowledged; repeats "
-		       "stay silent until the state changes\n",
-		    (long long)bug, n, n == 1 ? "" : "s");
-	return cli_finish(cause, st);
+	return cli_clock_command(cli, argc, argv, 1);
 }
 
 /*

@@ -147,7 +147,7 @@ cli_feed(struct cli *cli, int argc, char **argv)
 	const char *format = "json", *ca = NULL;
 	char *cause = NULL, *out;
 	time_t as_of = timeutil_now();
-	int ch, rc = 1;
+	int ch;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -178,14 +178,8 @@ cli_feed(struct cli *cli, int argc, char **argv)
 	(void)fputs(out, stdout);
 	free(out);
 	feed_free(&f);
-	rc = 0;
 out:
-	if (cause != NULL) {
-		(void)fprintf(stderr, "ccwatch: %s\n", cause);
-		free(cause);
-	}
-	store_close(st);
-	return rc;
+	return cli_finish(cause, st);
 }
 
 /*

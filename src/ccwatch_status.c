@@ -434,7 +434,7 @@ cli_question(struct cli *cli, int argc, char **argv)
 	struct store *st = NULL;
 	char *cause = NULL;
 	int64_t bug, k, id = 0;
-	int ch, mode = 0, rc = 1, found;
+	int ch, mode = 0, found;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -469,14 +469,8 @@ cli_question(struct cli *cli, int argc, char **argv)
 		    found ? "mark cleared"
 			  : "was not marked; nothing to clear");
 	}
-	rc = 0;
 out:
-	if (cause != NULL) {
-		(void)fprintf(stderr, "ccwatch: %s\n", cause);
-		free(cause);
-	}
-	store_close(st);
-	return rc;
+	return cli_finish(cause, st);
 }
 
 /*

@@ -23,6 +23,7 @@
 
 #include <systemd/sd-daemon.h>
 
+#include "ascii.h"
 #include "buf.h"
 #include "ccwatch.h"
 #include "config.h"
@@ -118,19 +119,11 @@ config_quote(char dst[CONFIG_QUOTE_LEN], const char *s)
 	return log_escape(dst, CONFIG_QUOTE_LEN, s);
 }
 
-/* Return 1 for the INI's blanks (libinih uses isspace). */
-int
-config_isspace(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' ||
-	    c == '\f';
-}
-
 /* Skip leading blanks. */
 const char *
 config_skip_space(const char *s)
 {
-	while (config_isspace(*s))
+	while (ascii_isspace(*s))
 		s++;
 	return s;
 }
@@ -167,7 +160,7 @@ config_parse_header(const char *s, char **name, char **subname, char **cause)
 			upper = 1;
 		s++;
 	}
-	if (s == start || (*s != '\0' && !config_isspace(*s) && *s != '"')) {
+	if (s == start || (*s != '\0' && !ascii_isspace(*s) && *s != '"')) {
 		xasprintf(cause, "bad section name");
 		return -1;
 	}
@@ -302,7 +295,7 @@ config_scan_line(struct config_parse *p, const char *line, size_t len)
 
 	if (p->lineno == 1 && strncmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
-	indented = config_isspace(*s);
+	indented = ascii_isspace(*s);
 	if (len > CONFIG_MAX_LINE || strlen(line) != len) {
 		if (len > CONFIG_MAX_LINE)
 			config_error(p, p->lineno,

@@ -104,8 +104,6 @@ void config_error(struct config_parse *, int line, const char *fmt, ...)
     CCWATCH_PRINTF(3, 4);
 /* Copy s into dst, escaped and cut, for quoting it in a message. */
 const char *config_quote(char dst[CONFIG_QUOTE_LEN], const char *s);
-/* 1 for the INI's blanks (libinih uses isspace); skip them. */
-int config_isspace(char c);
 const char *config_skip_space(const char *s);
 
 /* config_table.c: find a section (or NULL) or a directive's row (or -1). */

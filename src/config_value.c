@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ascii.h"
 #include "ccwatch.h"
 #include "config.h"
 #include "config_int.h"
@@ -67,7 +68,7 @@ config_list_item(const char **sp, const char **item, size_t *len, char **cause)
 		}
 		*item = s;
 		*sp = end;
-		while (end > s && config_isspace(end[-1]))
+		while (end > s && ascii_isspace(end[-1]))
 			end--;
 		*len = end - s;
 	}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "ccwatch.h"
 #include "datetext.h"
 #include "timeutil.h"
@@ -28,34 +29,11 @@ static const char *dt_months[] = {"january", "february", "march", "april",
 static const char *dt_weekdays[] = {"monday", "tuesday", "wednesday",
     "thursday", "friday", "saturday", "sunday"};
 
-/* Return 1 for an ASCII digit. */
-static int
-dt_isdigit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Return 1 for an ASCII letter. */
-static int
-dt_isalpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Return 1 for ASCII white space or a comma: what separates words. */
 static int
 dt_isgap(char c)
 {
 	return c == ' ' || (c >= '\t' && c <= '\r') || c == ',';
-}
-
-/* Lowercase an ASCII letter; other bytes are returned unchanged. */
-static char
-dt_tolower(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (char)(c - 'A' + 'a');
-	return c;
 }
 
 /* 1 if the n letters at s are name, its first three letters or, when
@@ -68,7 +46,7 @@ dt_name_is(const char *s, size_t n, const char *name, int four)
 	if (n != 3 && n != nl && !(four && n == 4))
 		return 0;
 	for (i = 0; i < n; i++)
-		if (dt_tolower(s[i]) != name[i])
+		if (ascii_tolower(s[i]) != name[i])
 			return 0;
 	return 1;
 }
@@ -95,7 +73,7 @@ dt_weekday(const char *s, size_t n)
 		if (dt_name_is(s, n, dt_weekdays[i], i == 1 || i == 3))
 			return 1;
 		if (i == 3 && n == 5 && dt_name_is(s, 4, "thur", 1) &&
-		    dt_tolower(s[4]) == 's')
+		    ascii_tolower(s[4]) == 's')
 			return 1;
 	}
 	return 0;
@@ -107,7 +85,7 @@ dt_letters(const char *s, size_t n, size_t pos)
 {
 	size_t i = pos;
 
-	while (i < n && dt_isalpha(s[i]) && i - pos < 16)
+	while (i < n && ascii_isalpha(s[i]) && i - pos < 16)
 		i++;
 	return i - pos;
 }
@@ -140,8 +118,8 @@ dt_read_part(const char *s, size_t n, size_t *pos, struct dt_part *p)
 	size_t i = *pos, start = *pos, k;
 
 	memset(p, 0, sizeof *p);
-	if (i < n && dt_isdigit(s[i])) {
-		for (; i < n && dt_isdigit(s[i]); i++) {
+	if (i < n && ascii_isdigit(s[i])) {
+		for (; i < n && ascii_isdigit(s[i]); i++) {
 			if (i - start == 4)
 				return -1;
 			p->val = p->val * 10 + (s[i] - '0');
@@ -317,7 +295,7 @@ dt_interpret2(const struct dt_part *p, time_t ref, struct datetext *d)
 static int
 dt_ends(const char *s, size_t n, size_t pos)
 {
-	return pos >= n || !(dt_isalpha(s[pos]) || dt_isdigit(s[pos]));
+	return pos >= n || !(ascii_isalpha(s[pos]) || ascii_isdigit(s[pos]));
 }
 
 /* Read a date; see datetext.h. */

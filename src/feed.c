@@ -1,7 +1,8 @@
 /*
- * The oversight feed (see feed.h): loading with the privacy rule, then the
- * JSON feed, the iCalendar and the Prometheus text.  The dashboard page is
- * in feed_html.c.
+ * The oversight feed (see feed.h): loading with the privacy rule, the JSON
+ * feed, and writing the files.  The iCalendar is in feed_ics.c, the
+ * Prometheus text in feed_prom.c, the dashboard page in feed_html.c and the
+ * action items of each in feed_items.c.
  *
  * Privacy is applied after the policy engine ran over every comment, so a
  * clock keeps its true state (a CA's private answer still meets a
@@ -31,17 +32,9 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/* The buckets of open questions' ages, in seconds, and +Inf. */
-static const long long feed_age_buckets[] = {
-    86400, 3LL * 86400, 7LL * 86400, 14LL * 86400, 30LL * 86400};
-#define FEED_NBUCKETS (sizeof feed_age_buckets / sizeof feed_age_buckets[0])
-
-/* The states and kinds, for loops over every metric series. */
-static const enum clock_state feed_states[] = {
+/* The states, for the counts and every metric series. */
+const enum clock_state feed_states[FEED_NSTATES] = {
     CLOCK_OVERDUE, CLOCK_DUE_SOON, CLOCK_OK, CLOCK_PAUSED, CLOCK_MET};
-static const enum clock_kind feed_kinds[] = {CLOCK_INITIAL_REPORT,
-    CLOCK_FULL_REPORT, CLOCK_RESPONSE, CLOCK_UPDATE, CLOCK_REVOCATION_UPDATE,
-    CLOCK_ACTION_ITEM};
 
 /* Set every counter unknown. */
 void
@@ -544,301 +537,64 @@ feed_to_json(const struct feed *f)
 	return out;
 }
 
-/* One series of a channel's metric: name{channel="...",state} value. */
-static void
-feed_prom_channel(struct buf *b, const char *name, const char *channel,
-    const char *state, long long v)
-{
-	buf_printf(b, "%s{channel=\"", name);
-	feed_prom_label(b, channel);
-	if (state != NULL)
-		buf_printf(b, "\",state=\"%s", state);
-	buf_printf(b, "\"} %lld\n", v);
-}
-
-/* The outbox's metrics: depth by channel and state, health by channel. */
-static void
-feed_prom_outbox(struct buf *b, const struct feed_counters *c)
-{
-	const struct feed_channel *ch;
-	size_t i;
-
-	feed_prom_head(b, "ccwatch_outbox_depth", "gauge",
-	    "Alert deliveries in the outbox, by channel and state.");
-	for (i = 0; i < c->nchannels; i++) {
-		ch = &c->channels[i];
-		feed_prom_channel(b, "ccwatch_outbox_depth", ch->name,
-		    "pending", ch->pending);
-		feed_prom_channel(
-		    b, "ccwatch_outbox_depth", ch->name, "held", ch->held);
-		feed_prom_channel(
-		    b, "ccwatch_outbox_depth", ch->name, "dead", ch->dead);
-	}
-	feed_prom_head(b, "ccwatch_outbox_dead_letters", "gauge",
-	    "Alert deliveries given up on after their retries.");
-	buf_printf(b, "ccwatch_outbox_dead_letters %lld\n", c->dead_letters);
-	feed_prom_head(b, "ccwatch_channel_last_success_timestamp_seconds",
-	    "gauge", "When a channel last delivered; 0 never.");
-	for (i = 0; i < c->nchannels; i++)
-		feed_prom_channel(b,
-		    "ccwatch_channel_last_success_timestamp_seconds",
-		    c->channels[i].name, NULL, c->channels[i].last_success);
-	feed_prom_head(b, "ccwatch_channel_last_failure_timestamp_seconds",
-	    "gauge", "When a channel's delivery last failed; 0 never.");
-	for (i = 0; i < c->nchannels; i++)
-		feed_prom_channel(b,
-		    "ccwatch_channel_last_failure_timestamp_seconds",
-		    c->channels[i].name, NULL, c->channels[i].last_failure);
-	feed_prom_head(b, "ccwatch_channel_failures", "gauge",
-	    "A channel's failed attempts since its last success.");
-	for (i = 0; i < c->nchannels; i++)
-		feed_prom_channel(b, "ccwatch_channel_failures",
-		    c->channels[i].name, NULL, c->channels[i].failures);
-}
-
-/* Append a metric's HELP and TYPE lines. */
-void
-feed_prom_head(
-    struct buf *b, const char *name, const char *type, const char *help)
-{
-	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
-/* Append s as a label value: '\\', '"' and newline escaped, UTF-8 repaired. */
-void
-feed_prom_label(struct buf *b, const char *s)
-{
-	char *clean = feed_utf8_clean(s != NULL ? s : "");
-	const char *p;
-
-	for (p = clean; *p != '\0'; p++) {
-		if (*p == '\\' || *p == '"')
-			buf_addch(b, '\\');
-		if (*p == '\n')
-			buf_addstr(b, "\\n");
-		else
-			buf_addch(b, *p);
-	}
-	free(clean);
-}
-
 /*
- * The CAs of the feed, one bug standing for each (the first with its key;
- * bugs without a CA share one entry): indexes into the report's bugs,
- * allocated into *out.  The metrics are labelled by these, so their
- * number is bounded by the CAs, not the bugs.
+ * A copy of s with each invalid UTF-8 byte replaced by U+FFFD; with
+ * visible, bidi controls and zero-width characters shown as "<U+202E>"
+ * (utf8_visible), for what people read.
  */
-size_t
-feed_prom_cas(const struct feed *f, size_t **out)
+static char *
+feed_utf8_copy(const char *s, int visible)
 {
-	const char *ki, *kj;
-	size_t i, j, n = 0;
-
-	*out = xcalloc(f->report.nbugs + 1, sizeof **out);
-	for (i = 0; i < f->report.nbugs; i++) {
-		ki = f->report.bugs[i].result.ca_key;
-		for (j = 0; j < n; j++) {
-			kj = f->report.bugs[(*out)[j]].result.ca_key;
-			if ((ki == NULL && kj == NULL) ||
-			    (ki != NULL && kj != NULL && strcmp(ki, kj) == 0))
-				break;
-		}
-		if (j == n)
-			(*out)[n++] = i;
-	}
-	return n;
-}
-
-/* 1 if bug i belongs to the CA bug c stands for. */
-int
-feed_prom_same_ca(const struct feed *f, size_t i, size_t c)
-{
-	const char *a = f->report.bugs[i].result.ca_key;
-	const char *b = f->report.bugs[c].result.ca_key;
-
-	if (a == NULL || b == NULL)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
-
-/* The clocks by CA, kind and state, every pair present for each CA. */
-static void
-feed_prom_clocks(
-    struct buf *b, const struct feed *f, const size_t *cas, size_t ncas)
-{
-	const struct policy_result *r;
-	size_t c, i, j, k, s;
-	long long n;
-
-	feed_prom_head(b, "ccwatch_clocks", "gauge",
-	    "Clocks of the feed's bugs by CA, kind and state.");
-	for (c = 0; c < ncas; c++)
-		for (k = 0; k < CCWATCH_NELEM(feed_kinds); k++)
-			for (s = 0; s < CCWATCH_NELEM(feed_states); s++) {
-				n = 0;
-				for (i = 0; i < f->report.nbugs; i++) {
-					if (!feed_prom_same_ca(f, i, cas[c]))
-						continue;
-					r = &f->report.bugs[i].result;
-					for (j = 0; j < r->nclocks; j++)
-						n += r->clocks[j].kind ==
-							feed_kinds[k] &&
-						    r->clocks[j].state ==
-							feed_states[s];
-				}
-				buf_addstr(b, "ccwatch_clocks{ca=\"");
-				feed_prom_label(
-				    b, f->report.bugs[cas[c]].result.ca);
-				buf_printf(b,
-				    "\",kind=\"%s\",state=\"%s\"} %lld\n",
-				    policy_clock_kind_name(feed_kinds[k]),
-				    policy_clock_state_name(feed_states[s]), n);
-			}
-}
-
-/* The bugs: tracked, open, and by CA and their most urgent state. */
-static void
-feed_prom_bugs(
-    struct buf *b, const struct feed *f, const size_t *cas, size_t ncas)
-{
-	static const char *states[] = {
-	    "overdue", "due-soon", "ok", "paused", "met", "none"};
-	size_t c, i, s;
-	long long n;
-
-	feed_prom_head(b, "ccwatch_bugs_tracked", "gauge",
-	    "Bugs in the store that the feed may show.");
-	buf_printf(b, "ccwatch_bugs_tracked %lld\n", f->bugs_tracked);
-	feed_prom_head(
-	    b, "ccwatch_bugs_open", "gauge", "Tracked bugs that are open.");
-	buf_printf(b, "ccwatch_bugs_open %lld\n", f->bugs_open);
-	feed_prom_head(b, "ccwatch_bugs", "gauge",
-	    "Bugs of the feed by CA and the state of their most urgent "
-	    "clock.");
-	for (c = 0; c < ncas; c++)
-		for (s = 0; s < CCWATCH_NELEM(states); s++) {
-			n = 0;
-			for (i = 0; i < f->report.nbugs; i++)
-				n += feed_prom_same_ca(f, i, cas[c]) &&
-				    strcmp(feed_bug_state(&f->report.bugs[i]),
-					states[s]) == 0;
-			buf_addstr(b, "ccwatch_bugs{ca=\"");
-			feed_prom_label(b, f->report.bugs[cas[c]].result.ca);
-			buf_printf(b, "\",state=\"%s\"} %lld\n", states[s], n);
-		}
-}
-
-/* The open questions' ages as a histogram. */
-static void
-feed_prom_questions(struct buf *b, const struct feed *f)
-{
-	long long count[FEED_NBUCKETS + 1], total = 0, sum = 0, age;
-	const struct policy_result *r;
-	size_t i, j, k;
-
-	memset(count, 0, sizeof count);
-	for (i = 0; i < f->report.nbugs; i++) {
-		r = &f->report.bugs[i].result;
-		for (j = 0; j < r->nquestions; j++) {
-			if (r->questions[j].state == CLOCK_MET)
-				continue;
-			age = r->questions[j].age_seconds;
-			for (k = 0; k < FEED_NBUCKETS; k++)
-				count[k] += age <= feed_age_buckets[k];
-			total++;
-			sum += age;
-		}
-	}
-	feed_prom_head(b, "ccwatch_open_question_age_seconds", "histogram",
-	    "Ages of the questions to CAs that are not answered.");
-	for (k = 0; k < FEED_NBUCKETS; k++)
-		buf_printf(b,
-		    "ccwatch_open_question_age_seconds_bucket{le=\"%lld\"} "
-		    "%lld\n",
-		    feed_age_buckets[k], count[k]);
-	buf_printf(b,
-	    "ccwatch_open_question_age_seconds_bucket{le=\"+Inf\"} %lld\n"
-	    "ccwatch_open_question_age_seconds_sum %lld\n"
-	    "ccwatch_open_question_age_seconds_count %lld\n",
-	    total, sum, total);
-}
-
-/* The freshness of the data. */
-static void
-feed_prom_sync(struct buf *b, const struct feed *f)
-{
-	feed_prom_head(b, "ccwatch_last_sync_success_timestamp_seconds",
-	    "gauge", "When the last good sync ended; 0 if never.");
-	buf_printf(b, "ccwatch_last_sync_success_timestamp_seconds %lld\n",
-	    (long long)f->report.last_sync);
-	feed_prom_head(b, "ccwatch_last_sync_attempt_timestamp_seconds",
-	    "gauge", "When the last sync was tried; 0 if never.");
-	buf_printf(b, "ccwatch_last_sync_attempt_timestamp_seconds %lld\n",
-	    (long long)f->last_attempt);
-	feed_prom_head(b, "ccwatch_last_sync_ok", "gauge",
-	    "1 if the last sync tried succeeded.");
-	buf_printf(b, "ccwatch_last_sync_ok %d\n",
-	    f->last_error == NULL && f->report.last_sync != 0);
-	feed_prom_head(b, "ccwatch_data_stale", "gauge",
-	    "1 if the last good sync is older than stale_after.");
-	buf_printf(b, "ccwatch_data_stale %d\n", feed_is_stale(f));
-	feed_prom_head(b, "ccwatch_feed_generated_timestamp_seconds", "gauge",
-	    "When this feed was generated.");
-	buf_printf(b, "ccwatch_feed_generated_timestamp_seconds %lld\n",
-	    (long long)f->report.generated_at);
-}
-
-/* The daemon's counters that are known. */
-static void
-feed_prom_counters(struct buf *b, const struct feed_counters *c)
-{
-	if (c->cycles_ok >= 0 && c->cycles_failed >= 0) {
-		feed_prom_head(b, "ccwatch_sync_cycles_total", "counter",
-		    "Sync cycles run by the daemon, by result.");
-		buf_printf(b,
-		    "ccwatch_sync_cycles_total{result=\"ok\"} %lld\n"
-		    "ccwatch_sync_cycles_total{result=\"error\"} %lld\n",
-		    c->cycles_ok, c->cycles_failed);
-	}
-	if (c->requests >= 0) {
-		feed_prom_head(b, "ccwatch_bugzilla_requests_total", "counter",
-		    "Requests made to Bugzilla by good cycles.");
-		buf_printf(
-		    b, "ccwatch_bugzilla_requests_total %lld\n", c->requests);
-	}
-	if (c->evaluations >= 0) {
-		feed_prom_head(b, "ccwatch_evaluations_total", "counter",
-		    "Evaluations of every stored bug's clocks, one a cycle.");
-		buf_printf(
-		    b, "ccwatch_evaluations_total %lld\n", c->evaluations);
-	}
-	if (c->http_requests >= 0) {
-		feed_prom_head(b, "ccwatch_http_requests_total", "counter",
-		    "Requests answered by the feed's HTTP server.");
-		buf_printf(
-		    b, "ccwatch_http_requests_total %lld\n", c->http_requests);
-	}
-	if (c->have_outbox)
-		feed_prom_outbox(b, c);
-}
-
-/* The Prometheus text. */
-char *
-feed_to_prom(const struct feed *f, const struct feed_counters *c)
-{
+	const unsigned char *p = (const unsigned char *)s;
 	struct buf b;
-	size_t *cas, ncas;
+	size_t n, k;
+	char esc[UTF8_VISIBLE_MAX];
 
 	buf_init(&b, FEED_MAX_TEXT);
-	ncas = feed_prom_cas(f, &cas);
-	feed_prom_clocks(&b, f, cas, ncas);
-	feed_prom_bugs(&b, f, cas, ncas);
-	feed_prom_items(&b, f, cas, ncas);
-	free(cas);
-	feed_prom_questions(&b, f);
-	feed_prom_sync(&b, f);
-	if (c != NULL)
-		feed_prom_counters(&b, c);
+	while (*p != '\0') {
+		n = utf8_len(p, SIZE_MAX);
+		if (n == 0) {
+			buf_addstr(&b, "\xef\xbf\xbd");
+			p++;
+			continue;
+		}
+		k = visible ? utf8_visible(p, n, esc) : 0;
+		if (k > 0)
+			buf_add(&b, esc, k);
+		else
+			buf_add(&b, p, n);
+		p += n;
+	}
+	return buf_detach(&b);
+}
+
+/* A copy of s with each invalid UTF-8 byte replaced by U+FFFD. */
+char *
+feed_utf8_clean(const char *s)
+{
+	return feed_utf8_copy(s, 0);
+}
+
+/* feed_utf8_clean, and bidi or zero-width characters as "<U+202E>". */
+char *
+feed_utf8_visible(const char *s)
+{
+	return feed_utf8_copy(s, 1);
+}
+
+/* s with UTF-8 repaired, each byte appended to a new string by one. */
+char *
+feed_escape(const char *s, void (*one)(struct buf *, char))
+{
+	struct buf b;
+	char *clean;
+	const char *p;
+
+	buf_init(&b, FEED_MAX_TEXT);
+	clean = feed_utf8_clean(s != NULL ? s : "");
+	for (p = clean; *p != '\0'; p++)
+		one(&b, *p);
+	free(clean);
 	return buf_detach(&b);
 }
 

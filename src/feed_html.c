@@ -171,41 +171,42 @@ static const struct feed_html_state {
     {"none", "No clock", "the bug is open but no deadline applies"},
 };
 
+/* Append byte c as HTML: the five specials as entities, controls dropped. */
+static void
+feed_html_escape_one(struct buf *b, char c)
+{
+	switch (c) {
+	case '&':
+		buf_addstr(b, "&amp;");
+		break;
+	case '<':
+		buf_addstr(b, "&lt;");
+		break;
+	case '>':
+		buf_addstr(b, "&gt;");
+		break;
+	case '"':
+		buf_addstr(b, "&quot;");
+		break;
+	case '\'':
+		buf_addstr(b, "&#39;");
+		break;
+	default:
+		if ((unsigned char)c >= 0x20 || c == '\n' || c == '\t')
+			buf_addch(b, c);
+	}
+}
+
 /* HTML-escape s: the five specials become entities, UTF-8 is repaired. */
 char *
 feed_html_escape(const char *s)
 {
-	struct buf b;
-	char *clean;
-	const char *p;
+	char *shown = feed_utf8_visible(s != NULL ? s : ""), *out;
 
-	buf_init(&b, FEED_MAX_TEXT);
-	clean = feed_utf8_visible(s != NULL ? s : "");
-	for (p = clean; *p != '\0'; p++) {
-		switch (*p) {
-		case '&':
-			buf_addstr(&b, "&amp;");
-			break;
-		case '<':
-			buf_addstr(&b, "&lt;");
-			break;
-		case '>':
-			buf_addstr(&b, "&gt;");
-			break;
-		case '"':
-			buf_addstr(&b, "&quot;");
-			break;
-		case '\'':
-			buf_addstr(&b, "&#39;");
-			break;
-		default:
-			if ((unsigned char)*p >= 0x20 || *p == '\n' ||
-			    *p == '\t')
-				buf_addch(&b, *p);
-		}
-	}
-	free(clean);
-	return buf_detach(&b);
+	/* Bidi and zero-width characters shown as <U+202E>, not obeyed. */
+	out = feed_escape(shown, feed_html_escape_one);
+	free(shown);
+	return out;
 }
 
 /* Append s escaped. */

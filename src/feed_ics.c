@@ -1,9 +1,7 @@
 /*
- * The feed's text for people and calendars: UTF-8 repaired (and, for what
- * people read, bidi and zero-width characters shown), and the iCalendar
- * file of the running deadlines (RFC 5545 escaping and folding).
+ * The oversight feed's calendar, deadlines.ics (RFC 5545): one event per
+ * running clock of a bug the feed shows, and its open action items.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,74 +14,24 @@
 #include "utf8.h"
 #include "xmalloc.h"
 
-/*
- * A copy of s with each invalid UTF-8 byte replaced by U+FFFD; with
- * visible, bidi controls and zero-width characters shown as "<U+202E>"
- * (utf8_visible), for what people read.
- */
-static char *
-feed_utf8_copy(const char *s, int visible)
+/* Append byte c as RFC 5545 TEXT: specials escaped, controls dropped. */
+static void
+feed_ics_escape_one(struct buf *b, char c)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	struct buf b;
-	size_t n, k;
-	char esc[UTF8_VISIBLE_MAX];
-
-	buf_init(&b, FEED_MAX_TEXT);
-	while (*p != '\0') {
-		n = utf8_len(p, SIZE_MAX);
-		if (n == 0) {
-			buf_addstr(&b, "\xef\xbf\xbd");
-			p++;
-			continue;
-		}
-		k = visible ? utf8_visible(p, n, esc) : 0;
-		if (k > 0)
-			buf_add(&b, esc, k);
-		else
-			buf_add(&b, p, n);
-		p += n;
-	}
-	return buf_detach(&b);
-}
-
-/* A copy of s with each invalid UTF-8 byte replaced by U+FFFD. */
-char *
-feed_utf8_clean(const char *s)
-{
-	return feed_utf8_copy(s, 0);
-}
-
-/* feed_utf8_clean, and bidi or zero-width characters as "<U+202E>". */
-char *
-feed_utf8_visible(const char *s)
-{
-	return feed_utf8_copy(s, 1);
+	if (c == '\\' || c == ';' || c == ',') {
+		buf_addch(b, '\\');
+		buf_addch(b, c);
+	} else if (c == '\n')
+		buf_addstr(b, "\\n");
+	else if ((c == '\t' || (unsigned char)c >= 0x20) && c != 0x7f)
+		buf_addch(b, c);
 }
 
 /* RFC 5545 TEXT escaping; control characters dropped, UTF-8 repaired. */
 char *
 feed_ics_escape(const char *s)
 {
-	struct buf b;
-	char *clean;
-	const char *p;
-
-	buf_init(&b, FEED_MAX_TEXT);
-	clean = feed_utf8_clean(s != NULL ? s : "");
-	for (p = clean; *p != '\0'; p++) {
-		if (*p == '\\' || *p == ';' || *p == ',') {
-			buf_addch(&b, '\\');
-			buf_addch(&b, *p);
-		} else if (*p == '\n')
-			buf_addstr(&b, "\\n");
-		else if (*p == '\t' || (unsigned char)*p >= 0x20) {
-			if (*p != 0x7f)
-				buf_addch(&b, *p);
-		}
-	}
-	free(clean);
-	return buf_detach(&b);
+	return feed_escape(s, feed_ics_escape_one);
 }
 
 /* Fold a content line at 75 octets, never inside a UTF-8 sequence. */

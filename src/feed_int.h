@@ -1,6 +1,6 @@
 /*
- * Helpers the feed's renderers share (feed.c and feed_html.c); not an
- * interface for other modules.
+ * Helpers the feed's renderers share (feed.c, feed_ics.c, feed_prom.c,
+ * feed_html.c and feed_items.c); not an interface for other modules.
  */
 #ifndef FEED_INT_H
 #define FEED_INT_H
@@ -15,10 +15,19 @@
 /* Most bytes of one rendering. */
 #define FEED_MAX_TEXT ((size_t)64 * 1024 * 1024)
 
+/* The clock states in the order of the counts and the metric series. */
+#define FEED_NSTATES 5
+extern const enum clock_state feed_states[FEED_NSTATES];
+
 /* A copy of s with invalid UTF-8 bytes as U+FFFD (allocated). */
 char *feed_utf8_clean(const char *s);
 /* The same, with bidi and zero-width characters shown as "<U+202E>". */
 char *feed_utf8_visible(const char *s);
+/*
+ * s with invalid UTF-8 repaired, each byte then appended by one (its
+ * escaped form, or nothing) to a new string (allocated).
+ */
+char *feed_escape(const char *s, void (*one)(struct buf *, char));
 /* The state name of a bug's most urgent clock, or "none". */
 const char *feed_bug_state(const struct report_bug *);
 /* Seconds since the last good sync at generation, or -1 if never. */
@@ -32,12 +41,13 @@ char *feed_json_text(json_t *root);
 void feed_json_v1(json_t *root, const struct feed *f);
 
 /*
- * The renderers' pieces (feed.c, feed_html.c) that the action items
- * (feed_items.c) use too: one folded iCalendar line "NAME:value", the
- * same with the value escaped as TEXT, a URI for a property, a UTC time
- * in the basic form; a metric's HELP and TYPE, a label value; the CAs of
- * the metrics (one bug standing for each) and whether bug i is of the CA
- * bug c stands for; an escaped HTML text and a time for a person.
+ * The renderers' pieces (feed_ics.c, feed_prom.c, feed_html.c) that the
+ * action items (feed_items.c) use too: one folded iCalendar line
+ * "NAME:value", the same with the value escaped as TEXT, a URI for a
+ * property, a UTC time in the basic form; a metric's HELP and TYPE, a label
+ * value; the CAs of the metrics (one bug standing for each) and whether bug
+ * i is of the CA bug c stands for; an escaped HTML text and a time for a
+ * person.
  */
 void feed_ics_line(struct buf *b, const char *name, const char *value);
 void feed_ics_text(struct buf *b, const char *name, const char *text);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ascii.h"
 #include "ccwatch.h"
 #include "markdown.h"
 #include "xmalloc.h"
@@ -27,43 +28,6 @@ static int
 md_isblank(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-/* Return 1 for ASCII white space. */
-static int
-md_isspace(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* Return 1 for an ASCII digit. */
-static int
-md_isdigit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Return 1 for an ASCII letter. */
-static int
-md_isalpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* Return 1 for an ASCII letter or digit. */
-static int
-md_isalnum(char c)
-{
-	return md_isalpha(c) || md_isdigit(c);
-}
-
-/* Lowercase an ASCII letter; other bytes are returned unchanged. */
-static char
-md_tolower(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (char)(c - 'A' + 'a');
-	return c;
 }
 
 /* The columns of leading white space and the bytes they take. */
@@ -207,7 +171,7 @@ md_list_column(const struct markdown_line *l)
 	if (rest >= 1 && (s[0] == '-' || s[0] == '*' || s[0] == '+'))
 		i = 1;
 	else {
-		while (i < rest && i < 9 && md_isdigit(s[i]))
+		while (i < rest && i < 9 && ascii_isdigit(s[i]))
 			i++;
 		if (i == 0 || i >= rest || (s[i] != '.' && s[i] != ')'))
 			return 0;
@@ -358,15 +322,16 @@ md_word_start(const char *s, size_t i)
 	if (i == 0)
 		return 1;
 	p = s[i - 1];
-	return md_isspace(p) || p == '(' || p == '[' || p == '<' || p == '"' ||
-	    p == '\'' || p == '*' || p == '_' || p == '|';
+	return ascii_isspace(p) || p == '(' || p == '[' || p == '<' ||
+	    p == '"' || p == '\'' || p == '*' || p == '_' || p == '|';
 }
 
 /* 1 for a byte that may be part of a URL (not space, quote or bracket). */
 static int
 md_url_byte(char c)
 {
-	return !md_isspace(c) && c != '<' && c != '>' && c != '"' && c != '`';
+	return !ascii_isspace(c) && c != '<' && c != '>' && c != '"' &&
+	    c != '`';
 }
 
 /* 1 if the closing bracket ending s[i, j) has no opening one in it. */
@@ -411,10 +376,10 @@ md_url_scheme(const char *s, size_t len, size_t i)
 {
 	size_t j = i;
 
-	if (!md_isalpha(s[i]) || (i > 0 && md_isalnum(s[i - 1])))
+	if (!ascii_isalpha(s[i]) || (i > 0 && ascii_isalnum(s[i - 1])))
 		return 0;
 	while (j < len && j - i < 32 &&
-	    (md_isalnum(s[j]) || s[j] == '+' || s[j] == '.' || s[j] == '-'))
+	    (ascii_isalnum(s[j]) || s[j] == '+' || s[j] == '.' || s[j] == '-'))
 		j++;
 	if (j + 3 > len || memcmp(s + j, "://", 3) != 0)
 		return 0;
@@ -432,11 +397,11 @@ md_url_bare(const char *s, size_t len, size_t i)
 	size_t j = i, label = 0, dots = 0;
 	int letters = 1;
 
-	if (!md_isalnum(s[i]) || !md_word_start(s, i))
+	if (!ascii_isalnum(s[i]) || !md_word_start(s, i))
 		return 0;
 	for (; j < len && j - i < 256; j++) {
-		if (md_isalnum(s[j]) || s[j] == '-') {
-			letters = letters && md_isalpha(s[j]);
+		if (ascii_isalnum(s[j]) || s[j] == '-') {
+			letters = letters && ascii_isalpha(s[j]);
 			label++;
 			continue;
 		}
@@ -450,7 +415,7 @@ md_url_bare(const char *s, size_t len, size_t i)
 		return 0;
 	if (j < len && s[j] == ':') {
 		j++;
-		while (j < len && md_isdigit(s[j]))
+		while (j < len && ascii_isdigit(s[j]))
 			j++;
 	}
 	if (j >= len || s[j] != '/')
@@ -537,7 +502,7 @@ md_label_list(const char *s, size_t len, size_t *i, int *number)
 		*i = j + 1;
 		return 1;
 	}
-	while (j < len && j - *i < 9 && md_isdigit(s[j]))
+	while (j < len && j - *i < 9 && ascii_isdigit(s[j]))
 		n = n * 10 + (s[j++] - '0');
 	if (j == *i || j + 1 >= len || (s[j] != '.' && s[j] != ')') ||
 	    !md_isblank(s[j + 1]))
@@ -572,7 +537,7 @@ md_label_number(struct markdown_label *l)
 	size_t j = 0;
 	int n = 0;
 
-	while (j < l->len && j < 4 && md_isdigit(l->text[j]))
+	while (j < l->len && j < 4 && ascii_isdigit(l->text[j]))
 		n = n * 10 + (l->text[j++] - '0');
 	if (j == 0 || j >= l->len || (l->text[j] != '.' && l->text[j] != ')'))
 		return;
@@ -691,9 +656,12 @@ markdown_label(const char *s, size_t len, struct markdown_label *out)
 	return out->len > 0 ? 0 : -1;
 }
 
-/* Fold a label into words; see markdown.h. */
-char *
-markdown_fold(const char *s, size_t len, char *buf, size_t size)
+/*
+ * Fold s into lowercase words joined by one space, into buf (size bytes);
+ * with utf8 set, the bytes of UTF-8 sequences count as letters.
+ */
+static char *
+md_fold(const char *s, size_t len, char *buf, size_t size, int utf8)
 {
 	size_t i, j = 0;
 	int gap = 0;
@@ -701,7 +669,8 @@ markdown_fold(const char *s, size_t len, char *buf, size_t size)
 	if (size == 0)
 		return buf;
 	for (i = 0; i < len && j + 1 < size; i++) {
-		if (!md_isalnum(s[i])) {
+		if (!ascii_isalnum(s[i]) &&
+		    !(utf8 && (unsigned char)s[i] >= 0x80)) {
 			gap = j > 0;
 			continue;
 		}
@@ -711,8 +680,22 @@ markdown_fold(const char *s, size_t len, char *buf, size_t size)
 			buf[j++] = ' ';
 			gap = 0;
 		}
-		buf[j++] = md_tolower(s[i]);
+		buf[j++] = ascii_tolower(s[i]);
 	}
 	buf[j] = '\0';
 	return buf;
+}
+
+/* Fold a label into words; see markdown.h. */
+char *
+markdown_fold(const char *s, size_t len, char *buf, size_t size)
+{
+	return md_fold(s, len, buf, size, 0);
+}
+
+/* Fold text into words, UTF-8 kept; see markdown.h. */
+char *
+markdown_fold_utf8(const char *s, size_t len, char *buf, size_t size)
+{
+	return md_fold(s, len, buf, size, 1);
 }

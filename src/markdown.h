@@ -97,5 +97,7 @@ int markdown_label(const char *s, size_t len, struct markdown_label *out);
  * either end; into buf (size bytes, cut to fit).  Returns buf.
  */
 char *markdown_fold(const char *s, size_t len, char *buf, size_t size);
+/* The same with the bytes of UTF-8 sequences kept as letters. */
+char *markdown_fold_utf8(const char *s, size_t len, char *buf, size_t size);
 
 #endif

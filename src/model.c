@@ -18,6 +18,7 @@
 #include "buf.h"
 #include "log.h"
 #include "model.h"
+#include "model_int.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -541,35 +542,6 @@ model_parse_bug(const json_t *o, struct bug *b, struct model_err *e)
 }
 
 /*
- * Load body as JSON (duplicate keys rejected, nothing after the value) and
- * check that it is an object.  Returns the root or NULL with *cause set.
- */
-static json_t *
-model_load(const char *body, size_t len, char **cause)
-{
-	json_t *root;
-	json_error_t jerr;
-	char esc[sizeof jerr.text];
-
-	if (model_prescan(body, len, cause) == -1)
-		return NULL;
-	root = json_loadb(body != NULL ? body : "", len,
-	    JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
-	if (root == NULL) {
-		log_escape(esc, sizeof esc, jerr.text);
-		xasprintf(cause, "model: invalid JSON at line %d column %d: %s",
-		    jerr.line, jerr.column, esc);
-		return NULL;
-	}
-	if (!json_is_object(root)) {
-		xasprintf(cause, "model: top level is not an object");
-		json_decref(root);
-		return NULL;
-	}
-	return root;
-}
-
-/*
  * Read the id of record number idx of what (an object with an integer "id"
  * above 0).  Returns 0, or -1 after logging why the record cannot be named.
  */
@@ -594,23 +566,20 @@ model_record_id(const json_t *o, const char *what, size_t idx, int64_t *id)
 
 /* Parse {"bugs":[...]} into out; see model.h. */
 int
-model_bugs_from_json(
-    const char *body, size_t len, struct bug_list *out, char **cause)
+model_bugs_from_doc(
+    const struct model_doc *doc, struct bug_list *out, char **cause)
 {
-	json_t *root, *bugs, *o;
+	const json_t *root = model_doc_root(doc);
+	json_t *bugs, *o;
 	struct bug b;
 	struct model_err e;
 	size_t i;
 	int64_t id;
 	int skipped = 0;
 
-	root = model_load(body, len, cause);
-	if (root == NULL)
-		return -1;
 	bugs = json_object_get(root, "bugs");
 	if (bugs == NULL || !json_is_array(bugs)) {
 		xasprintf(cause, "model: bugs: bugs is not an array");
-		json_decref(root);
 		return -1;
 	}
 	for (i = 0; i < json_array_size(bugs); i++) {
@@ -630,7 +599,6 @@ model_bugs_from_json(
 		}
 		*bug_list_add(out) = b;
 	}
-	json_decref(root);
 	return skipped;
 }
 
@@ -673,47 +641,51 @@ model_parse_comment(
 }
 
 /*
- * Parse the comments in array a, filed under bug key_bug (0 for the
- * comment_ids map), into out.  Returns the number skipped.
+ * Parse comment record o, number i of what (filed under bug key_bug, or 0
+ * for the comment_ids map), into out.  Returns 1 if it was skipped, else 0.
+ */
+static int
+model_parse_comment_at(const json_t *o, int64_t key_bug, const char *what,
+    size_t i, struct comment_list *out)
+{
+	struct comment c;
+	struct model_err e;
+	int64_t id;
+
+	if (model_record_id(o, what, i, &id) != 0)
+		return 1;
+	memset(&c, 0, sizeof c);
+	c.id = id;
+	if (model_parse_comment(o, key_bug, &c, &e) != 0) {
+		log_warnx("model: %s %" PRId64 ": bad %s %s", what, id, e.field,
+		    e.value);
+		model_comment_free(&c);
+		return 1;
+	}
+	*comment_list_add(out) = c;
+	return 0;
+}
+
+/*
+ * Parse the comments in array a, filed under bug key_bug, into out.
+ * Returns the number skipped.
  */
 static int
 model_parse_comments(const json_t *a, int64_t key_bug, struct comment_list *out)
 {
-	json_t *o;
-	struct comment c;
-	struct model_err e;
 	size_t i;
-	int64_t id;
 	int skipped = 0;
 	char what[48];
 
-	if (key_bug != 0)
-		snprintf(
-		    what, sizeof what, "bug %" PRId64 ": comment", key_bug);
-	else
-		snprintf(what, sizeof what, "comment");
+	snprintf(what, sizeof what, "bug %" PRId64 ": comment", key_bug);
 	if (json_array_size(a) > MODEL_MAX_RECORDS) {
 		log_warnx("model: %s: %zu records, more than %d: refused", what,
 		    json_array_size(a), MODEL_MAX_RECORDS);
 		return (int)json_array_size(a);
 	}
-	for (i = 0; i < json_array_size(a); i++) {
-		o = json_array_get(a, i);
-		if (model_record_id(o, what, i, &id) != 0) {
-			skipped++;
-			continue;
-		}
-		memset(&c, 0, sizeof c);
-		c.id = id;
-		if (model_parse_comment(o, key_bug, &c, &e) != 0) {
-			log_warnx("model: %s %" PRId64 ": bad %s %s", what, id,
-			    e.field, e.value);
-			model_comment_free(&c);
-			skipped++;
-			continue;
-		}
-		*comment_list_add(out) = c;
-	}
+	for (i = 0; i < json_array_size(a); i++)
+		skipped += model_parse_comment_at(
+		    json_array_get(a, i), key_bug, what, i, out);
 	return skipped;
 }
 
@@ -744,43 +716,35 @@ model_parse_bug_comments(
 
 /* Parse {"bugs":{"ID":{"comments":[...]}},"comments":{...}}; see model.h. */
 int
-model_comments_from_json(
-    const char *body, size_t len, struct comment_list *out, char **cause)
+model_comments_from_doc(
+    const struct model_doc *doc, struct comment_list *out, char **cause)
 {
-	json_t *root, *bugs, *byid, *a = NULL;
+	const json_t *root = model_doc_root(doc);
+	json_t *bugs, *byid;
 	void *it;
-	int skipped = -1;
+	size_t i = 0;
+	int skipped = 0;
 
-	root = model_load(body, len, cause);
-	if (root == NULL)
-		return -1;
 	bugs = json_object_get(root, "bugs");
 	byid = model_get(root, "comments");
 	if (bugs == NULL || !json_is_object(bugs)) {
 		xasprintf(cause, "model: comments: bugs is not an object");
-		goto out;
+		return -1;
 	}
 	if (byid != NULL && !json_is_object(byid)) {
 		xasprintf(cause, "model: comments: comments is not an object");
-		goto out;
+		return -1;
 	}
-	skipped = 0;
 	for (it = json_object_iter(bugs); it != NULL;
 	     it = json_object_iter_next(bugs, it)) {
 		skipped += model_parse_bug_comments(
 		    json_object_iter_key(it), json_object_iter_value(it), out);
 	}
-	if (byid != NULL && json_object_size(byid) > 0) {
-		/* comment_ids answers: a map of comment id to comment. */
-		a = json_array();
-		for (it = json_object_iter(byid); it != NULL;
-		     it = json_object_iter_next(byid, it))
-			json_array_append(a, json_object_iter_value(it));
-		skipped += model_parse_comments(a, 0, out);
-	}
-out:
-	json_decref(a);
-	json_decref(root);
+	/* comment_ids answers: a map of comment id to comment. */
+	for (it = byid != NULL ? json_object_iter(byid) : NULL; it != NULL;
+	     it = json_object_iter_next(byid, it))
+		skipped += model_parse_comment_at(
+		    json_object_iter_value(it), 0, "comment", i++, out);
 	return skipped;
 }
 
@@ -860,22 +824,19 @@ model_parse_history(const json_t *a, int64_t id, struct history_list *out)
 
 /* Parse {"bugs":[{"id":N,"history":[...]}]}; see model.h. */
 int
-model_history_from_json(
-    const char *body, size_t len, struct history_list *out, char **cause)
+model_history_from_doc(
+    const struct model_doc *doc, struct history_list *out, char **cause)
 {
-	json_t *root, *bugs, *o, *a;
+	const json_t *root = model_doc_root(doc);
+	json_t *bugs, *o, *a;
 	struct model_err e;
 	size_t i;
 	int64_t id;
 	int skipped = 0;
 
-	root = model_load(body, len, cause);
-	if (root == NULL)
-		return -1;
 	bugs = json_object_get(root, "bugs");
 	if (bugs == NULL || !json_is_array(bugs)) {
 		xasprintf(cause, "model: history: bugs is not an array");
-		json_decref(root);
 		return -1;
 	}
 	for (i = 0; i < json_array_size(bugs); i++) {
@@ -894,84 +855,86 @@ model_history_from_json(
 		}
 		skipped += model_parse_history(a, id, out);
 	}
-	json_decref(root);
 	return skipped;
 }
 
 /*
- * Load body and find its string member key (what names the endpoint in
- * errors).  Returns the root, which holds the string, or NULL with *cause.
+ * Find the string member key of doc (what names the endpoint in errors):
+ * 0 with *value pointing into doc, or -1 with *cause set.
  */
-static json_t *
-model_load_string(const char *body, size_t len, const char *what,
-    const char *key, const char **value, char **cause)
+static int
+model_doc_string(const struct model_doc *doc, const char *what, const char *key,
+    const char **value, char **cause)
 {
-	json_t *root, *v;
+	json_t *v;
 	char desc[96];
 
-	root = model_load(body, len, cause);
-	if (root == NULL)
-		return NULL;
-	v = json_object_get(root, key);
+	v = json_object_get(model_doc_root(doc), key);
 	if (v == NULL || !json_is_string(v) || *json_string_value(v) == '\0') {
 		model_describe(v, desc, sizeof desc);
 		xasprintf(cause, "model: %s: bad %s %s", what, key, desc);
-		json_decref(root);
-		return NULL;
+		return -1;
 	}
 	*value = json_string_value(v);
-	return root;
+	return 0;
 }
 
 /* Parse /rest/time's db_time; see model.h. */
 int
-model_time_from_json(
-    const char *body, size_t len, time_t *db_time, char **cause)
+model_time_from_doc(const struct model_doc *doc, time_t *db_time, char **cause)
 {
-	json_t *root;
 	const char *s;
 	char esc[80];
-	int rc = 0;
 
-	root = model_load_string(body, len, "time", "db_time", &s, cause);
-	if (root == NULL)
+	if (model_doc_string(doc, "time", "db_time", &s, cause) != 0)
 		return -1;
 	if (timeutil_parse_iso(s, db_time) != 0) {
 		log_escape(esc, sizeof esc, s);
 		xasprintf(cause, "model: time: bad db_time \"%s\"", esc);
-		rc = -1;
+		return -1;
 	}
-	json_decref(root);
-	return rc;
+	return 0;
 }
 
 /* Parse /rest/whoami's name; see model.h. */
 int
-model_whoami_from_json(const char *body, size_t len, char **name, char **cause)
+model_whoami_from_doc(const struct model_doc *doc, char **name, char **cause)
 {
-	json_t *root;
 	const char *s;
 
-	root = model_load_string(body, len, "whoami", "name", &s, cause);
-	if (root == NULL)
+	if (model_doc_string(doc, "whoami", "name", &s, cause) != 0)
 		return -1;
 	*name = xstrdup(s);
-	json_decref(root);
 	return 0;
 }
 
 /* Parse /rest/version's version; see model.h. */
 int
-model_version_from_json(
-    const char *body, size_t len, char **version, char **cause)
+model_version_from_doc(
+    const struct model_doc *doc, char **version, char **cause)
 {
-	json_t *root;
 	const char *s;
 
-	root = model_load_string(body, len, "version", "version", &s, cause);
-	if (root == NULL)
+	if (model_doc_string(doc, "version", "version", &s, cause) != 0)
 		return -1;
 	*version = xstrdup(s);
-	json_decref(root);
 	return 0;
+}
+
+/* Recognise a Bugzilla error object; see model.h. */
+int
+model_doc_error(const struct model_doc *doc, long *code, char **message)
+{
+	const json_t *root = model_doc_root(doc);
+	json_t *v;
+
+	v = json_object_get(root, "code");
+	if (!json_is_true(json_object_get(root, "error")) || v == NULL ||
+	    !json_is_integer(v) || json_integer_value(v) < INT_MIN ||
+	    json_integer_value(v) > INT_MAX)
+		return 0;
+	*code = (long)json_integer_value(v);
+	v = json_object_get(root, "message");
+	*message = xstrdup(json_is_string(v) ? json_string_value(v) : "");
+	return 1;
 }

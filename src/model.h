@@ -189,4 +189,27 @@ int model_prescan(const char *body, size_t len, char **cause);
  */
 int model_error_from_json(const char *, size_t, long *code, char **message);
 
+/*
+ * A response body parsed once, so that the error check and the parser of
+ * its records read one tree.  The tree lives in an arena of its own, which
+ * model_doc_free drops whole (CCWATCH_JSON_ARENA=0 in the environment:
+ * jansson's own allocations, to measure against).  model_doc_load returns
+ * NULL with *cause set on invalid JSON (duplicate keys included) or a top
+ * level that is not an object.
+ */
+struct model_doc;
+struct model_doc *model_doc_load(const char *, size_t, char **cause);
+void model_doc_free(struct model_doc *);
+/* The parsers above over a loaded body; the same results. */
+int model_bugs_from_doc(
+    const struct model_doc *, struct bug_list *out, char **cause);
+int model_comments_from_doc(
+    const struct model_doc *, struct comment_list *out, char **cause);
+int model_history_from_doc(
+    const struct model_doc *, struct history_list *out, char **cause);
+int model_time_from_doc(const struct model_doc *, time_t *, char **cause);
+int model_whoami_from_doc(const struct model_doc *, char **, char **cause);
+int model_version_from_doc(const struct model_doc *, char **, char **cause);
+int model_doc_error(const struct model_doc *, long *code, char **message);
+
 #endif

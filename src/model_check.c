@@ -1,13 +1,9 @@
 /*
- * The checks of a response that are not a field's parse: a scan that
- * bounds its size in JSON values before jansson builds it, and the
- * Bugzilla error object.
+ * The check of a response before its parse: a scan that bounds its size
+ * in JSON values before jansson builds it.
  */
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "model.h"
 #include "xmalloc.h"
@@ -52,34 +48,4 @@ model_prescan(const char *body, size_t len, char **cause)
 		}
 	}
 	return 0;
-}
-
-/* Recognise a Bugzilla error object; see model.h. */
-int
-model_error_from_json(const char *body, size_t len, long *code, char **message)
-{
-	json_t *root, *v;
-	json_error_t jerr;
-	int rc = 0;
-
-	/* An error object is small; a big body is not worth a parse here. */
-	if (len > MODEL_MAX_STRING)
-		return 0;
-	root = json_loadb(
-	    body != NULL ? body : "", len, JSON_REJECT_DUPLICATES, &jerr);
-	if (root == NULL)
-		return 0;
-	v = json_object_get(root, "code");
-	if (json_is_object(root) &&
-	    json_is_true(json_object_get(root, "error")) && v != NULL &&
-	    json_is_integer(v) && json_integer_value(v) >= INT_MIN &&
-	    json_integer_value(v) <= INT_MAX) {
-		*code = (long)json_integer_value(v);
-		v = json_object_get(root, "message");
-		*message =
-		    xstrdup(json_is_string(v) ? json_string_value(v) : "");
-		rc = 1;
-	}
-	json_decref(root);
-	return rc;
 }

@@ -225,11 +225,15 @@ notify_smtp_describe(const struct alert *a, time_t now, struct buf *text)
 	buf_addch(text, '\n');
 }
 
-/* Fail with *cause when the message did not fit. */
+/*
+ * End the message out with text as its quoted-printable body: 0, or -1
+ * with *cause when the text or the message did not fit.
+ */
 static int
-notify_smtp_check_size(const struct buf *out, char **cause)
+notify_smtp_add_body(const struct buf *text, struct buf *out, char **cause)
 {
-	if (out->toobig) {
+	notify_smtp_add_qp(buf_str(text), out);
+	if (text->toobig || out->toobig) {
 		xasprintf(
 		    cause, "message longer than %zu bytes", NOTIFY_MAX_MESSAGE);
 		return -1;
@@ -243,7 +247,7 @@ notify_smtp_build_message(const struct alert *a, const struct smtp_channel *ch,
     time_t now, struct buf *out, char **cause)
 {
 	struct buf subject, text;
-	int rc = -1;
+	int rc;
 
 	if (!notify_valid_id(a->id)) {
 		xasprintf(cause, "alert has an invalid id");
@@ -271,12 +275,7 @@ notify_smtp_build_message(const struct alert *a, const struct smtp_channel *ch,
 
 	notify_smtp_describe(a, now, &text);
 	buf_printf(&text, "\n-- \nSent by ccwatch, alert %s.\n", a->id);
-	notify_smtp_add_qp(buf_str(&text), out);
-	if (notify_smtp_check_size(&text, cause) == -1 ||
-	    notify_smtp_check_size(out, cause) == -1)
-		goto out;
-	rc = 0;
-out:
+	rc = notify_smtp_add_body(&text, out, cause);
 	buf_free(&subject);
 	buf_free(&text);
 	return rc;
@@ -290,7 +289,7 @@ notify_smtp_build_digest(const struct alert_digest *d,
 	struct buf subject, text;
 	char *id;
 	size_t i;
-	int rc = -1;
+	int rc;
 
 	id = notify_digest_id(d);
 	if (!notify_valid_id(id)) {
@@ -322,12 +321,7 @@ notify_smtp_build_digest(const struct alert_digest *d,
 		buf_addch(&text, '\n');
 	}
 	buf_printf(&text, "\n-- \nSent by ccwatch, digest %s.\n", id);
-	notify_smtp_add_qp(buf_str(&text), out);
-	if (notify_smtp_check_size(&text, cause) == -1 ||
-	    notify_smtp_check_size(out, cause) == -1)
-		goto out;
-	rc = 0;
-out:
+	rc = notify_smtp_add_body(&text, out, cause);
 	free(id);
 	buf_free(&subject);
 	buf_free(&text);

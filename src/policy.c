@@ -163,24 +163,40 @@ policy_filed_by_bot(const struct policy_ctx *ctx)
 	return "";
 }
 
+/*
+ * Start a clock of kind at the bug's filing, due span seconds later, if the
+ * policy in force then (first or later) has it; what is due is named in the
+ * evidence.  Returns the clock, or NULL.
+ */
+static struct clock *
+policy_clock_filed(struct policy_ctx *ctx, enum clock_kind kind,
+    enum policy_version first, time_t span, const char *what)
+{
+	const struct bug *b = ctx->bug;
+	enum policy_version v;
+	struct clock *c;
+
+	if (policy_clock_version(ctx, b->creation_time, first, &v) == -1)
+		return NULL;
+	c = policy_clock_new(ctx, kind, v, b->creation_time, 0);
+	c->due = b->creation_time + span;
+	policy_evidence(c, b->creation_time, 0, "bug filed by %s%s; %s",
+	    b->creator, policy_filed_by_bot(ctx), what);
+	return c;
+}
+
 /* initial-report: 72 hours from creation to a CA-side comment. */
 static void
 policy_eval_initial(struct policy_ctx *ctx)
 {
 	const struct bug *b = ctx->bug;
-	enum policy_version v;
 	struct clock *c;
 	size_t i;
 
-	if (policy_clock_version(ctx, b->creation_time, POLICY_CCADB_2_0, &v) ==
-	    -1)
+	c = policy_clock_filed(ctx, CLOCK_INITIAL_REPORT, POLICY_CCADB_2_0,
+	    POLICY_INITIAL, "initial report due 72 hours later");
+	if (c == NULL)
 		return;
-	c = policy_clock_new(ctx, CLOCK_INITIAL_REPORT, v, b->creation_time, 0);
-	c->due = b->creation_time + POLICY_INITIAL;
-	policy_evidence(c, b->creation_time, 0,
-	    "bug filed by %s%s; "
-	    "initial report due 72 hours later",
-	    b->creator, policy_filed_by_bot(ctx));
 	if (policy_side(ctx, b->creator, b->creation_time) == SIDE_CA) {
 		policy_clock_stop(c, b->creation_time, 0);
 		policy_evidence(c, b->creation_time, 0,
@@ -202,26 +218,19 @@ policy_eval_initial(struct policy_ctx *ctx)
 static void
 policy_eval_full(struct policy_ctx *ctx)
 {
-	const struct bug *b = ctx->bug;
 	const struct comment *cm;
-	enum policy_version v;
 	struct clock *c;
 	size_t i;
 	int n;
 
-	if (policy_clock_version(ctx, b->creation_time, POLICY_WIKI_2017, &v) ==
-	    -1)
+	c = policy_clock_filed(ctx, CLOCK_FULL_REPORT, POLICY_WIKI_2017,
+	    POLICY_FULL, "full incident report due 14 days later");
+	if (c == NULL)
 		return;
-	c = policy_clock_new(ctx, CLOCK_FULL_REPORT, v, b->creation_time, 0);
-	c->due = b->creation_time + POLICY_FULL;
-	policy_evidence(c, b->creation_time, 0,
-	    "bug filed by %s%s; "
-	    "full incident report due 14 days later",
-	    b->creator, policy_filed_by_bot(ctx));
 	for (i = 0; i < ctx->nc && c->stopped_at == 0; i++) {
 		cm = ctx->cv[i];
 		if (ctx->cside[i] != SIDE_CA ||
-		    !policy_is_full_report(cm->text, v))
+		    !policy_is_full_report(cm->text, c->version))
 			continue;
 		n = policy_report_sections(cm->text, 0);
 		policy_clock_stop(c, cm->time, cm->count);

@@ -58,8 +58,8 @@ timeutil_valid_date(int year, int mon, int day)
  * Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm), so no
  * time zone or locale can leak in as it would through mktime.
  */
-static long long
-timeutil_days(int y, int m, int d)
+long long
+timeutil_days(long long y, int m, int d)
 {
 	long long era, yoe, doy, doe;
 

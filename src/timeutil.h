@@ -30,6 +30,8 @@ char *timeutil_format_iso(time_t t, char *buf);
 /* Seconds since the epoch of a UTC civil date and time; -1 if impossible. */
 time_t timeutil_from_civil(
     int year, int mon, int day, int hour, int min, int sec);
+/* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
+long long timeutil_days(long long y, int m, int d);
 /* 1 if year-mon-day is a real calendar date. */
 int timeutil_valid_date(int year, int mon, int day);
 /* The last second (23:59:59) of the UTC day that contains t. */

@@ -18,6 +18,7 @@
 
 #include <unistd.h>
 
+#include "timeutil.h"
 #include "tz.h"
 #include "xmalloc.h"
 
@@ -192,20 +193,6 @@ tz_parse_rule(const char *s, struct tz_rule *r)
 	return *p == '\0' ? 0 : -1;
 }
 
-/* Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm). */
-static int64_t
-tz_days(int64_t y, int m, int d)
-{
-	int64_t era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
 /* 1 in a leap year. */
 static int
 tz_leap(int64_t y)
@@ -223,12 +210,12 @@ tz_date_secs(const struct tz_date *d, int64_t y)
 	int dim, wd;
 
 	if (d->kind == 'J')
-		day = tz_days(y, 1, 1) + d->a - 1 +
+		day = timeutil_days(y, 1, 1) + d->a - 1 +
 		    (tz_leap(y) && d->a >= 60 ? 1 : 0);
 	else if (d->kind == 'n')
-		day = tz_days(y, 1, 1) + d->a;
+		day = timeutil_days(y, 1, 1) + d->a;
 	else {
-		first = tz_days(y, d->a, 1);
+		first = timeutil_days(y, d->a, 1);
 		wd = (int)(((first + 4) % 7 + 7) % 7); /* 1970-01-01: Thu */
 		day = first + (d->c - wd + 7) % 7 + (int64_t)(d->b - 1) * 7;
 		dim = mdays[d->a - 1] + (d->a == 2 && tz_leap(y));
@@ -250,9 +237,9 @@ tz_rule_type(const struct tz_rule *r, int64_t t)
 		return ty;
 	y = 1970 + (t + r->std_off) / 31556952;
 	/* Correct the estimate of the year around its ends. */
-	while (tz_days(y, 1, 1) * 86400 > t + r->std_off)
+	while (timeutil_days(y, 1, 1) * 86400 > t + r->std_off)
 		y--;
-	while (tz_days(y + 1, 1, 1) * 86400 <= t + r->std_off)
+	while (timeutil_days(y + 1, 1, 1) * 86400 <= t + r->std_off)
 		y++;
 	start = tz_date_secs(&r->start, y) - r->std_off;
 	end = tz_date_secs(&r->end, y) - r->dst_off;

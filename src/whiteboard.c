@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "ascii.h"
 #include "datetext.h"
 #include "log.h"
 #include "timeutil.h"
@@ -33,43 +34,6 @@ struct wb_state {
 	int tags_full; /* the tag limit was warned */
 };
 
-/* Return 1 for ASCII whitespace. */
-static int
-wb_isspace(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* Return 1 for an ASCII digit. */
-static int
-wb_isdigit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Return 1 for an ASCII letter. */
-static int
-wb_isalpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* Return 1 for an ASCII letter or digit. */
-static int
-wb_isalnum(char c)
-{
-	return wb_isalpha(c) || wb_isdigit(c);
-}
-
-/* Lowercase an ASCII letter; other bytes are returned unchanged. */
-static char
-wb_tolower(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (char)(c - 'A' + 'a');
-	return c;
-}
-
 /* Return 1 if the n bytes at s start with word, ignoring ASCII case. */
 static int
 wb_prefix(const char *s, size_t n, const char *word)
@@ -79,7 +43,7 @@ wb_prefix(const char *s, size_t n, const char *word)
 	if (n < wl)
 		return 0;
 	for (i = 0; i < wl; i++) {
-		if (wb_tolower(s[i]) != word[i])
+		if (ascii_tolower(s[i]) != word[i])
 			return 0;
 	}
 	return 1;
@@ -155,7 +119,7 @@ wb_quote_rest(const char *s, size_t n)
 
 	for (i = 0; i < n && s[i] != '[' && s[i] != ']'; i++)
 		;
-	while (i > 0 && wb_isspace(s[i - 1]))
+	while (i > 0 && ascii_isspace(s[i - 1]))
 		i--;
 	return wb_clamp(i);
 }
@@ -230,12 +194,12 @@ wb_match_next(const char *s, size_t n)
 
 	if (!wb_prefix(s, n, "next"))
 		return 0;
-	while (i < n && (wb_isspace(s[i]) || s[i] == '-' || s[i] == '_'))
+	while (i < n && (ascii_isspace(s[i]) || s[i] == '-' || s[i] == '_'))
 		i++;
 	if (!wb_prefix(s + i, n - i, "update"))
 		return 0;
 	i += 6;
-	if (i < n && wb_isalnum(s[i]))
+	if (i < n && ascii_isalnum(s[i]))
 		return 0;
 	return i;
 }
@@ -248,12 +212,12 @@ wb_match_close(const char *s, size_t n)
 
 	if (!wb_prefix(s, n, "close"))
 		return 0;
-	while (i < n && (wb_isspace(s[i]) || s[i] == '-' || s[i] == '_'))
+	while (i < n && (ascii_isspace(s[i]) || s[i] == '-' || s[i] == '_'))
 		i++;
 	if (!wb_prefix(s + i, n - i, "on"))
 		return 0;
 	i += 2;
-	if (i < n && wb_isalnum(s[i]))
+	if (i < n && ascii_isalnum(s[i]))
 		return 0;
 	return i;
 }
@@ -267,17 +231,17 @@ wb_skip_lead(const char *s, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n && wb_isspace(s[i]))
+	while (i < n && ascii_isspace(s[i]))
 		i++;
 	if (i < n && s[i] == ':')
 		i++;
-	while (i < n && wb_isspace(s[i]))
+	while (i < n && ascii_isspace(s[i]))
 		i++;
-	if (i + 2 < n && wb_isspace(s[i + 2]) &&
+	if (i + 2 < n && ascii_isspace(s[i + 2]) &&
 	    (wb_prefix(s + i, 2, "at") || wb_prefix(s + i, 2, "on") ||
 		wb_prefix(s + i, 2, "by"))) {
 		i += 2;
-		while (i < n && wb_isspace(s[i]))
+		while (i < n && ascii_isspace(s[i]))
 			i++;
 	}
 	return i;
@@ -315,14 +279,14 @@ wb_normalise(const char *s, size_t n)
 	int pending = 0;
 
 	for (i = 0; i < n; i++) {
-		if (wb_isspace(s[i]) || s[i] == '_' || s[i] == '-') {
+		if (ascii_isspace(s[i]) || s[i] == '_' || s[i] == '-') {
 			pending = 1;
 			continue;
 		}
 		if (pending && j > 0)
 			out[j++] = '-';
 		pending = 0;
-		out[j++] = wb_tolower(s[i]);
+		out[j++] = ascii_tolower(s[i]);
 	}
 	out[j] = '\0';
 	return out;
@@ -358,9 +322,9 @@ wb_bracket(struct wb_state *st, size_t a, size_t b)
 	const char *t = st->text;
 	size_t m;
 
-	while (a < b && wb_isspace(t[a]))
+	while (a < b && ascii_isspace(t[a]))
 		a++;
-	while (b > a && wb_isspace(t[b - 1]))
+	while (b > a && ascii_isspace(t[b - 1]))
 		b--;
 	m = wb_match_close(t + a, b - a);
 	if (m > 0) {
@@ -387,7 +351,7 @@ wb_scan_text(struct wb_state *st, size_t a, size_t b)
 
 	while (i < b) {
 		m = 0;
-		if (i == a || !wb_isalnum(t[i - 1]))
+		if (i == a || !ascii_isalnum(t[i - 1]))
 			m = wb_match_next(t + i, b - i);
 		if (m == 0) {
 			i++;
@@ -411,7 +375,7 @@ wb_stray_close(struct wb_state *st, size_t seg, size_t i)
 	const char *t = st->text;
 	size_t k = wb_scan_text(st, seg, i);
 
-	while (k < i && wb_isspace(t[k]))
+	while (k < i && ascii_isspace(t[k]))
 		k++;
 	if (k == i) {
 		wb_warn(st->wb, "unbalanced bracket: ']' without '['");
@@ -433,7 +397,7 @@ wb_unclosed(struct wb_state *st, size_t a, size_t b)
 	const char *t = st->text;
 	size_t k;
 
-	while (a < b && wb_isspace(t[a]))
+	while (a < b && ascii_isspace(t[a]))
 		a++;
 	if (wb_match_close(t + a, b - a) > 0 ||
 	    wb_match_next(t + a, b - a) > 0) {
@@ -441,7 +405,7 @@ wb_unclosed(struct wb_state *st, size_t a, size_t b)
 		wb_bracket(st, a, b);
 		return;
 	}
-	for (k = a; k < b && !wb_isspace(t[k]); k++)
+	for (k = a; k < b && !ascii_isspace(t[k]); k++)
 		;
 	if (k == a) {
 		wb_warn(st->wb, "unbalanced bracket: '[' without ']'");

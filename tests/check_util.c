@@ -2,6 +2,8 @@
  * Tests of the small utilities: buf, timeutil, log_escape, xmalloc.
  */
 #include <check.h>
+#include <pthread.h>
+#include <stdalign.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "buf.h"
 #include "daemon.h"
 #include "feed.h"
 #include "log.h"
+#include "model.h"
 #include "notify.h"
 #include "report.h"
 #include "testutil.h"
@@ -449,6 +453,149 @@ START_TEST(test_daemon_delay_jitter)
 }
 END_TEST
 
+START_TEST(test_arena_alloc)
+{
+	struct arena *a = arena_new();
+	char *p, *q, *big;
+
+	ck_assert_uint_eq(arena_held(a), 0);
+	p = arena_alloc(a, 3);
+	q = arena_alloc(a, 0);
+	ck_assert_uint_eq((uintptr_t)p % alignof(max_align_t), 0);
+	ck_assert_uint_eq((uintptr_t)q % alignof(max_align_t), 0);
+	ck_assert_ptr_ne(p, q);
+	memcpy(p, "ab", 3);
+	/* Larger than any chunk: a chunk of its own, the rest untouched. */
+	big = arena_alloc(a, 4 * 1024 * 1024);
+	memset(big, 'x', 4 * 1024 * 1024);
+	ck_assert_str_eq(p, "ab");
+	ck_assert(arena_owns(a, p) && arena_owns(a, big + 4 * 1024 * 1024 - 1));
+	ck_assert(!arena_owns(a, &a));
+	ck_assert_uint_ge(
+	    arena_used(a), 4 * 1024 * 1024 + 2 * alignof(max_align_t));
+	ck_assert_uint_ge(arena_held(a), arena_used(a));
+	arena_free(a);
+	arena_free(NULL);
+}
+END_TEST
+
+START_TEST(test_arena_json)
+{
+	static const char good[] = "{\"a\": [1, \"two\", {\"b\": null}]}";
+	struct arena *a = arena_new();
+	json_t *before = json_pack("{s:s}", "k", "v"), *root;
+	json_error_t err;
+
+	/* The tree lives in the arena; values made outside it do not. */
+	root = arena_json_loadb(a, good, strlen(good), 0, &err);
+	ck_assert_ptr_nonnull(root);
+	ck_assert(arena_owns(a, root));
+	ck_assert(arena_owns(a, json_array_get(json_object_get(root, "a"), 1)));
+	ck_assert_str_eq(
+	    json_string_value(json_array_get(json_object_get(root, "a"), 1)),
+	    "two");
+	ck_assert(!arena_owns(a, before));
+	/* A body that fails half-way: what jansson built is dropped too. */
+	ck_assert_ptr_null(arena_json_loadb(a, "{\"a\": [1, 2", 10, 0, &err));
+	ck_assert_ptr_null(arena_json_loadb(
+	    a, "{\"a\":1,\"a\":2}", 13, JSON_REJECT_DUPLICATES, &err));
+	arena_free(a);
+	/* Outside the load, jansson is malloc and free again. */
+	ck_assert_str_eq(json_string_value(json_object_get(before, "k")), "v");
+	json_decref(before);
+	root = arena_json_loadb(NULL, good, strlen(good), 0, &err);
+	ck_assert_ptr_nonnull(root);
+	json_decref(root);
+}
+END_TEST
+
+/* Build and drop JSON values on another thread while the test parses. */
+static void *
+arena_thread_churn(void *arg)
+{
+	volatile int *stop = arg;
+	json_t *o;
+	int i = 0;
+
+	while (!*stop || i < 1000) {
+		o = json_pack("{s:i,s:[s,s]}", "n", i++, "l", "x", "y");
+		json_decref(o);
+	}
+	return NULL;
+}
+
+START_TEST(test_arena_per_thread)
+{
+	static const char body[] =
+	    "{\"bugs\":[{\"id\":1,\"cc\":[\"a\",\"b\"]}]}";
+	volatile int stop = 0;
+	pthread_t t;
+	struct arena *a;
+	json_t *root;
+	int i;
+
+	/* The other thread's values never land in this thread's arena. */
+	ck_assert_int_eq(
+	    pthread_create(&t, NULL, arena_thread_churn, (void *)&stop), 0);
+	for (i = 0; i < 300; i++) {
+		a = arena_new();
+		root = arena_json_loadb(a, body, strlen(body), 0, NULL);
+		ck_assert_ptr_nonnull(root);
+		ck_assert_int_eq(
+		    json_integer_value(json_object_get(
+			json_array_get(json_object_get(root, "bugs"), 0),
+			"id")),
+		    1);
+		arena_free(a);
+	}
+	stop = 1;
+	ck_assert_int_eq(pthread_join(t, NULL), 0);
+}
+END_TEST
+
+START_TEST(test_model_doc_switch)
+{
+	static const char body[] =
+	    "{\"bugs\":[{\"id\":7,\"summary\":\"s\",\"cc\":[\"a\"]},"
+	    "{\"id\":\"x\"}]}";
+	static const char err[] = "{\"error\":true,\"code\":32000}";
+	struct bug_list with = {0}, without = {0};
+	struct model_doc *doc;
+	char *cause = NULL, *msg = NULL;
+	long code = 0;
+
+	/* The arena and jansson's own allocations give the same records. */
+	unsetenv("CCWATCH_JSON_ARENA");
+	ck_assert_int_eq(
+	    model_bugs_from_json(body, strlen(body), &with, &cause), 1);
+	setenv("CCWATCH_JSON_ARENA", "0", 1);
+	ck_assert_int_eq(
+	    model_bugs_from_json(body, strlen(body), &without, &cause), 1);
+	ck_assert_uint_eq(with.n, 1);
+	ck_assert_uint_eq(without.n, 1);
+	ck_assert_str_eq(with.v[0].summary, without.v[0].summary);
+	ck_assert_str_eq(with.v[0].cc.v[0], "a");
+	bug_list_free(&with);
+	bug_list_free(&without);
+	/* One load answers the error check and the parsers, either way. */
+	doc = model_doc_load(err, strlen(err), &cause);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_int_eq(model_doc_error(doc, &code, &msg), 1);
+	ck_assert_int_eq(code, 32000);
+	ck_assert_str_eq(msg, "");
+	ck_assert_int_eq(model_bugs_from_doc(doc, &with, &cause), -1);
+	ck_assert_str_eq(cause, "model: bugs: bugs is not an array");
+	model_doc_free(doc);
+	free(cause);
+	free(msg);
+	unsetenv("CCWATCH_JSON_ARENA");
+	cause = NULL;
+	ck_assert_ptr_null(model_doc_load("[1]", 3, &cause));
+	ck_assert_str_eq(cause, "model: top level is not an object");
+	free(cause);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -485,6 +632,12 @@ util_suite(void)
 	tcase_add_test(tc, test_utf8_invalid);
 	tcase_add_test(tc, test_utf8_bounds);
 	tcase_add_test(tc, test_utf8_visible);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("arena");
+	tcase_add_test(tc, test_arena_alloc);
+	tcase_add_test(tc, test_arena_json);
+	tcase_add_test(tc, test_arena_per_thread);
+	tcase_add_test(tc, test_model_doc_switch);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("xmalloc");
 	tcase_add_exit_test(tc, test_xmalloc_overflow, 1);
