@@ -527,7 +527,7 @@ alerts_health(struct store *st, const struct config_alerts *cfg,
 			    timeutil_format_iso(c->last_failure, iso));
 	}
 	if (h->dead > 0 && len < sizeof h->text)
-		len += (size_t)snprintf(h->text + len, sizeof h->text - len,
+		(void)snprintf(h->text + len, sizeof h->text - len,
 		    "%s%lld dead letter%s (ccwatch alerts --retry-dead)",
 		    len > 0 ? "; " : "", h->dead, h->dead == 1 ? "" : "s");
 	h->warning = h->failing > 0;

@@ -138,6 +138,25 @@ alerts_route_match(const struct alerts_eval *ev, const struct config_route *r,
 	    alerts_list_match(&r->states, state) && level >= r->min_level;
 }
 
+/*
+ * 0 if route r does not hear this met alert ([route] notify_met): a
+ * deadline met by the CA's comment after only a due-soon warning, on an
+ * after-overdue route, or on a never route at all.  A deadline that moved,
+ * was withdrawn, paused or closed after a warning is always told: the
+ * warning no longer holds.
+ */
+static int
+alerts_route_hears_met(const struct alerts_eval *ev,
+    const struct config_route *r, const struct alert *a)
+{
+	if (strcmp(a->state, "met") != 0 || r->met == CONFIG_MET_ALWAYS ||
+	    (a->reason_kind != NULL && strcmp(a->reason_kind, "met") != 0))
+		return 1;
+	if (r->met == CONFIG_MET_NEVER)
+		return 0;
+	return ev->met_after != NULL && strcmp(ev->met_after, "overdue") == 0;
+}
+
 /* Queue an alert for every channel of route i. */
 static void
 alerts_queue_route(struct alerts_eval *ev, size_t i, json_t *payload)
@@ -212,7 +231,8 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 		    (ev->private_only && !r->private_data) ||
 		    (route != NULL && strcmp(route, r->name) != 0) ||
 		    !alerts_route_match(ev, r, alerts_is_program(payload), a.ca,
-			a.clock, a.state, a.level))
+			a.clock, a.state, a.level) ||
+		    !alerts_route_hears_met(ev, r, &a))
 			continue;
 		alerts_queue_route(ev, i, payload);
 	}
@@ -321,7 +341,9 @@ alerts_instance(
 		}
 		id = alerts_make_id(a.bug_id, kind, a.started_at, a.due,
 		    a.state, a.level, k.transitions, NULL, 0);
+		ev->met_after = k.notified_state;
 		n = alerts_fire(ev, payload, id, k.transitions, NULL, 0, cause);
+		ev->met_after = NULL;
 		if (n == -1)
 			goto out;
 		ev->stats->transitions += n;

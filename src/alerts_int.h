@@ -151,8 +151,9 @@ struct alerts_eval {
 	struct alerts_stats *stats;
 	struct alerts_item *items;
 	size_t nitems;
-	json_t **current; /* per route: what a digest would list */
-	FILE *preview;    /* a dry run: what would fire is written here */
+	json_t **current;      /* per route: what a digest would list */
+	FILE *preview;         /* a dry run: what would fire is written here */
+	const char *met_after; /* a met alert's instance was notified so */
 	struct alerts_seen seen; /* to say why a vanished instance is met */
 	/* How each CA is shown (report.h): the report's, or own_cas. */
 	const struct caname_table *cas;

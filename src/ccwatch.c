@@ -2,7 +2,8 @@
  * ccwatch: the command-line interface.  main reads the global options and
  * the configuration, then runs one command of the table below; each
  * command group is a file of its own (ccwatch_status.c, ccwatch_alerts.c,
- * ccwatch_feed.c), and each command is one function over the library.
+ * ccwatch_feed.c, ccwatch_record.c), and each command is one function over the
+ * library.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -28,9 +29,11 @@ static int cli_version(struct cli *, int, char **);
  * whether it writes to the store, handler, usage and what it does.
  */
 static const struct cli_command cli_commands[] = {
-    {"sync", 1, 1, 1, cli_sync, "sync [--full]",
+    {"sync", 1, 1, 1, cli_sync, "sync [--full | --backfill [--since TIME]]",
 	"Fetch what changed on Bugzilla (every open bug with --full) into "
-	"the store, as one cycle of the daemon does."},
+	"the store, as one cycle of the daemon does; with --backfill, the "
+	"threads and histories of the resolved bugs the store lacks, "
+	"resumed where an earlier backfill stopped."},
     {"status", 1, 0, 0, cli_status,
 	"status [--json] [--as-of TIME] [--ca NAME] "
 	"[--state overdue|due-soon|ok|met|paused] [--waiting-on program|ca] "
@@ -62,10 +65,17 @@ static const struct cli_command cli_commands[] = {
     {"test-notify", 1, 1, 0, cli_test_notify, "test-notify CHANNEL",
 	"Send a test alert through one channel now."},
     {"feed", 1, 0, 0, cli_feed,
-	"feed --format json|json-v1|ics|prom|html [--ca NAME] "
-	"[--as-of TIME]",
+	"feed --format json|json-v1|ics|prom|html|track-json|track-html "
+	"[--ca NAME] [--as-of TIME]",
 	"Print the oversight feed: JSON (or its previous schema), a "
-	"calendar, the metrics or the dashboard page."},
+	"calendar, the metrics, the dashboard page, or the track record as "
+	"JSON or its page."},
+    {"report", 1, 0, 1, cli_report,
+	"report [--since TIME] [--until TIME] [--ca NAME] "
+	"[--format table|json|csv] [--as-of TIME]",
+	"Show each CA's track record: incidents filed, deadlines met on "
+	"time, late and missed, response times, over every stored bug; "
+	"it keeps the outcomes in the store (not with --as-of)."},
     {"whiteboard", 0, 0, 0, cli_whiteboard, "whiteboard [--as-of TIME] TEXT",
 	"Show how a status whiteboard is read, as JSON."},
     {"config-check", 0, 0, 0, cli_config_check, "config-check",

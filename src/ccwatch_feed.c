@@ -36,29 +36,41 @@ cli_progress(size_t done, size_t total, void *arg)
 	(void)fflush(stderr);
 }
 
-/* ccwatch sync [--full]: one poll cycle into the store. */
+/* ccwatch sync [--full | --backfill [--since TIME]]: into the store. */
 int
 cli_sync(struct cli *cli, int argc, char **argv)
 {
 	static const struct option longopts[] = {
-	    {"full", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+	    {"full", no_argument, NULL, 'f'},
+	    {"backfill", no_argument, NULL, 'b'},
+	    {"since", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
 	struct bugzilla_options bo;
 	struct sync_options so;
 	struct sync_stats stats;
 	struct bugzilla *bz = NULL;
 	struct store *st = NULL;
 	char *cause = NULL;
-	int ch, rc = 1;
+	time_t since = 0;
+	int ch, rc = 1, backfill = 0, have_since = 0;
 
 	sync_options_from_config(&so, cli->conf);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-		if (ch != 'f')
+		if (ch == 'f')
+			so.full = 1;
+		else if (ch == 'b')
+			backfill = 1;
+		else if (ch == 's') {
+			since = cli_parse_time(optarg);
+			have_since = 1;
+		} else
 			cli_usage(2);
-		so.full = 1;
 	}
-	if (optind != argc)
+	if (optind != argc || (have_since && !backfill) ||
+	    (backfill && so.full))
 		cli_usage(2);
+	if (backfill)
+		return cli_backfill(cli, since);
 	so.progress = cli_progress;
 	bugzilla_options_from_config(&bo, cli->conf);
 	st = store_open_flags(cli->conf->store_path,
@@ -104,6 +116,11 @@ cli_feed_render(const struct feed *f, const char *format, const char *ca)
 		return feed_to_ics(f, ca);
 	if (strcmp(format, "prom") == 0)
 		return feed_to_prom(f, NULL);
+	if (strcmp(format, "track-json") == 0)
+		return f->track != NULL ? feed_track_json(f->track) : NULL;
+	if (strcmp(format, "track-html") == 0)
+		return f->track != NULL ? feed_track_html(f->track, ca, 0)
+					: NULL;
 	if (strcmp(format, "html") != 0)
 		return NULL;
 	memset(&q, 0, sizeof q);
@@ -147,7 +164,7 @@ cli_feed(struct cli *cli, int argc, char **argv)
 	const char *format = "json", *ca = NULL;
 	char *cause = NULL, *out;
 	time_t as_of = timeutil_now();
-	int ch;
+	int ch, track;
 
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -160,10 +177,12 @@ cli_feed(struct cli *cli, int argc, char **argv)
 		else
 			cli_usage(2);
 	}
+	track = strcmp(format, "track-json") == 0 ||
+	    strcmp(format, "track-html") == 0;
 	if (optind != argc ||
 	    (strcmp(format, "json") != 0 && strcmp(format, "json-v1") != 0 &&
 		strcmp(format, "ics") != 0 && strcmp(format, "prom") != 0 &&
-		strcmp(format, "html") != 0))
+		strcmp(format, "html") != 0 && !track))
 		cli_usage(2);
 	feed_options_from_config(&fo, cli->conf);
 	st = cli_open_readonly(cli, &cause);
@@ -171,6 +190,17 @@ cli_feed(struct cli *cli, int argc, char **argv)
 	    feed_load(st, &cli->conf->people, &cli->conf->policy, as_of, &fo,
 		&f, &cause) == -1)
 		goto out;
+	if ((track || strcmp(format, "prom") == 0) &&
+	    feed_track_load(st, &cli->conf->people, &cli->conf->policy, &fo,
+		as_of, 1, &f.track, &cause) == -1) {
+		if (track) {
+			feed_free(&f);
+			goto out;
+		}
+		(void)fprintf(stderr, "ccwatch: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
 	if (strcmp(format, "prom") == 0)
 		out = cli_feed_prom(cli, st, &f);
 	else

@@ -68,5 +68,9 @@ int cli_test_notify(struct cli *, int, char **);
 int cli_sync(struct cli *, int, char **);
 int cli_feed(struct cli *, int, char **);
 int cli_config_check(struct cli *, int, char **);
+/* ccwatch_backfill.c: sync --backfill, the resolved bugs' threads. */
+int cli_backfill(struct cli *, time_t since);
+/* ccwatch_record.c: each CA's track record. */
+int cli_report(struct cli *, int, char **);
 
 #endif

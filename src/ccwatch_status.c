@@ -98,10 +98,28 @@ static void
 cli_status_footer(const struct report *r)
 {
 	char asof[TIMEUTIL_ISO_LEN], sync[TIMEUTIL_ISO_LEN];
+	const struct clock *c;
+	size_t i, j, rows = 0, overdue = 0, soon = 0;
+	int ci;
 
-	printf("%zu shown; %zu overdue, %zu due soon, %zu open bugs; as of %s; "
-	       "last sync %s\n",
-	    r->nbugs, r->overdue, r->due_soon, r->open_bugs,
+	/* What is shown: the rows, and the states of their clocks. */
+	for (i = 0; i < r->nbugs; i++)
+		for (j = 0; j < r->bugs[i].result.nclocks; j++) {
+			ci = r->bugs[i].urgent;
+			c = &r->bugs[i].result.clocks[j];
+			if (r->state_filter >= 0
+				? (int)c->state != r->state_filter
+				: (int)j != ci)
+				continue;
+			rows++;
+			overdue += c->state == CLOCK_OVERDUE;
+			soon += c->state == CLOCK_DUE_SOON;
+		}
+	for (i = 0; i < r->nbugs; i++)
+		rows += r->state_filter < 0 && r->bugs[i].urgent == -1;
+	printf("%zu shown (%zu overdue, %zu due soon); in all %zu overdue, "
+	       "%zu due soon, %zu open bugs; as of %s; last sync %s\n",
+	    rows, overdue, soon, r->overdue, r->due_soon, r->open_bugs,
 	    timeutil_format_iso(r->as_of, asof),
 	    r->last_sync != 0 ? timeutil_format_iso(r->last_sync, sync)
 			      : "never");

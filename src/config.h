@@ -53,6 +53,15 @@ struct config_route {
 	int channels_line; /* of its channels directive; 0: none */
 	int program;       /* waiting = program: the root program's queue */
 	char *waiting;     /* "ca" or "program" as written, or NULL (ca) */
+	char *notify_met;  /* "always", "after-overdue", "never" as written */
+	int met;           /* CONFIG_MET_* of notify_met */
+};
+
+/* Which met alerts a route hears ([route] notify_met). */
+enum {
+	CONFIG_MET_AFTER_OVERDUE = 0, /* the default */
+	CONFIG_MET_ALWAYS,
+	CONFIG_MET_NEVER
 };
 
 /* [channel "NAME"]: a notify channel's settings, secrets read already. */
@@ -119,10 +128,12 @@ struct config {
 	int store_shared_group; /* accept a store of another user, our group */
 
 	/* [daemon] */
-	long long poll_interval; /* seconds between cycles */
-	long long poll_jitter;   /* +- percent of the interval */
-	long long backoff_max;   /* ceiling of the delay after failures */
-	long long full_every;    /* seconds between full resyncs */
+	long long poll_interval;  /* seconds between cycles */
+	long long poll_jitter;    /* +- percent of the interval */
+	long long backoff_max;    /* ceiling of the delay after failures */
+	long long full_every;     /* seconds between full resyncs */
+	int backfill;             /* run the backfill once, in the background */
+	long long backfill_pause; /* milliseconds between its requests */
 
 	/*
 	 * [people], [ca "NAME"], [override "LOGIN"]: who is who.  The lists

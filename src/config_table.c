@@ -50,6 +50,7 @@ static int config_check_states(struct config *, void *, char **);
 static int config_check_quiet(struct config *, void *, char **);
 static int config_check_digest_at(struct config *, void *, char **);
 static int config_check_waiting(struct config *, void *, char **);
+static int config_check_notify_met(struct config *, void *, char **);
 static int config_check_timezone(struct config *, void *, char **);
 static int config_check_date_zone(struct config *, void *, char **);
 static int config_check_channel_type(struct config *, void *, char **);
@@ -106,6 +107,9 @@ const struct config_directive config_directives[] = {
 	"3600", NULL},
     {"daemon", "full_every", CONFIG_INT, CONFIG_OFF(full_every), 3600,
 	7LL * 86400, "86400", NULL},
+    {"daemon", "backfill", CONFIG_BOOL, CONFIG_OFF(backfill), 0, 0, "no", NULL},
+    {"daemon", "backfill_pause", CONFIG_INT, CONFIG_OFF(backfill_pause), 0,
+	60000, "1000", NULL},
     {"people", "program_domains", CONFIG_LIST,
 	CONFIG_OFF(people.program_domains), 0, 0, NULL, config_check_domains},
     {"people", "extra_program_domains", CONFIG_LIST,
@@ -190,6 +194,8 @@ const struct config_directive config_directives[] = {
 	"no", NULL},
     {"route", "waiting", CONFIG_STRING, CONFIG_ROUTE(waiting), 0, 0, "ca",
 	config_check_waiting},
+    {"route", "notify_met", CONFIG_STRING, CONFIG_ROUTE(notify_met), 0, 0,
+	"after-overdue", config_check_notify_met},
 #define CONFIG_CHANNEL(f) offsetof(struct config_channel, f)
     {"channel", "type", CONFIG_STRING, CONFIG_CHANNEL(type), 0, 0, NULL,
 	config_check_channel_type},
@@ -573,6 +579,30 @@ config_check_waiting(struct config *cfg, void *field, char **cause)
 	return 0;
 }
 
+/* [route] notify_met: always, after-overdue or never. */
+static int
+config_check_notify_met(struct config *cfg, void *field, char **cause)
+{
+	struct config_route *r = (struct config_route *)((char *)field -
+	    offsetof(struct config_route, notify_met));
+	const char *v = *(char **)field;
+	char q[CONFIG_QUOTE_LEN];
+
+	(void)cfg;
+	if (strcmp(v, "always") == 0)
+		r->met = CONFIG_MET_ALWAYS;
+	else if (strcmp(v, "after-overdue") == 0)
+		r->met = CONFIG_MET_AFTER_OVERDUE;
+	else if (strcmp(v, "never") == 0)
+		r->met = CONFIG_MET_NEVER;
+	else {
+		xasprintf(cause, "\"%s\" is not always, after-overdue or never",
+		    config_quote(q, v));
+		return -1;
+	}
+	return 0;
+}
+
 /* Check a route's time zone. */
 static int
 config_check_timezone(struct config *cfg, void *field, char **cause)
@@ -750,6 +780,7 @@ config_route_free(struct config_route *r)
 	free(r->timezone);
 	free(r->digest_at);
 	free(r->waiting);
+	free(r->notify_met);
 }
 
 /* Free one channel, zeroing its secrets. */

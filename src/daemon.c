@@ -165,6 +165,7 @@ void
 daemon_stop(struct daemon *d)
 {
 	d->stopping = 1;
+	daemon_backfill_stop(d);
 	if (d->sync != NULL)
 		d->seam.sync_cancel(d, d->sync);
 	d->sync = NULL;
@@ -310,6 +311,10 @@ daemon_apply(struct daemon *d, struct config *c, char **cause)
 		config_free(c);
 		return -1;
 	}
+	/* The backfill resumes on the new configuration after a cycle. */
+	daemon_backfill_stop(d);
+	d->backfill_ran = 0;
+	d->track_stale = 1;
 	al = alerts_new(&c->alerts, cause);
 	if (al == NULL) {
 		bugzilla_free(bz);
@@ -473,6 +478,7 @@ daemon_free(struct daemon *d)
 	sd_event_source_disable_unref(d->timer);
 	httpd_stop(d->httpd);
 	feed_snap_unref(d->snap);
+	feed_track_free(d->track);
 	alerts_free(d->alerts);
 	bugzilla_free(d->bz);
 	http_free(d->http);

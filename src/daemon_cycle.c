@@ -100,6 +100,8 @@ daemon_synced(
 		if (d->counters.requests < 0)
 			d->counters.requests = 0;
 		d->counters.requests += (long long)stats->requests;
+		if (stats->bugs_changed > 0)
+			d->track_stale = 1;
 		log_event(LOG_INFO,
 		    &(struct log_fields){
 			.message_id = LOG_MSG_SYNC_OK, .event = "sync-ok"},
@@ -128,6 +130,31 @@ daemon_wants_alerts(const struct daemon *d)
 }
 
 /*
+ * Load the track record again when bugs or the configuration changed or it
+ * is an hour old; quiet cycles share the last one.  A failed load keeps it.
+ */
+static void
+daemon_track(struct daemon *d, const struct feed_options *o, time_t now)
+{
+	struct feed_track *t;
+	char *cause = NULL;
+
+	if (d->track != NULL && !d->track_stale && now >= d->track_at &&
+	    now - d->track_at < DAEMON_TRACK_EVERY)
+		return;
+	if (feed_track_load(d->store, &d->conf->people, &d->conf->policy, o,
+		now, 0, &t, &cause) == -1) {
+		log_warnx("track record: %s", cause);
+		free(cause);
+		return;
+	}
+	feed_track_free(d->track);
+	d->track = t;
+	d->track_at = now;
+	d->track_stale = 0;
+}
+
+/*
  * Make this cycle's feed snapshot from the report (taken over) and hand
  * it to the HTTP server.
  */
@@ -147,6 +174,8 @@ daemon_snapshot(struct daemon *d, struct report *r)
 		free(cause);
 		return;
 	}
+	daemon_track(d, &o, f.report.as_of);
+	f.track = feed_track_ref(d->track);
 	d->snap = feed_snap_new(&f);
 	httpd_set_snapshot(d->httpd, d->snap);
 }
@@ -328,6 +357,7 @@ daemon_cycle_end(struct daemon *d)
 	}
 	log_debug("next cycle in %ld s", delay);
 	daemon_arm(d, (uint64_t)delay * 1000000ULL);
+	daemon_backfill_kick(d);
 	/* After the arming: a reload that resets the cursor polls at once. */
 	if (d->reload_pending) {
 		d->reload_pending = 0;

@@ -11,6 +11,7 @@
 #include <systemd/sd-event.h>
 
 #include "alerts.h"
+#include "backfill.h"
 #include "bugzilla.h"
 #include "config.h"
 #include "daemon.h"
@@ -20,6 +21,9 @@
 #include "report.h"
 #include "store.h"
 #include "sync.h"
+
+/* Seconds a quiet daemon keeps its track record (docs/track-record.md). */
+#define DAEMON_TRACK_EVERY 3600
 
 /* Where a cycle is (docs/internals/loop.md). */
 enum daemon_state {
@@ -77,6 +81,12 @@ struct daemon {
 	struct feed_counters counters;
 	struct daemon_counts counts;
 	struct daemon_seam seam;
+	struct backfill *backfill;    /* [daemon] backfill, while it runs */
+	struct bugzilla *backfill_bz; /* its own client, on http */
+	int backfill_ran;             /* finished (or cannot start) */
+	struct feed_track *track;     /* the last track record loaded */
+	time_t track_at;              /* when */
+	int track_stale;              /* bugs or the configuration changed */
 };
 
 /* Build a daemon around a configuration (taken over) on loop event. */
@@ -101,5 +111,11 @@ int daemon_apply(struct daemon *, struct config *, char **cause);
 void daemon_arm(struct daemon *, uint64_t delay_usec);
 /* Send the one-line STATUS= of the last evaluation. */
 void daemon_status(struct daemon *);
+/*
+ * daemon_backfill.c: start the backfill when [daemon] backfill asks for it
+ * and it has not run (after a good cycle, the daemon idle), and stop it.
+ */
+void daemon_backfill_kick(struct daemon *);
+void daemon_backfill_stop(struct daemon *);
 
 #endif

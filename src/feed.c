@@ -400,6 +400,7 @@ feed_free(struct feed *f)
 		for (i = 0; i < f->report.nbugs; i++)
 			free(f->extra[i].assignee);
 	free(f->extra);
+	feed_track_free(f->track);
 	report_free(&f->report);
 	free(f->source);
 	free(f->last_error);
@@ -684,7 +685,8 @@ feed_write_dir(const struct feed *f, const struct feed_counters *c,
 	    feed_write_one(f, dir, "metrics.prom", feed_to_prom(f, c), cause) ==
 		-1 ||
 	    feed_write_one(
-		f, dir, "index.html", feed_to_html(f, NULL), cause) == -1)
+		f, dir, "index.html", feed_to_html(f, NULL), cause) == -1 ||
+	    feed_track_write_dir(f, dir, cause) == -1)
 		return -1;
 	return 0;
 }

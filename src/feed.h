@@ -52,6 +52,8 @@ struct feed {
 	long long hidden_bugs;     /* restricted bugs left out */
 	long long hidden_comments; /* private comments left out */
 	int private_data;          /* include_restricted: may hold them */
+	/* The track record (feed_track_load), or NULL; the feed frees it. */
+	struct feed_track *track;
 };
 
 /* Channels the metrics show, and the longest name kept. */
@@ -195,5 +197,38 @@ int feed_write_file(
  */
 int feed_write_dir(const struct feed *, const struct feed_counters *,
     const char *dir, char **cause);
+
+/*
+ * The track record in the feed (feed_track.c, docs/track-record.md): every
+ * CA's record up to now (past: as of now, computed in memory; else through
+ * the store's outcome cache), restricted bugs only with include_restricted.
+ * Returns 0 with *out (free it with feed_track_free, or hand it to a feed's
+ * track), or -1 with *cause.
+ */
+struct feed_track;
+int feed_track_load(struct store *, const struct people *,
+    const struct policy_options *, const struct feed_options *, time_t now,
+    int past, struct feed_track **out, char **cause);
+/*
+ * A track record is immutable once loaded and counted: feed_track_ref takes
+ * a reference (the daemon keeps one across quiet cycles while each
+ * snapshot holds its own), feed_track_free drops one; the last frees it.
+ */
+struct feed_track *feed_track_ref(struct feed_track *);
+void feed_track_free(struct feed_track *);
+/* track-record.json (allocated). */
+char *feed_track_json(const struct feed_track *);
+/*
+ * track-record.html (allocated): every CA, or the one keyed ca; its links
+ * to each CA are ?ca=KEY when served, the files on disk otherwise.
+ */
+char *feed_track_html(const struct feed_track *, const char *ca, int served);
+/* The file name of a CA's page on disk (allocated). */
+char *feed_track_file(const char *key);
+/*
+ * Write track-record.json, track-record.html and each CA's page into dir
+ * when the feed has a track record.
+ */
+int feed_track_write_dir(const struct feed *, const char *dir, char **cause);
 
 #endif

@@ -330,7 +330,9 @@ feed_html_header(struct buf *b, const struct feed *f)
 	feed_html_add(b, f->source);
 	buf_addstr(b, "\">");
 	feed_html_add(b, f->source);
-	buf_printf(b, "</a>, as of %s.</p></div><div class=\"fresh\">",
+	buf_printf(b,
+	    "</a>, as of %s. <a href=\"track-record.html\">Each CA's "
+	    "track record</a>.</p></div><div class=\"fresh\">",
 	    feed_html_time(f->report.as_of, t, sizeof t));
 	if (age < 0)
 		buf_addstr(b, "Never synced");

@@ -67,6 +67,8 @@ const char *feed_html_time(time_t t, char *buf, size_t size);
  * and the bug's expandable list of items (with its readiness for closure
  * and what the root program owes) on the dashboard.
  */
+/* ccwatch_deadlines_total of the feed's track record, if it has one. */
+void feed_track_prom(struct buf *b, const struct feed *f);
 void feed_ics_items(
     struct buf *b, const struct feed *f, const struct report_bug *rb);
 void feed_prom_items(

@@ -315,6 +315,7 @@ feed_to_prom(const struct feed *f, const struct feed_counters *c)
 	feed_prom_bugs(&b, f, cas, ncas);
 	feed_prom_items(&b, f, cas, ncas);
 	free(cas);
+	feed_track_prom(&b, f);
 	feed_prom_questions(&b, f);
 	feed_prom_sync(&b, f);
 	if (c != NULL)

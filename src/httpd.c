@@ -70,7 +70,15 @@ struct httpd {
 };
 
 /* The documents served. */
-enum httpd_doc { HTTPD_HTML, HTTPD_JSON, HTTPD_JSON_V1, HTTPD_ICS, HTTPD_PROM };
+enum httpd_doc {
+	HTTPD_HTML,
+	HTTPD_JSON,
+	HTTPD_JSON_V1,
+	HTTPD_ICS,
+	HTTPD_PROM,
+	HTTPD_TRACK_JSON,
+	HTTPD_TRACK_HTML
+};
 
 static const struct httpd_route {
 	const char *path;
@@ -84,6 +92,8 @@ static const struct httpd_route {
     {"/feed-v1.json", HTTPD_JSON_V1, "application/json"},
     {"/deadlines.ics", HTTPD_ICS, "text/calendar; charset=utf-8"},
     {"/metrics", HTTPD_PROM, "text/plain; version=0.0.4; charset=utf-8"},
+    {"/track-record.json", HTTPD_TRACK_JSON, "application/json"},
+    {"/track-record.html", HTTPD_TRACK_HTML, "text/html; charset=utf-8"},
 };
 
 /* Compare two strings in time that depends only on their lengths. */
@@ -195,6 +205,15 @@ httpd_render(struct httpd *h, const struct feed *f, struct MHD_Connection *conn,
 		pthread_mutex_unlock(&h->lock);
 		c.http_requests = h->requests;
 		return feed_to_prom(f, &c);
+	case HTTPD_TRACK_JSON:
+		return f->track != NULL ? feed_track_json(f->track) : NULL;
+	case HTTPD_TRACK_HTML:
+		ca = MHD_lookup_connection_value(
+		    conn, MHD_GET_ARGUMENT_KIND, "ca");
+		return f->track != NULL
+		    ? feed_track_html(
+			  f->track, ca != NULL && *ca != '\0' ? ca : NULL, 1)
+		    : NULL;
 	case HTTPD_HTML:
 		break;
 	}
@@ -253,7 +272,7 @@ httpd_send(
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	if (rt->doc == HTTPD_HTML)
+	if (rt->doc == HTTPD_HTML || rt->doc == HTTPD_TRACK_HTML)
 		MHD_add_response_header(r, "Content-Security-Policy",
 		    "default-src 'none'; style-src 'unsafe-inline'; "
 		    "form-action 'self'; frame-ancestors 'none'");
@@ -310,6 +329,9 @@ httpd_handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    MHD_HTTP_HEADER_RETRY_AFTER, "5");
 	body = httpd_render(h, feed_snap_feed(snap), conn, rt->doc);
 	feed_snap_unref(snap);
+	if (body == NULL)
+		return httpd_plain(conn, MHD_HTTP_NOT_FOUND,
+		    "no track record in this evaluation\n", NULL, NULL);
 	rc = httpd_send(conn, rt, body);
 	return rc;
 }

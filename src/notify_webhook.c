@@ -159,7 +159,7 @@ notify_webhook_build_digest(
 {
 	json_t *root, *digest, *items, *item;
 	char *id, *s;
-	size_t i, size = 0;
+	size_t i, size = 0, more;
 
 	id = notify_digest_id(d);
 	if (!notify_valid_id(id)) {
@@ -181,8 +181,8 @@ notify_webhook_build_digest(
 		d->recipient != NULL ? d->recipient : "", 500, 1));
 	json_object_set_new(digest, "when", notify_webhook_time(d->when));
 	json_object_set_new(digest, "alerts", items);
-	json_object_set_new(
-	    digest, "more", json_integer((json_int_t)(d->n - i + d->more)));
+	more = d->n - i + d->more;
+	json_object_set_new(digest, "more", json_integer((json_int_t)more));
 	json_object_set_new(digest, "more_url",
 	    notify_webhook_text(d->more_url, CCWATCH_MAX_URL, 1));
 	root = json_object();

@@ -313,6 +313,7 @@ report_load(struct store *st, const struct people *people,
 	out->generated_at = timeutil_now();
 	out->as_of = as_of;
 	out->pin = opts->pin;
+	out->state_filter = f->state;
 	out->base_url = xstrdup(opts->base_url);
 	if (store_get_cursor(st, &cur, cause) == -1)
 		goto out;
@@ -664,9 +665,9 @@ report_state_colour(enum clock_state s)
 	return "";
 }
 
-/* The table's cells of one bug's most urgent clock. */
+/* The table's cells of one bug's clock ci (-1: none). */
 static void
-report_clock_cells(const struct report *r, const struct report_bug *rb,
+report_clock_cells(const struct report *r, const struct report_bug *rb, int ci,
     const char **kind, const char **state, char *due, size_t size)
 {
 	const struct clock *c;
@@ -674,9 +675,9 @@ report_clock_cells(const struct report *r, const struct report_bug *rb,
 	*kind = "-";
 	*state = rb->result.resolved ? "resolved" : "-";
 	snprintf(due, size, "-");
-	if (rb->urgent == -1)
+	if (ci == -1)
 		return;
-	c = &rb->result.clocks[rb->urgent];
+	c = &rb->result.clocks[ci];
 	*kind = policy_clock_kind_name(c->kind);
 	*state = policy_clock_state_name(c->state);
 	if (c->state == CLOCK_PAUSED)
@@ -687,9 +688,9 @@ report_clock_cells(const struct report *r, const struct report_bug *rb,
 		report_format_relative(c->due, r->as_of, due, size);
 }
 
-/* Write one table row. */
+/* Write one table row: a bug and its clock ci (-1: none). */
 static void
-report_table_row(const struct report *r, const struct report_bug *rb,
+report_table_row(const struct report *r, const struct report_bug *rb, int ci,
     const struct report_style *style, int caw, struct buf *b)
 {
 	const struct actionitem *next = report_next_item(&rb->result);
@@ -697,7 +698,7 @@ report_table_row(const struct report *r, const struct report_bug *rb,
 	char due[64], id[32], item[DATETEXT_ISO_LEN], *ca, *summary, *text;
 	int used, rest;
 
-	report_clock_cells(r, rb, &kind, &state, due, sizeof due);
+	report_clock_cells(r, rb, ci, &kind, &state, due, sizeof due);
 	if (next != NULL)
 		datetext_format(next->row.due.date.year, next->row.due.date.mon,
 		    next->row.due.date.day, item);
@@ -716,11 +717,10 @@ report_table_row(const struct report *r, const struct report_bug *rb,
 	buf_addch(b, ' ');
 	report_add_cell(b, kind, 17, 0);
 	buf_addch(b, ' ');
-	if (style->colour && rb->urgent != -1)
-		buf_addstr(b,
-		    report_state_colour(rb->result.clocks[rb->urgent].state));
+	if (style->colour && ci != -1)
+		buf_addstr(b, report_state_colour(rb->result.clocks[ci].state));
 	report_add_cell(b, state, 8, 0);
-	if (style->colour && rb->urgent != -1)
+	if (style->colour && ci != -1)
 		buf_addstr(b, REPORT_RESET);
 	buf_addch(b, ' ');
 	report_add_cell(b, due, 17, 0);
@@ -759,7 +759,7 @@ report_write_table(
     const struct report *r, const struct report_style *style, FILE *f)
 {
 	struct buf b;
-	size_t i;
+	size_t i, j;
 	int caw = report_ca_width(r);
 
 	buf_init(&b, REPORT_MAX_TEXT);
@@ -781,8 +781,19 @@ report_write_table(
 	if (style->colour)
 		buf_addstr(&b, REPORT_RESET);
 	buf_addch(&b, '\n');
-	for (i = 0; i < r->nbugs; i++)
-		report_table_row(r, &r->bugs[i], style, caw, &b);
+	for (i = 0; i < r->nbugs; i++) {
+		if (r->state_filter < 0) {
+			report_table_row(
+			    r, &r->bugs[i], r->bugs[i].urgent, style, caw, &b);
+			continue;
+		}
+		/* A state filter: every clock of the bug in that state. */
+		for (j = 0; j < r->bugs[i].result.nclocks; j++)
+			if ((int)r->bugs[i].result.clocks[j].state ==
+			    r->state_filter)
+				report_table_row(
+				    r, &r->bugs[i], (int)j, style, caw, &b);
+	}
 	(void)fputs(buf_str(&b), f);
 	buf_free(&b);
 }

@@ -55,6 +55,8 @@ struct report {
 	size_t open_bugs;
 	size_t overdue;  /* bugs whose most urgent clock is overdue */
 	size_t due_soon; /* ... is due-soon */
+	/* The filter's state: the table shows a row per clock in it; or -1. */
+	int state_filter;
 	/*
 	 * Every CA of the store: the configured ones with their aliases,
 	 * the others by the spellings of their (unrestricted) bugs.  A bug's

@@ -116,11 +116,11 @@ static const char *const store_sql[STMT_COUNT] = {
 };
 
 /*
- * The statements as a store of schema version 4 or older reads them, for a
+ * The statements as a store of schema version 5 or older reads them, for a
  * file opened read-only and left unmigrated: nothing is gone there, and
  * the writes fail as every write to a read-only store does.
  */
-static const char *const store_sql_v4[STMT_COUNT] = {
+static const char *const store_sql_v5[STMT_COUNT] = {
     [STMT_PUT_BUG] = "INSERT INTO bugs (" STORE_BUG_COLUMNS ", fetched_at)"
 		     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
 		     " ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
@@ -145,7 +145,7 @@ static int
 store_stmt_version(int i)
 {
 	if (i >= STMT_SET_GONE)
-		return 5;
+		return 6;
 	if (i >= STMT_SET_NOTQ)
 		return 2;
 	return 1;
@@ -667,8 +667,8 @@ store_open_flags(const char *path, int how, char **cause)
 		sql = store_sql[i];
 		if (st->version < store_stmt_version(i))
 			continue;
-		if (st->version < 5 && store_sql_v4[i] != NULL)
-			sql = store_sql_v4[i];
+		if (st->version < 6 && store_sql_v5[i] != NULL)
+			sql = store_sql_v5[i];
 		if (sqlite3_prepare_v3(st->db, sql, -1,
 			SQLITE_PREPARE_PERSISTENT, &st->stmt[i],
 			NULL) != SQLITE_OK) {

@@ -93,7 +93,7 @@ int store_last_comment_time(
     struct store *, int64_t bug_id, time_t *out, char **cause);
 
 /*
- * What Bugzilla no longer shows (schema version 5).  A bug is "gone" when
+ * What Bugzilla no longer shows (schema version 6).  A bug is "gone" when
  * the key cannot read it any more ("hidden") or it moved out of the
  * watched products and components ("moved to PRODUCT :: COMPONENT"): it
  * stays stored but leaves store_list_bugs and the counts, and

@@ -460,7 +460,7 @@ store_get_bug_gone(struct store *st, int64_t id, char **reason, char **cause)
 	int rc;
 
 	*reason = NULL;
-	if (st->version < 5)
+	if (st->version < 6)
 		return 0;
 	stmt = store_stmt_get(st, STMT_GET_GONE);
 	sqlite3_bind_int64(stmt, 1, id);

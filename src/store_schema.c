@@ -4,6 +4,7 @@
  */
 #include "ccwatch.h"
 #include "store_int.h"
+#include "store_record.h"
 
 /*
  * Version N of the schema is the first N entries.  Never edit an entry that
@@ -127,8 +128,10 @@ const char *const store_migrations[] = {
     "  last_success INTEGER NOT NULL DEFAULT 0,"
     "  last_failure INTEGER NOT NULL DEFAULT 0,"
     "  failures INTEGER NOT NULL DEFAULT 0, last_error TEXT);",
+    /* 5: the track record's tables (store_record.c). */
+    store_record_schema,
     /*
-     * 5: what Bugzilla no longer shows: a bug hidden from the key or moved
+     * 6: what Bugzilla no longer shows: a bug hidden from the key or moved
      * out of the watched components ("gone" names why; '' while tracked),
      * and comments that vanished or turned private for the key.
      */

@@ -603,6 +603,77 @@ START_TEST(test_met_says_how)
 }
 END_TEST
 
+/* How many of n's records are in state. */
+static size_t
+count_state(struct notifier *n, const char *state)
+{
+	size_t i, c = 0;
+
+	for (i = 0; i < notify_record_count(n); i++)
+		c += strcmp(notify_record_get(n, i)->state, state) == 0;
+	return c;
+}
+
+/*
+ * Less noise by default: six weeks of a CA that updates on time every
+ * week.  A route with notify_met = always hears a due-soon and a met each
+ * week; the default (after-overdue) hears the due-soon only.  A deadline
+ * that went overdue is still told met on both.
+ */
+START_TEST(test_met_after_overdue_only)
+{
+	struct notifier *quiet, *loud;
+	struct config_route *r;
+	struct alerts_counts c;
+	char *cause = NULL;
+	time_t t, last;
+	int week;
+
+	add_route("quiet", "quiet", "update");
+	r = add_route("loud", "loud", "update");
+	free(r->notify_met);
+	r->notify_met = NULL;
+	r->met = CONFIG_MET_ALWAYS;
+	quiet = start("quiet");
+	loud = start("loud");
+	put_bug(1, T0, "[ca-compliance]");
+	put_comment(1, CA_LOGIN, T0 + H, "Preliminary report: ...");
+	last = T0 + H;
+	for (week = 1; week <= 6; week++) {
+		for (t = last + 12 * H; t < last + 6 * D; t += 12 * H)
+			cycle(t);
+		last += 6 * D;
+		put_comment(1, CA_LOGIN, last, "Weekly update: ...");
+		cycle(last + H);
+	}
+	(void)fprintf(stderr,
+	    "notify_met: six weeks of on-time updates: %zu messages "
+	    "(always) vs %zu (after-overdue), %.2f vs %.2f per bug per "
+	    "week\n",
+	    notify_record_count(loud), notify_record_count(quiet),
+	    (double)notify_record_count(loud) / 6.0,
+	    (double)notify_record_count(quiet) / 6.0);
+	ck_assert_uint_eq(count_state(loud, "due-soon"), 6);
+	ck_assert_uint_eq(count_state(loud, "met"), 6);
+	ck_assert_uint_eq(count_state(quiet, "due-soon"), 6);
+	ck_assert_uint_eq(count_state(quiet, "met"), 0);
+	/*
+	 * The ledger has every one all the same: 6 due-soon, 6 met, and the
+	 * report clocks' own transitions.
+	 */
+	ck_assert_int_eq(alerts_counts(test_st, &c, &cause), 0);
+	ck_assert_int_ge(c.alerts, 12);
+	/* Late: overdue, then met, told on both routes. */
+	for (t = last + 12 * H; t < last + 9 * D; t += 12 * H)
+		cycle(t);
+	put_comment(1, CA_LOGIN, last + 9 * D, "Sorry, late: ...");
+	cycle(last + 9 * D + H);
+	ck_assert_uint_eq(count_state(quiet, "overdue"), 1);
+	ck_assert_uint_eq(count_state(quiet, "met"), 1);
+	ck_assert_uint_eq(count_state(loud, "met"), 7);
+}
+END_TEST
+
 static Suite *
 alerts_flow_suite(void)
 {
@@ -614,6 +685,7 @@ alerts_flow_suite(void)
 	tcase_add_test(tc, test_state_reached_again_is_new_alert);
 	tcase_add_test(tc, test_future_is_a_dry_run);
 	tcase_add_test(tc, test_met_says_how);
+	tcase_add_test(tc, test_met_after_overdue_only);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");

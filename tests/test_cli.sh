@@ -161,6 +161,12 @@ check "--ca keeps one CA's bugs, ignoring case" /usr/bin/python3 -c "
 import json
 d = json.load(open('$tmp/ca.json'))
 assert d['bugs'] and all(b['ca'] == 'SwissSign' for b in d['bugs'])"
+# status --state S: one row per clock in S, and the footer counts them.
+"$ccwatch" -c "$tmp/c.conf" status --as-of "$anchor" --state due-soon >"$tmp/soon.table"
+check "--state due-soon: every row is a due-soon clock" sh -c "sed '1d;\$d' '$tmp/soon.table' | grep -v '^ambiguous date:\|^snoozed:\|^acknowledged:' | awk '{ if (\$0 !~ / due-soon /) exit 1; n++ } END { exit n == 0 }'"
+rows=$(sed '1d' "$tmp/soon.table" | grep -c ' due-soon ')
+check "--state due-soon: the footer counts the rows shown, then all: $rows" \
+    grep -q "^$rows shown (0 overdue, $rows due soon); in all [0-9]* overdue, [0-9]* due soon, [0-9]* open bugs; as of" "$tmp/soon.table"
 check "a bad --state is a usage error" sh -c "'$ccwatch' -c '$tmp/c.conf' status --state late >/dev/null 2>&1; test \$? -eq 2"
 check "a bad --as-of is a usage error" sh -c "'$ccwatch' -c '$tmp/c.conf' status --as-of yesterday >/dev/null 2>&1; test \$? -eq 2"
 

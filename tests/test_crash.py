@@ -91,7 +91,9 @@ def daemon_conf(work, url, smtp_port, hook_port):
     return write_conf(
         os.path.join(work, "ccwatch.conf"), daemon_sections(url, work),
         section("alerts", retry_base=1, retry_max=2, max_per_cycle=10000),
-        section('route "team"', ca='"Example CA"', channels="mail, hook"),
+        # Every met is told, so that every alert of the ledger is delivered.
+        section('route "team"', ca='"Example CA"', channels="mail, hook",
+                notify_met="always"),
         section('route "overdue"', state="overdue", channels="hook"),
         mail_channel("mail", smtp_port),
         hook_channel("hook", hook_port, "%s/hook.secret" % work))

@@ -260,8 +260,11 @@ def test_served(work, conf, port):
         check(cycles > 0 and ev is not None and int(ev.group(1)) == cycles,
               "one evaluation per cycle: %d cycles, %s" % (cycles, ev.group(0).strip() if ev else None))
         files = sorted(os.listdir(os.path.join(work, "out")))
-        check(files == ["deadlines.ics", "feed-v1.json", "feed.json", "index.html", "metrics.prom"],
-              "the daemon wrote the five files: " + " ".join(files))
+        pages = [f for f in files if f.startswith("track-record-") and f.endswith(".html")]
+        check([f for f in files if f not in pages] ==
+              ["deadlines.ics", "feed-v1.json", "feed.json", "index.html", "metrics.prom",
+               "track-record.html", "track-record.json"] and len(pages) > 0,
+              "the daemon wrote the seven files and a track record page per CA: " + " ".join(files))
         st, h, body = request(port, "GET", "/feed/v1")
         check(st == 200 and validates(body.decode(), "feed-v1.schema.json", "ccwatch.feed/1"),
               "/feed/v1 serves ccwatch.feed/1, valid against its schema")
