@@ -118,6 +118,7 @@ alerts_free(struct alerts *al)
 	}
 	free(al->broken);
 	free(al->notifiers);
+	alerts_unmarked_free(al);
 	free(al);
 }
 

@@ -144,6 +144,7 @@ alerts_fire(struct alerts_eval *ev, json_t *payload, const char *id,
 	for (i = 0; i < ev->cfg->nroutes; i++) {
 		r = &ev->cfg->routes[i];
 		if (r->digest_min >= 0 ||
+		    (ev->private_only && !r->private_data) ||
 		    (route != NULL && strcmp(route, r->name) != 0) ||
 		    !(ev->note ? alerts_route_hears_bug(ev, r,
 				     alerts_is_program(payload), a.ca, a.clock)
@@ -419,6 +420,39 @@ out:
 }
 
 /*
+ * The reason a vanished instance ended when its bug left the tracked set
+ * (store_get_bug_gone): a moved bug names where it went; one the key no
+ * longer sees is noted to the routes that may show restricted data only,
+ * marked restricted.  NULL when the bug is tracked (or with *cause).
+ */
+static json_t *
+alerts_gone_reason(struct alerts_eval *ev, json_t *p, char **cause)
+{
+	char *why = NULL, *text;
+	json_t *o;
+	int rc;
+
+	*cause = NULL;
+	rc = store_get_bug_gone(ev->st,
+	    json_integer_value(json_object_get(p, "bug_id")), &why, cause);
+	if (rc <= 0)
+		return NULL;
+	if (strcmp(why, "hidden") == 0) {
+		ev->private_only = 1;
+		json_object_set_new(p, "restricted", json_true());
+		text = xstrdup("the bug is no longer visible to ccwatch's "
+			       "Bugzilla key, so its deadlines are no longer "
+			       "watched");
+	} else
+		xasprintf(&text, "the bug %s", why);
+	o = json_pack("{s:s, s:s, s:n, s:n, s:n}", "kind", "gone", "text", text,
+	    "by", "comment", "date");
+	free(text);
+	free(why);
+	return o;
+}
+
+/*
  * The instances notified due-soon or overdue that this evaluation did not
  * see any more: their deadline was replaced or the bug was resolved, so
  * they are met.
@@ -443,7 +477,14 @@ alerts_vanished(struct alerts_eval *ev, char **cause)
 		if (p == NULL)
 			continue;
 		json_object_set_new(p, "state", json_string("met"));
-		reason = alerts_reason_vanished(&ev->seen, ev->st, p);
+		reason = alerts_gone_reason(ev, p, cause);
+		if (reason == NULL && *cause != NULL) {
+			json_decref(p);
+			strlist_free(&payloads);
+			return -1;
+		}
+		if (reason == NULL)
+			reason = alerts_reason_vanished(&ev->seen, ev->st, p);
 		xasprintf(&text, "This deadline no longer applies: %s.",
 		    json_string_value(json_object_get(reason, "text")));
 		json_object_set_new(p, "evidence", json_string(text));
@@ -453,9 +494,12 @@ alerts_vanished(struct alerts_eval *ev, char **cause)
 		    json_integer_value(json_object_get(p, "bug_id")),
 		    json_string_value(json_object_get(p, "clock")), ev->now,
 		    cause);
-		if (sn == -1 || alerts_instance(ev, p, sn, cause) == -1) {
-			if (sn == -1)
-				json_decref(p);
+		if (sn == -1)
+			json_decref(p); /* alerts_instance consumes it */
+		else if (alerts_instance(ev, p, sn, cause) == -1)
+			sn = -1;
+		ev->private_only = 0;
+		if (sn == -1) {
 			strlist_free(&payloads);
 			return -1;
 		}

@@ -24,7 +24,24 @@ struct alerts {
 	size_t nnotifiers;
 	struct alerts_broken *broken;
 	size_t nbroken;
+	/*
+	 * Rows sent whose mark failed (a full or read-only store): marked
+	 * first at the next run, and nothing is sent until they are.
+	 */
+	struct alerts_unmarked *unmarked;
+	size_t nunmarked;
 };
+
+/* A row sent (or logged) whose mark could not be stored. */
+struct alerts_unmarked {
+	int64_t id;
+	char *status; /* "sent" or "dry-run" */
+	time_t at;
+	int attempts;
+};
+
+/* Forget the rows waiting for their mark (alerts_free). */
+void alerts_unmarked_free(struct alerts *);
 
 /* Break t down in zone tz (NULL: UTC; +HH:MM; a zoneinfo name). */
 int alerts_localtime(time_t t, const char *tz, struct tm *tm);
@@ -122,6 +139,7 @@ struct alerts_eval {
 	/* How each CA is shown (report.h): the report's, or own_cas. */
 	const struct caname_table *cas;
 	struct caname_table own_cas;
+	int private_only; /* the alert goes to private_data routes only */
 };
 
 /*

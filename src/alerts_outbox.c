@@ -167,13 +167,76 @@ alerts_backoff(const struct config_alerts *cfg, int attempts, long retry_after)
 	return d > 0 ? d : 1;
 }
 
-/* Mark a row sent (or logged, in a dry run). */
+/*
+ * Mark a row sent (or logged, in a dry run).  When the store cannot take
+ * the mark (a full disk), the row is remembered so that the next run marks
+ * it before it sends anything: it is never sent twice for that.
+ */
 static int
-alerts_mark_sent(struct store *st, const struct alerts_row *row, time_t now,
-    const char *status, char **cause)
+alerts_mark_sent(struct alerts *al, struct store *st,
+    const struct alerts_row *row, time_t now, const char *status, char **cause)
 {
-	return store_outbox_mark_sent(
-	    st, row->id, status, now, row->attempts + 1, cause);
+	struct alerts_unmarked *u;
+
+	if (store_outbox_mark_sent(
+		st, row->id, status, now, row->attempts + 1, cause) == 0)
+		return 0;
+	log_warnx("alerts: delivery %s went to channel %s but cannot be "
+		  "marked: delivery pauses until the store is writable",
+	    row->delivery_id, row->channel);
+	al->unmarked = xreallocarray(
+	    al->unmarked, al->nunmarked + 1, sizeof *al->unmarked);
+	u = &al->unmarked[al->nunmarked++];
+	u->id = row->id;
+	u->status = xstrdup(status);
+	u->at = now;
+	u->attempts = row->attempts + 1;
+	return -1;
+}
+
+/* Forget the rows waiting for their mark. */
+void
+alerts_unmarked_free(struct alerts *al)
+{
+	size_t i;
+
+	for (i = 0; i < al->nunmarked; i++)
+		free(al->unmarked[i].status);
+	free(al->unmarked);
+	al->unmarked = NULL;
+	al->nunmarked = 0;
+}
+
+/*
+ * Store the marks a full store refused earlier: 0 when every one is in
+ * (delivery goes on), -1 with *cause while the store still refuses them
+ * (the run sends nothing).
+ */
+static int
+alerts_mark_pending(struct alerts *al, struct store *st, char **cause)
+{
+	struct alerts_unmarked *u;
+	char *err = NULL;
+	size_t i;
+
+	for (i = 0; i < al->nunmarked; i++) {
+		u = &al->unmarked[i];
+		if (store_outbox_mark_sent(
+			st, u->id, u->status, u->at, u->attempts, &err) == -1) {
+			xasprintf(cause,
+			    "alerts: delivery paused: %zu sent deliveries "
+			    "cannot be marked: %s",
+			    al->nunmarked, err);
+			free(err);
+			return -1;
+		}
+	}
+	if (al->nunmarked > 0)
+		log_info("alerts: the store is writable again: %zu sent "
+			 "deliveries marked, delivery resumes",
+		    al->nunmarked);
+	alerts_unmarked_free(al);
+	return 0;
 }
 
 /* Record a failed attempt: retry later, or give up loudly. */
@@ -334,7 +397,8 @@ alerts_record(struct alerts_delivery *run, struct alerts_row *row, int rc,
 		log_info("alerts: sent %s to channel %s", row->delivery_id,
 		    row->channel);
 		run->stats->sent++;
-		r = alerts_mark_sent(run->st, row, run->now, "sent", &cause);
+		r = alerts_mark_sent(
+		    run->al, run->st, row, run->now, "sent", &cause);
 	} else {
 		if (fail->retryable)
 			lane->down = 1;
@@ -370,8 +434,8 @@ alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
 		row->state = ALERTS_ROW_DONE;
 		alerts_log_dry(row);
 		run->stats->dry_run++;
-		if (alerts_mark_sent(
-			run->st, row, run->now, "dry-run", &cause) == -1 &&
+		if (alerts_mark_sent(run->al, run->st, row, run->now, "dry-run",
+			&cause) == -1 &&
 		    run->error == NULL)
 			run->error = cause;
 		else
@@ -586,6 +650,8 @@ alerts_on_kick(sd_event_source *s, void *arg)
 
 	run->kick = sd_event_source_disable_unref(run->kick);
 	run->more = 1;
+	if (alerts_mark_pending(run->al, run->st, &run->error) == -1)
+		run->more = 0;
 	alerts_pump(run);
 	return 0;
 }

@@ -352,6 +352,7 @@ bugzilla_op_parsed(struct bugzilla_op *op, struct model_doc *doc, char *why)
 {
 	struct bug_list page;
 	void *into = op->out;
+	size_t got;
 	int n, more = 0;
 
 	memset(&page, 0, sizeof page);
@@ -376,6 +377,20 @@ bugzilla_op_parsed(struct bugzilla_op *op, struct model_doc *doc, char *why)
 	}
 	if (op->skipped != NULL)
 		*op->skipped += (size_t)n;
+	got = page.n + (size_t)n;
+	if (op->search && got > 2 * (size_t)op->bz->page_size) {
+		/* More than asked for: nothing of it is stored. */
+		log_warnx("bugzilla: search page of %zu bugs refused: %ld "
+			  "were asked for",
+		    got, op->bz->page_size);
+		bug_list_free(&page);
+		op->bz->last_error = BZ_ERR_PROTOCOL;
+		xasprintf(&op->err,
+		    "search: a page of %zu bugs for a limit of %ld", got,
+		    op->bz->page_size);
+		bugzilla_op_finish(op, -1, op->err);
+		return;
+	}
 	if (op->search)
 		more = bugzilla_op_page(op, &page, n);
 	if (op->found > (size_t)op->bz->max_search) {
@@ -713,4 +728,60 @@ bugzilla_options_from_config(struct bugzilla_options *o, const struct config *c)
 	o->http.connect_timeout = (long)c->connect_timeout;
 	o->retries = (int)c->retries;
 	o->page_size = (long)c->page_size;
+}
+
+/*
+ * Ask the server who the configured API key is (GET /rest/whoami, the key
+ * in the header as always); see bugzilla.h.
+ */
+int
+bugzilla_check_key(const struct config *c, char **login, char **cause)
+{
+	struct bugzilla_options o;
+	struct bugzilla *bz;
+	char *err = NULL;
+	long code;
+	int rc;
+
+	*login = NULL;
+	if (c->api_key == NULL)
+		return 0;
+	bugzilla_options_from_config(&o, c);
+	o.retries = 0;
+	if (o.http.timeout > 15)
+		o.http.timeout = 15;
+	bz = bugzilla_new(&o, cause);
+	if (bz == NULL)
+		return -1;
+	rc = bugzilla_whoami(bz, login, &err);
+	if (rc == 0) {
+		bugzilla_free(bz);
+		return 1;
+	}
+	code = bugzilla_last_error(bz) == BZ_ERR_API
+	    ? bugzilla_last_api_code(bz)
+	    : 0;
+	bugzilla_free(bz);
+	if (code == 306)
+		xasprintf(cause,
+		    "bugzilla: the server rejects the API key "
+		    "(code 306)");
+	else if (code == 410 || code == 102)
+		xasprintf(cause,
+		    "bugzilla: the server ignores the API key: /rest/whoami "
+		    "answers as to an anonymous client (code %ld); ccwatch "
+		    "sends the key in the X-BUGZILLA-API-KEY header, which "
+		    "upstream Bugzilla does not read",
+		    code);
+	else if (code == 32614)
+		xasprintf(cause,
+		    "bugzilla: cannot check the API key: the server has no "
+		    "/rest/whoami (code 32614)");
+	else {
+		/* Unreachable or failing: nothing is known of the key. */
+		*cause = err;
+		return 0;
+	}
+	free(err);
+	return -1;
 }

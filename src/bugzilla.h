@@ -89,6 +89,16 @@ int bugzilla_time(struct bugzilla *, time_t *db_time, char **cause);
 int bugzilla_version(struct bugzilla *, char **version, char **cause);
 /* GET /rest/whoami: the login the API key belongs to. */
 int bugzilla_whoami(struct bugzilla *, char **login, char **cause);
+/*
+ * Check the configured API key with the server (a client of its own, no
+ * retries, at most 15 s): 1 with *login (allocated) when the server knows
+ * it; -1 with *cause when the server rejects it (code 306), ignores it
+ * (answers as to an anonymous client: upstream Bugzilla reads no
+ * X-BUGZILLA-API-KEY header) or cannot check it (no /rest/whoami); 0 with
+ * no key configured, or with *cause (allocated) when the server could not
+ * be asked (unreachable, failing): the caller goes on and says so.
+ */
+int bugzilla_check_key(const struct config *, char **login, char **cause);
 
 /*
  * GET /rest/bug with the query, order=bug_id, an explicit limit, paging by

@@ -179,7 +179,10 @@ cli_parse_number(const char *what, const char *s, long long min)
 struct store *
 cli_open_readonly(struct cli *cli, char **cause)
 {
-	return store_open_readonly(cli->conf->store_path, cause);
+	return store_open_flags(cli->conf->store_path,
+	    STORE_READONLY |
+		(cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0),
+	    cause);
 }
 
 /* Open the configured store for writing; it must exist already. */
@@ -191,7 +194,8 @@ cli_open_existing(struct cli *cli, char **cause)
 		    strerror(errno));
 		return NULL;
 	}
-	return store_open(cli->conf->store_path, cause);
+	return store_open_flags(cli->conf->store_path,
+	    cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
 }
 
 /* Close st, print a command's error, if any, and return its status. */

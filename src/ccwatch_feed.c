@@ -73,7 +73,8 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		return cli_backfill(cli, since);
 	so.progress = cli_progress;
 	bugzilla_options_from_config(&bo, cli->conf);
-	st = store_open(cli->conf->store_path, &cause);
+	st = store_open_flags(cli->conf->store_path,
+	    cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0, &cause);
 	if (st == NULL)
 		goto out;
 	bz = bugzilla_new(&bo, &cause);

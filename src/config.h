@@ -120,10 +120,12 @@ struct config {
 	long long page_size;       /* search limit per page */
 	long long timeout;         /* seconds for one whole request */
 	long long connect_timeout;
-	long long retries; /* extra attempts after a retryable failure */
+	long long retries;        /* extra attempts after a retryable failure */
+	long long max_clock_skew; /* seconds db_time may run ahead */
 
 	/* [store] */
 	char *store_path;
+	int store_shared_group; /* accept a store of another user, our group */
 
 	/* [daemon] */
 	long long poll_interval;  /* seconds between cycles */

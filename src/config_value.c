@@ -387,7 +387,23 @@ config_read_secret(const char *path, char **out, char **cause)
 		file = xstrdup(path);
 	trusted = dir != NULL && config_path_under(file, dir);
 
-	fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/*
+	 * O_NONBLOCK: a FIFO opens at once (and is refused below) instead of
+	 * waiting for a writer; O_NOFOLLOW: a link is refused, not followed
+	 * to a file its owner did not mean to share.
+	 */
+	if (lstat(file, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISLNK(st.st_mode)) {
+		xasprintf(cause, "%s: not a regular file", file);
+		goto out;
+	}
+	fd = open(
+	    file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+	if (fd == -1 && errno == ELOOP) {
+		xasprintf(
+		    cause, "%s: a symbolic link, not a regular file", file);
+		goto out;
+	}
 	if (fd == -1 || fstat(fd, &st) == -1) {
 		xasprintf(cause, "%s: %s", file, strerror(errno));
 		goto out;

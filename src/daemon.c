@@ -257,6 +257,40 @@ daemon_reset_cursor(struct daemon *d, const struct config *c)
 }
 
 /*
+ * Check the configured API key with the server: refused, or ignored by a
+ * server that reads no header, is -1 with *cause; a key the server knows
+ * gives people.self when the configuration names none.  A server that
+ * cannot be asked now is logged, and ccwatch goes on.
+ */
+int
+daemon_check_key(struct config *c, char **cause)
+{
+	char *login = NULL, *err = NULL;
+	int rc;
+
+	rc = bugzilla_check_key(c, &login, &err);
+	if (rc == -1) {
+		*cause = err;
+		return -1;
+	}
+	if (rc == 0 && err != NULL)
+		log_warnx(
+		    "bugzilla: the API key could not be checked: %s", err);
+	if (rc == 1) {
+		log_info("bugzilla: the API key is %s's", login);
+		if (c->people.self == NULL)
+			people_set_self(&c->people, login);
+		else if (strcmp(c->people.self, login) != 0)
+			log_warnx("bugzilla: [people] self is %s, the API key "
+				  "is %s's",
+			    c->people.self, login);
+	}
+	free(err);
+	free(login);
+	return 0;
+}
+
+/*
  * Swap in a clean new configuration (taken over): a new client, alerts,
  * store if its path changed, and HTTP server.  On failure the old one
  * stays and c is freed.
@@ -268,6 +302,10 @@ daemon_apply(struct daemon *d, struct config *c, char **cause)
 	struct alerts *al;
 	struct store *st = NULL;
 
+	if (daemon_check_key(c, cause) == -1) {
+		config_free(c);
+		return -1;
+	}
 	bz = daemon_client(d, c, cause);
 	if (bz == NULL) {
 		config_free(c);
@@ -284,7 +322,8 @@ daemon_apply(struct daemon *d, struct config *c, char **cause)
 		return -1;
 	}
 	if (strcmp(c->store_path, d->conf->store_path) != 0) {
-		st = store_open(c->store_path, cause);
+		st = store_open_flags(c->store_path,
+		    c->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
 		if (st == NULL) {
 			alerts_free(al);
 			bugzilla_free(bz);
@@ -404,7 +443,8 @@ daemon_new(
 	d->http = http_new(&ho, cause);
 	if (d->http == NULL)
 		goto fail;
-	d->store = store_open(conf->store_path, cause);
+	d->store = store_open_flags(conf->store_path,
+	    conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
 	if (d->store == NULL)
 		goto fail;
 	d->bz = daemon_client(d, conf, cause);
@@ -458,6 +498,10 @@ daemon_run(const char *conf_path, struct config *conf)
 	int rc = 1, r;
 
 	srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+	if (daemon_check_key(conf, &cause) == -1) {
+		config_free(conf);
+		goto out;
+	}
 	daemon_block_signals();
 	r = sd_event_default(&event);
 	if (r < 0) {

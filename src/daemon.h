@@ -17,6 +17,12 @@ void daemon_block_signals(void);
  * it).  Returns the process exit status.
  */
 int daemon_run(const char *conf_path, struct config *conf);
+/*
+ * Check the configured API key with the server (bugzilla_check_key): -1
+ * with *cause when it is refused or ignored; else 0, people.self set to
+ * the key's login when the configuration names none.
+ */
+int daemon_check_key(struct config *, char **cause);
 
 /*
  * The delay in seconds before the next cycle: the interval with +-jitter

@@ -298,7 +298,8 @@ daemon_write_feed(struct daemon *d)
 		/* The written calendar is the configured CA's only. */
 		ics = feed_to_ics(f, d->conf->feed_ics_ca);
 		xasprintf(&path, "%s/deadlines.ics", d->conf->feed_directory);
-		feed_write_file(path, ics, strlen(ics), &cause);
+		feed_write_file(
+		    path, ics, strlen(ics), f->private_data, &cause);
 		free(path);
 		free(ics);
 	}

@@ -350,6 +350,7 @@ feed_from_report(struct store *st, const struct people *people,
 	memset(r, 0, sizeof *r);
 	out->source = xstrdup(o->source != NULL ? o->source : popts->base_url);
 	out->stale_after = o->stale_after;
+	out->private_data = o->include_restricted;
 	n = out->report.nbugs;
 	out->extra = xcalloc(n + 1, sizeof *out->extra);
 	if (feed_load_cursor(st, out, cause) == -1) {
@@ -591,13 +592,18 @@ feed_to_json(const struct feed *f)
 	return out;
 }
 
-/* A copy of s with each invalid UTF-8 byte replaced by U+FFFD. */
-char *
-feed_utf8_clean(const char *s)
+/*
+ * A copy of s with each invalid UTF-8 byte replaced by U+FFFD; with
+ * visible, bidi controls and zero-width characters shown as "<U+202E>"
+ * (utf8_visible), for what people read.
+ */
+static char *
+feed_utf8_copy(const char *s, int visible)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	struct buf b;
-	size_t n;
+	size_t n, k;
+	char esc[UTF8_VISIBLE_MAX];
 
 	buf_init(&b, FEED_MAX_TEXT);
 	while (*p != '\0') {
@@ -607,10 +613,28 @@ feed_utf8_clean(const char *s)
 			p++;
 			continue;
 		}
-		buf_add(&b, p, n);
+		k = visible ? utf8_visible(p, n, esc) : 0;
+		if (k > 0)
+			buf_add(&b, esc, k);
+		else
+			buf_add(&b, p, n);
 		p += n;
 	}
 	return buf_detach(&b);
+}
+
+/* A copy of s with each invalid UTF-8 byte replaced by U+FFFD. */
+char *
+feed_utf8_clean(const char *s)
+{
+	return feed_utf8_copy(s, 0);
+}
+
+/* feed_utf8_clean, and bidi or zero-width characters as "<U+202E>". */
+char *
+feed_utf8_visible(const char *s)
+{
+	return feed_utf8_copy(s, 1);
 }
 
 /* s with UTF-8 repaired, each byte appended to a new string by one. */
@@ -629,9 +653,13 @@ feed_escape(const char *s, void (*one)(struct buf *, char))
 	return buf_detach(&b);
 }
 
-/* Write data to path through a synced temporary file and a rename. */
+/*
+ * Write data to path through a synced temporary file and a rename; 0640
+ * when it may hold restricted bugs or private comments, else 0644.
+ */
 int
-feed_write_file(const char *path, const char *data, size_t len, char **cause)
+feed_write_file(
+    const char *path, const char *data, size_t len, int private, char **cause)
 {
 	char *tmp;
 	ssize_t n;
@@ -653,7 +681,7 @@ feed_write_file(const char *path, const char *data, size_t len, char **cause)
 			goto out;
 		done += (size_t)n;
 	}
-	if (fchmod(fd, 0644) == -1 || fsync(fd) == -1)
+	if (fchmod(fd, private ? 0640 : 0644) == -1 || fsync(fd) == -1)
 		goto out;
 	if (close(fd) == -1) {
 		fd = -1;
@@ -676,13 +704,14 @@ out:
 
 /* Write one rendering into dir/name and free it. */
 static int
-feed_write_one(const char *dir, const char *name, char *data, char **cause)
+feed_write_one(const struct feed *f, const char *dir, const char *name,
+    char *data, char **cause)
 {
 	char *path;
 	int rc;
 
 	xasprintf(&path, "%s/%s", dir, name);
-	rc = feed_write_file(path, data, strlen(data), cause);
+	rc = feed_write_file(path, data, strlen(data), f->private_data, cause);
 	free(path);
 	free(data);
 	return rc;
@@ -697,20 +726,20 @@ feed_write_dir(const struct feed *f, const struct feed_counters *c,
 	int rc;
 
 	/* One document, written as feed/2, then taken back to feed/1. */
-	rc = feed_write_one(dir, "feed.json", feed_json_text(root), cause);
+	rc = feed_write_one(f, dir, "feed.json", feed_json_text(root), cause);
 	if (rc == 0) {
 		feed_json_v1(root, f);
 		rc = feed_write_one(
-		    dir, "feed-v1.json", feed_json_text(root), cause);
+		    f, dir, "feed-v1.json", feed_json_text(root), cause);
 	}
 	json_decref(root);
 	if (rc == -1 ||
-	    feed_write_one(dir, "deadlines.ics", feed_to_ics(f, NULL), cause) ==
+	    feed_write_one(
+		f, dir, "deadlines.ics", feed_to_ics(f, NULL), cause) == -1 ||
+	    feed_write_one(f, dir, "metrics.prom", feed_to_prom(f, c), cause) ==
 		-1 ||
-	    feed_write_one(dir, "metrics.prom", feed_to_prom(f, c), cause) ==
-		-1 ||
-	    feed_write_one(dir, "index.html", feed_to_html(f, NULL), cause) ==
-		-1 ||
+	    feed_write_one(
+		f, dir, "index.html", feed_to_html(f, NULL), cause) == -1 ||
 	    feed_track_write_dir(f, dir, cause) == -1)
 		return -1;
 	return 0;

@@ -57,6 +57,7 @@ struct feed {
 	long long bugs_open;       /* ... of them open */
 	long long hidden_bugs;     /* restricted bugs left out */
 	long long hidden_comments; /* private comments left out */
+	int private_data;          /* include_restricted: may hold them */
 	/* The track record (feed_track_load), or NULL; the feed frees it. */
 	struct feed_track *track;
 };
@@ -189,10 +190,12 @@ char *feed_html_escape(const char *s);
 
 /*
  * Write data to path atomically: a temporary file beside it, fsync,
- * rename.  Returns 0 or -1 with *cause; no temporary file is left.
+ * rename.  The file is 0644 when it holds public data only, 0640 when
+ * private is set (include_restricted).  Returns 0 or -1 with *cause; no
+ * temporary file is left.
  */
 int feed_write_file(
-    const char *path, const char *data, size_t len, char **cause);
+    const char *path, const char *data, size_t len, int private, char **cause);
 /*
  * Write feed.json, feed-v1.json, deadlines.ics, metrics.prom and
  * index.html into dir.

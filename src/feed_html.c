@@ -203,7 +203,12 @@ feed_html_escape_one(struct buf *b, char c)
 char *
 feed_html_escape(const char *s)
 {
-	return feed_escape(s, feed_html_escape_one);
+	char *shown = feed_utf8_visible(s != NULL ? s : ""), *out;
+
+	/* Bidi and zero-width characters shown as <U+202E>, not obeyed. */
+	out = feed_escape(shown, feed_html_escape_one);
+	free(shown);
+	return out;
 }
 
 /* Append s escaped. */
@@ -216,8 +221,8 @@ feed_html_add(struct buf *b, const char *s)
 	free(e);
 }
 
-/* Percent-encode a query value (unreserved characters stay). */
-static void
+/* Append s percent-encoded as a query value (unreserved characters stay). */
+void
 feed_html_add_qvalue(struct buf *b, const char *s)
 {
 	const unsigned char *p;

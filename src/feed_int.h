@@ -21,6 +21,8 @@ extern const enum clock_state feed_states[FEED_NSTATES];
 
 /* A copy of s with invalid UTF-8 bytes as U+FFFD (allocated). */
 char *feed_utf8_clean(const char *s);
+/* The same, with bidi and zero-width characters shown as "<U+202E>". */
+char *feed_utf8_visible(const char *s);
 /*
  * s with invalid UTF-8 repaired, each byte then appended by one (its
  * escaped form, or nothing) to a new string (allocated).
@@ -57,6 +59,8 @@ void feed_prom_label(struct buf *b, const char *s);
 size_t feed_prom_cas(const struct feed *f, size_t **out);
 int feed_prom_same_ca(const struct feed *f, size_t i, size_t c);
 void feed_html_add(struct buf *b, const char *s);
+/* Append s percent-encoded as a query value (unreserved characters stay). */
+void feed_html_add_qvalue(struct buf *b, const char *s);
 const char *feed_html_time(time_t t, char *buf, size_t size);
 
 /*

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ccwatch.h"
@@ -31,6 +32,19 @@
 
 #define HTTPD_DEFAULT_CONNECTIONS 64
 #define HTTPD_DEFAULT_TIMEOUT     15
+/* Query arguments a request may carry; the feed's filters need a few. */
+#define HTTPD_MAX_ARGS 64
+/* Each connection's memory in MHD: room to parse a long query, then 414. */
+#define HTTPD_MEMORY_LIMIT (128 * 1024)
+/* How often the reaper looks for requests past their deadline (ms). */
+#define HTTPD_REAP_MS 250
+
+/* One open connection, for the whole-request deadline. */
+struct httpd_conn {
+	int fd;
+	struct timespec start; /* of the connection or its current request */
+	struct httpd_conn *prev, *next;
+};
 
 struct httpd {
 	struct httpd_options opts;
@@ -38,10 +52,21 @@ struct httpd {
 	char *token;
 	struct MHD_Daemon *mhd;
 
-	pthread_mutex_t lock; /* guards snap and counters */
+	pthread_mutex_t lock; /* guards snap, counters and conns */
 	struct feed_snap *snap;
 	struct feed_counters counters;
 	long long requests;
+
+	/*
+	 * Open connections, oldest request first in no particular order; the
+	 * reaper thread shuts down the socket of one whose request has run
+	 * past the deadline, however slowly it trickles bytes.
+	 */
+	struct httpd_conn *conns;
+	pthread_t reaper;
+	int reaping;
+	pthread_cond_t stop;
+	int stopping;
 };
 
 /* The documents served. */
@@ -277,6 +302,10 @@ httpd_handle(void *cls, struct MHD_Connection *conn, const char *url,
 	(void)upload_size;
 	(void)con_cls;
 	h->requests++;
+	if (MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, NULL, NULL) >
+	    HTTPD_MAX_ARGS)
+		return httpd_plain(conn, MHD_HTTP_URI_TOO_LONG,
+		    "too many query arguments\n", NULL, NULL);
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return httpd_plain(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
 		    "method not allowed\n", MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
@@ -305,6 +334,108 @@ httpd_handle(void *cls, struct MHD_Connection *conn, const char *url,
 		    "no track record in this evaluation\n", NULL, NULL);
 	rc = httpd_send(conn, rt, body);
 	return rc;
+}
+
+/* Seconds from a to b. */
+static double
+httpd_elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+/*
+ * MHD_NotifyConnectionCallback: track a connection from its start to its
+ * close, so the reaper can hold it to the deadline.
+ */
+static void
+httpd_notify_conn(void *cls, struct MHD_Connection *conn, void **socket_ctx,
+    enum MHD_ConnectionNotificationCode code)
+{
+	struct httpd *h = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct httpd_conn *c;
+
+	pthread_mutex_lock(&h->lock);
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		ci = MHD_get_connection_info(
+		    conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+		c = xcalloc(1, sizeof *c);
+		c->fd = ci != NULL ? ci->connect_fd : -1;
+		clock_gettime(CLOCK_MONOTONIC, &c->start);
+		c->next = h->conns;
+		if (h->conns != NULL)
+			h->conns->prev = c;
+		h->conns = c;
+		*socket_ctx = c;
+	} else if (*socket_ctx != NULL) {
+		c = *socket_ctx;
+		if (c->prev != NULL)
+			c->prev->next = c->next;
+		else
+			h->conns = c->next;
+		if (c->next != NULL)
+			c->next->prev = c->prev;
+		free(c);
+		*socket_ctx = NULL;
+	}
+	pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * MHD_RequestCompletedCallback: a request was answered, so a kept-alive
+ * connection's next request gets a deadline of its own.
+ */
+static void
+httpd_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+    enum MHD_RequestTerminationCode code)
+{
+	struct httpd *h = cls;
+	const union MHD_ConnectionInfo *ci;
+	struct httpd_conn *c;
+
+	(void)con_cls;
+	(void)code;
+	ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	if (ci == NULL || ci->socket_context == NULL)
+		return;
+	c = ci->socket_context;
+	pthread_mutex_lock(&h->lock);
+	clock_gettime(CLOCK_MONOTONIC, &c->start);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/*
+ * The reaper: every HTTPD_REAP_MS, shut down the socket of each request
+ * older than the deadline ([feed] timeout).  MHD then sees the connection
+ * fail and closes it in its own thread; the fd stays MHD's to close.
+ */
+static void *
+httpd_reap(void *arg)
+{
+	struct httpd *h = arg;
+	struct httpd_conn *c;
+	struct timespec now, wake;
+
+	pthread_mutex_lock(&h->lock);
+	while (!h->stopping) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		for (c = h->conns; c != NULL; c = c->next)
+			if (c->fd != -1 &&
+			    httpd_elapsed(&c->start, &now) > h->opts.timeout) {
+				(void)shutdown(c->fd, SHUT_RDWR);
+				c->fd = -1; /* once */
+			}
+		clock_gettime(CLOCK_REALTIME, &wake);
+		wake.tv_nsec += HTTPD_REAP_MS * 1000000L;
+		if (wake.tv_nsec >= 1000000000L) {
+			wake.tv_sec++;
+			wake.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&h->stop, &h->lock, &wake);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
 }
 
 /*
@@ -366,22 +497,35 @@ httpd_start(const struct httpd_options *o, char **cause)
 		h->opts.timeout = HTTPD_DEFAULT_TIMEOUT;
 	feed_counters_init(&h->counters);
 	pthread_mutex_init(&h->lock, NULL);
+	pthread_cond_init(&h->stop, NULL);
 	if (((struct sockaddr *)&sa)->sa_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	fd = httpd_bind(listen, &sa, salen, cause);
 	if (fd == -1)
 		goto fail;
+	/*
+	 * One address gets an eighth of the connections: a few slow clients
+	 * from two addresses cannot take them all.
+	 */
 	h->mhd = MHD_start_daemon(flags, 0, NULL, NULL, httpd_handle, h,
 	    MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_LIMIT,
 	    h->opts.connection_limit, MHD_OPTION_CONNECTION_TIMEOUT,
 	    h->opts.timeout, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    h->opts.connection_limit / 2 + 1, MHD_OPTION_END);
+	    h->opts.connection_limit / 8 + 1,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTPD_MEMORY_LIMIT,
+	    MHD_OPTION_NOTIFY_CONNECTION, httpd_notify_conn, h,
+	    MHD_OPTION_NOTIFY_COMPLETED, httpd_completed, h, MHD_OPTION_END);
 	if (h->mhd == NULL) {
 		close(fd);
 		xasprintf(
 		    cause, "feed: listen %s: the server did not start", listen);
 		goto fail;
 	}
+	if (pthread_create(&h->reaper, NULL, httpd_reap, h) != 0) {
+		xasprintf(cause, "feed: listen %s: no reaper thread", listen);
+		goto fail;
+	}
+	h->reaping = 1;
 	log_info("feed: serving http://%s/", listen);
 	return h;
 fail:
@@ -422,9 +566,17 @@ httpd_stop(struct httpd *h)
 {
 	if (h == NULL)
 		return;
+	if (h->reaping) {
+		pthread_mutex_lock(&h->lock);
+		h->stopping = 1;
+		pthread_cond_signal(&h->stop);
+		pthread_mutex_unlock(&h->lock);
+		pthread_join(h->reaper, NULL);
+	}
 	if (h->mhd != NULL)
 		MHD_stop_daemon(h->mhd);
 	feed_snap_unref(h->snap);
+	pthread_cond_destroy(&h->stop);
 	pthread_mutex_destroy(&h->lock);
 	free(h->listen);
 	if (h->token != NULL)

@@ -22,6 +22,16 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
+/* The longest value of a string field: a comment's text is longer. */
+static size_t
+model_max_len(const char *key)
+{
+	if (strcmp(key, "text") == 0 || strcmp(key, "removed") == 0 ||
+	    strcmp(key, "added") == 0)
+		return MODEL_MAX_TEXT;
+	return MODEL_MAX_STRING;
+}
+
 /* First capacity of a record list; it doubles from there. */
 #define MODEL_LIST_MIN 16
 
@@ -334,7 +344,7 @@ model_get_string(const json_t *o, const char *key, int required,
 		*out = dflt != NULL ? xstrdup(dflt) : NULL;
 		return 0;
 	}
-	if (!json_is_string(v))
+	if (!json_is_string(v) || json_string_length(v) > model_max_len(key))
 		return model_err_set(e, key, v);
 	*out = model_strdup(v);
 	return 0;
@@ -417,11 +427,12 @@ model_get_strlist(
 
 	if (v == NULL)
 		return 0;
-	if (!json_is_array(v))
+	if (!json_is_array(v) || json_array_size(v) > MODEL_MAX_LIST)
 		return model_err_set(e, key, v);
 	for (i = 0; i < json_array_size(v); i++) {
 		s = json_array_get(v, i);
-		if (!json_is_string(s)) {
+		if (!json_is_string(s) ||
+		    json_string_length(s) > MODEL_MAX_STRING) {
 			snprintf(field, sizeof field, "%s[%zu]", key, i);
 			return model_err_set(e, field, s);
 		}
@@ -478,7 +489,7 @@ model_parse_flags(const json_t *o, struct bug *b, struct model_err *e)
 
 	if (v == NULL)
 		return 0;
-	if (!json_is_array(v))
+	if (!json_is_array(v) || json_array_size(v) > MODEL_MAX_LIST)
 		return model_err_set(e, "flags", v);
 	if (json_array_size(v) == 0)
 		return 0;
@@ -613,7 +624,8 @@ model_parse_comment(
 		v = json_object_get(o, "creator");
 	else
 		v = json_object_get(o, "author");
-	if (v == NULL || !json_is_string(v))
+	if (v == NULL || !json_is_string(v) ||
+	    json_string_length(v) > MODEL_MAX_STRING)
 		return model_err_set(e, "creator", v);
 	c->creator = model_strdup(v);
 	if (model_get(o, "creation_time") != NULL ||
@@ -666,6 +678,11 @@ model_parse_comments(const json_t *a, int64_t key_bug, struct comment_list *out)
 	char what[48];
 
 	snprintf(what, sizeof what, "bug %" PRId64 ": comment", key_bug);
+	if (json_array_size(a) > MODEL_MAX_RECORDS) {
+		log_warnx("model: %s: %zu records, more than %d: refused", what,
+		    json_array_size(a), MODEL_MAX_RECORDS);
+		return (int)json_array_size(a);
+	}
 	for (i = 0; i < json_array_size(a); i++)
 		skipped += model_parse_comment_at(
 		    json_array_get(a, i), key_bug, what, i, out);
@@ -757,7 +774,8 @@ model_parse_entry(const json_t *o, struct history *h, struct model_err *e)
 	    model_get_string(o, "who", 1, NULL, &h->who, e) != 0)
 		return -1;
 	a = json_object_get(o, "changes");
-	if (a == NULL || !json_is_array(a))
+	if (a == NULL || !json_is_array(a) ||
+	    json_array_size(a) > MODEL_MAX_LIST)
 		return model_err_set(e, "changes", a);
 	if (json_array_size(a) == 0)
 		return 0;
@@ -781,6 +799,12 @@ model_parse_history(const json_t *a, int64_t id, struct history_list *out)
 	size_t i;
 	int skipped = 0;
 
+	if (json_array_size(a) > MODEL_MAX_RECORDS) {
+		log_warnx("model: bug %" PRId64 ": %zu history entries, more "
+			  "than %d: refused",
+		    id, json_array_size(a), MODEL_MAX_RECORDS);
+		return (int)json_array_size(a);
+	}
 	for (i = 0; i < json_array_size(a); i++) {
 		o = json_array_get(a, i);
 		memset(&h, 0, sizeof h);

@@ -160,6 +160,29 @@ int model_whoami_from_json(const char *, size_t, char **name, char **cause);
 /* /rest/version: the version string, allocated.  Returns 0 or -1. */
 int model_version_from_json(const char *, size_t, char **version, char **cause);
 /*
+ * What one response may hold (docs/SECURITY.md): past these a value or a
+ * record is refused and logged, never stored.  MODEL_MAX_VALUES bounds the
+ * JSON values of a body, checked by a scan before it is parsed (a 64 MiB
+ * body of tiny values would otherwise take gigabytes to parse); a string
+ * field holds at most MODEL_MAX_STRING bytes (a comment's text and a
+ * change's removed/added MODEL_MAX_TEXT); a list (cc, groups, keywords,
+ * flags, tags, a history entry's changes) MODEL_MAX_LIST entries, else
+ * the record is skipped; a bug's comments or history in one response
+ * MODEL_MAX_RECORDS records, else they are all skipped.
+ */
+#define MODEL_MAX_VALUES  2000000
+#define MODEL_MAX_STRING  ((size_t)64 * 1024)
+#define MODEL_MAX_TEXT    ((size_t)16 * 1024 * 1024)
+#define MODEL_MAX_LIST    10000
+#define MODEL_MAX_RECORDS 20000
+
+/*
+ * Scan a body before parsing it: 0, or -1 with *cause when it holds more
+ * than MODEL_MAX_VALUES JSON values (or nests deeper than jansson reads).
+ */
+int model_prescan(const char *body, size_t len, char **cause);
+
+/*
  * A Bugzilla error body {"error":true,"code":N,"message":...}.  Returns 1
  * with *code and *message (allocated; "" when absent) set, 0 if the body is
  * not one (outputs untouched).

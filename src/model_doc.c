@@ -36,6 +36,8 @@ model_doc_load(const char *body, size_t len, char **cause)
 	json_error_t jerr;
 	char esc[sizeof jerr.text];
 
+	if (model_prescan(body != NULL ? body : "", len, cause) == -1)
+		return NULL;
 	doc = xcalloc(1, sizeof *doc);
 	if (model_doc_use_arena())
 		doc->arena = arena_new();

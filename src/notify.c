@@ -2,6 +2,7 @@
  * The notifier table, the helpers the channels share (dates, relative
  * times, ids, one HTTP POST on a fresh easy handle).
  */
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,13 +315,15 @@ notify_format_late(const struct alert *a, struct buf *out)
  * Copy s into out as valid UTF-8, at most max bytes (cut at a character
  * boundary, "..." appended when cut).  With oneline, every control
  * character (C0 and C1, CR and LF included) becomes a space; otherwise CRLF and
- * a lone CR become LF and other controls but tab become spaces.
+ * a lone CR become LF and other controls but tab become spaces.  Bidi
+ * controls and zero-width characters are shown as "<U+202E>" (utf8_visible).
  */
 void
 notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
-	size_t n = strlen((const char *)p), i = 0, len, done = 0;
+	size_t n = strlen((const char *)p), i = 0, len, done = 0, k;
+	char esc[UTF8_VISIBLE_MAX];
 
 	while (i < n) {
 		len = utf8_len(p + i, n - i);
@@ -331,7 +334,9 @@ notify_clean_text(const char *s, size_t max, int oneline, struct buf *out)
 		if (len == 0) {
 			buf_addch(out, '?');
 			len = 1;
-		} else if (len == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
+		} else if ((k = utf8_visible(p + i, len, esc)) > 0)
+			buf_add(out, esc, k); /* <U+202E>: shown, not obeyed */
+		else if (len == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0)
 			buf_addch(out, ' '); /* a C1 control, U+0080-U+009F */
 		else if (len > 1)
 			buf_add(out, p + i, len);
@@ -408,6 +413,24 @@ notify_http_classify(long status, long retry_after, struct notify_failure *fail)
 	    status == 404 || status == 410);
 	fail->retry_after = status == 429 || status == 503 ? retry_after : 0;
 	return -1;
+}
+
+/* Serialise root (consumed) compactly into out, or fail with toolarge. */
+int
+notify_json_dump(
+    struct json_t *root, struct buf *out, const char *toolarge, char **cause)
+{
+	char *s;
+	int rc = -1;
+
+	s = json_dumps(root, JSON_COMPACT);
+	if (s == NULL || buf_addstr(out, s) == -1)
+		xasprintf(cause, "%s", toolarge);
+	else
+		rc = 0;
+	free(s);
+	json_decref(root);
+	return rc;
 }
 
 /* Make req a POST to a channel's url: https, or http to loopback. */

@@ -541,7 +541,8 @@ report_clean(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)(s != NULL ? s : "");
 	struct buf b;
-	size_t n;
+	size_t n, k;
+	char esc[UTF8_VISIBLE_MAX];
 
 	buf_init(&b, REPORT_MAX_TEXT);
 	while (*p != '\0') {
@@ -551,7 +552,9 @@ report_clean(const char *s)
 			p++;
 			continue;
 		}
-		if (*p == '\t' || *p == '\n')
+		if ((k = utf8_visible(p, n, esc)) > 0)
+			buf_add(&b, esc, k); /* bidi, zero-width: <U+202E> */
+		else if (*p == '\t' || *p == '\n')
 			buf_addch(&b, ' ');
 		else if (*p < 0x20 || *p == 0x7f ||
 		    (n == 2 && p[0] == 0xc2 && p[1] < 0xa0))

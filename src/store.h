@@ -36,6 +36,17 @@ struct store *store_open(const char *path, char **cause);
  * missing or not a store this ccwatch reads.
  */
 struct store *store_open_readonly(const char *path, char **cause);
+/*
+ * Open as how says: STORE_READONLY as store_open_readonly, else as
+ * store_open; STORE_SHARED_GROUP accepts a store (or directory) owned by
+ * another user whose group is one of ours ([store] shared_group).  Either
+ * way a store that is a symbolic link, not a regular file, or writable by
+ * others (its directory too, unless sticky), or a read-write store owned
+ * by another user, is refused with the reason.
+ */
+#define STORE_READONLY     0x1
+#define STORE_SHARED_GROUP 0x2
+struct store *store_open_flags(const char *path, int how, char **cause);
 void store_close(struct store *);
 /* The schema version the store is at. */
 int store_schema_version(struct store *);
@@ -80,6 +91,28 @@ int store_get_history(
 /* Latest stored comment time of a bug; 0 when it has none. */
 int store_last_comment_time(
     struct store *, int64_t bug_id, time_t *out, char **cause);
+
+/*
+ * What Bugzilla no longer shows (schema version 6).  A bug is "gone" when
+ * the key cannot read it any more ("hidden") or it moved out of the
+ * watched products and components ("moved to PRODUCT :: COMPONENT"): it
+ * stays stored but leaves store_list_bugs and the counts, and
+ * store_put_bug makes it tracked again.  store_list_ids keeps the hidden
+ * ones, which the full resync reads again to see them come back.
+ * store_set_bug_gone sets the reason ("" tracks it again); store_get_bug_gone
+ * returns 1 with *reason allocated, 0 for a tracked or unknown bug, -1 with
+ * *cause.
+ */
+int store_set_bug_gone(
+    struct store *, int64_t id, const char *reason, char **cause);
+int store_get_bug_gone(struct store *, int64_t id, char **reason, char **cause);
+/*
+ * Mark every stored comment of a bug vanished (deleted, or private to the
+ * key); store_put_comment of a comment fetched again clears its mark.  So a
+ * whole comment list read is stored as: vanish, then put each comment.
+ * Vanished comments are left out of store_get_comments and the counts.
+ */
+int store_vanish_comments(struct store *, int64_t bug_id, char **cause);
 
 /* Counts for summaries; history counts changes (rows), not entries. */
 struct store_counts {

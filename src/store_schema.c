@@ -130,6 +130,13 @@ const char *const store_migrations[] = {
     "  failures INTEGER NOT NULL DEFAULT 0, last_error TEXT);",
     /* 5: the track record's tables (store_record.c). */
     store_record_schema,
+    /*
+     * 6: what Bugzilla no longer shows: a bug hidden from the key or moved
+     * out of the watched components ("gone" names why; '' while tracked),
+     * and comments that vanished or turned private for the key.
+     */
+    "ALTER TABLE bugs ADD COLUMN gone TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE comments ADD COLUMN vanished INTEGER NOT NULL DEFAULT 0;",
 };
 const int store_nmigrations = (int)CCWATCH_NELEM(store_migrations);
 

@@ -36,32 +36,49 @@ sync_monotonic(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Order bugs by id, for de-duplication. */
-static int
-sync_cmp_bug(const void *a, const void *b)
-{
-	const struct bug *x = a, *y = b;
+/* A bug and its place in fetch order, for a stable sort by id. */
+struct sync_ranked {
+	int64_t id;
+	size_t at;
+};
 
-	return (x->id > y->id) - (x->id < y->id);
+/* Order by id, then by fetch order. */
+static int
+sync_cmp_ranked(const void *a, const void *b)
+{
+	const struct sync_ranked *x = a, *y = b;
+
+	if (x->id != y->id)
+		return (x->id > y->id) - (x->id < y->id);
+	return (x->at > y->at) - (x->at < y->at);
 }
 
-/* Sort by id and drop repeated ids, keeping the last one fetched. */
+/*
+ * Sort by id and drop repeated ids, keeping the last one fetched.  qsort
+ * is not stable, so the fetch order breaks ties: O(n log n) whatever order
+ * the server sends.
+ */
 static void
 sync_dedupe(struct bug_list *bugs)
 {
+	struct sync_ranked *r;
+	struct bug *v;
 	size_t i, o = 0;
 
-	/* A stable sort keeps fetch order among equal ids. */
-	for (i = 1; i < bugs->n; i++) {
-		struct bug t = bugs->v[i];
-		size_t j = i;
-
-		while (j > 0 && sync_cmp_bug(&bugs->v[j - 1], &t) > 0) {
-			bugs->v[j] = bugs->v[j - 1];
-			j--;
-		}
-		bugs->v[j] = t;
+	if (bugs->n < 2)
+		return;
+	r = xcalloc(bugs->n, sizeof *r);
+	for (i = 0; i < bugs->n; i++) {
+		r[i].id = bugs->v[i].id;
+		r[i].at = i;
 	}
+	qsort(r, bugs->n, sizeof *r, sync_cmp_ranked);
+	v = xcalloc(bugs->n, sizeof *v);
+	for (i = 0; i < bugs->n; i++)
+		v[i] = bugs->v[r[i].at];
+	memcpy(bugs->v, v, bugs->n * sizeof *v);
+	free(v);
+	free(r);
 	for (i = 0; i < bugs->n; i++) {
 		if (o > 0 && bugs->v[o - 1].id == bugs->v[i].id) {
 			model_bug_free(&bugs->v[o - 1]);
@@ -78,14 +95,36 @@ enum sync_need {
 	SYNC_NOTHING, /* stored and unchanged */
 	SYNC_FIELDS,  /* store its fields only */
 	SYNC_NEW,     /* every comment and history entry */
-	SYNC_CHANGED  /* what is newer than the cursor */
+	SYNC_CHANGED, /* what is newer than the cursor */
+	SYNC_QUIET    /* the same, then all if nothing new explains it */
 };
+
+/*
+ * 1 if a stored bug may have changed without a new comment: its
+ * comment_count did not grow while it or last_change_time moved.  A
+ * comment that turned private or was deleted changes the bug this way.
+ * Such a bug's new comments and history are fetched as usual; if neither
+ * brings anything, only a whole read of its comments shows what changed,
+ * and the cycle makes it (rare: most changes leave a comment or history).
+ */
+static int
+sync_changed_quietly(const struct bug *old, const struct bug *b)
+{
+	if (old->comment_count < 0 || b->comment_count < 0)
+		return 0;
+	if (b->comment_count > old->comment_count)
+		return 0;
+	return b->comment_count != old->comment_count ||
+	    b->last_change_time != old->last_change_time;
+}
 
 /*
  * Decide what a fetched bug needs.  A bug never stored needs its whole
  * thread, unless it is already resolved: resolved bugs run no clocks, so
  * one that closed before ccwatch first saw it keeps only its fields (if it
  * reopens, its thread is fetched then, since it has no stored comments).
+ * A stored bug that was gone (hidden or moved) and is back, or that changed
+ * without a new comment, needs its whole thread again.
  * A stored bug needs what changed when its last_change_time moved, or when
  * it changed so close to the last cursor that a change in the same second
  * could have been missed (one-second precision).
@@ -95,8 +134,9 @@ sync_bug_need(struct store *st, const struct bug *b, time_t cursor, int full,
     enum sync_need *need, char **cause)
 {
 	struct bug old;
+	char *gone = NULL;
 	time_t last;
-	int found;
+	int found, back;
 
 	memset(&old, 0, sizeof old);
 	found = store_get_bug(st, b->id, &old, cause);
@@ -108,12 +148,17 @@ sync_bug_need(struct store *st, const struct bug *b, time_t cursor, int full,
 		    : SYNC_NEW;
 		return 0;
 	}
-	if (store_last_comment_time(st, b->id, &last, cause) == -1) {
+	back = store_get_bug_gone(st, b->id, &gone, cause);
+	free(gone);
+	if (back == -1 ||
+	    store_last_comment_time(st, b->id, &last, cause) == -1) {
 		model_bug_free(&old);
 		return -1;
 	}
-	if (full || last == 0)
+	if (full || last == 0 || back)
 		*need = SYNC_NEW;
+	else if (sync_changed_quietly(&old, b))
+		*need = SYNC_QUIET;
 	else if (old.last_change_time != b->last_change_time ||
 	    b->last_change_time >= cursor - 1)
 		*need = SYNC_CHANGED;
@@ -123,18 +168,71 @@ sync_bug_need(struct store *st, const struct bug *b, time_t cursor, int full,
 	return 0;
 }
 
-/* Write everything fetched, and the new cursor, in one transaction. */
+/* What a cycle fetched, for the store step. */
+struct sync_fetched {
+	const struct bug_list *bugs;
+	const struct bug_list *moved; /* out of the watched components */
+	const int64_t *hidden;        /* no longer visible to the key */
+	size_t nhidden;
+	const int64_t *whole; /* bugs whose whole thread was read */
+	size_t nwhole;
+	const struct comment_list *comments;
+	const struct history_list *history;
+};
+
+/*
+ * Store the bugs that left the tracked set: a moved bug with its new
+ * product and component, and why; a hidden one keeps what was stored.
+ */
 static int
-sync_store(struct store *st, const struct bug_list *bugs,
-    const struct comment_list *comments, const struct history_list *history,
+sync_store_gone(struct store *st, const struct sync_fetched *f, char **cause)
+{
+	const struct bug *b;
+	char *why;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < f->moved->n; i++) {
+		b = &f->moved->v[i];
+		xasprintf(&why, "moved to %s :: %s",
+		    b->product != NULL ? b->product : "",
+		    b->component != NULL ? b->component : "");
+		rc = store_put_bug(st, b, cause);
+		if (rc == 0)
+			rc = store_set_bug_gone(st, b->id, why, cause);
+		free(why);
+		if (rc == -1)
+			return -1;
+	}
+	for (i = 0; i < f->nhidden; i++)
+		if (store_set_bug_gone(st, f->hidden[i], "hidden", cause) == -1)
+			return -1;
+	return 0;
+}
+
+/*
+ * Write everything fetched, and the new cursor, in one transaction.  A bug
+ * whose whole thread was read has its stored comments marked vanished
+ * first; those read again lose the mark as they are stored.
+ */
+static int
+sync_store(struct store *st, const struct sync_fetched *f,
     const struct store_cursor *cur, char **cause)
 {
+	const struct bug_list *bugs = f->bugs;
+	const struct comment_list *comments = f->comments;
+	const struct history_list *history = f->history;
 	size_t i;
 
 	if (store_begin(st, cause) == -1)
 		return -1;
 	for (i = 0; i < bugs->n; i++)
 		if (store_put_bug(st, &bugs->v[i], cause) == -1)
+			goto fail;
+	if (sync_store_gone(st, f, cause) == -1)
+		goto fail;
+	for (i = 0; i < f->nwhole; i++)
+		if (store_vanish_comments(st, f->whole[i], cause) == -1)
 			goto fail;
 	for (i = 0; i < comments->n; i++)
 		if (store_put_comment(st, &comments->v[i], cause) == -1)
@@ -173,6 +271,7 @@ enum sync_state {
 	SYNC_SEARCH,  /* the incremental or open-bug search */
 	SYNC_GONE,    /* full: stored open bugs the search missed, by id */
 	SYNC_DETAILS, /* comments, then history, a batch at a time */
+	SYNC_REREAD,  /* the whole comments of bugs that changed quietly */
 	SYNC_STORE
 };
 
@@ -189,11 +288,21 @@ struct sync_cycle {
 	time_t since;
 	struct bzquery q;
 	struct bug_list bugs;
+	struct bug_list byid;  /* full: the stored bugs read by id */
+	struct bug_list moved; /* full: out of the watched components */
+	int64_t *hidden;       /* full: stored bugs the key no longer sees */
+	size_t nhidden;
 	struct comment_list comments;
 	struct history_list history;
 	int64_t *gone; /* full resync: ids to fetch without a filter */
+	size_t ngone;
 	int64_t *fresh, *known;
 	size_t nfresh, nknown;
+	int64_t *quiet; /* known bugs that may have changed without a comment */
+	size_t nquiet;
+	int64_t *whole; /* fresh, and the quiet ones read again entirely */
+	size_t nwhole;
+	size_t reread;    /* of whole, the next to fetch again */
 	size_t done_bugs; /* details fetched, for the progress */
 	size_t slice;     /* of fresh then known, CCWATCH_MAX_BATCH each */
 	int history_next; /* the slice's comments are in */
@@ -218,8 +327,13 @@ static void
 sync_cycle_free(struct sync_cycle *c)
 {
 	free(c->gone);
+	free(c->hidden);
+	bug_list_free(&c->byid);
+	bug_list_free(&c->moved);
 	free(c->fresh);
 	free(c->known);
+	free(c->quiet);
+	free(c->whole);
 	bug_list_free(&c->bugs);
 	comment_list_free(&c->comments);
 	history_list_free(&c->history);
@@ -242,14 +356,56 @@ sync_finish(struct sync_cycle *c, int rc, const char *cause)
 	sync_cycle_free(c);
 }
 
+/*
+ * Check what a call brought: the cycle's bytes within its budget, and
+ * db_time believable.  A db_time more than max_skew ahead of our clock (a
+ * cursor in the year 9999 would blind every later cycle), or more than
+ * max_skew behind the stored cursor (a clock gone backwards), fails the
+ * cycle and leaves the cursor.  0, or -1 with *cause.
+ */
+static int
+sync_check_call(struct sync_cycle *c, char **cause)
+{
+	const struct bugzilla_stats *bs = bugzilla_stats(c->bz);
+	unsigned long long budget;
+	long skew = c->o.max_skew > 0 ? c->o.max_skew : 3600;
+	char iso[TIMEUTIL_ISO_LEN];
+
+	budget = c->o.max_bytes > 0 ? c->o.max_bytes : SYNC_MAX_BYTES;
+	if (bs->bytes - c->bytes0 > budget) {
+		xasprintf(cause,
+		    "sync: the cycle read more than %llu bytes: refused",
+		    budget);
+		return -1;
+	}
+	if (c->state != SYNC_TIME)
+		return 0;
+	if (c->db_time > timeutil_now() + skew ||
+	    (c->cur.db_time != 0 && c->db_time < c->cur.db_time - skew)) {
+		xasprintf(cause,
+		    "sync: Bugzilla's db_time %s is more than %ld s off "
+		    "(our clock, the last cursor): refused",
+		    timeutil_format_iso(c->db_time, iso), skew);
+		return -1;
+	}
+	return 0;
+}
+
 /* A call of the cycle ended: go on, or fail the cycle. */
 static void
 sync_on_call(void *arg, int rc, const char *cause)
 {
 	struct sync_cycle *c = arg;
+	char *why = NULL;
 
 	if (rc == -1) {
 		sync_finish(c, -1, cause);
+		return;
+	}
+	if (sync_check_call(c, &why) == -1) {
+		log_warnx("%s", why);
+		sync_finish(c, -1, why);
+		free(why);
 		return;
 	}
 	sync_advance(c);
@@ -277,6 +433,59 @@ sync_find_gone(struct sync_cycle *c, size_t *ngone, char **cause)
 	return 0;
 }
 
+/* 1 if a bug is in one of the watched products and components. */
+static int
+sync_tracked(const struct sync_options *o, const struct bug *b)
+{
+	if (o->products != NULL && o->products->n > 0 &&
+	    (b->product == NULL || !strlist_contains(o->products, b->product)))
+		return 0;
+	if (o->components != NULL && o->components->n > 0 &&
+	    (b->component == NULL ||
+		!strlist_contains(o->components, b->component)))
+		return 0;
+	return 1;
+}
+
+/*
+ * Sort the stored bugs read by id: still watched (closed, say) join the
+ * fetched bugs, moved ones leave the tracked set, and those missing from
+ * the answer are no longer visible to the key.
+ */
+static void
+sync_sort_gone(struct sync_cycle *c)
+{
+	const int64_t *gone = c->gone;
+	size_t i, j, ngone = gone != NULL ? c->ngone : 0;
+
+	sync_dedupe(&c->byid);
+	if (ngone > 0)
+		c->hidden = xcalloc(ngone, sizeof *c->hidden);
+	for (i = 0, j = 0; gone != NULL && i < ngone; i++) {
+		while (j < c->byid.n && c->byid.v[j].id < gone[i])
+			j++;
+		if (j == c->byid.n || c->byid.v[j].id != gone[i]) {
+			log_info("sync: bug %lld is no longer visible; hidden",
+			    (long long)gone[i]);
+			c->hidden[c->nhidden++] = gone[i];
+		}
+	}
+	for (i = 0; i < c->byid.n; i++) {
+		if (sync_tracked(&c->o, &c->byid.v[i])) {
+			*bug_list_add(&c->bugs) = c->byid.v[i];
+			continue;
+		}
+		log_info("sync: bug %lld moved to %s :: %s",
+		    (long long)c->byid.v[i].id,
+		    c->byid.v[i].product != NULL ? c->byid.v[i].product : "",
+		    c->byid.v[i].component != NULL ? c->byid.v[i].component
+						   : "");
+		*bug_list_add(&c->moved) = c->byid.v[i];
+	}
+	free(c->byid.v);
+	memset(&c->byid, 0, sizeof c->byid);
+}
+
 /* Sort the fetched bugs into those that need their thread and the rest. */
 static int
 sync_sort_needs(struct sync_cycle *c, char **cause)
@@ -289,6 +498,7 @@ sync_sort_needs(struct sync_cycle *c, char **cause)
 	if (c->bugs.n > 0) {
 		c->fresh = xcalloc(c->bugs.n, sizeof *c->fresh);
 		c->known = xcalloc(c->bugs.n, sizeof *c->known);
+		c->quiet = xcalloc(c->bugs.n, sizeof *c->quiet);
 	}
 	for (i = 0; i < c->bugs.n; i++) {
 		if (sync_bug_need(c->st, &c->bugs.v[i], c->cur.db_time,
@@ -296,9 +506,11 @@ sync_sort_needs(struct sync_cycle *c, char **cause)
 			return -1;
 		if (need == SYNC_NEW)
 			c->fresh[c->nfresh++] = c->bugs.v[i].id;
-		else if (need == SYNC_CHANGED)
+		else if (need == SYNC_CHANGED || need == SYNC_QUIET) {
+			if (need == SYNC_QUIET)
+				c->quiet[c->nquiet++] = c->bugs.v[i].id;
 			c->known[c->nknown++] = c->bugs.v[i].id;
-		else if (need == SYNC_FIELDS)
+		} else if (need == SYNC_FIELDS)
 			c->stats.bugs_changed++;
 	}
 	c->stats.bugs_changed += c->nfresh + c->nknown;
@@ -346,11 +558,69 @@ sync_next_details(struct sync_cycle *c)
 	return 1;
 }
 
+/* Order ids, for bsearch. */
+static int
+sync_cmp_id(const void *a, const void *b)
+{
+	const int64_t *x = a, *y = b;
+
+	return (*x > *y) - (*x < *y);
+}
+
+/*
+ * The bugs whose whole thread is read: the fresh ones, and the quiet ones
+ * that got no new comment or history entry (added from c->reread on).
+ */
+static void
+sync_find_quiet(struct sync_cycle *c)
+{
+	int64_t *seen;
+	size_t nseen = 0, i;
+
+	c->whole = xcalloc(c->nfresh + c->nquiet + 1, sizeof *c->whole);
+	if (c->nfresh > 0)
+		memcpy(c->whole, c->fresh, c->nfresh * sizeof *c->whole);
+	c->nwhole = c->nfresh;
+	c->reread = c->nwhole;
+	if (c->nquiet == 0)
+		return;
+	seen = xcalloc(c->comments.n + c->history.n + 1, sizeof *seen);
+	for (i = 0; i < c->comments.n; i++)
+		seen[nseen++] = c->comments.v[i].bug_id;
+	for (i = 0; i < c->history.n; i++)
+		seen[nseen++] = c->history.v[i].bug_id;
+	qsort(seen, nseen, sizeof *seen, sync_cmp_id);
+	for (i = 0; i < c->nquiet; i++)
+		if (bsearch(&c->quiet[i], seen, nseen, sizeof *seen,
+			sync_cmp_id) == NULL)
+			c->whole[c->nwhole++] = c->quiet[i];
+	free(seen);
+	c->stats.reread = c->nwhole - c->reread;
+}
+
+/* Fetch the next batch of whole comment lists; 0 when none is left. */
+static int
+sync_next_reread(struct sync_cycle *c)
+{
+	size_t k;
+
+	if (c->reread >= c->nwhole)
+		return 0;
+	k = c->nwhole - c->reread;
+	if (k > CCWATCH_MAX_BATCH)
+		k = CCWATCH_MAX_BATCH;
+	c->reread += k;
+	bugzilla_comments_start(c->bz, c->whole + c->reread - k, k, 0,
+	    &c->comments, &c->stats.skipped, sync_on_call, c);
+	return 1;
+}
+
 /* Store what was fetched and move the cursor, in one transaction. */
 static void
 sync_commit(struct sync_cycle *c)
 {
 	struct store_cursor next;
+	struct sync_fetched f;
 	char *cause = NULL;
 
 	next = c->cur;
@@ -360,12 +630,22 @@ sync_commit(struct sync_cycle *c)
 	next.last_error = NULL;
 	if (c->stats.full)
 		next.last_full = next.last_sync;
-	if (sync_store(c->st, &c->bugs, &c->comments, &c->history, &next,
-		&cause) == -1) {
+	memset(&f, 0, sizeof f);
+	f.bugs = &c->bugs;
+	f.moved = &c->moved;
+	f.hidden = c->hidden;
+	f.nhidden = c->nhidden;
+	f.whole = c->whole;
+	f.nwhole = c->nwhole;
+	f.comments = &c->comments;
+	f.history = &c->history;
+	if (sync_store(c->st, &f, &next, &cause) == -1) {
 		sync_finish(c, -1, cause);
 		free(cause);
 		return;
 	}
+	c->stats.hidden = c->nhidden;
+	c->stats.moved = c->moved.n;
 	c->stats.comments = c->comments.n;
 	c->stats.history = c->history.n;
 	sync_finish(c, 0, NULL);
@@ -394,10 +674,18 @@ sync_advance(struct sync_cycle *c)
 			if (sync_find_gone(c, &ngone, &cause) == -1)
 				goto fail;
 			if (ngone > 0) {
+				/*
+				 * By id and without the product and
+				 * component filter, so a moved bug is
+				 * seen moved.
+				 */
 				c->q.status = NULL;
+				c->q.products = NULL;
+				c->q.components = NULL;
 				c->q.ids = c->gone;
 				c->q.nids = ngone;
-				bugzilla_search_start(c->bz, &c->q, &c->bugs,
+				c->ngone = ngone;
+				bugzilla_search_start(c->bz, &c->q, &c->byid,
 				    &c->stats.skipped, sync_on_call, c);
 				return;
 			}
@@ -405,6 +693,7 @@ sync_advance(struct sync_cycle *c)
 		/* FALLTHROUGH */
 	case SYNC_GONE:
 		c->state = SYNC_DETAILS;
+		sync_sort_gone(c);
 		if (sync_sort_needs(c, &cause) == -1)
 			goto fail;
 		/* FALLTHROUGH */
@@ -412,6 +701,12 @@ sync_advance(struct sync_cycle *c)
 		if (c->done_bugs > 0 && !c->history_next)
 			sync_progress(c);
 		if (sync_next_details(c))
+			return;
+		c->state = SYNC_REREAD;
+		sync_find_quiet(c);
+		/* FALLTHROUGH */
+	case SYNC_REREAD:
+		if (sync_next_reread(c))
 			return;
 		c->state = SYNC_STORE;
 		/* FALLTHROUGH */
@@ -531,4 +826,5 @@ sync_options_from_config(struct sync_options *o, const struct config *c)
 	memset(o, 0, sizeof *o);
 	o->products = &c->products;
 	o->components = &c->components;
+	o->max_skew = (long)c->max_clock_skew;
 }

@@ -16,11 +16,16 @@
 
 struct config;
 
+/* The bytes a cycle may read from Bugzilla, by default. */
+#define SYNC_MAX_BYTES (1024ULL * 1024 * 1024)
+
 struct sync_options {
 	const struct strlist *products;
 	const struct strlist *components;
 	int full;        /* force a full resync */
 	long full_every; /* seconds between full resyncs; 0: 86400 */
+	long max_skew;   /* seconds db_time may be off; 0: 3600 */
+	unsigned long long max_bytes; /* read in a cycle; 0: SYNC_MAX_BYTES */
 	/* Called as work proceeds (done of total bugs); may be NULL. */
 	void (*progress)(size_t done, size_t total, void *);
 	void *progress_arg;
@@ -33,6 +38,9 @@ struct sync_stats {
 	size_t comments;     /* comments stored */
 	size_t history;      /* history entries stored */
 	size_t skipped;      /* malformed records skipped */
+	size_t hidden;       /* full: stored bugs the key no longer sees */
+	size_t moved;        /* full: moved out of the watched components */
+	size_t reread;       /* changed without a comment: read again whole */
 	unsigned long requests;
 	unsigned long long bytes;
 	double seconds;

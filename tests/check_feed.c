@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "buf.h"
 #include "caname.h"
@@ -707,19 +708,25 @@ END_TEST
 
 START_TEST(test_write_file_atomic)
 {
+	struct stat sb;
 	char *dir, *path, *data;
 	char *cause = NULL;
 
 	dir = testutil_mkdtemp();
 	xasprintf(&path, "%s/x.json", dir);
-	ck_assert_int_eq(feed_write_file(path, "one", 3, &cause), 0);
-	ck_assert_int_eq(feed_write_file(path, "two!", 4, &cause), 0);
+	ck_assert_int_eq(feed_write_file(path, "one", 3, 0, &cause), 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 07777, 0644);
+	/* A feed that may hold restricted data is not world-readable. */
+	ck_assert_int_eq(feed_write_file(path, "two!", 4, 1, &cause), 0);
+	ck_assert_int_eq(stat(path, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 07777, 0640);
 	data = testutil_read_file(path, NULL);
 	ck_assert_str_eq(data, "two!");
 	free(data);
 	free(path);
 	xasprintf(&path, "%s/missing/x.json", dir);
-	ck_assert_int_eq(feed_write_file(path, "x", 1, &cause), -1);
+	ck_assert_int_eq(feed_write_file(path, "x", 1, 0, &cause), -1);
 	ck_assert_ptr_nonnull(cause);
 	free(cause);
 	free(path);

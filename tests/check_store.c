@@ -234,9 +234,9 @@ START_TEST(test_schema_version)
 	struct store *st = test_open();
 	char *v;
 
-	ck_assert_int_eq(store_schema_version(st), 5);
+	ck_assert_int_eq(store_schema_version(st), 6);
 	v = test_query(test_path, "PRAGMA user_version");
-	ck_assert_str_eq(v, "5");
+	ck_assert_str_eq(v, "6");
 	free(v);
 	v = test_query(test_path,
 	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
@@ -245,9 +245,9 @@ START_TEST(test_schema_version)
 	ck_assert_str_eq(v, "5");
 	free(v);
 	store_close(st);
-	/* Opening a migrated file again applies nothing and keeps version 5. */
+	/* Opening a migrated file again applies nothing and keeps version 6. */
 	st = test_open();
-	ck_assert_int_eq(store_schema_version(st), 5);
+	ck_assert_int_eq(store_schema_version(st), 6);
 	store_close(st);
 }
 END_TEST
@@ -272,7 +272,7 @@ START_TEST(test_memory)
 
 	st = store_open(":memory:", &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	ck_assert_int_eq(store_schema_version(st), 5);
+	ck_assert_int_eq(store_schema_version(st), 6);
 	test_bug_fill(&b, 5, "");
 	test_put_bug(st, &b);
 	ck_assert_int_eq(store_get_bug(st, 5, &got, &cause), 1);
@@ -295,7 +295,7 @@ START_TEST(test_newer_version_refused)
 	st = store_open(test_path, &cause);
 	ck_assert_ptr_null(st);
 	xasprintf(&want,
-	    "store: %s: schema version 99 is newer than this ccwatch (5)",
+	    "store: %s: schema version 99 is newer than this ccwatch (6)",
 	    test_path);
 	ck_assert_str_eq(cause, want);
 	free(want);
@@ -312,13 +312,16 @@ START_TEST(test_migration_atomic)
 	struct store *st;
 	char *v, *cause = NULL;
 
-	/* A stray table makes migration 1 fail half way. */
+	/*
+	 * A stray table at version 0: another program's file, refused before
+	 * any migration touches it.
+	 */
 	v = test_query_create(test_path, "CREATE TABLE history (x)");
 	free(v);
 	st = store_open(test_path, &cause);
 	ck_assert_ptr_null(st);
 	ck_assert_msg(
-	    strstr(cause, "migration to version 1") != NULL, "%s", cause);
+	    strstr(cause, "not a ccwatch store") != NULL, "%s", cause);
 	free(cause);
 	v = test_query(test_path, "PRAGMA user_version");
 	ck_assert_str_eq(v, "0");
@@ -1017,7 +1020,8 @@ START_TEST(test_readonly_open)
 	st = store_open_readonly(test_path, &cause);
 	ck_assert_ptr_null(st);
 	xasprintf(&want,
-	    "store: %s: schema version 99 is not one this ccwatch reads (1..5)",
+	    "store: %s: not a ccwatch store: schema version 99 is not one this "
+	    "ccwatch reads (1..6)",
 	    test_path);
 	ck_assert_str_eq(cause, want);
 	free(want);

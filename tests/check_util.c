@@ -14,8 +14,11 @@
 #include "arena.h"
 #include "buf.h"
 #include "daemon.h"
+#include "feed.h"
 #include "log.h"
 #include "model.h"
+#include "notify.h"
+#include "report.h"
 #include "testutil.h"
 #include "timeutil.h"
 #include "tz.h"
@@ -366,6 +369,56 @@ START_TEST(test_tz_rejects)
 }
 END_TEST
 
+/* Bidi controls and zero-width characters, shown; other text kept. */
+START_TEST(test_utf8_visible)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"\xe2\x80\xae", "<U+202E>"},
+	    {"\xe2\x80\xaa", "<U+202A>"},
+	    {"\xe2\x81\xa6", "<U+2066>"},
+	    {"\xe2\x81\xa9", "<U+2069>"},
+	    {"\xe2\x80\xa8", "<U+2028>"},
+	    {"\xe2\x80\xa9", "<U+2029>"},
+	    {"\xe2\x80\x8b", "<U+200B>"},
+	    {"\xe2\x80\x8f", "<U+200F>"},
+	    {"\xef\xbb\xbf", "<U+FEFF>"},
+	    {"\xd8\x9c", "<U+061C>"},
+	    {"\xe2\x80\xa6", NULL}, /* an ellipsis is text */
+	    {"\xc3\xa9", NULL},
+	    {"a", NULL},
+	};
+	char out[UTF8_VISIBLE_MAX], *s;
+	size_t i, n;
+	struct buf b;
+
+	for (i = 0; i < CCWATCH_NELEM(cases); i++) {
+		n = utf8_visible((const unsigned char *)cases[i].in,
+		    strlen(cases[i].in), out);
+		if (cases[i].want == NULL)
+			ck_assert_uint_eq(n, 0);
+		else {
+			ck_assert_uint_eq(n, strlen(cases[i].want));
+			ck_assert_str_eq(out, cases[i].want);
+		}
+	}
+	/* The one helper, through the terminal, mail/Slack and HTML. */
+	s = report_clean("a\xe2\x80\xae"
+			 "b\xe2\x80\x8b"
+			 "c");
+	ck_assert_str_eq(s, "a<U+202E>b<U+200B>c");
+	free(s);
+	buf_init(&b, 1024);
+	notify_clean_text("x\xe2\x81\xa6y", 100, 1, &b);
+	ck_assert_str_eq(buf_str(&b), "x<U+2066>y");
+	buf_free(&b);
+	s = feed_html_escape("p\xe2\x80\xa8q");
+	ck_assert_str_eq(s, "p&lt;U+2028&gt;q");
+	free(s);
+}
+END_TEST
+
 START_TEST(test_xmalloc_overflow)
 {
 	xreallocarray(NULL, (size_t)-1 / 2, 4);
@@ -578,6 +631,7 @@ util_suite(void)
 	tcase_add_test(tc, test_utf8_valid);
 	tcase_add_test(tc, test_utf8_invalid);
 	tcase_add_test(tc, test_utf8_bounds);
+	tcase_add_test(tc, test_utf8_visible);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("arena");
 	tcase_add_test(tc, test_arena_alloc);

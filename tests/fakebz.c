@@ -353,8 +353,10 @@ fakebz_authenticate(struct fakebz_ctx *ctx)
 {
 	const char *k;
 
-	k = MHD_lookup_connection_value(
-	    ctx->conn, MHD_HEADER_KIND, "X-BUGZILLA-API-KEY");
+	k = ctx->fb->no_header_auth
+	    ? NULL
+	    : MHD_lookup_connection_value(
+		  ctx->conn, MHD_HEADER_KIND, "X-BUGZILLA-API-KEY");
 	if (k == NULL)
 		k = fakebz_arg(ctx, "api_key");
 	if (k == NULL)
@@ -778,6 +780,15 @@ fakebz_set_api_key(struct fakebz *fb, const char *key, const char *login)
 		free(fb->login);
 		fb->login = xstrdup(login);
 	}
+	pthread_mutex_unlock(&fb->lock);
+}
+
+/* Read the key from the header too (BMO), or only from parameters. */
+void
+fakebz_set_header_auth(struct fakebz *fb, int on)
+{
+	pthread_mutex_lock(&fb->lock);
+	fb->no_header_auth = !on;
 	pthread_mutex_unlock(&fb->lock);
 }
 

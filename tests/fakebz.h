@@ -72,6 +72,12 @@ void fakebz_set_now(struct fakebz *, time_t);
  */
 void fakebz_set_api_key(struct fakebz *, const char *key, const char *login);
 /*
+ * 1 (the default): the key is read from the header too, as BMO does; 0:
+ * only from api_key= and Bugzilla_api_key=, as upstream Bugzilla 5.2 does,
+ * so a key sent in the header is ignored (the client is anonymous).
+ */
+void fakebz_set_header_auth(struct fakebz *, int on);
+/*
  * Anonymous Bug.get and Bug.comments calls allowed per window before the
  * rate-limit answer (0: unlimited, the default).  The call past the limit
  * gets JSON 400/32000; then every request gets HTML 429 (no Retry-After)
@@ -133,6 +139,22 @@ int fakebz_clear_needinfo(
 int fakebz_set_status(struct fakebz *, int64_t bug, const char *who,
     const char *status, const char *resolution);
 int fakebz_set_groups(struct fakebz *, int64_t bug, const char *group);
+/*
+ * Move a bug to another product and component, recorded in its history
+ * by who (BMO's "product" and "component" changes).
+ */
+int fakebz_move_bug(struct fakebz *, int64_t bug, const char *who,
+    const char *product, const char *component);
+/*
+ * Make a comment private (1) or public (0) by its global id.  The bug's
+ * last_change_time moves; the history shows nothing to a client without
+ * the key, as on BMO, where the change is itself private.
+ */
+int fakebz_set_comment_private(struct fakebz *, int64_t comment, int priv);
+/* Give the bug n more cc entries, each login (an oversized list). */
+int fakebz_add_cc(struct fakebz *, int64_t bug, const char *login, size_t n);
+/* Answer /rest/time with this db_time from now on (0: the clock's). */
+void fakebz_set_db_time(struct fakebz *, time_t);
 /* Number of bugs in the corpus. */
 size_t fakebz_bug_count(struct fakebz *);
 

@@ -45,7 +45,9 @@ struct fakebz {
 	char url[64];
 	unsigned short port;
 	time_t now;
+	time_t db_time; /* fakebz_set_db_time: a bogus db_time, 0 none */
 	char *key;
+	int no_header_auth; /* fakebz_set_header_auth(0): upstream's way */
 	char *login;
 	unsigned rl_max;
 	unsigned rl_window;

@@ -1,10 +1,12 @@
 /*
- * fakebz [-m] [-p port] [-k apikey] [-u login] [-l logfile] [--now ISO]
+ * fakebz [-mU] [-p port] [-k apikey] [-u login] [-l logfile] [--now ISO]
  *     corpus.json
  *
  * Serve a corpus with the fake Bugzilla on 127.0.0.1 until SIGTERM or
  * SIGINT.  The first line on stdout is the base URL.  -l appends one line
- * per request to logfile (see fakebz_log_requests).
+ * per request to logfile (see fakebz_log_requests).  -U answers like
+ * upstream Bugzilla 5.2, which reads the API key only from api_key= and
+ * ignores the X-BUGZILLA-API-KEY header.
  *
  * -m reads mutations from stdin while serving, so that a test in another
  * process can change the corpus between cycles: one command a line, its
@@ -21,6 +23,11 @@
  *   clear-needinfo BUG WHO REQUESTEE
  *   status BUG WHO STATUS [RESOLUTION]       (no resolution: reopen)
  *   clock ISO                                (the fake's clock from now on)
+ *   move BUG WHO PRODUCT COMPONENT           (to another component)
+ *   restrict BUG GROUP                       (GROUP "-": public again)
+ *   private COMMENT-ID PRIVATE(0|1)          (by the comment's global id)
+ *   cc BUG LOGIN N                           (N more cc entries)
+ *   db-time ISO                              (a bogus /rest/time; "-" ends it)
  *
  * add-bug files a bug as REPORTER, assigned to ASSIGNEE: the CA's
  * representative twice for a CA's own report; a CT monitor or a community
@@ -63,7 +70,7 @@ static void
 fakebz_main_usage(void)
 {
 	fprintf(stderr,
-	    "usage: fakebz [-m] [-p port] [-k apikey] [-u login] [-l logfile] "
+	    "usage: fakebz [-mU] [-p port] [-k apikey] [-u login] [-l logfile] "
 	    "[--now ISO] corpus.json\n");
 	exit(2);
 }
@@ -109,7 +116,7 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 {
 	char *f[7];
 	size_t n;
-	long long bug = 0;
+	long long bug = 0, count;
 	const char *errstr;
 	time_t now;
 
@@ -127,6 +134,15 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 		fakebz_fault(fb, f[1], FAKEBZ_FAULT_DELAY, (unsigned)bug);
 		return 0;
 	}
+	if (n == 2 && strcmp(f[0], "db-time") == 0) {
+		*why = "bad time";
+		now = 0;
+		if (strcmp(f[1], "-") != 0 &&
+		    timeutil_parse_iso(f[1], &now) == -1)
+			return -1;
+		fakebz_set_db_time(fb, now);
+		return 0;
+	}
 	if (n == 2 && strcmp(f[0], "clock") == 0) {
 		*why = "bad time";
 		if (timeutil_parse_iso(f[1], &now) == -1)
@@ -137,6 +153,22 @@ fakebz_main_command(struct fakebz *fb, char *line, const char **why)
 	if (n < 2 || timeutil_strtonum(f[1], 1, INT64_MAX, &bug, &errstr) == -1)
 		return -1;
 	*why = "no such bug";
+	if (n == 5 && strcmp(f[0], "move") == 0)
+		return fakebz_move_bug(fb, bug, f[2], f[3], f[4]);
+	if (n == 3 && strcmp(f[0], "restrict") == 0)
+		return fakebz_set_groups(
+		    fb, bug, strcmp(f[2], "-") == 0 ? NULL : f[2]);
+	if (n == 3 && strcmp(f[0], "private") == 0) {
+		*why = "no such comment";
+		return fakebz_set_comment_private(
+		    fb, bug, strcmp(f[2], "1") == 0);
+	}
+	if (n == 4 && strcmp(f[0], "cc") == 0) {
+		*why = "bad count";
+		if (timeutil_strtonum(f[3], 1, 10000000, &count, &errstr) == -1)
+			return -1;
+		return fakebz_add_cc(fb, bug, f[2], (size_t)count);
+	}
 	if (n == 5 && strcmp(f[0], "comment") == 0)
 		return fakebz_add_comment(
 		    fb, bug, f[2], f[4], strcmp(f[3], "1") == 0);
@@ -211,11 +243,14 @@ main(int argc, char **argv)
 	long long port = 0;
 	time_t now = 0;
 	struct sigaction sa;
-	int ch, control = 0;
+	int ch, control = 0, upstream = 0;
 
-	while (
-	    (ch = getopt_long(argc, argv, "mp:k:u:l:", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "mUp:k:u:l:", longopts, NULL)) !=
+	    -1) {
 		switch (ch) {
+		case 'U':
+			upstream = 1;
+			break;
 		case 'm':
 			control = 1;
 			break;
@@ -267,6 +302,8 @@ main(int argc, char **argv)
 		fakebz_stop(fb);
 		return 1;
 	}
+	if (upstream)
+		fakebz_set_header_auth(fb, 0);
 	if (key != NULL)
 		fakebz_set_api_key(fb, key, login);
 	fakebz_set_now(fb, now);

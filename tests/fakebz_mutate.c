@@ -317,3 +317,84 @@ fakebz_set_groups(struct fakebz *fb, int64_t id, const char *group)
 	pthread_mutex_unlock(&fb->lock);
 	return bug != NULL ? 0 : -1;
 }
+
+/* Move a bug to another product and component. */
+int
+fakebz_move_bug(struct fakebz *fb, int64_t id, const char *who,
+    const char *product, const char *component)
+{
+	json_t *bug;
+	const char *old;
+	time_t now;
+
+	pthread_mutex_lock(&fb->lock);
+	bug = fakebz_find_bug(fb, id);
+	if (bug != NULL) {
+		now = fakebz_clock(fb);
+		old = json_string_value(json_object_get(bug, "product"));
+		fakebz_add_change(
+		    bug, now, who, "product", old ? old : "", product);
+		old = json_string_value(json_object_get(bug, "component"));
+		fakebz_add_change(
+		    bug, now, who, "component", old ? old : "", component);
+		json_object_set_new(bug, "product", json_string(product));
+		json_object_set_new(bug, "component", json_string(component));
+		fakebz_touch(bug, now);
+	}
+	pthread_mutex_unlock(&fb->lock);
+	return bug != NULL ? 0 : -1;
+}
+
+/* Make a comment private or public by its global id. */
+int
+fakebz_set_comment_private(struct fakebz *fb, int64_t comment, int priv)
+{
+	json_t *bug, *c;
+	size_t i, j;
+	int rc = -1;
+
+	pthread_mutex_lock(&fb->lock);
+	json_array_foreach(fb->bugs, i, bug)
+	    json_array_foreach(json_object_get(bug, "comments"), j, c)
+	{
+		if (json_integer_value(json_object_get(c, "id")) != comment)
+			continue;
+		json_object_set_new(c, "is_private", json_boolean(priv));
+		fakebz_touch(bug, fakebz_clock(fb));
+		rc = 0;
+	}
+	pthread_mutex_unlock(&fb->lock);
+	return rc;
+}
+
+/* Add n cc entries to a bug. */
+int
+fakebz_add_cc(struct fakebz *fb, int64_t id, const char *login, size_t n)
+{
+	json_t *bug, *cc;
+	size_t i;
+
+	pthread_mutex_lock(&fb->lock);
+	bug = fakebz_find_bug(fb, id);
+	if (bug != NULL) {
+		cc = json_object_get(bug, "cc");
+		if (!json_is_array(cc)) {
+			cc = json_array();
+			json_object_set_new(bug, "cc", cc);
+		}
+		for (i = 0; i < n; i++)
+			json_array_append_new(cc, json_string(login));
+		fakebz_touch(bug, fakebz_clock(fb));
+	}
+	pthread_mutex_unlock(&fb->lock);
+	return bug != NULL ? 0 : -1;
+}
+
+/* Answer /rest/time with a fixed db_time. */
+void
+fakebz_set_db_time(struct fakebz *fb, time_t t)
+{
+	pthread_mutex_lock(&fb->lock);
+	fb->db_time = t;
+	pthread_mutex_unlock(&fb->lock);
+}

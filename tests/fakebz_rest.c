@@ -668,12 +668,13 @@ fakebz_route_whoami(struct fakebz_ctx *ctx, struct fakebz_reply *r)
 static void
 fakebz_route_time(struct fakebz_ctx *ctx, struct fakebz_reply *r)
 {
+	time_t db = ctx->fb->db_time != 0 ? ctx->fb->db_time : ctx->now;
+
 	fakebz_reply_json(r, 200,
 	    json_pack("{s:o,s:o,s:o,s:s,s:s,s:s}", "db_time",
-		fakebz_time_json(ctx->now), "web_time",
-		fakebz_time_json(ctx->now), "web_time_utc",
-		fakebz_time_json(ctx->now), "tz_name", "UTC", "tz_offset",
-		"+0000", "tz_short_name", "UTC"));
+		fakebz_time_json(db), "web_time", fakebz_time_json(ctx->now),
+		"web_time_utc", fakebz_time_json(ctx->now), "tz_name", "UTC",
+		"tz_offset", "+0000", "tz_short_name", "UTC"));
 }
 
 /* Route /bug/ID, /bug/ID/comment and /bug/ID/history; -1 for no route. */

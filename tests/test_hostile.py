@@ -28,6 +28,7 @@ import base64
 import email
 import email.policy
 import hashlib
+import io
 import html.parser
 import http.server
 import json
@@ -45,6 +46,7 @@ import tempfile
 import threading
 import time
 import unicodedata
+import urllib.parse
 import urllib.request
 
 BUILD = os.environ.get("TOPBUILDDIR", ".")
@@ -85,7 +87,9 @@ TERM = "Example CA: \x1b[2J\x1b]0;title\x07 bell\x07 cr\rX \u009b31m c1 \x7f del
 LONG = "Example CA: long " + "\u00e9t\u00e9 \u4e2d\u6587 " * 2500
 NESTED = "Example CA: nested JSON elsewhere"
 BIGSUM = "Example CA: a ten-megabyte comment"
-SUMMARIES = [CRLF, HTML, SLACK, ICS, TERM, LONG, NESTED, BIGSUM]
+BIDI = "Example CA: \u202eexe.gnp\u202c \u2066iso\u2069 zero\u200bwidth line\u2028sep"
+INVISIBLE = ("\u202e", "\u202c", "\u2066", "\u2069", "\u200b", "\u2028")
+SUMMARIES = [CRLF, HTML, SLACK, ICS, TERM, LONG, NESTED, BIGSUM, BIDI]
 # A record the model must skip (objects in a list of strings), not stored.
 MALFORMED = 1969999
 HOSTILE_WB = ("[ca-compliance] [next update 2099-01-01]\r\nBcc: evil@x.example "
@@ -537,6 +541,136 @@ def load_schema(name):
         return json.load(f)
 
 
+class Hostile(http.server.BaseHTTPRequestHandler):
+    """A server that answers like Bugzilla with hostile sizes (Hostile.mode)."""
+
+    mode = "descending"
+    total = 50000
+    bodies = {}
+
+    def bug(self, bid):
+        return {"id": bid, "summary": "Example CA: %d" % bid, "status": "RESOLVED",
+                "resolution": "FIXED", "is_open": False, "product": "CA Program",
+                "component": "CA Certificate Compliance",
+                "creation_time": "2024-01-01T00:00:00Z",
+                "last_change_time": "2024-01-02T00:00:00Z"}
+
+    def search(self, q):
+        limit = int(q.get("limit", ["500"])[0])
+        offset = int(q.get("offset", ["0"])[0])
+        if Hostile.mode == "bigpage":
+            return {"bugs": [self.bug(i + 1) for i in range(2 * limit + 1)]}
+        if Hostile.mode == "descending":
+            # Every page in descending id order: the worst order for a sort
+            # by insertion.
+            top = Hostile.total - offset
+            ids = range(top, max(top - limit, 0), -1)
+            return {"bugs": [self.bug(i) for i in ids]}
+        return None
+
+    def do_GET(self):
+        url = urllib.parse.urlsplit(self.path)
+        q = urllib.parse.parse_qs(url.query)
+        if url.path == "/rest/time":
+            t = "9999-12-31T23:00:00Z" if Hostile.mode == "future" else iso(time.time())
+            body = json.dumps({"db_time": t}).encode()
+        elif url.path.endswith("/comment"):
+            body = b'{"bugs": {}, "comments": {}}'
+        elif url.path.endswith("/history"):
+            body = b'{"bugs": []}'
+        elif Hostile.mode in Hostile.bodies:
+            body = Hostile.bodies[Hostile.mode]
+        else:
+            body = json.dumps(self.search(q) or {"bugs": []}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def measured_sync(conf, limit_as):
+    """ccwatch sync --full: (exit status, output, seconds, peak RSS in kB).
+
+    The peak is VmHWM read every 5 ms until the process ends (a fork's
+    rusage would count this process too); limit_as, when set, caps the
+    child's address space, so that a blow-up fails the run instead of
+    passing unseen.
+    """
+    import resource
+
+    def cap():
+        if limit_as:
+            resource.setrlimit(resource.RLIMIT_AS, (limit_as, limit_as))
+
+    t0 = time.monotonic()
+    out = tempfile.TemporaryFile()
+    p = subprocess.Popen([CCWATCH, "-c", conf, "sync", "--full"], stdout=out,
+                         stderr=subprocess.STDOUT, preexec_fn=cap)
+    hwm = 0
+    while p.poll() is None:
+        hwm = max(hwm, vm_hwm_kb(p.pid))
+        time.sleep(0.005)
+    out.seek(0)
+    text = out.read().decode("utf-8", "replace")
+    out.close()
+    return p.returncode, text, time.monotonic() - t0, hwm
+
+
+def phase_resources(work):
+    """What a server controls the size of: each refused or bounded, measured.
+
+    Each sync runs with its address space capped at 1 GiB (but under ASan),
+    so a response that blew it up would fail the run, not pass; the time
+    and peak RSS are printed for docs/RELIABILITY.md, not asserted.
+    """
+    # 3M empty strings in one cc list (9 MB) and 2.1M minimal bugs (30 MB).
+    # Built without a list of millions of objects, so that this process stays
+    # small: a child's peak RSS counts what it shared with it before exec.
+    Hostile.bodies["cc"] = b'{"bugs": [{"id": 1, "cc": [' + b'"",' * 2999999 + b'""]}]}'
+    minimal = io.BytesIO()
+    minimal.write(b'{"bugs": [{"id":1}')
+    for i in range(2, 2100001):
+        minimal.write(b',{"id":%d}' % i)
+    minimal.write(b"]}")
+    Hostile.bodies["minimal"] = minimal.getvalue()
+    del minimal
+    server = serve(Hostile)
+    url = "http://127.0.0.1:%d" % server.server_address[1]
+    asan = asan_build(CCWATCH)
+    try:
+        for mode, want in (("descending", None), ("bigpage", "a page of 1001 bugs"),
+                           ("cc", "more than 2000000 JSON values"),
+                           ("minimal", "more than 2000000 JSON values"),
+                           ("future", "9999-12-31T23:00:00Z")):
+            Hostile.mode = mode
+            db = os.path.join(work, "res-%s.db" % mode)
+            conf = write_conf(work, "res-%s.conf" % mode, url, db)
+            rc, out, secs, rss = measured_sync(conf, 0 if asan else 1024 << 20)
+            print("# resources: %s: exit %d in %.2f s, peak RSS %d kB" % (mode, rc, secs, rss))
+            if want is None:
+                n = sqlite3.connect(db).execute("SELECT count(*) FROM bugs").fetchone()[0]
+                check(rc == 0 and n == Hostile.total,
+                      "%s: %d bugs in descending order are stored (%d)" % (mode, Hostile.total, n))
+            else:
+                check(rc != 0 and want in out, "%s: refused: %s" % (mode, out.strip()[-200:]))
+                n = sqlite3.connect(db).execute("SELECT count(*) FROM bugs").fetchone()[0]
+                c = sqlite3.connect(db).execute("SELECT db_time FROM sync_state").fetchone()[0]
+                check(n == 0 and c == 0, "%s: nothing stored, the cursor unchanged" % mode)
+    finally:
+        server.shutdown()
+
+
+def shown_escaped(text, want, what):
+    """Bidi and zero-width characters are shown (want), never obeyed."""
+    raw = [c for c in INVISIBLE if c in text or json.dumps(c)[1:-1] in text]
+    check(want in text and not raw,
+          "%s: bidi and zero-width characters shown as %s (raw: %r)" % (what, want, raw))
+
+
 def phase_cli(work, conf):
     """sync, status, explain and feed on the hostile store."""
     r = run(conf, "sync")
@@ -559,6 +693,7 @@ def phase_cli(work, conf):
     why = terminal_clean(r.stdout)
     check(why is None, "status (piped): no ESC, CR, BEL or other control (%s)" % why)
     check(b"alert(1)" in r.stdout, "status (piped): the hostile summary is shown")
+    shown_escaped(r.stdout.decode("utf-8", "replace"), "<U+202E>", "status (piped)")
     out = run_pty(conf, "status", "--all")
     check(SGR.search(out) is not None, "status (pty): colours are on")
     why = terminal_clean(out, allow_sgr=True)
@@ -598,6 +733,7 @@ def phase_cli(work, conf):
     r = run(conf, "feed", "--format", "html")
     check(r.returncode == 0, "feed html: exit 0")
     check_html(r.stdout, "feed html")
+    shown_escaped(r.stdout.decode("utf-8", "replace"), "&lt;U+202E&gt;", "feed html")
     r = run(conf, "feed", "--format", "prom")
     check(r.returncode == 0, "feed prom: exit 0")
     check_prom(r.stdout, "feed prom")
@@ -663,6 +799,11 @@ listen = 127.0.0.1:{feed_port}
         for i, raw in enumerate(mails(work)):
             s, _ = check_mail(raw, "mail %d" % i)
             subjects.append(s)
+        check(any("<U+202E>exe.gnp<U+202C>" in s for s in subjects) and
+              not any(c in s for s in subjects for c in INVISIBLE),
+              "mail subjects: bidi and zero-width characters shown as <U+202E>")
+        slack = b"".join(Receiver.slack).decode("utf-8", "replace")
+        shown_escaped(slack, "&lt;U+202E&gt;", "slack")
         check(any("alert(1)" in s for s in subjects) and
               any("Bcc: evil@x.example" in s for s in subjects),
               "mail: the hostile summaries arrive as subject text")
@@ -791,6 +932,7 @@ def main():
     phase_wire(work, now, "a lone surrogate in a comment", "Example CA: ok", "lone ZZSURRZZ here")
     phase_wire(work, now, "100000-deep nesting", "Example CA: deep", "x",
                {"comments_tags": "ZZDEEPZZ"})
+    phase_resources(work)
     print("%d passed, %d failed" % (passed, failed))
     if failed == 0 and not os.environ.get("HOSTILE_KEEP"):
         shutil.rmtree(work, ignore_errors=True)
