@@ -916,6 +916,12 @@ model_valid_login_from_doc(
 	json_t *v = json_object_get(model_doc_root(doc), "result");
 	char desc[96];
 
+	/* Older Bugzillas answer 1 or 0 where newer ones answer a boolean. */
+	if (json_is_integer(v) &&
+	    (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
+		*valid = json_integer_value(v) == 1;
+		return 0;
+	}
 	if (v == NULL || !json_is_boolean(v)) {
 		model_describe(v, desc, sizeof desc);
 		xasprintf(cause, "model: valid_login: bad result %s", desc);
