@@ -771,7 +771,7 @@ bugzilla_options_from_config(struct bugzilla_options *o, const struct config *c)
 
 /*
  * Check the key where the server has no /rest/whoami (upstream Bugzilla
- * before 5.1): ask /rest/valid_login whether it is [people] self's, with
+ * 5.2): ask /rest/valid_login whether it is [people] self's, with
  * the key in the header as always, then, if not, as api_key= to tell an
  * ignored header from a key that is not self's.  Returns as
  * bugzilla_check_key.

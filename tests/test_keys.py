@@ -5,15 +5,15 @@
    device or a symbolic link is refused at once by `ccwatch config-check`
    and `ccwatchd -n`, each naming the file; neither hangs.
 2. ccwatchd asks /rest/whoami at start: a key the fake rejects (code 306)
-   and a key the server ignores (`fakebz -U` answers like upstream
-   Bugzilla 5.2, which reads no X-BUGZILLA-API-KEY header) stop it with the
-   reason; a good key starts it, and the login it learns is [people] self.
+   and a key the server ignores (`fakebz -U -w`: upstream Bugzilla 5.2,
+   which reads no X-BUGZILLA-API-KEY header, with a /rest/whoami added)
+   stop it with the reason; a good key starts it, and the login it learns is [people] self.
 3. On reload (SIGHUP) a rejected key is refused and the old configuration
    stays.
-4. A server without /rest/whoami (`fakebz -W`, as Bugzilla before 5.1):
-   ccwatchd asks /rest/valid_login whether the key is [people] self's.
-   A key the header carries starts it; one the server takes only as
-   api_key= (with -U) is refused as ignored; a wrong key or one that is
+4. A server without /rest/whoami (`fakebz -W`; upstream Bugzilla 5.2,
+   `fakebz -U`, has none): ccwatchd asks /rest/valid_login whether the key
+   is [people] self's.  A key the header carries starts it; one the server
+   takes only as api_key= (-U) is refused as ignored; a wrong key or one that is
    not self's is refused; without [people] self it is refused and says
    to set it.
 
@@ -113,7 +113,7 @@ def refused_at_start(work, url, key, what, want, self_login=None):
 def phase_no_whoami(work):
     """A server without /rest/whoami: the key is checked with /rest/valid_login."""
     old = Fake(args=["-W", "-k", KEY, "-u", LOGIN])
-    old_upstream = Fake(args=["-W", "-U", "-k", KEY, "-u", LOGIN])
+    old_upstream = Fake(args=["-U", "-k", KEY, "-u", LOGIN])
     try:
         try:
             old.get("/rest/whoami")
@@ -136,7 +136,7 @@ def phase_no_whoami(work):
         finally:
             p.send_signal(signal.SIGTERM)
             check(p.wait(timeout=20) == 0, "and it stops with exit 0")
-        refused_at_start(work, old_upstream.url, KEY, "a key taken only as api_key=",
+        refused_at_start(work, old_upstream.url, KEY, "a key upstream 5.2 takes only as api_key=",
                          "the server ignores the API key", LOGIN)
         refused_at_start(work, old.url, "wrong-" + KEY[6:], "a wrong key without whoami",
                          "the server rejects the API key", LOGIN)
@@ -153,7 +153,7 @@ def phase_no_whoami(work):
 def main():
     work = tempfile.mkdtemp(prefix="ccwatch-keys.")
     bmo = Fake(args=["-k", KEY, "-u", LOGIN])
-    upstream = Fake(args=["-U", "-k", KEY, "-u", LOGIN])
+    upstream = Fake(args=["-U", "-w", "-k", KEY, "-u", LOGIN])
     try:
         phase_files(work, bmo.url)
         refused_at_start(work, bmo.url, "wrong-" + KEY[6:], "a rejected key",
