@@ -219,8 +219,8 @@ feed_html_add(struct buf *b, const char *s)
 	free(e);
 }
 
-/* Percent-encode a query value (unreserved characters stay). */
-static void
+/* Append s percent-encoded as a query value (unreserved characters stay). */
+void
 feed_html_add_qvalue(struct buf *b, const char *s)
 {
 	const unsigned char *p;

@@ -59,6 +59,8 @@ void feed_prom_label(struct buf *b, const char *s);
 size_t feed_prom_cas(const struct feed *f, size_t **out);
 int feed_prom_same_ca(const struct feed *f, size_t i, size_t c);
 void feed_html_add(struct buf *b, const char *s);
+/* Append s percent-encoded as a query value (unreserved characters stay). */
+void feed_html_add_qvalue(struct buf *b, const char *s);
 const char *feed_html_time(time_t t, char *buf, size_t size);
 
 /*

@@ -3,6 +3,7 @@
  * the clocks and bugs by CA, kind and state, the open questions' ages, the
  * freshness of the data and the daemon's counters.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,25 @@ static const enum clock_kind feed_kinds[] = {CLOCK_INITIAL_REPORT,
     CLOCK_FULL_REPORT, CLOCK_RESPONSE, CLOCK_UPDATE, CLOCK_REVOCATION_UPDATE,
     CLOCK_ACTION_ITEM};
 
+/* The health gauges of every channel: a long long of struct feed_channel. */
+static const struct {
+	const char *name;
+	const char *help;
+	size_t off;
+} feed_channel_gauges[] = {
+    {"ccwatch_channel_last_success_timestamp_seconds",
+	"When a channel last delivered; 0 never.",
+	offsetof(struct feed_channel, last_success)},
+    {"ccwatch_channel_last_failure_timestamp_seconds",
+	"When a channel's delivery last failed; 0 never.",
+	offsetof(struct feed_channel, last_failure)},
+    {"ccwatch_channel_failures",
+	"A channel's failed attempts since its last success.",
+	offsetof(struct feed_channel, failures)},
+};
+#define FEED_NGAUGES                                                           \
+	(sizeof feed_channel_gauges / sizeof feed_channel_gauges[0])
+
 /* One series of a channel's metric: name{channel="...",state} value. */
 static void
 feed_prom_channel(struct buf *b, const char *name, const char *channel,
@@ -41,7 +61,7 @@ static void
 feed_prom_outbox(struct buf *b, const struct feed_counters *c)
 {
 	const struct feed_channel *ch;
-	size_t i;
+	size_t i, g;
 
 	feed_prom_head(b, "ccwatch_outbox_depth", "gauge",
 	    "Alert deliveries in the outbox, by channel and state.");
@@ -57,23 +77,15 @@ feed_prom_outbox(struct buf *b, const struct feed_counters *c)
 	feed_prom_head(b, "ccwatch_outbox_dead_letters", "gauge",
 	    "Alert deliveries given up on after their retries.");
 	buf_printf(b, "ccwatch_outbox_dead_letters %lld\n", c->dead_letters);
-	feed_prom_head(b, "ccwatch_channel_last_success_timestamp_seconds",
-	    "gauge", "When a channel last delivered; 0 never.");
-	for (i = 0; i < c->nchannels; i++)
-		feed_prom_channel(b,
-		    "ccwatch_channel_last_success_timestamp_seconds",
-		    c->channels[i].name, NULL, c->channels[i].last_success);
-	feed_prom_head(b, "ccwatch_channel_last_failure_timestamp_seconds",
-	    "gauge", "When a channel's delivery last failed; 0 never.");
-	for (i = 0; i < c->nchannels; i++)
-		feed_prom_channel(b,
-		    "ccwatch_channel_last_failure_timestamp_seconds",
-		    c->channels[i].name, NULL, c->channels[i].last_failure);
-	feed_prom_head(b, "ccwatch_channel_failures", "gauge",
-	    "A channel's failed attempts since its last success.");
-	for (i = 0; i < c->nchannels; i++)
-		feed_prom_channel(b, "ccwatch_channel_failures",
-		    c->channels[i].name, NULL, c->channels[i].failures);
+	for (g = 0; g < FEED_NGAUGES; g++) {
+		feed_prom_head(b, feed_channel_gauges[g].name, "gauge",
+		    feed_channel_gauges[g].help);
+		for (i = 0; i < c->nchannels; i++)
+			feed_prom_channel(b, feed_channel_gauges[g].name,
+			    c->channels[i].name, NULL,
+			    *(const long long *)((const char *)&c->channels[i] +
+				feed_channel_gauges[g].off));
+	}
 }
 
 /* Append a metric's HELP and TYPE lines. */

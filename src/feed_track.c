@@ -169,7 +169,6 @@ feed_track_file(const char *key)
 static void
 feed_track_href(struct buf *b, const char *key, int served)
 {
-	const unsigned char *p;
 	char *file;
 
 	if (key == NULL) {
@@ -183,14 +182,7 @@ feed_track_href(struct buf *b, const char *key, int served)
 		return;
 	}
 	buf_addstr(b, "track-record.html?ca=");
-	for (p = (const unsigned char *)key; *p != '\0'; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
-		    *p == '.' || *p == '~')
-			buf_addch(b, (char)*p);
-		else
-			buf_printf(b, "%%%02X", *p);
-	}
+	feed_html_add_qvalue(b, key);
 }
 
 /* "n/d (p%)" for a rate, "-" with no deadline. */
@@ -242,14 +234,31 @@ feed_track_table(struct buf *b, const struct record_ca *c)
 	buf_addstr(b, "</table>");
 }
 
+/*
+ * Append one segment of a month's stacked bar, n of max, of class cls at x
+ * with its foot at y; return the y of its top, where the next one stands.
+ */
+static int
+feed_track_bar(
+    struct buf *b, const char *cls, int x, int y, long long n, long long max)
+{
+	int h = (int)(n * 100 / max);
+
+	buf_printf(b,
+	    "<rect class=\"%s\" x=\"%d\" y=\"%d\" width=\"11\" "
+	    "height=\"%d\"/>",
+	    cls, x, y - h, h);
+	return y - h;
+}
+
 /* The stacked bars of the deadlines per month, the last months to end. */
 static void
 feed_track_months(struct buf *b, const struct record_ca *c, time_t end)
 {
 	struct record_month m;
 	char name[16];
-	long long max = 1, tot;
-	int last = record_month_at(end), ym, i, x, y, h;
+	long long max = 1;
+	int last = record_month_at(end), ym, i, x, y;
 
 	for (ym = last - FEED_TRACK_MONTHS + 1; ym <= last; ym++) {
 		m = record_month_of(c, ym);
@@ -264,7 +273,6 @@ feed_track_months(struct buf *b, const struct record_ca *c, time_t end)
 	for (i = 0; i < FEED_TRACK_MONTHS; i++) {
 		ym = last - FEED_TRACK_MONTHS + 1 + i;
 		m = record_month_of(c, ym);
-		tot = m.on_time + m.late + m.missed;
 		record_month_name(ym, name, sizeof name);
 		buf_printf(b,
 		    "<g data-month=\"%s\" data-on-time=\"%lld\" "
@@ -273,28 +281,12 @@ feed_track_months(struct buf *b, const struct record_ca *c, time_t end)
 		    name, m.on_time, m.late, m.missed, name, m.on_time, m.late,
 		    m.missed);
 		x = 2 + i * 14;
-		y = 110;
-		h = (int)(m.on_time * 100 / max);
-		buf_printf(b,
-		    "<rect class=\"ontime\" x=\"%d\" y=\"%d\" width=\"11\" "
-		    "height=\"%d\"/>",
-		    x, y - h, h);
-		y -= h;
-		h = (int)(m.late * 100 / max);
-		buf_printf(b,
-		    "<rect class=\"late\" x=\"%d\" y=\"%d\" width=\"11\" "
-		    "height=\"%d\"/>",
-		    x, y - h, h);
-		y -= h;
-		h = (int)(m.missed * 100 / max);
-		buf_printf(b,
-		    "<rect class=\"missed\" x=\"%d\" y=\"%d\" width=\"11\" "
-		    "height=\"%d\"/>",
-		    x, y - h, h);
+		y = feed_track_bar(b, "ontime", x, 110, m.on_time, max);
+		y = feed_track_bar(b, "late", x, y, m.late, max);
+		feed_track_bar(b, "missed", x, y, m.missed, max);
 		if (ym % 12 == 0 || i == 0)
 			buf_printf(b, "<text x=\"%d\" y=\"124\">%d</text>", x,
 			    ym / 12);
-		(void)tot;
 		buf_addstr(b, "</g>");
 	}
 	buf_addstr(b,

@@ -2,6 +2,7 @@
  * The notifier table, the helpers the channels share (dates, relative
  * times, ids, one HTTP POST on a fresh easy handle).
  */
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,6 +413,24 @@ notify_http_classify(long status, long retry_after, struct notify_failure *fail)
 	    status == 404 || status == 410);
 	fail->retry_after = status == 429 || status == 503 ? retry_after : 0;
 	return -1;
+}
+
+/* Serialise root (consumed) compactly into out, or fail with toolarge. */
+int
+notify_json_dump(
+    struct json_t *root, struct buf *out, const char *toolarge, char **cause)
+{
+	char *s;
+	int rc = -1;
+
+	s = json_dumps(root, JSON_COMPACT);
+	if (s == NULL || buf_addstr(out, s) == -1)
+		xasprintf(cause, "%s", toolarge);
+	else
+		rc = 0;
+	free(s);
+	json_decref(root);
+	return rc;
 }
 
 /* Make req a POST to a channel's url: https, or http to loopback. */

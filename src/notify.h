@@ -279,6 +279,13 @@ char *notify_webhook_signature(
  */
 int notify_http_classify(
     long status, long retry_after, struct notify_failure *fail);
+struct json_t;
+/*
+ * For the HTTP channels: serialise root (consumed) compactly into out; -1
+ * with *cause set to toolarge when it cannot be encoded or is too large.
+ */
+int notify_json_dump(
+    struct json_t *root, struct buf *out, const char *toolarge, char **cause);
 /*
  * For the HTTP channels: make req a POST of its body to url (https, or
  * http to a loopback host) with the headers (NULL-terminated, copied),

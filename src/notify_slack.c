@@ -154,21 +154,11 @@ notify_slack_block(const char *text)
 static int
 notify_slack_dump(json_t *root, struct buf *out, char **cause)
 {
-	char *s;
-	int rc = -1;
-
 	if (root == NULL) {
 		xasprintf(cause, "slack: cannot build the payload");
 		return -1;
 	}
-	s = json_dumps(root, JSON_COMPACT);
-	if (s == NULL || buf_addstr(out, s) == -1)
-		xasprintf(cause, "slack: payload too large");
-	else
-		rc = 0;
-	free(s);
-	json_decref(root);
-	return rc;
+	return notify_json_dump(root, out, "slack: payload too large", cause);
 }
 
 /* Render one alert as an incoming-webhook payload. */

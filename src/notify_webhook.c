@@ -113,23 +113,6 @@ notify_webhook_alert(const struct alert *a)
 	return o;
 }
 
-/* Serialise root (consumed) into out. */
-static int
-notify_webhook_dump(json_t *root, struct buf *out, char **cause)
-{
-	char *s;
-	int rc = -1;
-
-	s = json_dumps(root, JSON_COMPACT);
-	if (s == NULL || buf_addstr(out, s) == -1)
-		xasprintf(cause, "webhook: payload too large or not encodable");
-	else
-		rc = 0;
-	free(s);
-	json_decref(root);
-	return rc;
-}
-
 /* Render one alert as the documented ccwatch.alert/3 payload. */
 int
 notify_webhook_build_payload(
@@ -146,7 +129,8 @@ notify_webhook_build_payload(
 	    root, "schema", json_string(NOTIFY_WEBHOOK_ALERT_SCHEMA));
 	json_object_set_new(root, "delivery_id", json_string(a->id));
 	json_object_set_new(root, "alert", notify_webhook_alert(a));
-	return notify_webhook_dump(root, out, cause);
+	return notify_json_dump(
+	    root, out, "webhook: payload too large or not encodable", cause);
 }
 
 /*
@@ -191,7 +175,8 @@ notify_webhook_build_digest(
 	json_object_set_new(root, "delivery_id", json_string(id));
 	json_object_set_new(root, "digest", digest);
 	free(id);
-	return notify_webhook_dump(root, out, cause);
+	return notify_json_dump(
+	    root, out, "webhook: payload too large or not encodable", cause);
 }
 
 /* Sign body with secret: "sha256=" and the lower-case hex HMAC-SHA256. */

@@ -464,24 +464,6 @@ record_update(struct store *st, const struct people *people,
 	return 0;
 }
 
-/* The bug of id in a list sorted by id, or NULL. */
-static const struct outcome_bug *
-record_find(const struct outcome_list *l, int64_t id)
-{
-	size_t lo = 0, hi = l->n, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (l->v[mid].id == id)
-			return &l->v[mid];
-		if (l->v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
 /*
  * Write what was computed in one short transaction: a new fingerprint
  * (which empties the cache first) when all, the bugs no longer stored
@@ -500,7 +482,7 @@ record_store(struct store *st, const char *fingerprint, int all,
 	    store_record_forget(st, cause) == -1)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		ob = record_find(l, ids[i]);
+		ob = outcome_list_find(l, ids[i]);
 		if (ob != NULL && store_record_put(st, ob, cause) == -1)
 			goto fail;
 	}

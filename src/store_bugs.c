@@ -237,6 +237,24 @@ store_bug_read(
 	return 0;
 }
 
+/*
+ * Step a statement of at most one row about bug id: 1 on a row, 0 on none,
+ * -1 with *cause naming what failed.  The caller resets the statement.
+ */
+static int
+store_bug_step(struct store *st, sqlite3_stmt *stmt, const char *what,
+    int64_t id, char **cause)
+{
+	int rc = sqlite3_step(stmt);
+
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	store_error(st, cause, "%s %lld", what, (long long)id);
+	return -1;
+}
+
 /* Read bug id into *out: 1 found, 0 absent, -1 error with *cause. */
 int
 store_get_bug(struct store *st, int64_t id, struct bug *out, char **cause)
@@ -245,15 +263,9 @@ store_get_bug(struct store *st, int64_t id, struct bug *out, char **cause)
 	int rc;
 
 	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW)
-		rc = store_bug_read(st, stmt, out, cause) == -1 ? -1 : 1;
-	else if (rc == SQLITE_DONE)
-		rc = 0;
-	else {
-		store_error(st, cause, "get bug %lld", (long long)id);
+	rc = store_bug_step(st, stmt, "get bug", id, cause);
+	if (rc == 1 && store_bug_read(st, stmt, out, cause) == -1)
 		rc = -1;
-	}
 	store_stmt_done(stmt);
 	return rc;
 }
@@ -464,19 +476,14 @@ store_get_bug_gone(struct store *st, int64_t id, char **reason, char **cause)
 		return 0;
 	stmt = store_stmt_get(st, STMT_GET_GONE);
 	sqlite3_bind_int64(stmt, 1, id);
-	rc = sqlite3_step(stmt);
-	if (rc == SQLITE_ROW) {
+	rc = store_bug_step(st, stmt, "gone of bug", id, cause);
+	if (rc == 1) {
 		*reason = store_column_text(stmt, 0);
 		if (*reason != NULL && **reason == '\0') {
 			free(*reason);
 			*reason = NULL;
 		}
 		rc = *reason != NULL;
-	} else if (rc == SQLITE_DONE)
-		rc = 0;
-	else {
-		store_error(st, cause, "gone of bug %lld", (long long)id);
-		rc = -1;
 	}
 	store_stmt_done(stmt);
 	return rc;

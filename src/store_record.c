@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store_int.h"
 #include "store_record.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -142,25 +143,6 @@ store_record_exec(struct store *st, const char *sql, int nbind, int64_t a,
 	return store_record_end(st, stmt, sqlite3_step(stmt), cause, sql);
 }
 
-/* A column as an allocated string, or NULL. */
-static char *
-store_record_text(sqlite3_stmt *stmt, int col)
-{
-	const unsigned char *s = sqlite3_column_text(stmt, col);
-
-	return s != NULL ? xstrdup((const char *)s) : NULL;
-}
-
-/* Bind a string or NULL. */
-static void
-store_record_bind_text(sqlite3_stmt *stmt, int col, const char *s)
-{
-	if (s == NULL)
-		sqlite3_bind_null(stmt, col);
-	else
-		sqlite3_bind_text(stmt, col, s, -1, SQLITE_TRANSIENT);
-}
-
 /* 1 if the store can be written. */
 int
 store_record_writable(struct store *st)
@@ -182,7 +164,7 @@ store_record_fingerprint(struct store *st, char **out, char **cause)
 		return -1;
 	rc = sqlite3_step(stmt);
 	if (rc == SQLITE_ROW)
-		*out = store_record_text(stmt, 0);
+		*out = store_column_text(stmt, 0);
 	if (*out == NULL)
 		*out = xstrdup("");
 	return store_record_end(st, stmt, rc, cause, "fingerprint");
@@ -203,7 +185,7 @@ store_record_reset(struct store *st, const char *fingerprint, char **cause)
 		"UPDATE record_state SET fingerprint = ?1 WHERE id = 1", &stmt,
 		cause) == -1)
 		return -1;
-	store_record_bind_text(stmt, 1, fingerprint);
+	store_bind_text(stmt, 1, fingerprint);
 	return store_record_end(
 	    st, stmt, sqlite3_step(stmt), cause, "set fingerprint");
 }
@@ -247,15 +229,12 @@ store_record_stamps(
 		&stmt, cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			out->v = xreallocarray(out->v, cap, sizeof *out->v);
-		}
+		out->v = store_list_grow(out->v, out->n, &cap, sizeof *out->v);
 		s = &out->v[out->n++];
 		s->id = sqlite3_column_int64(stmt, 0);
 		s->open = sqlite3_column_int(stmt, 1);
-		s->stamp = store_record_text(stmt, 2);
-		s->cached = store_record_text(stmt, 3);
+		s->stamp = store_column_text(stmt, 2);
+		s->cached = store_column_text(stmt, 3);
 		s->computed_at = (time_t)sqlite3_column_int64(stmt, 4);
 	}
 	if (store_record_end(st, stmt, rc, cause, "stamps") == -1) {
@@ -292,12 +271,12 @@ store_record_put_row(struct store *st, sqlite3_stmt *stmt, int64_t id,
 	sqlite3_clear_bindings(stmt);
 	sqlite3_bind_int64(stmt, 1, id);
 	sqlite3_bind_int64(stmt, 2, (int64_t)seq);
-	store_record_bind_text(stmt, 3, policy_clock_kind_name(r->kind));
-	store_record_bind_text(stmt, 4, policy_version_name(r->version));
+	store_bind_text(stmt, 3, policy_clock_kind_name(r->kind));
+	store_bind_text(stmt, 4, policy_version_name(r->version));
 	sqlite3_bind_int64(stmt, 5, (int64_t)r->started_at);
 	sqlite3_bind_int64(stmt, 6, (int64_t)r->due);
 	sqlite3_bind_int64(stmt, 7, (int64_t)r->ended_at);
-	store_record_bind_text(stmt, 8, store_outcome_name(r->outcome));
+	store_bind_text(stmt, 8, store_outcome_name(r->outcome));
 	sqlite3_bind_int64(stmt, 9, (int64_t)r->late_by);
 	sqlite3_bind_int(stmt, 10, r->closed);
 	rc = sqlite3_step(stmt);
@@ -325,9 +304,9 @@ store_record_put(struct store *st, const struct outcome_bug *b, char **cause)
 		&stmt, cause) == -1)
 		return -1;
 	sqlite3_bind_int64(stmt, 1, b->id);
-	store_record_bind_text(stmt, 2, b->stamp != NULL ? b->stamp : "");
-	store_record_bind_text(stmt, 3, b->ca_key);
-	store_record_bind_text(stmt, 4, b->ca);
+	store_bind_text(stmt, 2, b->stamp != NULL ? b->stamp : "");
+	store_bind_text(stmt, 3, b->ca_key);
+	store_bind_text(stmt, 4, b->ca);
 	sqlite3_bind_int64(stmt, 5, (int64_t)b->filed);
 	sqlite3_bind_int64(stmt, 6, (int64_t)b->resolved_at);
 	sqlite3_bind_int(stmt, 7, b->self_reported);
@@ -371,16 +350,13 @@ store_record_load_bugs(struct store *st, struct outcome_list *out, char **cause)
 		&stmt, cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 64;
-			out->v = xreallocarray(out->v, cap, sizeof *out->v);
-		}
+		out->v = store_list_grow(out->v, out->n, &cap, sizeof *out->v);
 		b = &out->v[out->n++];
 		memset(b, 0, sizeof *b);
 		b->id = sqlite3_column_int64(stmt, 0);
-		b->stamp = store_record_text(stmt, 1);
-		b->ca_key = store_record_text(stmt, 2);
-		b->ca = store_record_text(stmt, 3);
+		b->stamp = store_column_text(stmt, 1);
+		b->ca_key = store_column_text(stmt, 2);
+		b->ca = store_column_text(stmt, 3);
 		b->filed = (time_t)sqlite3_column_int64(stmt, 4);
 		b->resolved_at = (time_t)sqlite3_column_int64(stmt, 5);
 		b->self_reported = sqlite3_column_int(stmt, 6);
@@ -391,9 +367,9 @@ store_record_load_bugs(struct store *st, struct outcome_list *out, char **cause)
 	return store_record_end(st, stmt, rc, cause, "load bugs");
 }
 
-/* The bug of id in the sorted list, or NULL. */
-static struct outcome_bug *
-store_record_find(struct outcome_list *l, int64_t id)
+/* The bug of id in a list sorted by id, or NULL. */
+struct outcome_bug *
+outcome_list_find(const struct outcome_list *l, int64_t id)
 {
 	size_t lo = 0, hi = l->n, mid;
 
@@ -456,7 +432,7 @@ store_record_load(struct store *st, struct outcome_list *out, char **cause)
 		&stmt, cause) == -1)
 		goto fail;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		b = store_record_find(out, sqlite3_column_int64(stmt, 0));
+		b = outcome_list_find(out, sqlite3_column_int64(stmt, 0));
 		if (b != NULL)
 			store_record_read_row(stmt, b);
 	}

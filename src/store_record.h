@@ -103,6 +103,8 @@ int store_record_load(struct store *, struct outcome_list *out, char **cause);
 /* Free a bug's or a list's contents; accept NULL. */
 void outcome_bug_free(struct outcome_bug *);
 void outcome_list_free(struct outcome_list *);
+/* The bug of id in a list sorted by id, or NULL. */
+struct outcome_bug *outcome_list_find(const struct outcome_list *, int64_t id);
 
 /* The backfill's cursor (docs/track-record.md, "Backfill"). */
 struct backfill_cursor {
