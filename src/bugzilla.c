@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "buf.h"
 #include "bugzilla.h"
 #include "bzquery.h"
 #include "config.h"
@@ -627,6 +628,44 @@ bugzilla_whoami(struct bugzilla *bz, char **login, char **cause)
 	    : 0;
 }
 
+/* Adapt the /rest/valid_login parser. */
+static int
+bugzilla_parse_valid_login(const struct model_doc *d, void *out, char **cause)
+{
+	return model_valid_login_from_doc(d, out, cause);
+}
+
+/*
+ * Ask GET /rest/valid_login whether the key logs in as login: with the key
+ * in the header only (key NULL), or also as api_key= (never logged).
+ * Returns 1 or 0, or -1 with *cause.
+ */
+static int
+bugzilla_valid_login(
+    struct bugzilla *bz, const char *login, const char *key, char **cause)
+{
+	struct buf b;
+	char *path;
+	int valid = 0, rc;
+
+	buf_init(&b, 8192);
+	if (buf_addstr(&b, "/rest/valid_login?login=") == -1 ||
+	    buf_add_escaped(&b, login) == -1 ||
+	    (key != NULL &&
+		(buf_addstr(&b, "&api_key=") == -1 ||
+		    buf_add_escaped(&b, key) == -1))) {
+		buf_free(&b);
+		xasprintf(cause, "valid_login: the login is too long");
+		return -1;
+	}
+	path = buf_detach(&b);
+	rc = bugzilla_call(
+	    bz, "valid_login", path, bugzilla_parse_valid_login, &valid, cause);
+	explicit_bzero(path, strlen(path));
+	free(path);
+	return rc == -1 ? -1 : valid;
+}
+
 /* Search on the loop. */
 void
 bugzilla_search_start(struct bugzilla *bz, const struct bzquery *q,
@@ -731,8 +770,65 @@ bugzilla_options_from_config(struct bugzilla_options *o, const struct config *c)
 }
 
 /*
+ * Check the key where the server has no /rest/whoami (upstream Bugzilla
+ * 5.2): ask /rest/valid_login whether it is [people] self's, with
+ * the key in the header as always, then, if not, as api_key= to tell an
+ * ignored header from a key that is not self's.  Returns as
+ * bugzilla_check_key.
+ */
+static int
+bugzilla_check_key_upstream(
+    struct bugzilla *bz, const struct config *c, char **login, char **cause)
+{
+	const char *self = c->people.self;
+	char *err = NULL;
+	int hdr, query = 0;
+
+	if (self == NULL) {
+		xasprintf(cause,
+		    "bugzilla: cannot check the API key: the server has no "
+		    "/rest/whoami, and /rest/valid_login needs the key's "
+		    "login: set [people] self to it");
+		return -1;
+	}
+	hdr = bugzilla_valid_login(bz, self, NULL, &err);
+	if (hdr == 1) {
+		*login = xstrdup(self);
+		return 1;
+	}
+	if (hdr == 0)
+		query = bugzilla_valid_login(bz, self, c->api_key, &err);
+	if (hdr == -1 || query == -1) {
+		if (bugzilla_last_error(bz) == BZ_ERR_API &&
+		    bugzilla_last_api_code(bz) == 306) {
+			free(err);
+			xasprintf(cause,
+			    "bugzilla: the server rejects the API key "
+			    "(code 306)");
+			return -1;
+		}
+		*cause = err;
+		return 0;
+	}
+	if (query == 1)
+		xasprintf(cause,
+		    "bugzilla: the server ignores the API key: "
+		    "/rest/valid_login accepts it as %s's only as api_key=; "
+		    "ccwatch sends the key in the X-BUGZILLA-API-KEY header, "
+		    "which upstream Bugzilla does not read",
+		    self);
+	else
+		xasprintf(cause,
+		    "bugzilla: the server does not accept the API key as "
+		    "%s's ([people] self; /rest/valid_login)",
+		    self);
+	return -1;
+}
+
+/*
  * Ask the server who the configured API key is (GET /rest/whoami, the key
- * in the header as always); see bugzilla.h.
+ * in the header as always; /rest/valid_login where the server has no
+ * whoami); see bugzilla.h.
  */
 int
 bugzilla_check_key(const struct config *c, char **login, char **cause)
@@ -761,6 +857,12 @@ bugzilla_check_key(const struct config *c, char **login, char **cause)
 	code = bugzilla_last_error(bz) == BZ_ERR_API
 	    ? bugzilla_last_api_code(bz)
 	    : 0;
+	if (code == 32614) {
+		free(err);
+		rc = bugzilla_check_key_upstream(bz, c, login, cause);
+		bugzilla_free(bz);
+		return rc;
+	}
 	bugzilla_free(bz);
 	if (code == 306)
 		xasprintf(cause,
@@ -773,10 +875,6 @@ bugzilla_check_key(const struct config *c, char **login, char **cause)
 		    "sends the key in the X-BUGZILLA-API-KEY header, which "
 		    "upstream Bugzilla does not read",
 		    code);
-	else if (code == 32614)
-		xasprintf(cause,
-		    "bugzilla: cannot check the API key: the server has no "
-		    "/rest/whoami (code 32614)");
 	else {
 		/* Unreachable or failing: nothing is known of the key. */
 		*cause = err;

@@ -94,7 +94,9 @@ int bugzilla_whoami(struct bugzilla *, char **login, char **cause);
  * retries, at most 15 s): 1 with *login (allocated) when the server knows
  * it; -1 with *cause when the server rejects it (code 306), ignores it
  * (answers as to an anonymous client: upstream Bugzilla reads no
- * X-BUGZILLA-API-KEY header) or cannot check it (no /rest/whoami); 0 with
+ * X-BUGZILLA-API-KEY header); without /rest/whoami (code 32614) it asks
+ * /rest/valid_login whether the key is [people] self's (refused when self
+ * is not set, or when only api_key= is accepted, or not even that); 0 with
  * no key configured, or with *cause (allocated) when the server could not
  * be asked (unreachable, failing): the caller goes on and says so.
  */

@@ -908,6 +908,29 @@ model_whoami_from_doc(const struct model_doc *doc, char **name, char **cause)
 	return 0;
 }
 
+/* Parse /rest/valid_login's result; see model.h. */
+int
+model_valid_login_from_doc(
+    const struct model_doc *doc, int *valid, char **cause)
+{
+	json_t *v = json_object_get(model_doc_root(doc), "result");
+	char desc[96];
+
+	/* Older Bugzillas answer 1 or 0 where newer ones answer a boolean. */
+	if (json_is_integer(v) &&
+	    (json_integer_value(v) == 0 || json_integer_value(v) == 1)) {
+		*valid = json_integer_value(v) == 1;
+		return 0;
+	}
+	if (v == NULL || !json_is_boolean(v)) {
+		model_describe(v, desc, sizeof desc);
+		xasprintf(cause, "model: valid_login: bad result %s", desc);
+		return -1;
+	}
+	*valid = json_is_true(v);
+	return 0;
+}
+
 /* Parse /rest/version's version; see model.h. */
 int
 model_version_from_doc(

@@ -210,6 +210,9 @@ int model_history_from_doc(
 int model_time_from_doc(const struct model_doc *, time_t *, char **cause);
 int model_whoami_from_doc(const struct model_doc *, char **, char **cause);
 int model_version_from_doc(const struct model_doc *, char **, char **cause);
+/* /rest/valid_login: *valid is its result (true or 1, false or 0). */
+int model_valid_login_from_doc(
+    const struct model_doc *, int *valid, char **cause);
 int model_doc_error(const struct model_doc *, long *code, char **message);
 
 #endif

@@ -296,36 +296,42 @@ tz_localtime(const struct tz *z, time_t t, struct tm *tm)
 	return 0;
 }
 
+/* Keep t as the answer when the zone is at offset off there and t is earlier.
+ */
+static void
+tz_candidate(
+    const struct tz *z, time_t local, long off, time_t *best, int *found)
+{
+	time_t t = local - off;
+
+	if (tz_offset(z, t) == off && (!*found || t < *best)) {
+		*best = t; /* -1 is an instant too, not "none" */
+		*found = 1;
+	}
+}
+
 /*
- * The first instant whose local time is local (seconds as if UTC): each
- * offset in force near it gives a candidate local - offset, kept when the
- * zone has that offset at the candidate.  None: local falls in a gap, and
- * the first instant after it is found by bisection.
+ * The first instant whose local time is local (seconds as if UTC): every
+ * offset the zone can be at (its types and its footer's two) gives a
+ * candidate local - offset, kept when the zone has that offset at the
+ * candidate, so even an offset in force for a moment is seen.  None: local
+ * falls in a gap, and the first instant after it is found by bisection.
  */
 time_t
 tz_from_local(const struct tz *z, time_t local)
 {
-	long offs[6];
-	size_t n = 0, i, j;
-	time_t t, best = 0, lo, hi, mid;
-	const time_t probes[3] = {local - TZ_SPAN, local, local + TZ_SPAN};
+	time_t best = 0, lo, hi, mid;
+	size_t i;
 	int found = 0;
 
-	for (i = 0; i < 3; i++)
-		offs[n++] = tz_offset(z, probes[i]);
-	for (i = 0; i < 3; i++)
-		offs[n++] = tz_offset(z, local - offs[i]);
-	for (i = 0; i < n; i++) {
-		for (j = 0; j < i && offs[j] != offs[i]; j++)
-			;
-		if (j < i)
-			continue;
-		t = local - offs[i];
-		if (tz_offset(z, t) == offs[i] && (!found || t < best)) {
-			best = t; /* -1 is an instant too, not "none" */
-			found = 1;
-		}
+	for (i = 0; i < z->ntypes; i++)
+		tz_candidate(z, local, z->types[i].utoff, &best, &found);
+	if (z->rule.have) {
+		tz_candidate(z, local, z->rule.std_off, &best, &found);
+		tz_candidate(z, local, z->rule.dst_off, &best, &found);
 	}
+	if (z->ntypes == 0 && !z->rule.have)
+		tz_candidate(z, local, tz_offset(z, local), &best, &found);
 	if (found)
 		return best;
 	lo = local - TZ_SPAN;

@@ -81,6 +81,45 @@ add_bugs(int n)
 	}
 }
 
+/* Parse a /rest/valid_login answer: its result, or -1 with *cause. */
+static int
+valid_login(const char *body, int *valid, char **cause)
+{
+	struct model_doc *doc = model_doc_load(body, strlen(body), cause);
+	int rc =
+	    doc != NULL ? model_valid_login_from_doc(doc, valid, cause) : -1;
+
+	model_doc_free(doc);
+	return rc;
+}
+
+START_TEST(test_valid_login)
+{
+	char *cause = NULL;
+	int valid = -1;
+
+	ck_assert_int_eq(valid_login("{\"result\":true}", &valid, &cause), 0);
+	ck_assert_int_eq(valid, 1);
+	ck_assert_int_eq(valid_login("{\"result\":false}", &valid, &cause), 0);
+	ck_assert_int_eq(valid, 0);
+	ck_assert_int_eq(valid_login("{\"result\":1}", &valid, &cause), 0);
+	ck_assert_int_eq(valid, 1);
+	ck_assert_int_eq(valid_login("{\"result\":0}", &valid, &cause), 0);
+	ck_assert_int_eq(valid, 0);
+	ck_assert_ptr_null(cause);
+	ck_assert_int_eq(valid_login("{\"result\":2}", &valid, &cause), -1);
+	ck_assert_str_eq(cause, "model: valid_login: bad result 2");
+	free(cause);
+	ck_assert_int_eq(
+	    valid_login("{\"result\":\"true\"}", &valid, &cause), -1);
+	free(cause);
+	ck_assert_int_eq(valid_login("{}", &valid, &cause), -1);
+	ck_assert_str_eq(cause, "model: valid_login: bad result (missing)");
+	free(cause);
+	ck_assert_int_eq(valid, 0);
+}
+END_TEST
+
 START_TEST(test_time_version_whoami)
 {
 	struct bugzilla *bz = client(NULL, 0, 0);
@@ -766,6 +805,7 @@ bugzilla_suite(void)
 	tc = tcase_create("endpoints");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_time_version_whoami);
+	tcase_add_test(tc, test_valid_login);
 	tcase_add_test(tc, test_api_key_header);
 	tcase_add_test(tc, test_search_products_and_paging);
 	tcase_add_test(tc, test_search_closed_and_changed_since);

@@ -792,6 +792,15 @@ fakebz_set_header_auth(struct fakebz *fb, int on)
 	pthread_mutex_unlock(&fb->lock);
 }
 
+/* Serve /rest/whoami (BMO, Bugzilla 5.1 on), or answer it 404/32614. */
+void
+fakebz_set_whoami(struct fakebz *fb, int on)
+{
+	pthread_mutex_lock(&fb->lock);
+	fb->no_whoami = !on;
+	pthread_mutex_unlock(&fb->lock);
+}
+
 /* Set the anonymous Bug.get/Bug.comments rate limit. */
 void
 fakebz_set_rate_limit(struct fakebz *fb, unsigned max, unsigned window_s)

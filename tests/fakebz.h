@@ -72,6 +72,11 @@ void fakebz_set_now(struct fakebz *, time_t);
  */
 void fakebz_set_api_key(struct fakebz *, const char *key, const char *login);
 /*
+ * Serve /rest/whoami (on, the default) or answer it 404/32614 like a
+ * Bugzilla without it; /rest/valid_login answers either way.
+ */
+void fakebz_set_whoami(struct fakebz *, int on);
+/*
  * 1 (the default): the key is read from the header too, as BMO does; 0:
  * only from api_key= and Bugzilla_api_key=, as upstream Bugzilla 5.2 does,
  * so a key sent in the header is ignored (the client is anonymous).

@@ -48,6 +48,7 @@ struct fakebz {
 	time_t db_time; /* fakebz_set_db_time: a bogus db_time, 0 none */
 	char *key;
 	int no_header_auth; /* fakebz_set_header_auth(0): upstream's way */
+	int no_whoami;      /* fakebz_set_whoami(0): no /rest/whoami */
 	char *login;
 	unsigned rl_max;
 	unsigned rl_window;

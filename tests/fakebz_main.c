@@ -1,12 +1,15 @@
 /*
- * fakebz [-mU] [-p port] [-k apikey] [-u login] [-l logfile] [--now ISO]
+ * fakebz [-mUWw] [-p port] [-k apikey] [-u login] [-l logfile] [--now ISO]
  *     corpus.json
  *
  * Serve a corpus with the fake Bugzilla on 127.0.0.1 until SIGTERM or
  * SIGINT.  The first line on stdout is the base URL.  -l appends one line
  * per request to logfile (see fakebz_log_requests).  -U answers like
  * upstream Bugzilla 5.2, which reads the API key only from api_key= and
- * ignores the X-BUGZILLA-API-KEY header.
+ * ignores the X-BUGZILLA-API-KEY header, and has no /rest/whoami (404,
+ * code 32614).  -W takes /rest/whoami away alone; -w serves it even with -U
+ * (answering 401/410 to a key in the header, as to an anonymous client).
+ * /rest/valid_login answers {"result": BOOL} always.
  *
  * -m reads mutations from stdin while serving, so that a test in another
  * process can change the corpus between cycles: one command a line, its
@@ -70,7 +73,8 @@ static void
 fakebz_main_usage(void)
 {
 	fprintf(stderr,
-	    "usage: fakebz [-mU] [-p port] [-k apikey] [-u login] [-l logfile] "
+	    "usage: fakebz [-mUWw] [-p port] [-k apikey] [-u login] [-l "
+	    "logfile] "
 	    "[--now ISO] corpus.json\n");
 	exit(2);
 }
@@ -243,13 +247,19 @@ main(int argc, char **argv)
 	long long port = 0;
 	time_t now = 0;
 	struct sigaction sa;
-	int ch, control = 0, upstream = 0;
+	int ch, control = 0, upstream = 0, whoami = -1;
 
-	while ((ch = getopt_long(argc, argv, "mUp:k:u:l:", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "mUWwp:k:u:l:", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'U':
 			upstream = 1;
+			break;
+		case 'W':
+			whoami = 0;
+			break;
+		case 'w':
+			whoami = 1;
 			break;
 		case 'm':
 			control = 1;
@@ -304,6 +314,8 @@ main(int argc, char **argv)
 	}
 	if (upstream)
 		fakebz_set_header_auth(fb, 0);
+	if (whoami == 0 || (whoami == -1 && upstream))
+		fakebz_set_whoami(fb, 0);
 	if (key != NULL)
 		fakebz_set_api_key(fb, key, login);
 	fakebz_set_now(fb, now);

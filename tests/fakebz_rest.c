@@ -664,6 +664,27 @@ fakebz_route_whoami(struct fakebz_ctx *ctx, struct fakebz_reply *r)
 	fakebz_reply_json(r, 200, d);
 }
 
+/*
+ * GET /rest/valid_login?login=LOGIN: whether the request's key (or none)
+ * logs in as LOGIN, as upstream's User.valid_login answers it.
+ */
+static void
+fakebz_route_valid_login(struct fakebz_ctx *ctx, struct fakebz_reply *r)
+{
+	const char *login = fakebz_arg(ctx, "login");
+	int yes;
+
+	if (login == NULL) {
+		fakebz_reply_error(r, 50,
+		    "The function requires a login argument, and that "
+		    "argument was not set.");
+		return;
+	}
+	yes = ctx->auth == 1 && ctx->fb->login != NULL &&
+	    strcmp(login, ctx->fb->login) == 0;
+	fakebz_reply_json(r, 200, json_pack("{s:b}", "result", yes));
+}
+
 /* GET /rest/time. */
 static void
 fakebz_route_time(struct fakebz_ctx *ctx, struct fakebz_reply *r)
@@ -724,8 +745,10 @@ fakebz_route(struct fakebz_ctx *ctx, const char *method, const char *path,
 		    "you typed it correctly.");
 	else if (get && strcmp(path, "/time") == 0)
 		fakebz_route_time(ctx, r);
-	else if (get && strcmp(path, "/whoami") == 0)
+	else if (get && strcmp(path, "/whoami") == 0 && !ctx->fb->no_whoami)
 		fakebz_route_whoami(ctx, r);
+	else if (get && strcmp(path, "/valid_login") == 0)
+		fakebz_route_valid_login(ctx, r);
 	else if (get &&
 	    (strcmp(path, "/bug") == 0 || strcmp(path, "/bug/") == 0)) {
 		if (json_object_get(ctx->args, "ids") != NULL)

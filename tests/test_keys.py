@@ -5,20 +5,28 @@
    device or a symbolic link is refused at once by `ccwatch config-check`
    and `ccwatchd -n`, each naming the file; neither hangs.
 2. ccwatchd asks /rest/whoami at start: a key the fake rejects (code 306)
-   and a key the server ignores (`fakebz -U` answers like upstream
-   Bugzilla 5.2, which reads no X-BUGZILLA-API-KEY header) stop it with the
-   reason; a good key starts it, and the login it learns is [people] self.
+   and a key the server ignores (`fakebz -U -w`: upstream Bugzilla 5.2,
+   which reads no X-BUGZILLA-API-KEY header, with a /rest/whoami added)
+   stop it with the reason; a good key starts it, and the login it learns is [people] self.
 3. On reload (SIGHUP) a rejected key is refused and the old configuration
    stays.
+4. A server without /rest/whoami (`fakebz -W`; upstream Bugzilla 5.2,
+   `fakebz -U`, has none): ccwatchd asks /rest/valid_login whether the key
+   is [people] self's.  A key the header carries starts it; one the server
+   takes only as api_key= (-U) is refused as ignored; a wrong key or one that is
+   not self's is refused; without [people] self it is refused and says
+   to set it.
 
 Bounded waits; everything listens on 127.0.0.1.
 """
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import urllib.error
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -30,9 +38,10 @@ KEY = "ccwKeyCheck-0123456789abcdef"
 LOGIN = "bot@ccwatch.example"
 
 
-def conf_with(work, url, key_file, name="ccwatch.conf"):
-    """A daemon configuration with the key file."""
-    return write_conf(os.path.join(work, name),
+def conf_with(work, url, key_file, name="ccwatch.conf", self_login=None):
+    """A daemon configuration with the key file (and [people] self)."""
+    people = section("people", self=self_login) if self_login else ""
+    return write_conf(os.path.join(work, name), people,
                       section("bugzilla", url=url, retries=0, timeout=5,
                               api_key_file=key_file),
                       section("store", path=os.path.join(work, "ccwatch.db")),
@@ -87,30 +96,71 @@ def read(path):
         return f.read()
 
 
-def refused_at_start(work, url, key, what, want):
+def refused_at_start(work, url, key, what, want, self_login=None):
     key_file = os.path.join(work, "key-" + what)
     write_secret(key_file, key)
-    p, log = start(conf_with(work, url, key_file), work, what)
+    p, log = start(conf_with(work, url, key_file, self_login=self_login), work, what)
     try:
         rc = p.wait(timeout=30)
     except subprocess.TimeoutExpired:
         p.kill()
         rc = None
     text = read(log)
-    check(rc == 1 and want in text and KEY not in text,
+    check(rc == 1 and want in text and KEY not in text and KEY[6:] not in text,
           "ccwatchd refuses %s: exit %s, %s" % (what, rc, text.strip()[-300:]))
+
+
+def phase_no_whoami(work):
+    """A server without /rest/whoami: the key is checked with /rest/valid_login."""
+    old = Fake(args=["-W", "-k", KEY, "-u", LOGIN])
+    old_upstream = Fake(args=["-U", "-k", KEY, "-u", LOGIN])
+    try:
+        try:
+            old.get("/rest/whoami")
+            no_whoami = False
+        except urllib.error.HTTPError as e:
+            no_whoami = e.code == 404 and json.load(e).get("code") == 32614
+        check(no_whoami and
+              old.get("/rest/valid_login?login=%s&api_key=%s" % (LOGIN, KEY)) == {"result": True} and
+              old.get("/rest/valid_login?login=%s" % LOGIN) == {"result": False},
+              "fakebz -W has no whoami and answers valid_login")
+        key_file = os.path.join(work, "key-old")
+        write_secret(key_file, KEY)
+        p, log = start(conf_with(work, old.url, key_file, "old.conf", LOGIN), work, "old")
+        try:
+            ok = wait_until(lambda: "ready:" in read(log) or p.poll() is not None, 30)
+            text = read(log)
+            check(ok and p.poll() is None and "the API key is %s's" % LOGIN in text,
+                  "no whoami: a key valid_login accepts in the header starts ccwatchd: %s"
+                  % text.strip()[-200:])
+        finally:
+            p.send_signal(signal.SIGTERM)
+            check(p.wait(timeout=20) == 0, "and it stops with exit 0")
+        refused_at_start(work, old_upstream.url, KEY, "a key upstream 5.2 takes only as api_key=",
+                         "the server ignores the API key", LOGIN)
+        refused_at_start(work, old.url, "wrong-" + KEY[6:], "a wrong key without whoami",
+                         "the server rejects the API key", LOGIN)
+        refused_at_start(work, old.url, KEY, "a key that is not self's",
+                         "does not accept the API key as someone@else.example",
+                         "someone@else.example")
+        refused_at_start(work, old.url, KEY, "a key without [people] self",
+                         "set [people] self")
+    finally:
+        old.stop()
+        old_upstream.stop()
 
 
 def main():
     work = tempfile.mkdtemp(prefix="ccwatch-keys.")
     bmo = Fake(args=["-k", KEY, "-u", LOGIN])
-    upstream = Fake(args=["-U", "-k", KEY, "-u", LOGIN])
+    upstream = Fake(args=["-U", "-w", "-k", KEY, "-u", LOGIN])
     try:
         phase_files(work, bmo.url)
         refused_at_start(work, bmo.url, "wrong-" + KEY[6:], "a rejected key",
                          "the server rejects the API key")
         refused_at_start(work, upstream.url, KEY, "an ignored key",
                          "the server ignores the API key")
+        phase_no_whoami(work)
 
         key_file = os.path.join(work, "key")
         write_secret(key_file, KEY)
