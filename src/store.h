@@ -141,11 +141,6 @@ int store_clear_not_question(
 int store_list_not_questions(
     struct store *, int64_t bug_id, int64_t **ids, size_t *n, char **cause);
 
-/*
- * The SQLite connection, for the store's own files (store_*.c) that keep
- * the SQL of their tables; no other module runs SQL.
- */
-struct sqlite3 *store_sqlite(struct store *);
 /* The version of the SQLite library in use ("3.46.1"). */
 const char *store_sqlite_version(void);
 

@@ -93,4 +93,10 @@ void *store_list_grow(void *v, size_t n, size_t *cap, size_t sz);
 int store_step_ids(struct store *, sqlite3_stmt *, const char *what,
     int64_t **ids, size_t *n, char **cause);
 
+/*
+ * The SQLite connection, for the store's own files (store_*.c) that keep
+ * the SQL of their tables; no other module runs SQL.
+ */
+sqlite3 *store_sqlite(struct store *);
+
 #endif
