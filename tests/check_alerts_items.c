@@ -16,6 +16,7 @@
 #include "people.h"
 #include "policy.h"
 #include "store.h"
+#include "store_int.h" /* the ledger read as rows */
 #include "testutil.h"
 #include "timeutil.h"
 #include "xmalloc.h"
