@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "alerts.h"
+#include "alerts_fixture.h"
 #include "config.h"
 #include "log.h"
 #include "notify.h"
@@ -24,223 +25,30 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define H 3600
-#define D 86400
-/* 2026-01-05T16:00:00Z, a Monday: policy 3.1, 17:00 in Berlin. */
-#define T0       ((time_t)1767628800)
-#define CA_LOGIN "compliance@example-ca.test"
-#define SELF     "ccwatch-bot@example-ca.test"
-
-static char *test_dir;
-static char *test_path;
-static struct store *test_st;
-static struct people test_people;
-static struct policy_options test_opts;
-static struct config_alerts test_cfg;
-static struct alerts *test_al;
-static int64_t test_next_comment = 1000;
-
-/* A fresh directory, store, people and an empty configuration. */
-static void
-setup(void)
-{
-	char *cause = NULL;
-	struct people_ca *ca;
-
-	test_dir = testutil_mkdtemp();
-	xasprintf(&test_path, "%s/ccwatch.db", test_dir);
-	test_st = store_open(test_path, &cause);
-	ck_assert_msg(test_st != NULL, "%s", cause);
-	people_defaults(&test_people);
-	ca = people_add_ca(&test_people, "Example CA");
-	strlist_add(&ca->domains, "example-ca.test");
-	ca = people_add_ca(&test_people, "Other CA");
-	strlist_add(&ca->domains, "other-ca.test");
-	people_set_self(&test_people, SELF);
-	policy_options_defaults(&test_opts);
-	config_alerts_init(&test_cfg);
-	test_al = NULL;
-	timeutil_set_now(T0);
-}
-
-/* Free everything setup made. */
-static void
-teardown(void)
-{
-	alerts_free(test_al);
-	config_alerts_free(&test_cfg);
-	people_free(&test_people);
-	store_close(test_st);
-	testutil_rmdir(test_dir);
-	free(test_path);
-	free(test_dir);
-	timeutil_set_now(0);
-}
-
-/* A route to the given channel, for one clock kind (NULL: all). */
-static struct config_route *
-add_route(const char *name, const char *channel, const char *kind)
-{
-	struct config_route *r = config_add_route(&test_cfg, name);
-
-	strlist_add(&r->channels, channel);
-	if (kind != NULL)
-		strlist_add(&r->clocks, kind);
-	return r;
-}
-
-/* Make the runtime with record channels of the given names. */
-static struct notifier *
-start(const char *channel)
-{
-	char *cause = NULL;
-	struct notifier *n;
-
-	if (test_al == NULL) {
-		test_al = alerts_new(&test_cfg, &cause);
-		ck_assert_msg(test_al != NULL, "%s", cause);
-	}
-	n = notify_record_new(channel);
-	alerts_set_notifier(test_al, n);
-	return n;
-}
-
-/* Store a bug filed at t by a community member on CA's behalf. */
-static void
-put_bug(int64_t id, const char *ca, const char *domain, time_t t)
-{
-	struct bug b;
-	struct comment c;
-	char *cause = NULL, *assignee;
-
-	memset(&b, 0, sizeof b);
-	memset(&c, 0, sizeof c);
-	xasprintf(&b.summary, "%s: test incident %lld", ca, (long long)id);
-	xasprintf(&assignee, "compliance@%s", domain);
-	b.id = id;
-	b.status = xstrdup("NEW");
-	b.resolution = xstrdup("");
-	b.is_open = 1;
-	b.whiteboard = xstrdup("[ca-compliance]");
-	b.product = xstrdup("CA Program");
-	b.component = xstrdup("CA Certificate Compliance");
-	b.creator = xstrdup("reporter@community.test");
-	b.assigned_to = assignee;
-	b.creation_time = b.last_change_time = t;
-	b.comment_count = 1;
-	ck_assert_msg(store_put_bug(test_st, &b, &cause) == 0, "%s", cause);
-	c.id = test_next_comment++;
-	c.bug_id = id;
-	c.count = 0;
-	c.creator = xstrdup("reporter@community.test");
-	c.time = t;
-	c.text = xstrdup("Something went wrong.");
-	ck_assert_msg(store_put_comment(test_st, &c, &cause) == 0, "%s", cause);
-	model_comment_free(&c);
-	model_bug_free(&b);
-}
-
-/* Store a comment on bug by who at t. */
-static void
-put_comment(int64_t bug, const char *who, time_t t, const char *text)
-{
-	struct comment c;
-	char *cause = NULL;
-
-	memset(&c, 0, sizeof c);
-	c.id = test_next_comment++;
-	c.bug_id = bug;
-	c.count = c.id - 999;
-	c.creator = xstrdup(who);
-	c.time = t;
-	c.text = xstrdup(text);
-	ck_assert_msg(store_put_comment(test_st, &c, &cause) == 0, "%s", cause);
-	model_comment_free(&c);
-}
-
-/* Evaluate and deliver at t; returns the stats. */
-static struct alerts_stats
-cycle(time_t t)
-{
-	struct alerts_stats s;
-	char *cause = NULL;
-
-	memset(&s, 0, sizeof s);
-	timeutil_set_now(t);
-	ck_assert_msg(alerts_run_cycle(test_al, test_st, &test_people,
-			  &test_opts, t, &s, &cause) == 0,
-	    "%s", cause);
-	return s;
-}
-
-/* Close and reopen the store and the runtime, as a restart does. */
-static struct notifier *
-restart(const char *channel)
-{
-	char *cause = NULL;
-
-	alerts_free(test_al);
-	test_al = NULL;
-	store_close(test_st);
-	test_st = store_open(test_path, &cause);
-	ck_assert_msg(test_st != NULL, "%s", cause);
-	return start(channel);
-}
-
-/* A number from the store. */
-static long long
-query(const char *sql)
-{
-	sqlite3_stmt *stmt;
-	long long v = -1;
-
-	ck_assert_int_eq(
-	    sqlite3_prepare_v2(store_sqlite(test_st), sql, -1, &stmt, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
-/* Assert recorded send i is bug's alert in state at level. */
-static void
-assert_rec(
-    struct notifier *n, size_t i, int64_t bug, const char *state, int level)
-{
-	const struct notify_record *r = notify_record_get(n, i);
-
-	ck_assert_ptr_nonnull(r);
-	ck_assert_int_eq(r->digest, 0);
-	ck_assert_int_eq(r->bug_id, bug);
-	ck_assert_str_eq(r->state, state);
-	ck_assert_int_eq(r->level, level);
-}
-
 START_TEST(test_transitions_once_each)
 {
 	struct notifier *n;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + H);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	cycle(T0 + 30 * H);
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	assert_rec(n, 0, 1, "due-soon", 0);
-	cycle(T0 + 31 * H);
+	afix_assert_rec(n, 0, 1, "due-soon", 0);
+	afix_cycle(T0 + 31 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	cycle(T0 + 73 * H);
+	afix_cycle(T0 + 73 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
-	assert_rec(n, 1, 1, "overdue", 1);
-	put_comment(1, CA_LOGIN, T0 + 80 * H, "We are looking into it.");
-	cycle(T0 + 81 * H);
+	afix_assert_rec(n, 1, 1, "overdue", 1);
+	afix_put_comment(1, CA_LOGIN, T0 + 80 * H, "We are looking into it.");
+	afix_cycle(T0 + 81 * H);
 	ck_assert_uint_eq(notify_record_count(n), 3);
-	assert_rec(n, 2, 1, "met", 1);
-	cycle(T0 + 90 * H);
+	afix_assert_rec(n, 2, 1, "met", 1);
+	afix_cycle(T0 + 90 * H);
 	ck_assert_uint_eq(notify_record_count(n), 3);
-	ck_assert_int_eq(query("SELECT count(*) FROM alerts"), 3);
+	ck_assert_int_eq(afix_query("SELECT count(*) FROM alerts"), 3);
 	/* The delivery id is the alert's id. */
 	ck_assert_str_eq(notify_record_get(n, 0)->id,
 	    "ccw-1-initial-report-1767628800-1767888000-due-soon-0");
@@ -251,17 +59,17 @@ START_TEST(test_restart_no_duplicate)
 {
 	struct notifier *n;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + 30 * H);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	n = restart("rec");
-	cycle(T0 + 30 * H);
-	cycle(T0 + 32 * H);
+	n = afix_restart("rec");
+	afix_cycle(T0 + 30 * H);
+	afix_cycle(T0 + 32 * H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	ck_assert_int_eq(query("SELECT count(*) FROM alerts"), 1);
-	ck_assert_int_eq(query("SELECT count(*) FROM outbox"), 1);
+	ck_assert_int_eq(afix_query("SELECT count(*) FROM alerts"), 1);
+	ck_assert_int_eq(afix_query("SELECT count(*) FROM outbox"), 1);
 }
 END_TEST
 
@@ -269,18 +77,18 @@ START_TEST(test_transition_while_down)
 {
 	struct notifier *n;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + H);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
 	/* Down from T0+1h to T0+100h: due-soon and overdue both passed. */
-	n = restart("rec");
-	cycle(T0 + 100 * H);
+	n = afix_restart("rec");
+	afix_cycle(T0 + 100 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	assert_rec(n, 0, 1, "overdue", 1);
-	n = restart("rec");
-	cycle(T0 + 101 * H);
+	afix_assert_rec(n, 0, 1, "overdue", 1);
+	n = afix_restart("rec");
+	afix_cycle(T0 + 101 * H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
 }
 END_TEST
@@ -291,23 +99,24 @@ START_TEST(test_crash_before_mark_resends_same_id)
 	struct alerts_stats s;
 	char *cause = NULL, *id;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	memset(&s, 0, sizeof s);
 	/* Evaluate only: the daemon dies before delivering. */
 	ck_assert_msg(alerts_evaluate(test_al, test_st, &test_people,
 			  &test_opts, T0 + 30 * H, &s, &cause) == 0,
 	    "%s", cause);
 	ck_assert_uint_eq(s.transitions, 1);
-	n = restart("rec");
-	cycle(T0 + 31 * H);
+	n = afix_restart("rec");
+	afix_cycle(T0 + 31 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	id = xstrdup(notify_record_get(n, 0)->id);
 	/* A crash after the send, before the mark: the row is sent again. */
-	ck_assert_int_eq(query("UPDATE outbox SET status = 'pending'"), -1);
-	n = restart("rec");
-	cycle(T0 + 32 * H);
+	ck_assert_int_eq(
+	    afix_query("UPDATE outbox SET status = 'pending'"), -1);
+	n = afix_restart("rec");
+	afix_cycle(T0 + 32 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	ck_assert_str_eq(notify_record_get(n, 0)->id, id);
 	free(id);
@@ -320,23 +129,23 @@ START_TEST(test_repeat_and_ack)
 	char *cause = NULL;
 	struct config_route *r;
 
-	r = add_route("all", "rec", "initial-report");
+	r = afix_add_route("all", "rec", "initial-report");
 	r->repeat = 24 * H;
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + 73 * H);
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + 73 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	cycle(T0 + 90 * H);
+	afix_cycle(T0 + 90 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	cycle(T0 + 97 * H);
+	afix_cycle(T0 + 97 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
-	assert_rec(n, 1, 1, "overdue", 1);
+	afix_assert_rec(n, 1, 1, "overdue", 1);
 	ck_assert_ptr_nonnull(strstr(notify_record_get(n, 1)->id, "-r.all.1"));
-	cycle(T0 + 98 * H);
+	afix_cycle(T0 + 98 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
 	ck_assert_int_eq(alerts_ack(test_st, 1, NULL, T0 + 100 * H, &cause), 1);
-	cycle(T0 + 121 * H);
-	cycle(T0 + 150 * H);
+	afix_cycle(T0 + 121 * H);
+	afix_cycle(T0 + 150 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
 }
 END_TEST
@@ -350,20 +159,20 @@ START_TEST(test_repeat_resumes_after_state_change)
 	test_cfg.ladder[1].after = 48 * H;
 	test_cfg.ladder[1].level = 2;
 	test_cfg.nladder = 2;
-	r = add_route("all", "rec", "initial-report");
+	r = afix_add_route("all", "rec", "initial-report");
 	r->repeat = 12 * H;
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + 73 * H);
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + 73 * H);
 	ck_assert_int_eq(
 	    alerts_ack(test_st, 1, "initial-report", T0 + 74 * H, &cause), 1);
-	cycle(T0 + 90 * H);
+	afix_cycle(T0 + 90 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	/* Level 2 at 48 h overdue: a change, so it fires and ends the ack. */
-	cycle(T0 + 121 * H);
+	afix_cycle(T0 + 121 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
-	assert_rec(n, 1, 1, "overdue", 2);
-	cycle(T0 + 134 * H);
+	afix_assert_rec(n, 1, 1, "overdue", 2);
+	afix_cycle(T0 + 134 * H);
 	ck_assert_uint_eq(notify_record_count(n), 3);
 }
 END_TEST
@@ -376,22 +185,22 @@ START_TEST(test_escalation_routes)
 	ck_assert_int_eq(config_parse_ladder("0h:1, 24h:2, 72h:3",
 			     test_cfg.ladder, &test_cfg.nladder, NULL),
 	    0);
-	add_route("all", "rec", "initial-report");
-	r = add_route("managers", "esc", "initial-report");
+	afix_add_route("all", "rec", "initial-report");
+	r = afix_add_route("managers", "esc", "initial-report");
 	r->min_level = 2;
-	all = start("rec");
-	esc = start("esc");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + 73 * H);
+	all = afix_start("rec");
+	esc = afix_start("esc");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + 73 * H);
 	ck_assert_uint_eq(notify_record_count(all), 1);
 	ck_assert_uint_eq(notify_record_count(esc), 0);
-	cycle(T0 + 97 * H);
+	afix_cycle(T0 + 97 * H);
 	ck_assert_uint_eq(notify_record_count(all), 2);
 	ck_assert_uint_eq(notify_record_count(esc), 1);
-	assert_rec(esc, 0, 1, "overdue", 2);
-	cycle(T0 + 145 * H);
+	afix_assert_rec(esc, 0, 1, "overdue", 2);
+	afix_cycle(T0 + 145 * H);
 	ck_assert_uint_eq(notify_record_count(esc), 2);
-	assert_rec(esc, 1, 1, "overdue", 3);
+	afix_assert_rec(esc, 1, 1, "overdue", 3);
 }
 END_TEST
 
@@ -400,20 +209,20 @@ START_TEST(test_snooze_expiry)
 	struct notifier *n;
 	char *cause = NULL;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	ck_assert_msg(
 	    alerts_snooze(test_st, 1, NULL, T0 + 50 * H,
 		"waiting for the CA's call", T0 + 20 * H, &cause) == 0,
 	    "%s", cause);
-	cycle(T0 + 30 * H);
-	cycle(T0 + 49 * H);
+	afix_cycle(T0 + 30 * H);
+	afix_cycle(T0 + 49 * H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	cycle(T0 + 50 * H);
+	afix_cycle(T0 + 50 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	assert_rec(n, 0, 1, "due-soon", 0);
-	ck_assert_int_eq(query("SELECT count(*) FROM snoozes"), 0);
+	afix_assert_rec(n, 0, 1, "due-soon", 0);
+	ck_assert_int_eq(afix_query("SELECT count(*) FROM snoozes"), 0);
 }
 END_TEST
 
@@ -423,38 +232,38 @@ START_TEST(test_snooze_cleared_by_comment)
 	struct alerts_stats s;
 	char *cause = NULL;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	ck_assert_int_eq(alerts_snooze(test_st, 1, "initial-report",
 			     T0 + 200 * H, "known", T0 + 20 * H, &cause),
 	    0);
 	/* Our own bot's comment changes nothing. */
-	put_comment(1, SELF, T0 + 21 * H, "Reminder: a report is due.");
-	s = cycle(T0 + 30 * H);
+	afix_put_comment(1, SELF, T0 + 21 * H, "Reminder: a report is due.");
+	s = afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(s.cleared, 0);
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	put_comment(1, "reporter@community.test", T0 + 31 * H, "Any news");
-	s = cycle(T0 + 32 * H);
+	afix_put_comment(1, "reporter@community.test", T0 + 31 * H, "Any news");
+	s = afix_cycle(T0 + 32 * H);
 	ck_assert_uint_eq(s.cleared, 1);
 	ck_assert_uint_eq(s.notes, 1);
 	/* The held due-soon, and one note that the snooze ended. */
 	ck_assert_uint_eq(notify_record_count(n), 2);
-	assert_rec(n, 0, 1, "due-soon", 0);
-	assert_rec(n, 1, 1, "snooze-ended", 0);
+	afix_assert_rec(n, 0, 1, "due-soon", 0);
+	afix_assert_rec(n, 1, 1, "snooze-ended", 0);
 	ck_assert_str_eq(notify_record_get(n, 1)->clock, "initial-report");
 	ck_assert_str_eq(notify_record_get(n, 1)->reason_kind, "snooze-ended");
 	ck_assert_msg(strstr(notify_record_get(n, 1)->reason,
 			  "ended early by comment 3 by "
 			  "reporter@community.test") != NULL,
 	    "%s", notify_record_get(n, 1)->reason);
-	ck_assert_int_eq(query("SELECT count(*) FROM snoozes"), 0);
-	ck_assert_int_eq(query("SELECT count(*) FROM alerts WHERE state ="
-			       " 'snooze-ended'"),
+	ck_assert_int_eq(afix_query("SELECT count(*) FROM snoozes"), 0);
+	ck_assert_int_eq(afix_query("SELECT count(*) FROM alerts WHERE state ="
+				    " 'snooze-ended'"),
 	    1);
 	/* Told once: later cycles and later comments add nothing. */
-	put_comment(1, "reporter@community.test", T0 + 33 * H, "Again");
-	s = cycle(T0 + 34 * H);
+	afix_put_comment(1, "reporter@community.test", T0 + 33 * H, "Again");
+	s = afix_cycle(T0 + 34 * H);
 	ck_assert_uint_eq(s.notes, 0);
 	ck_assert_uint_eq(notify_record_count(n), 2);
 }
@@ -465,16 +274,16 @@ START_TEST(test_unsnooze)
 	struct notifier *n;
 	char *cause = NULL;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	ck_assert_int_eq(alerts_snooze(test_st, 1, NULL, T0 + 200 * H, "x",
 			     T0 + 20 * H, &cause),
 	    0);
-	cycle(T0 + 30 * H);
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
 	ck_assert_int_eq(alerts_unsnooze(test_st, 1, NULL, &cause), 1);
-	cycle(T0 + 31 * H);
+	afix_cycle(T0 + 31 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	ck_assert_int_eq(
 	    alerts_snooze(test_st, 1, NULL, T0, "past", T0 + H, &cause), -1);
@@ -486,14 +295,14 @@ START_TEST(test_self_never_stops_a_clock)
 {
 	struct notifier *n;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	/* SELF is in the CA's domain, but it is our bot. */
-	put_comment(1, SELF, T0 + 10 * H, "Automated reminder.");
-	cycle(T0 + 30 * H);
+	afix_put_comment(1, SELF, T0 + 10 * H, "Automated reminder.");
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	assert_rec(n, 0, 1, "due-soon", 0);
+	afix_assert_rec(n, 0, 1, "due-soon", 0);
 }
 END_TEST
 
@@ -503,21 +312,21 @@ START_TEST(test_quiet_hours_hold_then_release)
 	struct config_route *r;
 	char *cause = NULL;
 
-	r = add_route("night", "rec", "initial-report");
+	r = afix_add_route("night", "rec", "initial-report");
 	ck_assert_int_eq(timeutil_parse_window("22:00-07:00", &r->quiet_start,
 			     &r->quiet_end, &cause),
 	    0);
 	r->timezone = xstrdup("Europe/Berlin");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	/* T0 + 30 h is 23:00 in Berlin (CET). */
-	cycle(T0 + 30 * H);
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	ck_assert_int_eq(query("SELECT held FROM outbox"), 1);
-	cycle(T0 + 38 * H - 60);
+	ck_assert_int_eq(afix_query("SELECT held FROM outbox"), 1);
+	afix_cycle(T0 + 38 * H - 60);
 	ck_assert_uint_eq(notify_record_count(n), 0);
 	/* 07:00 in Berlin. */
-	cycle(T0 + 38 * H);
+	afix_cycle(T0 + 38 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 }
 END_TEST
@@ -567,26 +376,26 @@ START_TEST(test_quiet_hours_same_day)
 	free(r.timezone);
 
 	/* Delivered at once at 22:00; held at 10:00 until 17:00. */
-	route = add_route("office", "rec", "initial-report");
+	route = afix_add_route("office", "rec", "initial-report");
 	ck_assert_int_eq(timeutil_parse_window("09:00-17:00",
 			     &route->quiet_start, &route->quiet_end, &cause),
 	    0);
 	route->timezone = xstrdup("UTC");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + 30 * H);
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	assert_rec(n, 0, 1, "due-soon", 0);
-	put_bug(2, "Example CA", "example-ca.test", T0 + 18 * H);
-	cycle(T0 + 42 * H); /* Wednesday 10:00 */
+	afix_assert_rec(n, 0, 1, "due-soon", 0);
+	afix_put_bug(2, "Example CA", "example-ca.test", T0 + 18 * H);
+	afix_cycle(T0 + 42 * H); /* Wednesday 10:00 */
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	ck_assert_int_eq(
-	    query("SELECT count(*) FROM outbox WHERE held = 1"), 1);
-	cycle(T0 + 49 * H - 60);
+	    afix_query("SELECT count(*) FROM outbox WHERE held = 1"), 1);
+	afix_cycle(T0 + 49 * H - 60);
 	ck_assert_uint_eq(notify_record_count(n), 1);
-	cycle(T0 + 49 * H); /* 17:00 */
+	afix_cycle(T0 + 49 * H); /* 17:00 */
 	ck_assert_uint_eq(notify_record_count(n), 2);
-	assert_rec(n, 1, 2, "due-soon", 0);
+	afix_assert_rec(n, 1, 2, "due-soon", 0);
 }
 END_TEST
 
@@ -601,26 +410,26 @@ START_TEST(test_cap_boundary)
 	int64_t i;
 
 	test_cfg.max_per_cycle = 3;
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
 	for (i = 1; i <= 3; i++)
-		put_bug(i, "Example CA", "example-ca.test", T0);
-	s = cycle(T0 + 30 * H);
+		afix_put_bug(i, "Example CA", "example-ca.test", T0);
+	s = afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(s.transitions, 3);
 	ck_assert_uint_eq(s.summaries, 0);
 	ck_assert_uint_eq(notify_record_count(n), 3);
 	for (i = 0; i < 3; i++)
-		assert_rec(n, (size_t)i, i + 1, "due-soon", 0);
+		afix_assert_rec(n, (size_t)i, i + 1, "due-soon", 0);
 	for (i = 4; i <= 7; i++)
-		put_bug(i, "Example CA", "example-ca.test", T0 + 40 * H);
-	s = cycle(T0 + 50 * H);
+		afix_put_bug(i, "Example CA", "example-ca.test", T0 + 40 * H);
+	s = afix_cycle(T0 + 50 * H);
 	ck_assert_uint_eq(s.transitions, 0);
-	s = cycle(T0 + 70 * H);
+	s = afix_cycle(T0 + 70 * H);
 	ck_assert_uint_eq(s.transitions, 4);
 	ck_assert_uint_eq(s.summaries, 1);
 	ck_assert_uint_eq(notify_record_count(n), 7);
 	for (i = 3; i < 6; i++)
-		assert_rec(n, (size_t)i, i + 1, "due-soon", 0);
+		afix_assert_rec(n, (size_t)i, i + 1, "due-soon", 0);
 	ck_assert_int_eq(notify_record_get(n, 6)->digest, 1);
 	ck_assert_uint_eq(notify_record_get(n, 6)->nitems, 1);
 }
@@ -633,33 +442,33 @@ START_TEST(test_digest_timing)
 	const struct notify_record *rec;
 	char *cause = NULL;
 
-	r = add_route("daily", "rec", "initial-report");
+	r = afix_add_route("daily", "rec", "initial-report");
 	ck_assert_int_eq(
 	    timeutil_parse_clock_time("08:00", &r->digest_min, &cause), 0);
-	n = start("rec");
+	n = afix_start("rec");
 	/* Filed 2026-01-05 16:00Z: due-soon from 01-06 16:00Z. */
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	put_bug(2, "Other CA", "other-ca.test", T0 + H);
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_put_bug(2, "Other CA", "other-ca.test", T0 + H);
 	/* 01-06 12:00: past 08:00, so the day's digest is made, empty. */
-	cycle(T0 + 20 * H);
-	cycle(T0 + 30 * H); /* 22:00: both due soon, the day is done */
+	afix_cycle(T0 + 20 * H);
+	afix_cycle(T0 + 30 * H); /* 22:00: both due soon, the day is done */
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	cycle(T0 + 40 * H - 60); /* 01-07 07:59 */
+	afix_cycle(T0 + 40 * H - 60); /* 01-07 07:59 */
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	cycle(T0 + 40 * H); /* 08:00 */
+	afix_cycle(T0 + 40 * H); /* 08:00 */
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	rec = notify_record_get(n, 0);
 	ck_assert_int_eq(rec->digest, 1);
 	ck_assert_uint_eq(rec->nitems, 2);
 	ck_assert_str_eq(rec->recipient, "daily");
-	cycle(T0 + 41 * H);
+	afix_cycle(T0 + 41 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	/* Down over 01-08 08:00: the late digest goes out at the restart. */
-	n = restart("rec");
-	cycle(T0 + 70 * H);
+	n = afix_restart("rec");
+	afix_cycle(T0 + 70 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	ck_assert_uint_eq(notify_record_get(n, 0)->nitems, 2);
-	cycle(T0 + 80 * H);
+	afix_cycle(T0 + 80 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 }
 END_TEST
@@ -675,19 +484,19 @@ START_TEST(test_digest_lists_met)
 	const struct notify_record *rec;
 	char *cause = NULL;
 
-	r = add_route("daily", "rec", "initial-report");
+	r = afix_add_route("daily", "rec", "initial-report");
 	ck_assert_int_eq(
 	    timeutil_parse_clock_time("08:00", &r->digest_min, &cause), 0);
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	put_bug(2, "Other CA", "other-ca.test", T0 + H);
-	cycle(T0 + 20 * H); /* 01-06 12:00: the day's digest, empty */
-	cycle(T0 + 30 * H); /* both due soon */
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_put_bug(2, "Other CA", "other-ca.test", T0 + H);
+	afix_cycle(T0 + 20 * H); /* 01-06 12:00: the day's digest, empty */
+	afix_cycle(T0 + 30 * H); /* both due soon */
 	/* Bug 1's CA answers on time; 01-07 08:00 lists it as met. */
-	put_comment(1, CA_LOGIN, T0 + 35 * H, "Our preliminary report.");
-	cycle(T0 + 36 * H);
+	afix_put_comment(1, CA_LOGIN, T0 + 35 * H, "Our preliminary report.");
+	afix_cycle(T0 + 36 * H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	cycle(T0 + 40 * H);
+	afix_cycle(T0 + 40 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	rec = notify_record_get(n, 0);
 	ck_assert_int_eq(rec->digest, 1);
@@ -698,7 +507,7 @@ START_TEST(test_digest_lists_met)
 		strstr(rec->met_reason, "late") == NULL,
 	    "%s", rec->met_reason);
 	/* The next day's digest does not list it again. */
-	cycle(T0 + 64 * H);
+	afix_cycle(T0 + 64 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
 	ck_assert_uint_eq(notify_record_get(n, 1)->nmet, 0);
 	ck_assert_uint_eq(notify_record_get(n, 1)->nitems, 1);
@@ -712,11 +521,11 @@ START_TEST(test_cap_makes_one_summary)
 	int64_t i;
 
 	test_cfg.max_per_cycle = 3;
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
 	for (i = 1; i <= 5; i++)
-		put_bug(i, "Example CA", "example-ca.test", T0);
-	s = cycle(T0 + 30 * H);
+		afix_put_bug(i, "Example CA", "example-ca.test", T0);
+	s = afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(s.transitions, 5);
 	ck_assert_uint_eq(s.summaries, 1);
 	/* Three one by one, then one summary of the other two. */
@@ -726,12 +535,12 @@ START_TEST(test_cap_makes_one_summary)
 	ck_assert_int_eq(notify_record_get(n, 3)->digest, 1);
 	ck_assert_uint_eq(notify_record_get(n, 3)->nitems, 2);
 	/* Under the cap, alerts go one by one. */
-	s = cycle(T0 + 73 * H);
+	s = afix_cycle(T0 + 73 * H);
 	ck_assert_uint_eq(s.summaries, 1);
-	put_bug(6, "Example CA", "example-ca.test", T0 + 73 * H);
-	cycle(T0 + 103 * H);
+	afix_put_bug(6, "Example CA", "example-ca.test", T0 + 73 * H);
+	afix_cycle(T0 + 103 * H);
 	ck_assert_uint_eq(notify_record_count(n), 9);
-	assert_rec(n, 8, 6, "due-soon", 0);
+	afix_assert_rec(n, 8, 6, "due-soon", 0);
 }
 END_TEST
 
@@ -741,17 +550,18 @@ START_TEST(test_dry_run_sends_nothing)
 	struct alerts_stats s;
 
 	test_cfg.dry_run = 1;
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	testutil_log_begin();
-	s = cycle(T0 + 30 * H);
+	s = afix_cycle(T0 + 30 * H);
 	ck_assert_int_eq(testutil_log_count("dry run: would send ccw-1-"), 1);
 	testutil_log_end();
 	ck_assert_uint_eq(s.dry_run, 1);
 	ck_assert_uint_eq(notify_record_attempts(n), 0);
 	ck_assert_int_eq(
-	    query("SELECT count(*) FROM outbox WHERE status = 'dry-run'"), 1);
+	    afix_query("SELECT count(*) FROM outbox WHERE status = 'dry-run'"),
+	    1);
 }
 END_TEST
 
@@ -761,26 +571,26 @@ START_TEST(test_retry_backoff_then_success)
 	struct alerts_stats s;
 	time_t t = T0 + 30 * H;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	notify_record_fail_next(n, 2, 1, 0);
 	testutil_log_begin();
-	s = cycle(t);
+	s = afix_cycle(t);
 	ck_assert_uint_eq(s.failed, 1);
-	cycle(t + 59); /* the first retry waits 60 s */
+	afix_cycle(t + 59); /* the first retry waits 60 s */
 	ck_assert_uint_eq(notify_record_attempts(n), 1);
-	s = cycle(t + 60);
+	s = afix_cycle(t + 60);
 	ck_assert_uint_eq(s.failed, 1);
-	cycle(t + 60 + 119); /* then 120 s */
+	afix_cycle(t + 60 + 119); /* then 120 s */
 	ck_assert_uint_eq(notify_record_attempts(n), 2);
-	s = cycle(t + 180);
+	s = afix_cycle(t + 180);
 	testutil_log_end();
 	ck_assert_uint_eq(s.sent, 1);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	ck_assert_uint_eq(notify_record_attempts(n), 3);
-	ck_assert_int_eq(query("SELECT attempts FROM outbox"), 3);
-	cycle(t + 10000);
+	ck_assert_int_eq(afix_query("SELECT attempts FROM outbox"), 3);
+	afix_cycle(t + 10000);
 	ck_assert_uint_eq(notify_record_attempts(n), 3);
 }
 END_TEST
@@ -790,16 +600,16 @@ START_TEST(test_retry_after_honoured)
 	struct notifier *n;
 	time_t t = T0 + 30 * H;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	notify_record_fail_next(n, 1, 1, 900);
 	testutil_log_begin();
-	cycle(t);
-	cycle(t + 899);
+	afix_cycle(t);
+	afix_cycle(t + 899);
 	testutil_log_end();
 	ck_assert_uint_eq(notify_record_attempts(n), 1);
-	cycle(t + 900);
+	afix_cycle(t + 900);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 }
 END_TEST
@@ -813,22 +623,22 @@ START_TEST(test_dead_letter_after_max_age)
 	time_t t = T0 + 30 * H;
 
 	test_cfg.max_age = 2 * H;
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	notify_record_fail_next(n, 1000, 1, 0);
 	testutil_log_begin();
-	cycle(t);
-	cycle(t + H);
-	s = cycle(t + 2 * H);
+	afix_cycle(t);
+	afix_cycle(t + H);
+	s = afix_cycle(t + 2 * H);
 	ck_assert_int_eq(testutil_log_count("DEAD LETTER"), 1);
 	testutil_log_end();
 	ck_assert_uint_eq(s.dead, 1);
 	ck_assert_int_eq(alerts_counts(test_st, &c, &cause), 0);
 	ck_assert_int_eq(c.dead, 1);
 	ck_assert_int_eq(c.pending, 0);
-	cycle(t + 3 * H);
-	ck_assert_int_eq(query("SELECT attempts FROM outbox"), 3);
+	afix_cycle(t + 3 * H);
+	ck_assert_int_eq(afix_query("SELECT attempts FROM outbox"), 3);
 }
 END_TEST
 
@@ -837,12 +647,12 @@ START_TEST(test_permanent_failure_dead_at_once)
 	struct notifier *n;
 	struct alerts_stats s;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	notify_record_fail_next(n, 1, 0, 0);
 	testutil_log_begin();
-	s = cycle(T0 + 30 * H);
+	s = afix_cycle(T0 + 30 * H);
 	testutil_log_end();
 	ck_assert_uint_eq(s.dead, 1);
 	ck_assert_uint_eq(notify_record_count(n), 0);
@@ -854,34 +664,34 @@ START_TEST(test_routing_by_ca_kind_state_level)
 	struct notifier *team, *over, *met;
 	struct config_route *r;
 
-	r = add_route("example-team", "team", NULL);
+	r = afix_add_route("example-team", "team", NULL);
 	strlist_add(&r->cas, "Example CA");
 	strlist_add(&r->clocks, "initial-report");
-	r = add_route("overseers", "slack", NULL);
+	r = afix_add_route("overseers", "slack", NULL);
 	strlist_add(&r->states, "overdue");
 	r->min_level = 1;
-	r = add_route("closures", "met", "initial-report");
+	r = afix_add_route("closures", "met", "initial-report");
 	strlist_add(&r->states, "met");
-	team = start("team");
-	over = start("slack");
-	met = start("met");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	put_bug(2, "Other CA", "other-ca.test", T0);
-	cycle(T0 + 30 * H);
+	team = afix_start("team");
+	over = afix_start("slack");
+	met = afix_start("met");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_put_bug(2, "Other CA", "other-ca.test", T0);
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(team), 1);
-	assert_rec(team, 0, 1, "due-soon", 0);
+	afix_assert_rec(team, 0, 1, "due-soon", 0);
 	ck_assert_uint_eq(notify_record_count(over), 0);
-	cycle(T0 + 73 * H);
+	afix_cycle(T0 + 73 * H);
 	ck_assert_uint_eq(notify_record_count(team), 2);
 	ck_assert_uint_eq(notify_record_count(over), 2);
 	ck_assert_int_eq(notify_record_get(over, 0)->bug_id +
 		notify_record_get(over, 1)->bug_id,
 	    3);
 	ck_assert_uint_eq(notify_record_count(met), 0);
-	put_comment(2, "compliance@other-ca.test", T0 + 74 * H, "On it.");
-	cycle(T0 + 75 * H);
+	afix_put_comment(2, "compliance@other-ca.test", T0 + 74 * H, "On it.");
+	afix_cycle(T0 + 75 * H);
 	ck_assert_uint_eq(notify_record_count(met), 1);
-	assert_rec(met, 0, 2, "met", 1);
+	afix_assert_rec(met, 0, 2, "met", 1);
 	ck_assert_uint_eq(notify_record_count(team), 2);
 }
 END_TEST
@@ -898,33 +708,34 @@ START_TEST(test_met_late_and_ca_key)
 	struct bug b;
 	char *cause = NULL;
 
-	r = add_route("team", "team", "initial-report");
+	r = afix_add_route("team", "team", "initial-report");
 	strlist_add(&r->cas, "EXAMPLE-CA Ltd");
-	r = add_route("late", "late", "initial-report");
+	r = afix_add_route("late", "late", "initial-report");
 	strlist_add(&r->states, "met");
-	team = start("team");
-	late = start("late");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	put_bug(2, "Other CA", "other-ca.test", T0);
+	team = afix_start("team");
+	late = afix_start("late");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_put_bug(2, "Other CA", "other-ca.test", T0);
 	ck_assert_int_eq(store_get_bug(test_st, 1, &b, &cause), 1);
 	free(b.summary);
 	b.summary = xstrdup("EXAMPLE CA Inc. - test incident 1");
 	ck_assert_int_eq(store_put_bug(test_st, &b, &cause), 0);
 	model_bug_free(&b);
-	cycle(T0 + 73 * H);
+	afix_cycle(T0 + 73 * H);
 	ck_assert_uint_eq(notify_record_count(team), 1);
-	assert_rec(team, 0, 1, "overdue", 1);
+	afix_assert_rec(team, 0, 1, "overdue", 1);
 	ck_assert_str_eq(notify_record_get(team, 0)->ca, "Example CA");
 	ck_assert_int_eq(notify_record_get(team, 0)->late, 0);
-	put_comment(1, CA_LOGIN, T0 + 80 * H, "We are looking into it.");
-	cycle(T0 + 81 * H);
+	afix_put_comment(1, CA_LOGIN, T0 + 80 * H, "We are looking into it.");
+	afix_cycle(T0 + 81 * H);
 	ck_assert_uint_eq(notify_record_count(late), 1);
-	assert_rec(late, 0, 1, "met", 1);
+	afix_assert_rec(late, 0, 1, "met", 1);
 	ck_assert_int_eq(notify_record_get(late, 0)->late, 1);
 	ck_assert_int_eq(notify_record_get(late, 0)->late_by, 8 * H);
 	/* A second later than due is late by one second. */
-	put_comment(2, "compliance@other-ca.test", T0 + 72 * H + 1, "On it.");
-	cycle(T0 + 82 * H);
+	afix_put_comment(
+	    2, "compliance@other-ca.test", T0 + 72 * H + 1, "On it.");
+	afix_cycle(T0 + 82 * H);
 	ck_assert_uint_eq(notify_record_count(late), 2);
 	ck_assert_int_eq(notify_record_get(late, 1)->late_by, 1);
 	ck_assert_uint_eq(notify_record_count(team), 2);
@@ -937,19 +748,19 @@ START_TEST(test_resolved_bug_is_met)
 	struct bug b;
 	char *cause = NULL;
 
-	add_route("all", "rec", "initial-report");
-	n = start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + 73 * H);
+	afix_add_route("all", "rec", "initial-report");
+	n = afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + 73 * H);
 	ck_assert_int_eq(store_get_bug(test_st, 1, &b, &cause), 1);
 	free(b.resolution);
 	b.resolution = xstrdup("INVALID");
 	ck_assert_int_eq(store_put_bug(test_st, &b, &cause), 0);
 	model_bug_free(&b);
-	cycle(T0 + 80 * H);
+	afix_cycle(T0 + 80 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
-	assert_rec(n, 1, 1, "met", 1);
-	cycle(T0 + 90 * H);
+	afix_assert_rec(n, 1, 1, "met", 1);
+	afix_cycle(T0 + 90 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
 }
 END_TEST
@@ -961,25 +772,25 @@ START_TEST(test_private_data_per_route)
 	struct bug b;
 	char *cause = NULL;
 
-	r = add_route("open", "rec", "initial-report");
-	r = add_route("trusted", "rec2", "initial-report");
+	r = afix_add_route("open", "rec", "initial-report");
+	r = afix_add_route("trusted", "rec2", "initial-report");
 	r->private_data = 1;
-	n = start("rec");
-	start("rec2");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	n = afix_start("rec");
+	afix_start("rec2");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	ck_assert_int_eq(store_get_bug(test_st, 1, &b, &cause), 1);
 	strlist_add(&b.groups, "security");
 	ck_assert_int_eq(store_put_bug(test_st, &b, &cause), 0);
 	model_bug_free(&b);
-	cycle(T0 + 30 * H);
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	ck_assert_int_eq(
-	    query("SELECT count(*) FROM outbox WHERE route ="
-		  " 'open' AND payload LIKE '%\"restricted\":true%'"),
+	    afix_query("SELECT count(*) FROM outbox WHERE route ="
+		       " 'open' AND payload LIKE '%\"restricted\":true%'"),
 	    1);
 	ck_assert_int_eq(
-	    query("SELECT count(*) FROM outbox WHERE route ="
-		  " 'trusted' AND payload LIKE '%\"restricted\":false%'"),
+	    afix_query("SELECT count(*) FROM outbox WHERE route ="
+		       " 'trusted' AND payload LIKE '%\"restricted\":false%'"),
 	    1);
 }
 END_TEST
@@ -1021,10 +832,10 @@ START_TEST(test_listing_json)
 {
 	char *json, *cause = NULL;
 
-	add_route("all", "rec", "initial-report");
-	start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
-	cycle(T0 + 30 * H);
+	afix_add_route("all", "rec", "initial-report");
+	afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_cycle(T0 + 30 * H);
 	json = alerts_to_json(test_st, T0 + 30 * H, &cause);
 	ck_assert_msg(json != NULL, "%s", cause);
 	ck_assert_ptr_nonnull(strstr(json, "\"sent\": 1"));
@@ -1040,17 +851,17 @@ START_TEST(test_evidence_is_one_line)
 	json_t *payload;
 	const char *ev;
 
-	add_route("all", "rec", "initial-report");
-	start("rec");
-	put_bug(1, "Example CA", "example-ca.test", T0);
+	afix_add_route("all", "rec", "initial-report");
+	afix_start("rec");
+	afix_put_bug(1, "Example CA", "example-ca.test", T0);
 	/* A hostile login: CR LF and a line that looks like a due date. */
 	ck_assert_int_eq(sqlite3_exec(store_sqlite(test_st),
 			     "UPDATE bugs SET creator = 'evil' || char(13, 10) "
 			     "|| 'Due: never' || char(10) || 'x@x.test'",
 			     NULL, NULL, NULL),
 	    SQLITE_OK);
-	cycle(T0 + 30 * H);
-	ck_assert_int_eq(query("SELECT count(*) FROM outbox"), 1);
+	afix_cycle(T0 + 30 * H);
+	ck_assert_int_eq(afix_query("SELECT count(*) FROM outbox"), 1);
 	ck_assert_int_eq(sqlite3_prepare_v2(store_sqlite(test_st),
 			     "SELECT payload FROM outbox", -1, &stmt, NULL),
 	    SQLITE_OK);
@@ -1137,7 +948,7 @@ alerts_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("ledger");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup_two, afix_teardown);
 	tcase_add_test(tc, test_transitions_once_each);
 	tcase_add_test(tc, test_restart_no_duplicate);
 	tcase_add_test(tc, test_transition_while_down);
@@ -1147,7 +958,7 @@ alerts_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("noise");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup_two, afix_teardown);
 	tcase_add_test(tc, test_repeat_and_ack);
 	tcase_add_test(tc, test_repeat_resumes_after_state_change);
 	tcase_add_test(tc, test_escalation_routes);
@@ -1166,7 +977,7 @@ alerts_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("delivery");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup_two, afix_teardown);
 	tcase_add_test(tc, test_retry_backoff_then_success);
 	tcase_add_test(tc, test_retry_after_honoured);
 	tcase_add_test(tc, test_dead_letter_after_max_age);
@@ -1174,7 +985,7 @@ alerts_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("routing");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup_two, afix_teardown);
 	tcase_add_test(tc, test_routing_by_ca_kind_state_level);
 	tcase_add_test(tc, test_private_data_per_route);
 	tcase_add_test(tc, test_evidence_is_one_line);
@@ -1182,7 +993,7 @@ alerts_suite(void)
 
 	tc = tcase_create("config");
 	tcase_add_test(tc, test_parsers);
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup_two, afix_teardown);
 	tcase_add_test(tc, test_listing_json);
 	tcase_add_test(tc, test_config_sections);
 	suite_add_tcase(s, tc);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "alerts_fixture.h"
 #include "config.h"
 #include "notify.h"
 #include "notify_record.h"
@@ -23,83 +24,7 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define H 3600
-#define D 86400
-/* 2026-01-05T16:00:00Z, a Monday. */
-#define T0       ((time_t)1767628800)
-#define CA_LOGIN "compliance@example-ca.test"
-#define MODULE   "bwilson@mozilla.com"
-
-static char *test_dir;
-static char *test_path;
-static struct store *test_st;
-static struct people test_people;
-static struct policy_options test_opts;
-static struct config_alerts test_cfg;
-static struct alerts *test_al;
-static int64_t test_next_comment = 1000;
-
-/* A fresh directory, store, people and an empty configuration. */
-static void
-setup(void)
-{
-	char *cause = NULL;
-	struct people_ca *ca;
-
-	test_dir = testutil_mkdtemp();
-	xasprintf(&test_path, "%s/ccwatch.db", test_dir);
-	test_st = store_open(test_path, &cause);
-	ck_assert_msg(test_st != NULL, "%s", cause);
-	people_defaults(&test_people);
-	ca = people_add_ca(&test_people, "Example CA");
-	strlist_add(&ca->domains, "example-ca.test");
-	policy_options_defaults(&test_opts);
-	config_alerts_init(&test_cfg);
-	test_al = NULL;
-	timeutil_set_now(T0);
-}
-
-/* Free everything setup made. */
-static void
-teardown(void)
-{
-	alerts_free(test_al);
-	config_alerts_free(&test_cfg);
-	people_free(&test_people);
-	store_close(test_st);
-	testutil_rmdir(test_dir);
-	free(test_path);
-	free(test_dir);
-	timeutil_set_now(0);
-}
-
-/* A route to the given channel, for one clock kind (NULL: all). */
-static struct config_route *
-add_route(const char *name, const char *channel, const char *kind)
-{
-	struct config_route *r = config_add_route(&test_cfg, name);
-
-	strlist_add(&r->channels, channel);
-	if (kind != NULL)
-		strlist_add(&r->clocks, kind);
-	return r;
-}
-
-/* A record channel of the given name (made once the runtime exists). */
-static struct notifier *
-start(const char *channel)
-{
-	char *cause = NULL;
-	struct notifier *n;
-
-	if (test_al == NULL) {
-		test_al = alerts_new(&test_cfg, &cause);
-		ck_assert_msg(test_al != NULL, "%s", cause);
-	}
-	n = notify_record_new(channel);
-	alerts_set_notifier(test_al, n);
-	return n;
-}
+#define MODULE "bwilson@mozilla.com"
 
 /* Store bug id filed at t with whiteboard wb, and its first comment. */
 static void
@@ -134,24 +59,6 @@ put_bug(int64_t id, time_t t, const char *wb)
 	model_bug_free(&b);
 }
 
-/* Store a comment on bug by who at t. */
-static void
-put_comment(int64_t bug, const char *who, time_t t, const char *text)
-{
-	struct comment c;
-	char *cause = NULL;
-
-	memset(&c, 0, sizeof c);
-	c.id = test_next_comment++;
-	c.bug_id = bug;
-	c.count = c.id - 999;
-	c.creator = xstrdup(who);
-	c.time = t;
-	c.text = xstrdup(text);
-	ck_assert_msg(store_put_comment(test_st, &c, &cause) == 0, "%s", cause);
-	model_comment_free(&c);
-}
-
 /* Change bug's whiteboard from old to wb at t, by who. */
 static void
 set_whiteboard(
@@ -180,21 +87,6 @@ set_whiteboard(
 	ck_assert_msg(store_put_history(test_st, &h, &cause) == 0, "%s", cause);
 }
 
-/* Evaluate and deliver at t; returns the stats. */
-static struct alerts_stats
-cycle(time_t t)
-{
-	struct alerts_stats s;
-	char *cause = NULL;
-
-	memset(&s, 0, sizeof s);
-	timeutil_set_now(t);
-	ck_assert_msg(alerts_run_cycle(test_al, test_st, &test_people,
-			  &test_opts, t, &s, &cause) == 0,
-	    "%s", cause);
-	return s;
-}
-
 #define WB_NEAR "[ca-compliance] Next update 2026-01-06"
 #define WB_FAR  "[ca-compliance] Next update 2026-02-15"
 
@@ -210,12 +102,12 @@ START_TEST(test_state_reached_again_is_new_alert)
 	const struct notify_record *r;
 	char *first;
 
-	add_route("team", "rec", "update");
-	n = start("rec");
+	afix_add_route("team", "rec", "update");
+	n = afix_start("rec");
 	put_bug(1, T0 - 10 * D, WB_NEAR);
-	put_comment(1, CA_LOGIN, T0 - 9 * D, "Preliminary report: ...");
-	put_comment(1, CA_LOGIN, T0 - 8 * D, "Full incident report: ...");
-	cycle(T0);
+	afix_put_comment(1, CA_LOGIN, T0 - 9 * D, "Preliminary report: ...");
+	afix_put_comment(1, CA_LOGIN, T0 - 8 * D, "Full incident report: ...");
+	afix_cycle(T0);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	r = notify_record_get(n, 0);
 	ck_assert_str_eq(r->clock, "update");
@@ -223,7 +115,7 @@ START_TEST(test_state_reached_again_is_new_alert)
 	first = xstrdup(r->id);
 
 	set_whiteboard(1, WB_NEAR, WB_FAR, MODULE, T0 + H);
-	cycle(T0 + 2 * H);
+	afix_cycle(T0 + 2 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
 	r = notify_record_get(n, 1);
 	ck_assert_str_eq(r->state, "met");
@@ -233,15 +125,15 @@ START_TEST(test_state_reached_again_is_new_alert)
 	    "deadline moved to 2026-02-15 by " MODULE " (whiteboard)");
 
 	set_whiteboard(1, WB_FAR, WB_NEAR, MODULE, T0 + 3 * H);
-	cycle(T0 + 4 * H);
+	afix_cycle(T0 + 4 * H);
 	ck_assert_uint_eq(notify_record_count(n), 3);
 	r = notify_record_get(n, 2);
 	ck_assert_str_eq(r->state, "due-soon");
 	ck_assert_str_ne(r->id, first);
 	ck_assert_ptr_nonnull(strstr(r->id, "-t2"));
 	/* Nothing more on the next cycles: the new id is in the ledger. */
-	cycle(T0 + 5 * H);
-	cycle(T0 + 6 * H);
+	afix_cycle(T0 + 5 * H);
+	afix_cycle(T0 + 6 * H);
 	ck_assert_uint_eq(notify_record_count(n), 3);
 	free(first);
 }
@@ -271,7 +163,7 @@ drain(time_t t, int max)
 }
 
 /*
- * A configured channel of a type, paced at rate, that start() then
+ * A configured channel of a type, paced at rate, that afix_start() then
  * delivers through a record channel.
  */
 static void
@@ -301,18 +193,18 @@ START_TEST(test_flood_shaped_per_channel)
 
 	test_cfg.max_per_cycle = 20;
 	test_cfg.public_url = xstrdup("https://ccwatch.example.org/");
-	add_route("all", "hook", "initial-report");
+	afix_add_route("all", "hook", "initial-report");
 	strlist_add(&test_cfg.routes[0].channels, "mail");
 	strlist_add(&test_cfg.routes[0].channels, "slack");
 	typed_channel("hook", "webhook", 1000);
 	typed_channel("mail", "smtp", 10);
 	typed_channel("slack", "slack", 10);
-	hook = start("hook");
-	mail = start("mail");
-	slack = start("slack");
+	hook = afix_start("hook");
+	mail = afix_start("mail");
+	slack = afix_start("slack");
 	for (b = 1; b <= FLOOD; b++)
 		put_bug(b, T0, "[ca-compliance]");
-	s = cycle(T0 + 30 * H);
+	s = afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(s.transitions, FLOOD);
 	ck_assert_uint_eq(s.summaries, 2);
 	drain(T0 + 30 * H, 30);
@@ -431,12 +323,12 @@ START_TEST(test_failures_seen_and_retried)
 	const char *ids[1];
 
 	test_cfg.backoff_base = 60;
-	add_route("team", "rec", "initial-report");
-	n = start("rec");
+	afix_add_route("team", "rec", "initial-report");
+	n = afix_start("rec");
 	put_bug(1, T0, "[ca-compliance]");
 	put_bug(2, T0, "[ca-compliance]");
 	notify_record_fail_next(n, 2, 1, 0);
-	cycle(T0 + 30 * H);
+	afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(notify_record_count(n), 0);
 	ck_assert_int_eq(alerts_health(test_st, &test_cfg, &h, &cause), 0);
 	ck_assert_uint_eq(h.n, 1);
@@ -449,7 +341,7 @@ START_TEST(test_failures_seen_and_retried)
 	alerts_health_free(&h);
 	/* A definite rejection: a dead letter at once, and critical. */
 	notify_record_fail_next(n, 2, 0, 0);
-	cycle(T0 + 32 * H);
+	afix_cycle(T0 + 32 * H);
 	ck_assert_int_eq(alerts_health(test_st, &test_cfg, &h, &cause), 0);
 	ck_assert_int_eq(h.dead, 2);
 	ck_assert_int_eq(h.critical, 1);
@@ -463,7 +355,7 @@ START_TEST(test_failures_seen_and_retried)
 	    alerts_retry_dead(test_st, ids, 1, T0 + 33 * H, &cause), 0);
 	ck_assert_int_eq(
 	    alerts_retry_dead(test_st, NULL, 0, T0 + 33 * H, &cause), 2);
-	cycle(T0 + 33 * H);
+	afix_cycle(T0 + 33 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
 	ck_assert_int_eq(alerts_health(test_st, &test_cfg, &h, &cause), 0);
 	ck_assert_int_eq(h.dead, 0);
@@ -489,8 +381,8 @@ START_TEST(test_future_is_a_dry_run)
 	size_t len = 0;
 	FILE *f;
 
-	add_route("team", "rec", "initial-report");
-	n = start("rec");
+	afix_add_route("team", "rec", "initial-report");
+	n = afix_start("rec");
 	put_bug(1, T0, "[ca-compliance]");
 	f = open_memstream(&buf, &len);
 	ck_assert_ptr_nonnull(f);
@@ -506,7 +398,7 @@ START_TEST(test_future_is_a_dry_run)
 	ck_assert_int_eq(c.alerts, 0);
 	ck_assert_int_eq(c.pending + c.sent + c.dead, 0);
 	ck_assert_uint_eq(notify_record_count(n), 0);
-	s = cycle(T0 + 30 * H);
+	s = afix_cycle(T0 + 30 * H);
 	ck_assert_uint_eq(s.transitions, 1);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	free(buf);
@@ -554,14 +446,14 @@ START_TEST(test_met_says_how)
 	struct change ch[2];
 	char *cause = NULL, *reason;
 
-	add_route("team", "rec", "initial-report");
-	n = start("rec");
+	afix_add_route("team", "rec", "initial-report");
+	n = afix_start("rec");
 	put_bug(1, T0, "[ca-compliance]");
 	put_bug(2, T0, "[ca-compliance]");
-	cycle(T0 + 73 * H);
+	afix_cycle(T0 + 73 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
-	put_comment(1, CA_LOGIN, T0 + 97 * H, "Preliminary report: ...");
-	cycle(T0 + 98 * H);
+	afix_put_comment(1, CA_LOGIN, T0 + 97 * H, "Preliminary report: ...");
+	afix_cycle(T0 + 98 * H);
 	ck_assert_uint_eq(notify_record_count(n), 3);
 	r = notify_record_get(n, 2);
 	ck_assert_str_eq(r->state, "met");
@@ -594,7 +486,7 @@ START_TEST(test_met_says_how)
 	h.changes = ch;
 	h.nchanges = 2;
 	ck_assert_msg(store_put_history(test_st, &h, &cause) == 0, "%s", cause);
-	cycle(T0 + 100 * H);
+	afix_cycle(T0 + 100 * H);
 	ck_assert_uint_eq(notify_record_count(n), 4);
 	r = notify_record_get(n, 3);
 	ck_assert_int_eq(r->bug_id, 2);
@@ -635,24 +527,25 @@ START_TEST(test_met_withdrawn_and_paused)
 	const struct notify_record *r;
 	char *reason;
 
-	add_route("team", "rec", "response");
-	add_route("updates", "rec", "update");
-	n = start("rec");
+	afix_add_route("team", "rec", "response");
+	afix_add_route("updates", "rec", "update");
+	n = afix_start("rec");
 	/* Bug 1: a question with needinfo on the CA, due in 7 days. */
 	put_bug(1, T0 - 10 * D, "[ca-compliance] Next update 2026-03-01");
-	put_comment(1, CA_LOGIN, T0 - 9 * D, "Preliminary report: ...");
-	put_comment(1, CA_LOGIN, T0 - 8 * D, "Full incident report: ...");
-	put_comment(1, MODULE, T0, "Please send the full list of serials.");
+	afix_put_comment(1, CA_LOGIN, T0 - 9 * D, "Preliminary report: ...");
+	afix_put_comment(1, CA_LOGIN, T0 - 8 * D, "Full incident report: ...");
+	afix_put_comment(
+	    1, MODULE, T0, "Please send the full list of serials.");
 	put_change(
 	    1, MODULE, T0, "flagtypes.name", "", "needinfo?(" CA_LOGIN ")");
-	cycle(T0 + 6 * D + 12 * H);
+	afix_cycle(T0 + 6 * D + 12 * H);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	r = notify_record_get(n, 0);
 	ck_assert_str_eq(r->clock, "response");
 	ck_assert_str_eq(r->state, "due-soon");
 	put_change(1, MODULE, T0 + 6 * D + 13 * H, "flagtypes.name",
 	    "needinfo?(" CA_LOGIN ")", "");
-	cycle(T0 + 6 * D + 14 * H);
+	afix_cycle(T0 + 6 * D + 14 * H);
 	ck_assert_uint_eq(notify_record_count(n), 2);
 	r = notify_record_get(n, 1);
 	ck_assert_str_eq(r->clock, "response");
@@ -666,17 +559,17 @@ START_TEST(test_met_withdrawn_and_paused)
 
 	/* Bug 2: the update due soon, then the CA's closure summary. */
 	put_bug(2, T0 - 3 * D, "[ca-compliance] Next update 2026-01-13");
-	put_comment(2, CA_LOGIN, T0 - 2 * D, "Preliminary report: ...");
-	put_comment(2, CA_LOGIN, T0 - D, "Full incident report: ...");
-	cycle(T0 + 7 * D);
+	afix_put_comment(2, CA_LOGIN, T0 - 2 * D, "Preliminary report: ...");
+	afix_put_comment(2, CA_LOGIN, T0 - D, "Full incident report: ...");
+	afix_cycle(T0 + 7 * D);
 	ck_assert_uint_eq(notify_record_count(n), 3);
 	r = notify_record_get(n, 2);
 	ck_assert_int_eq(r->bug_id, 2);
 	ck_assert_str_eq(r->clock, "update");
 	ck_assert_str_eq(r->state, "due-soon");
-	put_comment(2, CA_LOGIN, T0 + 7 * D + H,
+	afix_put_comment(2, CA_LOGIN, T0 + 7 * D + H,
 	    "Incident Closure Summary\n\nIncident description: ...\n");
-	cycle(T0 + 7 * D + 2 * H);
+	afix_cycle(T0 + 7 * D + 2 * H);
 	ck_assert_uint_eq(notify_record_count(n), 4);
 	r = notify_record_get(n, 3);
 	ck_assert_int_eq(r->bug_id, 2);
@@ -691,7 +584,7 @@ START_TEST(test_met_withdrawn_and_paused)
 	ck_assert_ptr_nonnull(strstr(reason, "\"kind\":\"paused\""));
 	free(reason);
 	/* Told once. */
-	cycle(T0 + 7 * D + 3 * H);
+	afix_cycle(T0 + 7 * D + 3 * H);
 	ck_assert_uint_eq(notify_record_count(n), 4);
 }
 END_TEST
@@ -722,22 +615,22 @@ START_TEST(test_met_after_overdue_only)
 	time_t t, last;
 	int week;
 
-	add_route("quiet", "quiet", "update");
-	r = add_route("loud", "loud", "update");
+	afix_add_route("quiet", "quiet", "update");
+	r = afix_add_route("loud", "loud", "update");
 	free(r->notify_met);
 	r->notify_met = NULL;
 	r->met = CONFIG_MET_ALWAYS;
-	quiet = start("quiet");
-	loud = start("loud");
+	quiet = afix_start("quiet");
+	loud = afix_start("loud");
 	put_bug(1, T0, "[ca-compliance]");
-	put_comment(1, CA_LOGIN, T0 + H, "Preliminary report: ...");
+	afix_put_comment(1, CA_LOGIN, T0 + H, "Preliminary report: ...");
 	last = T0 + H;
 	for (week = 1; week <= 6; week++) {
 		for (t = last + 12 * H; t < last + 6 * D; t += 12 * H)
-			cycle(t);
+			afix_cycle(t);
 		last += 6 * D;
-		put_comment(1, CA_LOGIN, last, "Weekly update: ...");
-		cycle(last + H);
+		afix_put_comment(1, CA_LOGIN, last, "Weekly update: ...");
+		afix_cycle(last + H);
 	}
 	(void)fprintf(stderr,
 	    "notify_met: six weeks of on-time updates: %zu messages "
@@ -758,9 +651,9 @@ START_TEST(test_met_after_overdue_only)
 	ck_assert_int_ge(c.alerts, 12);
 	/* Late: overdue, then met, told on both routes. */
 	for (t = last + 12 * H; t < last + 9 * D; t += 12 * H)
-		cycle(t);
-	put_comment(1, CA_LOGIN, last + 9 * D, "Sorry, late: ...");
-	cycle(last + 9 * D + H);
+		afix_cycle(t);
+	afix_put_comment(1, CA_LOGIN, last + 9 * D, "Sorry, late: ...");
+	afix_cycle(last + 9 * D + H);
 	ck_assert_uint_eq(count_state(quiet, "overdue"), 1);
 	ck_assert_uint_eq(count_state(quiet, "met"), 1);
 	ck_assert_uint_eq(count_state(loud, "met"), 7);
@@ -774,7 +667,7 @@ alerts_flow_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("identity");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup, afix_teardown);
 	tcase_add_test(tc, test_state_reached_again_is_new_alert);
 	tcase_add_test(tc, test_future_is_a_dry_run);
 	tcase_add_test(tc, test_met_says_how);
@@ -783,14 +676,14 @@ alerts_flow_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("failures");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup, afix_teardown);
 	tcase_add_test(tc, test_http_definite_rejections);
 	tcase_add_test(tc, test_smtp_definite_rejections);
 	tcase_add_test(tc, test_failures_seen_and_retried);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("flood");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup, afix_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_flood_shaped_per_channel);
 	suite_add_tcase(s, tc);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "alerts.h"
+#include "alerts_fixture.h"
 #include "config.h"
 #include "notify_record.h"
 #include "people.h"
@@ -21,81 +22,8 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#define H 3600
-#define D 86400
-/* 2026-01-05T16:00:00Z: policy 3.1. */
-#define T0 ((time_t)1767628800)
 /* The end of 2026-01-20, the items' due date. */
-#define DUE      ((time_t)1768953599)
-#define CA_LOGIN "compliance@example-ca.test"
-
-static char *test_dir;
-static struct store *test_st;
-static struct people test_people;
-static struct policy_options test_opts;
-static struct config_alerts test_cfg;
-static struct alerts *test_al;
-static int64_t test_next_comment = 1000;
-
-/* A fresh directory, store, people and configuration. */
-static void
-setup(void)
-{
-	char *cause = NULL, *path;
-	struct people_ca *ca;
-
-	test_dir = testutil_mkdtemp();
-	xasprintf(&path, "%s/ccwatch.db", test_dir);
-	test_st = store_open(path, &cause);
-	free(path);
-	ck_assert_msg(test_st != NULL, "%s", cause);
-	people_defaults(&test_people);
-	ca = people_add_ca(&test_people, "Example CA");
-	strlist_add(&ca->domains, "example-ca.test");
-	policy_options_defaults(&test_opts);
-	config_alerts_init(&test_cfg);
-	test_al = NULL;
-	timeutil_set_now(T0);
-}
-
-/* Free everything setup made. */
-static void
-teardown(void)
-{
-	alerts_free(test_al);
-	config_alerts_free(&test_cfg);
-	people_free(&test_people);
-	store_close(test_st);
-	testutil_rmdir(test_dir);
-	free(test_dir);
-	timeutil_set_now(0);
-}
-
-/* A route to a channel. */
-static struct config_route *
-add_route(const char *name, const char *channel)
-{
-	struct config_route *r = config_add_route(&test_cfg, name);
-
-	strlist_add(&r->channels, channel);
-	return r;
-}
-
-/* A record channel of the runtime. */
-static struct notifier *
-start(const char *channel)
-{
-	char *cause = NULL;
-	struct notifier *n;
-
-	if (test_al == NULL) {
-		test_al = alerts_new(&test_cfg, &cause);
-		ck_assert_msg(test_al != NULL, "%s", cause);
-	}
-	n = notify_record_new(channel);
-	alerts_set_notifier(test_al, n);
-	return n;
-}
+#define DUE ((time_t)1768953599)
 
 /* Store a comment on bug 1 by who at t. */
 static void
@@ -151,20 +79,6 @@ put_bug(const char *needinfo_on, time_t ni_at)
 	put_comment(CA_LOGIN, T0, "Preliminary report.");
 }
 
-/* Evaluate and deliver at t. */
-static void
-cycle(time_t t)
-{
-	struct alerts_stats s;
-	char *cause = NULL;
-
-	memset(&s, 0, sizeof s);
-	timeutil_set_now(t);
-	ck_assert_msg(alerts_run_cycle(test_al, test_st, &test_people,
-			  &test_opts, t, &s, &cause) == 0,
-	    "%s", cause);
-}
-
 /* The recorded alerts of a clock (or waiting) kind in a state. */
 static size_t
 count(struct notifier *n, const char *kind, const char *state)
@@ -180,57 +94,42 @@ count(struct notifier *n, const char *kind, const char *state)
 	return k;
 }
 
-/* A number from the store. */
-static long long
-query(const char *sql)
-{
-	sqlite3_stmt *stmt;
-	long long v = -1;
-
-	ck_assert_int_eq(
-	    sqlite3_prepare_v2(store_sqlite(test_st), sql, -1, &stmt, NULL),
-	    SQLITE_OK);
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		v = sqlite3_column_int64(stmt, 0);
-	sqlite3_finalize(stmt);
-	return v;
-}
-
 /* Two items due the same day: two instances, two alerts, two met. */
 START_TEST(test_items_are_instances)
 {
 	struct notifier *team, *items, *oversight;
 	struct config_route *r;
 
-	r = add_route("team", "team");
+	r = afix_add_route("team", "team", NULL);
 	strlist_add(&r->cas, "Example CA");
-	r = add_route("items", "items");
+	r = afix_add_route("items", "items", NULL);
 	strlist_add(&r->clocks, "action-item");
-	r = add_route("oversight", "oversight");
+	r = afix_add_route("oversight", "oversight", NULL);
 	r->program = 1;
-	team = start("team");
-	items = start("items");
-	oversight = start("oversight");
+	team = afix_start("team");
+	items = afix_start("items");
+	oversight = afix_start("oversight");
 	put_bug(NULL, 0);
 	put_comment(CA_LOGIN, T0 + D,
 	    "| Action Item | Due Date | Status |\n|---|---|---|\n"
 	    "| AI-1: Add a lint | 2026-01-20 | Ongoing |\n"
 	    "| AI-2: Train staff | 2026-01-20 | Ongoing |\n");
-	cycle(DUE + 2 * D);
+	afix_cycle(DUE + 2 * D);
 	ck_assert_uint_eq(count(items, "action-item", "due-soon"), 2);
 	ck_assert_uint_eq(count(team, "action-item", "due-soon"), 2);
 	ck_assert_uint_eq(notify_record_count(items), 2);
-	ck_assert_int_eq(query("SELECT count(DISTINCT kind) FROM alert_clocks"
-			       " WHERE kind LIKE 'action-item-%'"),
+	ck_assert_int_eq(
+	    afix_query("SELECT count(DISTINCT kind) FROM alert_clocks"
+		       " WHERE kind LIKE 'action-item-%'"),
 	    2);
-	cycle(DUE + 3 * D + 1);
+	afix_cycle(DUE + 3 * D + 1);
 	ck_assert_uint_eq(count(items, "action-item", "overdue"), 2);
 	/* One restated, one named: both met, alerted once each. */
 	put_comment(CA_LOGIN, DUE + 4 * D,
 	    "AI-1 and AI-2 slipped; a new plan follows.");
-	cycle(DUE + 4 * D + H);
+	afix_cycle(DUE + 4 * D + H);
 	ck_assert_uint_eq(count(items, "action-item", "met"), 2);
-	cycle(DUE + 5 * D);
+	afix_cycle(DUE + 5 * D);
 	ck_assert_uint_eq(notify_record_count(items), 6);
 	ck_assert_uint_eq(count(oversight, "action-item", NULL), 0);
 	/* The ack of --clock action-item covers every item's instance. */
@@ -245,18 +144,18 @@ START_TEST(test_program_queue)
 	struct notifier *all, *team, *oversight;
 	struct config_route *r;
 
-	add_route("all", "all");
-	r = add_route("team", "team");
+	afix_add_route("all", "all", NULL);
+	r = afix_add_route("team", "team", NULL);
 	strlist_add(&r->cas, "Example CA");
-	r = add_route("oversight", "oversight");
+	r = afix_add_route("oversight", "oversight", NULL);
 	r->program = 1;
-	all = start("all");
-	team = start("team");
-	oversight = start("oversight");
+	all = afix_start("all");
+	team = afix_start("team");
+	oversight = afix_start("oversight");
 	put_bug("bwilson@mozilla.com", T0 + D);
-	cycle(T0 + 7 * D);
+	afix_cycle(T0 + 7 * D);
 	ck_assert_uint_eq(count(oversight, "program-needinfo", NULL), 0);
-	cycle(T0 + 8 * D + 1);
+	afix_cycle(T0 + 8 * D + 1);
 	ck_assert_uint_eq(count(oversight, "program-needinfo", "overdue"), 1);
 	ck_assert_uint_eq(notify_record_count(oversight), 1);
 	ck_assert_str_eq(notify_record_get(oversight, 0)->ca, "Example CA");
@@ -264,7 +163,7 @@ START_TEST(test_program_queue)
 	ck_assert_uint_eq(count(team, "program-needinfo", NULL), 0);
 	ck_assert_uint_gt(notify_record_count(all), 0);
 	/* No repeat of the same state; met once it goes away. */
-	cycle(T0 + 9 * D);
+	afix_cycle(T0 + 9 * D);
 	ck_assert_uint_eq(notify_record_count(oversight), 1);
 }
 END_TEST
@@ -312,7 +211,7 @@ alerts_items_suite(void)
 	Suite *s = suite_create("alerts-items");
 	TCase *tc = tcase_create("items");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, afix_setup, afix_teardown);
 	tcase_add_test(tc, test_items_are_instances);
 	tcase_add_test(tc, test_program_queue);
 	tcase_add_test(tc, test_config);

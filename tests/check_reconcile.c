@@ -14,118 +14,10 @@
 #include "fakebz.h"
 #include "store.h"
 #include "sync.h"
+#include "sync_fixture.h"
 #include "testutil.h"
 #include "timeutil.h"
 #include "xmalloc.h"
-
-#define T0   1700000000
-#define ROOT "bwilson@mozilla.com"
-#define REP  "rep@ca.example"
-
-static struct fakebz *fb;
-static struct bugzilla *bz;
-static const char *api_key;
-static struct store *st;
-static char *dir;
-static struct strlist products, components;
-static struct sync_options so;
-
-/* An empty fake, a client with quick retries, a store on disk. */
-static void
-setup(void)
-{
-	struct bugzilla_options o;
-	char *cause = NULL, *path;
-
-	fb = fakebz_start(NULL, 0, &cause);
-	ck_assert_msg(fb != NULL, "%s", cause);
-	memset(&products, 0, sizeof products);
-	memset(&components, 0, sizeof components);
-	strlist_add(&products, "CA Program");
-	strlist_add(&products, "NSS");
-	strlist_add(&components, "CA Certificate Compliance");
-	memset(&o, 0, sizeof o);
-	o.url = fakebz_url(fb);
-	o.api_key = api_key;
-	o.http.timeout = 5;
-	o.http.connect_timeout = 2;
-	o.retries = 2;
-	o.retry_base_ms = 1;
-	o.retry_max_ms = 2;
-	bz = bugzilla_new(&o, &cause);
-	ck_assert_msg(bz != NULL, "%s", cause);
-	dir = testutil_mkdtemp();
-	xasprintf(&path, "%s/ccwatch.db", dir);
-	st = store_open(path, &cause);
-	ck_assert_msg(st != NULL, "%s", cause);
-	free(path);
-	memset(&so, 0, sizeof so);
-	so.products = &products;
-	so.components = &components;
-}
-
-/* Tear everything down. */
-static void
-teardown(void)
-{
-	store_close(st);
-	bugzilla_free(bz);
-	fakebz_stop(fb);
-	testutil_rmdir(dir);
-	free(dir);
-	strlist_free(&products);
-	strlist_free(&components);
-	timeutil_set_now(0);
-}
-
-/* Set both clocks, the fake's and ours. */
-static void
-at(time_t t)
-{
-	fakebz_set_now(fb, t);
-	timeutil_set_now(t);
-}
-
-/* Add n open compliance bugs at the current time. */
-static void
-add_bugs(int n)
-{
-	char summary[64];
-	int i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(summary, sizeof summary, "CA%d: incident", i);
-		ck_assert_int_gt(fakebz_add_bug(fb, "CA Program",
-				     "CA Certificate Compliance", summary, REP,
-				     "Preliminary report."),
-		    0);
-	}
-}
-
-/* Run one cycle that must succeed and return its stats. */
-static struct sync_stats
-cycle(void)
-{
-	struct sync_stats stats;
-	char *cause = NULL;
-
-	fakebz_reset_counts(fb);
-	ck_assert_msg(
-	    sync_run(bz, st, &so, &stats, &cause) == 0, "sync: %s", cause);
-	ck_assert_uint_eq(stats.requests, fakebz_requests(fb, NULL));
-	return stats;
-}
-
-/* Number of stored comments. */
-static long long
-stored_comments(void)
-{
-	struct store_counts c;
-	char *cause = NULL;
-
-	ck_assert_int_eq(store_counts(st, &c, &cause), 0);
-	return c.comments;
-}
 
 /* The reason bug id is gone, allocated, or NULL while it is tracked. */
 static char *
@@ -183,7 +75,7 @@ full(void)
 	struct sync_stats s;
 
 	so.full = 1;
-	s = cycle();
+	s = sfix_cycle();
 	so.full = 0;
 	ck_assert_int_eq(s.full, 1);
 	return s;
@@ -195,21 +87,21 @@ START_TEST(test_moved_bug_leaves_and_comes_back)
 	struct bug b;
 	char *why, *cause = NULL;
 
-	at(T0);
-	add_bugs(3);
-	at(T0 + 1000);
-	cycle();
+	sfix_at(T0);
+	sfix_add_bugs(3);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
 	ck_assert_uint_eq(listed(), 3);
-	at(T0 + 2000);
+	sfix_at(T0 + 2000);
 	ck_assert_int_eq(fakebz_move_bug(fb, 2, ROOT, "CA Program",
 			     "CA Security Vulnerability"),
 	    0);
 	/* An incremental cycle cannot see it: the search is filtered. */
-	at(T0 + 3000);
-	s = cycle();
+	sfix_at(T0 + 3000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.moved, 0);
 	ck_assert_uint_eq(listed(), 3);
-	at(T0 + 4000);
+	sfix_at(T0 + 4000);
 	s = full();
 	ck_assert_uint_eq(s.moved, 1);
 	ck_assert_uint_eq(s.hidden, 0);
@@ -223,17 +115,17 @@ START_TEST(test_moved_bug_leaves_and_comes_back)
 	ck_assert_str_eq(b.component, "CA Security Vulnerability");
 	model_bug_free(&b);
 	/* The next full resync does not read it again. */
-	at(T0 + 5000);
+	sfix_at(T0 + 5000);
 	s = full();
 	ck_assert_uint_eq(s.moved, 0);
 	ck_assert_uint_eq(listed(), 2);
 	/* Moved back, it is tracked again by the next search. */
-	at(T0 + 6000);
+	sfix_at(T0 + 6000);
 	ck_assert_int_eq(
 	    fakebz_move_bug(fb, 2, ROOT, "NSS", "CA Certificate Compliance"),
 	    0);
-	at(T0 + 7000);
-	cycle();
+	sfix_at(T0 + 7000);
+	sfix_cycle();
 	ck_assert_ptr_null(gone(2));
 	ck_assert_uint_eq(listed(), 3);
 }
@@ -245,13 +137,13 @@ START_TEST(test_restricted_bug_hidden_and_back)
 	char *why;
 	int64_t cid;
 
-	at(T0);
-	add_bugs(3);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 2000);
+	sfix_at(T0);
+	sfix_add_bugs(3);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 2000);
 	ck_assert_int_eq(fakebz_set_groups(fb, 3, "ca-program-security"), 0);
-	at(T0 + 3000);
+	sfix_at(T0 + 3000);
 	s = full();
 	ck_assert_uint_eq(s.hidden, 1);
 	why = gone(3);
@@ -259,18 +151,18 @@ START_TEST(test_restricted_bug_hidden_and_back)
 	free(why);
 	ck_assert_uint_eq(listed(), 2);
 	/* While hidden it gets a comment ccwatch cannot read. */
-	at(T0 + 4000);
+	sfix_at(T0 + 4000);
 	cid = fakebz_add_comment(fb, 3, ROOT, "Question while hidden?", 0);
 	ck_assert_int_gt(cid, 0);
-	at(T0 + 5000);
+	sfix_at(T0 + 5000);
 	s = full();
 	ck_assert_uint_eq(s.hidden, 1);
 	ck_assert_uint_eq(listed(), 2);
 	/* Public again: the next incremental cycle brings all of it back. */
-	at(T0 + 6000);
+	sfix_at(T0 + 6000);
 	ck_assert_int_eq(fakebz_set_groups(fb, 3, NULL), 0);
-	at(T0 + 7000);
-	cycle();
+	sfix_at(T0 + 7000);
+	sfix_cycle();
 	ck_assert_ptr_null(gone(3));
 	ck_assert_uint_eq(listed(), 3);
 	ck_assert_int_eq(has_comment(3, cid, NULL), 1);
@@ -283,28 +175,28 @@ START_TEST(test_private_comment_vanishes_at_full_resync)
 	long long before;
 	int64_t cid;
 
-	at(T0);
-	add_bugs(2);
+	sfix_at(T0);
+	sfix_add_bugs(2);
 	cid = fakebz_add_comment(fb, 1, ROOT, "When is the report due?", 0);
-	at(T0 + 1000);
-	cycle();
-	before = stored_comments();
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	before = sfix_stored_comments();
 	ck_assert_int_eq(has_comment(1, cid, NULL), 1);
-	at(T0 + 2000);
+	sfix_at(T0 + 2000);
 	ck_assert_int_eq(fakebz_set_comment_private(fb, cid, 1), 0);
-	at(T0 + 3000);
+	sfix_at(T0 + 3000);
 	s = full();
 	ck_assert_int_eq(has_comment(1, cid, NULL), 0);
-	ck_assert_int_eq(stored_comments(), before - 1);
+	ck_assert_int_eq(sfix_stored_comments(), before - 1);
 	ck_assert_uint_eq(listed(), 2);
 	(void)s;
 	/* Public again, it is back at the next full resync. */
-	at(T0 + 4000);
+	sfix_at(T0 + 4000);
 	ck_assert_int_eq(fakebz_set_comment_private(fb, cid, 0), 0);
-	at(T0 + 5000);
+	sfix_at(T0 + 5000);
 	full();
 	ck_assert_int_eq(has_comment(1, cid, NULL), 1);
-	ck_assert_int_eq(stored_comments(), before);
+	ck_assert_int_eq(sfix_stored_comments(), before);
 }
 END_TEST
 
@@ -317,25 +209,25 @@ START_TEST(test_quiet_change_read_again)
 	struct sync_stats s;
 	int64_t cid;
 
-	at(T0);
-	add_bugs(3);
+	sfix_at(T0);
+	sfix_add_bugs(3);
 	cid = fakebz_add_comment(fb, 1, ROOT, "When is the report due?", 0);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 2000);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 2000);
 	ck_assert_int_eq(fakebz_set_comment_private(fb, cid, 1), 0);
 	ck_assert_int_eq(
 	    fakebz_set_whiteboard(fb, 2, ROOT, "[ca-compliance]"), 0);
-	at(T0 + 3000);
-	s = cycle();
+	sfix_at(T0 + 3000);
+	s = sfix_cycle();
 	ck_assert_int_eq(s.full, 0);
 	ck_assert_uint_eq(s.reread, 1);
 	ck_assert_int_eq(has_comment(1, cid, NULL), 0);
 	ck_assert_int_eq(has_comment(1, cid - 1, NULL), 0);
 	/* time, search, comments, history, bug 1's whole comments */
 	ck_assert_uint_eq(s.requests, 5);
-	at(T0 + 4000);
-	s = cycle();
+	sfix_at(T0 + 4000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.reread, 0);
 	ck_assert_uint_eq(s.requests, 2);
 }
@@ -347,14 +239,14 @@ START_TEST(test_insider_key_keeps_private_comment)
 	int64_t cid;
 	int priv = 0;
 
-	at(T0);
-	add_bugs(1);
+	sfix_at(T0);
+	sfix_add_bugs(1);
 	cid = fakebz_add_comment(fb, 1, ROOT, "When is the report due?", 0);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 2000);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 2000);
 	ck_assert_int_eq(fakebz_set_comment_private(fb, cid, 1), 0);
-	at(T0 + 3000);
+	sfix_at(T0 + 3000);
 	full();
 	ck_assert_int_eq(has_comment(1, cid, &priv), 1);
 	ck_assert_int_eq(priv, 1);
@@ -372,15 +264,15 @@ START_TEST(test_bogus_db_time_refused)
 	char *cause = NULL;
 	int64_t cid;
 
-	at(T0);
-	add_bugs(2);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 2000);
+	sfix_at(T0);
+	sfix_add_bugs(2);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 2000);
 	cid = fakebz_add_comment(fb, 1, ROOT, "A new question?", 0);
 	/* 9999-12-31T23:00:00Z */
 	fakebz_set_db_time(fb, (time_t)253402297200LL);
-	at(T0 + 3000);
+	sfix_at(T0 + 3000);
 	ck_assert_int_eq(sync_run(bz, st, &so, &s, &cause), -1);
 	ck_assert_msg(strstr(cause, "9999-12-31T23:00:00Z") != NULL &&
 		strstr(cause, "refused") != NULL,
@@ -397,7 +289,7 @@ START_TEST(test_bogus_db_time_refused)
 	free(cause);
 	/* Sane again: the comment is fetched. */
 	fakebz_set_db_time(fb, 0);
-	cycle();
+	sfix_cycle();
 	ck_assert_int_eq(has_comment(1, cid, NULL), 1);
 }
 END_TEST
@@ -409,17 +301,17 @@ START_TEST(test_oversized_list_refused)
 	struct bug b;
 	char *cause = NULL;
 
-	at(T0);
-	add_bugs(2);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 2000);
+	sfix_at(T0);
+	sfix_add_bugs(2);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 2000);
 	ck_assert_int_eq(
 	    fakebz_add_cc(fb, 1, "cc@example.test", MODEL_MAX_LIST + 1), 0);
 	ck_assert_int_eq(
 	    fakebz_set_whiteboard(fb, 2, ROOT, "[ca-compliance]"), 0);
-	at(T0 + 3000);
-	s = cycle();
+	sfix_at(T0 + 3000);
+	s = sfix_cycle();
 	ck_assert_uint_ge(s.skipped, 1);
 	memset(&b, 0, sizeof b);
 	ck_assert_int_eq(store_get_bug(st, 1, &b, &cause), 1);
@@ -438,9 +330,9 @@ START_TEST(test_byte_budget)
 	struct sync_stats s;
 	char *cause = NULL;
 
-	at(T0);
-	add_bugs(20);
-	at(T0 + 1000);
+	sfix_at(T0);
+	sfix_add_bugs(20);
+	sfix_at(T0 + 1000);
 	so.max_bytes = 2000;
 	ck_assert_int_eq(sync_run(bz, st, &so, &s, &cause), -1);
 	ck_assert_msg(
@@ -452,7 +344,7 @@ START_TEST(test_byte_budget)
 	ck_assert_int_eq(cur.db_time, 0);
 	store_cursor_free(&cur);
 	so.max_bytes = 0;
-	cycle();
+	sfix_cycle();
 	ck_assert_uint_eq(listed(), 20);
 }
 END_TEST
@@ -462,7 +354,7 @@ static void
 setup_insider(void)
 {
 	api_key = "insider-key-0123456789";
-	setup();
+	sfix_setup();
 	fakebz_set_api_key(fb, api_key, NULL);
 }
 
@@ -470,7 +362,7 @@ setup_insider(void)
 static void
 teardown_insider(void)
 {
-	teardown();
+	sfix_teardown();
 	api_key = NULL;
 }
 
@@ -481,14 +373,14 @@ reconcile_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("public key");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, sfix_setup, sfix_teardown);
 	tcase_add_test(tc, test_moved_bug_leaves_and_comes_back);
 	tcase_add_test(tc, test_restricted_bug_hidden_and_back);
 	tcase_add_test(tc, test_private_comment_vanishes_at_full_resync);
 	tcase_add_test(tc, test_quiet_change_read_again);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("bounds");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, sfix_setup, sfix_teardown);
 	tcase_add_test(tc, test_bogus_db_time_refused);
 	tcase_add_test(tc, test_oversized_list_refused);
 	tcase_add_test(tc, test_byte_budget);

@@ -12,116 +12,10 @@
 #include "fakebz.h"
 #include "store.h"
 #include "sync.h"
+#include "sync_fixture.h"
 #include "testutil.h"
 #include "timeutil.h"
 #include "xmalloc.h"
-
-#define T0   1700000000
-#define ROOT "bwilson@mozilla.com"
-#define REP  "rep@ca.example"
-
-static struct fakebz *fb;
-static struct bugzilla *bz;
-static struct store *st;
-static char *dir;
-static struct strlist products, components;
-static struct sync_options so;
-
-/* An empty fake, a client with quick retries, a store on disk. */
-static void
-setup(void)
-{
-	struct bugzilla_options o;
-	char *cause = NULL, *path;
-
-	fb = fakebz_start(NULL, 0, &cause);
-	ck_assert_msg(fb != NULL, "%s", cause);
-	memset(&products, 0, sizeof products);
-	memset(&components, 0, sizeof components);
-	strlist_add(&products, "CA Program");
-	strlist_add(&products, "NSS");
-	strlist_add(&components, "CA Certificate Compliance");
-	memset(&o, 0, sizeof o);
-	o.url = fakebz_url(fb);
-	o.http.timeout = 5;
-	o.http.connect_timeout = 2;
-	o.retries = 2;
-	o.retry_base_ms = 1;
-	o.retry_max_ms = 2;
-	bz = bugzilla_new(&o, &cause);
-	ck_assert_msg(bz != NULL, "%s", cause);
-	dir = testutil_mkdtemp();
-	xasprintf(&path, "%s/ccwatch.db", dir);
-	st = store_open(path, &cause);
-	ck_assert_msg(st != NULL, "%s", cause);
-	free(path);
-	memset(&so, 0, sizeof so);
-	so.products = &products;
-	so.components = &components;
-}
-
-/* Tear everything down. */
-static void
-teardown(void)
-{
-	store_close(st);
-	bugzilla_free(bz);
-	fakebz_stop(fb);
-	testutil_rmdir(dir);
-	free(dir);
-	strlist_free(&products);
-	strlist_free(&components);
-	timeutil_set_now(0);
-}
-
-/* Set both clocks, the fake's and ours. */
-static void
-at(time_t t)
-{
-	fakebz_set_now(fb, t);
-	timeutil_set_now(t);
-}
-
-/* Add n open compliance bugs at the current time. */
-static void
-add_bugs(int n)
-{
-	char summary[64];
-	int i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(summary, sizeof summary, "CA%d: incident", i);
-		ck_assert_int_gt(fakebz_add_bug(fb, "CA Program",
-				     "CA Certificate Compliance", summary, REP,
-				     "Preliminary report."),
-		    0);
-	}
-}
-
-/* Run one cycle that must succeed and return its stats. */
-static struct sync_stats
-cycle(void)
-{
-	struct sync_stats stats;
-	char *cause = NULL;
-
-	fakebz_reset_counts(fb);
-	ck_assert_msg(
-	    sync_run(bz, st, &so, &stats, &cause) == 0, "sync: %s", cause);
-	ck_assert_uint_eq(stats.requests, fakebz_requests(fb, NULL));
-	return stats;
-}
-
-/* Number of stored comments. */
-static long long
-stored_comments(void)
-{
-	struct store_counts c;
-	char *cause = NULL;
-
-	ck_assert_int_eq(store_counts(st, &c, &cause), 0);
-	return c.comments;
-}
 
 START_TEST(test_first_sync_is_full)
 {
@@ -131,15 +25,15 @@ START_TEST(test_first_sync_is_full)
 	char *cause = NULL;
 	int64_t closed;
 
-	at(T0);
-	add_bugs(5);
+	sfix_at(T0);
+	sfix_add_bugs(5);
 	closed = fakebz_add_bug(
 	    fb, "NSS", "CA Certificate Compliance", "Old CA: closed", REP, "r");
 	fakebz_set_status(fb, closed, ROOT, "RESOLVED", "FIXED");
 	ck_assert_int_gt(
 	    fakebz_add_bug(fb, "Firefox", "General", "other", REP, "r"), 0);
-	at(T0 + 1000);
-	s = cycle();
+	sfix_at(T0 + 1000);
+	s = sfix_cycle();
 	ck_assert_int_eq(s.full, 1);
 	ck_assert_uint_eq(s.bugs_seen, 5);
 	ck_assert_uint_eq(s.comments, 5);
@@ -160,25 +54,25 @@ START_TEST(test_quiet_cycle_costs_two_requests)
 {
 	struct sync_stats s;
 
-	at(T0);
-	add_bugs(30);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 2000);
-	s = cycle();
+	sfix_at(T0);
+	sfix_add_bugs(30);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 2000);
+	s = sfix_cycle();
 	ck_assert_int_eq(s.full, 0);
 	ck_assert_uint_eq(s.requests, 2);
 	ck_assert_uint_eq(s.bugs_seen, 0);
 	ck_assert_uint_eq(s.bugs_changed, 0);
 	/* A change inside the overlap window is fetched again, once. */
-	at(T0 + 2100);
+	sfix_at(T0 + 2100);
 	fakebz_add_comment(fb, 3, ROOT, "Any news?", 0);
-	at(T0 + 2200);
-	s = cycle();
+	sfix_at(T0 + 2200);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.bugs_changed, 1);
 	ck_assert_uint_eq(s.requests, 4);
-	at(T0 + 4000);
-	s = cycle();
+	sfix_at(T0 + 4000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.requests, 2);
 }
 END_TEST
@@ -191,28 +85,28 @@ START_TEST(test_incremental_picks_up_each_mutation)
 	char *cause = NULL;
 	long long before;
 
-	at(T0);
-	add_bugs(10);
-	at(T0 + 1000);
-	cycle();
-	before = stored_comments();
-	at(T0 + 2000);
+	sfix_at(T0);
+	sfix_add_bugs(10);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	before = sfix_stored_comments();
+	sfix_at(T0 + 2000);
 	fakebz_add_comment(fb, 1, ROOT, "When is the full report due?", 0);
 	fakebz_set_whiteboard(
 	    fb, 2, ROOT, "[ca-compliance] Next update 2023-12-01");
 	fakebz_set_needinfo(fb, 3, ROOT, REP);
 	fakebz_set_needinfo(fb, 4, ROOT, REP);
-	at(T0 + 2500);
+	sfix_at(T0 + 2500);
 	fakebz_clear_needinfo(fb, 4, REP, REP);
 	fakebz_set_status(fb, 5, ROOT, "RESOLVED", "FIXED");
-	at(T0 + 3000);
-	s = cycle();
+	sfix_at(T0 + 3000);
+	s = sfix_cycle();
 	ck_assert_int_eq(s.full, 0);
 	ck_assert_uint_eq(s.bugs_seen, 5);
 	ck_assert_uint_eq(s.bugs_changed, 5);
 	ck_assert_uint_eq(s.comments, 1);
 	ck_assert_uint_eq(s.requests, 4);
-	ck_assert_int_eq(stored_comments(), before + 1);
+	ck_assert_int_eq(sfix_stored_comments(), before + 1);
 
 	memset(&b, 0, sizeof b);
 	ck_assert_int_eq(store_get_bug(st, 2, &b, &cause), 1);
@@ -236,10 +130,10 @@ START_TEST(test_incremental_picks_up_each_mutation)
 	history_list_free(&hl);
 
 	/* Reopening is seen the same way. */
-	at(T0 + 4000);
+	sfix_at(T0 + 4000);
 	fakebz_set_status(fb, 5, ROOT, "REOPENED", "");
-	at(T0 + 5000);
-	s = cycle();
+	sfix_at(T0 + 5000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.bugs_changed, 1);
 	ck_assert_int_eq(store_get_bug(st, 5, &b, &cause), 1);
 	ck_assert_str_eq(b.resolution, "");
@@ -252,15 +146,15 @@ START_TEST(test_many_changes_cost_constant_requests)
 	struct sync_stats s;
 	int i;
 
-	at(T0);
-	add_bugs(150);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 2000);
+	sfix_at(T0);
+	sfix_add_bugs(150);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 2000);
 	for (i = 1; i <= 60; i++)
 		fakebz_add_comment(fb, i, ROOT, "Please update.", 0);
-	at(T0 + 3000);
-	s = cycle();
+	sfix_at(T0 + 3000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.bugs_changed, 60);
 	ck_assert_uint_eq(s.comments, 60);
 	ck_assert_uint_eq(s.requests, 4);
@@ -274,20 +168,20 @@ START_TEST(test_failed_cycle_changes_nothing)
 	char *cause = NULL;
 	long long before;
 
-	at(T0);
-	add_bugs(10);
-	at(T0 + 1000);
-	cycle();
-	before = stored_comments();
-	at(T0 + 2000);
+	sfix_at(T0);
+	sfix_add_bugs(10);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	before = sfix_stored_comments();
+	sfix_at(T0 + 2000);
 	fakebz_add_comment(fb, 1, ROOT, "Question?", 0);
-	at(T0 + 3000);
+	sfix_at(T0 + 3000);
 	/* The history batch fails after comments were already fetched. */
 	fakebz_fault(fb, "/rest/bug/1/history", FAKEBZ_FAULT_500, 100);
 	ck_assert_int_eq(sync_run(bz, st, &so, &s, &cause), -1);
 	ck_assert_ptr_nonnull(strstr(cause, "500"));
 	free(cause);
-	ck_assert_int_eq(stored_comments(), before);
+	ck_assert_int_eq(sfix_stored_comments(), before);
 	memset(&cur, 0, sizeof cur);
 	ck_assert_int_eq(store_get_cursor(st, &cur, &cause), 0);
 	ck_assert_int_eq(cur.db_time, T0 + 1000);
@@ -296,10 +190,10 @@ START_TEST(test_failed_cycle_changes_nothing)
 	store_cursor_free(&cur);
 	/* The next good cycle catches up completely. */
 	fakebz_clear_faults(fb);
-	at(T0 + 4000);
-	s = cycle();
+	sfix_at(T0 + 4000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.comments, 1);
-	ck_assert_int_eq(stored_comments(), before + 1);
+	ck_assert_int_eq(sfix_stored_comments(), before + 1);
 	ck_assert_int_eq(store_get_cursor(st, &cur, &cause), 0);
 	ck_assert_int_eq(cur.db_time, T0 + 4000);
 	ck_assert_ptr_null(cur.last_error);
@@ -313,16 +207,16 @@ START_TEST(test_full_resync_sees_closed_bugs)
 	struct bug b;
 	char *cause = NULL;
 
-	at(T0);
-	add_bugs(4);
-	at(T0 + 1000);
-	cycle();
+	sfix_at(T0);
+	sfix_add_bugs(4);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
 	/* Closed long before the next cycle's overlap window. */
-	at(T0 + 1500);
+	sfix_at(T0 + 1500);
 	fakebz_set_status(fb, 2, ROOT, "RESOLVED", "INVALID");
-	at(T0 + 100000);
+	sfix_at(T0 + 100000);
 	so.full = 1;
-	s = cycle();
+	s = sfix_cycle();
 	ck_assert_int_eq(s.full, 1);
 	ck_assert_uint_eq(s.bugs_seen, 4);
 	memset(&b, 0, sizeof b);
@@ -345,17 +239,17 @@ START_TEST(test_unseen_closed_bug_costs_no_thread)
 	char *cause = NULL;
 	int64_t id;
 
-	at(T0);
-	add_bugs(2);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 1500);
+	sfix_at(T0);
+	sfix_add_bugs(2);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 1500);
 	id = fakebz_add_bug(fb, "CA Program", "CA Certificate Compliance",
 	    "Late CA: filed and closed between two cycles", REP, "r");
 	fakebz_add_comment(fb, id, ROOT, "Duplicate of another bug.", 0);
 	fakebz_set_status(fb, id, ROOT, "RESOLVED", "DUPLICATE");
-	at(T0 + 2000);
-	s = cycle();
+	sfix_at(T0 + 2000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.bugs_seen, 1);
 	ck_assert_uint_eq(s.bugs_changed, 1);
 	ck_assert_uint_eq(s.comments, 0);
@@ -365,10 +259,10 @@ START_TEST(test_unseen_closed_bug_costs_no_thread)
 	ck_assert_str_eq(b.resolution, "DUPLICATE");
 	model_bug_free(&b);
 
-	at(T0 + 3000);
+	sfix_at(T0 + 3000);
 	fakebz_set_status(fb, id, ROOT, "REOPENED", "");
-	at(T0 + 4000);
-	s = cycle();
+	sfix_at(T0 + 4000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.comments, 2);
 	memset(&cl, 0, sizeof cl);
 	ck_assert_int_eq(store_get_comments(st, id, &cl, &cause), 0);
@@ -382,15 +276,15 @@ START_TEST(test_writes_are_idempotent)
 	struct store_counts c1, c2;
 	char *cause = NULL;
 
-	at(T0);
-	add_bugs(3);
+	sfix_at(T0);
+	sfix_add_bugs(3);
 	fakebz_set_needinfo(fb, 1, ROOT, REP);
-	at(T0 + 1000);
-	cycle();
+	sfix_at(T0 + 1000);
+	sfix_cycle();
 	ck_assert_int_eq(store_counts(st, &c1, &cause), 0);
 	so.full = 1;
-	at(T0 + 1100);
-	cycle();
+	sfix_at(T0 + 1100);
+	sfix_cycle();
 	ck_assert_int_eq(store_counts(st, &c2, &cause), 0);
 	ck_assert_int_eq(c1.bugs, c2.bugs);
 	ck_assert_int_eq(c1.comments, c2.comments);
@@ -411,31 +305,31 @@ START_TEST(test_overlap_catches_a_late_commit)
 	char *cause = NULL;
 	long long before;
 
-	at(T0);
-	add_bugs(3);
-	at(T0 + 1000);
-	cycle();
-	at(T0 + 2000);
-	s = cycle();
+	sfix_at(T0);
+	sfix_add_bugs(3);
+	sfix_at(T0 + 1000);
+	sfix_cycle();
+	sfix_at(T0 + 2000);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.bugs_changed, 0);
-	before = stored_comments();
+	before = sfix_stored_comments();
 	/* Dated two minutes before the cursor (T0 + 2000), seen after it. */
 	fakebz_set_now(fb, T0 + 2000 - 120);
 	fakebz_add_comment(fb, 2, ROOT, "Was this disclosed in CCADB?", 0);
-	at(T0 + 2600);
-	s = cycle();
+	sfix_at(T0 + 2600);
+	s = sfix_cycle();
 	ck_assert_int_eq(s.full, 0);
 	ck_assert_uint_eq(s.bugs_changed, 1);
 	ck_assert_uint_eq(s.comments, 1);
-	ck_assert_int_eq(stored_comments(), before + 1);
+	ck_assert_int_eq(sfix_stored_comments(), before + 1);
 	memset(&cl, 0, sizeof cl);
 	ck_assert_int_eq(store_get_comments(st, 2, &cl, &cause), 0);
 	ck_assert_uint_eq(cl.n, 2);
 	ck_assert_str_eq(cl.v[1].text, "Was this disclosed in CCADB?");
 	comment_list_free(&cl);
 	/* Just past the overlap, the same change is not fetched again. */
-	at(T0 + 2600 + 301);
-	s = cycle();
+	sfix_at(T0 + 2600 + 301);
+	s = sfix_cycle();
 	ck_assert_uint_eq(s.bugs_seen, 0);
 }
 END_TEST
@@ -445,27 +339,27 @@ START_TEST(test_full_resync_every)
 {
 	struct sync_stats s;
 
-	at(T0);
-	add_bugs(2);
+	sfix_at(T0);
+	sfix_add_bugs(2);
 	so.full_every = 3600;
-	at(T0 + 1000);
-	ck_assert_int_eq(cycle().full, 1);
-	at(T0 + 1000 + 3599);
-	s = cycle();
+	sfix_at(T0 + 1000);
+	ck_assert_int_eq(sfix_cycle().full, 1);
+	sfix_at(T0 + 1000 + 3599);
+	s = sfix_cycle();
 	ck_assert_int_eq(s.full, 0);
 	ck_assert_uint_eq(s.requests, 2);
-	at(T0 + 1000 + 3600);
-	s = cycle();
+	sfix_at(T0 + 1000 + 3600);
+	s = sfix_cycle();
 	ck_assert_int_eq(s.full, 1);
 	ck_assert_uint_eq(s.bugs_seen, 2);
-	at(T0 + 1000 + 3600 + 1800);
-	ck_assert_int_eq(cycle().full, 0);
+	sfix_at(T0 + 1000 + 3600 + 1800);
+	ck_assert_int_eq(sfix_cycle().full, 0);
 	/* The default is a day. */
 	so.full_every = 0;
-	at(T0 + 1000 + 3600 + 86399);
-	ck_assert_int_eq(cycle().full, 0);
-	at(T0 + 1000 + 3600 + 86400);
-	ck_assert_int_eq(cycle().full, 1);
+	sfix_at(T0 + 1000 + 3600 + 86399);
+	ck_assert_int_eq(sfix_cycle().full, 0);
+	sfix_at(T0 + 1000 + 3600 + 86400);
+	ck_assert_int_eq(sfix_cycle().full, 1);
 }
 END_TEST
 
@@ -476,7 +370,7 @@ sync_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("cycles");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, sfix_setup, sfix_teardown);
 	tcase_add_test(tc, test_first_sync_is_full);
 	tcase_add_test(tc, test_quiet_cycle_costs_two_requests);
 	tcase_add_test(tc, test_incremental_picks_up_each_mutation);
@@ -488,7 +382,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_full_resync_every);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("failures");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, sfix_setup, sfix_teardown);
 	tcase_add_test(tc, test_failed_cycle_changes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
