@@ -272,27 +272,31 @@ out:
 	return bug != NULL ? 0 : -1;
 }
 
+/* Record who changed field of bug to value at now, then set it. */
+static void
+fakebz_change_field(json_t *bug, time_t now, const char *who, const char *field,
+    const char *value)
+{
+	const char *old = json_string_value(json_object_get(bug, field));
+
+	fakebz_add_change(bug, now, who, field, old ? old : "", value);
+	json_object_set_new(bug, field, json_string(value));
+}
+
 /* Change status and resolution. */
 int
 fakebz_set_status(struct fakebz *fb, int64_t id, const char *who,
     const char *status, const char *resolution)
 {
 	json_t *bug;
-	const char *old;
 	time_t now;
 
 	pthread_mutex_lock(&fb->lock);
 	bug = fakebz_find_bug(fb, id);
 	if (bug != NULL) {
 		now = fakebz_clock(fb);
-		old = json_string_value(json_object_get(bug, "status"));
-		fakebz_add_change(
-		    bug, now, who, "status", old ? old : "", status);
-		old = json_string_value(json_object_get(bug, "resolution"));
-		fakebz_add_change(
-		    bug, now, who, "resolution", old ? old : "", resolution);
-		json_object_set_new(bug, "status", json_string(status));
-		json_object_set_new(bug, "resolution", json_string(resolution));
+		fakebz_change_field(bug, now, who, "status", status);
+		fakebz_change_field(bug, now, who, "resolution", resolution);
 		json_object_set_new(bug, "is_open",
 		    json_boolean(fakebz_status_is_open(status)));
 		fakebz_touch(bug, now);
@@ -324,21 +328,14 @@ fakebz_move_bug(struct fakebz *fb, int64_t id, const char *who,
     const char *product, const char *component)
 {
 	json_t *bug;
-	const char *old;
 	time_t now;
 
 	pthread_mutex_lock(&fb->lock);
 	bug = fakebz_find_bug(fb, id);
 	if (bug != NULL) {
 		now = fakebz_clock(fb);
-		old = json_string_value(json_object_get(bug, "product"));
-		fakebz_add_change(
-		    bug, now, who, "product", old ? old : "", product);
-		old = json_string_value(json_object_get(bug, "component"));
-		fakebz_add_change(
-		    bug, now, who, "component", old ? old : "", component);
-		json_object_set_new(bug, "product", json_string(product));
-		json_object_set_new(bug, "component", json_string(component));
+		fakebz_change_field(bug, now, who, "product", product);
+		fakebz_change_field(bug, now, who, "component", component);
 		fakebz_touch(bug, now);
 	}
 	pthread_mutex_unlock(&fb->lock);
