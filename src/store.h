@@ -58,6 +58,14 @@ int store_schema_version(struct store *);
 int store_begin(struct store *, char **cause);
 int store_commit(struct store *, char **cause);
 void store_rollback(struct store *);
+/*
+ * store_begin for a transaction that writes many pages (a sync cycle, a
+ * backfill batch): until its commit or rollback the page cache may hold
+ * STORE_BULK_CACHE_KIB, so that dirty pages are not spilled into the WAL
+ * and read back before the commit.  The cache shrinks back after.
+ */
+int store_begin_bulk(struct store *, char **cause);
+#define STORE_BULK_CACHE_KIB 32768
 
 /*
  * Insert or replace; return 0 or -1 with *cause.  A comment may be stored

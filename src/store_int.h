@@ -58,6 +58,7 @@ struct store {
 	char *path;
 	int version;
 	int readonly;
+	int cache_saved; /* cache_size before store_begin_bulk, 0 if none */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
 };
