@@ -243,6 +243,15 @@ store_bind_text(sqlite3_stmt *stmt, int col, const char *s)
 	    stmt, col, s, (int)strlen(s), SQLITE_TRANSIENT);
 }
 
+/* Bind s without a copy, for a statement reset before s is freed. */
+int
+store_bind_borrowed(sqlite3_stmt *stmt, int col, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(stmt, col);
+	return sqlite3_bind_text(stmt, col, s, (int)strlen(s), SQLITE_STATIC);
+}
+
 /* Bind an allocated string and hand it to SQLite, which frees it. */
 int
 store_bind_owned(sqlite3_stmt *stmt, int col, char *s)
