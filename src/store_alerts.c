@@ -277,18 +277,13 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Free rows of store_outbox_due. */
+/* Free the strings of one row of store_outbox_due. */
 void
-store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
+store_outbox_row_clear(struct store_outbox_row *r)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(rows[i].delivery_id);
-		free(rows[i].channel);
-		free(rows[i].payload);
-	}
-	free(rows);
+	free(r->delivery_id);
+	free(r->channel);
+	free(r->payload);
 }
 
 /* Mark a row sent (or logged in a dry run). */
