@@ -311,6 +311,35 @@ notify_format_late(const struct alert *a, struct buf *out)
 	buf_addch(out, ')');
 }
 
+/* Write ": REASON" through escape, or how late a met alert was. */
+void
+notify_format_reason(
+    const struct alert *a, notify_escape_fn escape, struct buf *out)
+{
+	if (a->reason != NULL) {
+		buf_addstr(out, ": ");
+		escape(a->reason, 600, 1, out);
+	} else
+		notify_format_late(a, out);
+}
+
+/* Write the escalation level, then label, the due time and how near it is. */
+void
+notify_format_due(
+    const struct alert *a, time_t now, const char *label, struct buf *out)
+{
+	char due[TIMEUTIL_ISO_LEN];
+
+	if (a->level > 0)
+		buf_printf(out, " (escalation level %d)", a->level);
+	buf_printf(out, "%s%s", label, timeutil_format_iso(a->due, due));
+	if (a->state == NULL || strcmp(a->state, "met") != 0) {
+		buf_addstr(out, " (");
+		notify_format_relative(a->due, now, out);
+		buf_addch(out, ')');
+	}
+}
+
 /*
  * Copy s into out as valid UTF-8, at most max bytes (cut at a character
  * boundary, "..." appended when cut).  With oneline, every control
