@@ -385,11 +385,9 @@ backfill_start(struct bugzilla *bz, struct store *st,
 	    b->cur.since != o->since) {
 		if (store_begin(st, cause) == -1)
 			goto fail;
-		if (store_backfill_restart(st, o->since, cause) == -1 ||
-		    store_commit(st, cause) == -1) {
-			store_rollback(st);
+		if (store_end(st, store_backfill_restart(st, o->since, cause),
+			cause) == -1)
 			goto fail;
-		}
 		if (store_backfill_get(st, &b->cur, cause) == -1)
 			goto fail;
 	} else

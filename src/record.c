@@ -475,23 +475,19 @@ record_store(struct store *st, const char *fingerprint, int all,
 {
 	const struct outcome_bug *ob;
 	size_t i;
+	int rc = 0;
 
 	if (store_begin(st, cause) == -1)
 		return -1;
 	if ((all && store_record_reset(st, fingerprint, cause) == -1) ||
 	    store_record_forget(st, cause) == -1)
-		goto fail;
-	for (i = 0; i < n; i++) {
+		rc = -1;
+	for (i = 0; rc == 0 && i < n; i++) {
 		ob = outcome_list_find(l, ids[i]);
 		if (ob != NULL && store_record_put(st, ob, cause) == -1)
-			goto fail;
+			rc = -1;
 	}
-	if (store_commit(st, cause) == -1)
-		goto fail;
-	return 0;
-fail:
-	store_rollback(st);
-	return -1;
+	return store_end(st, rc, cause);
 }
 
 /* Every bug's outcomes as of a moment, computed now, cached nowhere. */

@@ -58,6 +58,12 @@ int store_schema_version(struct store *);
 int store_begin(struct store *, char **cause);
 int store_commit(struct store *, char **cause);
 void store_rollback(struct store *);
+/*
+ * End the open transaction by rc, the outcome of its writes: commit when rc
+ * is 0, else (or when the commit fails) roll back.  0 once committed, else
+ * -1 with *cause as the failed step set it.
+ */
+int store_end(struct store *, int rc, char **cause);
 
 /*
  * Insert or replace; return 0 or -1 with *cause.  A comment may be stored
