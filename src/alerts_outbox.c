@@ -664,23 +664,11 @@ alerts_deliver_start(struct alerts *al, struct store *st, struct http *h,
 	return run;
 }
 
-/* What alerts_deliver waits for. */
-struct alerts_wait {
-	int done;
-	int rc;
-	char *cause;
-};
-
 /* The end of a synchronous run. */
 static void
 alerts_wait_done(void *arg, int rc, const char *cause)
 {
-	struct alerts_wait *w = arg;
-
-	w->done = 1;
-	w->rc = rc;
-	if (cause != NULL)
-		w->cause = xstrdup(cause);
+	http_waiter_end(arg, rc, rc == -1, cause);
 }
 
 /* Send what is due, on a loop of its own; see alerts.h. */
@@ -689,7 +677,7 @@ alerts_deliver(struct alerts *al, struct store *st, time_t now,
     struct alerts_stats *stats, char **cause)
 {
 	struct http_options o;
-	struct alerts_wait w = {0, 0, NULL};
+	struct http_waiter w = {0, 0, 0, NULL};
 	struct alerts_delivery *run;
 	struct http *h;
 
@@ -699,16 +687,11 @@ alerts_deliver(struct alerts *al, struct store *st, time_t now,
 		return -1;
 	run = alerts_deliver_start(
 	    al, st, h, now, 0, stats, alerts_wait_done, &w);
-	if (http_wait(h, &w.done) == -1) {
+	if (http_waiter_wait(h, &w, "alerts", NULL, cause) == -1) {
 		alerts_deliver_cancel(run);
 		w.rc = -1;
-		w.cause = xstrdup("alerts: the loop failed");
 	}
 	http_free(h);
-	if (w.rc == -1)
-		*cause = w.cause;
-	else
-		free(w.cause);
 	return w.rc;
 }
 

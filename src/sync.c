@@ -770,9 +770,7 @@ sync_cancel(struct sync_cycle *c)
 
 /* What sync_run waits for. */
 struct sync_wait {
-	int done;
-	int rc;
-	char *cause;
+	struct http_waiter w;
 	struct sync_stats *stats;
 };
 
@@ -783,11 +781,8 @@ sync_run_done(
 {
 	struct sync_wait *w = arg;
 
-	w->done = 1;
-	w->rc = rc;
 	*w->stats = *stats;
-	if (cause != NULL)
-		w->cause = xstrdup(cause);
+	http_waiter_end(&w->w, rc, rc == -1, cause);
 }
 
 /* Run one cycle to its end on the client's own loop; see sync.h. */
@@ -804,17 +799,12 @@ sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
 	c = sync_start(bz, st, o, sync_run_done, &w, cause);
 	if (c == NULL)
 		return -1;
-	if (http_wait(bugzilla_transport(bz), &w.done) == -1) {
+	if (http_waiter_wait(bugzilla_transport(bz), &w.w, "sync",
+		"sync failed", cause) == -1) {
 		sync_cancel(c);
-		free(w.cause);
-		xasprintf(cause, "sync: the loop failed");
 		return -1;
 	}
-	if (w.rc == -1)
-		*cause = w.cause != NULL ? w.cause : xstrdup("sync failed");
-	else
-		free(w.cause);
-	return w.rc;
+	return w.w.rc;
 }
 
 /*
