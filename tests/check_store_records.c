@@ -345,6 +345,7 @@ START_TEST(test_real_bugs)
 }
 END_TEST
 
+/* The suite: bugs, comments, history, real data. */
 static Suite *
 store_records_suite(void)
 {
