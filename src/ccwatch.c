@@ -185,6 +185,14 @@ cli_open_readonly(struct cli *cli, char **cause)
 	    cause);
 }
 
+/* Open the configured store for writing, as [store] shared_group says. */
+struct store *
+cli_open_store(struct cli *cli, char **cause)
+{
+	return store_open_flags(cli->conf->store_path,
+	    cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
+}
+
 /* Open the configured store for writing; it must exist already. */
 struct store *
 cli_open_existing(struct cli *cli, char **cause)
@@ -194,8 +202,7 @@ cli_open_existing(struct cli *cli, char **cause)
 		    strerror(errno));
 		return NULL;
 	}
-	return store_open_flags(cli->conf->store_path,
-	    cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
+	return cli_open_store(cli, cause);
 }
 
 /* Close st, print a command's error, if any, and return its status. */

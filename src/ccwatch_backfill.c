@@ -98,7 +98,7 @@ cli_backfill(struct cli *cli, time_t since)
 	o.progress = cli_backfill_progress;
 	o.arg = &view;
 	bugzilla_options_from_config(&bo, cli->conf);
-	st = store_open(cli->conf->store_path, &cause);
+	st = cli_open_store(cli, &cause);
 	if (st == NULL)
 		goto out;
 	bz = bugzilla_new(&bo, &cause);

@@ -73,8 +73,7 @@ cli_sync(struct cli *cli, int argc, char **argv)
 		return cli_backfill(cli, since);
 	so.progress = cli_progress;
 	bugzilla_options_from_config(&bo, cli->conf);
-	st = store_open_flags(cli->conf->store_path,
-	    cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0, &cause);
+	st = cli_open_store(cli, &cause);
 	if (st == NULL)
 		goto out;
 	bz = bugzilla_new(&bo, &cause);
