@@ -176,7 +176,7 @@ store_fs_hint(const char *path)
 }
 
 /* store_error with a va_list. */
-static void CCWATCH_PRINTF(3, 0)
+void CCWATCH_PRINTF(3, 0)
     store_verror(struct store *st, char **cause, const char *fmt, va_list ap)
 {
 	char *what;

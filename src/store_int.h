@@ -10,6 +10,7 @@
 #define STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "ccwatch.h"
@@ -65,6 +66,9 @@ struct store {
 /* Set *cause to "store: PATH: what: sqlite's last error". */
 void store_error(struct store *, char **cause, const char *fmt, ...)
     CCWATCH_PRINTF(3, 4);
+/* store_error with a va_list. */
+void store_verror(struct store *, char **cause, const char *fmt, va_list ap)
+    CCWATCH_PRINTF(3, 0);
 /* Return statement i, reset and with no bindings, ready to bind and step. */
 sqlite3_stmt *store_stmt_get(struct store *, enum store_stmt i);
 /* Reset a statement after use so it holds no read lock or bound text. */
