@@ -418,6 +418,8 @@ bugzilla_op_parsed(struct bugzilla_op *op, struct model_doc *doc, char *why)
 {
 	struct bug_list page;
 	void *into = op->out;
+	const char *ct;
+	char esc[128];
 	size_t got;
 	int n, more = 0;
 
@@ -430,7 +432,15 @@ bugzilla_op_parsed(struct bugzilla_op *op, struct model_doc *doc, char *why)
 		n = op->parse(doc, into, &op->err);
 		free(why);
 	} else {
-		op->err = why;
+		/* Name the call, and a Content-Type that was not JSON. */
+		ct = op->resp.content_type;
+		if (ct != NULL && strstr(ct, "json") == NULL)
+			xasprintf(&op->err,
+			    "%s: not JSON (Content-Type %s): %s", op->what,
+			    log_escape(esc, sizeof esc, ct), why);
+		else
+			xasprintf(&op->err, "%s: %s", op->what, why);
+		free(why);
 		n = -1;
 	}
 	model_doc_free(doc);

@@ -726,6 +726,13 @@ http_cause(
 	if (result == HTTP_ERR_TOOBIG)
 		xasprintf(&cause, "%s %s: response larger than %zu bytes", verb,
 		    t->safe, t->max_body);
+	else if (rc == CURLE_OUT_OF_MEMORY && t->method != HTTP_MAIL &&
+	    t->resp->body.len == 0)
+		/* libcurl's answer to a header line past CURL_MAX_HTTP_HEADER.
+		 */
+		xasprintf(&cause,
+		    "%s %s: a response header line too long (libcurl: %s)",
+		    verb, t->safe, curl_easy_strerror(rc));
 	else if (!secret && t->errbuf[0] != '\0')
 		xasprintf(&cause, "%s %s: %s", verb, t->safe,
 		    log_escape(esc, sizeof esc, t->errbuf));
