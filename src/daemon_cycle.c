@@ -79,6 +79,25 @@ daemon_cycle_start(struct daemon *d)
 	}
 }
 
+/*
+ * Bugzilla answered the failed cycle with a Retry-After: no cycle starts
+ * before it has passed, at most [daemon] backoff_max from now.
+ */
+static void
+daemon_hold(struct daemon *d)
+{
+	long wait = d->bz != NULL ? bugzilla_retry_after(d->bz) : 0;
+	uint64_t now;
+
+	if (wait <= 0 || sd_event_now(d->event, CLOCK_MONOTONIC, &now) < 0)
+		return;
+	if (wait > (long)d->conf->backoff_max)
+		wait = (long)d->conf->backoff_max;
+	d->not_before = now + (uint64_t)wait * 1000000ULL;
+	log_info(
+	    "bugzilla asked to wait (Retry-After): no request for %ld s", wait);
+}
+
 /* The sync step ended: log it and go on to the evaluation. */
 void
 daemon_synced(
@@ -86,6 +105,7 @@ daemon_synced(
 {
 	d->sync = NULL;
 	if (rc == -1) {
+		daemon_hold(d);
 		d->failures++;
 		d->counters.cycles_failed++;
 		log_event(LOG_WARNING,

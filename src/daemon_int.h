@@ -67,6 +67,7 @@ struct daemon {
 	sd_event_source *step; /* the next step, deferred */
 	enum daemon_state state;
 	int failures;
+	uint64_t not_before; /* CLOCK_MONOTONIC usec: Bugzilla's Retry-After */
 	struct daemon_outage outage; /* for "Bugzilla reachable again" */
 	int first;                   /* the next cycle is a full resync */
 	int reload_pending;          /* SIGHUP during a cycle */

@@ -358,6 +358,47 @@ sync_finish(struct sync_cycle *c, int rc, const char *cause)
 }
 
 /*
+ * Past this many seconds between Bugzilla's clock and ours, the skew is
+ * logged: beyond the cursor (in Bugzilla's time alone), deadlines counted
+ * from its timestamps shift by the skew against this host's clock.
+ */
+#define SYNC_SKEW_WARN 120
+
+/* The skew last warned about (db_time - our clock), 0 when none. */
+static long sync_skew_warned;
+
+/*
+ * Warn once when Bugzilla's clock and ours drift apart (and again when
+ * the skew changes by more than SYNC_SKEW_WARN), and once when they agree
+ * again.
+ */
+static void
+sync_note_skew(time_t db_time)
+{
+	char iso[TIMEUTIL_ISO_LEN];
+	long skew = (long)(db_time - timeutil_now());
+	long mag = skew < 0 ? -skew : skew;
+
+	if (mag <= SYNC_SKEW_WARN) {
+		if (sync_skew_warned != 0)
+			log_info("sync: Bugzilla's clock and ours agree again "
+				 "(%ld s apart)",
+			    skew);
+		sync_skew_warned = 0;
+		return;
+	}
+	if (sync_skew_warned != 0 &&
+	    labs(skew - sync_skew_warned) <= SYNC_SKEW_WARN)
+		return;
+	sync_skew_warned = skew;
+	log_warnx("sync: Bugzilla's clock (db_time %s) is %ld s %s ours: "
+		  "deadlines counted from its timestamps fall %ld s %s by "
+		  "this host's clock; check both clocks (NTP)",
+	    timeutil_format_iso(db_time, iso), mag,
+	    skew < 0 ? "behind" : "ahead of", mag, skew < 0 ? "early" : "late");
+}
+
+/*
  * Check what a call brought: the cycle's bytes within its budget, and
  * db_time believable.  A db_time more than max_skew ahead of our clock (a
  * cursor in the year 9999 would blind every later cycle), or more than
@@ -389,6 +430,7 @@ sync_check_call(struct sync_cycle *c, char **cause)
 		    timeutil_format_iso(c->db_time, iso), skew);
 		return -1;
 	}
+	sync_note_skew(c->db_time);
 	return 0;
 }
 
