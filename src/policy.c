@@ -345,6 +345,18 @@ policy_question_clears(struct policy_ctx *ctx, struct clock *c, time_t asked,
 	return 0;
 }
 
+/*
+ * 1 if comment cm was posted after a question asked at asked in comment
+ * count (-1: a needinfo alone): later, or in the same second with a higher
+ * number, since Bugzilla numbers a bug's comments in the order posted.
+ */
+static int
+policy_comes_after(const struct comment *cm, time_t asked, int64_t count)
+{
+	return cm->time > asked ||
+	    (cm->time == asked && count >= 0 && cm->count > count);
+}
+
 /* One response clock: 7 days from a question to a CA-side answer. */
 static void
 policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
@@ -371,7 +383,8 @@ policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
 		    count >= 0 ? " with the comment"
 			       : "; a response is due 7 days later");
 	for (i = 0; i < ctx->nc && answer == NULL; i++) {
-		if (ctx->cside[i] == SIDE_CA && ctx->cv[i]->time > asked)
+		if (ctx->cside[i] == SIDE_CA &&
+		    policy_comes_after(ctx->cv[i], asked, count))
 			answer = ctx->cv[i];
 	}
 	if (!policy_question_clears(ctx, c, asked, answer, nis, nn) &&
