@@ -35,7 +35,29 @@ policy_cmp_history(const void *a, const void *b)
 	return x < y ? -1 : (x > y);
 }
 
-/* Collect the comments at or before now, one per id (the last copy). */
+/*
+ * 1 if a moderator hid the comment: Bugzilla's comment tags "spam" and
+ * "abuse" (any case).  Such a comment neither asks nor answers; the
+ * description (comment 0) is the report itself and always counts.
+ */
+static int
+policy_comment_hidden(const struct comment *cm)
+{
+	size_t i;
+
+	if (cm->count == 0)
+		return 0;
+	for (i = 0; i < cm->tags.n; i++)
+		if (strcasecmp(cm->tags.v[i], "spam") == 0 ||
+		    strcasecmp(cm->tags.v[i], "abuse") == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Collect the comments at or before now, one per id (the last copy), less
+ * those a moderator hid.
+ */
 static void
 policy_load_comments(struct policy_ctx *ctx, const struct comment_list *cl)
 {
@@ -50,7 +72,7 @@ policy_load_comments(struct policy_ctx *ctx, const struct comment_list *cl)
 			continue;
 		for (dup = 0, j = i + 1; j < cl->n && !dup; j++)
 			dup = cl->v[j].id == cl->v[i].id;
-		if (!dup)
+		if (!dup && !policy_comment_hidden(&cl->v[i]))
 			ctx->cv[ctx->nc++] = &cl->v[i];
 	}
 	qsort(ctx->cv, ctx->nc, sizeof(const struct comment *),
