@@ -365,12 +365,14 @@ policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
 	const struct comment *answer = NULL;
 	enum policy_version v;
 	struct clock *c;
+	time_t from;
 	size_t i;
 
 	if (policy_clock_version(ctx, asked, POLICY_WIKI_2017, &v) == -1)
 		return;
 	c = policy_clock_new(ctx, CLOCK_RESPONSE, v, asked, count);
-	c->due = asked + POLICY_CADENCE;
+	from = policy_resumed_at(ctx, asked);
+	c->due = from + POLICY_CADENCE;
 	c->asked_by = xstrdup(who);
 	if (count >= 0)
 		policy_evidence(c, asked, count,
@@ -382,6 +384,10 @@ policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
 		    nis[i]->requestee, who,
 		    count >= 0 ? " with the comment"
 			       : "; a response is due 7 days later");
+	if (from != asked)
+		policy_evidence(c, from, -1,
+		    "asked while the bug was resolved: the 7 days run from "
+		    "its reopening");
 	for (i = 0; i < ctx->nc && answer == NULL; i++) {
 		if (ctx->cside[i] == SIDE_CA &&
 		    policy_comes_after(ctx->cv[i], asked, count))

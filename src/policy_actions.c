@@ -120,7 +120,7 @@ policy_action_instance(struct policy_ctx *ctx, size_t k,
 
 	c = policy_clock_new(ctx, CLOCK_ACTION_ITEM, v, end, at->comment);
 	c->item = (int)k;
-	c->due = end + POLICY_ACTION_GRACE;
+	c->due = policy_resumed_at(ctx, end) + POLICY_ACTION_GRACE;
 	name = policy_item_name(it);
 	datetext_format(at->year, at->mon, at->day, day);
 	policy_evidence(c, at->time, at->comment,
@@ -129,6 +129,11 @@ policy_action_instance(struct policy_ctx *ctx, size_t k,
 	policy_evidence(c, end, -1,
 	    "%s passed with the item open: an update is due within 3 days",
 	    day);
+	if (c->due != end + POLICY_ACTION_GRACE)
+		policy_evidence(c, c->due - POLICY_ACTION_GRACE, -1,
+		    "%s passed while the bug was resolved: the 3 days run "
+		    "from its reopening",
+		    day);
 	free(name);
 	if (it->row.due.date.year == at->year &&
 	    it->row.due.date.mon == at->mon && it->row.due.date.day == at->day)

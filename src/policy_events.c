@@ -144,6 +144,38 @@ policy_find_reopening(struct policy_ctx *ctx)
 	}
 }
 
+/*
+ * The moment a clock that starts at t begins to run: t, or when the bug
+ * was resolved at t, the reopening that followed (resolved bugs run no
+ * clocks).  The history up to now is read; the bug was filed as the
+ * first resolution change found says, else open.
+ */
+time_t
+policy_resumed_at(const struct policy_ctx *ctx, time_t t)
+{
+	const struct change *c;
+	size_t i, j;
+	int resolved = -1;
+
+	for (i = 0; i < ctx->nh_now; i++) {
+		for (j = 0; j < ctx->hv[i]->nchanges; j++) {
+			c = &ctx->hv[i]->changes[j];
+			if (strcmp(c->field, "resolution") != 0)
+				continue;
+			if (resolved == -1)
+				resolved =
+				    c->removed != NULL && *c->removed != '\0';
+			if (ctx->hv[i]->when > t && resolved == 1 &&
+			    (c->added == NULL || *c->added == '\0'))
+				return ctx->hv[i]->when;
+			if (ctx->hv[i]->when <= t)
+				resolved =
+				    c->added != NULL && *c->added != '\0';
+		}
+	}
+	return t;
+}
+
 /* The first value a field had, for the whiteboard's starting point. */
 static const char *
 policy_field_initial(

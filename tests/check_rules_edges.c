@@ -232,6 +232,49 @@ START_TEST(test_duplicate)
 END_TEST
 
 /*
+ * Resolved bugs run no clocks: a question asked, or an Action Item's due
+ * date passed, while the bug was resolved runs from the reopening.  A
+ * question asked before the resolution keeps its own 7 days.
+ */
+START_TEST(test_while_resolved)
+{
+	struct tbug tb;
+	struct policy_result r;
+	time_t q0 = FILED + 2 * DAY, res = FILED + 4 * DAY;
+	time_t q1 = res + DAY, o = res + 20 * DAY + _i * HOUR;
+
+	tb_acme(&tb, FILED, CA_REP);
+	tb_comment(&tb, CA_REP, FILED + DAY,
+	    "## Action Items\n\n| Action Item | Due Date | Status |\n|---|"
+	    "---|---|\n| Add a lint for the SAN | 2026-03-10 | Ongoing |\n");
+	tb_comment(&tb, PROGRAM, q0, "Is the lint deployed?");
+	tb_resolve(&tb, PROGRAM, res, "FIXED");
+	tb_comment(&tb, OUTSIDE, q1, "Why was this closed?");
+	ck_assert_int_eq(nclocks_at(&tb, CLOCK_RESPONSE, o - 1), 0);
+	tb_resolve(&tb, PROGRAM, o, "");
+	tb_eval(&tb, o, &r);
+	ck_assert_int_eq(r.nquestions, 2);
+	ck_assert_int_eq(r.questions[0].due, q0 + 7 * DAY);
+	ck_assert_int_eq(r.questions[0].state, CLOCK_OVERDUE);
+	ck_assert_int_eq(r.questions[1].asked_at, q1);
+	ck_assert_int_eq(r.questions[1].due, o + 7 * DAY);
+	ck_assert_int_eq(r.questions[1].state, CLOCK_OK);
+	ck_assert_int_eq(
+	    find_clock(&r, CLOCK_ACTION_ITEM, 0)->due, o + 3 * DAY);
+	policy_result_free(&r);
+	ck_assert_int_eq(
+	    state_at(&tb, CLOCK_RESPONSE, 1, o + 7 * DAY), CLOCK_DUE_SOON);
+	ck_assert_int_eq(
+	    state_at(&tb, CLOCK_RESPONSE, 1, o + 7 * DAY + 1), CLOCK_OVERDUE);
+	ck_assert_int_eq(
+	    state_at(&tb, CLOCK_ACTION_ITEM, 0, o + 3 * DAY), CLOCK_DUE_SOON);
+	ck_assert_int_eq(state_at(&tb, CLOCK_ACTION_ITEM, 0, o + 3 * DAY + 1),
+	    CLOCK_OVERDUE);
+	tb_free(&tb);
+}
+END_TEST
+
+/*
  * Closure pauses only when the CA side asks for it: a closure summary or
  * a needinfo on incident-reporting@ccadb.org from anyone else pauses
  * nothing.
@@ -359,6 +402,7 @@ rules_edges_suite(void)
 	tcase_add_loop_test(
 	    tc, test_revocation_tags, 0, CCWATCH_NELEM(revtag_table));
 	tcase_add_test(tc, test_duplicate);
+	tcase_add_loop_test(tc, test_while_resolved, 0, 2);
 	tcase_add_loop_test(tc, test_closure_wrong_side, 0, 3);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dates");
