@@ -15,6 +15,7 @@
 #include "tbug.h"
 #include "testutil.h"
 #include "xmalloc.h"
+#include "zone.h"
 
 /* 2026-03-02, under v3.1. */
 #define FILED T(2026, 3, 2, 9, 0, 0)
@@ -260,6 +261,67 @@ START_TEST(test_version_boundaries)
 }
 END_TEST
 
+/*
+ * An Action Item owes its update by the end of the third day after its
+ * due date, by the calendar of the zone of date-only deadlines: across a
+ * change of daylight saving time that is 71 or 73 hours after the end of
+ * the due date, never an hour early or late.
+ */
+static const struct {
+	const char *zone; /* NULL: UTC */
+	const char *d;
+	int y, m, dd, h, mi; /* the due time, UTC, second 59 */
+} item_zone_table[] = {
+    {NULL, "2026-04-01", 2026, 4, 4, 23, 59},
+    {"Europe/Berlin", "2026-03-28", 2026, 3, 31, 21, 59},
+    {"Europe/Berlin", "2026-10-24", 2026, 10, 27, 22, 59},
+    {"America/New_York", "2026-03-06", 2026, 3, 10, 3, 59},
+    {"+05:30", "2026-04-30", 2026, 5, 3, 18, 29},
+};
+
+START_TEST(test_item_zone)
+{
+	struct tbug tb;
+	struct policy_result r;
+	struct policy_options o;
+	struct people p;
+	struct zone *z = NULL;
+	const struct clock *c;
+	char *text, *cause = NULL;
+	time_t due = T(item_zone_table[_i].y, item_zone_table[_i].m,
+	    item_zone_table[_i].dd, item_zone_table[_i].h,
+	    item_zone_table[_i].mi, 59);
+	int k;
+
+	if (item_zone_table[_i].zone != NULL) {
+		z = zone_load(item_zone_table[_i].zone, &cause);
+		ck_assert_msg(z != NULL, "%s", cause);
+	}
+	tb_acme(&tb, FILED, CA_REP);
+	xasprintf(&text,
+	    "| Action Item | Kind | Due Date | Status |\n|---|---|---|---|\n"
+	    "| Add a lint | Prevent | %s | Ongoing |\n",
+	    item_zone_table[_i].d);
+	tb_comment(&tb, CA_REP, FILED + DAY, text);
+	free(text);
+	test_people(&p);
+	policy_options_defaults(&o);
+	o.zone = z;
+	for (k = -1; k <= 1; k++) {
+		policy_eval(&tb.bug, &tb.cl, &tb.hl, &p, &o, due + k, &r);
+		c = find_clock(&r, CLOCK_ACTION_ITEM, 0);
+		ck_assert_ptr_nonnull(c);
+		ck_assert_int_eq(c->due, due);
+		ck_assert_int_eq(
+		    c->state, k <= 0 ? CLOCK_DUE_SOON : CLOCK_OVERDUE);
+		policy_result_free(&r);
+	}
+	people_free(&p);
+	zone_free(z);
+	tb_free(&tb);
+}
+END_TEST
+
 static Suite *
 rules_next_suite(void)
 {
@@ -268,6 +330,10 @@ rules_next_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_next_model, 0, 2);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("zones");
+	tcase_add_loop_test(
+	    tc, test_item_zone, 0, CCWATCH_NELEM(item_zone_table));
 	suite_add_tcase(s, tc);
 	tc = tcase_create("versions");
 	tcase_add_loop_test(
