@@ -275,6 +275,29 @@ START_TEST(test_while_resolved)
 END_TEST
 
 /*
+ * A final call withdrawn (the root store operator takes [close on] off the
+ * whiteboard) pauses no more: the update clock runs again from the last
+ * CA comment, as it was before the tag.
+ */
+START_TEST(test_close_on_withdrawn)
+{
+	struct tbug tb;
+	time_t l = FILED + DAY, on = FILED + 2 * DAY, off = FILED + 4 * DAY;
+
+	tb_acme(&tb, FILED, OUTSIDE);
+	tb_comment(&tb, CA_REP, l, "Update.");
+	tb_whiteboard(
+	    &tb, PROGRAM, on, "[ca-compliance] [close on 2026-03-13]");
+	tb_whiteboard(&tb, PROGRAM, off, "[ca-compliance]");
+	ck_assert_int_eq(state_at(&tb, CLOCK_UPDATE, 0, on - 1), CLOCK_OK);
+	ck_assert_int_eq(state_at(&tb, CLOCK_UPDATE, 0, on), CLOCK_PAUSED);
+	ck_assert_int_eq(state_at(&tb, CLOCK_UPDATE, 0, off - 1), CLOCK_PAUSED);
+	assert_boundaries(&tb, CLOCK_UPDATE, l + 7 * DAY, l + 5 * DAY);
+	tb_free(&tb);
+}
+END_TEST
+
+/*
  * Closure pauses only when the CA side asks for it: a closure summary or
  * a needinfo on incident-reporting@ccadb.org from anyone else pauses
  * nothing.
@@ -402,6 +425,7 @@ rules_edges_suite(void)
 	tcase_add_loop_test(
 	    tc, test_revocation_tags, 0, CCWATCH_NELEM(revtag_table));
 	tcase_add_test(tc, test_duplicate);
+	tcase_add_test(tc, test_close_on_withdrawn);
 	tcase_add_loop_test(tc, test_while_resolved, 0, 2);
 	tcase_add_loop_test(tc, test_closure_wrong_side, 0, 3);
 	suite_add_tcase(s, tc);
