@@ -328,6 +328,31 @@ START_TEST(test_closure_wrong_side)
 END_TEST
 
 /*
+ * Next update with the separators people put before its date, and a date
+ * followed by a zone name: each is due at the end of 2026-04-01, UTC.
+ */
+static const char *next_forms[] = {"Next update: 2026-04-01",
+    "Next update - 2026-04-01", "Next update = 2026-04-01",
+    "Next update=2026-04-01", "Next update 2026-04-01 UTC",
+    "Next update on April 1st, 2026", "next-update by 1 April 2026"};
+
+START_TEST(test_next_update_separators)
+{
+	struct tbug tb;
+	char *wb;
+	time_t l = T(2026, 3, 19, 9, 0, 0), end = T(2026, 4, 1, 23, 59, 59);
+
+	tb_acme(&tb, FILED, OUTSIDE);
+	tb_comment(&tb, CA_REP, l, "Update.");
+	xasprintf(&wb, "[ca-compliance] %s", next_forms[_i]);
+	tb_whiteboard(&tb, PROGRAM, l + HOUR, wb);
+	free(wb);
+	assert_boundaries(&tb, CLOCK_UPDATE, end, end - WINDOW);
+	tb_free(&tb);
+}
+END_TEST
+
+/*
  * Action Items' due dates in the forms a CA writes: each is the end of
  * 2026-04-01 (UTC), and the item owes an update 3 days later.
  */
@@ -430,6 +455,8 @@ rules_edges_suite(void)
 	tcase_add_loop_test(tc, test_closure_wrong_side, 0, 3);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("dates");
+	tcase_add_loop_test(
+	    tc, test_next_update_separators, 0, CCWATCH_NELEM(next_forms));
 	tcase_add_loop_test(
 	    tc, test_action_due_forms, 0, CCWATCH_NELEM(due_forms));
 	tcase_add_loop_test(tc, test_report_boundaries, 0, 12);
