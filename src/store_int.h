@@ -59,6 +59,7 @@ struct store {
 	char *path;
 	int version;
 	int readonly;
+	int cache_saved; /* cache_size before store_begin_bulk, 0 if none */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
 };
@@ -84,6 +85,11 @@ int store_stmt_run(
     struct store *, sqlite3_stmt *, char **cause, const char *what);
 /* Bind s with its length, or NULL; SQLite copies it. */
 int store_bind_text(sqlite3_stmt *, int col, const char *s);
+/*
+ * Bind s with its length, or NULL, without a copy: for a statement stepped
+ * and reset (store_stmt_run) before s is freed.
+ */
+int store_bind_borrowed(sqlite3_stmt *, int col, const char *s);
 /* Bind an allocated string and hand it to SQLite, which frees it. */
 int store_bind_owned(sqlite3_stmt *, int col, char *s);
 /* A copy of a text column, or NULL when it is NULL. */
