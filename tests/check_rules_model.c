@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "tbug.h"
 #include "testutil.h"
+#include "xmalloc.h"
 
 /* 2026-03-02, under v3.1; clocks that start after 2026-03-20 run 3.2. */
 #define FILED T(2026, 3, 2, 9, 0, 0)
@@ -246,6 +247,71 @@ START_TEST(test_model)
 }
 END_TEST
 
+/* 1 if two results have the same clocks: kind, due, state, stop, lateness. */
+static int
+same_clocks(const struct policy_result *a, const struct policy_result *b)
+{
+	size_t i;
+
+	if (a->nclocks != b->nclocks || a->nquestions != b->nquestions)
+		return 0;
+	for (i = 0; i < a->nclocks; i++)
+		if (a->clocks[i].kind != b->clocks[i].kind ||
+		    a->clocks[i].due != b->clocks[i].due ||
+		    a->clocks[i].state != b->clocks[i].state ||
+		    a->clocks[i].stopped_at != b->clocks[i].stopped_at ||
+		    a->clocks[i].late_by != b->clocks[i].late_by)
+			return 0;
+	return 1;
+}
+
+/*
+ * The order Bugzilla or the store hands the comments over in means
+ * nothing, and a comment fetched twice counts once: shuffled, or with a
+ * copy of one comment added, a random bug has the same clocks.
+ */
+START_TEST(test_order_invariant)
+{
+	struct model m;
+	struct tbug tb;
+	struct policy_result a, b;
+	struct comment tmp, *c;
+	char *who, *text;
+	unsigned seed = testutil_seed() + (unsigned)_i, s;
+	size_t i, j;
+	int n;
+	time_t now;
+
+	for (n = 0; n < MODEL_BUGS; n++) {
+		s = seed;
+		model_random(&m, &seed);
+		model_bug(&m, &tb);
+		now = FILED + (time_t)(rand_r(&seed) % (25 * DAY));
+		tb_eval(&tb, now, &a);
+		for (i = tb.cl.n; i > 1; i--) {
+			j = (size_t)rand_r(&seed) % i;
+			tmp = tb.cl.v[i - 1];
+			tb.cl.v[i - 1] = tb.cl.v[j];
+			tb.cl.v[j] = tmp;
+		}
+		j = (size_t)rand_r(&seed) % tb.cl.n;
+		tmp = tb.cl.v[j]; /* tb_comment may move the list */
+		who = xstrdup(tmp.creator);
+		text = xstrdup(tmp.text);
+		c = tb_comment(&tb, who, tmp.time, text);
+		c->id = tmp.id;
+		c->count = tmp.count;
+		free(who);
+		free(text);
+		tb_eval(&tb, now, &b);
+		ck_assert_msg(same_clocks(&a, &b), "seed %u: order matters", s);
+		policy_result_free(&a);
+		policy_result_free(&b);
+		tb_free(&tb);
+	}
+}
+END_TEST
+
 /*
  * Replies in the same second as the question: Bugzilla's comment numbers
  * say which came first.  A CA reply numbered after the question answers
@@ -290,6 +356,7 @@ rules_model_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_model, 0, 2);
 	tcase_add_loop_test(tc, test_same_second, 0, 2);
+	tcase_add_loop_test(tc, test_order_invariant, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
