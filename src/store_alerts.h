@@ -99,7 +99,10 @@ int store_outbox_due(struct store *, time_t now, int64_t after_next,
     int64_t after_id, size_t limit, struct store_outbox_row **rows, size_t *n,
     char **cause);
 void store_outbox_rows_free(struct store_outbox_row *, size_t n);
-/* Mark row id done with status ("sent", "dry-run") at now. */
+/*
+ * Mark row id done with status ("sent", "dry-run") at now.  When the disk
+ * is full the store's reserve is released and the mark tried once more.
+ */
 int store_outbox_mark_sent(struct store *, int64_t id, const char *status,
     time_t now, int attempts, char **cause);
 /* Record a failed attempt to be made again at next. */
