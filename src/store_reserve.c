@@ -94,7 +94,8 @@ store_reserve_open(struct store *st, struct stat *sb)
 	int fd;
 
 	fd = open(st->reserve_path,
-	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+	    O_WRONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY,
+	    0600);
 	if (fd == -1) {
 		log_warn("store: %s: the reserve cannot be opened; none is "
 			 "kept",
@@ -210,7 +211,8 @@ store_reserve_release_if_full(struct store *st)
 	    st->reserve_state != STORE_RESERVE_READY)
 		return 0;
 	st->reserve_state = STORE_RESERVE_SPENT;
-	fd = open(st->reserve_path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = open(st->reserve_path,
+	    O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1 || fstat(fd, &sb) == -1 || !store_reserve_ours(&sb) ||
 	    store_reserve_empty(st, fd) == -1) {
 		log_warnx("store: %s: DISK FULL and the reserve cannot be "

@@ -171,6 +171,9 @@ def with_reserve(p, conf, log, hook, db, filler):
     r = ccwtest.run([CCWATCH, "-c", conf, "check"])
     check(r.returncode == 2 and "reserve is spent" in r.stdout,
           "ccwatch check says CRITICAL while the reserve is spent: %s" % r.stdout.strip())
+    r = ccwtest.run([CCWATCH, "-c", conf, "feed", "--format", "prom"])
+    check(r.returncode == 0 and "\nccwatch_store_reserve_ok 0\n" in r.stdout,
+          "the metrics say ccwatch_store_reserve_ok 0 (exit %d)" % r.returncode)
     before = len(hook.attempts())
     rc = stop(p)
     log2 = log + ".2"
