@@ -464,10 +464,8 @@ alerts_retry_dead(struct store *st, const char *const *ids, size_t n,
 	if (store_begin(st, cause) == -1)
 		return -1;
 	r = store_outbox_retry_dead(st, ids, n, now, cause);
-	if (r == -1 || store_commit(st, cause) == -1) {
-		store_rollback(st);
+	if (store_end(st, r == -1 ? -1 : 0, cause) == -1)
 		return -1;
-	}
 	log_info(
 	    "alerts: %d dead letter%s back in the queue", r, r == 1 ? "" : "s");
 	return r;

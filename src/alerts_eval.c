@@ -785,9 +785,7 @@ alerts_record_clocks(struct alerts *al, struct store *st,
 		rc = preview != NULL && *cause == NULL ? 0 : -1;
 		goto out;
 	}
-	rc = store_commit(st, cause);
-	if (rc == -1)
-		store_rollback(st);
+	rc = store_end(st, 0, cause);
 out:
 	for (i = 0; i < ev.nitems; i++)
 		json_decref(ev.items[i].payload);

@@ -45,15 +45,8 @@
 
 /* One row to send. */
 struct alerts_row {
-	int64_t id;
-	char *delivery_id;
-	char *channel;
-	int digest;
-	char *payload;
-	int attempts;
-	time_t ready_at;
-	int64_t next_attempt;
-	int state; /* ALERTS_ROW_WAITING, _SENDING, _DONE */
+	struct store_outbox_row o; /* as the outbox holds it */
+	int state;                 /* ALERTS_ROW_WAITING, _SENDING, _DONE */
 	struct notify_send *send;
 	struct alerts_delivery *run;
 };
@@ -69,7 +62,6 @@ alerts_due_rows(struct store *st, time_t now, int64_t after_next,
     int64_t after_id, struct alerts_row **rows, size_t *n, char **cause)
 {
 	struct store_outbox_row *sr;
-	struct alerts_row *r;
 	size_t i;
 
 	*rows = NULL;
@@ -78,17 +70,8 @@ alerts_due_rows(struct store *st, time_t now, int64_t after_next,
 		cause) == -1)
 		return -1;
 	*rows = xcalloc(*n + 1, sizeof **rows);
-	for (i = 0; i < *n; i++) {
-		r = &(*rows)[i];
-		r->id = sr[i].id;
-		r->delivery_id = sr[i].delivery_id;
-		r->channel = sr[i].channel;
-		r->digest = sr[i].digest;
-		r->payload = sr[i].payload;
-		r->attempts = sr[i].attempts;
-		r->ready_at = sr[i].ready_at;
-		r->next_attempt = sr[i].next_attempt;
-	}
+	for (i = 0; i < *n; i++)
+		(*rows)[i].o = sr[i];
 	free(sr); /* the strings moved to the rows */
 	return 0;
 }
@@ -99,11 +82,8 @@ alerts_rows_free(struct alerts_row *rows, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		free(rows[i].delivery_id);
-		free(rows[i].channel);
-		free(rows[i].payload);
-	}
+	for (i = 0; i < n; i++)
+		store_outbox_row_clear(&rows[i].o);
 	free(rows);
 }
 
@@ -124,15 +104,15 @@ alerts_start_row(struct notifier *n, struct http *h, struct alerts_row *row,
 	size_t i;
 	int rc;
 
-	o = json_loads(row->payload, 0, NULL);
+	o = json_loads(row->o.payload, 0, NULL);
 	if (o == NULL) {
 		fail->retryable = 0;
 		xasprintf(cause, "unreadable payload");
 		return -1;
 	}
-	if (!row->digest) {
+	if (!row->o.digest) {
 		alerts_payload_alert(o, &a);
-		a.id = row->delivery_id;
+		a.id = row->o.delivery_id;
 		rc = notify_start(n, h, &a, NULL, alerts_on_sent, row,
 		    &row->send, fail, cause);
 		json_decref(o);
@@ -143,7 +123,7 @@ alerts_start_row(struct notifier *n, struct http *h, struct alerts_row *row,
 	for (i = 0; i < json_array_size(list); i++)
 		alerts_payload_alert(json_array_get(list, i), &items[i]);
 	memset(&d, 0, sizeof d);
-	d.id = row->delivery_id;
+	d.id = row->o.delivery_id;
 	d.recipient = json_string_value(json_object_get(o, "recipient"));
 	d.items = items;
 	d.n = json_array_size(list);
@@ -185,18 +165,18 @@ alerts_mark_sent(struct alerts *al, struct store *st,
 	struct alerts_unmarked *u;
 
 	if (store_outbox_mark_sent(
-		st, row->id, status, now, row->attempts + 1, cause) == 0)
+		st, row->o.id, status, now, row->o.attempts + 1, cause) == 0)
 		return 0;
 	log_warnx("alerts: delivery %s went to channel %s but cannot be "
 		  "marked: delivery pauses until the store is writable",
-	    row->delivery_id, row->channel);
+	    row->o.delivery_id, row->o.channel);
 	al->unmarked = xreallocarray(
 	    al->unmarked, al->nunmarked + 1, sizeof *al->unmarked);
 	u = &al->unmarked[al->nunmarked++];
-	u->id = row->id;
+	u->id = row->o.id;
 	u->status = xstrdup(status);
 	u->at = now;
-	u->attempts = row->attempts + 1;
+	u->attempts = row->o.attempts + 1;
 	return -1;
 }
 
@@ -270,44 +250,44 @@ alerts_mark_failed(struct alerts *al, struct store *st,
     const char *error, struct alerts_stats *stats, char **cause)
 {
 	long long delay;
-	int attempts = row->attempts + 1;
+	int attempts = row->o.attempts + 1;
 
-	if (!fail->retryable || now - row->ready_at >= al->cfg->max_age) {
+	if (!fail->retryable || now - row->o.ready_at >= al->cfg->max_age) {
 		log_warnx("alerts: DEAD LETTER: delivery %s to channel %s "
 			  "given up after %d attempts over %lld s (%s): %s",
-		    row->delivery_id, row->channel, attempts,
-		    (long long)(now - row->ready_at),
+		    row->o.delivery_id, row->o.channel, attempts,
+		    (long long)(now - row->o.ready_at),
 		    fail->retryable ? "max_age passed" : "permanent failure",
 		    error);
 		stats->dead++;
 		return store_outbox_mark_dead(
-		    st, row->id, attempts, error, cause);
+		    st, row->o.id, attempts, error, cause);
 	}
 	delay = alerts_backoff(al->cfg, attempts, fail->retry_after);
 	log_warnx("alerts: delivery %s to channel %s failed (attempt %d), "
 		  "retrying in %lld s: %s",
-	    row->delivery_id, row->channel, attempts, delay, error);
+	    row->o.delivery_id, row->o.channel, attempts, delay, error);
 	stats->failed++;
 	return store_outbox_mark_retry(
-	    st, row->id, attempts, now + delay, error, cause);
+	    st, row->o.id, attempts, now + delay, error, cause);
 }
 
 /* Log what a dry run would have sent. */
 static void
 alerts_log_dry(const struct alerts_row *row)
 {
-	json_t *o = json_loads(row->payload, 0, NULL);
+	json_t *o = json_loads(row->o.payload, 0, NULL);
 
-	if (row->digest)
+	if (row->o.digest)
 		log_info("alerts: dry run: would send %s to channel %s: %zu "
 			 "items for %s",
-		    row->delivery_id, row->channel,
+		    row->o.delivery_id, row->o.channel,
 		    json_array_size(json_object_get(o, "items")),
 		    json_string_value(json_object_get(o, "recipient")));
 	else
 		log_info("alerts: dry run: would send %s to channel %s: bug "
 			 "%lld %s %s level %lld",
-		    row->delivery_id, row->channel,
+		    row->o.delivery_id, row->o.channel,
 		    (long long)json_integer_value(json_object_get(o, "bug_id")),
 		    json_string_value(json_object_get(o, "clock")),
 		    json_string_value(json_object_get(o, "state")),
@@ -412,14 +392,14 @@ static void
 alerts_record(struct alerts_delivery *run, struct alerts_row *row, int rc,
     const struct notify_failure *fail, const char *error)
 {
-	struct alerts_lane *lane = alerts_lane(run, row->channel);
+	struct alerts_lane *lane = alerts_lane(run, row->o.channel);
 	char *cause = NULL;
 	int r;
 
 	row->state = ALERTS_ROW_DONE;
 	if (rc == 0) {
-		log_info("alerts: sent %s to channel %s", row->delivery_id,
-		    row->channel);
+		log_info("alerts: sent %s to channel %s", row->o.delivery_id,
+		    row->o.channel);
 		run->stats->sent++;
 		r = alerts_mark_sent(
 		    run->al, run->st, row, run->now, "sent", &cause);
@@ -430,7 +410,7 @@ alerts_record(struct alerts_delivery *run, struct alerts_row *row, int rc,
 		    error != NULL ? error : "failed", run->stats, &cause);
 	}
 	if (r == 0)
-		r = store_channel_result(run->st, row->channel, run->now,
+		r = store_channel_result(run->st, row->o.channel, run->now,
 		    rc == 0             ? NULL
 			: error != NULL ? error
 					: "failed",
@@ -467,10 +447,10 @@ alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
 		return;
 	}
 	memset(&fail, 0, sizeof fail);
-	n = alerts_notifier(run->al, row->channel);
+	n = alerts_notifier(run->al, row->o.channel);
 	if (n == NULL) {
 		fail.retryable = 1;
-		error = alerts_channel_error(run->al, row->channel);
+		error = alerts_channel_error(run->al, row->o.channel);
 		rc = -1;
 	} else
 		rc = alerts_start_row(n, run->http, row, &fail, &error);
@@ -542,7 +522,7 @@ alerts_fill(struct alerts_delivery *run)
 		row = &run->rows[i];
 		if (row->state != ALERTS_ROW_WAITING)
 			continue;
-		lane = alerts_lane(run, row->channel);
+		lane = alerts_lane(run, row->o.channel);
 		if (lane->down || lane->sends >= ALERTS_SENDS_PER_CHANNEL) {
 			row->state = ALERTS_ROW_DONE; /* the next run */
 			continue;
@@ -568,8 +548,8 @@ alerts_next_page(struct alerts_delivery *run)
 	if (!run->more || !alerts_may_start(run))
 		return 0;
 	if (run->nrows > 0) {
-		run->after_next = run->rows[run->nrows - 1].next_attempt;
-		run->after_id = run->rows[run->nrows - 1].id;
+		run->after_next = run->rows[run->nrows - 1].o.next_attempt;
+		run->after_id = run->rows[run->nrows - 1].o.id;
 	}
 	alerts_page_free(run);
 	if (alerts_due_rows(run->st, run->now, run->after_next, run->after_id,
@@ -661,7 +641,7 @@ alerts_on_sent(
 	struct alerts_delivery *run = row->run;
 
 	row->send = NULL;
-	alerts_lane(run, row->channel)->inflight--;
+	alerts_lane(run, row->o.channel)->inflight--;
 	run->inflight--;
 	alerts_record(run, row, rc, fail, cause);
 	alerts_pump(run);
@@ -710,23 +690,11 @@ alerts_deliver_start(struct alerts *al, struct store *st, struct http *h,
 	return run;
 }
 
-/* What alerts_deliver waits for. */
-struct alerts_wait {
-	int done;
-	int rc;
-	char *cause;
-};
-
 /* The end of a synchronous run. */
 static void
 alerts_wait_done(void *arg, int rc, const char *cause)
 {
-	struct alerts_wait *w = arg;
-
-	w->done = 1;
-	w->rc = rc;
-	if (cause != NULL)
-		w->cause = xstrdup(cause);
+	http_waiter_end(arg, rc, rc == -1, cause);
 }
 
 /* Send what is due, on a loop of its own; see alerts.h. */
@@ -735,7 +703,7 @@ alerts_deliver(struct alerts *al, struct store *st, time_t now,
     struct alerts_stats *stats, char **cause)
 {
 	struct http_options o;
-	struct alerts_wait w = {0, 0, NULL};
+	struct http_waiter w = {0, 0, 0, NULL};
 	struct alerts_delivery *run;
 	struct http *h;
 
@@ -745,16 +713,11 @@ alerts_deliver(struct alerts *al, struct store *st, time_t now,
 		return -1;
 	run = alerts_deliver_start(
 	    al, st, h, now, 0, stats, alerts_wait_done, &w);
-	if (http_wait(h, &w.done) == -1) {
+	if (http_waiter_wait(h, &w, "alerts", NULL, cause) == -1) {
 		alerts_deliver_cancel(run);
 		w.rc = -1;
-		w.cause = xstrdup("alerts: the loop failed");
 	}
 	http_free(h);
-	if (w.rc == -1)
-		*cause = w.cause;
-	else
-		free(w.cause);
 	return w.rc;
 }
 

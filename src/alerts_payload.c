@@ -120,6 +120,34 @@ alerts_set_instance(json_t *o, const char *kind, const char *suffix)
 	free(s);
 }
 
+/*
+ * Start the alert of a payload about bug: *a zeroed, then the bug, its CA,
+ * its page and live query (allocated into *url and *query, the caller's to
+ * free), whether it is restricted and when the alert is made.
+ */
+static void
+alerts_payload_bug(struct alerts_eval *ev, const struct bug *bug,
+    const struct policy_result *res, struct alert *a, char **url, char **query)
+{
+	xasprintf(url, "%s/show_bug.cgi?id=%lld", ev->opts->base_url,
+	    (long long)bug->id);
+	xasprintf(query,
+	    "%s/rest/bug/%lld?include_fields=id,status,resolution,whiteboard,"
+	    "last_change_time",
+	    ev->opts->base_url, (long long)bug->id);
+	memset(a, 0, sizeof *a);
+	a->id = "";
+	a->bug_id = bug->id;
+	a->bug_summary = bug->summary;
+	a->bug_url = *url;
+	a->ca = caname_table_show(ev->cas, res->ca_key);
+	if (a->ca == NULL)
+		a->ca = res->ca;
+	a->query_url = *query;
+	a->restricted = res->restricted;
+	a->created = ev->now;
+}
+
 /* The payload of one clock of an evaluated bug. */
 json_t *
 alerts_clock_payload(struct alerts_eval *ev, const struct bug *bug,
@@ -129,21 +157,8 @@ alerts_clock_payload(struct alerts_eval *ev, const struct bug *bug,
 	json_t *o;
 	char *url, *query, *evidence;
 
-	xasprintf(&url, "%s/show_bug.cgi?id=%lld", ev->opts->base_url,
-	    (long long)bug->id);
-	xasprintf(&query,
-	    "%s/rest/bug/%lld?include_fields=id,status,resolution,whiteboard,"
-	    "last_change_time",
-	    ev->opts->base_url, (long long)bug->id);
+	alerts_payload_bug(ev, bug, res, &a, &url, &query);
 	evidence = alerts_evidence(c);
-	memset(&a, 0, sizeof a);
-	a.id = "";
-	a.bug_id = bug->id;
-	a.bug_summary = bug->summary;
-	a.bug_url = url;
-	a.ca = caname_table_show(ev->cas, res->ca_key);
-	if (a.ca == NULL)
-		a.ca = res->ca;
 	a.clock = policy_clock_kind_name(c->kind);
 	a.state = alerts_state_name(c);
 	a.level = alerts_level(ev->cfg, c);
@@ -152,9 +167,6 @@ alerts_clock_payload(struct alerts_eval *ev, const struct bug *bug,
 	a.rule = alerts_rule_text(c->kind);
 	a.evidence = evidence;
 	a.comment_url = c->link;
-	a.query_url = query;
-	a.restricted = res->restricted;
-	a.created = ev->now;
 	a.late = c->late;
 	a.late_by = c->late_by;
 	o = alerts_payload_new(&a);
@@ -197,26 +209,13 @@ alerts_waiting_payload(struct alerts_eval *ev, const struct bug *bug,
 	json_t *o;
 	char *url, *link, *query;
 
-	xasprintf(&url, "%s/show_bug.cgi?id=%lld", ev->opts->base_url,
-	    (long long)bug->id);
+	alerts_payload_bug(ev, bug, res, &a, &url, &query);
 	if (w->comment >= 0)
 		xasprintf(&link, "%s#c%lld", url, (long long)w->comment);
 	else
 		link = xstrdup(url);
-	xasprintf(&query,
-	    "%s/rest/bug/%lld?include_fields=id,status,resolution,whiteboard,"
-	    "last_change_time",
-	    ev->opts->base_url, (long long)bug->id);
 	buf_init(&evidence, ALERTS_MAX_EVIDENCE);
 	notify_clean_text(w->text, ALERTS_MAX_EVIDENCE, 1, &evidence);
-	memset(&a, 0, sizeof a);
-	a.id = "";
-	a.bug_id = bug->id;
-	a.bug_summary = bug->summary;
-	a.bug_url = url;
-	a.ca = caname_table_show(ev->cas, res->ca_key);
-	if (a.ca == NULL)
-		a.ca = res->ca;
 	a.clock = policy_waiting_kind_name(w->kind);
 	a.state = "overdue";
 	a.level = alerts_level_after(ev->cfg, (long long)(ev->now - w->due));
@@ -225,9 +224,6 @@ alerts_waiting_payload(struct alerts_eval *ev, const struct bug *bug,
 	a.rule = alerts_waiting_rule(w->kind);
 	a.evidence = buf_str(&evidence);
 	a.comment_url = link;
-	a.query_url = query;
-	a.restricted = res->restricted;
-	a.created = ev->now;
 	o = alerts_payload_new(&a);
 	json_object_set_new(o, "waiting", json_string("program"));
 	if (w->requestee != NULL)

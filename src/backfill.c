@@ -385,11 +385,9 @@ backfill_start(struct bugzilla *bz, struct store *st,
 	    b->cur.since != o->since) {
 		if (store_begin(st, cause) == -1)
 			goto fail;
-		if (store_backfill_restart(st, o->since, cause) == -1 ||
-		    store_commit(st, cause) == -1) {
-			store_rollback(st);
+		if (store_end(st, store_backfill_restart(st, o->since, cause),
+			cause) == -1)
 			goto fail;
-		}
 		if (store_backfill_get(st, &b->cur, cause) == -1)
 			goto fail;
 	} else
@@ -421,9 +419,7 @@ backfill_cancel(struct backfill *b)
 
 /* What backfill_run waits for. */
 struct backfill_wait {
-	int done;
-	int rc;
-	char *cause;
+	struct http_waiter w;
 	struct backfill_progress *prog;
 };
 
@@ -434,11 +430,8 @@ backfill_run_done(
 {
 	struct backfill_wait *w = arg;
 
-	w->done = 1;
-	w->rc = rc;
 	*w->prog = *p;
-	if (cause != NULL)
-		w->cause = xstrdup(cause);
+	http_waiter_end(&w->w, rc, rc == -1, cause);
 }
 
 /* Run a backfill to its end on the client's own loop. */
@@ -456,15 +449,10 @@ backfill_run(struct bugzilla *bz, struct store *st,
 	b = backfill_start(bz, st, o, backfill_run_done, &w, cause);
 	if (b == NULL)
 		return -1;
-	if (!w.done && http_wait(bugzilla_transport(bz), &w.done) == -1) {
+	if (http_waiter_wait(bugzilla_transport(bz), &w.w, "backfill",
+		"backfill failed", cause) == -1) {
 		backfill_cancel(b);
-		free(w.cause);
-		xasprintf(cause, "backfill: the loop failed");
 		return -1;
 	}
-	if (w.rc == -1)
-		*cause = w.cause != NULL ? w.cause : xstrdup("backfill failed");
-	else
-		free(w.cause);
-	return w.rc;
+	return w.w.rc;
 }

@@ -534,39 +534,21 @@ bugzilla_op_begin(struct bugzilla *bz, const char *what, int search,
 		fatalx("bugzilla: sd-event: %s", strerror(-r));
 }
 
-/* What a synchronous call waits for. */
-struct bugzilla_sync {
-	int done;
-	int rc;
-	char *cause;
-};
-
 /* The end of a synchronous call. */
 static void
 bugzilla_sync_done(void *arg, int rc, const char *cause)
 {
-	struct bugzilla_sync *y = arg;
-
-	y->done = 1;
-	y->rc = rc;
-	if (cause != NULL)
-		y->cause = xstrdup(cause);
+	http_waiter_end(arg, rc, rc == -1, cause);
 }
 
 /* Wait on the client's own loop for the call just started. */
 static int
-bugzilla_sync_wait(struct bugzilla *bz, struct bugzilla_sync *y, char **cause)
+bugzilla_sync_wait(struct bugzilla *bz, struct http_waiter *y, char **cause)
 {
-	if (http_wait(bz->http, &y->done) == -1) {
+	if (http_waiter_wait(bz->http, y, "bugzilla", "failed", cause) == -1) {
 		bugzilla_cancel(bz);
-		free(y->cause);
-		xasprintf(cause, "bugzilla: the loop failed");
 		return -1;
 	}
-	if (y->rc == -1)
-		*cause = y->cause != NULL ? y->cause : xstrdup("failed");
-	else
-		free(y->cause);
 	return y->rc;
 }
 
@@ -575,7 +557,7 @@ static int
 bugzilla_call(struct bugzilla *bz, const char *what, const char *path,
     bugzilla_parse_cb parse, void *out, char **cause)
 {
-	struct bugzilla_sync y = {0, 0, NULL};
+	struct http_waiter y = {0, 0, 0, NULL};
 	struct strlist paths;
 
 	memset(&paths, 0, sizeof paths);
@@ -688,7 +670,7 @@ int
 bugzilla_search(struct bugzilla *bz, const struct bzquery *q,
     struct bug_list *out, size_t *skipped, char **cause)
 {
-	struct bugzilla_sync y = {0, 0, NULL};
+	struct http_waiter y = {0, 0, 0, NULL};
 
 	bugzilla_search_start(bz, q, out, skipped, bugzilla_sync_done, &y);
 	return bugzilla_sync_wait(bz, &y, cause);
@@ -733,7 +715,7 @@ int
 bugzilla_comments(struct bugzilla *bz, const int64_t *ids, size_t nids,
     time_t new_since, struct comment_list *out, size_t *skipped, char **cause)
 {
-	struct bugzilla_sync y = {0, 0, NULL};
+	struct http_waiter y = {0, 0, 0, NULL};
 
 	bugzilla_comments_start(
 	    bz, ids, nids, new_since, out, skipped, bugzilla_sync_done, &y);
@@ -745,7 +727,7 @@ int
 bugzilla_history(struct bugzilla *bz, const int64_t *ids, size_t nids,
     time_t new_since, struct history_list *out, size_t *skipped, char **cause)
 {
-	struct bugzilla_sync y = {0, 0, NULL};
+	struct http_waiter y = {0, 0, 0, NULL};
 
 	bugzilla_history_start(
 	    bz, ids, nids, new_since, out, skipped, bugzilla_sync_done, &y);

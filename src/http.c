@@ -767,24 +767,43 @@ http_wait(struct http *h, const int *done)
 	return 0;
 }
 
-/* What a synchronous call waits for. */
-struct http_sync {
-	int done;
-	enum http_result result;
-	char *cause;
-};
+/* Record the end of a synchronous call; see http.h. */
+void
+http_waiter_end(struct http_waiter *w, int rc, int failed, const char *cause)
+{
+	w->done = 1;
+	w->rc = rc;
+	w->failed = failed;
+	if (cause != NULL)
+		w->cause = xstrdup(cause);
+}
+
+/* Wait for the end of a synchronous call; see http.h. */
+int
+http_waiter_wait(struct http *h, struct http_waiter *w, const char *who,
+    const char *dflt, char **cause)
+{
+	if (!w->done && http_wait(h, &w->done) == -1) {
+		free(w->cause);
+		w->cause = NULL;
+		xasprintf(cause, "%s: the loop failed", who);
+		return -1;
+	}
+	if (w->failed)
+		*cause =
+		    w->cause != NULL || dflt == NULL ? w->cause : xstrdup(dflt);
+	else
+		free(w->cause);
+	w->cause = NULL;
+	return 0;
+}
 
 /* The completion of a synchronous call. */
 static void
 http_sync_done(void *arg, enum http_result result, struct http_response *resp,
     const char *cause)
 {
-	struct http_sync *s = arg;
-
-	s->done = 1;
-	s->result = result;
-	if (cause != NULL)
-		s->cause = xstrdup(cause);
+	http_waiter_end(arg, (int)result, result != HTTP_OK, cause);
 }
 
 /* Run one request to its end on the client's own loop. */
@@ -792,22 +811,16 @@ enum http_result
 http_perform(struct http *h, const struct http_request *r,
     struct http_response *resp, char **cause)
 {
-	struct http_sync s = {0, HTTP_ERR_OTHER, NULL};
+	struct http_waiter w = {0, HTTP_ERR_OTHER, 1, NULL};
 	struct http_transfer *t;
 
-	t = http_start(h, r, resp, http_sync_done, &s);
-	if (http_wait(h, &s.done) == -1) {
-		if (!s.done)
+	t = http_start(h, r, resp, http_sync_done, &w);
+	if (http_waiter_wait(h, &w, "http", NULL, cause) == -1) {
+		if (!w.done)
 			http_cancel(t);
-		xasprintf(cause, "http: the loop failed");
-		free(s.cause);
 		return HTTP_ERR_OTHER;
 	}
-	if (s.result != HTTP_OK)
-		*cause = s.cause;
-	else
-		free(s.cause);
-	return s.result;
+	return (enum http_result)w.rc;
 }
 
 /* Fetch url with the client's defaults; fills resp whatever the status. */

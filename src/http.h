@@ -125,6 +125,28 @@ enum http_result http_get(struct http *, const char *url,
  * of asynchronous operations).  Returns -1 on a loop error.
  */
 int http_wait(struct http *, const int *done);
+/*
+ * A synchronous call of an asynchronous operation: the operation's
+ * callback records its end with http_waiter_end, and http_waiter_wait turns
+ * the client's own loop until then.
+ */
+struct http_waiter {
+	int done;
+	int rc;      /* the result the callback gave */
+	int failed;  /* the callback's verdict on rc */
+	char *cause; /* a copy of the callback's cause, or NULL */
+};
+/* Record the end of the call: its result, whether it failed, its cause. */
+void http_waiter_end(
+    struct http_waiter *, int rc, int failed, const char *cause);
+/*
+ * Turn h's own loop until w is done.  Returns 0 then, with *cause set to
+ * w's cause (or a copy of dflt when it gave none) if the call failed, and
+ * w's cause freed if not; or -1 when the loop failed, with *cause "WHO: the
+ * loop failed" and w's cause freed: the caller cancels the call.
+ */
+int http_waiter_wait(struct http *h, struct http_waiter *w, const char *who,
+    const char *dflt, char **cause);
 
 /* "scheme://host:port" of url, lower-case, for the per-host cap; allocated. */
 char *http_host_key(const char *url);

@@ -78,16 +78,60 @@ model_doc_free(struct model_doc *doc)
 	free(doc);
 }
 
+/* The records of a body, for model_doc_read. */
+enum model_doc_kind {
+	MODEL_DOC_BUGS,
+	MODEL_DOC_COMMENTS,
+	MODEL_DOC_HISTORY,
+	MODEL_DOC_TIME,
+	MODEL_DOC_WHOAMI,
+	MODEL_DOC_VERSION
+};
+
+/*
+ * Load body, read its records of kind into out (the type the reader of
+ * kind takes) and release the tree: the body parsers as one load, one
+ * read, one release.
+ */
+static int
+model_doc_read(const char *body, size_t len, enum model_doc_kind kind,
+    void *out, char **cause)
+{
+	struct model_doc *doc = model_doc_load(body, len, cause);
+	int rc = -1;
+
+	if (doc == NULL)
+		return -1;
+	switch (kind) {
+	case MODEL_DOC_BUGS:
+		rc = model_bugs_from_doc(doc, out, cause);
+		break;
+	case MODEL_DOC_COMMENTS:
+		rc = model_comments_from_doc(doc, out, cause);
+		break;
+	case MODEL_DOC_HISTORY:
+		rc = model_history_from_doc(doc, out, cause);
+		break;
+	case MODEL_DOC_TIME:
+		rc = model_time_from_doc(doc, out, cause);
+		break;
+	case MODEL_DOC_WHOAMI:
+		rc = model_whoami_from_doc(doc, out, cause);
+		break;
+	case MODEL_DOC_VERSION:
+		rc = model_version_from_doc(doc, out, cause);
+		break;
+	}
+	model_doc_free(doc);
+	return rc;
+}
+
 /* Parse {"bugs":[...]} into out; see model.h. */
 int
 model_bugs_from_json(
     const char *body, size_t len, struct bug_list *out, char **cause)
 {
-	struct model_doc *doc = model_doc_load(body, len, cause);
-	int rc = doc != NULL ? model_bugs_from_doc(doc, out, cause) : -1;
-
-	model_doc_free(doc);
-	return rc;
+	return model_doc_read(body, len, MODEL_DOC_BUGS, out, cause);
 }
 
 /* Parse a comments body into out; see model.h. */
@@ -95,11 +139,7 @@ int
 model_comments_from_json(
     const char *body, size_t len, struct comment_list *out, char **cause)
 {
-	struct model_doc *doc = model_doc_load(body, len, cause);
-	int rc = doc != NULL ? model_comments_from_doc(doc, out, cause) : -1;
-
-	model_doc_free(doc);
-	return rc;
+	return model_doc_read(body, len, MODEL_DOC_COMMENTS, out, cause);
 }
 
 /* Parse a history body into out; see model.h. */
@@ -107,11 +147,7 @@ int
 model_history_from_json(
     const char *body, size_t len, struct history_list *out, char **cause)
 {
-	struct model_doc *doc = model_doc_load(body, len, cause);
-	int rc = doc != NULL ? model_history_from_doc(doc, out, cause) : -1;
-
-	model_doc_free(doc);
-	return rc;
+	return model_doc_read(body, len, MODEL_DOC_HISTORY, out, cause);
 }
 
 /* Parse /rest/time's db_time; see model.h. */
@@ -119,22 +155,14 @@ int
 model_time_from_json(
     const char *body, size_t len, time_t *db_time, char **cause)
 {
-	struct model_doc *doc = model_doc_load(body, len, cause);
-	int rc = doc != NULL ? model_time_from_doc(doc, db_time, cause) : -1;
-
-	model_doc_free(doc);
-	return rc;
+	return model_doc_read(body, len, MODEL_DOC_TIME, db_time, cause);
 }
 
 /* Parse /rest/whoami's name; see model.h. */
 int
 model_whoami_from_json(const char *body, size_t len, char **name, char **cause)
 {
-	struct model_doc *doc = model_doc_load(body, len, cause);
-	int rc = doc != NULL ? model_whoami_from_doc(doc, name, cause) : -1;
-
-	model_doc_free(doc);
-	return rc;
+	return model_doc_read(body, len, MODEL_DOC_WHOAMI, name, cause);
 }
 
 /* Parse /rest/version's version; see model.h. */
@@ -142,11 +170,7 @@ int
 model_version_from_json(
     const char *body, size_t len, char **version, char **cause)
 {
-	struct model_doc *doc = model_doc_load(body, len, cause);
-	int rc = doc != NULL ? model_version_from_doc(doc, version, cause) : -1;
-
-	model_doc_free(doc);
-	return rc;
+	return model_doc_read(body, len, MODEL_DOC_VERSION, version, cause);
 }
 
 /* Recognise a Bugzilla error body; see model.h. */

@@ -136,10 +136,8 @@ notify_cancel(struct notify_send *s)
 
 /* What a synchronous send waits for. */
 struct notify_sync {
-	int done;
-	int rc;
+	struct http_waiter w;
 	struct notify_failure fail;
-	char *cause;
 };
 
 /* The end of a synchronous send. */
@@ -149,11 +147,8 @@ notify_sync_done(
 {
 	struct notify_sync *y = arg;
 
-	y->done = 1;
-	y->rc = rc;
 	y->fail = *fail;
-	if (cause != NULL)
-		y->cause = xstrdup(cause);
+	http_waiter_end(&y->w, rc, rc == -1, cause);
 }
 
 /* Send an alert or a digest on the notifier's own loop. */
@@ -179,19 +174,13 @@ notify_send_sync(struct notifier *n, const struct alert *a,
 	    n, n->http, a, d, notify_sync_done, &y, &s, fail, cause);
 	if (rc != 1)
 		return rc;
-	if (http_wait(n->http, &y.done) == -1) {
+	if (http_waiter_wait(n->http, &y.w, n->name, "failed", cause) == -1) {
 		notify_cancel(s);
 		fail->retryable = 1;
-		xasprintf(cause, "%s: the loop failed", n->name);
-		free(y.cause);
 		return -1;
 	}
 	*fail = y.fail;
-	if (y.rc == -1)
-		*cause = y.cause != NULL ? y.cause : xstrdup("failed");
-	else
-		free(y.cause);
-	return y.rc;
+	return y.w.rc;
 }
 
 /* Send one alert through the notifier's channel, at once. */
@@ -309,6 +298,35 @@ notify_format_late(const struct alert *a, struct buf *out)
 	buf_addstr(out, " (late by ");
 	notify_format_span(a->late_by, out);
 	buf_addch(out, ')');
+}
+
+/* Write ": REASON" through escape, or how late a met alert was. */
+void
+notify_format_reason(
+    const struct alert *a, notify_escape_fn escape, struct buf *out)
+{
+	if (a->reason != NULL) {
+		buf_addstr(out, ": ");
+		escape(a->reason, 600, 1, out);
+	} else
+		notify_format_late(a, out);
+}
+
+/* Write the escalation level, then label, the due time and how near it is. */
+void
+notify_format_due(
+    const struct alert *a, time_t now, const char *label, struct buf *out)
+{
+	char due[TIMEUTIL_ISO_LEN];
+
+	if (a->level > 0)
+		buf_printf(out, " (escalation level %d)", a->level);
+	buf_printf(out, "%s%s", label, timeutil_format_iso(a->due, due));
+	if (a->state == NULL || strcmp(a->state, "met") != 0) {
+		buf_addstr(out, " (");
+		notify_format_relative(a->due, now, out);
+		buf_addch(out, ')');
+	}
 }
 
 /*

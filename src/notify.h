@@ -220,6 +220,21 @@ void notify_format_date(time_t t, struct buf *out);
  * controls but tab become spaces.
  */
 void notify_clean_text(const char *s, size_t max, int oneline, struct buf *out);
+/* How a channel writes untrusted text: notify_clean_text or its own. */
+typedef void (*notify_escape_fn)(
+    const char *s, size_t max, int oneline, struct buf *out);
+/*
+ * After an alert's state: ": REASON" (written by escape) when it has a
+ * reason, else how late a met alert was (notify_format_late).
+ */
+void notify_format_reason(
+    const struct alert *a, notify_escape_fn escape, struct buf *out);
+/*
+ * The escalation level when there is one, then label and the due time,
+ * and how far due is from now unless the alert is met.
+ */
+void notify_format_due(
+    const struct alert *a, time_t now, const char *label, struct buf *out);
 /*
  * "and M more - see URL" for the alerts a digest does not list (M is
  * more; without a URL, "and M more"), as one line.

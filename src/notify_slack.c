@@ -98,7 +98,7 @@ static void
 notify_slack_section(const struct alert *a, const struct slack_channel *ch,
     time_t now, struct buf *out)
 {
-	char due[TIMEUTIL_ISO_LEN], label[64];
+	char label[64];
 	int hidden = a->restricted && !ch->private_data;
 
 	snprintf(label, sizeof label, "Bug %lld", (long long)a->bug_id);
@@ -111,19 +111,8 @@ notify_slack_section(const struct alert *a, const struct slack_channel *ch,
 	buf_addstr(out, "* clock *");
 	notify_slack_escape(a->state, 100, 1, out);
 	buf_addch(out, '*');
-	if (a->reason != NULL) {
-		buf_addstr(out, ": ");
-		notify_slack_escape(a->reason, 600, 1, out);
-	} else
-		notify_format_late(a, out);
-	if (a->level > 0)
-		buf_printf(out, " (escalation level %d)", a->level);
-	buf_printf(out, ", due %s", timeutil_format_iso(a->due, due));
-	if (a->state == NULL || strcmp(a->state, "met") != 0) {
-		buf_addstr(out, " (");
-		notify_format_relative(a->due, now, out);
-		buf_addch(out, ')');
-	}
+	notify_format_reason(a, notify_slack_escape, out);
+	notify_format_due(a, now, ", due ", out);
 	buf_addstr(out, "\n*CA:* ");
 	notify_slack_escape(a->ca != NULL ? a->ca : "(unknown)", 200, 1, out);
 	buf_addstr(out, "\n*Why:* ");
@@ -153,11 +142,7 @@ notify_slack_met_line(const struct alert *a, struct buf *out)
 	buf_addch(out, ' ');
 	notify_slack_escape(a->clock, 100, 1, out);
 	buf_addstr(out, " met");
-	if (a->reason != NULL) {
-		buf_addstr(out, ": ");
-		notify_slack_escape(a->reason, 600, 1, out);
-	} else
-		notify_format_late(a, out);
+	notify_format_reason(a, notify_slack_escape, out);
 }
 
 /* A section block holding mrkdwn text. */

@@ -180,48 +180,39 @@ notify_smtp_add_mime(struct buf *out)
 	    "\r\n");
 }
 
+/* Append label, then s cleaned to at most max bytes (one line if oneline). */
+static void
+notify_smtp_field(
+    struct buf *text, const char *label, const char *s, size_t max, int oneline)
+{
+	buf_addstr(text, label);
+	notify_clean_text(s, max, oneline, text);
+}
+
 /* Write one alert's description (LF line ends, clean UTF-8) into text. */
 static void
 notify_smtp_describe(const struct alert *a, time_t now, struct buf *text)
 {
-	char due[TIMEUTIL_ISO_LEN], started[TIMEUTIL_ISO_LEN];
+	char started[TIMEUTIL_ISO_LEN];
 
 	buf_printf(text, "Bug %lld: ", (long long)a->bug_id);
 	notify_clean_text(a->bug_summary, 2000, 1, text);
-	buf_addstr(text, "\nCA: ");
-	notify_clean_text(a->ca != NULL ? a->ca : "(unknown)", 500, 1, text);
-	buf_addstr(text, "\nClock: ");
-	notify_clean_text(a->clock, 100, 1, text);
-	buf_addstr(text, "\nState: ");
-	notify_clean_text(a->state, 100, 1, text);
-	if (a->reason != NULL) {
-		buf_addstr(text, ": ");
-		notify_clean_text(a->reason, 600, 1, text);
-	} else
-		notify_format_late(a, text);
-	if (a->level > 0)
-		buf_printf(text, " (escalation level %d)", a->level);
-	buf_printf(text, "\nDue: %s", timeutil_format_iso(a->due, due));
-	if (a->state == NULL || strcmp(a->state, "met") != 0) {
-		buf_addstr(text, " (");
-		notify_format_relative(a->due, now, text);
-		buf_addch(text, ')');
-	}
+	notify_smtp_field(
+	    text, "\nCA: ", a->ca != NULL ? a->ca : "(unknown)", 500, 1);
+	notify_smtp_field(text, "\nClock: ", a->clock, 100, 1);
+	notify_smtp_field(text, "\nState: ", a->state, 100, 1);
+	notify_format_reason(a, notify_clean_text, text);
+	notify_format_due(a, now, "\nDue: ", text);
 	buf_printf(text, "\nClock started: %s\n\nWhy this deadline exists:\n",
 	    timeutil_format_iso(a->started_at, started));
 	notify_clean_text(a->rule, 20000, 0, text);
-	buf_addstr(text, "\n\nEvidence:\n");
-	notify_clean_text(a->evidence, 20000, 0, text);
-	buf_addstr(text, "\n\nBug: ");
-	notify_clean_text(a->bug_url, 2000, 1, text);
-	if (a->comment_url != NULL) {
-		buf_addstr(text, "\nComment: ");
-		notify_clean_text(a->comment_url, 2000, 1, text);
-	}
-	if (a->query_url != NULL) {
-		buf_addstr(text, "\nLive query: ");
-		notify_clean_text(a->query_url, CCWATCH_MAX_URL, 1, text);
-	}
+	notify_smtp_field(text, "\n\nEvidence:\n", a->evidence, 20000, 0);
+	notify_smtp_field(text, "\n\nBug: ", a->bug_url, 2000, 1);
+	if (a->comment_url != NULL)
+		notify_smtp_field(text, "\nComment: ", a->comment_url, 2000, 1);
+	if (a->query_url != NULL)
+		notify_smtp_field(
+		    text, "\nLive query: ", a->query_url, CCWATCH_MAX_URL, 1);
 	buf_addch(text, '\n');
 }
 
@@ -288,13 +279,9 @@ notify_smtp_met_line(const struct alert *a, struct buf *text)
 	buf_printf(text, "Bug %lld ", (long long)a->bug_id);
 	notify_clean_text(a->clock, 100, 1, text);
 	buf_addstr(text, " met");
-	if (a->reason != NULL) {
-		buf_addstr(text, ": ");
-		notify_clean_text(a->reason, 600, 1, text);
-	} else
-		notify_format_late(a, text);
-	buf_addstr(text, " (");
-	notify_clean_text(a->ca != NULL ? a->ca : "unknown CA", 200, 1, text);
+	notify_format_reason(a, notify_clean_text, text);
+	notify_smtp_field(
+	    text, " (", a->ca != NULL ? a->ca : "unknown CA", 200, 1);
 	buf_addstr(text, ")\n");
 }
 

@@ -31,11 +31,8 @@ policy_clock_new(struct policy_ctx *ctx, enum clock_kind kind,
     enum policy_version v, time_t started, int64_t start_comment)
 {
 	struct policy_result *r = ctx->out;
-	struct clock *c;
+	struct clock *c = xappend(&r->clocks, &r->nclocks, sizeof *c);
 
-	r->clocks = xreallocarray(r->clocks, r->nclocks + 1, sizeof *r->clocks);
-	c = &r->clocks[r->nclocks++];
-	memset(c, 0, sizeof *c);
 	c->kind = kind;
 	c->version = v;
 	c->started_at = started;

@@ -247,13 +247,9 @@ static void CCWATCH_PRINTF(7, 8) policy_waiting_add(struct policy_ctx *ctx,
     const char *by, const char *fmt, ...)
 {
 	struct policy_result *r = ctx->out;
-	struct waiting *w;
+	struct waiting *w = xappend(&r->waiting, &r->nwaiting, sizeof *w);
 	va_list ap;
 
-	r->waiting =
-	    xreallocarray(r->waiting, r->nwaiting + 1, sizeof *r->waiting);
-	w = &r->waiting[r->nwaiting++];
-	memset(w, 0, sizeof *w);
 	w->kind = kind;
 	w->since = since;
 	w->due = due;

@@ -376,27 +376,15 @@ record_compute(struct store *st, const struct people *people,
     struct outcome_bug *ob, char **cause)
 {
 	struct policy_options o = *opts;
-	struct comment_list cl;
-	struct history_list hl;
-	int64_t *marks = NULL;
-	size_t nmarks = 0;
-	int rc = -1;
+	struct store_events ev;
 
-	memset(&cl, 0, sizeof cl);
-	memset(&hl, 0, sizeof hl);
-	if (store_get_comments(st, b->id, &cl, cause) == -1 ||
-	    store_get_history(st, b->id, &hl, cause) == -1 ||
-	    store_list_not_questions(st, b->id, &marks, &nmarks, cause) == -1)
-		goto out;
-	o.not_questions = marks;
-	o.n_not_questions = nmarks;
-	record_bug_outcomes(b, &cl, &hl, people, &o, now, ob);
-	rc = 0;
-out:
-	free(marks);
-	comment_list_free(&cl);
-	history_list_free(&hl);
-	return rc;
+	if (store_get_events(st, b->id, &ev, cause) == -1)
+		return -1;
+	o.not_questions = ev.not_questions;
+	o.n_not_questions = ev.n_not_questions;
+	record_bug_outcomes(b, &ev.comments, &ev.history, people, &o, now, ob);
+	store_events_free(&ev);
+	return 0;
 }
 
 /* Replace (or add, keeping the order by id) bug ob in list l. */
@@ -475,23 +463,19 @@ record_store(struct store *st, const char *fingerprint, int all,
 {
 	const struct outcome_bug *ob;
 	size_t i;
+	int rc = 0;
 
 	if (store_begin(st, cause) == -1)
 		return -1;
 	if ((all && store_record_reset(st, fingerprint, cause) == -1) ||
 	    store_record_forget(st, cause) == -1)
-		goto fail;
-	for (i = 0; i < n; i++) {
+		rc = -1;
+	for (i = 0; rc == 0 && i < n; i++) {
 		ob = outcome_list_find(l, ids[i]);
 		if (ob != NULL && store_record_put(st, ob, cause) == -1)
-			goto fail;
+			rc = -1;
 	}
-	if (store_commit(st, cause) == -1)
-		goto fail;
-	return 0;
-fail:
-	store_rollback(st);
-	return -1;
+	return store_end(st, rc, cause);
 }
 
 /* Every bug's outcomes as of a moment, computed now, cached nowhere. */

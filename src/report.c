@@ -184,39 +184,27 @@ report_eval_bug(struct store *st, const struct people *people,
     struct report_bug *rb, char **cause)
 {
 	struct policy_options o = *opts;
-	struct comment_list cl;
-	struct history_list hl;
-	int64_t *marks = NULL;
-	size_t nmarks = 0;
-	int rc = -1;
+	struct store_events ev;
 
 	memset(rb, 0, sizeof *rb);
-	memset(&cl, 0, sizeof cl);
-	memset(&hl, 0, sizeof hl);
 	rb->bug = *b;
 	memset(b, 0, sizeof *b);
 	rb->urgent = -1;
-	if (store_get_comments(st, rb->bug.id, &cl, cause) == -1 ||
-	    store_get_history(st, rb->bug.id, &hl, cause) == -1 ||
-	    store_list_not_questions(st, rb->bug.id, &marks, &nmarks, cause) ==
-		-1)
-		goto out;
-	o.not_questions = marks;
-	o.n_not_questions = nmarks;
-	policy_eval(&rb->bug, &cl, &hl, people, &o, as_of, &rb->result);
+	if (store_get_events(st, rb->bug.id, &ev, cause) == -1)
+		return -1;
+	o.not_questions = ev.not_questions;
+	o.n_not_questions = ev.n_not_questions;
+	policy_eval(&rb->bug, &ev.comments, &ev.history, people, &o, as_of,
+	    &rb->result);
 	rb->urgent = report_urgent_clock(&rb->result);
 	rb->summary = report_strdup(
-	    report_field_at(&hl, "summary", rb->bug.summary, as_of));
+	    report_field_at(&ev.history, "summary", rb->bug.summary, as_of));
 	rb->status = report_strdup(
-	    report_field_at(&hl, "status", rb->bug.status, as_of));
+	    report_field_at(&ev.history, "status", rb->bug.status, as_of));
 	xasprintf(&rb->url, "%s/show_bug.cgi?id=%lld", opts->base_url,
 	    (long long)rb->bug.id);
-	rc = 0;
-out:
-	free(marks);
-	comment_list_free(&cl);
-	history_list_free(&hl);
-	return rc;
+	store_events_free(&ev);
+	return 0;
 }
 
 /* Free what one bug of a report holds. */

@@ -754,6 +754,16 @@ store_rollback(struct store *st)
 	}
 }
 
+/* Commit the open transaction when rc is 0, else roll it back. */
+int
+store_end(struct store *st, int rc, char **cause)
+{
+	if (rc == 0 && store_commit(st, cause) == 0)
+		return 0;
+	store_rollback(st);
+	return -1;
+}
+
 /* Count bugs, open bugs, comments and history rows (changes). */
 int
 store_counts(struct store *st, struct store_counts *c, char **cause)

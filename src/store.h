@@ -96,6 +96,12 @@ enum store_reserve_state store_reserve_inspect(
 int store_begin(struct store *, char **cause);
 int store_commit(struct store *, char **cause);
 void store_rollback(struct store *);
+/*
+ * End the open transaction by rc, the outcome of its writes: commit when rc
+ * is 0, else (or when the commit fails) roll back.  0 once committed, else
+ * -1 with *cause as the failed step set it.
+ */
+int store_end(struct store *, int rc, char **cause);
 
 /*
  * Insert or replace; return 0 or -1 with *cause.  A comment may be stored
@@ -178,6 +184,21 @@ int store_clear_not_question(
     struct store *, int64_t bug_id, int64_t comment_id, char **cause);
 int store_list_not_questions(
     struct store *, int64_t bug_id, int64_t **ids, size_t *n, char **cause);
+
+/* What the policy engine reads of a stored bug besides the bug itself. */
+struct store_events {
+	struct comment_list comments;
+	struct history_list history;
+	int64_t *not_questions; /* comment ids marked "not a question" */
+	size_t n_not_questions;
+};
+/*
+ * Read the comments, history and not-a-question marks of bug_id into *ev:
+ * 0, or -1 with *cause and nothing left to free.
+ */
+int store_get_events(
+    struct store *, int64_t bug_id, struct store_events *ev, char **cause);
+void store_events_free(struct store_events *);
 
 /* The version of the SQLite library in use ("3.46.1"). */
 const char *store_sqlite_version(void);

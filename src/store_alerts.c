@@ -51,17 +51,15 @@ sa_vbind(sqlite3_stmt *stmt, const char *types, va_list ap)
 }
 
 /*
- * Statement sql with its parameters bound: prepared once into cache slot
- * slot (reset later), or, with slot -1, prepared for this call (the
- * caller finalizes it).  NULL with *cause.
+ * Statement sql with the parameters of ap bound: prepared once into cache
+ * slot slot (reset later), or, with slot -1, prepared for this call (the
+ * caller finalizes it).  NULL with *cause naming what.
  */
-sqlite3_stmt *
-store_sa_prepare(struct store *st, int slot, char **cause, const char *sql,
-    const char *types, ...)
+static sqlite3_stmt *
+sa_vprepare(struct store *st, int slot, char **cause, const char *what,
+    const char *sql, const char *types, va_list ap)
 {
-	sqlite3 *db = store_sqlite(st);
 	sqlite3_stmt *stmt, **cache = NULL;
-	va_list ap;
 
 	if (slot >= 0)
 		cache = store_cache_slot(st, slot);
@@ -69,15 +67,27 @@ store_sa_prepare(struct store *st, int slot, char **cause, const char *sql,
 		stmt = *cache;
 		sqlite3_reset(stmt);
 		sqlite3_clear_bindings(stmt);
-	} else if (sqlite3_prepare_v3(db, sql, -1,
+	} else if (sqlite3_prepare_v3(store_sqlite(st), sql, -1,
 		       cache != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
 		       NULL) != SQLITE_OK) {
-		store_sa_error(st, cause, "prepare");
+		store_sa_error(st, cause, what);
 		return NULL;
 	} else if (cache != NULL)
 		*cache = stmt;
-	va_start(ap, types);
 	sa_vbind(stmt, types, ap);
+	return stmt;
+}
+
+/* Statement sql with its parameters bound; see store_alerts_int.h. */
+sqlite3_stmt *
+store_sa_prepare(struct store *st, int slot, char **cause, const char *sql,
+    const char *types, ...)
+{
+	sqlite3_stmt *stmt;
+	va_list ap;
+
+	va_start(ap, types);
+	stmt = sa_vprepare(st, slot, cause, "prepare", sql, types, ap);
 	va_end(ap);
 	return stmt;
 }
@@ -99,26 +109,15 @@ int
 store_sa_exec(struct store *st, int slot, char **cause, const char *what,
     const char *sql, const char *types, ...)
 {
-	sqlite3_stmt *stmt, **cache = NULL;
+	sqlite3_stmt *stmt;
 	va_list ap;
 	int rc;
 
-	if (slot >= 0)
-		cache = store_cache_slot(st, slot);
-	if (cache != NULL && *cache != NULL) {
-		stmt = *cache;
-		sqlite3_reset(stmt);
-		sqlite3_clear_bindings(stmt);
-	} else if (sqlite3_prepare_v3(store_sqlite(st), sql, -1,
-		       cache != NULL ? SQLITE_PREPARE_PERSISTENT : 0, &stmt,
-		       NULL) != SQLITE_OK) {
-		store_sa_error(st, cause, what);
-		return -1;
-	} else if (cache != NULL)
-		*cache = stmt;
 	va_start(ap, types);
-	sa_vbind(stmt, types, ap);
+	stmt = sa_vprepare(st, slot, cause, what, sql, types, ap);
 	va_end(ap);
+	if (stmt == NULL)
+		return -1;
 	rc = sqlite3_step(stmt);
 	if (rc != SQLITE_DONE)
 		store_sa_error(st, cause, what);
@@ -278,18 +277,13 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 	return rc == SQLITE_DONE ? 0 : -1;
 }
 
-/* Free rows of store_outbox_due. */
+/* Free the strings of one row of store_outbox_due. */
 void
-store_outbox_rows_free(struct store_outbox_row *rows, size_t n)
+store_outbox_row_clear(struct store_outbox_row *r)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(rows[i].delivery_id);
-		free(rows[i].channel);
-		free(rows[i].payload);
-	}
-	free(rows);
+	free(r->delivery_id);
+	free(r->channel);
+	free(r->payload);
 }
 
 /* Mark a row sent (or logged in a dry run). */

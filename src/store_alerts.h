@@ -98,7 +98,8 @@ struct store_outbox_row {
 int store_outbox_due(struct store *, time_t now, int64_t after_next,
     int64_t after_id, size_t limit, struct store_outbox_row **rows, size_t *n,
     char **cause);
-void store_outbox_rows_free(struct store_outbox_row *, size_t n);
+/* Free the strings of one row (the array is the caller's to free). */
+void store_outbox_row_clear(struct store_outbox_row *);
 /*
  * Mark row id done with status ("sent", "dry-run") at now.  When the disk
  * is full the store's reserve is released and the mark tried once more.

@@ -498,3 +498,29 @@ store_vanish_comments(struct store *st, int64_t bug_id, char **cause)
 	sqlite3_bind_int64(stmt, 1, bug_id);
 	return store_stmt_run(st, stmt, cause, "mark comments vanished");
 }
+
+/* Read what the policy engine needs of a stored bug; see store.h. */
+int
+store_get_events(
+    struct store *st, int64_t bug_id, struct store_events *ev, char **cause)
+{
+	memset(ev, 0, sizeof *ev);
+	if (store_get_comments(st, bug_id, &ev->comments, cause) == -1 ||
+	    store_get_history(st, bug_id, &ev->history, cause) == -1 ||
+	    store_list_not_questions(st, bug_id, &ev->not_questions,
+		&ev->n_not_questions, cause) == -1) {
+		store_events_free(ev);
+		return -1;
+	}
+	return 0;
+}
+
+/* Free what store_get_events read. */
+void
+store_events_free(struct store_events *ev)
+{
+	comment_list_free(&ev->comments);
+	history_list_free(&ev->history);
+	free(ev->not_questions);
+	memset(ev, 0, sizeof *ev);
+}

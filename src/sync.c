@@ -211,12 +211,12 @@ sync_store_gone(struct store *st, const struct sync_fetched *f, char **cause)
 }
 
 /*
- * Write everything fetched, and the new cursor, in one transaction.  A bug
- * whose whole thread was read has its stored comments marked vanished
- * first; those read again lose the mark as they are stored.
+ * Write everything fetched, and the new cursor.  A bug whose whole thread
+ * was read has its stored comments marked vanished first; those read again
+ * lose the mark as they are stored.
  */
 static int
-sync_store(struct store *st, const struct sync_fetched *f,
+sync_store_writes(struct store *st, const struct sync_fetched *f,
     const struct store_cursor *cur, char **cause)
 {
 	const struct bug_list *bugs = f->bugs;
@@ -224,30 +224,31 @@ sync_store(struct store *st, const struct sync_fetched *f,
 	const struct history_list *history = f->history;
 	size_t i;
 
-	if (store_begin(st, cause) == -1)
-		return -1;
 	for (i = 0; i < bugs->n; i++)
 		if (store_put_bug(st, &bugs->v[i], cause) == -1)
-			goto fail;
+			return -1;
 	if (sync_store_gone(st, f, cause) == -1)
-		goto fail;
+		return -1;
 	for (i = 0; i < f->nwhole; i++)
 		if (store_vanish_comments(st, f->whole[i], cause) == -1)
-			goto fail;
+			return -1;
 	for (i = 0; i < comments->n; i++)
 		if (store_put_comment(st, &comments->v[i], cause) == -1)
-			goto fail;
+			return -1;
 	for (i = 0; i < history->n; i++)
 		if (store_put_history(st, &history->v[i], cause) == -1)
-			goto fail;
-	if (store_set_cursor(st, cur, cause) == -1)
-		goto fail;
-	if (store_commit(st, cause) == -1)
-		goto fail;
-	return 0;
-fail:
-	store_rollback(st);
-	return -1;
+			return -1;
+	return store_set_cursor(st, cur, cause);
+}
+
+/* Write everything fetched, and the new cursor, in one transaction. */
+static int
+sync_store(struct store *st, const struct sync_fetched *f,
+    const struct store_cursor *cur, char **cause)
+{
+	if (store_begin(st, cause) == -1)
+		return -1;
+	return store_end(st, sync_store_writes(st, f, cur, cause), cause);
 }
 
 /* Record a failed cycle in the cursor without moving it. */
@@ -769,9 +770,7 @@ sync_cancel(struct sync_cycle *c)
 
 /* What sync_run waits for. */
 struct sync_wait {
-	int done;
-	int rc;
-	char *cause;
+	struct http_waiter w;
 	struct sync_stats *stats;
 };
 
@@ -782,11 +781,8 @@ sync_run_done(
 {
 	struct sync_wait *w = arg;
 
-	w->done = 1;
-	w->rc = rc;
 	*w->stats = *stats;
-	if (cause != NULL)
-		w->cause = xstrdup(cause);
+	http_waiter_end(&w->w, rc, rc == -1, cause);
 }
 
 /* Run one cycle to its end on the client's own loop; see sync.h. */
@@ -803,17 +799,12 @@ sync_run(struct bugzilla *bz, struct store *st, const struct sync_options *o,
 	c = sync_start(bz, st, o, sync_run_done, &w, cause);
 	if (c == NULL)
 		return -1;
-	if (http_wait(bugzilla_transport(bz), &w.done) == -1) {
+	if (http_waiter_wait(bugzilla_transport(bz), &w.w, "sync",
+		"sync failed", cause) == -1) {
 		sync_cancel(c);
-		free(w.cause);
-		xasprintf(cause, "sync: the loop failed");
 		return -1;
 	}
-	if (w.rc == -1)
-		*cause = w.cause != NULL ? w.cause : xstrdup("sync failed");
-	else
-		free(w.cause);
-	return w.rc;
+	return w.w.rc;
 }
 
 /*

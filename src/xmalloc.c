@@ -54,6 +54,22 @@ xreallocarray(void *ptr, size_t nmemb, size_t size)
 	return p;
 }
 
+/* Grow an array by one zeroed element and return that element. */
+void *
+xappend(void *arrayp, size_t *n, size_t size)
+{
+	void *v;
+	char *slot;
+
+	memcpy(&v, arrayp, sizeof v);
+	v = xreallocarray(v, *n + 1, size);
+	memcpy(arrayp, &v, sizeof v);
+	slot = (char *)v + *n * size;
+	(*n)++;
+	memset(slot, 0, size);
+	return slot;
+}
+
 /* Duplicate a string or die. */
 char *
 xstrdup(const char *s)

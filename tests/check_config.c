@@ -1,7 +1,10 @@
 /*
- * Tests of the configuration: defaults, every directive and its bounds,
- * every kind of error with its file:line, long and continued lines, and
- * the secrecy rules for the API key file.
+ * Tests of the configuration: the defaults, and every directive with its
+ * bounds (the daemon's intervals and timeouts, URLs, the query's size,
+ * people, CA and override sections, the policy section).  Errors with
+ * their file:line and long and continued lines are tested in
+ * check_config_errors.c, the secrecy rules for secret files in
+ * check_config_secrets.c.
  */
 #include <sys/stat.h>
 
@@ -12,78 +15,10 @@
 
 #include "buf.h"
 #include "config.h"
+#include "config_fixture.h"
 #include "testutil.h"
 #include "xmalloc.h"
 #include "zone.h"
-
-static char *tmpdir;
-static char *conf; /* tmpdir/c.conf */
-
-/* A fresh directory per test, and no credentials directory. */
-static void
-setup(void)
-{
-	tmpdir = testutil_mkdtemp();
-	xasprintf(&conf, "%s/c.conf", tmpdir);
-	unsetenv("CREDENTIALS_DIRECTORY");
-}
-
-/* Remove the test's directory. */
-static void
-teardown(void)
-{
-	testutil_rmdir(tmpdir);
-	free(tmpdir);
-	free(conf);
-}
-
-/* Write tmpdir/name with the given content and mode; returns its path. */
-static char *
-write_file(const char *name, const char *content, mode_t mode)
-{
-	char *path;
-
-	xasprintf(&path, "%s/%s", tmpdir, name);
-	testutil_write_file(path, content);
-	ck_assert_int_eq(chmod(path, mode), 0);
-	return path;
-}
-
-/* Load text as a file; returns the configuration or NULL with *cause. */
-static struct config *
-load_text(const char *text, char **cause)
-{
-	testutil_write_file(conf, text);
-	*cause = NULL;
-	return config_load(conf, cause);
-}
-
-/* Load text as a file and check it fails with exactly "conf:msg". */
-static void
-expect_error(const char *text, const char *msg)
-{
-	struct config *cfg;
-	char *cause, *want;
-
-	cfg = load_text(text, &cause);
-	ck_assert_msg(cfg == NULL, "accepted: %s", text);
-	xasprintf(&want, "%s:%s", conf, msg);
-	ck_assert_str_eq(cause, want);
-	free(want);
-	free(cause);
-}
-
-/* Load text as a file and check it is accepted. */
-static struct config *
-expect_ok(const char *text)
-{
-	struct config *cfg;
-	char *cause;
-
-	cfg = load_text(text, &cause);
-	ck_assert_msg(cfg != NULL, "%s: %s", text, cause);
-	return cfg;
-}
 
 /* Check the built-in defaults field by field. */
 static void
@@ -157,8 +92,8 @@ START_TEST(test_every_directive)
 	struct config *cfg;
 	char *ca, *key, *text;
 
-	ca = write_file("ca.pem", "-----BEGIN CERTIFICATE-----\n", 0644);
-	key = write_file("key", "s3cr3t-key\n", 0600);
+	ca = cfix_write_file("ca.pem", "-----BEGIN CERTIFICATE-----\n", 0644);
+	key = cfix_write_file("key", "s3cr3t-key\n", 0600);
 	xasprintf(&text,
 	    "[bugzilla]\n"
 	    "url = https://bmo.example.org/\n"
@@ -173,7 +108,7 @@ START_TEST(test_every_directive)
 	    "[store]\n"
 	    "path = /tmp/x/ccwatch.db\n",
 	    key, ca);
-	cfg = expect_ok(text);
+	cfg = cfix_expect_ok(text);
 	ck_assert_str_eq(cfg->path, conf);
 	ck_assert_str_eq(cfg->url, "https://bmo.example.org");
 	ck_assert_str_eq(cfg->api_key_file, key);
@@ -215,13 +150,13 @@ START_TEST(test_int_bounds)
 	for (i = 0; i < sizeof ints / sizeof ints[0]; i++) {
 		xasprintf(&text, "[bugzilla]\n%s = %lld\n", ints[i].name,
 		    ints[i].min);
-		cfg = expect_ok(text);
+		cfg = cfix_expect_ok(text);
 		config_free(cfg);
 		free(text);
 
 		xasprintf(&text, "[bugzilla]\n%s = %lld\n", ints[i].name,
 		    ints[i].max);
-		cfg = expect_ok(text);
+		cfg = cfix_expect_ok(text);
 		config_free(cfg);
 		free(text);
 
@@ -229,7 +164,7 @@ START_TEST(test_int_bounds)
 		    ints[i].min - 1);
 		xasprintf(&msg, "2: %s: %lld is out of range (%lld..%lld)",
 		    ints[i].name, ints[i].min - 1, ints[i].min, ints[i].max);
-		expect_error(text, msg);
+		cfix_expect_error(text, msg);
 		free(text);
 		free(msg);
 
@@ -237,59 +172,14 @@ START_TEST(test_int_bounds)
 		    ints[i].max + 1);
 		xasprintf(&msg, "2: %s: %lld is out of range (%lld..%lld)",
 		    ints[i].name, ints[i].max + 1, ints[i].min, ints[i].max);
-		expect_error(text, msg);
+		cfix_expect_error(text, msg);
 		free(text);
 		free(msg);
 	}
-	expect_error("[bugzilla]\npage_size = 12x\n",
+	cfix_expect_error("[bugzilla]\npage_size = 12x\n",
 	    "2: page_size: \"12x\" is not a number");
-	expect_error("[bugzilla]\ntimeout = 99999999999999999999\n",
+	cfix_expect_error("[bugzilla]\ntimeout = 99999999999999999999\n",
 	    "2: timeout: 99999999999999999999 is out of range (1..300)");
-}
-END_TEST
-
-START_TEST(test_error_structure)
-{
-	expect_error("url = https://x.org\n",
-	    "1: directive \"url\" outside any section");
-	expect_error("[bugzilla]\n# c\ncolour = blue\n",
-	    "3: unknown directive \"colour\" in [bugzilla]");
-	expect_error("[store]\nretries = 2\n",
-	    "2: unknown directive \"retries\" in [store]");
-	expect_error("[bugzilla]\ntimeout = 5\n\ntimeout = 6\n",
-	    "4: duplicate directive timeout (first set at line 2)");
-	expect_error("[bugzilla]\ntimeout = 5\n[store]\n[bugzilla]\n"
-		     "timeout = 6\n",
-	    "5: duplicate directive timeout (first set at line 2)");
-	expect_error(
-	    "[bugzilla]\nno equals sign here\n", "2: expected name = value");
-	expect_error("[bugzilla]\n= 5\n", "2: missing name before '='");
-	expect_error("[bugzilla]\nurl =\n", "2: url: missing value");
-	expect_error("[bugzilla]\ntimeout = 5\n  6\n",
-	    "3: timeout: only lists continue on the next line");
-}
-END_TEST
-
-START_TEST(test_error_sections)
-{
-	expect_error("[nosuch]\nanyone = x\n", "1: unknown section [nosuch]");
-	expect_error("[people \"x\"]\n", "1: [people] takes no name");
-	expect_error(
-	    "[ca]\ndomains = x.com\n", "1: [ca] needs a name: [ca \"NAME\"]");
-	expect_error(
-	    "[bugzilla\nurl = x\n", "1: missing ']' in section header");
-	expect_error("[store] path = x\n", "1: unexpected text after ']'");
-	expect_error("[Bad Name]\n", "1: section names are lower case");
-	expect_error("[b@d]\n", "1: bad section name");
-	expect_error(
-	    "[bugzilla \"x\"]\ntimeout = 5\n", "1: [bugzilla] takes no name");
-	expect_error("[ca \"unterminated]\n", "1: bad subsection name in [ca]");
-	expect_error("[ca \"\"]\n", "1: bad subsection name in [ca]");
-	expect_error(
-	    "[ca \"A\" more]\n", "1: unexpected text in section header [ca]");
-	/* The quoted name is split off: the directive is looked up in [ca]. */
-	expect_error("[ca \"Let's Encrypt\"]\nemail = x\n",
-	    "2: unknown directive \"email\" in [ca]");
 }
 END_TEST
 
@@ -325,13 +215,13 @@ START_TEST(test_people_lists)
 	struct config *cfg;
 	char *cause = NULL;
 
-	cfg = load_text("[people]\n"
-			"program_domains = example.org\n"
-			"extra_bot_accounts = helper@example.net\n"
-			"extra_public_domains = mail.example\n"
-			"bot_suffixes =\n"
-			"program_accounts = overseer@example.com\n"
-			"self = ccwatch-bot@example.net\n",
+	cfg = cfix_load_text("[people]\n"
+			     "program_domains = example.org\n"
+			     "extra_bot_accounts = helper@example.net\n"
+			     "extra_public_domains = mail.example\n"
+			     "bot_suffixes =\n"
+			     "program_accounts = overseer@example.com\n"
+			     "self = ccwatch-bot@example.net\n",
 	    &cause);
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	/* program_domains replaces the defaults... */
@@ -351,7 +241,7 @@ START_TEST(test_people_lists)
 	ck_assert_str_eq(cfg->people.self, "ccwatch-bot@example.net");
 	config_free(cfg);
 
-	expect_error("[people]\nprogram_domains = bob@example.org\n",
+	cfix_expect_error("[people]\nprogram_domains = bob@example.org\n",
 	    "2: program_domains: \"bob@example.org\" is not a domain name");
 }
 END_TEST
@@ -361,12 +251,12 @@ START_TEST(test_ca_sections)
 	struct config *cfg;
 	char *cause = NULL;
 
-	cfg = load_text("[ca \"Foo Trust\"]\n"
-			"domains = foo.com, foo-pki.net\n"
-			"accounts = \"pseudo@gmail.com\"\n"
-			"[ca \"Bar CA\"]\n"
-			"domains = bar.example\n"
-			"[ca \"Empty\"]\n",
+	cfg = cfix_load_text("[ca \"Foo Trust\"]\n"
+			     "domains = foo.com, foo-pki.net\n"
+			     "accounts = \"pseudo@gmail.com\"\n"
+			     "[ca \"Bar CA\"]\n"
+			     "domains = bar.example\n"
+			     "[ca \"Empty\"]\n",
 	    &cause);
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	ck_assert_uint_eq(cfg->people.ncas, 3);
@@ -379,17 +269,18 @@ START_TEST(test_ca_sections)
 	ck_assert_uint_eq(cfg->people.cas[2].domains.n, 0);
 	config_free(cfg);
 
-	expect_error("[ca \"A\"]\n[ca \"a\"]\n", "2: [ca \"a\"] given twice");
+	cfix_expect_error(
+	    "[ca \"A\"]\n[ca \"a\"]\n", "2: [ca \"a\"] given twice");
 	/* One CA key: a legal form or punctuation makes no new CA. */
-	expect_error("[ca \"NetLock\"]\n[ca \"NETLOCK Kft.\"]\n",
+	cfix_expect_error("[ca \"NetLock\"]\n[ca \"NETLOCK Kft.\"]\n",
 	    "2: [ca \"NETLOCK Kft.\"] given twice");
-	expect_error("[ca \"--\"]\n", "1: [ca \"--\"] names no CA");
+	cfix_expect_error("[ca \"--\"]\n", "1: [ca \"--\"] names no CA");
 	/* Aliases, with continuation lines for a long list. */
-	cfg = load_text("[ca \"NetLock\"]\n"
-			"aliases = \"NETLOCK Ltd\",\n"
-			"    \"Netlock Tanusitvanykiado\",\n"
-			"    NetLock Zrt.\n"
-			"domains = netlock.hu\n",
+	cfg = cfix_load_text("[ca \"NetLock\"]\n"
+			     "aliases = \"NETLOCK Ltd\",\n"
+			     "    \"Netlock Tanusitvanykiado\",\n"
+			     "    NetLock Zrt.\n"
+			     "domains = netlock.hu\n",
 	    &cause);
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	ck_assert_uint_eq(cfg->people.cas[0].aliases.n, 3);
@@ -397,11 +288,12 @@ START_TEST(test_ca_sections)
 	    cfg->people.cas[0].aliases.v[1], "Netlock Tanusitvanykiado");
 	ck_assert_str_eq(cfg->people.cas[0].aliases.v[2], "NetLock Zrt.");
 	config_free(cfg);
-	expect_error("[ca \"A\"]\naliases = \"---\"\n",
+	cfix_expect_error("[ca \"A\"]\naliases = \"---\"\n",
 	    "2: aliases: \"---\" names no CA");
-	expect_error("[ca \"Alpha\"]\naliases = Beta Inc.\n[ca \"Beta\"]\n",
+	cfix_expect_error(
+	    "[ca \"Alpha\"]\naliases = Beta Inc.\n[ca \"Beta\"]\n",
 	    " [ca \"Alpha\"] and [ca \"Beta\"] both answer to \"Beta Inc.\"");
-	expect_error("[ca \"A\"]\ndomains = a.com\ndomains = b.com\n",
+	cfix_expect_error("[ca \"A\"]\ndomains = a.com\ndomains = b.com\n",
 	    "3: duplicate directive domains (first set at line 2)");
 }
 END_TEST
@@ -412,14 +304,14 @@ START_TEST(test_override_sections)
 	const struct people_override *o;
 	char *cause = NULL;
 
-	cfg = load_text("[override \"u123@disabled.tld\"]\n"
-			"side = ca\n"
-			"ca = Foo Trust\n"
-			"[override \"helper@gmail.com\"]\n"
-			"side = community\n"
-			"bug = 1234567\n"
-			"from = 2024-01-01\n"
-			"until = 2024-06-01T12:00:00Z\n",
+	cfg = cfix_load_text("[override \"u123@disabled.tld\"]\n"
+			     "side = ca\n"
+			     "ca = Foo Trust\n"
+			     "[override \"helper@gmail.com\"]\n"
+			     "side = community\n"
+			     "bug = 1234567\n"
+			     "from = 2024-01-01\n"
+			     "until = 2024-06-01T12:00:00Z\n",
 	    &cause);
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	ck_assert_uint_eq(cfg->people.noverrides, 2);
@@ -438,17 +330,17 @@ START_TEST(test_override_sections)
 	ck_assert_int_eq(o->until, 1717243200);
 	config_free(cfg);
 
-	expect_error("[override \"x@y.z\"]\nbug = 1\n",
+	cfix_expect_error("[override \"x@y.z\"]\nbug = 1\n",
 	    "1: [override \"x@y.z\"] needs side = ca|program|community|bot");
-	expect_error("[override \"x@y.z\"]\nside = root\n",
+	cfix_expect_error("[override \"x@y.z\"]\nside = root\n",
 	    "2: side: \"root\" is not ca, program, community or bot");
-	expect_error("[override \"x@y.z\"]\nside = ca\nbug = 0\n",
+	cfix_expect_error("[override \"x@y.z\"]\nside = ca\nbug = 0\n",
 	    "3: bug: \"0\" is not a bug number");
-	expect_error("[override \"x@y.z\"]\nside = ca\nfrom = soon\n",
+	cfix_expect_error("[override \"x@y.z\"]\nside = ca\nfrom = soon\n",
 	    "3: from: \"soon\" is not a time (YYYY-MM-DD or "
 	    "YYYY-MM-DDTHH:MM:SSZ)");
-	expect_error("[override \"x@y.z\"]\nside = ca\nfrom = 2024-02-01\n"
-		     "until = 2024-01-01\n",
+	cfix_expect_error("[override \"x@y.z\"]\nside = ca\nfrom = 2024-02-01\n"
+			  "until = 2024-01-01\n",
 	    "1: [override \"x@y.z\"]: from must be before until");
 }
 END_TEST
@@ -458,14 +350,14 @@ START_TEST(test_policy_section)
 	struct config *cfg;
 	char *cause = NULL;
 
-	cfg = load_text("[bugzilla]\n"
-			"url = http://127.0.0.1:8080\n"
-			"[daemon]\n"
-			"poll_interval = 3600\n"
-			"[policy]\n"
-			"pin = 3.1\n"
-			"warn_window = 24\n"
-			"date_zone_offset = -05:30\n",
+	cfg = cfix_load_text("[bugzilla]\n"
+			     "url = http://127.0.0.1:8080\n"
+			     "[daemon]\n"
+			     "poll_interval = 3600\n"
+			     "[policy]\n"
+			     "pin = 3.1\n"
+			     "warn_window = 24\n"
+			     "date_zone_offset = -05:30\n",
 	    &cause);
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	ck_assert_int_eq(cfg->policy.pin, POLICY_CCADB_3_1);
@@ -477,11 +369,11 @@ START_TEST(test_policy_section)
 	ck_assert_int_eq(cfg->stale_after, 3 * 3600);
 	config_free(cfg);
 
-	cfg = load_text("[policy]\n"
-			"pin = wiki-2017\n"
-			"date_zone_offset = +14:00\n"
-			"base_url = https://bmo.example/\n"
-			"stale_after = 600\n",
+	cfg = cfix_load_text("[policy]\n"
+			     "pin = wiki-2017\n"
+			     "date_zone_offset = +14:00\n"
+			     "base_url = https://bmo.example/\n"
+			     "stale_after = 600\n",
 	    &cause);
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	ck_assert_int_eq(cfg->policy.pin, POLICY_WIKI_2017);
@@ -491,189 +383,33 @@ START_TEST(test_policy_section)
 	config_free(cfg);
 
 	/* An IANA zone: daylight saving time is known. */
-	cfg = load_text("[policy]\ndate_zone = Europe/Berlin\n", &cause);
+	cfg = cfix_load_text("[policy]\ndate_zone = Europe/Berlin\n", &cause);
 	ck_assert_msg(cfg != NULL, "%s", cause);
 	ck_assert_str_eq(zone_name(cfg->policy.zone), "Europe/Berlin");
 	ck_assert_int_eq(zone_offset_at(cfg->policy.zone, 1767225600), 3600);
 	ck_assert_int_eq(zone_offset_at(cfg->policy.zone, 1782864000), 7200);
 	config_free(cfg);
 
-	expect_error("[policy]\npin = 4.0\n",
+	cfix_expect_error("[policy]\npin = 4.0\n",
 	    "2: pin: \"4.0\" is not auto, wiki-2017, ccadb-1.0, 2.0, 3.0, 3.1 "
 	    "or 3.2");
-	expect_error("[policy]\ndate_zone_offset = +2\n",
+	cfix_expect_error("[policy]\ndate_zone_offset = +2\n",
 	    "2: date_zone_offset: \"+2\" is not an offset like +02:00 "
 	    "(-14:00 to +14:00)");
-	expect_error("[policy]\ndate_zone = +15:00\n",
+	cfix_expect_error("[policy]\ndate_zone = +15:00\n",
 	    "2: date_zone: \"+15:00\" is not an offset like +02:00 "
 	    "(-14:00 to +14:00)");
-	expect_error("[policy]\ndate_zone = ../etc/passwd\n",
+	cfix_expect_error("[policy]\ndate_zone = ../etc/passwd\n",
 	    "2: date_zone: \"../etc/passwd\" is not UTC, an offset like "
 	    "+02:00 or a zone name like Europe/Berlin");
-	expect_error("[policy]\ndate_zone = Mars/Olympus_Mons\n",
+	cfix_expect_error("[policy]\ndate_zone = Mars/Olympus_Mons\n",
 	    "2: date_zone: \"Mars/Olympus_Mons\" is not a time zone: "
 	    "/usr/share/zoneinfo/Mars/Olympus_Mons: No such file or "
 	    "directory");
-	expect_error("[policy]\nwarn_window = 721\n",
+	cfix_expect_error("[policy]\nwarn_window = 721\n",
 	    "2: warn_window: 721 is out of range (0..720)");
-	expect_error("[policy]\nstale_after = 59\n",
+	cfix_expect_error("[policy]\nstale_after = 59\n",
 	    "2: stale_after: 59 is out of range (60..2592000)");
-}
-END_TEST
-
-START_TEST(test_error_lists)
-{
-	expect_error("[bugzilla]\nproducts = \"CA Program\", \"NSS\n",
-	    "2: products: unterminated quote");
-	expect_error("[bugzilla]\nproducts = \"A\",, \"B\"\n",
-	    "2: products: empty item");
-	expect_error("[bugzilla]\nproducts = \"A\" \"B\"\n",
-	    "2: products: expected ',' after \"A\"");
-	expect_error("[bugzilla]\nproducts = A, B\"C\n",
-	    "2: products: quote inside an unquoted item");
-	expect_error("[bugzilla]\nproducts = NSS, \"NSS\"\n",
-	    "2: products: duplicate item \"NSS\"");
-	expect_error("[bugzilla]\ncomponents =\n", "2: components: empty list");
-	expect_error("[bugzilla]\nproducts = \"A\",\n  \"B\" \"C\"\n",
-	    "3: products: expected ',' after \"B\"");
-}
-END_TEST
-
-START_TEST(test_error_values)
-{
-	expect_error("[bugzilla]\nca_file = /nonexistent/ca.pem\n",
-	    "2: ca_file: /nonexistent/ca.pem: No such file or directory");
-	expect_error(
-	    "[bugzilla]\nca_file = /\n", "2: ca_file: /: not a regular file");
-	expect_error("[bugzilla]\napi_key_file = key\n",
-	    "2: api_key_file: key: a relative name needs "
-	    "$CREDENTIALS_DIRECTORY");
-}
-END_TEST
-
-START_TEST(test_all_errors_collected)
-{
-	struct config *cfg;
-	char *path, *cause = NULL, *want;
-
-	path = testutil_srcpath("tests/data/config/errors.conf");
-	cfg = config_load(path, &cause);
-	ck_assert_ptr_null(cfg);
-	xasprintf(&want,
-	    "%1$s:2: directive \"stray\" outside any section\n"
-	    "%1$s:4: url: must be https:// (http:// only to localhost)\n"
-	    "%1$s:5: page_size: \"abc\" is not a number\n"
-	    "%1$s:6: duplicate directive page_size (first set at line 5)\n"
-	    "%1$s:7: unknown directive \"colour\" in [bugzilla]\n"
-	    "%1$s:8: products: unterminated quote\n"
-	    "%1$s:9: expected name = value\n"
-	    "%1$s:10: unknown section [nosuch]\n"
-	    "%1$s:12: missing ']' in section header\n"
-	    "%1$s:14: unknown directive \"retries\" in [store]\n"
-	    "%1$s:17: timeout: 301 is out of range (1..300)",
-	    path);
-	ck_assert_str_eq(cause, want);
-	free(want);
-	free(cause);
-	free(path);
-}
-END_TEST
-
-START_TEST(test_missing_file)
-{
-	char *cause = NULL, *want;
-
-	free(conf);
-	xasprintf(&conf, "%s/nothing.conf", tmpdir);
-	ck_assert_ptr_null(config_load(conf, &cause));
-	xasprintf(&want, "%s: No such file or directory", conf);
-	ck_assert_str_eq(cause, want);
-	free(want);
-	free(cause);
-}
-END_TEST
-
-START_TEST(test_long_line_rejected)
-{
-	struct config *cfg;
-	char *path, *cause = NULL, *want;
-
-	path = testutil_srcpath("tests/data/config/longline.conf");
-	cfg = config_load(path, &cause);
-	ck_assert_ptr_null(cfg);
-	/* Line 3 continues the rejected one and is skipped with it. */
-	xasprintf(&want,
-	    "%1$s:2: line too long (287 bytes, at most 190); split long "
-	    "lists with continuation lines\n"
-	    "%1$s:4: page_size: 0 is out of range (1..10000)",
-	    path);
-	ck_assert_str_eq(cause, want);
-	free(want);
-	free(cause);
-	free(path);
-}
-END_TEST
-
-START_TEST(test_line_limit_exact)
-{
-	struct config *cfg;
-	char line[300];
-	char *text;
-
-	/* 190 bytes is accepted, 191 refused, a CRLF not counted. */
-	memset(line, 'A', sizeof line);
-	memcpy(line, "components = ", 13);
-	line[190] = '\0';
-	xasprintf(&text, "[bugzilla]\r\n%s\r\n", line);
-	cfg = expect_ok(text);
-	ck_assert_uint_eq(cfg->components.n, 1);
-	ck_assert_uint_eq(strlen(cfg->components.v[0]), 190 - 13);
-	config_free(cfg);
-	free(text);
-
-	line[190] = 'A';
-	line[191] = '\0';
-	xasprintf(&text, "[bugzilla]\n%s\n", line);
-	expect_error(text,
-	    "2: line too long (191 bytes, at most 190); split "
-	    "long lists with continuation lines");
-	free(text);
-}
-END_TEST
-
-START_TEST(test_continuation_lines)
-{
-	static const char *products[] = {"CA Program", "NSS", "Core", "Firefox",
-	    "Toolkit", "Thunderbird", "SeaMonkey", "Calendar", "Chat Core",
-	    "Firefox for Android", "Focus", "GeckoView", "Web Compatibility"};
-	struct config *cfg;
-	char *path, *cause = NULL;
-	size_t i;
-
-	path = testutil_srcpath("tests/data/config/continuation.conf");
-	cfg = config_load(path, &cause);
-	ck_assert_msg(cfg != NULL, "%s", cause);
-	ck_assert_uint_eq(cfg->products.n, sizeof products / sizeof *products);
-	for (i = 0; i < cfg->products.n; i++)
-		ck_assert_str_eq(cfg->products.v[i], products[i]);
-	ck_assert_uint_eq(cfg->components.n, 3);
-	ck_assert_str_eq(cfg->components.v[0], "CA Certificate Compliance");
-	ck_assert_str_eq(cfg->components.v[1], "CA Certificate Root Program");
-	ck_assert_str_eq(cfg->components.v[2], "Security: PSM");
-	ck_assert_int_eq(cfg->page_size, 100);
-	config_free(cfg);
-	free(path);
-}
-END_TEST
-
-START_TEST(test_bom_and_comments)
-{
-	struct config *cfg;
-
-	cfg = expect_ok("\xef\xbb\xbf[bugzilla]\n; comment\n# comment\n"
-			"timeout = 7 ; inline comment\n");
-	ck_assert_int_eq(cfg->timeout, 7);
-	config_free(cfg);
 }
 END_TEST
 
@@ -690,16 +426,16 @@ START_TEST(test_watchdog_timeouts)
 	/* Under a 5 s watchdog every timeout is at most 2.5 s. */
 	setenv("WATCHDOG_USEC", "5000000", 1);
 	unsetenv("WATCHDOG_PID");
-	expect_error("[bugzilla]\ntimeout = 3\nconnect_timeout = 2\n",
+	cfix_expect_error("[bugzilla]\ntimeout = 3\nconnect_timeout = 2\n",
 	    "2: timeout: 3 s is more than half the watchdog interval "
 	    "(WATCHDOG_USEC 5.0 s)");
-	expect_error("[bugzilla]\ntimeout = 2\n\nconnect_timeout = 5\n",
+	cfix_expect_error("[bugzilla]\ntimeout = 2\n\nconnect_timeout = 5\n",
 	    "4: connect_timeout: 5 s is more than half the watchdog interval "
 	    "(WATCHDOG_USEC 5.0 s)");
-	cfg = expect_ok("[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n");
+	cfg = cfix_expect_ok("[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n");
 	config_free(cfg);
 	/* The defaults are checked too: 60 s and 10 s, named by file. */
-	ck_assert_ptr_null(load_text("[store]\n", &text));
+	ck_assert_ptr_null(cfix_load_text("[store]\n", &text));
 	ck_assert_msg(
 	    strstr(text, "c.conf: timeout: 60 s is more than half") != NULL,
 	    "%s", text);
@@ -709,34 +445,35 @@ START_TEST(test_watchdog_timeouts)
 	/* A channel's default 30 s, at its header; its own, at its line. */
 	xasprintf(
 	    &text, "[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n%s", mail);
-	expect_error(text,
+	cfix_expect_error(text,
 	    "4: [channel \"mail\"] timeout: 30 s is more than half the "
 	    "watchdog interval (WATCHDOG_USEC 5.0 s)");
 	free(text);
 	xasprintf(&text,
 	    "[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n%stimeout = 3\n",
 	    mail);
-	expect_error(text,
+	cfix_expect_error(text,
 	    "10: [channel \"mail\"] timeout: 3 s is more than half the "
 	    "watchdog interval (WATCHDOG_USEC 5.0 s)");
 	free(text);
 	xasprintf(&text,
 	    "[bugzilla]\ntimeout = 2\nconnect_timeout = 2\n%stimeout = 2\n",
 	    mail);
-	cfg = expect_ok(text);
+	cfg = cfix_expect_ok(text);
 	ck_assert_int_eq(cfg->alerts.channels[0].timeout, 2);
 	config_free(cfg);
 	/* Another process's watchdog is not ours. */
 	setenv("WATCHDOG_PID", "1", 1);
-	cfg = expect_ok(text);
+	cfg = cfix_expect_ok(text);
 	config_free(cfg);
 	free(text);
 	/* Without a watchdog the table's bound, half the unit's 10 min. */
 	unsetenv("WATCHDOG_USEC");
 	unsetenv("WATCHDOG_PID");
-	cfg = expect_ok("[bugzilla]\ntimeout = 300\nconnect_timeout = 120\n");
+	cfg = cfix_expect_ok(
+	    "[bugzilla]\ntimeout = 300\nconnect_timeout = 120\n");
 	config_free(cfg);
-	expect_error("[bugzilla]\ntimeout = 600\n",
+	cfix_expect_error("[bugzilla]\ntimeout = 600\n",
 	    "2: timeout: 600 is out of range (1..300)");
 }
 END_TEST
@@ -769,7 +506,7 @@ START_TEST(test_query_fits_a_url)
 	for (n = 150; n < 250; n++) {
 		buf_reset(&b);
 		long_products(&b, n);
-		cfg = load_text(buf_str(&b), &cause);
+		cfg = cfix_load_text(buf_str(&b), &cause);
 		if (cfg == NULL)
 			break;
 		config_free(cfg);
@@ -791,28 +528,28 @@ START_TEST(test_daemon_interval)
 	struct config *cfg;
 
 	/* Against BMO the floor is five minutes... */
-	expect_error("[bugzilla]\nurl = https://bugzilla.mozilla.org\n"
-		     "[daemon]\npoll_interval = 299\n",
+	cfix_expect_error("[bugzilla]\nurl = https://bugzilla.mozilla.org\n"
+			  "[daemon]\npoll_interval = 299\n",
 	    "4: poll_interval: at least 300 seconds against "
 	    "bugzilla.mozilla.org");
-	expect_error("[daemon]\n\npoll_interval = 60\n",
+	cfix_expect_error("[daemon]\n\npoll_interval = 60\n",
 	    "3: poll_interval: at least 300 seconds against "
 	    "bugzilla.mozilla.org");
-	cfg = expect_ok("[daemon]\npoll_interval = 300\n");
+	cfg = cfix_expect_ok("[daemon]\npoll_interval = 300\n");
 	ck_assert_int_eq(cfg->poll_interval, 300);
 	config_free(cfg);
 	/* ...and other servers may be polled faster. */
-	cfg = expect_ok("[bugzilla]\nurl = http://127.0.0.1:9\n"
-			"[daemon]\npoll_interval = 5\npoll_jitter = 0\n"
-			"backoff_max = 60\nfull_every = 3600\n");
+	cfg = cfix_expect_ok("[bugzilla]\nurl = http://127.0.0.1:9\n"
+			     "[daemon]\npoll_interval = 5\npoll_jitter = 0\n"
+			     "backoff_max = 60\nfull_every = 3600\n");
 	ck_assert_int_eq(cfg->poll_interval, 5);
 	ck_assert_int_eq(cfg->poll_jitter, 0);
 	config_free(cfg);
-	cfg =
-	    expect_ok("[bugzilla]\nurl = https://bugzilla.mozilla.org.example\n"
-		      "[daemon]\npoll_interval = 5\n");
+	cfg = cfix_expect_ok(
+	    "[bugzilla]\nurl = https://bugzilla.mozilla.org.example\n"
+	    "[daemon]\npoll_interval = 5\n");
 	config_free(cfg);
-	expect_error("[daemon]\npoll_jitter = 51\n",
+	cfix_expect_error("[daemon]\npoll_jitter = 51\n",
 	    "2: poll_jitter: 51 is out of range (0..50)");
 }
 END_TEST
@@ -850,7 +587,7 @@ START_TEST(test_url_rules)
 
 	for (i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		xasprintf(&text, "[bugzilla]\nurl = %s\n", ok[i][0]);
-		cfg = expect_ok(text);
+		cfg = cfix_expect_ok(text);
 		ck_assert_str_eq(cfg->url, ok[i][1]);
 		config_free(cfg);
 		free(text);
@@ -858,155 +595,16 @@ START_TEST(test_url_rules)
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		xasprintf(&text, "[bugzilla]\nurl = %s\n", bad[i][0]);
 		xasprintf(&msg, "2: url: %s", bad[i][1]);
-		expect_error(text, msg);
+		cfix_expect_error(text, msg);
 		free(text);
 		free(msg);
 	}
-	expect_error(
+	cfix_expect_error(
 	    "[bugzilla]\nurl = not a url\n", "2: url: not a URL: Bad scheme");
 }
 END_TEST
 
-START_TEST(test_secret_modes)
-{
-	char *key, *out = NULL, *cause = NULL, *want;
-
-	key = write_file("key", "abc123\n", 0644);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
-	ck_assert_ptr_null(out);
-	xasprintf(&want,
-	    "%s: secret file is group/world readable (mode 0644); chmod 600 "
-	    "it",
-	    key);
-	ck_assert_str_eq(cause, want);
-	free(want);
-	free(cause);
-
-	ck_assert_int_eq(chmod(key, 0640), 0);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
-	ck_assert_ptr_nonnull(strstr(cause, "(mode 0640)"));
-	free(cause);
-
-	ck_assert_int_eq(chmod(key, 0600), 0);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), 0);
-	ck_assert_str_eq(out, "abc123");
-	free(out);
-	ck_assert_int_eq(chmod(key, 0400), 0);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), 0);
-	ck_assert_str_eq(out, "abc123");
-	free(out);
-	free(key);
-}
-END_TEST
-
-START_TEST(test_secret_content)
-{
-	char *key, *out = NULL, *cause = NULL, *want;
-
-	key = write_file("crlf", "k-e-y\r\n\n", 0600);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), 0);
-	ck_assert_str_eq(out, "k-e-y");
-	free(out);
-	free(key);
-
-	key = write_file("empty", "\n", 0600);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
-	xasprintf(&want, "%s: secret file is empty", key);
-	ck_assert_str_eq(cause, want);
-	free(want);
-	free(cause);
-	free(key);
-
-	/* A newline inside would split the HTTP header; never quoted. */
-	key = write_file("split", "topsecret\nX-Other: 1\n", 0600);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
-	ck_assert_ptr_null(strstr(cause, "topsecret"));
-	ck_assert_ptr_nonnull(strstr(cause, "control character"));
-	free(cause);
-	free(key);
-
-	xasprintf(&key, "%s/absent", tmpdir);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
-	xasprintf(&want, "%s: No such file or directory", key);
-	ck_assert_str_eq(cause, want);
-	free(want);
-	free(cause);
-	free(key);
-}
-END_TEST
-
-START_TEST(test_secret_credentials_dir)
-{
-	struct config *cfg;
-	char *key, *out = NULL, *cause = NULL;
-
-	/* systemd makes credentials 0440 or 0400: any mode is accepted. */
-	key = write_file("bmo-api-key", "from-credentials", 0644);
-	setenv("CREDENTIALS_DIRECTORY", tmpdir, 1);
-	ck_assert_int_eq(config_read_secret("bmo-api-key", &out, &cause), 0);
-	ck_assert_str_eq(out, "from-credentials");
-	free(out);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), 0);
-	ck_assert_str_eq(out, "from-credentials");
-	free(out);
-
-	cfg = expect_ok("[bugzilla]\napi_key_file = bmo-api-key\n");
-	ck_assert_str_eq(cfg->api_key_file, "bmo-api-key");
-	ck_assert_str_eq(cfg->api_key, "from-credentials");
-	config_free(cfg);
-
-	/* Outside the credentials directory the mode matters again. */
-	setenv("CREDENTIALS_DIRECTORY", "/nonexistent", 1);
-	ck_assert_int_eq(config_read_secret(key, &out, &cause), -1);
-	ck_assert_ptr_nonnull(strstr(cause, "group/world readable"));
-	free(cause);
-	free(key);
-}
-END_TEST
-
-START_TEST(test_secret_error_in_config)
-{
-	char *key, *text, *msg;
-
-	key = write_file("key", "abc\n", 0604);
-	xasprintf(&text, "[bugzilla]\napi_key_file = %s\n", key);
-	xasprintf(&msg,
-	    "2: api_key_file: %s: secret file is group/world readable (mode "
-	    "0604); chmod 600 it",
-	    key);
-	expect_error(text, msg);
-	free(msg);
-	free(text);
-	free(key);
-}
-END_TEST
-
-/*
- * Commands that only read the store load the file without its secrets: a
- * key file they cannot (or may not) read is no error for them.
- */
-START_TEST(test_no_secrets_flag)
-{
-	struct config *cfg;
-	char *key, *text, *cause = NULL;
-
-	key = write_file("key", "abc\n", 0644);
-	xasprintf(&text, "[bugzilla]\napi_key_file = %s\n", key);
-	testutil_write_file(conf, text);
-	ck_assert_ptr_null(config_load(conf, &cause));
-	free(cause);
-	cause = NULL;
-	cfg = config_load_flags(conf, CONFIG_NO_SECRETS, &cause);
-	ck_assert_msg(cfg != NULL, "%s", cause);
-	ck_assert_str_eq(cfg->api_key_file, key);
-	ck_assert_ptr_null(cfg->api_key);
-	config_free(cfg);
-	free(text);
-	free(key);
-}
-END_TEST
-
-/* The suite: defaults, directives, errors, lines, secrets. */
+/* The suite: defaults and directives. */
 static Suite *
 config_suite(void)
 {
@@ -1014,14 +612,14 @@ config_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("defaults");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, cfix_setup, cfix_teardown);
 	tcase_add_test(tc, test_defaults);
 	tcase_add_test(tc, test_comments_only_file_gives_defaults);
 	tcase_add_test(tc, test_example_file_gives_defaults);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("directives");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, cfix_setup, cfix_teardown);
 	tcase_add_test(tc, test_every_directive);
 	tcase_add_test(tc, test_int_bounds);
 	tcase_add_test(tc, test_url_rules);
@@ -1033,33 +631,6 @@ config_suite(void)
 	tcase_add_test(tc, test_ca_sections);
 	tcase_add_test(tc, test_override_sections);
 	tcase_add_test(tc, test_policy_section);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("errors");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_error_structure);
-	tcase_add_test(tc, test_error_sections);
-	tcase_add_test(tc, test_error_lists);
-	tcase_add_test(tc, test_error_values);
-	tcase_add_test(tc, test_all_errors_collected);
-	tcase_add_test(tc, test_missing_file);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("lines");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_long_line_rejected);
-	tcase_add_test(tc, test_line_limit_exact);
-	tcase_add_test(tc, test_continuation_lines);
-	tcase_add_test(tc, test_bom_and_comments);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("secrets");
-	tcase_add_checked_fixture(tc, setup, teardown);
-	tcase_add_test(tc, test_secret_modes);
-	tcase_add_test(tc, test_secret_content);
-	tcase_add_test(tc, test_secret_credentials_dir);
-	tcase_add_test(tc, test_secret_error_in_config);
-	tcase_add_test(tc, test_no_secrets_flag);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -14,28 +14,9 @@
 #include <unistd.h>
 
 #include "store.h"
+#include "store_fixture.h"
 #include "testutil.h"
 #include "xmalloc.h"
-
-static char *test_dir;
-static char *test_path;
-
-/* A fresh directory and a database path inside it for each test. */
-static void
-setup(void)
-{
-	test_dir = testutil_mkdtemp();
-	xasprintf(&test_path, "%s/ccwatch.db", test_dir);
-}
-
-/* Remove the test's directory. */
-static void
-teardown(void)
-{
-	testutil_rmdir(test_dir);
-	free(test_dir);
-	free(test_path);
-}
 
 /* Run one statement on the file through a second connection. */
 static void
@@ -243,7 +224,7 @@ safety_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("refused");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, test_setup, test_teardown);
 	tcase_add_loop_test(tc, test_negative_version_not_a_store, 0, 2);
 	tcase_add_test(tc, test_foreign_database_not_a_store);
 	tcase_add_test(tc, test_dangling_symlink_refused);

@@ -16,6 +16,7 @@
 
 #include "alerts.h"
 #include "config.h"
+#include "config_fixture.h"
 #include "daemon.h"
 #include "log.h"
 #include "notify_record.h"
@@ -25,39 +26,6 @@
 #include "testutil.h"
 #include "timeutil.h"
 #include "xmalloc.h"
-
-static char *tmpdir;
-static char *conf; /* tmpdir/c.conf */
-
-/* A fresh directory per test, and no credentials directory. */
-static void
-setup(void)
-{
-	tmpdir = testutil_mkdtemp();
-	xasprintf(&conf, "%s/c.conf", tmpdir);
-	unsetenv("CREDENTIALS_DIRECTORY");
-}
-
-/* Remove the test's directory. */
-static void
-teardown(void)
-{
-	testutil_rmdir(tmpdir);
-	free(tmpdir);
-	free(conf);
-}
-
-/* Write tmpdir/name, mode 0600; returns its path. */
-static char *
-write_secret(const char *name, const char *content)
-{
-	char *path;
-
-	xasprintf(&path, "%s/%s", tmpdir, name);
-	testutil_write_file(path, content);
-	ck_assert_int_eq(chmod(path, 0600), 0);
-	return path;
-}
 
 /* Load text as the file with flags; NULL with *cause on errors. */
 static struct config *
@@ -130,7 +98,7 @@ START_TEST(test_channel_foreign_keys)
 {
 	char *secret, *text;
 
-	secret = write_secret("hook.secret", "s3cret\n");
+	secret = cfix_write_file("hook.secret", "s3cret\n", 0600);
 	xasprintf(&text,
 	    "[channel \"hook\"]\ntype = webhook\nurl = https://h.test/\n"
 	    "secret_file = %s\nfrom = a@b.test\nrequire_starttls = no\n"
@@ -193,7 +161,7 @@ START_TEST(test_channel_http_urls)
 {
 	char *secret, *url_ok, *url_bad, *text;
 
-	secret = write_secret("hook.secret", "s3cret\n");
+	secret = cfix_write_file("hook.secret", "s3cret\n", 0600);
 	xasprintf(&text,
 	    "[channel \"h\"]\ntype = webhook\nsecret_file = %s\n"
 	    "url = http://hooks.example.com/x\n",
@@ -211,8 +179,10 @@ START_TEST(test_channel_http_urls)
 	free(text);
 
 	/* A Slack URL is a secret: the error names its file only. */
-	url_ok = write_secret("ok.url", "https://hooks.slack.test/T/B/X\n");
-	url_bad = write_secret("bad.url", "http://hooks.slack.test/T/B/X\n");
+	url_ok =
+	    cfix_write_file("ok.url", "https://hooks.slack.test/T/B/X\n", 0600);
+	url_bad =
+	    cfix_write_file("bad.url", "http://hooks.slack.test/T/B/X\n", 0600);
 	xasprintf(&text,
 	    "[channel \"s\"]\ntype = slack\nwebhook_url_file = %s\n"
 	    "[channel \"t\"]\ntype = slack\nwebhook_url_file = %s\n",
@@ -271,7 +241,7 @@ START_TEST(test_feed_listen_token)
 		 "present"));
 	expect_ok("[feed]\nlisten = [::1]:8377\n", 0);
 	expect_ok("[feed]\nlisten = 8377\n", 0);
-	token = write_secret("token", "t0ken\n");
+	token = cfix_write_file("token", "t0ken\n", 0600);
 	xasprintf(&text,
 	    "[feed]\nlisten = 0.0.0.0:8377\n[store]\n[feed]\ntoken_file = %s\n",
 	    token);
@@ -682,11 +652,11 @@ START_TEST(test_loader_agrees_with_channels)
 	size_t i;
 	int loader_ok, module_ok;
 
-	secret = write_secret("secret", "s3cret\n");
+	secret = cfix_write_file("secret", "s3cret\n", 0600);
 	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
 		const struct channel_case *c = &cases[i];
 
-		urlfile = write_secret("url", c->url);
+		urlfile = cfix_write_file("url", c->url, 0600);
 		if (strcmp(c->type, "smtp") == 0)
 			xasprintf(&text,
 			    "[channel \"c\"]\ntype = smtp\nurl = %s\n"
@@ -891,7 +861,7 @@ validate_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("loader");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, cfix_setup, cfix_teardown);
 	tcase_add_test(tc, test_channel_required_keys);
 	tcase_add_test(tc, test_channel_foreign_keys);
 	tcase_add_test(tc, test_channel_smtp_values);
@@ -906,13 +876,13 @@ validate_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("example");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, cfix_setup, cfix_teardown);
 	tcase_add_test(tc, test_example_lists_every_directive);
 	tcase_add_test(tc, test_example_derived_defaults);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("modules");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, cfix_setup, cfix_teardown);
 	tcase_add_test(tc, test_loader_agrees_with_channels);
 	tcase_add_test(tc, test_broken_channel_spares_others);
 	tcase_add_test(tc, test_outage_line);

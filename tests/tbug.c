@@ -9,6 +9,13 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
+/* A full incident report with every section of the v3 template. */
+const char tb_full_report_v3[] =
+    "## Summary\nWe misissued.\n\n## Impact\n12 certificates.\n\n"
+    "## Timeline\n- 2026-01-01 ...\n\n## Related Incidents\nNone.\n\n"
+    "## Root Cause Analysis\nA bug.\n\n## Lessons Learned\nMany.\n\n"
+    "## Action Items\n| item | date |\n\n## Appendix\ncrt.sh links\n";
+
 /* A UTC time. */
 time_t
 T(int y, int mo, int d, int h, int mi, int s)

@@ -22,6 +22,9 @@
 #define PROGRAM "ben@mozilla.com"
 #define BOT     "nobody@mozilla.org"
 
+/* A full incident report with every section of the v3 template. */
+extern const char tb_full_report_v3[];
+
 /* A test bug: the bug, its comments and its history. */
 struct tbug {
 	struct bug bug;

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "log.h"
 #include "testutil.h"
+#include "timeutil.h"
 #include "xmalloc.h"
 
 static struct buf testutil_log;
@@ -55,6 +56,28 @@ testutil_read_file(const char *path, size_t *len)
 	if (len != NULL)
 		*len = b.len;
 	return buf_detach(&b);
+}
+
+/* Read a file of recorded real data in the source tree; *len gets its size. */
+char *
+testutil_read_src(const char *rel, size_t *len)
+{
+	char *path, *body;
+
+	path = testutil_srcpath(rel);
+	body = testutil_read_file(path, len);
+	free(path);
+	return body;
+}
+
+/* The epoch time of an ISO-8601 string, failing the test if it is bad. */
+time_t
+testutil_iso(const char *s)
+{
+	time_t t;
+
+	ck_assert_int_eq(timeutil_parse_iso(s, &t), 0);
+	return t;
 }
 
 /* Write a file or fail the test. */

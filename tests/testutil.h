@@ -6,11 +6,19 @@
 #define TESTUTIL_H
 
 #include <stddef.h>
+#include <time.h>
+
+/* A string literal and its length, for the parsers' (body, len) pairs. */
+#define LIT(s) (s), strlen(s)
 
 /* $TOPSRCDIR/rel, allocated (TOPSRCDIR defaults to "."). */
 char *testutil_srcpath(const char *rel);
 /* Read a whole file, NUL-terminated; *len may be NULL.  Fails the test. */
 char *testutil_read_file(const char *path, size_t *len);
+/* Read a whole file of the source tree ($TOPSRCDIR/rel); *len may be NULL. */
+char *testutil_read_src(const char *rel, size_t *len);
+/* The epoch time of an ISO-8601 string; fails the test if it is bad. */
+time_t testutil_iso(const char *s);
 /* Write a whole file; fails the test on error. */
 void testutil_write_file(const char *path, const char *content);
 /* A new empty directory under $TMPDIR, allocated; removed by testutil_rmdir. */
