@@ -341,6 +341,11 @@ START_TEST(test_others_left_alone)
 	ck_assert_int_eq(
 	    store_reserve_inspect(test_path, 64 * KIB), STORE_RESERVE_OFF);
 	ck_assert_int_eq(rmdir(p), 0);
+	/* Nor is a FIFO, which must not block the daemon either. */
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	ck_assert_int_eq(
+	    store_reserve_set(test_st, 64 * KIB), STORE_RESERVE_OFF);
+	ck_assert_int_eq(unlink(p), 0);
 	free(victim);
 	free(p);
 }
