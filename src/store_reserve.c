@@ -161,14 +161,19 @@ store_reserve_refill(struct store *st)
 	if (rc != 0 && rc != ENOSPC)
 		log_warnx("store: %s: the reserve cannot be written: %s",
 		    st->reserve_path, strerror(rc));
+	else if (rc != 0 && st->reserve_state != STORE_RESERVE_SPENT)
+		log_warnx("store: %s: no room on the disk for the reserve of "
+			  "%lld bytes: no delivery starts until there is",
+		    st->reserve_path, st->reserve_size);
 	if (rc != 0)
 		return st->reserve_state = STORE_RESERVE_SPENT;
-	log_info("store: %s: reserve of %lld bytes %s", st->reserve_path,
-	    st->reserve_size,
-	    st->reserve_state == STORE_RESERVE_SPENT
-		? "back: the disk has room "
-		  "again"
-		: "in place");
+	if (st->reserve_state == STORE_RESERVE_SPENT)
+		log_info("store: %s: reserve of %lld bytes back: the disk has "
+			 "room again",
+		    st->reserve_path, st->reserve_size);
+	else
+		log_info("store: %s: reserve of %lld bytes in place",
+		    st->reserve_path, st->reserve_size);
 	return st->reserve_state = STORE_RESERVE_READY;
 }
 
