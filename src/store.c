@@ -706,6 +706,7 @@ store_close(struct store *st)
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx(
 		    "store: %s: close: %s", st->path, sqlite3_errmsg(st->db));
+	free(st->reserve_path);
 	free(st->path);
 	free(st);
 }

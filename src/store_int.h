@@ -62,6 +62,9 @@ struct store {
 	int cache_saved; /* cache_size before store_begin_bulk, 0 if none */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
+	char *reserve_path;               /* PATH.reserve (store_reserve.c) */
+	long long reserve_size;           /* bytes; 0: none kept */
+	enum store_reserve_state reserve_state;
 };
 
 /* Set *cause to "store: PATH: what: sqlite's last error". */
@@ -102,6 +105,13 @@ void *store_list_grow(void *v, size_t n, size_t *cap, size_t sz);
  */
 int store_step_ids(struct store *, sqlite3_stmt *, const char *what,
     int64_t **ids, size_t *n, char **cause);
+
+/*
+ * Fill fd with size bytes: preallocated with posix_fallocate, or, where
+ * the file system cannot (zeros forces it), written with zeros.  Returns 0,
+ * or an errno value (ENOSPC: the disk has no room).
+ */
+int store_reserve_fill(int fd, long long size, int zeros);
 
 /*
  * The SQLite connection, for the store's own files (store_*.c) that keep
