@@ -340,6 +340,10 @@ daemon_outbox_counters(struct daemon *d)
 
 	if (!daemon_wants_alerts(d))
 		return;
+	d->counters.store_reserve =
+	    store_reserve_state(d->store) == STORE_RESERVE_OFF
+	    ? -1
+	    : store_reserve_state(d->store) == STORE_RESERVE_READY;
 	if (alerts_feed_counters(
 		d->store, &d->conf->alerts, &d->counters, &cause) == -1) {
 		log_warnx("alerts: %s", cause);

@@ -260,8 +260,7 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 	if (stmt == NULL)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
-		r = &(*rows)[(*n)++];
+		r = xappend(rows, n, sizeof *r);
 		r->id = sqlite3_column_int64(stmt, 0);
 		r->delivery_id = store_sa_text(stmt, 1);
 		r->channel = store_sa_text(stmt, 2);
@@ -291,10 +290,20 @@ int
 store_outbox_mark_sent(struct store *st, int64_t id, const char *status,
     time_t now, int attempts, char **cause)
 {
-	return store_sa_exec(st, -1, cause, "mark a delivery",
-		   "UPDATE outbox SET status = ?2, sent_at = ?3,"
-		   " attempts = ?4, last_error = NULL WHERE id = ?1",
-		   "itii", id, status, (int64_t)now, (int64_t)attempts) < 0
+	static const char sql[] =
+	    "UPDATE outbox SET status = ?2, sent_at = ?3,"
+	    " attempts = ?4, last_error = NULL WHERE id = ?1";
+
+	if (store_sa_exec(st, -1, cause, "mark a delivery", sql, "itii", id,
+		status, (int64_t)now, (int64_t)attempts) >= 0)
+		return 0;
+	/* The delivery went out: a full disk spends the reserve on it. */
+	if (!store_reserve_release_if_full(st))
+		return -1;
+	free(*cause);
+	*cause = NULL;
+	return store_sa_exec(st, -1, cause, "mark a delivery", sql, "itii", id,
+		   status, (int64_t)now, (int64_t)attempts) < 0
 	    ? -1
 	    : 0;
 }
@@ -415,9 +424,7 @@ store_channel_health_list(
 	if (stmt == NULL)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*v = xreallocarray(*v, *n + 1, sizeof **v);
-		h = &(*v)[(*n)++];
-		memset(h, 0, sizeof *h);
+		h = xappend(v, n, sizeof *h);
 		h->channel = store_sa_text(stmt, 0);
 		h->last_success = (time_t)sqlite3_column_int64(stmt, 1);
 		h->last_failure = (time_t)sqlite3_column_int64(stmt, 2);
