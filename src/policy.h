@@ -201,5 +201,10 @@ int policy_is_closure_summary(const char *text);
 int policy_is_meta(const char *summary);
 /* 1 if text asks something: a "?" outside quoted lines, code and URLs. */
 int policy_text_asks(const char *text);
+/*
+ * 1 if a moderator hid the comment (Bugzilla's comment tags "spam" and
+ * "abuse", any case): it counts for no clock.  Never the description.
+ */
+int policy_comment_hidden(const struct comment *);
 
 #endif

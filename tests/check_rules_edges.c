@@ -12,7 +12,9 @@
 #include <string.h>
 
 #include "ccwatch.h"
+#include "feed.h"
 #include "policy.h"
+#include "store.h"
 #include "tbug.h"
 #include "xmalloc.h"
 
@@ -71,6 +73,74 @@ START_TEST(test_hidden_comments)
 	    state_at(&tb, CLOCK_RESPONSE, 0, q + 8 * DAY), CLOCK_MET);
 	ck_assert_int_eq(due_at(&tb, CLOCK_UPDATE, 0, u + DAY), u + 7 * DAY);
 	tb_free(&tb);
+}
+END_TEST
+
+/*
+ * Through the store and the feed: a hidden CA comment is not the feed's
+ * last CA comment, and the update clock runs from the one before it.
+ */
+START_TEST(test_feed_hidden)
+{
+	struct store *st;
+	struct feed f;
+	struct feed_options fo;
+	struct policy_options po;
+	struct people p;
+	struct bug b;
+	struct comment c;
+	char *cause = NULL;
+	time_t now = FILED + 5 * DAY, u = FILED + 2 * DAY, h = FILED + 3 * DAY;
+	const struct clock *k;
+
+	st = store_open(":memory:", &cause);
+	ck_assert_ptr_nonnull(st);
+	memset(&b, 0, sizeof b);
+	b.id = 1900001;
+	b.summary = (char *)"Acme: Incorrect Subject RDN Encoding";
+	b.status = (char *)"ASSIGNED";
+	b.resolution = (char *)"";
+	b.is_open = 1;
+	b.whiteboard = (char *)"";
+	b.product = (char *)"CA Program";
+	b.component = (char *)"CA Certificate Compliance";
+	b.creator = (char *)OUTSIDE;
+	b.assigned_to = (char *)CA_REP;
+	b.creation_time = FILED;
+	b.last_change_time = h;
+	b.comment_count = 3;
+	ck_assert_int_eq(store_put_bug(st, &b, &cause), 0);
+	memset(&c, 0, sizeof c);
+	c.bug_id = b.id;
+	c.creator = (char *)OUTSIDE;
+	c.time = FILED;
+	c.text = (char *)"Found a bad certificate.";
+	c.id = 1;
+	ck_assert_int_eq(store_put_comment(st, &c, &cause), 0);
+	c.creator = (char *)CA_REP;
+	c.id = c.count = 2;
+	c.time = u;
+	c.text = (char *)"Preliminary report.";
+	ck_assert_int_eq(store_put_comment(st, &c, &cause), 0);
+	c.id = c.count = 3;
+	c.time = h;
+	c.text = (char *)"Cheap certificates?";
+	if (_i)
+		strlist_add(&c.tags, "spam");
+	ck_assert_int_eq(store_put_comment(st, &c, &cause), 0);
+	strlist_free(&c.tags);
+	test_people(&p);
+	policy_options_defaults(&po);
+	memset(&fo, 0, sizeof fo);
+	fo.stale_after = 7200;
+	ck_assert_int_eq(feed_load(st, &p, &po, now, &fo, &f, &cause), 0);
+	ck_assert_uint_eq(f.report.nbugs, 1);
+	ck_assert_int_eq(f.extra[0].last_ca_comment, _i ? u : h);
+	k = find_clock(&f.report.bugs[0].result, CLOCK_UPDATE, 0);
+	ck_assert_int_eq(k->started_at, _i ? u : h);
+	feed_free(&f);
+	people_free(&p);
+	store_close(st);
 }
 END_TEST
 
@@ -442,6 +512,7 @@ rules_edges_suite(void)
 	tcase_add_loop_test(
 	    tc, test_hidden_comments, 0, CCWATCH_NELEM(hidden_tags));
 	tcase_add_loop_test(tc, test_ca_asks_itself, 0, 4);
+	tcase_add_loop_test(tc, test_feed_hidden, 0, 2);
 	tcase_add_loop_test(tc, test_overlapping_questions, 0, 2);
 	tcase_add_loop_test(tc, test_edited_question, 0, 2);
 	suite_add_tcase(s, tc);
