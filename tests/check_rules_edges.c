@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actionitems.h"
 #include "ccwatch.h"
 #include "feed.h"
 #include "policy.h"
@@ -452,6 +453,47 @@ START_TEST(test_action_due_forms)
 END_TEST
 
 /*
+ * Due-date columns as CAs name them: each header with an action column
+ * makes a list; a table of related incidents, whose Date is no due date,
+ * makes none.
+ */
+static const struct {
+	const char *header;
+	size_t items;
+} header_table[] = {
+    {"| Action Item | Kind | Due Date | Status |", 1},
+    {"| Action | Kind | Planned date | Status |", 1},
+    {"| Task | Kind | Expected completion | Status |", 1},
+    {"| Description | Kind | Estimated completion | State |", 1},
+    {"| Action Item | Kind | Target Completion Date | Status |", 1},
+    {"| Remediation | Kind | Deadline | Status |", 1},
+    {"| Bug | Kind | Date | Description |", 0},
+    {"| Item | Kind | Price | Status |", 0},
+};
+
+START_TEST(test_action_headers)
+{
+	struct actionitem_read r;
+	char *text;
+
+	xasprintf(&text,
+	    "%s\n|---|---|---|---|\n| Add a lint | Prevent | 2026-04-01 | "
+	    "Ongoing |\n",
+	    header_table[_i].header);
+	actionitems_read(text, T(2026, 3, 16, 0, 0, 0), &r);
+	ck_assert_msg(r.n == header_table[_i].items, "%s: %zu items",
+	    header_table[_i].header, r.n);
+	if (r.n == 1) {
+		ck_assert_int_eq(r.rows[0].due.date.year, 2026);
+		ck_assert_int_eq(r.rows[0].due.date.mon, 4);
+		ck_assert_int_eq(r.rows[0].due.date.day, 1);
+	}
+	actionitems_read_free(&r);
+	free(text);
+}
+END_TEST
+
+/*
  * The report clocks across month ends and a leap day, in UTC: 72 hours
  * and 14 days to the second; met at the due second is on time, one second
  * later is late by one second.
@@ -531,6 +573,8 @@ rules_edges_suite(void)
 	tcase_add_loop_test(
 	    tc, test_action_due_forms, 0, CCWATCH_NELEM(due_forms));
 	tcase_add_loop_test(tc, test_report_boundaries, 0, 12);
+	tcase_add_loop_test(
+	    tc, test_action_headers, 0, CCWATCH_NELEM(header_table));
 	suite_add_tcase(s, tc);
 	return s;
 }
