@@ -188,6 +188,9 @@ const char *policy_clock_state_name(enum clock_state);
  * 8; legacy: the wiki's 7 numbered topics).
  */
 int policy_report_sections(const char *text, int legacy);
+/* The same sections as bits (legacy: topic k as bit k - 1); their count. */
+unsigned policy_report_mask(const char *text, int legacy);
+int policy_mask_count(unsigned mask);
 /* 1 if text is a Full Incident Report under a clock of version v. */
 int policy_is_full_report(const char *text, enum policy_version v);
 /*

@@ -494,6 +494,74 @@ START_TEST(test_action_headers)
 END_TEST
 
 /*
+ * A Full Incident Report posted in parts (Bugzilla caps a comment's
+ * length): consecutive CA comments within an hour whose sections together
+ * make a report meet the clock at the last part; a part by anyone else
+ * between them, or an hour between, or too few sections, does not.
+ */
+#define PART_A "## Summary\nx\n## Impact\nx\n## Timeline\nx\n"
+#define PART_B                                                                 \
+	"## Root Cause Analysis\nx\n## Lessons Learned\nx\n## Action "         \
+	"Items\nx\n## Appendix\nx\n"
+#define WIKI_A                                                                 \
+	"1. How we became aware: x\n2. Timeline: x\n3. Whether issuance "      \
+	"stopped: x\n"
+#define WIKI_B                                                                 \
+	"4. Summary of the problematic certificates: x\n5. Certificate data: " \
+	"x\n6. Explanation of why: x\n7. Steps taken to prevent it: x\n"
+
+static const struct {
+	int year;
+	const char *a, *b, *c;
+	const char *between; /* who comments between the first two parts */
+	time_t gap;          /* from the first part to the last */
+	int met;             /* 1: met at the last part */
+} parts_table[] = {
+    {2026, PART_A, PART_B, NULL, NULL, 50 * 60, 1},
+    {2026, PART_A, PART_B, NULL, NULL, HOUR, 1},
+    {2026, PART_A, PART_B, NULL, NULL, HOUR + 1, 0},
+    {2026, PART_A, PART_B, NULL, OUTSIDE, 30 * 60, 0},
+    {2026, PART_A, PART_B, NULL, CA_MATE, 30 * 60, 1},
+    {2026, PART_A, "## Root Cause Analysis\nx\n", NULL, NULL, 600, 0},
+    {2026, "## Summary\nx\n## Impact\nx\n",
+	"## Timeline\nx\n## Root Cause Analysis\nx\n",
+	"## Lessons Learned\nx\n", NULL, 1200, 1},
+    {2022, WIKI_A, WIKI_B, NULL, NULL, 600, 1},
+    {2026, WIKI_A, WIKI_B, NULL, NULL, 600, 0},
+};
+
+START_TEST(test_report_in_parts)
+{
+	struct tbug tb;
+	struct policy_result r;
+	const struct clock *c;
+	time_t f = T(parts_table[_i].year, 3, 2, 9, 0, 0), t = f + 3 * DAY;
+	time_t last = t + parts_table[_i].gap;
+
+	tb_acme(&tb, f, OUTSIDE);
+	tb_comment(&tb, CA_REP, t, parts_table[_i].a);
+	if (parts_table[_i].between != NULL)
+		tb_comment(&tb, parts_table[_i].between, t + 60, "Thanks.");
+	tb_comment(&tb, CA_REP,
+	    parts_table[_i].c != NULL ? t + parts_table[_i].gap / 2 : last,
+	    parts_table[_i].b);
+	if (parts_table[_i].c != NULL)
+		tb_comment(&tb, CA_REP, last, parts_table[_i].c);
+	tb_eval(&tb, f + 20 * DAY, &r);
+	c = find_clock(&r, CLOCK_FULL_REPORT, 0);
+	ck_assert_ptr_nonnull(c);
+	if (parts_table[_i].met) {
+		ck_assert_int_eq(c->state, CLOCK_MET);
+		ck_assert_int_eq(c->stopped_at, last);
+		ck_assert_int_eq(c->stopped_by_comment, (int64_t)tb.cl.n - 1);
+	} else
+		ck_assert_int_eq(c->state, CLOCK_OVERDUE);
+	policy_result_free(&r);
+	tb_free(&tb);
+}
+END_TEST
+
+/*
  * The report clocks across month ends and a leap day, in UTC: 72 hours
  * and 14 days to the second; met at the due second is on time, one second
  * later is late by one second.
@@ -573,6 +641,8 @@ rules_edges_suite(void)
 	tcase_add_loop_test(
 	    tc, test_action_due_forms, 0, CCWATCH_NELEM(due_forms));
 	tcase_add_loop_test(tc, test_report_boundaries, 0, 12);
+	tcase_add_loop_test(
+	    tc, test_report_in_parts, 0, CCWATCH_NELEM(parts_table));
 	tcase_add_loop_test(
 	    tc, test_action_headers, 0, CCWATCH_NELEM(header_table));
 	suite_add_tcase(s, tc);
