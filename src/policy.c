@@ -251,7 +251,7 @@ policy_eval_full(struct policy_ctx *ctx)
 	    POLICY_FULL, "full incident report due 14 days later");
 	if (c == NULL)
 		return;
-	for (i = 0; i < ctx->nc; i++)
+	for (i = 0; i < ctx->nc && (best < 0 || (long)i < best); i++)
 		for (legacy = 0; legacy <= (c->version < POLICY_CCADB_2_0);
 		     legacy++) {
 			end = policy_report_end(ctx, i, legacy, &n);
