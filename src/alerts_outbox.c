@@ -19,6 +19,12 @@
  * complete on the loop; each result is marked by its own statement, so a
  * run cancelled at a stop leaves the rows in flight pending, to be sent
  * again (with the same delivery id) after the restart.
+ *
+ * A full disk must not turn a sent delivery into one sent twice: the mark
+ * spends the store's reserve (store_reserve.c) when the disk is full, no
+ * send starts while the reserve is spent, and only when even the reserve
+ * could not take a mark is it kept in memory (al->unmarked) and stored
+ * before anything else is sent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -217,6 +223,24 @@ alerts_mark_pending(struct alerts *al, struct store *st, char **cause)
 		    al->nunmarked);
 	alerts_unmarked_free(al);
 	return 0;
+}
+
+/*
+ * Fill the store's reserve again if it was spent: 0 when it holds its size
+ * (or none is kept), -1 with *cause while the disk has no room for it (the
+ * run sends nothing, so no send can outrun the room to record it).
+ */
+static int
+alerts_reserve_ready(struct store *st, char **cause)
+{
+	if (store_reserve_refill(st) != STORE_RESERVE_SPENT)
+		return 0;
+	xasprintf(cause,
+	    "delivery paused: the store's disk is full: its reserve of %lld "
+	    "bytes is spent and no delivery starts until the disk has room "
+	    "for it again",
+	    store_reserve_size(st));
+	return -1;
 }
 
 /* Record a failed attempt: retry later, or give up loudly. */
@@ -445,7 +469,8 @@ alerts_may_start(struct alerts_delivery *run)
 {
 	uint64_t now = 0;
 
-	if (run->error != NULL || run->sends >= ALERTS_SENDS_PER_RUN)
+	if (run->error != NULL || run->sends >= ALERTS_SENDS_PER_RUN ||
+	    store_reserve_state(run->st) == STORE_RESERVE_SPENT)
 		return 0;
 	if (run->deadline == 0)
 		return 1;
@@ -630,7 +655,8 @@ alerts_on_kick(sd_event_source *s, void *arg)
 
 	run->kick = sd_event_source_disable_unref(run->kick);
 	run->more = 1;
-	if (alerts_mark_pending(run->al, run->st, &run->error) == -1)
+	if (alerts_mark_pending(run->al, run->st, &run->error) == -1 ||
+	    alerts_reserve_ready(run->st, &run->error) == -1)
 		run->more = 0;
 	alerts_pump(run);
 	return 0;

@@ -134,6 +134,17 @@ cli_feed_prom(struct cli *cli, struct store *st, const struct feed *f)
 	char *cause = NULL;
 
 	feed_counters_init(&c);
+	switch (store_reserve_inspect(
+	    cli->conf->store_path, cli->conf->store_reserve_kib * 1024)) {
+	case STORE_RESERVE_READY:
+		c.store_reserve = 1;
+		break;
+	case STORE_RESERVE_SPENT:
+		c.store_reserve = 0;
+		break;
+	default:
+		break;
+	}
 	if (alerts_feed_counters(st, &cli->conf->alerts, &c, &cause) == -1) {
 		(void)fprintf(stderr, "ccwatch: %s\n", cause);
 		free(cause);

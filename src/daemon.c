@@ -339,6 +339,7 @@ daemon_apply(struct daemon *d, struct config *c, char **cause)
 		store_close(d->store);
 		d->store = st;
 	}
+	store_reserve_set(d->store, c->store_reserve_kib * 1024);
 	daemon_reset_cursor(d, c);
 	bugzilla_free(d->bz);
 	d->bz = bz;
@@ -453,6 +454,7 @@ daemon_new(
 	    conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
 	if (d->store == NULL)
 		goto fail;
+	store_reserve_set(d->store, conf->store_reserve_kib * 1024);
 	d->bz = daemon_client(d, conf, cause);
 	if (d->bz == NULL)
 		goto fail;

@@ -108,6 +108,12 @@ void daemon_reload(struct daemon *);
 void daemon_poll(struct daemon *);
 /* Apply a new configuration (taken over); see daemon_reload. */
 int daemon_apply(struct daemon *, struct config *, char **cause);
+/*
+ * Bugzilla answered bz's failed call with a Retry-After: no cycle starts
+ * and the backfill sends nothing before it has passed, at most [daemon]
+ * backoff_max from now.  Logged once.
+ */
+void daemon_hold(struct daemon *, const struct bugzilla *bz);
 /* Arm the poll timer delay seconds from now; fatal if it cannot. */
 void daemon_arm(struct daemon *, uint64_t delay_usec);
 /* Send the one-line STATUS= of the last evaluation. */

@@ -44,6 +44,7 @@ feed_counters_init(struct feed_counters *c)
 	memset(c, 0, sizeof *c);
 	c->cycles_ok = c->cycles_failed = c->requests = c->http_requests = -1;
 	c->evaluations = -1;
+	c->store_reserve = -1;
 }
 
 /* 1 if count is in the sorted list of private comment counts. */

@@ -290,10 +290,20 @@ int
 store_outbox_mark_sent(struct store *st, int64_t id, const char *status,
     time_t now, int attempts, char **cause)
 {
-	return store_sa_exec(st, -1, cause, "mark a delivery",
-		   "UPDATE outbox SET status = ?2, sent_at = ?3,"
-		   " attempts = ?4, last_error = NULL WHERE id = ?1",
-		   "itii", id, status, (int64_t)now, (int64_t)attempts) < 0
+	static const char sql[] =
+	    "UPDATE outbox SET status = ?2, sent_at = ?3,"
+	    " attempts = ?4, last_error = NULL WHERE id = ?1";
+
+	if (store_sa_exec(st, -1, cause, "mark a delivery", sql, "itii", id,
+		status, (int64_t)now, (int64_t)attempts) >= 0)
+		return 0;
+	/* The delivery went out: a full disk spends the reserve on it. */
+	if (!store_reserve_release_if_full(st))
+		return -1;
+	free(*cause);
+	*cause = NULL;
+	return store_sa_exec(st, -1, cause, "mark a delivery", sql, "itii", id,
+		   status, (int64_t)now, (int64_t)attempts) < 0
 	    ? -1
 	    : 0;
 }

@@ -100,7 +100,10 @@ int store_outbox_due(struct store *, time_t now, int64_t after_next,
     char **cause);
 /* Free the strings of one row (the array is the caller's to free). */
 void store_outbox_row_clear(struct store_outbox_row *);
-/* Mark row id done with status ("sent", "dry-run") at now. */
+/*
+ * Mark row id done with status ("sent", "dry-run") at now.  When the disk
+ * is full the store's reserve is released and the mark tried once more.
+ */
 int store_outbox_mark_sent(struct store *, int64_t id, const char *status,
     time_t now, int attempts, char **cause);
 /* Record a failed attempt to be made again at next. */

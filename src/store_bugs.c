@@ -38,6 +38,23 @@ out:
 	return out;
 }
 
+/*
+ * Bind a list as its JSON text; -1 if one is not UTF-8.  Most lists (a
+ * comment's tags) are empty, and "[]" needs no encoder or allocation.
+ */
+static int
+store_bind_strlist(sqlite3_stmt *stmt, int col, const struct strlist *sl)
+{
+	char *json;
+
+	if (sl->n == 0)
+		return sqlite3_bind_text(stmt, col, "[]", 2, SQLITE_STATIC);
+	json = store_strlist_encode(sl);
+	if (json == NULL)
+		return -1;
+	return store_bind_owned(stmt, col, json);
+}
+
 /* Decode a JSON array of strings into sl; 0, or -1 if it is not one. */
 static int
 store_strlist_decode(const char *text, struct strlist *sl)
@@ -169,14 +186,12 @@ store_put_bug(struct store *st, const struct bug *b, char **cause)
 	size_t i;
 
 	for (i = 0; i < CCWATCH_NELEM(lists); i++) {
-		json = store_strlist_encode(lists[i]);
-		if (json == NULL) {
+		if (store_bind_strlist(stmt, 14 + (int)i, lists[i]) == -1) {
 			xasprintf(cause, "store: bug %lld: a list is not UTF-8",
 			    (long long)b->id);
 			store_stmt_done(stmt);
 			return -1;
 		}
-		store_bind_owned(stmt, 14 + (int)i, json);
 	}
 	json = store_flags_encode(b);
 	if (json == NULL) {
@@ -187,15 +202,16 @@ store_put_bug(struct store *st, const struct bug *b, char **cause)
 	}
 	store_bind_owned(stmt, 17, json);
 	sqlite3_bind_int64(stmt, 1, b->id);
-	store_bind_text(stmt, 2, b->summary);
-	store_bind_text(stmt, 3, b->status);
-	store_bind_text(stmt, 4, b->resolution != NULL ? b->resolution : "");
+	store_bind_borrowed(stmt, 2, b->summary);
+	store_bind_borrowed(stmt, 3, b->status);
+	store_bind_borrowed(
+	    stmt, 4, b->resolution != NULL ? b->resolution : "");
 	sqlite3_bind_int(stmt, 5, b->is_open);
-	store_bind_text(stmt, 6, b->whiteboard);
-	store_bind_text(stmt, 7, b->product);
-	store_bind_text(stmt, 8, b->component);
-	store_bind_text(stmt, 9, b->creator);
-	store_bind_text(stmt, 10, b->assigned_to);
+	store_bind_borrowed(stmt, 6, b->whiteboard);
+	store_bind_borrowed(stmt, 7, b->product);
+	store_bind_borrowed(stmt, 8, b->component);
+	store_bind_borrowed(stmt, 9, b->creator);
+	store_bind_borrowed(stmt, 10, b->assigned_to);
 	sqlite3_bind_int64(stmt, 11, b->creation_time);
 	sqlite3_bind_int64(stmt, 12, b->last_change_time);
 	sqlite3_bind_int64(stmt, 13, b->comment_count);
@@ -364,22 +380,20 @@ int
 store_put_comment(struct store *st, const struct comment *c, char **cause)
 {
 	sqlite3_stmt *stmt = store_stmt_get(st, STMT_PUT_COMMENT);
-	char *tags;
 
-	tags = store_strlist_encode(&c->tags);
-	if (tags == NULL) {
+	if (store_bind_strlist(stmt, 8, &c->tags) == -1) {
 		xasprintf(cause, "store: comment %lld: a tag is not UTF-8",
 		    (long long)c->id);
+		store_stmt_done(stmt);
 		return -1;
 	}
 	sqlite3_bind_int64(stmt, 1, c->id);
 	sqlite3_bind_int64(stmt, 2, c->bug_id);
 	sqlite3_bind_int64(stmt, 3, c->count);
-	store_bind_text(stmt, 4, c->creator);
+	store_bind_borrowed(stmt, 4, c->creator);
 	sqlite3_bind_int64(stmt, 5, c->time);
-	store_bind_text(stmt, 6, c->text);
+	store_bind_borrowed(stmt, 6, c->text);
 	sqlite3_bind_int(stmt, 7, c->is_private != 0);
-	store_bind_owned(stmt, 8, tags);
 	return store_stmt_run(st, stmt, cause, "put comment");
 }
 
@@ -429,11 +443,13 @@ store_put_history(struct store *st, const struct history *h, char **cause)
 		stmt = store_stmt_get(st, STMT_PUT_HISTORY);
 		sqlite3_bind_int64(stmt, 1, h->bug_id);
 		sqlite3_bind_int64(stmt, 2, h->when);
-		store_bind_text(stmt, 3, h->who != NULL ? h->who : "");
-		store_bind_text(stmt, 4, ch->field != NULL ? ch->field : "");
-		store_bind_text(
+		store_bind_borrowed(stmt, 3, h->who != NULL ? h->who : "");
+		store_bind_borrowed(
+		    stmt, 4, ch->field != NULL ? ch->field : "");
+		store_bind_borrowed(
 		    stmt, 5, ch->removed != NULL ? ch->removed : "");
-		store_bind_text(stmt, 6, ch->added != NULL ? ch->added : "");
+		store_bind_borrowed(
+		    stmt, 6, ch->added != NULL ? ch->added : "");
 		if (store_stmt_run(st, stmt, cause, "put history") == -1)
 			return -1;
 	}

@@ -59,8 +59,12 @@ struct store {
 	char *path;
 	int version;
 	int readonly;
+	int cache_saved; /* cache_size before store_begin_bulk, 0 if none */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
+	char *reserve_path;               /* PATH.reserve (store_reserve.c) */
+	long long reserve_size;           /* bytes; 0: none kept */
+	enum store_reserve_state reserve_state;
 };
 
 /* Set *cause to "store: PATH: what: sqlite's last error". */
@@ -84,6 +88,11 @@ int store_stmt_run(
     struct store *, sqlite3_stmt *, char **cause, const char *what);
 /* Bind s with its length, or NULL; SQLite copies it. */
 int store_bind_text(sqlite3_stmt *, int col, const char *s);
+/*
+ * Bind s with its length, or NULL, without a copy: for a statement stepped
+ * and reset (store_stmt_run) before s is freed.
+ */
+int store_bind_borrowed(sqlite3_stmt *, int col, const char *s);
 /* Bind an allocated string and hand it to SQLite, which frees it. */
 int store_bind_owned(sqlite3_stmt *, int col, char *s);
 /* A copy of a text column, or NULL when it is NULL. */
@@ -96,6 +105,13 @@ void *store_list_grow(void *v, size_t n, size_t *cap, size_t sz);
  */
 int store_step_ids(struct store *, sqlite3_stmt *, const char *what,
     int64_t **ids, size_t *n, char **cause);
+
+/*
+ * Fill fd with size bytes: preallocated with posix_fallocate, or, where
+ * the file system cannot (zeros forces it), written with zeros.  Returns 0,
+ * or an errno value (ENOSPC: the disk has no room).
+ */
+int store_reserve_fill(int fd, long long size, int zeros);
 
 /*
  * The SQLite connection, for the store's own files (store_*.c) that keep

@@ -211,6 +211,26 @@ sync_store_gone(struct store *st, const struct sync_fetched *f, char **cause)
 }
 
 /*
+ * The comments in id order (fetch order among repeats): stored so, each row
+ * lands at the end of the table's B-tree and its pages fill up, where the
+ * order of the answers (by bug) would split half-full pages.
+ */
+static struct sync_ranked *
+sync_comment_order(const struct comment_list *comments)
+{
+	struct sync_ranked *r;
+	size_t i;
+
+	r = xcalloc(comments->n + 1, sizeof *r);
+	for (i = 0; i < comments->n; i++) {
+		r[i].id = comments->v[i].id;
+		r[i].at = i;
+	}
+	qsort(r, comments->n, sizeof *r, sync_cmp_ranked);
+	return r;
+}
+
+/*
  * Write everything fetched, and the new cursor.  A bug whose whole thread
  * was read has its stored comments marked vanished first; those read again
  * lose the mark as they are stored.
@@ -222,6 +242,7 @@ sync_store_writes(struct store *st, const struct sync_fetched *f,
 	const struct bug_list *bugs = f->bugs;
 	const struct comment_list *comments = f->comments;
 	const struct history_list *history = f->history;
+	struct sync_ranked *order;
 	size_t i;
 
 	for (i = 0; i < bugs->n; i++)
@@ -232,9 +253,14 @@ sync_store_writes(struct store *st, const struct sync_fetched *f,
 	for (i = 0; i < f->nwhole; i++)
 		if (store_vanish_comments(st, f->whole[i], cause) == -1)
 			return -1;
+	order = sync_comment_order(comments);
 	for (i = 0; i < comments->n; i++)
-		if (store_put_comment(st, &comments->v[i], cause) == -1)
+		if (store_put_comment(st, &comments->v[order[i].at], cause) ==
+		    -1) {
+			free(order);
 			return -1;
+		}
+	free(order);
 	for (i = 0; i < history->n; i++)
 		if (store_put_history(st, &history->v[i], cause) == -1)
 			return -1;
@@ -246,7 +272,7 @@ static int
 sync_store(struct store *st, const struct sync_fetched *f,
     const struct store_cursor *cur, char **cause)
 {
-	if (store_begin(st, cause) == -1)
+	if (store_begin_bulk(st, cause) == -1)
 		return -1;
 	return store_end(st, sync_store_writes(st, f, cur, cause), cause);
 }
