@@ -245,15 +245,16 @@ policy_eval_full(struct policy_ctx *ctx)
 	struct clock *c;
 	long end, best = -1;
 	size_t i, from = 0;
-	int n, best_n = 0, legacy, best_legacy = 0;
+	int n, best_n = 0, legacy, best_legacy = 0, nforms;
 
 	c = policy_clock_filed(ctx, CLOCK_FULL_REPORT, POLICY_WIKI_2017,
 	    POLICY_FULL, "full incident report due 14 days later");
 	if (c == NULL)
 		return;
+	/* Before 2.0 the wiki's topics make a report too. */
+	nforms = c->version < POLICY_CCADB_2_0 ? 2 : 1;
 	for (i = 0; i < ctx->nc && (best < 0 || (long)i < best); i++)
-		for (legacy = 0; legacy <= (c->version < POLICY_CCADB_2_0);
-		     legacy++) {
+		for (legacy = 0; legacy < nforms; legacy++) {
 			end = policy_report_end(ctx, i, legacy, &n);
 			if (end < 0 || (best >= 0 && end >= best))
 				continue;
