@@ -144,8 +144,14 @@ daemon_start_httpd(struct daemon *d, const struct config *c, char **cause)
 void
 daemon_arm(struct daemon *d, uint64_t delay_usec)
 {
+	uint64_t now;
 	int r;
 
+	/* No cycle (a poll, a reload's) sooner than Bugzilla asked. */
+	if (d->not_before != 0 &&
+	    sd_event_now(d->event, CLOCK_MONOTONIC, &now) >= 0 &&
+	    now + delay_usec < d->not_before)
+		delay_usec = d->not_before - now;
 	r = sd_event_source_set_time_relative(d->timer, delay_usec);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(d->timer, SD_EVENT_ONESHOT);

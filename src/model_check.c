@@ -9,6 +9,31 @@
 #include "xmalloc.h"
 
 /*
+ * The index of the quote that closes the string whose text starts at i, or
+ * len: the next quote not escaped, that is not after an odd run of
+ * backslashes.  memchr skips the text (most of a response) a word at a time.
+ */
+static size_t
+model_prescan_string(const char *body, size_t len, size_t i)
+{
+	const char *q;
+	size_t at, bs;
+
+	while (i < len) {
+		q = memchr(body + i, '"', len - i);
+		if (q == NULL)
+			return len;
+		at = (size_t)(q - body);
+		for (bs = 0; at - bs > i && body[at - bs - 1] == '\\'; bs++)
+			continue;
+		if (bs % 2 == 0)
+			return at;
+		i = at + 1;
+	}
+	return len;
+}
+
+/*
  * Count the values of a body by its separators and openers outside
  * strings: a value ends at a comma or a closing bracket, so commas plus
  * openers bound the values from above within one.  Linear, no allocation.
@@ -17,19 +42,11 @@ int
 model_prescan(const char *body, size_t len, char **cause)
 {
 	size_t i, values = 0;
-	int in_string = 0;
 
 	for (i = 0; i < len; i++) {
-		if (in_string) {
-			if (body[i] == '\\')
-				i++;
-			else if (body[i] == '"')
-				in_string = 0;
-			continue;
-		}
 		switch (body[i]) {
 		case '"':
-			in_string = 1;
+			i = model_prescan_string(body, len, i + 1);
 			break;
 		case ',':
 		case '[':

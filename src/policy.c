@@ -342,6 +342,18 @@ policy_question_clears(struct policy_ctx *ctx, struct clock *c, time_t asked,
 	return 0;
 }
 
+/*
+ * 1 if comment cm was posted after a question asked at asked in comment
+ * count (-1: a needinfo alone): later, or in the same second with a higher
+ * number, since Bugzilla numbers a bug's comments in the order posted.
+ */
+static int
+policy_comes_after(const struct comment *cm, time_t asked, int64_t count)
+{
+	return cm->time > asked ||
+	    (cm->time == asked && count >= 0 && cm->count > count);
+}
+
 /* One response clock: 7 days from a question to a CA-side answer. */
 static void
 policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
@@ -350,12 +362,14 @@ policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
 	const struct comment *answer = NULL;
 	enum policy_version v;
 	struct clock *c;
+	time_t from;
 	size_t i;
 
 	if (policy_clock_version(ctx, asked, POLICY_WIKI_2017, &v) == -1)
 		return;
 	c = policy_clock_new(ctx, CLOCK_RESPONSE, v, asked, count);
-	c->due = asked + POLICY_CADENCE;
+	from = policy_resumed_at(ctx, asked);
+	c->due = from + POLICY_CADENCE;
 	c->asked_by = xstrdup(who);
 	if (count >= 0)
 		policy_evidence(c, asked, count,
@@ -367,8 +381,13 @@ policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
 		    nis[i]->requestee, who,
 		    count >= 0 ? " with the comment"
 			       : "; a response is due 7 days later");
+	if (from != asked)
+		policy_evidence(c, from, -1,
+		    "asked while the bug was resolved: the 7 days run from "
+		    "its reopening");
 	for (i = 0; i < ctx->nc && answer == NULL; i++) {
-		if (ctx->cside[i] == SIDE_CA && ctx->cv[i]->time > asked)
+		if (ctx->cside[i] == SIDE_CA &&
+		    policy_comes_after(ctx->cv[i], asked, count))
 			answer = ctx->cv[i];
 	}
 	if (!policy_question_clears(ctx, c, asked, answer, nis, nn) &&

@@ -95,6 +95,8 @@ int policy_find_closure(const struct policy_ctx *, time_t since, time_t *when,
     int64_t *comment, const char **by);
 /* The first moment of the bug's current open spell (creation, reopening). */
 time_t policy_open_since(const struct policy_ctx *);
+/* When a clock starting at t runs from: t, or the reopening after it. */
+time_t policy_resumed_at(const struct policy_ctx *, time_t t);
 
 /*
  * The action items (policy_actions.c): the plan from the CA-side comments

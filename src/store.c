@@ -176,7 +176,7 @@ store_fs_hint(const char *path)
 }
 
 /* store_error with a va_list. */
-static void CCWATCH_PRINTF(3, 0)
+void CCWATCH_PRINTF(3, 0)
     store_verror(struct store *st, char **cause, const char *fmt, va_list ap)
 {
 	char *what;
@@ -241,6 +241,15 @@ store_bind_text(sqlite3_stmt *stmt, int col, const char *s)
 		return sqlite3_bind_null(stmt, col);
 	return sqlite3_bind_text(
 	    stmt, col, s, (int)strlen(s), SQLITE_TRANSIENT);
+}
+
+/* Bind s without a copy, for a statement reset before s is freed. */
+int
+store_bind_borrowed(sqlite3_stmt *stmt, int col, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(stmt, col);
+	return sqlite3_bind_text(stmt, col, s, (int)strlen(s), SQLITE_STATIC);
 }
 
 /* Bind an allocated string and hand it to SQLite, which frees it. */
@@ -723,6 +732,8 @@ store_schema_version(struct store *st)
 	return st->version;
 }
 
+static void store_end_bulk(struct store *);
+
 /* Start a write transaction, taking the write lock now. */
 int
 store_begin(struct store *st, char **cause)
@@ -731,12 +742,76 @@ store_begin(struct store *st, char **cause)
 	    st, store_stmt_get(st, STMT_BEGIN), cause, "begin");
 }
 
+/* Set the page cache's size (PRAGMA cache_size: pages, or -KiB). */
+static int
+store_set_cache(struct store *st, int size, char **cause)
+{
+	char sql[64];
+
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", size);
+	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
+		store_error(st, cause, "cache_size");
+		return -1;
+	}
+	return 0;
+}
+
+/* Start a write transaction with a page cache for many pages; see store.h. */
+int
+store_begin_bulk(struct store *st, char **cause)
+{
+	sqlite3_stmt *stmt;
+	int saved = 0;
+
+	if (sqlite3_prepare_v2(st->db, "PRAGMA cache_size", -1, &stmt, NULL) !=
+	    SQLITE_OK) {
+		store_error(st, cause, "cache_size");
+		return -1;
+	}
+	if (sqlite3_step(stmt) == SQLITE_ROW)
+		saved = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	if (saved == 0 || saved < -STORE_BULK_CACHE_KIB)
+		return store_begin(st, cause);
+	if (store_set_cache(st, -STORE_BULK_CACHE_KIB, cause) == -1)
+		return -1;
+	st->cache_saved = saved;
+	if (store_begin(st, cause) == -1) {
+		store_end_bulk(st);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Shrink the page cache back after a bulk transaction: SQLite frees the
+ * pages past the old size.  A failure is logged; the store still works.
+ */
+static void
+store_end_bulk(struct store *st)
+{
+	char *cause = NULL;
+
+	if (st->cache_saved == 0)
+		return;
+	if (store_set_cache(st, st->cache_saved, &cause) == -1) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	st->cache_saved = 0;
+}
+
 /* Commit the open transaction. */
 int
 store_commit(struct store *st, char **cause)
 {
-	return store_stmt_run(
+	int rc;
+
+	rc = store_stmt_run(
 	    st, store_stmt_get(st, STMT_COMMIT), cause, "commit");
+	if (rc == 0)
+		store_end_bulk(st);
+	return rc;
 }
 
 /* Roll back the open transaction, if there is one; failures are logged. */
@@ -745,13 +820,16 @@ store_rollback(struct store *st)
 {
 	char *cause;
 
-	if (sqlite3_get_autocommit(st->db))
+	if (sqlite3_get_autocommit(st->db)) {
+		store_end_bulk(st);
 		return;
+	}
 	if (store_stmt_run(st, store_stmt_get(st, STMT_ROLLBACK), &cause,
 		"rollback") == -1) {
 		log_warnx("%s", cause);
 		free(cause);
 	}
+	store_end_bulk(st);
 }
 
 /* Commit the open transaction when rc is 0, else roll it back. */

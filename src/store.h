@@ -97,6 +97,14 @@ int store_begin(struct store *, char **cause);
 int store_commit(struct store *, char **cause);
 void store_rollback(struct store *);
 /*
+ * store_begin for a transaction that writes many pages (a sync cycle, a
+ * backfill batch): until its commit or rollback the page cache may hold
+ * STORE_BULK_CACHE_KIB, so that dirty pages are not spilled into the WAL
+ * and read back before the commit.  The cache shrinks back after.
+ */
+int store_begin_bulk(struct store *, char **cause);
+#define STORE_BULK_CACHE_KIB 32768
+/*
  * End the open transaction by rc, the outcome of its writes: commit when rc
  * is 0, else (or when the commit fails) roll back.  0 once committed, else
  * -1 with *cause as the failed step set it.

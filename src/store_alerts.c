@@ -260,8 +260,7 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 	if (stmt == NULL)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*rows = xreallocarray(*rows, *n + 1, sizeof **rows);
-		r = &(*rows)[(*n)++];
+		r = xappend(rows, n, sizeof *r);
 		r->id = sqlite3_column_int64(stmt, 0);
 		r->delivery_id = store_sa_text(stmt, 1);
 		r->channel = store_sa_text(stmt, 2);
@@ -425,9 +424,7 @@ store_channel_health_list(
 	if (stmt == NULL)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*v = xreallocarray(*v, *n + 1, sizeof **v);
-		h = &(*v)[(*n)++];
-		memset(h, 0, sizeof *h);
+		h = xappend(v, n, sizeof *h);
 		h->channel = store_sa_text(stmt, 0);
 		h->last_success = (time_t)sqlite3_column_int64(stmt, 1);
 		h->last_failure = (time_t)sqlite3_column_int64(stmt, 2);

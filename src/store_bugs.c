@@ -5,6 +5,7 @@
  * so it comes back byte for byte.
  */
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,6 +36,23 @@ store_strlist_encode(const struct strlist *sl)
 out:
 	json_decref(a);
 	return out;
+}
+
+/*
+ * Bind a list as its JSON text; -1 if one is not UTF-8.  Most lists (a
+ * comment's tags) are empty, and "[]" needs no encoder or allocation.
+ */
+static int
+store_bind_strlist(sqlite3_stmt *stmt, int col, const struct strlist *sl)
+{
+	char *json;
+
+	if (sl->n == 0)
+		return sqlite3_bind_text(stmt, col, "[]", 2, SQLITE_STATIC);
+	json = store_strlist_encode(sl);
+	if (json == NULL)
+		return -1;
+	return store_bind_owned(stmt, col, json);
 }
 
 /* Decode a JSON array of strings into sl; 0, or -1 if it is not one. */
@@ -168,14 +186,12 @@ store_put_bug(struct store *st, const struct bug *b, char **cause)
 	size_t i;
 
 	for (i = 0; i < CCWATCH_NELEM(lists); i++) {
-		json = store_strlist_encode(lists[i]);
-		if (json == NULL) {
+		if (store_bind_strlist(stmt, 14 + (int)i, lists[i]) == -1) {
 			xasprintf(cause, "store: bug %lld: a list is not UTF-8",
 			    (long long)b->id);
 			store_stmt_done(stmt);
 			return -1;
 		}
-		store_bind_owned(stmt, 14 + (int)i, json);
 	}
 	json = store_flags_encode(b);
 	if (json == NULL) {
@@ -186,15 +202,16 @@ store_put_bug(struct store *st, const struct bug *b, char **cause)
 	}
 	store_bind_owned(stmt, 17, json);
 	sqlite3_bind_int64(stmt, 1, b->id);
-	store_bind_text(stmt, 2, b->summary);
-	store_bind_text(stmt, 3, b->status);
-	store_bind_text(stmt, 4, b->resolution != NULL ? b->resolution : "");
+	store_bind_borrowed(stmt, 2, b->summary);
+	store_bind_borrowed(stmt, 3, b->status);
+	store_bind_borrowed(
+	    stmt, 4, b->resolution != NULL ? b->resolution : "");
 	sqlite3_bind_int(stmt, 5, b->is_open);
-	store_bind_text(stmt, 6, b->whiteboard);
-	store_bind_text(stmt, 7, b->product);
-	store_bind_text(stmt, 8, b->component);
-	store_bind_text(stmt, 9, b->creator);
-	store_bind_text(stmt, 10, b->assigned_to);
+	store_bind_borrowed(stmt, 6, b->whiteboard);
+	store_bind_borrowed(stmt, 7, b->product);
+	store_bind_borrowed(stmt, 8, b->component);
+	store_bind_borrowed(stmt, 9, b->creator);
+	store_bind_borrowed(stmt, 10, b->assigned_to);
 	sqlite3_bind_int64(stmt, 11, b->creation_time);
 	sqlite3_bind_int64(stmt, 12, b->last_change_time);
 	sqlite3_bind_int64(stmt, 13, b->comment_count);
@@ -270,24 +287,81 @@ store_get_bug(struct store *st, int64_t id, struct bug *out, char **cause)
 	return rc;
 }
 
+/* Reads the current row of a statement into the list out; -1 with *cause. */
+typedef int (*store_row_fn)(
+    struct store *, sqlite3_stmt *, void *out, char **cause);
+
+/*
+ * Step a bound statement to its end, each row read into out by row, and
+ * reset it: 0, or -1 with *cause (a bad row's, or the step's error named
+ * by fmt).
+ */
+static int CCWATCH_PRINTF(6, 7)
+    store_read_rows(struct store *st, sqlite3_stmt *stmt, store_row_fn row,
+	void *out, char **cause, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (row(st, stmt, out, cause) == -1)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		va_start(ap, fmt);
+		store_verror(st, cause, fmt, ap);
+		va_end(ap);
+	}
+	store_stmt_done(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Append the bug of the current row to the bug_list out. */
+static int
+store_bug_row(struct store *st, sqlite3_stmt *stmt, void *out, char **cause)
+{
+	struct bug b;
+
+	if (store_bug_read(st, stmt, &b, cause) == -1)
+		return -1;
+	*bug_list_add(out) = b;
+	return 0;
+}
+
+/* Append the comment of the current row to the comment_list out. */
+static int
+store_comment_row(struct store *st, sqlite3_stmt *stmt, void *out, char **cause)
+{
+	struct comment c;
+
+	memset(&c, 0, sizeof c);
+	c.id = sqlite3_column_int64(stmt, 0);
+	c.bug_id = sqlite3_column_int64(stmt, 1);
+	c.count = sqlite3_column_int64(stmt, 2);
+	c.creator = store_column_text(stmt, 3);
+	c.time = (time_t)sqlite3_column_int64(stmt, 4);
+	c.text = store_column_text(stmt, 5);
+	c.is_private = sqlite3_column_int(stmt, 6);
+	if (store_strlist_decode(
+		(const char *)sqlite3_column_text(stmt, 7), &c.tags) == -1) {
+		xasprintf(cause, "store: %s: comment %lld: bad tags", st->path,
+		    (long long)c.id);
+		model_comment_free(&c);
+		return -1;
+	}
+	*comment_list_add(out) = c;
+	return 0;
+}
+
 /* Append the stored bugs, by id, to *out. */
 int
 store_list_bugs(
     struct store *st, int open_only, struct bug_list *out, char **cause)
 {
 	sqlite3_stmt *stmt = store_stmt_get(st, STMT_LIST_BUGS);
-	struct bug b;
-	int rc;
 
 	sqlite3_bind_int(stmt, 1, open_only);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (store_bug_read(st, stmt, &b, cause) == -1) {
-			store_stmt_done(stmt);
-			return -1;
-		}
-		*bug_list_add(out) = b;
-	}
-	return store_stmt_end(st, stmt, rc, cause, "list bugs");
+	return store_read_rows(
+	    st, stmt, store_bug_row, out, cause, "list bugs");
 }
 
 /* Allocate the stored bug ids, ascending, into *ids and *n. */
@@ -306,22 +380,20 @@ int
 store_put_comment(struct store *st, const struct comment *c, char **cause)
 {
 	sqlite3_stmt *stmt = store_stmt_get(st, STMT_PUT_COMMENT);
-	char *tags;
 
-	tags = store_strlist_encode(&c->tags);
-	if (tags == NULL) {
+	if (store_bind_strlist(stmt, 8, &c->tags) == -1) {
 		xasprintf(cause, "store: comment %lld: a tag is not UTF-8",
 		    (long long)c->id);
+		store_stmt_done(stmt);
 		return -1;
 	}
 	sqlite3_bind_int64(stmt, 1, c->id);
 	sqlite3_bind_int64(stmt, 2, c->bug_id);
 	sqlite3_bind_int64(stmt, 3, c->count);
-	store_bind_text(stmt, 4, c->creator);
+	store_bind_borrowed(stmt, 4, c->creator);
 	sqlite3_bind_int64(stmt, 5, c->time);
-	store_bind_text(stmt, 6, c->text);
+	store_bind_borrowed(stmt, 6, c->text);
 	sqlite3_bind_int(stmt, 7, c->is_private != 0);
-	store_bind_owned(stmt, 8, tags);
 	return store_stmt_run(st, stmt, cause, "put comment");
 }
 
@@ -331,32 +403,10 @@ store_get_comments(
     struct store *st, int64_t bug_id, struct comment_list *out, char **cause)
 {
 	sqlite3_stmt *stmt = store_stmt_get(st, STMT_GET_COMMENTS);
-	struct comment c;
-	int rc;
 
 	sqlite3_bind_int64(stmt, 1, bug_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(&c, 0, sizeof c);
-		c.id = sqlite3_column_int64(stmt, 0);
-		c.bug_id = sqlite3_column_int64(stmt, 1);
-		c.count = sqlite3_column_int64(stmt, 2);
-		c.creator = store_column_text(stmt, 3);
-		c.time = (time_t)sqlite3_column_int64(stmt, 4);
-		c.text = store_column_text(stmt, 5);
-		c.is_private = sqlite3_column_int(stmt, 6);
-		if (store_strlist_decode(
-			(const char *)sqlite3_column_text(stmt, 7), &c.tags) ==
-		    -1) {
-			xasprintf(cause, "store: %s: comment %lld: bad tags",
-			    st->path, (long long)c.id);
-			model_comment_free(&c);
-			store_stmt_done(stmt);
-			return -1;
-		}
-		*comment_list_add(out) = c;
-	}
-	return store_stmt_end(
-	    st, stmt, rc, cause, "get comments of bug %lld", (long long)bug_id);
+	return store_read_rows(st, stmt, store_comment_row, out, cause,
+	    "get comments of bug %lld", (long long)bug_id);
 }
 
 /* Store the latest time of a bug's comments, or 0, in *out. */
@@ -393,11 +443,13 @@ store_put_history(struct store *st, const struct history *h, char **cause)
 		stmt = store_stmt_get(st, STMT_PUT_HISTORY);
 		sqlite3_bind_int64(stmt, 1, h->bug_id);
 		sqlite3_bind_int64(stmt, 2, h->when);
-		store_bind_text(stmt, 3, h->who != NULL ? h->who : "");
-		store_bind_text(stmt, 4, ch->field != NULL ? ch->field : "");
-		store_bind_text(
+		store_bind_borrowed(stmt, 3, h->who != NULL ? h->who : "");
+		store_bind_borrowed(
+		    stmt, 4, ch->field != NULL ? ch->field : "");
+		store_bind_borrowed(
 		    stmt, 5, ch->removed != NULL ? ch->removed : "");
-		store_bind_text(stmt, 6, ch->added != NULL ? ch->added : "");
+		store_bind_borrowed(
+		    stmt, 6, ch->added != NULL ? ch->added : "");
 		if (store_stmt_run(st, stmt, cause, "put history") == -1)
 			return -1;
 	}

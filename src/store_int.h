@@ -10,6 +10,7 @@
 #define STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "ccwatch.h"
@@ -58,6 +59,7 @@ struct store {
 	char *path;
 	int version;
 	int readonly;
+	int cache_saved; /* cache_size before store_begin_bulk, 0 if none */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
 	char *reserve_path;               /* PATH.reserve (store_reserve.c) */
@@ -68,6 +70,9 @@ struct store {
 /* Set *cause to "store: PATH: what: sqlite's last error". */
 void store_error(struct store *, char **cause, const char *fmt, ...)
     CCWATCH_PRINTF(3, 4);
+/* store_error with a va_list. */
+void store_verror(struct store *, char **cause, const char *fmt, va_list ap)
+    CCWATCH_PRINTF(3, 0);
 /* Return statement i, reset and with no bindings, ready to bind and step. */
 sqlite3_stmt *store_stmt_get(struct store *, enum store_stmt i);
 /* Reset a statement after use so it holds no read lock or bound text. */
@@ -83,6 +88,11 @@ int store_stmt_run(
     struct store *, sqlite3_stmt *, char **cause, const char *what);
 /* Bind s with its length, or NULL; SQLite copies it. */
 int store_bind_text(sqlite3_stmt *, int col, const char *s);
+/*
+ * Bind s with its length, or NULL, without a copy: for a statement stepped
+ * and reset (store_stmt_run) before s is freed.
+ */
+int store_bind_borrowed(sqlite3_stmt *, int col, const char *s);
 /* Bind an allocated string and hand it to SQLite, which frees it. */
 int store_bind_owned(sqlite3_stmt *, int col, char *s);
 /* A copy of a text column, or NULL when it is NULL. */

@@ -211,6 +211,26 @@ sync_store_gone(struct store *st, const struct sync_fetched *f, char **cause)
 }
 
 /*
+ * The comments in id order (fetch order among repeats): stored so, each row
+ * lands at the end of the table's B-tree and its pages fill up, where the
+ * order of the answers (by bug) would split half-full pages.
+ */
+static struct sync_ranked *
+sync_comment_order(const struct comment_list *comments)
+{
+	struct sync_ranked *r;
+	size_t i;
+
+	r = xcalloc(comments->n + 1, sizeof *r);
+	for (i = 0; i < comments->n; i++) {
+		r[i].id = comments->v[i].id;
+		r[i].at = i;
+	}
+	qsort(r, comments->n, sizeof *r, sync_cmp_ranked);
+	return r;
+}
+
+/*
  * Write everything fetched, and the new cursor.  A bug whose whole thread
  * was read has its stored comments marked vanished first; those read again
  * lose the mark as they are stored.
@@ -222,6 +242,7 @@ sync_store_writes(struct store *st, const struct sync_fetched *f,
 	const struct bug_list *bugs = f->bugs;
 	const struct comment_list *comments = f->comments;
 	const struct history_list *history = f->history;
+	struct sync_ranked *order;
 	size_t i;
 
 	for (i = 0; i < bugs->n; i++)
@@ -232,9 +253,14 @@ sync_store_writes(struct store *st, const struct sync_fetched *f,
 	for (i = 0; i < f->nwhole; i++)
 		if (store_vanish_comments(st, f->whole[i], cause) == -1)
 			return -1;
+	order = sync_comment_order(comments);
 	for (i = 0; i < comments->n; i++)
-		if (store_put_comment(st, &comments->v[i], cause) == -1)
+		if (store_put_comment(st, &comments->v[order[i].at], cause) ==
+		    -1) {
+			free(order);
 			return -1;
+		}
+	free(order);
 	for (i = 0; i < history->n; i++)
 		if (store_put_history(st, &history->v[i], cause) == -1)
 			return -1;
@@ -246,7 +272,7 @@ static int
 sync_store(struct store *st, const struct sync_fetched *f,
     const struct store_cursor *cur, char **cause)
 {
-	if (store_begin(st, cause) == -1)
+	if (store_begin_bulk(st, cause) == -1)
 		return -1;
 	return store_end(st, sync_store_writes(st, f, cur, cause), cause);
 }
@@ -358,6 +384,47 @@ sync_finish(struct sync_cycle *c, int rc, const char *cause)
 }
 
 /*
+ * Past this many seconds between Bugzilla's clock and ours, the skew is
+ * logged: beyond the cursor (in Bugzilla's time alone), deadlines counted
+ * from its timestamps shift by the skew against this host's clock.
+ */
+#define SYNC_SKEW_WARN 120
+
+/* The skew last warned about (db_time - our clock), 0 when none. */
+static long sync_skew_warned;
+
+/*
+ * Warn once when Bugzilla's clock and ours drift apart (and again when
+ * the skew changes by more than SYNC_SKEW_WARN), and once when they agree
+ * again.
+ */
+static void
+sync_note_skew(time_t db_time)
+{
+	char iso[TIMEUTIL_ISO_LEN];
+	long skew = (long)(db_time - timeutil_now());
+	long mag = skew < 0 ? -skew : skew;
+
+	if (mag <= SYNC_SKEW_WARN) {
+		if (sync_skew_warned != 0)
+			log_info("sync: Bugzilla's clock and ours agree again "
+				 "(%ld s apart)",
+			    skew);
+		sync_skew_warned = 0;
+		return;
+	}
+	if (sync_skew_warned != 0 &&
+	    labs(skew - sync_skew_warned) <= SYNC_SKEW_WARN)
+		return;
+	sync_skew_warned = skew;
+	log_warnx("sync: Bugzilla's clock (db_time %s) is %ld s %s ours: "
+		  "deadlines counted from its timestamps fall %ld s %s by "
+		  "this host's clock; check both clocks (NTP)",
+	    timeutil_format_iso(db_time, iso), mag,
+	    skew < 0 ? "behind" : "ahead of", mag, skew < 0 ? "early" : "late");
+}
+
+/*
  * Check what a call brought: the cycle's bytes within its budget, and
  * db_time believable.  A db_time more than max_skew ahead of our clock (a
  * cursor in the year 9999 would blind every later cycle), or more than
@@ -389,6 +456,7 @@ sync_check_call(struct sync_cycle *c, char **cause)
 		    timeutil_format_iso(c->db_time, iso), skew);
 		return -1;
 	}
+	sync_note_skew(c->db_time);
 	return 0;
 }
 

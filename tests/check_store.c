@@ -392,6 +392,7 @@ START_TEST(test_readonly_open)
 }
 END_TEST
 
+/* The suite: opening, cursor, transactions, not-a-question marks. */
 static Suite *
 store_suite(void)
 {
