@@ -92,8 +92,11 @@ daemon_status(struct daemon *d)
 		err = NULL;
 	}
 	snprintf(note, sizeof note,
-	    "; alerts: %lld pending, %lld dead letters%s%s", ac.pending,
-	    ac.dead, h.failing > 0 ? "; " : "", h.failing > 0 ? h.text : "");
+	    "; alerts: %lld pending, %lld dead letters%s%s%s", ac.pending,
+	    ac.dead, h.failing > 0 ? "; " : "", h.failing > 0 ? h.text : "",
+	    store_reserve_state(d->store) == STORE_RESERVE_SPENT
+		? "; DISK FULL: the store's reserve is spent, delivery paused"
+		: "");
 	alerts_health_free(&h);
 	if (cur.last_sync == 0)
 		sd_notifyf(

@@ -33,7 +33,7 @@
 #include "xmalloc.h"
 
 /* Bytes written at a time when the file system cannot preallocate. */
-#define STORE_RESERVE_CHUNK (64 * 1024)
+#define STORE_RESERVE_CHUNK ((size_t)64 * 1024)
 
 /* 1 if sb is a regular file this user owns (never a link: lstat/fstat). */
 static int
@@ -62,8 +62,9 @@ store_reserve_fill(int fd, long long size, int zeros)
 			return rc;
 	}
 	while (off < size) {
-		len = size - off < STORE_RESERVE_CHUNK ? (size_t)(size - off)
-						       : STORE_RESERVE_CHUNK;
+		len = (unsigned long long)(size - off) < STORE_RESERVE_CHUNK
+		    ? (size_t)(size - off)
+		    : STORE_RESERVE_CHUNK;
 		w = pwrite(fd, chunk, len, (off_t)off);
 		if (w <= 0)
 			return w == 0 ? ENOSPC : errno;
@@ -239,17 +240,17 @@ store_reserve_release_if_full(struct store *st)
 
 /* What a reserve file of size bytes at path tells; see store.h. */
 enum store_reserve_state
-store_reserve_inspect(const char *store, long long size)
+store_reserve_inspect(const char *path, long long size)
 {
 	struct stat sb;
-	char *path;
+	char *reserve;
 	int rc;
 
 	if (size <= 0)
 		return STORE_RESERVE_OFF;
-	xasprintf(&path, "%s.reserve", store);
-	rc = lstat(path, &sb);
-	free(path);
+	xasprintf(&reserve, "%s.reserve", path);
+	rc = lstat(reserve, &sb);
+	free(reserve);
 	if (rc == -1 || !S_ISREG(sb.st_mode))
 		return STORE_RESERVE_OFF;
 	return (long long)sb.st_size >= size ? STORE_RESERVE_READY

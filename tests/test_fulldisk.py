@@ -31,11 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import ccwtest  # noqa: E402
-from ccwtest import (CCWATCH, CCWATCHD, Fake, Webhook, check, hook_channel, section,  # noqa: E402
+from ccwtest import (CCWATCH, CCWATCHD, Fake, Webhook, check, free_port, hook_channel, section,  # noqa: E402
                      wait_cycles, wait_until, write_conf, write_corpus, write_secret)
 from ccwtest import corpus_bug as bug  # noqa: E402
 
@@ -90,6 +91,19 @@ def size(path):
         return os.path.getsize(path)
     except OSError:
         return -1
+
+
+def reserve_metric(port):
+    """The daemon's ccwatch_store_reserve_ok from its /metrics, or None."""
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % port, timeout=10) as r:
+            text = r.read().decode()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith("ccwatch_store_reserve_ok "):
+            return int(line.split()[1])
+    return None
 
 
 def outbox(db):
@@ -158,7 +172,7 @@ def finish(hook, log, db, what):
           % (what.replace(" ", "-"), rows, len(ids), len(set(ids)), FILL_AT))
 
 
-def with_reserve(p, conf, log, hook, db, filler):
+def with_reserve(p, conf, log, hook, db, filler, port):
     """The run with the reserve, stopped and started again while full."""
     reserve = db + ".reserve"
     released = wait_until(lambda: "DISK FULL: the reserve" in read(log)
@@ -168,6 +182,8 @@ def with_reserve(p, conf, log, hook, db, filler):
           "the disk fills while delivery %d is sent (%d bytes of filler): ccwatchd "
           "empties its reserve to record it, and says so" % (FILL_AT, hook.filled))
     hold(p, log, hook, "with a reserve")
+    m = reserve_metric(port)
+    check(m == 0, "the daemon's metrics say ccwatch_store_reserve_ok %s" % m)
     r = ccwtest.run([CCWATCH, "-c", conf, "check"])
     check(r.returncode == 2 and "reserve is spent" in r.stdout,
           "ccwatch check says CRITICAL while the reserve is spent: %s" % r.stdout.strip())
@@ -188,6 +204,8 @@ def with_reserve(p, conf, log, hook, db, filler):
           "once space returns the reserve is filled again (%d bytes)"
           % size(reserve))
     finish(hook, log2, db, "with a reserve")
+    m = reserve_metric(port)
+    check(m == 1, "and then ccwatch_store_reserve_ok %s" % m)
     return p
 
 
@@ -224,6 +242,7 @@ def scenario(work, reserve):
     p = None
     db = os.path.join(store, "ccwatch.db")
     log = os.path.join(work, "ccwatchd.log")
+    port = free_port()
     try:
         write_secret(os.path.join(work, "hook.secret"), SECRET.decode())
         stores = section("store", path=db) if reserve else section(
@@ -236,10 +255,11 @@ def scenario(work, reserve):
             section('ca "Example CA"', domains="example-ca.test"),
             section("alerts", retry_base=1, retry_max=1),
             section('route "team"', clock="initial-report", channels="hook"),
-            hook_channel("hook", hook.port, os.path.join(work, "hook.secret")))
+            hook_channel("hook", hook.port, os.path.join(work, "hook.secret")),
+            section("feed", listen="127.0.0.1:%d" % port))
         p = start(conf, log)
         if reserve:
-            p = with_reserve(p, conf, log, hook, db, filler)
+            p = with_reserve(p, conf, log, hook, db, filler, port)
         else:
             p = last_resort(p, log, hook, filler, db)
     finally:
