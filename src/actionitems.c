@@ -87,6 +87,8 @@ static const struct {
     {"expected completion date", AI_COL_DUE, 2},
     {"estimated completion date", AI_COL_DUE, 2},
     {"planned completion", AI_COL_DUE, 2},
+    {"expected completion", AI_COL_DUE, 2},
+    {"estimated completion", AI_COL_DUE, 2},
     {"completion", AI_COL_DUE, 2},
     {"planned date", AI_COL_DUE, 2},
     {"eta", AI_COL_DUE, 2},
@@ -176,7 +178,7 @@ ai_maybe_header(const char *s, size_t n)
 		   ai_contains(s, n, "item")) &&
 	    (ai_contains(s, n, "due") || ai_contains(s, n, "target") ||
 		ai_contains(s, n, "complet") || ai_contains(s, n, "deadline") ||
-		ai_contains(s, n, "eta"));
+		ai_contains(s, n, "eta") || ai_contains(s, n, "date"));
 }
 
 /* 1 if s[i] is a '|' that no backslash escapes. */

@@ -196,7 +196,8 @@ feed_load_comments(struct store *st, const struct people *people,
 			continue;
 		}
 		fb->comments++;
-		if (people_side(people, &rb->bug, c->creator, c->time) ==
+		if (!policy_comment_hidden(c) &&
+		    people_side(people, &rb->bug, c->creator, c->time) ==
 			SIDE_CA &&
 		    c->time > fb->last_ca_comment)
 			fb->last_ca_comment = c->time;

@@ -36,25 +36,6 @@ policy_cmp_history(const void *a, const void *b)
 }
 
 /*
- * 1 if a moderator hid the comment: Bugzilla's comment tags "spam" and
- * "abuse" (any case).  Such a comment neither asks nor answers; the
- * description (comment 0) is the report itself and always counts.
- */
-static int
-policy_comment_hidden(const struct comment *cm)
-{
-	size_t i;
-
-	if (cm->count == 0)
-		return 0;
-	for (i = 0; i < cm->tags.n; i++)
-		if (strcasecmp(cm->tags.v[i], "spam") == 0 ||
-		    strcasecmp(cm->tags.v[i], "abuse") == 0)
-			return 1;
-	return 0;
-}
-
-/*
  * Collect the comments at or before now, one per id (the last copy), less
  * those a moderator hid.
  */

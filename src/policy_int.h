@@ -18,6 +18,9 @@
 #define POLICY_ACTION_GRACE    (3 * POLICY_DAY)
 #define POLICY_PROGRAM_WAIT    (7 * POLICY_DAY)
 #define POLICY_CLOSURE_ACCOUNT "incident-reporting@ccadb.org"
+/* A Full Incident Report posted in parts: at most 4, within an hour. */
+#define POLICY_PARTS_MAX  4
+#define POLICY_PARTS_SPAN POLICY_HOUR
 
 /* A needinfo set or cleared, from the history or the current flags. */
 struct policy_ni {

@@ -517,6 +517,43 @@ sync_tracked(const struct sync_options *o, const struct bug *b)
 }
 
 /*
+ * Drop what the search brought from outside the watched products and
+ * components: a server that ignores a filter must not make ccwatch track
+ * (and alert on) bugs it was never asked about.  Counted as skipped.
+ */
+static void
+sync_drop_foreign(struct sync_cycle *c)
+{
+	struct bug *b;
+	char pe[128], ce[128];
+	size_t i, n = 0, dropped = 0;
+
+	for (i = 0; i < c->bugs.n; i++) {
+		b = &c->bugs.v[i];
+		if (sync_tracked(&c->o, b)) {
+			c->bugs.v[n++] = *b;
+			continue;
+		}
+		if (dropped++ == 0)
+			log_warnx("sync: the search returned bug %lld of %s :: "
+				  "%s, outside the watched products and "
+				  "components: ignored",
+			    (long long)b->id,
+			    log_escape(pe, sizeof pe,
+				b->product != NULL ? b->product : ""),
+			    log_escape(ce, sizeof ce,
+				b->component != NULL ? b->component : ""));
+		model_bug_free(b);
+	}
+	c->bugs.n = n;
+	if (dropped > 1)
+		log_warnx("sync: %zu bugs of the search were outside the "
+			  "watched products and components: ignored",
+		    dropped);
+	c->stats.skipped += dropped;
+}
+
+/*
  * Sort the stored bugs read by id: still watched (closed, say) join the
  * fetched bugs, moved ones leave the tracked set, and those missing from
  * the answer are no longer visible to the key.
@@ -525,6 +562,7 @@ static void
 sync_sort_gone(struct sync_cycle *c)
 {
 	const int64_t *gone = c->gone;
+	char pe[128], ce[128];
 	size_t i, j, ngone = gone != NULL ? c->ngone : 0;
 
 	sync_dedupe(&c->byid);
@@ -546,9 +584,12 @@ sync_sort_gone(struct sync_cycle *c)
 		}
 		log_info("sync: bug %lld moved to %s :: %s",
 		    (long long)c->byid.v[i].id,
-		    c->byid.v[i].product != NULL ? c->byid.v[i].product : "",
-		    c->byid.v[i].component != NULL ? c->byid.v[i].component
-						   : "");
+		    log_escape(pe, sizeof pe,
+			c->byid.v[i].product != NULL ? c->byid.v[i].product
+						     : ""),
+		    log_escape(ce, sizeof ce,
+			c->byid.v[i].component != NULL ? c->byid.v[i].component
+						       : ""));
 		*bug_list_add(&c->moved) = c->byid.v[i];
 	}
 	free(c->byid.v);
@@ -739,6 +780,7 @@ sync_advance(struct sync_cycle *c)
 		return;
 	case SYNC_SEARCH:
 		c->state = SYNC_GONE;
+		sync_drop_foreign(c);
 		if (c->stats.full) {
 			if (sync_find_gone(c, &ngone, &cause) == -1)
 				goto fail;

@@ -11,8 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "actionitems.h"
 #include "ccwatch.h"
+#include "feed.h"
 #include "policy.h"
+#include "store.h"
 #include "tbug.h"
 #include "xmalloc.h"
 
@@ -71,6 +74,74 @@ START_TEST(test_hidden_comments)
 	    state_at(&tb, CLOCK_RESPONSE, 0, q + 8 * DAY), CLOCK_MET);
 	ck_assert_int_eq(due_at(&tb, CLOCK_UPDATE, 0, u + DAY), u + 7 * DAY);
 	tb_free(&tb);
+}
+END_TEST
+
+/*
+ * Through the store and the feed: a hidden CA comment is not the feed's
+ * last CA comment, and the update clock runs from the one before it.
+ */
+START_TEST(test_feed_hidden)
+{
+	struct store *st;
+	struct feed f;
+	struct feed_options fo;
+	struct policy_options po;
+	struct people p;
+	struct bug b;
+	struct comment c;
+	char *cause = NULL;
+	time_t now = FILED + 5 * DAY, u = FILED + 2 * DAY, h = FILED + 3 * DAY;
+	const struct clock *k;
+
+	st = store_open(":memory:", &cause);
+	ck_assert_ptr_nonnull(st);
+	memset(&b, 0, sizeof b);
+	b.id = 1900001;
+	b.summary = (char *)"Acme: Incorrect Subject RDN Encoding";
+	b.status = (char *)"ASSIGNED";
+	b.resolution = (char *)"";
+	b.is_open = 1;
+	b.whiteboard = (char *)"";
+	b.product = (char *)"CA Program";
+	b.component = (char *)"CA Certificate Compliance";
+	b.creator = (char *)OUTSIDE;
+	b.assigned_to = (char *)CA_REP;
+	b.creation_time = FILED;
+	b.last_change_time = h;
+	b.comment_count = 3;
+	ck_assert_int_eq(store_put_bug(st, &b, &cause), 0);
+	memset(&c, 0, sizeof c);
+	c.bug_id = b.id;
+	c.creator = (char *)OUTSIDE;
+	c.time = FILED;
+	c.text = (char *)"Found a bad certificate.";
+	c.id = 1;
+	ck_assert_int_eq(store_put_comment(st, &c, &cause), 0);
+	c.creator = (char *)CA_REP;
+	c.id = c.count = 2;
+	c.time = u;
+	c.text = (char *)"Preliminary report.";
+	ck_assert_int_eq(store_put_comment(st, &c, &cause), 0);
+	c.id = c.count = 3;
+	c.time = h;
+	c.text = (char *)"Cheap certificates?";
+	if (_i)
+		strlist_add(&c.tags, "spam");
+	ck_assert_int_eq(store_put_comment(st, &c, &cause), 0);
+	strlist_free(&c.tags);
+	test_people(&p);
+	policy_options_defaults(&po);
+	memset(&fo, 0, sizeof fo);
+	fo.stale_after = 7200;
+	ck_assert_int_eq(feed_load(st, &p, &po, now, &fo, &f, &cause), 0);
+	ck_assert_uint_eq(f.report.nbugs, 1);
+	ck_assert_int_eq(f.extra[0].last_ca_comment, _i ? u : h);
+	k = find_clock(&f.report.bugs[0].result, CLOCK_UPDATE, 0);
+	ck_assert_int_eq(k->started_at, _i ? u : h);
+	feed_free(&f);
+	people_free(&p);
+	store_close(st);
 }
 END_TEST
 
@@ -382,6 +453,115 @@ START_TEST(test_action_due_forms)
 END_TEST
 
 /*
+ * Due-date columns as CAs name them: each header with an action column
+ * makes a list; a table of related incidents, whose Date is no due date,
+ * makes none.
+ */
+static const struct {
+	const char *header;
+	size_t items;
+} header_table[] = {
+    {"| Action Item | Kind | Due Date | Status |", 1},
+    {"| Action | Kind | Planned date | Status |", 1},
+    {"| Task | Kind | Expected completion | Status |", 1},
+    {"| Description | Kind | Estimated completion | State |", 1},
+    {"| Action Item | Kind | Target Completion Date | Status |", 1},
+    {"| Remediation | Kind | Deadline | Status |", 1},
+    {"| Bug | Kind | Date | Description |", 0},
+    {"| Item | Kind | Price | Status |", 0},
+};
+
+START_TEST(test_action_headers)
+{
+	struct actionitem_read r;
+	char *text;
+
+	xasprintf(&text,
+	    "%s\n|---|---|---|---|\n| Add a lint | Prevent | 2026-04-01 | "
+	    "Ongoing |\n",
+	    header_table[_i].header);
+	actionitems_read(text, T(2026, 3, 16, 0, 0, 0), &r);
+	ck_assert_msg(r.n == header_table[_i].items, "%s: %zu items",
+	    header_table[_i].header, r.n);
+	if (r.n == 1) {
+		ck_assert_int_eq(r.rows[0].due.date.year, 2026);
+		ck_assert_int_eq(r.rows[0].due.date.mon, 4);
+		ck_assert_int_eq(r.rows[0].due.date.day, 1);
+	}
+	actionitems_read_free(&r);
+	free(text);
+}
+END_TEST
+
+/*
+ * A Full Incident Report posted in parts (Bugzilla caps a comment's
+ * length): consecutive CA comments within an hour whose sections together
+ * make a report meet the clock at the last part; a part by anyone else
+ * between them, or an hour between, or too few sections, does not.
+ */
+#define PART_A "## Summary\nx\n## Impact\nx\n## Timeline\nx\n"
+#define PART_B                                                                 \
+	"## Root Cause Analysis\nx\n## Lessons Learned\nx\n## Action "         \
+	"Items\nx\n## Appendix\nx\n"
+#define WIKI_A                                                                 \
+	"1. How we became aware: x\n2. Timeline: x\n3. Whether issuance "      \
+	"stopped: x\n"
+#define WIKI_B                                                                 \
+	"4. Summary of the problematic certificates: x\n5. Certificate data: " \
+	"x\n6. Explanation of why: x\n7. Steps taken to prevent it: x\n"
+
+static const struct {
+	int year;
+	const char *a, *b, *c;
+	const char *between; /* who comments between the first two parts */
+	time_t gap;          /* from the first part to the last */
+	int met;             /* 1: met at the last part */
+} parts_table[] = {
+    {2026, PART_A, PART_B, NULL, NULL, 50 * 60, 1},
+    {2026, PART_A, PART_B, NULL, NULL, HOUR, 1},
+    {2026, PART_A, PART_B, NULL, NULL, HOUR + 1, 0},
+    {2026, PART_A, PART_B, NULL, OUTSIDE, 30 * 60, 0},
+    {2026, PART_A, PART_B, NULL, CA_MATE, 30 * 60, 1},
+    {2026, PART_A, "## Root Cause Analysis\nx\n", NULL, NULL, 600, 0},
+    {2026, "## Summary\nx\n## Impact\nx\n",
+	"## Timeline\nx\n## Root Cause Analysis\nx\n",
+	"## Lessons Learned\nx\n", NULL, 1200, 1},
+    {2022, WIKI_A, WIKI_B, NULL, NULL, 600, 1},
+    {2026, WIKI_A, WIKI_B, NULL, NULL, 600, 0},
+};
+
+START_TEST(test_report_in_parts)
+{
+	struct tbug tb;
+	struct policy_result r;
+	const struct clock *c;
+	time_t f = T(parts_table[_i].year, 3, 2, 9, 0, 0), t = f + 3 * DAY;
+	time_t last = t + parts_table[_i].gap;
+
+	tb_acme(&tb, f, OUTSIDE);
+	tb_comment(&tb, CA_REP, t, parts_table[_i].a);
+	if (parts_table[_i].between != NULL)
+		tb_comment(&tb, parts_table[_i].between, t + 60, "Thanks.");
+	tb_comment(&tb, CA_REP,
+	    parts_table[_i].c != NULL ? t + parts_table[_i].gap / 2 : last,
+	    parts_table[_i].b);
+	if (parts_table[_i].c != NULL)
+		tb_comment(&tb, CA_REP, last, parts_table[_i].c);
+	tb_eval(&tb, f + 20 * DAY, &r);
+	c = find_clock(&r, CLOCK_FULL_REPORT, 0);
+	ck_assert_ptr_nonnull(c);
+	if (parts_table[_i].met) {
+		ck_assert_int_eq(c->state, CLOCK_MET);
+		ck_assert_int_eq(c->stopped_at, last);
+		ck_assert_int_eq(c->stopped_by_comment, (int64_t)tb.cl.n - 1);
+	} else
+		ck_assert_int_eq(c->state, CLOCK_OVERDUE);
+	policy_result_free(&r);
+	tb_free(&tb);
+}
+END_TEST
+
+/*
  * The report clocks across month ends and a leap day, in UTC: 72 hours
  * and 14 days to the second; met at the due second is on time, one second
  * later is late by one second.
@@ -442,6 +622,7 @@ rules_edges_suite(void)
 	tcase_add_loop_test(
 	    tc, test_hidden_comments, 0, CCWATCH_NELEM(hidden_tags));
 	tcase_add_loop_test(tc, test_ca_asks_itself, 0, 4);
+	tcase_add_loop_test(tc, test_feed_hidden, 0, 2);
 	tcase_add_loop_test(tc, test_overlapping_questions, 0, 2);
 	tcase_add_loop_test(tc, test_edited_question, 0, 2);
 	suite_add_tcase(s, tc);
@@ -460,6 +641,10 @@ rules_edges_suite(void)
 	tcase_add_loop_test(
 	    tc, test_action_due_forms, 0, CCWATCH_NELEM(due_forms));
 	tcase_add_loop_test(tc, test_report_boundaries, 0, 12);
+	tcase_add_loop_test(
+	    tc, test_report_in_parts, 0, CCWATCH_NELEM(parts_table));
+	tcase_add_loop_test(
+	    tc, test_action_headers, 0, CCWATCH_NELEM(header_table));
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -10,7 +10,8 @@ sends HTML with 200, JSON with the wrong Content-Type, a Bugzilla error
 object with 200, duplicate keys, ids as strings, floats, negative, zero
 or past 64 bits, resets the connection mid-body, answers 304 to a
 request that asked for no validation, repeats the same search page
-whatever the offset, stamps a bug in the future.
+whatever the offset, stamps a bug in the future, adds a bug of another
+product to the search.
 
 For each case, `ccwatch sync --full` (a 2-second timeout, no retries) must
 end by itself, fail with a message that names the fault, or succeed where
@@ -229,6 +230,10 @@ class Handler(socketserver.BaseRequestHandler):
         elif mode == "future":
             d = json.dumps({"bugs": [bug_json(BUG, changed=4102444800)]}).encode()
             send(head(200, length=len(d)) + d)
+        elif mode == "foreign":
+            other = dict(bug_json(BUG + 1), product="Firefox", component="General")
+            d = json.dumps({"bugs": [bug_json(BUG), other]}).encode()
+            send(head(200, length=len(d)) + d)
         elif mode == "ratelimit":
             page = b"<html><body>Too many requests</body></html>"
             send(head(429, "text/html", len(page), ("Retry-After: 120",)) + page)
@@ -316,8 +321,9 @@ def phase_wire(work, srv):
 
 
 def phase_lenient(work, srv):
-    """Sound answers in odd clothes are taken: the record, not the wrapper, matters."""
-    for mode, want in (("json-as-html", 1), ("bad-ids", 1), ("future", 1), ("conditional", 1)):
+    """Sound answers in odd clothes are taken, what was not asked for is not."""
+    for mode, want in (("json-as-html", 1), ("bad-ids", 1), ("future", 1), ("conditional", 1),
+                       ("foreign", 1)):
         conf = conf_for(work, mode, srv.url)
         db = os.path.join(work, mode + ".db")
         srv.arm(mode, "/rest/bug?")
@@ -329,6 +335,13 @@ def phase_lenient(work, srv):
             check(r.stderr.count(": bad id ") == 6,
                   "bad-ids: the six bad records are each logged and skipped: %s"
                   % r.stderr[-300:])
+        if mode == "foreign":
+            c = sqlite3.connect(db)
+            ids = [row[0] for row in c.execute("SELECT id FROM bugs")]
+            c.close()
+            check(ids == [BUG] and "outside the watched products" in r.stderr,
+                  "foreign: a bug of another product in the search is ignored, logged (%s)"
+                  % ids)
         if mode == "future":
             check(0 < cursor < time.time() + 60,
                   "future: the cursor is Bugzilla's db_time, not a bug's stamp (%d)" % cursor)
