@@ -3,9 +3,9 @@
  * beside the store, its release when the mark of a sent delivery meets a
  * full disk, the pause while it is spent, its return, and the files it
  * leaves alone; the claim written before each send, which tells a delivery
- * that may have gone out from one never sent.  A full disk is an SQLite VFS over the default one whose
- * writes fail with SQLITE_FULL while disk_full is set, until the reserve
- * file is emptied (which gives the disk its room back).
+ * that may have gone out from one never sent.  A full disk is an SQLite VFS
+ * over the default one whose writes fail with SQLITE_FULL while disk_full is
+ * set, until the reserve file is emptied (which gives the disk its room back).
  */
 #include <check.h>
 #include <fcntl.h>
