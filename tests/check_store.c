@@ -221,6 +221,35 @@ START_TEST(test_rollback)
 }
 END_TEST
 
+/*
+ * store_end ends a transaction by its writes' outcome: 0 commits them, -1
+ * rolls them back (and says so with -1), so a failed cycle stores nothing.
+ */
+START_TEST(test_end_by_outcome)
+{
+	struct store *st = test_open();
+	struct bug b;
+	char *cause = NULL;
+
+	ck_assert_int_eq(store_begin(st, &cause), 0);
+	test_bug_fill(&b, 1, "");
+	test_put_bug(st, &b);
+	model_bug_free(&b);
+	ck_assert_int_eq(store_end(st, -1, &cause), -1);
+	ck_assert_int_eq(test_counts(st).bugs, 0);
+	/* The transaction is over: a new one begins. */
+	ck_assert_int_eq(store_begin(st, &cause), 0);
+	test_bug_fill(&b, 2, "");
+	test_put_bug(st, &b);
+	model_bug_free(&b);
+	ck_assert_msg(store_end(st, 0, &cause) == 0, "%s", cause);
+	ck_assert_int_eq(test_counts(st).bugs, 1);
+	ck_assert_int_eq(store_begin(st, &cause), 0);
+	ck_assert_msg(store_end(st, 0, &cause) == 0, "%s", cause);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_nested_begin_fails)
 {
 	struct store *st = test_open();
@@ -413,6 +442,7 @@ store_suite(void)
 	suite_add_tcase(s, tc);
 	tc = test_tcase("transactions");
 	tcase_add_test(tc, test_rollback);
+	tcase_add_test(tc, test_end_by_outcome);
 	tcase_add_test(tc, test_nested_begin_fails);
 	tcase_add_test(tc, test_restart_keeps_all);
 	suite_add_tcase(s, tc);
