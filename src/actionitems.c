@@ -42,6 +42,14 @@ struct ai_table {
 	int index;          /* the table's number in the comment */
 };
 
+/*
+ * The rank of the due names that say too little alone ("Date",
+ * "Timeline"): they make an Action Items table only beside an action
+ * column its header calls an action ("Action Item", "Action", ...), not
+ * beside a "Description" (a Related Incidents table has both).
+ */
+#define AI_RANK_LOOSE 4
+
 /* A header name and the role it gives its column, best names first. */
 static const struct {
 	const char *name;
@@ -92,6 +100,11 @@ static const struct {
     {"completion", AI_COL_DUE, 2},
     {"planned date", AI_COL_DUE, 2},
     {"eta", AI_COL_DUE, 2},
+    {"date", AI_COL_DUE, AI_RANK_LOOSE},
+    {"timeline", AI_COL_DUE, AI_RANK_LOOSE},
+    {"target timeline", AI_COL_DUE, AI_RANK_LOOSE},
+    {"timeframe", AI_COL_DUE, AI_RANK_LOOSE},
+    {"time frame", AI_COL_DUE, AI_RANK_LOOSE},
     {"status", AI_COL_STATUS, 0},
     {"state", AI_COL_STATUS, 0},
     {"current status", AI_COL_STATUS, 1},
@@ -178,7 +191,10 @@ ai_maybe_header(const char *s, size_t n)
 		   ai_contains(s, n, "item")) &&
 	    (ai_contains(s, n, "due") || ai_contains(s, n, "target") ||
 		ai_contains(s, n, "complet") || ai_contains(s, n, "deadline") ||
-		ai_contains(s, n, "eta") || ai_contains(s, n, "date"));
+		ai_contains(s, n, "eta") || ai_contains(s, n, "date") ||
+		ai_contains(s, n, "timeline") ||
+		ai_contains(s, n, "timeframe") ||
+		ai_contains(s, n, "time frame"));
 }
 
 /* 1 if s[i] is a '|' that no backslash escapes. */
@@ -307,7 +323,9 @@ ai_header(const struct ai_span *cells, size_t n, struct ai_table *t)
 		actionitems_fold(t->name[t->col[AI_COL_ACTION]],
 		    strlen(t->name[t->col[AI_COL_ACTION]]), t->action,
 		    sizeof t->action);
-		return 1;
+		if (best[AI_COL_DUE] < AI_RANK_LOOSE ||
+		    strncmp(t->action, "action", 6) == 0)
+			return 1;
 	}
 	ai_table_free(t);
 	return 0;
