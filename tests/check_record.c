@@ -494,6 +494,44 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/*
+ * What Bugzilla hides, the record forgets: a bug gone (hidden, or moved
+ * out of the component) leaves the record at once, cached rows included,
+ * and comes back when it is tracked again.
+ */
+START_TEST(test_gone_forgotten)
+{
+	struct outcome_list l;
+	struct people p;
+	char *cause = NULL;
+	time_t now = T0 + 60 * DAY;
+	size_t i;
+
+	fill();
+	test_people(&p);
+	ck_assert_int_eq(refresh(&p, now, &l), 3);
+	outcome_list_free(&l);
+	ck_assert_msg(
+	    store_set_bug_gone(st, 12, "hidden", &cause) == 0, "%s", cause);
+	/* 12 was the open bug: nothing is evaluated again. */
+	ck_assert_int_eq(refresh(&p, now, &l), 0);
+	ck_assert_int_eq(l.n, 2);
+	for (i = 0; i < l.n; i++)
+		ck_assert_int_ne(l.v[i].id, 12);
+	outcome_list_free(&l);
+	memset(&l, 0, sizeof l);
+	ck_assert_msg(store_record_load(st, &l, &cause) == 0, "%s", cause);
+	ck_assert_int_eq(l.n, 2);
+	outcome_list_free(&l);
+	ck_assert(store_set_bug_gone(st, 12, "", &cause) == 0);
+	ck_assert_int_eq(refresh(&p, now, &l), 1);
+	ck_assert_int_eq(l.n, 3);
+	ck_assert_int_eq(l.v[1].id, 12);
+	outcome_list_free(&l);
+	people_free(&p);
+}
+END_TEST
+
 /* Count the rows of the list that came due by now, per outcome. */
 static void
 count_rows(const struct outcome_list *l, time_t now, long long *n)
@@ -701,6 +739,7 @@ record_suite(void)
 	tc = tcase_create("record");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_gone_forgotten);
 	tcase_add_test(tc, test_totals_and_formats);
 	tcase_add_test(tc, test_quantile);
 	tcase_add_test(tc, test_private_plan);
