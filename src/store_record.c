@@ -215,11 +215,15 @@ store_record_forget(struct store *st, char **cause)
 	    0, 0, 0, cause);
 }
 
-/* The stamps' query, the bugs chosen by where (gone ones left out). */
-#define RECORD_STAMPS_SQL(where)                                               \
+/*
+ * The stamps' query: the comments counted chosen by comments (vanished
+ * ones left out, so that a comment gone without a change of the bug's
+ * time still changes its stamp), the bugs by where (gone ones left out).
+ */
+#define RECORD_STAMPS_SQL(comments, where)                                     \
 	"SELECT b.id, b.resolution = '',"                                      \
 	" b.last_change_time || ':' ||"                                        \
-	" (SELECT count(*) FROM comments c WHERE c.bug_id = b.id)"             \
+	" (SELECT count(*) FROM comments c WHERE c.bug_id = b.id" comments ")" \
 	" || ':' ||"                                                           \
 	" (SELECT count(*) FROM history h WHERE h.bug_id = b.id)"              \
 	" || ':' ||"                                                           \
@@ -241,8 +245,9 @@ store_record_stamps(
 	memset(out, 0, sizeof *out);
 	if (store_record_prepare(st,
 		store_schema_version(st) >= 6
-		    ? RECORD_STAMPS_SQL(" WHERE b.gone = ''")
-		    : RECORD_STAMPS_SQL(""),
+		    ? RECORD_STAMPS_SQL(
+			  " AND c.vanished = 0", " WHERE b.gone = ''")
+		    : RECORD_STAMPS_SQL("", ""),
 		&stmt, cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {

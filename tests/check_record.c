@@ -583,6 +583,38 @@ START_TEST(test_gone_forgotten)
 END_TEST
 
 /*
+ * A comment that vanished (deleted, or made private) without a change of
+ * the bug's time is the bug's record changed: what it met is met no more.
+ */
+START_TEST(test_vanished_comment)
+{
+	struct outcome_list l;
+	struct outcome_bug *b;
+	struct people p;
+	char *cause = NULL;
+	time_t now = T0 + 60 * DAY;
+
+	fill();
+	test_people(&p);
+	refresh(&p, now, &l);
+	b = outcome_list_find(&l, 11);
+	ck_assert_ptr_nonnull(b);
+	expect(b, CLOCK_INITIAL_REPORT, 0, OUTCOME_LATE, 8 * HOUR);
+	outcome_list_free(&l);
+	ck_assert_msg(store_vanish_comments(st, 11, &cause) == 0, "%s", cause);
+	/* The open bug 12, and 11 whose comments vanished. */
+	ck_assert_int_eq(refresh(&p, now, &l), 2);
+	b = outcome_list_find(&l, 11);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(row_of(b, CLOCK_INITIAL_REPORT, 0));
+	ck_assert_int_ne(
+	    row_of(b, CLOCK_INITIAL_REPORT, 0)->outcome, OUTCOME_LATE);
+	outcome_list_free(&l);
+	people_free(&p);
+}
+END_TEST
+
+/*
  * A snoozed bug or clock keeps its record: a snooze quiets alerts, it
  * changes no deadline and no outcome.
  */
@@ -833,6 +865,7 @@ record_suite(void)
 	tcase_add_test(tc, test_cache);
 	tcase_add_test(tc, test_gone_forgotten);
 	tcase_add_test(tc, test_snooze_keeps_record);
+	tcase_add_test(tc, test_vanished_comment);
 	tcase_add_test(tc, test_totals_and_formats);
 	tcase_add_test(tc, test_quantile);
 	tcase_add_test(tc, test_private_plan);
