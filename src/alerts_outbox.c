@@ -19,6 +19,17 @@
  * complete on the loop; each result is marked by its own statement, so a
  * run cancelled at a stop leaves the rows in flight pending, to be sent
  * again (with the same delivery id) after the restart.
+ *
+ * Each send is claimed first (outbox.claimed_at, cleared with its mark), so
+ * after a restart a row that may have gone out is told from one that was
+ * never sent, and its second send is logged; a store that cannot take the
+ * claim sends nothing.
+ *
+ * A full disk must not turn a sent delivery into one sent twice: the mark
+ * spends the store's reserve (store_reserve.c) when the disk is full, no
+ * send starts while the reserve is spent, and only when even the reserve
+ * could not take a mark is it kept in memory (al->unmarked) and stored
+ * before anything else is sent.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -219,6 +230,24 @@ alerts_mark_pending(struct alerts *al, struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * Fill the store's reserve again if it was spent: 0 when it holds its size
+ * (or none is kept), -1 with *cause while the disk has no room for it (the
+ * run sends nothing, so no send can outrun the room to record it).
+ */
+static int
+alerts_reserve_ready(struct store *st, char **cause)
+{
+	if (store_reserve_refill(st) != STORE_RESERVE_SPENT)
+		return 0;
+	xasprintf(cause,
+	    "delivery paused: the store's disk is full: its reserve of %lld "
+	    "bytes is spent and no delivery starts until the disk has room "
+	    "for it again",
+	    store_reserve_size(st));
+	return -1;
+}
+
 /* Record a failed attempt: retry later, or give up loudly. */
 static int
 alerts_mark_failed(struct alerts *al, struct store *st,
@@ -397,6 +426,33 @@ alerts_record(struct alerts_delivery *run, struct alerts_row *row, int rc,
 		free(cause);
 }
 
+/*
+ * Claim a row before its send, so that a restart can tell a row that may
+ * have gone out from one never sent; a row claimed by an earlier run and
+ * never marked is said to go out again, with the same delivery id.  -1
+ * when the store refuses the claim: nothing is sent, the run ends.
+ */
+static int
+alerts_claim(struct alerts_delivery *run, struct alerts_row *row)
+{
+	char iso[TIMEUTIL_ISO_LEN], *cause = NULL;
+
+	if (store_outbox_claim(run->st, row->o.id, run->now, &cause) == -1) {
+		if (run->error == NULL)
+			run->error = cause;
+		else
+			free(cause);
+		return -1;
+	}
+	if (row->o.claimed_at != 0)
+		log_warnx("alerts: delivery %s to channel %s may have gone out "
+			  "at %s (no outcome was recorded): sending it again "
+			  "with the same delivery id",
+		    row->o.delivery_id, row->o.channel,
+		    timeutil_format_iso(row->o.claimed_at, iso));
+	return 0;
+}
+
 /* Start one row, or record at once what needs no transfer. */
 static void
 alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
@@ -428,6 +484,9 @@ alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
 		fail.retryable = 1;
 		error = alerts_channel_error(run->al, row->o.channel);
 		rc = -1;
+	} else if (alerts_claim(run, row) == -1) {
+		row->state = ALERTS_ROW_DONE;
+		return;
 	} else
 		rc = alerts_start_row(n, run->http, row, &fail, &error);
 	if (rc == 1) {
@@ -445,7 +504,8 @@ alerts_may_start(struct alerts_delivery *run)
 {
 	uint64_t now = 0;
 
-	if (run->error != NULL || run->sends >= ALERTS_SENDS_PER_RUN)
+	if (run->error != NULL || run->sends >= ALERTS_SENDS_PER_RUN ||
+	    store_reserve_state(run->st) == STORE_RESERVE_SPENT)
 		return 0;
 	if (run->deadline == 0)
 		return 1;
@@ -630,7 +690,8 @@ alerts_on_kick(sd_event_source *s, void *arg)
 
 	run->kick = sd_event_source_disable_unref(run->kick);
 	run->more = 1;
-	if (alerts_mark_pending(run->al, run->st, &run->error) == -1)
+	if (alerts_mark_pending(run->al, run->st, &run->error) == -1 ||
+	    alerts_reserve_ready(run->st, &run->error) == -1)
 		run->more = 0;
 	alerts_pump(run);
 	return 0;

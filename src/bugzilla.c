@@ -35,8 +35,10 @@ struct bugzilla_op {
 	size_t i;             /* the path fetched now */
 	int search;           /* page each path by limit and offset */
 	long offset;
-	size_t found; /* bugs of this search so far */
+	size_t found;    /* bugs of this search so far */
+	int64_t prev[3]; /* the last page: first id, last id, count */
 	int attempt;
+	long retry_after; /* seconds the last failed answer asked to wait */
 	bugzilla_parse_cb parse;
 	void *out;
 	size_t *skipped;
@@ -63,6 +65,7 @@ struct bugzilla {
 	struct bugzilla_stats stats;
 	enum bugzilla_error last_error;
 	long last_api_code;
+	long retry_after;       /* of a failed last call; 0: none */
 	struct bugzilla_op *op; /* the call in flight, or NULL */
 };
 
@@ -167,6 +170,29 @@ enum bugzilla_error
 bugzilla_last_error(const struct bugzilla *bz)
 {
 	return bz->last_error;
+}
+
+/* Return the seconds the server asked to wait at the last call's end. */
+long
+bugzilla_retry_after(const struct bugzilla *bz)
+{
+	return bz->retry_after;
+}
+
+/*
+ * The delay in milliseconds before a retry: the backoff, or the server's
+ * Retry-After (seconds) when longer; -1 when the server asks for more than
+ * max_ms, which no retry inside a call waits for.
+ */
+long
+bugzilla_retry_delay_ms(long backoff_ms, long retry_after, long max_ms)
+{
+	if (retry_after <= 0)
+		return backoff_ms;
+	if (retry_after > max_ms / 1000)
+		return -1;
+	return retry_after * 1000 > backoff_ms ? retry_after * 1000
+					       : backoff_ms;
 }
 
 /* Return the Bugzilla error code of the last API failure. */
@@ -275,8 +301,10 @@ bugzilla_op_finish(struct bugzilla_op *op, int rc, const char *cause)
 	void *arg = op->arg;
 	char *why = cause != NULL ? xstrdup(cause) : NULL;
 
-	if (rc == 0)
+	if (rc == 0) {
 		bz->last_error = BZ_OK;
+		bz->retry_after = 0;
+	}
 	bz->op = NULL;
 	bugzilla_op_free(op);
 	done(arg, rc, why);
@@ -303,22 +331,59 @@ bugzilla_op_failed(struct bugzilla_op *op, int retry)
 	int r;
 
 	bz->stats.errors++;
+	bz->retry_after = op->retry_after;
 	if (!retry || op->attempt >= bz->retries) {
 		bugzilla_op_finish(
 		    op, -1, op->err != NULL ? op->err : op->what);
 		return;
 	}
+	ms = bugzilla_retry_delay_ms(http_backoff_ms(op->attempt + 1,
+					 bz->retry_base_ms, bz->retry_max_ms),
+	    op->retry_after, bz->retry_max_ms);
+	if (ms < 0) {
+		/* Honoured by the caller's next attempt, not by a retry. */
+		log_warnx("bugzilla: %s; the server asks to wait %ld s "
+			  "(Retry-After), more than a retry waits (%ld s)",
+		    op->err, op->retry_after, bz->retry_max_ms / 1000);
+		bugzilla_op_finish(op, -1, op->err);
+		return;
+	}
 	op->attempt++;
 	bz->stats.retries++;
-	log_info(
-	    "bugzilla: %s; retry %d of %d", op->err, op->attempt, bz->retries);
-	ms = http_backoff_ms(op->attempt, bz->retry_base_ms, bz->retry_max_ms);
+	if (op->retry_after > 0)
+		log_info("bugzilla: %s; retry %d of %d in %ld s (Retry-After)",
+		    op->err, op->attempt, bz->retries, ms / 1000);
+	else
+		log_info("bugzilla: %s; retry %d of %d", op->err, op->attempt,
+		    bz->retries);
 	r = sd_event_add_time_relative(http_event(bz->http), &op->backoff,
 	    CLOCK_MONOTONIC, (uint64_t)ms * 1000, 1000, bugzilla_on_backoff,
 	    op);
 	if (r < 0)
 		fatalx(
 		    "bugzilla: cannot arm the backoff timer: %s", strerror(-r));
+}
+
+/*
+ * 1 when a page after the first of a path is the previous page again (the
+ * same count, first and last id): a server that ignores offset, whose
+ * paging would never end short.
+ */
+static int
+bugzilla_op_repeats(struct bugzilla_op *op, const struct bug_list *page)
+{
+	int64_t cur[3] = {0, 0, 0};
+	int same;
+
+	if (page->n > 0) {
+		cur[0] = page->v[0].id;
+		cur[1] = page->v[page->n - 1].id;
+		cur[2] = (int64_t)page->n;
+	}
+	same = op->offset > 0 && page->n > 0 &&
+	    memcmp(cur, op->prev, sizeof cur) == 0;
+	memcpy(op->prev, cur, sizeof cur);
+	return same;
 }
 
 /*
@@ -353,6 +418,8 @@ bugzilla_op_parsed(struct bugzilla_op *op, struct model_doc *doc, char *why)
 {
 	struct bug_list page;
 	void *into = op->out;
+	const char *ct;
+	char esc[128];
 	size_t got;
 	int n, more = 0;
 
@@ -365,7 +432,15 @@ bugzilla_op_parsed(struct bugzilla_op *op, struct model_doc *doc, char *why)
 		n = op->parse(doc, into, &op->err);
 		free(why);
 	} else {
-		op->err = why;
+		/* Name the call, and a Content-Type that was not JSON. */
+		ct = op->resp.content_type;
+		if (ct != NULL && strstr(ct, "json") == NULL)
+			xasprintf(&op->err,
+			    "%s: not JSON (Content-Type %s): %s", op->what,
+			    log_escape(esc, sizeof esc, ct), why);
+		else
+			xasprintf(&op->err, "%s: %s", op->what, why);
+		free(why);
 		n = -1;
 	}
 	model_doc_free(doc);
@@ -389,6 +464,18 @@ bugzilla_op_parsed(struct bugzilla_op *op, struct model_doc *doc, char *why)
 		xasprintf(&op->err,
 		    "search: a page of %zu bugs for a limit of %ld", got,
 		    op->bz->page_size);
+		bugzilla_op_finish(op, -1, op->err);
+		return;
+	}
+	if (op->search && bugzilla_op_repeats(op, &page)) {
+		log_warnx("bugzilla: search page at offset %ld repeats the "
+			  "previous page: the server ignores offset",
+		    op->offset);
+		bug_list_free(&page);
+		op->bz->last_error = BZ_ERR_PROTOCOL;
+		xasprintf(&op->err,
+		    "search: the page at offset %ld repeats the previous one",
+		    op->offset);
 		bugzilla_op_finish(op, -1, op->err);
 		return;
 	}
@@ -429,6 +516,7 @@ bugzilla_on_response(
 	bz->stats.bytes += resp->bytes;
 	free(op->err);
 	op->err = NULL;
+	op->retry_after = 0;
 	if (hr != HTTP_OK) {
 		bz->last_error = BZ_ERR_TRANSPORT;
 		op->err = xstrdup(why);
@@ -441,6 +529,10 @@ bugzilla_on_response(
 	bz->last_error =
 	    bugzilla_classify(bz, op->what, resp, doc, &retry, &op->err);
 	if (bz->last_error != BZ_OK) {
+		/* Retry-After means something on a 429 or a 503 only. */
+		if (resp->status == 429 || resp->status == 503 ||
+		    bz->last_error == BZ_ERR_RATELIMIT)
+			op->retry_after = resp->retry_after;
 		model_doc_free(doc);
 		free(bad);
 		bugzilla_op_failed(op, retry);
@@ -528,6 +620,7 @@ bugzilla_op_begin(struct bugzilla *bz, const char *what, int search,
 	op->arg = arg;
 	http_response_init(&op->resp, bz->max_body);
 	bz->op = op;
+	bz->retry_after = 0;
 	r = sd_event_add_defer(
 	    http_event(bz->http), &op->backoff, bugzilla_on_begin, op);
 	if (r < 0)

@@ -3,7 +3,10 @@
  * model through the pure parsers of model.h.  Rate limits (HTTP 400 with
  * code 32000, HTML 429), 5xx answers and timeouts are retried with
  * exponential backoff and jitter (an sd-event timer), a bounded number of
- * times; other errors are reported at once.
+ * times, never sooner than a 429's or a 503's Retry-After (delta-seconds or
+ * HTTP-date); one longer than the backoff ceiling ends the call instead,
+ * and bugzilla_retry_after tells the caller; other errors are reported at
+ * once.
  *
  * Every call is one operation of the client, at most one at a time (BMO
  * asks for one request at a time): the *_start functions run it on the
@@ -74,6 +77,18 @@ void bugzilla_free(struct bugzilla *);
 const struct bugzilla_stats *bugzilla_stats(const struct bugzilla *);
 /* The kind of the last failure (BZ_OK after a success). */
 enum bugzilla_error bugzilla_last_error(const struct bugzilla *);
+/*
+ * The seconds (at most a day) the server's Retry-After asked to wait at
+ * the last failure of the last call, else 0: a caller that starts the
+ * next call honours it (the daemon's next cycle).
+ */
+long bugzilla_retry_after(const struct bugzilla *);
+/*
+ * The delay before a retry inside a call: backoff_ms, or retry_after
+ * seconds when longer; -1 when retry_after passes max_ms (the call ends
+ * instead of parking on one request).
+ */
+long bugzilla_retry_delay_ms(long backoff_ms, long retry_after, long max_ms);
 /* The Bugzilla error code of the last BZ_ERR_API failure, else 0. */
 long bugzilla_last_api_code(const struct bugzilla *);
 

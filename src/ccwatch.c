@@ -185,6 +185,29 @@ cli_open_readonly(struct cli *cli, char **cause)
 	    cause);
 }
 
+/* Open the configured store for writing, as [store] shared_group says. */
+static struct store *
+cli_open_store(struct cli *cli, char **cause)
+{
+	return store_open_flags(cli->conf->store_path,
+	    cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
+}
+
+/* Open the store and a Bugzilla client of the configuration. */
+int
+cli_open_fetch(
+    struct cli *cli, struct store **st, struct bugzilla **bz, char **cause)
+{
+	struct bugzilla_options bo;
+
+	bugzilla_options_from_config(&bo, cli->conf);
+	*st = cli_open_store(cli, cause);
+	if (*st == NULL)
+		return -1;
+	*bz = bugzilla_new(&bo, cause);
+	return *bz != NULL ? 0 : -1;
+}
+
 /* Open the configured store for writing; it must exist already. */
 struct store *
 cli_open_existing(struct cli *cli, char **cause)
@@ -194,8 +217,7 @@ cli_open_existing(struct cli *cli, char **cause)
 		    strerror(errno));
 		return NULL;
 	}
-	return store_open_flags(cli->conf->store_path,
-	    cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
+	return cli_open_store(cli, cause);
 }
 
 /* Close st, print a command's error, if any, and return its status. */

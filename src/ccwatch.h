@@ -34,6 +34,8 @@
  */
 #define CCWATCH_WATCHDOG_SEC 600
 #define CCWATCH_MAX_TIMEOUT  (CCWATCH_WATCHDOG_SEC / 2)
+/* Largest reserve of the store, KiB ([store] reserve_kib): 1 GiB. */
+#define CCWATCH_MAX_RESERVE_KIB (1024LL * 1024)
 /* Default whole-transfer timeout of an alert channel, seconds. */
 #define CCWATCH_CHANNEL_TIMEOUT 30
 

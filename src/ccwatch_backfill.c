@@ -82,7 +82,6 @@ int
 cli_backfill(struct cli *cli, time_t since)
 {
 	struct cli_backfill_view view = {isatty(STDERR_FILENO), 1, 0};
-	struct bugzilla_options bo;
 	struct backfill_options o;
 	struct backfill_progress p;
 	struct bugzilla *bz = NULL;
@@ -97,14 +96,8 @@ cli_backfill(struct cli *cli, time_t since)
 	o.pause_ms = (long)cli->conf->backfill_pause;
 	o.progress = cli_backfill_progress;
 	o.arg = &view;
-	bugzilla_options_from_config(&bo, cli->conf);
-	st = store_open(cli->conf->store_path, &cause);
-	if (st == NULL)
-		goto out;
-	bz = bugzilla_new(&bo, &cause);
-	if (bz == NULL)
-		goto out;
-	if (backfill_run(bz, st, &o, &p, &cause) == -1)
+	if (cli_open_fetch(cli, &st, &bz, &cause) == -1 ||
+	    backfill_run(bz, st, &o, &p, &cause) == -1)
 		goto out;
 	printf("backfill: %lld of %lld resolved bugs fetched, %lu requests, "
 	       "%.1f KiB, %.2f s\n",

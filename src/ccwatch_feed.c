@@ -44,7 +44,6 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	    {"full", no_argument, NULL, 'f'},
 	    {"backfill", no_argument, NULL, 'b'},
 	    {"since", required_argument, NULL, 's'}, {NULL, 0, NULL, 0}};
-	struct bugzilla_options bo;
 	struct sync_options so;
 	struct sync_stats stats;
 	struct bugzilla *bz = NULL;
@@ -72,15 +71,8 @@ cli_sync(struct cli *cli, int argc, char **argv)
 	if (backfill)
 		return cli_backfill(cli, since);
 	so.progress = cli_progress;
-	bugzilla_options_from_config(&bo, cli->conf);
-	st = store_open_flags(cli->conf->store_path,
-	    cli->conf->store_shared_group ? STORE_SHARED_GROUP : 0, &cause);
-	if (st == NULL)
-		goto out;
-	bz = bugzilla_new(&bo, &cause);
-	if (bz == NULL)
-		goto out;
-	if (sync_run(bz, st, &so, &stats, &cause) == -1)
+	if (cli_open_fetch(cli, &st, &bz, &cause) == -1 ||
+	    sync_run(bz, st, &so, &stats, &cause) == -1)
 		goto out;
 	printf("sync: %s: %zu bugs seen, %zu changed, %zu comments, %zu "
 	       "history entries, %zu skipped, %lu requests, %.1f KiB, %.2f s\n",
@@ -142,6 +134,17 @@ cli_feed_prom(struct cli *cli, struct store *st, const struct feed *f)
 	char *cause = NULL;
 
 	feed_counters_init(&c);
+	switch (store_reserve_inspect(
+	    cli->conf->store_path, cli->conf->store_reserve_kib * 1024)) {
+	case STORE_RESERVE_READY:
+		c.store_reserve = 1;
+		break;
+	case STORE_RESERVE_SPENT:
+		c.store_reserve = 0;
+		break;
+	default:
+		break;
+	}
 	if (alerts_feed_counters(st, &cli->conf->alerts, &c, &cause) == -1) {
 		(void)fprintf(stderr, "ccwatch: %s\n", cause);
 		free(cause);

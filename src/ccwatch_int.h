@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "bugzilla.h"
 #include "ccwatch.h"
 #include "config.h"
 #include "store.h"
@@ -47,6 +48,13 @@ time_t cli_parse_time(const char *);
 int64_t cli_parse_number(const char *what, const char *s, long long min);
 /* Open the configured store read-only. */
 struct store *cli_open_readonly(struct cli *, char **cause);
+/*
+ * Open the configured store for writing (creating it if need be) and a
+ * Bugzilla client, for the commands that fetch: 0, or -1 with *cause; the
+ * caller closes what was opened.
+ */
+int cli_open_fetch(
+    struct cli *, struct store **, struct bugzilla **, char **cause);
 /* Open the configured store for writing; it must exist already. */
 struct store *cli_open_existing(struct cli *, char **cause);
 /* Close st, print a command's error, if any, and return its exit status. */

@@ -354,6 +354,25 @@ cli_check_report(const struct report *r, long long age, int warn_only,
 	return rc;
 }
 
+/*
+ * Add the store's reserve to the deliveries' health: a spent one means the
+ * disk is full and the daemon sends nothing, which is CRITICAL.
+ */
+static void
+cli_check_reserve(const struct config *conf, struct alerts_health *h)
+{
+	size_t len = strlen(h->text);
+
+	if (store_reserve_inspect(conf->store_path,
+		conf->store_reserve_kib * 1024) != STORE_RESERVE_SPENT)
+		return;
+	h->critical = 1;
+	(void)snprintf(h->text + len, sizeof h->text - len,
+	    "%sthe store's disk is full: its reserve is spent and delivery "
+	    "is paused",
+	    len > 0 ? "; " : "");
+}
+
 /* ccwatch check: a Nagios/Icinga plugin over the store. */
 int
 cli_check(struct cli *cli, int argc, char **argv)
@@ -405,6 +424,7 @@ cli_check(struct cli *cli, int argc, char **argv)
 		&r, &cause) == -1 ||
 	    alerts_health(st, &cli->conf->alerts, &health, &cause) == -1)
 		goto out;
+	cli_check_reserve(cli->conf, &health);
 	rc = cli_check_report(&r, age, warn_only, &health, &cli->conf->alerts);
 out:
 	alerts_health_free(&health);

@@ -126,6 +126,7 @@ struct config {
 	/* [store] */
 	char *store_path;
 	int store_shared_group; /* accept a store of another user, our group */
+	long long store_reserve_kib; /* the store's reserve; 0: none */
 
 	/* [daemon] */
 	long long poll_interval;  /* seconds between cycles */

@@ -99,6 +99,8 @@ const struct config_directive config_directives[] = {
 	LOCALSTATEDIR "/lib/ccwatch/ccwatch.db", NULL},
     {"store", "shared_group", CONFIG_BOOL, CONFIG_OFF(store_shared_group), 0, 0,
 	"no", NULL},
+    {"store", "reserve_kib", CONFIG_INT, CONFIG_OFF(store_reserve_kib), 0,
+	CCWATCH_MAX_RESERVE_KIB, "1024", NULL},
     {"daemon", "poll_interval", CONFIG_INT, CONFIG_OFF(poll_interval), 1, 86400,
 	"600", NULL},
     {"daemon", "poll_jitter", CONFIG_INT, CONFIG_OFF(poll_jitter), 0, 50, "10",

@@ -92,8 +92,11 @@ daemon_status(struct daemon *d)
 		err = NULL;
 	}
 	snprintf(note, sizeof note,
-	    "; alerts: %lld pending, %lld dead letters%s%s", ac.pending,
-	    ac.dead, h.failing > 0 ? "; " : "", h.failing > 0 ? h.text : "");
+	    "; alerts: %lld pending, %lld dead letters%s%s%s", ac.pending,
+	    ac.dead, h.failing > 0 ? "; " : "", h.failing > 0 ? h.text : "",
+	    store_reserve_state(d->store) == STORE_RESERVE_SPENT
+		? "; DISK FULL: the store's reserve is spent, delivery paused"
+		: "");
 	alerts_health_free(&h);
 	if (cur.last_sync == 0)
 		sd_notifyf(
@@ -141,8 +144,14 @@ daemon_start_httpd(struct daemon *d, const struct config *c, char **cause)
 void
 daemon_arm(struct daemon *d, uint64_t delay_usec)
 {
+	uint64_t now;
 	int r;
 
+	/* No cycle (a poll, a reload's) sooner than Bugzilla asked. */
+	if (d->not_before != 0 &&
+	    sd_event_now(d->event, CLOCK_MONOTONIC, &now) >= 0 &&
+	    now + delay_usec < d->not_before)
+		delay_usec = d->not_before - now;
 	r = sd_event_source_set_time_relative(d->timer, delay_usec);
 	if (r >= 0)
 		r = sd_event_source_set_enabled(d->timer, SD_EVENT_ONESHOT);
@@ -333,6 +342,7 @@ daemon_apply(struct daemon *d, struct config *c, char **cause)
 		store_close(d->store);
 		d->store = st;
 	}
+	store_reserve_set(d->store, c->store_reserve_kib * 1024);
 	daemon_reset_cursor(d, c);
 	bugzilla_free(d->bz);
 	d->bz = bz;
@@ -447,6 +457,7 @@ daemon_new(
 	    conf->store_shared_group ? STORE_SHARED_GROUP : 0, cause);
 	if (d->store == NULL)
 		goto fail;
+	store_reserve_set(d->store, conf->store_reserve_kib * 1024);
 	d->bz = daemon_client(d, conf, cause);
 	if (d->bz == NULL)
 		goto fail;

@@ -7,19 +7,28 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backfill.h"
 #include "daemon_int.h"
 #include "log.h"
 #include "store_record.h"
 
-/* 1 while a cycle runs: the backfill starts no request then. */
-static int
+/*
+ * 1 while a cycle runs, or while Bugzilla's Retry-After runs: the
+ * backfill starts no request then.
+ */
+int
 daemon_backfill_hold(void *arg)
 {
 	const struct daemon *d = arg;
+	uint64_t now;
 
-	return d->state != DAEMON_IDLE;
+	if (d->state != DAEMON_IDLE)
+		return 1;
+	return d->not_before != 0 &&
+	    sd_event_now(d->event, CLOCK_MONOTONIC, &now) >= 0 &&
+	    now < d->not_before;
 }
 
 /* A log line per batch. */
@@ -45,6 +54,7 @@ daemon_backfill_done(
 	if (rc == -1) {
 		log_warnx("backfill: %s; resuming after the next cycle",
 		    cause != NULL ? cause : "failed");
+		daemon_hold(d, d->backfill_bz);
 		return;
 	}
 	d->backfill_ran = 1;

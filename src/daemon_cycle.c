@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <systemd/sd-daemon.h>
 
@@ -79,6 +80,25 @@ daemon_cycle_start(struct daemon *d)
 	}
 }
 
+/* Hold every request to Bugzilla for the Retry-After bz last heard. */
+void
+daemon_hold(struct daemon *d, const struct bugzilla *bz)
+{
+	long wait = bz != NULL ? bugzilla_retry_after(bz) : 0;
+	uint64_t now, until;
+
+	if (wait <= 0 || sd_event_now(d->event, CLOCK_MONOTONIC, &now) < 0)
+		return;
+	if (wait > (long)d->conf->backoff_max)
+		wait = (long)d->conf->backoff_max;
+	until = now + (uint64_t)wait * 1000000ULL;
+	if (until <= d->not_before)
+		return;
+	d->not_before = until;
+	log_info(
+	    "bugzilla asked to wait (Retry-After): no request for %ld s", wait);
+}
+
 /* The sync step ended: log it and go on to the evaluation. */
 void
 daemon_synced(
@@ -86,6 +106,7 @@ daemon_synced(
 {
 	d->sync = NULL;
 	if (rc == -1) {
+		daemon_hold(d, d->bz);
 		d->failures++;
 		d->counters.cycles_failed++;
 		log_event(LOG_WARNING,
@@ -319,6 +340,10 @@ daemon_outbox_counters(struct daemon *d)
 
 	if (!daemon_wants_alerts(d))
 		return;
+	d->counters.store_reserve =
+	    store_reserve_state(d->store) == STORE_RESERVE_OFF
+	    ? -1
+	    : store_reserve_state(d->store) == STORE_RESERVE_READY;
 	if (alerts_feed_counters(
 		d->store, &d->conf->alerts, &d->counters, &cause) == -1) {
 		log_warnx("alerts: %s", cause);

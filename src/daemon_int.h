@@ -67,6 +67,7 @@ struct daemon {
 	sd_event_source *step; /* the next step, deferred */
 	enum daemon_state state;
 	int failures;
+	uint64_t not_before; /* CLOCK_MONOTONIC usec: Bugzilla's Retry-After */
 	struct daemon_outage outage; /* for "Bugzilla reachable again" */
 	int first;                   /* the next cycle is a full resync */
 	int reload_pending;          /* SIGHUP during a cycle */
@@ -107,6 +108,14 @@ void daemon_reload(struct daemon *);
 void daemon_poll(struct daemon *);
 /* Apply a new configuration (taken over); see daemon_reload. */
 int daemon_apply(struct daemon *, struct config *, char **cause);
+/*
+ * Bugzilla answered bz's failed call with a Retry-After: no cycle starts
+ * and the backfill sends nothing before it has passed, at most [daemon]
+ * backoff_max from now.  Logged once.
+ */
+void daemon_hold(struct daemon *, const struct bugzilla *bz);
+/* 1 while the backfill (of daemon arg) may send nothing; see daemon_hold. */
+int daemon_backfill_hold(void *arg);
 /* Arm the poll timer delay seconds from now; fatal if it cannot. */
 void daemon_arm(struct daemon *, uint64_t delay_usec);
 /* Send the one-line STATUS= of the last evaluation. */

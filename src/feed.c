@@ -44,6 +44,7 @@ feed_counters_init(struct feed_counters *c)
 	memset(c, 0, sizeof *c);
 	c->cycles_ok = c->cycles_failed = c->requests = c->http_requests = -1;
 	c->evaluations = -1;
+	c->store_reserve = -1;
 }
 
 /* 1 if count is in the sorted list of private comment counts. */
@@ -195,7 +196,8 @@ feed_load_comments(struct store *st, const struct people *people,
 			continue;
 		}
 		fb->comments++;
-		if (people_side(people, &rb->bug, c->creator, c->time) ==
+		if (!policy_comment_hidden(c) &&
+		    people_side(people, &rb->bug, c->creator, c->time) ==
 			SIDE_CA &&
 		    c->time > fb->last_ca_comment)
 			fb->last_ca_comment = c->time;

@@ -81,6 +81,8 @@ struct feed_counters {
 	 * depth and dead letters; its metrics are left out until then.
 	 */
 	int have_outbox;
+	/* The store's reserve: 1 in place, 0 spent (disk full), -1 none. */
+	int store_reserve;
 	long long outbox_depth;
 	long long dead_letters;
 	/* Per channel (the first FEED_MAX_CHANNELS by name); copied by value.

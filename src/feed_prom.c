@@ -312,6 +312,13 @@ feed_prom_counters(struct buf *b, const struct feed_counters *c)
 	}
 	if (c->have_outbox)
 		feed_prom_outbox(b, c);
+	if (c->store_reserve >= 0) {
+		feed_prom_head(b, "ccwatch_store_reserve_ok", "gauge",
+		    "1 while the store's reserve holds its size; 0 when a full "
+		    "disk spent it and delivery is paused.");
+		buf_printf(
+		    b, "ccwatch_store_reserve_ok %d\n", c->store_reserve);
+	}
 }
 
 /* The Prometheus text. */

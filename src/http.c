@@ -92,29 +92,56 @@ http_write(char *ptr, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/* Pick Retry-After out of the response headers (delta-seconds only). */
+/*
+ * Read a Retry-After value (n bytes, no terminator): delta-seconds or an
+ * HTTP-date (RFC 9110 10.2.3), as seconds from now.  A date already past
+ * is 0; a value past a day, or one that is neither form, is -1 (ignored).
+ */
+static long
+http_retry_after(const char *v, size_t n)
+{
+	char date[64];
+	time_t t, now;
+	long d = 0;
+	size_t i;
+
+	while (n > 0 &&
+	    (v[n - 1] == ' ' || v[n - 1] == '\t' || v[n - 1] == '\r' ||
+		v[n - 1] == '\n'))
+		n--;
+	if (n == 0)
+		return -1;
+	for (i = 0; i < n && v[i] >= '0' && v[i] <= '9' && d <= 86400; i++)
+		d = d * 10 + (v[i] - '0');
+	if (i == n)
+		return d <= 86400 ? d : -1;
+	if (i > 0 || n >= sizeof date)
+		return -1;
+	memcpy(date, v, n);
+	date[n] = '\0';
+	t = curl_getdate(date, NULL);
+	if (t == (time_t)-1)
+		return -1;
+	now = time(NULL);
+	if (t <= now)
+		return 0;
+	return t - now <= 86400 ? (long)(t - now) : -1;
+}
+
+/* Pick Retry-After out of the response headers (see http_retry_after). */
 static size_t
 http_header(char *ptr, size_t size, size_t nmemb, void *arg)
 {
 	struct http_transfer *t = arg;
 	size_t n = size * nmemb, k = sizeof "Retry-After:" - 1, i;
-	long v = 0;
-	int digits = 0;
+	long v;
 
 	if (n <= k || strncasecmp(ptr, "Retry-After:", k) != 0)
 		return n;
 	for (i = k; i < n && (ptr[i] == ' ' || ptr[i] == '\t'); i++)
 		;
-	for (; i < n && ptr[i] >= '0' && ptr[i] <= '9' && v <= 86400; i++) {
-		v = v * 10 + (ptr[i] - '0');
-		digits++;
-	}
-	for (; i < n &&
-	     (ptr[i] == ' ' || ptr[i] == '\t' || ptr[i] == '\r' ||
-		 ptr[i] == '\n');
-	     i++)
-		;
-	if (digits > 0 && i == n && v <= 86400)
+	v = http_retry_after(ptr + i, n - i);
+	if (v >= 0)
 		t->resp->retry_after = v;
 	return n;
 }
@@ -699,6 +726,13 @@ http_cause(
 	if (result == HTTP_ERR_TOOBIG)
 		xasprintf(&cause, "%s %s: response larger than %zu bytes", verb,
 		    t->safe, t->max_body);
+	else if (rc == CURLE_OUT_OF_MEMORY && t->method != HTTP_MAIL &&
+	    t->resp->body.len == 0)
+		/* libcurl's answer to a header line past CURL_MAX_HTTP_HEADER.
+		 */
+		xasprintf(&cause,
+		    "%s %s: a response header line too long (libcurl: %s)",
+		    verb, t->safe, curl_easy_strerror(rc));
 	else if (!secret && t->errbuf[0] != '\0')
 		xasprintf(&cause, "%s %s: %s", verb, t->safe,
 		    log_escape(esc, sizeof esc, t->errbuf));

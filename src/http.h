@@ -75,7 +75,8 @@ struct http_response {
 	struct buf body;
 	char *content_type; /* NULL if none */
 	size_t bytes;       /* bytes received, headers included */
-	long retry_after;   /* Retry-After delta-seconds; 0 if none */
+	long retry_after;   /* Retry-After in seconds from now (delta-seconds or
+			     * HTTP-date, at most a day); 0 if none */
 	int code;           /* libcurl's CURLcode */
 };
 

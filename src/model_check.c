@@ -24,8 +24,9 @@ model_prescan_string(const char *body, size_t len, size_t i)
 		if (q == NULL)
 			return len;
 		at = (size_t)(q - body);
-		for (bs = 0; at - bs > i && body[at - bs - 1] == '\\'; bs++)
-			continue;
+		bs = 0;
+		while (at - bs > i && body[at - bs - 1] == '\\')
+			bs++;
 		if (bs % 2 == 0)
 			return at;
 		i = at + 1;

@@ -211,36 +211,77 @@ policy_eval_initial(struct policy_ctx *ctx)
 	policy_clock_settle(ctx, c);
 }
 
+/*
+ * The last comment of a Full Incident Report that starts at comment i,
+ * alone or posted in parts (Bugzilla caps a comment at 65,535 characters):
+ * CA-side comments from i on with no one else's between them, at most
+ * POLICY_PARTS_MAX within POLICY_PARTS_SPAN of the first, whose sections
+ * (legacy: the wiki's topics) together make a report.  Returns its index
+ * with *n the sections, or -1.
+ */
+static long
+policy_report_end(const struct policy_ctx *ctx, size_t i, int legacy, int *n)
+{
+	unsigned mask = 0;
+	size_t j;
+
+	for (j = i; j < ctx->nc && j < i + POLICY_PARTS_MAX; j++) {
+		if (ctx->cside[j] != SIDE_CA ||
+		    ctx->cv[j]->time - ctx->cv[i]->time > POLICY_PARTS_SPAN)
+			break;
+		mask |= policy_report_mask(ctx->cv[j]->text, legacy);
+		*n = policy_mask_count(mask);
+		if (*n >= POLICY_REPORT_MIN)
+			return (long)j;
+	}
+	return -1;
+}
+
 /* full-report: 14 days from creation to a Full Incident Report. */
 static void
 policy_eval_full(struct policy_ctx *ctx)
 {
-	const struct comment *cm;
+	const struct comment *first, *cm;
 	struct clock *c;
-	size_t i;
-	int n;
+	long end, best = -1;
+	size_t i, from = 0;
+	int n, best_n = 0, legacy, best_legacy = 0, nforms;
 
 	c = policy_clock_filed(ctx, CLOCK_FULL_REPORT, POLICY_WIKI_2017,
 	    POLICY_FULL, "full incident report due 14 days later");
 	if (c == NULL)
 		return;
-	for (i = 0; i < ctx->nc && c->stopped_at == 0; i++) {
-		cm = ctx->cv[i];
-		if (ctx->cside[i] != SIDE_CA ||
-		    !policy_is_full_report(cm->text, c->version))
-			continue;
-		n = policy_report_sections(cm->text, 0);
+	/* Before 2.0 the wiki's topics make a report too. */
+	nforms = c->version < POLICY_CCADB_2_0 ? 2 : 1;
+	for (i = 0; i < ctx->nc && (best < 0 || (long)i < best); i++)
+		for (legacy = 0; legacy < nforms; legacy++) {
+			end = policy_report_end(ctx, i, legacy, &n);
+			if (end < 0 || (best >= 0 && end >= best))
+				continue;
+			best = end;
+			from = i;
+			best_n = n;
+			best_legacy = legacy;
+		}
+	if (best >= 0) {
+		first = ctx->cv[from];
+		cm = ctx->cv[best];
 		policy_clock_stop(c, cm->time, cm->count);
-		if (n >= POLICY_REPORT_MIN)
+		if ((size_t)best == from)
 			policy_evidence(c, cm->time, cm->count,
-			    "Full Incident "
-			    "Report by %s (%d of 8 template sections)",
-			    cm->creator, n);
+			    "Full Incident Report by %s (%d of %s)",
+			    cm->creator, best_n,
+			    best_legacy ? "the wiki's 7 topics"
+					: "8 template sections");
 		else
 			policy_evidence(c, cm->time, cm->count,
-			    "Full Incident "
-			    "Report by %s (%d of the wiki's 7 topics)",
-			    cm->creator, policy_report_sections(cm->text, 1));
+			    "Full Incident Report by %s in %d parts, comments "
+			    "%lld to %lld (%d of %s)",
+			    first->creator, (int)(best - (long)from) + 1,
+			    (long long)first->count, (long long)cm->count,
+			    best_n,
+			    best_legacy ? "the wiki's 7 topics"
+					: "8 template sections");
 	}
 	policy_clock_settle(ctx, c);
 }
@@ -342,6 +383,18 @@ policy_question_clears(struct policy_ctx *ctx, struct clock *c, time_t asked,
 	return 0;
 }
 
+/*
+ * 1 if comment cm was posted after a question asked at asked in comment
+ * count (-1: a needinfo alone): later, or in the same second with a higher
+ * number, since Bugzilla numbers a bug's comments in the order posted.
+ */
+static int
+policy_comes_after(const struct comment *cm, time_t asked, int64_t count)
+{
+	return cm->time > asked ||
+	    (cm->time == asked && count >= 0 && cm->count > count);
+}
+
 /* One response clock: 7 days from a question to a CA-side answer. */
 static void
 policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
@@ -350,12 +403,14 @@ policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
 	const struct comment *answer = NULL;
 	enum policy_version v;
 	struct clock *c;
+	time_t from;
 	size_t i;
 
 	if (policy_clock_version(ctx, asked, POLICY_WIKI_2017, &v) == -1)
 		return;
 	c = policy_clock_new(ctx, CLOCK_RESPONSE, v, asked, count);
-	c->due = asked + POLICY_CADENCE;
+	from = policy_resumed_at(ctx, asked);
+	c->due = from + POLICY_CADENCE;
 	c->asked_by = xstrdup(who);
 	if (count >= 0)
 		policy_evidence(c, asked, count,
@@ -367,8 +422,13 @@ policy_eval_question(struct policy_ctx *ctx, time_t asked, int64_t count,
 		    nis[i]->requestee, who,
 		    count >= 0 ? " with the comment"
 			       : "; a response is due 7 days later");
+	if (from != asked)
+		policy_evidence(c, from, -1,
+		    "asked while the bug was resolved: the 7 days run from "
+		    "its reopening");
 	for (i = 0; i < ctx->nc && answer == NULL; i++) {
-		if (ctx->cside[i] == SIDE_CA && ctx->cv[i]->time > asked)
+		if (ctx->cside[i] == SIDE_CA &&
+		    policy_comes_after(ctx->cv[i], asked, count))
 			answer = ctx->cv[i];
 	}
 	if (!policy_question_clears(ctx, c, asked, answer, nis, nn) &&

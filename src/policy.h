@@ -188,6 +188,9 @@ const char *policy_clock_state_name(enum clock_state);
  * 8; legacy: the wiki's 7 numbered topics).
  */
 int policy_report_sections(const char *text, int legacy);
+/* The same sections as bits (legacy: topic k as bit k - 1); their count. */
+unsigned policy_report_mask(const char *text, int legacy);
+int policy_mask_count(unsigned mask);
 /* 1 if text is a Full Incident Report under a clock of version v. */
 int policy_is_full_report(const char *text, enum policy_version v);
 /*
@@ -201,5 +204,10 @@ int policy_is_closure_summary(const char *text);
 int policy_is_meta(const char *summary);
 /* 1 if text asks something: a "?" outside quoted lines, code and URLs. */
 int policy_text_asks(const char *text);
+/*
+ * 1 if a moderator hid the comment (Bugzilla's comment tags "spam" and
+ * "abuse", any case): it counts for no clock.  Never the description.
+ */
+int policy_comment_hidden(const struct comment *);
 
 #endif

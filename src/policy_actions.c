@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "policy_int.h"
 #include "timeutil.h"
@@ -108,6 +109,26 @@ policy_action_stop(struct policy_ctx *ctx, const struct actionitem *it,
 	return 1;
 }
 
+/*
+ * The end of the third day after the due date year-mon-day, in the zone
+ * of date-only deadlines: "within 3 days" by that zone's calendar (72
+ * hours in UTC; 71 or 73 across a change of daylight saving time).
+ */
+static time_t
+policy_action_due(const struct policy_ctx *ctx, int year, int mon, int day)
+{
+	time_t l = timeutil_from_civil(year, mon, day, 12, 0, 0);
+	struct tm tm;
+
+	if (l == -1)
+		return -1;
+	l += POLICY_ACTION_GRACE;
+	if (gmtime_r(&l, &tm) == NULL)
+		return -1;
+	return zone_day_end(
+	    ctx->opts->zone, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
 /* One action-item clock: item k, due date D ending at end. */
 static void
 policy_action_instance(struct policy_ctx *ctx, size_t k,
@@ -116,11 +137,14 @@ policy_action_instance(struct policy_ctx *ctx, size_t k,
 	const struct actionitem *it = &ctx->out->plan.items[k];
 	struct clock *c;
 	char day[DATETEXT_ISO_LEN], *name;
+	time_t from = policy_resumed_at(ctx, end);
 	size_t i;
 
 	c = policy_clock_new(ctx, CLOCK_ACTION_ITEM, v, end, at->comment);
 	c->item = (int)k;
-	c->due = end + POLICY_ACTION_GRACE;
+	c->due = from != end
+	    ? from + POLICY_ACTION_GRACE
+	    : policy_action_due(ctx, at->year, at->mon, at->day);
 	name = policy_item_name(it);
 	datetext_format(at->year, at->mon, at->day, day);
 	policy_evidence(c, at->time, at->comment,
@@ -129,6 +153,11 @@ policy_action_instance(struct policy_ctx *ctx, size_t k,
 	policy_evidence(c, end, -1,
 	    "%s passed with the item open: an update is due within 3 days",
 	    day);
+	if (from != end)
+		policy_evidence(c, from, -1,
+		    "%s passed while the bug was resolved: the 3 days run "
+		    "from its reopening",
+		    day);
 	free(name);
 	if (it->row.due.date.year == at->year &&
 	    it->row.due.date.mon == at->mon && it->row.due.date.day == at->day)

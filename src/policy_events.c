@@ -35,7 +35,10 @@ policy_cmp_history(const void *a, const void *b)
 	return x < y ? -1 : (x > y);
 }
 
-/* Collect the comments at or before now, one per id (the last copy). */
+/*
+ * Collect the comments at or before now, one per id (the last copy), less
+ * those a moderator hid.
+ */
 static void
 policy_load_comments(struct policy_ctx *ctx, const struct comment_list *cl)
 {
@@ -50,7 +53,7 @@ policy_load_comments(struct policy_ctx *ctx, const struct comment_list *cl)
 			continue;
 		for (dup = 0, j = i + 1; j < cl->n && !dup; j++)
 			dup = cl->v[j].id == cl->v[i].id;
-		if (!dup)
+		if (!dup && !policy_comment_hidden(&cl->v[i]))
 			ctx->cv[ctx->nc++] = &cl->v[i];
 	}
 	qsort(ctx->cv, ctx->nc, sizeof(const struct comment *),
@@ -120,6 +123,38 @@ policy_find_reopening(struct policy_ctx *ctx)
 			}
 		}
 	}
+}
+
+/*
+ * The moment a clock that starts at t begins to run: t, or when the bug
+ * was resolved at t, the reopening that followed (resolved bugs run no
+ * clocks).  The history up to now is read; the bug was filed as the
+ * first resolution change found says, else open.
+ */
+time_t
+policy_resumed_at(const struct policy_ctx *ctx, time_t t)
+{
+	const struct change *c;
+	size_t i, j;
+	int resolved = -1;
+
+	for (i = 0; i < ctx->nh_now; i++) {
+		for (j = 0; j < ctx->hv[i]->nchanges; j++) {
+			c = &ctx->hv[i]->changes[j];
+			if (strcmp(c->field, "resolution") != 0)
+				continue;
+			if (resolved == -1)
+				resolved =
+				    c->removed != NULL && *c->removed != '\0';
+			if (ctx->hv[i]->when > t && resolved == 1 &&
+			    (c->added == NULL || *c->added == '\0'))
+				return ctx->hv[i]->when;
+			if (ctx->hv[i]->when <= t)
+				resolved =
+				    c->added != NULL && *c->added != '\0';
+		}
+	}
+	return t;
 }
 
 /* The first value a field had, for the whiteboard's starting point. */

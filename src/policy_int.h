@@ -18,6 +18,9 @@
 #define POLICY_ACTION_GRACE    (3 * POLICY_DAY)
 #define POLICY_PROGRAM_WAIT    (7 * POLICY_DAY)
 #define POLICY_CLOSURE_ACCOUNT "incident-reporting@ccadb.org"
+/* A Full Incident Report posted in parts: at most 4, within an hour. */
+#define POLICY_PARTS_MAX  4
+#define POLICY_PARTS_SPAN POLICY_HOUR
 
 /* A needinfo set or cleared, from the history or the current flags. */
 struct policy_ni {
@@ -95,6 +98,8 @@ int policy_find_closure(const struct policy_ctx *, time_t since, time_t *when,
     int64_t *comment, const char **by);
 /* The first moment of the bug's current open spell (creation, reopening). */
 time_t policy_open_since(const struct policy_ctx *);
+/* When a clock starting at t runs from: t, or the reopening after it. */
+time_t policy_resumed_at(const struct policy_ctx *, time_t t);
 
 /*
  * The action items (policy_actions.c): the plan from the CA-side comments

@@ -137,33 +137,49 @@ policy_line_topic(const struct markdown_line *l)
 	    : 0;
 }
 
-/* Count the report template's sections found as headings or labels. */
-int
-policy_report_sections(const char *text, int legacy)
+/*
+ * The report template's sections found as headings or labels, one bit
+ * each (legacy: the wiki's topics 1-7 as bits 0-6).
+ */
+unsigned
+policy_report_mask(const char *text, int legacy)
 {
 	struct markdown md;
 	size_t i;
-	int found[POLICY_NSECTIONS], count = 0, k;
+	unsigned mask = 0;
+	int k;
 
-	memset(found, 0, sizeof found);
+	if (text == NULL)
+		return 0;
 	markdown_scan(text, &md);
 	for (i = 0; i < md.n; i++) {
 		if (md.lines[i].kind != MARKDOWN_TEXT)
 			continue;
-		if (legacy) {
-			k = policy_line_topic(&md.lines[i]);
-			if (k > 0)
-				found[k - 1] = 1;
-			continue;
-		}
-		k = policy_line_section(&md.lines[i]);
+		k = legacy ? policy_line_topic(&md.lines[i]) - 1
+			   : policy_line_section(&md.lines[i]);
 		if (k >= 0)
-			found[k] = 1;
+			mask |= 1U << k;
 	}
 	markdown_free(&md);
-	for (k = 0; k < (int)POLICY_NSECTIONS; k++)
-		count += found[k];
-	return count;
+	return mask;
+}
+
+/* The number of sections of a mask. */
+int
+policy_mask_count(unsigned mask)
+{
+	int n = 0;
+
+	for (; mask != 0; mask &= mask - 1)
+		n++;
+	return n;
+}
+
+/* Count the report template's sections found as headings or labels. */
+int
+policy_report_sections(const char *text, int legacy)
+{
+	return policy_mask_count(policy_report_mask(text, legacy));
 }
 
 /* A Full Incident Report: the v3 template, or the wiki's before v2.0. */
@@ -260,4 +276,23 @@ policy_is_meta(const char *summary)
 	while (*summary == ' ')
 		summary++;
 	return strncasecmp(summary, "[meta]", 6) == 0;
+}
+
+/*
+ * 1 if a moderator hid the comment: Bugzilla's comment tags "spam" and
+ * "abuse" (any case).  Such a comment neither asks nor answers; the
+ * description (comment 0) is the report itself and always counts.
+ */
+int
+policy_comment_hidden(const struct comment *cm)
+{
+	size_t i;
+
+	if (cm->count == 0)
+		return 0;
+	for (i = 0; i < cm->tags.n; i++)
+		if (strcasecmp(cm->tags.v[i], "spam") == 0 ||
+		    strcasecmp(cm->tags.v[i], "abuse") == 0)
+			return 1;
+	return 0;
 }

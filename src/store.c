@@ -176,7 +176,7 @@ store_fs_hint(const char *path)
 }
 
 /* store_error with a va_list. */
-static void CCWATCH_PRINTF(3, 0)
+void CCWATCH_PRINTF(3, 0)
     store_verror(struct store *st, char **cause, const char *fmt, va_list ap)
 {
 	char *what;
@@ -706,6 +706,7 @@ store_close(struct store *st)
 	if (sqlite3_close(st->db) != SQLITE_OK)
 		log_warnx(
 		    "store: %s: close: %s", st->path, sqlite3_errmsg(st->db));
+	free(st->reserve_path);
 	free(st->path);
 	free(st);
 }

@@ -52,6 +52,44 @@ void store_close(struct store *);
 int store_schema_version(struct store *);
 
 /*
+ * The reserve (docs/RELIABILITY.md): a file PATH.reserve of a fixed size
+ * that keeps room on the store's disk for recording sent deliveries.
+ * STORE_RESERVE_OFF: none is kept; _READY: it holds its size; _SPENT: it
+ * was released to a full disk, or the disk had no room for it.
+ */
+enum store_reserve_state {
+	STORE_RESERVE_OFF,
+	STORE_RESERVE_READY,
+	STORE_RESERVE_SPENT
+};
+/*
+ * Keep a reserve of size bytes (0: none; nor for ":memory:" or a read-only
+ * store) and bring it to its size now if the disk has room; the state.
+ */
+enum store_reserve_state store_reserve_set(struct store *, long long size);
+/*
+ * Fill a reserve that is short of its size, when the disk has room for it
+ * and as much again; the state.  Logs when the reserve comes back.
+ */
+enum store_reserve_state store_reserve_refill(struct store *);
+/* The reserve's state as last seen, and its size (0 when none is kept). */
+enum store_reserve_state store_reserve_state(struct store *);
+long long store_reserve_size(struct store *);
+/*
+ * After a write failed: if it failed for a full disk (SQLITE_FULL) and the
+ * reserve holds its size, empty the reserve, log it loudly and return 1
+ * (the caller tries the write once more); else 0.
+ */
+int store_reserve_release_if_full(struct store *);
+/*
+ * What the reserve file of a store at path tells, by its size alone, for
+ * a reader such as ccwatch check: _OFF when size is 0 or there is no
+ * reserve file, _SPENT when it is short of size.
+ */
+enum store_reserve_state store_reserve_inspect(
+    const char *path, long long size);
+
+/*
  * Transactions; a cycle's writes go in one.  store_begin takes the write lock
  * at once (BEGIN IMMEDIATE); store_rollback does nothing outside one.
  */

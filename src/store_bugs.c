@@ -5,6 +5,7 @@
  * so it comes back byte for byte.
  */
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -286,24 +287,81 @@ store_get_bug(struct store *st, int64_t id, struct bug *out, char **cause)
 	return rc;
 }
 
+/* Reads the current row of a statement into the list out; -1 with *cause. */
+typedef int (*store_row_fn)(
+    struct store *, sqlite3_stmt *, void *out, char **cause);
+
+/*
+ * Step a bound statement to its end, each row read into out by row, and
+ * reset it: 0, or -1 with *cause (a bad row's, or the step's error named
+ * by fmt).
+ */
+static int CCWATCH_PRINTF(6, 7)
+    store_read_rows(struct store *st, sqlite3_stmt *stmt, store_row_fn row,
+	void *out, char **cause, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		if (row(st, stmt, out, cause) == -1)
+			break;
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		va_start(ap, fmt);
+		store_verror(st, cause, fmt, ap);
+		va_end(ap);
+	}
+	store_stmt_done(stmt);
+	return rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Append the bug of the current row to the bug_list out. */
+static int
+store_bug_row(struct store *st, sqlite3_stmt *stmt, void *out, char **cause)
+{
+	struct bug b;
+
+	if (store_bug_read(st, stmt, &b, cause) == -1)
+		return -1;
+	*bug_list_add(out) = b;
+	return 0;
+}
+
+/* Append the comment of the current row to the comment_list out. */
+static int
+store_comment_row(struct store *st, sqlite3_stmt *stmt, void *out, char **cause)
+{
+	struct comment c;
+
+	memset(&c, 0, sizeof c);
+	c.id = sqlite3_column_int64(stmt, 0);
+	c.bug_id = sqlite3_column_int64(stmt, 1);
+	c.count = sqlite3_column_int64(stmt, 2);
+	c.creator = store_column_text(stmt, 3);
+	c.time = (time_t)sqlite3_column_int64(stmt, 4);
+	c.text = store_column_text(stmt, 5);
+	c.is_private = sqlite3_column_int(stmt, 6);
+	if (store_strlist_decode(
+		(const char *)sqlite3_column_text(stmt, 7), &c.tags) == -1) {
+		xasprintf(cause, "store: %s: comment %lld: bad tags", st->path,
+		    (long long)c.id);
+		model_comment_free(&c);
+		return -1;
+	}
+	*comment_list_add(out) = c;
+	return 0;
+}
+
 /* Append the stored bugs, by id, to *out. */
 int
 store_list_bugs(
     struct store *st, int open_only, struct bug_list *out, char **cause)
 {
 	sqlite3_stmt *stmt = store_stmt_get(st, STMT_LIST_BUGS);
-	struct bug b;
-	int rc;
 
 	sqlite3_bind_int(stmt, 1, open_only);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		if (store_bug_read(st, stmt, &b, cause) == -1) {
-			store_stmt_done(stmt);
-			return -1;
-		}
-		*bug_list_add(out) = b;
-	}
-	return store_stmt_end(st, stmt, rc, cause, "list bugs");
+	return store_read_rows(
+	    st, stmt, store_bug_row, out, cause, "list bugs");
 }
 
 /* Allocate the stored bug ids, ascending, into *ids and *n. */
@@ -345,32 +403,10 @@ store_get_comments(
     struct store *st, int64_t bug_id, struct comment_list *out, char **cause)
 {
 	sqlite3_stmt *stmt = store_stmt_get(st, STMT_GET_COMMENTS);
-	struct comment c;
-	int rc;
 
 	sqlite3_bind_int64(stmt, 1, bug_id);
-	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		memset(&c, 0, sizeof c);
-		c.id = sqlite3_column_int64(stmt, 0);
-		c.bug_id = sqlite3_column_int64(stmt, 1);
-		c.count = sqlite3_column_int64(stmt, 2);
-		c.creator = store_column_text(stmt, 3);
-		c.time = (time_t)sqlite3_column_int64(stmt, 4);
-		c.text = store_column_text(stmt, 5);
-		c.is_private = sqlite3_column_int(stmt, 6);
-		if (store_strlist_decode(
-			(const char *)sqlite3_column_text(stmt, 7), &c.tags) ==
-		    -1) {
-			xasprintf(cause, "store: %s: comment %lld: bad tags",
-			    st->path, (long long)c.id);
-			model_comment_free(&c);
-			store_stmt_done(stmt);
-			return -1;
-		}
-		*comment_list_add(out) = c;
-	}
-	return store_stmt_end(
-	    st, stmt, rc, cause, "get comments of bug %lld", (long long)bug_id);
+	return store_read_rows(st, stmt, store_comment_row, out, cause,
+	    "get comments of bug %lld", (long long)bug_id);
 }
 
 /* Store the latest time of a bug's comments, or 0, in *out. */

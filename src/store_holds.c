@@ -22,8 +22,7 @@ sa_holds(struct store *st, sqlite3_stmt *stmt, struct store_hold **v, size_t *n,
 	*v = NULL;
 	*n = 0;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		*v = xreallocarray(*v, *n + 1, sizeof **v);
-		h = &(*v)[(*n)++];
+		h = xappend(v, n, sizeof *h);
 		h->bug = sqlite3_column_int64(stmt, 0);
 		h->kind = store_sa_text(stmt, 1);
 		h->until = (time_t)sqlite3_column_int64(stmt, 2);

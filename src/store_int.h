@@ -10,6 +10,7 @@
 #define STORE_INT_H
 
 #include <sqlite3.h>
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "ccwatch.h"
@@ -61,11 +62,17 @@ struct store {
 	int cache_saved; /* cache_size before store_begin_bulk, 0 if none */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
+	char *reserve_path;               /* PATH.reserve (store_reserve.c) */
+	long long reserve_size;           /* bytes; 0: none kept */
+	enum store_reserve_state reserve_state;
 };
 
 /* Set *cause to "store: PATH: what: sqlite's last error". */
 void store_error(struct store *, char **cause, const char *fmt, ...)
     CCWATCH_PRINTF(3, 4);
+/* store_error with a va_list. */
+void store_verror(struct store *, char **cause, const char *fmt, va_list ap)
+    CCWATCH_PRINTF(3, 0);
 /* Return statement i, reset and with no bindings, ready to bind and step. */
 sqlite3_stmt *store_stmt_get(struct store *, enum store_stmt i);
 /* Reset a statement after use so it holds no read lock or bound text. */
@@ -98,6 +105,13 @@ void *store_list_grow(void *v, size_t n, size_t *cap, size_t sz);
  */
 int store_step_ids(struct store *, sqlite3_stmt *, const char *what,
     int64_t **ids, size_t *n, char **cause);
+
+/*
+ * Fill fd with size bytes: preallocated with posix_fallocate, or, where
+ * the file system cannot (zeros forces it), written with zeros.  Returns 0,
+ * or an errno value (ENOSPC: the disk has no room).
+ */
+int store_reserve_fill(int fd, long long size, int zeros);
 
 /*
  * The SQLite connection, for the store's own files (store_*.c) that keep

@@ -384,6 +384,47 @@ sync_finish(struct sync_cycle *c, int rc, const char *cause)
 }
 
 /*
+ * Past this many seconds between Bugzilla's clock and ours, the skew is
+ * logged: beyond the cursor (in Bugzilla's time alone), deadlines counted
+ * from its timestamps shift by the skew against this host's clock.
+ */
+#define SYNC_SKEW_WARN 120
+
+/* The skew last warned about (db_time - our clock), 0 when none. */
+static long sync_skew_warned;
+
+/*
+ * Warn once when Bugzilla's clock and ours drift apart (and again when
+ * the skew changes by more than SYNC_SKEW_WARN), and once when they agree
+ * again.
+ */
+static void
+sync_note_skew(time_t db_time)
+{
+	char iso[TIMEUTIL_ISO_LEN];
+	long skew = (long)(db_time - timeutil_now());
+	long mag = skew < 0 ? -skew : skew;
+
+	if (mag <= SYNC_SKEW_WARN) {
+		if (sync_skew_warned != 0)
+			log_info("sync: Bugzilla's clock and ours agree again "
+				 "(%ld s apart)",
+			    skew);
+		sync_skew_warned = 0;
+		return;
+	}
+	if (sync_skew_warned != 0 &&
+	    labs(skew - sync_skew_warned) <= SYNC_SKEW_WARN)
+		return;
+	sync_skew_warned = skew;
+	log_warnx("sync: Bugzilla's clock (db_time %s) is %ld s %s ours: "
+		  "deadlines counted from its timestamps fall %ld s %s by "
+		  "this host's clock; check both clocks (NTP)",
+	    timeutil_format_iso(db_time, iso), mag,
+	    skew < 0 ? "behind" : "ahead of", mag, skew < 0 ? "early" : "late");
+}
+
+/*
  * Check what a call brought: the cycle's bytes within its budget, and
  * db_time believable.  A db_time more than max_skew ahead of our clock (a
  * cursor in the year 9999 would blind every later cycle), or more than
@@ -415,6 +456,7 @@ sync_check_call(struct sync_cycle *c, char **cause)
 		    timeutil_format_iso(c->db_time, iso), skew);
 		return -1;
 	}
+	sync_note_skew(c->db_time);
 	return 0;
 }
 
@@ -475,6 +517,43 @@ sync_tracked(const struct sync_options *o, const struct bug *b)
 }
 
 /*
+ * Drop what the search brought from outside the watched products and
+ * components: a server that ignores a filter must not make ccwatch track
+ * (and alert on) bugs it was never asked about.  Counted as skipped.
+ */
+static void
+sync_drop_foreign(struct sync_cycle *c)
+{
+	struct bug *b;
+	char pe[128], ce[128];
+	size_t i, n = 0, dropped = 0;
+
+	for (i = 0; i < c->bugs.n; i++) {
+		b = &c->bugs.v[i];
+		if (sync_tracked(&c->o, b)) {
+			c->bugs.v[n++] = *b;
+			continue;
+		}
+		if (dropped++ == 0)
+			log_warnx("sync: the search returned bug %lld of %s :: "
+				  "%s, outside the watched products and "
+				  "components: ignored",
+			    (long long)b->id,
+			    log_escape(pe, sizeof pe,
+				b->product != NULL ? b->product : ""),
+			    log_escape(ce, sizeof ce,
+				b->component != NULL ? b->component : ""));
+		model_bug_free(b);
+	}
+	c->bugs.n = n;
+	if (dropped > 1)
+		log_warnx("sync: %zu bugs of the search were outside the "
+			  "watched products and components: ignored",
+		    dropped);
+	c->stats.skipped += dropped;
+}
+
+/*
  * Sort the stored bugs read by id: still watched (closed, say) join the
  * fetched bugs, moved ones leave the tracked set, and those missing from
  * the answer are no longer visible to the key.
@@ -483,6 +562,7 @@ static void
 sync_sort_gone(struct sync_cycle *c)
 {
 	const int64_t *gone = c->gone;
+	char pe[128], ce[128];
 	size_t i, j, ngone = gone != NULL ? c->ngone : 0;
 
 	sync_dedupe(&c->byid);
@@ -504,9 +584,12 @@ sync_sort_gone(struct sync_cycle *c)
 		}
 		log_info("sync: bug %lld moved to %s :: %s",
 		    (long long)c->byid.v[i].id,
-		    c->byid.v[i].product != NULL ? c->byid.v[i].product : "",
-		    c->byid.v[i].component != NULL ? c->byid.v[i].component
-						   : "");
+		    log_escape(pe, sizeof pe,
+			c->byid.v[i].product != NULL ? c->byid.v[i].product
+						     : ""),
+		    log_escape(ce, sizeof ce,
+			c->byid.v[i].component != NULL ? c->byid.v[i].component
+						       : ""));
 		*bug_list_add(&c->moved) = c->byid.v[i];
 	}
 	free(c->byid.v);
@@ -697,6 +780,7 @@ sync_advance(struct sync_cycle *c)
 		return;
 	case SYNC_SEARCH:
 		c->state = SYNC_GONE;
+		sync_drop_foreign(c);
 		if (c->stats.full) {
 			if (sync_find_gone(c, &ngone, &cause) == -1)
 				goto fail;

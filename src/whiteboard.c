@@ -224,7 +224,7 @@ wb_match_close(const char *s, size_t n)
 
 /*
  * The bytes between "Next update" or "close on" and its date: spaces, an
- * optional ':', and an optional "at", "on" or "by".
+ * optional ':', '=' or '-', and an optional "at", "on" or "by".
  */
 static size_t
 wb_skip_lead(const char *s, size_t n)
@@ -233,7 +233,7 @@ wb_skip_lead(const char *s, size_t n)
 
 	while (i < n && ascii_isspace(s[i]))
 		i++;
-	if (i < n && s[i] == ':')
+	if (i < n && (s[i] == ':' || s[i] == '=' || s[i] == '-'))
 		i++;
 	while (i < n && ascii_isspace(s[i]))
 		i++;

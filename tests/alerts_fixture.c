@@ -102,6 +102,14 @@ afix_start(const char *channel)
 void
 afix_put_bug(int64_t id, const char *ca, const char *domain, time_t t)
 {
+	afix_store_bug(test_st, id, ca, domain, t);
+}
+
+/* Store, in st, a bug filed at t by a community member on CA's behalf. */
+void
+afix_store_bug(
+    struct store *st, int64_t id, const char *ca, const char *domain, time_t t)
+{
 	struct bug b;
 	struct comment c;
 	char *cause = NULL, *assignee;
@@ -121,14 +129,14 @@ afix_put_bug(int64_t id, const char *ca, const char *domain, time_t t)
 	b.assigned_to = assignee;
 	b.creation_time = b.last_change_time = t;
 	b.comment_count = 1;
-	ck_assert_msg(store_put_bug(test_st, &b, &cause) == 0, "%s", cause);
+	ck_assert_msg(store_put_bug(st, &b, &cause) == 0, "%s", cause);
 	c.id = test_next_comment++;
 	c.bug_id = id;
 	c.count = 0;
 	c.creator = xstrdup("reporter@community.test");
 	c.time = t;
 	c.text = xstrdup("Something went wrong.");
-	ck_assert_msg(store_put_comment(test_st, &c, &cause) == 0, "%s", cause);
+	ck_assert_msg(store_put_comment(st, &c, &cause) == 0, "%s", cause);
 	model_comment_free(&c);
 	model_bug_free(&b);
 }

@@ -39,6 +39,8 @@ struct config_route *afix_add_route(
     const char *name, const char *channel, const char *kind);
 struct notifier *afix_start(const char *channel);
 void afix_put_bug(int64_t id, const char *ca, const char *domain, time_t t);
+void afix_store_bug(
+    struct store *st, int64_t id, const char *ca, const char *domain, time_t t);
 void afix_put_comment(int64_t bug, const char *who, time_t t, const char *text);
 struct alerts_stats afix_cycle(time_t t);
 struct notifier *afix_restart(const char *channel);

@@ -500,6 +500,7 @@ START_TEST(test_config_sections)
 }
 END_TEST
 
+/* The suite: ledger, delivery, routing and configuration. */
 static Suite *
 alerts_suite(void)
 {

@@ -458,6 +458,7 @@ START_TEST(test_dry_run_sends_nothing)
 }
 END_TEST
 
+/* The suite: noise control. */
 static Suite *
 alerts_noise_suite(void)
 {

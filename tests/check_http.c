@@ -12,6 +12,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "mhd_fixture.h"
 #include "testutil.h"
 #include "xmalloc.h"
 
@@ -194,23 +196,15 @@ server_answer(void *cls, struct MHD_Connection *c, const char *url,
 static void
 server_start(void)
 {
-	struct sockaddr_in sin;
-	const union MHD_DaemonInfo *info;
+	const struct MHD_OptionItem opts[] = {
+	    {MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)server_notify, NULL},
+	    {MHD_OPTION_END, 0, NULL}};
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	server_connections = 0;
 	server_stopping = 0;
-	server = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0,
-	    NULL, NULL, server_answer, NULL, MHD_OPTION_SOCK_ADDR, &sin,
-	    MHD_OPTION_NOTIFY_CONNECTION, server_notify, NULL, MHD_OPTION_END);
-	ck_assert_ptr_nonnull(server);
-	info = MHD_get_daemon_info(server, MHD_DAEMON_INFO_BIND_PORT);
-	ck_assert_ptr_nonnull(info);
-	port = info->port;
-	ck_assert_int_gt(port, 0);
+	server = mhd_fixture_start(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
+	    server_answer, NULL, opts, &port);
 }
 
 /* Stop the server. */
@@ -489,8 +483,7 @@ tls_answer(void *cls, struct MHD_Connection *c, const char *url,
  */
 START_TEST(test_tls_ca_file)
 {
-	struct sockaddr_in sin;
-	const union MHD_DaemonInfo *info;
+	struct MHD_OptionItem opts[3];
 	struct MHD_Daemon *d;
 	struct http_options o;
 	struct http_response resp;
@@ -506,16 +499,11 @@ START_TEST(test_tls_ca_file)
 	other = testutil_srcpath("tests/data/tls/other-ca.pem");
 	key = testutil_read_file(kpath, NULL);
 	cert = testutil_read_file(cpath, NULL);
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS, 0,
-	    NULL, NULL, tls_answer, NULL, MHD_OPTION_SOCK_ADDR, &sin,
-	    MHD_OPTION_HTTPS_MEM_KEY, key, MHD_OPTION_HTTPS_MEM_CERT, cert,
-	    MHD_OPTION_END);
-	ck_assert_ptr_nonnull(d);
-	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	tls_port = info->port;
+	opts[0] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, key};
+	opts[1] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, cert};
+	opts[2] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	d = mhd_fixture_start(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_TLS,
+	    tls_answer, NULL, opts, &tls_port);
 	xasprintf(&url, "https://127.0.0.1:%d/", tls_port);
 	cas[0] = NULL;
 	cas[1] = other;

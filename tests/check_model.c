@@ -554,6 +554,7 @@ START_TEST(test_history_multi)
 }
 END_TEST
 
+/* The suite: lists, then the parsers over recorded bodies. */
 static Suite *
 model_suite(void)
 {

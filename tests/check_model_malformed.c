@@ -578,6 +578,7 @@ START_TEST(test_time_whoami_version_errors)
 }
 END_TEST
 
+/* The suite: malformed records, error bodies, single answers. */
 static Suite *
 model_malformed_suite(void)
 {

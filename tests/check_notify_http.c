@@ -5,20 +5,19 @@
  * the signature and answers 500 then 200, and to a Slack stand-in that
  * answers 429 with Retry-After then 200.
  */
-#include <arpa/inet.h>
 #include <check.h>
 #include <jansson.h>
 #include <microhttpd.h>
-#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "buf.h"
+#include "mhd_fixture.h"
 #include "notify.h"
 #include "notify_fixture.h"
 #include "testutil.h"
@@ -383,23 +382,16 @@ rx_completed(void *cls, struct MHD_Connection *c, void **ctx,
 static void
 rx_start(void)
 {
-	struct sockaddr_in sin;
-	const union MHD_DaemonInfo *info;
+	const struct MHD_OptionItem opts[] = {
+	    {MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)rx_completed, NULL},
+	    {MHD_OPTION_CONNECTION_TIMEOUT, 10, NULL},
+	    {MHD_OPTION_END, 0, NULL}};
 
-	memset(&sin, 0, sizeof sin);
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	rx.nseen = 0;
 	rx.nstatuses = 0;
 	rx.retry_after = NULL;
-	rx.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL,
-	    rx_answer, NULL, MHD_OPTION_SOCK_ADDR, &sin,
-	    MHD_OPTION_NOTIFY_COMPLETED, rx_completed, NULL,
-	    MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_END);
-	ck_assert_ptr_nonnull(rx.d);
-	info = MHD_get_daemon_info(rx.d, MHD_DAEMON_INFO_BIND_PORT);
-	ck_assert_ptr_nonnull(info);
-	rx.port = info->port;
+	rx.d = mhd_fixture_start(
+	    MHD_USE_INTERNAL_POLLING_THREAD, rx_answer, NULL, opts, &rx.port);
 }
 
 /* Stop the receiver and drop what it saw. */

@@ -457,6 +457,7 @@ START_TEST(test_next_update_ambiguous_and_zone)
 }
 END_TEST
 
+/* The suite: boundaries, report templates, next-update dates. */
 static Suite *
 policy_suite(void)
 {

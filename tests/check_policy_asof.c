@@ -262,6 +262,7 @@ START_TEST(test_real_corpus)
 }
 END_TEST
 
+/* The suite: evaluations as of a past time. */
 static Suite *
 policy_asof_suite(void)
 {

@@ -425,6 +425,7 @@ START_TEST(test_versions)
 }
 END_TEST
 
+/* The suite: pauses, questions, people and events. */
 static Suite *
 policy_events_suite(void)
 {

@@ -231,6 +231,46 @@ START_TEST(test_comments_upsert)
 	store_close(st);
 }
 END_TEST
+/* A row that does not decode fails the list it is read into, without leaks. */
+START_TEST(test_lists_bad_row)
+{
+	struct store *st = test_open();
+	struct comment c;
+	struct comment_list cl = {0};
+	struct bug b;
+	struct bug_list bl = {0};
+	char *cause = NULL;
+
+	test_comment_fill(&c, 801, 4, 0, 1000, "first");
+	test_put_comment(st, &c);
+	test_comment_fill(&c, 802, 4, 1, 2000, "second");
+	test_put_comment(st, &c);
+	test_bug_fill(&b, 4, "");
+	test_put_bug(st, &b);
+	model_bug_free(&b);
+	free(test_query(
+	    test_path, "UPDATE comments SET tags = 'x' WHERE id = 802"));
+	free(test_query(test_path, "UPDATE bugs SET cc = '{}' WHERE id = 4"));
+
+	ck_assert_int_eq(store_get_comments(st, 4, &cl, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "comment 802: bad tags"));
+	ck_assert_uint_eq(cl.n, 1);
+	ck_assert_int_eq(cl.v[0].id, 801);
+	comment_list_free(&cl);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(store_list_bugs(st, 0, &bl, &cause), -1);
+	ck_assert_ptr_nonnull(strstr(cause, "bug 4: bad list column"));
+	ck_assert_uint_eq(bl.n, 0);
+	bug_list_free(&bl);
+	free(cause);
+	/* The statements were reset: the store reads on. */
+	ck_assert_int_eq(store_get_comments(st, 9, &cl, &cause), 0);
+	ck_assert_uint_eq(cl.n, 0);
+	store_close(st);
+}
+END_TEST
+
 START_TEST(test_history_grouping)
 {
 	struct store *st = test_open();
@@ -345,6 +385,7 @@ START_TEST(test_real_bugs)
 }
 END_TEST
 
+/* The suite: bugs, comments, history, real data. */
 static Suite *
 store_records_suite(void)
 {
@@ -360,6 +401,7 @@ store_records_suite(void)
 	tc = test_tcase("comments");
 	tcase_add_test(tc, test_comments_order);
 	tcase_add_test(tc, test_comments_upsert);
+	tcase_add_test(tc, test_lists_bad_row);
 	suite_add_tcase(s, tc);
 	tc = test_tcase("history");
 	tcase_add_test(tc, test_history_grouping);

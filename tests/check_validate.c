@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "alerts.h"
+#include "alerts_fixture.h"
 #include "config.h"
 #include "config_fixture.h"
 #include "daemon.h"
@@ -725,37 +726,13 @@ START_TEST(test_broken_channel_spares_others)
 	struct notifier *rec;
 	struct store *st;
 	struct alerts *al;
-	struct bug b;
-	struct comment c;
 	char *path, *cause = NULL;
 	time_t t0 = 1767628800; /* 2026-01-05T16:00:00Z */
 
 	xasprintf(&path, "%s/ccwatch.db", tmpdir);
 	st = store_open(path, &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	memset(&b, 0, sizeof b);
-	memset(&c, 0, sizeof c);
-	b.id = 7;
-	b.summary = xstrdup("Example CA: test incident");
-	b.status = xstrdup("NEW");
-	b.resolution = xstrdup("");
-	b.is_open = 1;
-	b.whiteboard = xstrdup("[ca-compliance]");
-	b.product = xstrdup("CA Program");
-	b.component = xstrdup("CA Certificate Compliance");
-	b.creator = xstrdup("reporter@community.test");
-	b.assigned_to = xstrdup("compliance@example-ca.test");
-	b.creation_time = b.last_change_time = t0;
-	b.comment_count = 1;
-	ck_assert_msg(store_put_bug(st, &b, &cause) == 0, "%s", cause);
-	c.id = 70;
-	c.bug_id = 7;
-	c.creator = xstrdup("reporter@community.test");
-	c.time = t0;
-	c.text = xstrdup("Something went wrong.");
-	ck_assert_msg(store_put_comment(st, &c, &cause) == 0, "%s", cause);
-	model_comment_free(&c);
-	model_bug_free(&b);
+	afix_store_bug(st, 7, "Example CA", "example-ca.test", t0);
 	people_defaults(&people);
 	strlist_add(
 	    &people_add_ca(&people, "Example CA")->domains, "example-ca.test");

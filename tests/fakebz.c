@@ -492,6 +492,8 @@ fakebz_answer(struct fakebz *fb, struct MHD_Connection *conn,
 		    url);
 	json_decref(ctx.args);
 out:
+	if (r->status >= 400 && fb->retry_after != NULL)
+		r->retry_after = xstrdup(fb->retry_after);
 	pthread_mutex_unlock(&fb->lock);
 }
 
@@ -579,6 +581,9 @@ fakebz_response(
 	if (*etag != '\0')
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, etag);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->type);
+	if (r->retry_after != NULL)
+		MHD_add_response_header(
+		    resp, MHD_HTTP_HEADER_RETRY_AFTER, r->retry_after);
 	return resp;
 }
 
@@ -639,6 +644,7 @@ fakebz_handle(void *cls, struct MHD_Connection *conn, const char *url,
 	if (r.drop) {
 		fakebz_log_request(fb, method, req->uri, 0, 0);
 		free(r.body);
+		free(r.retry_after);
 		return MHD_NO;
 	}
 	resp = fakebz_response(conn, &r, truncate);
@@ -647,6 +653,7 @@ fakebz_handle(void *cls, struct MHD_Connection *conn, const char *url,
 	ret = MHD_queue_response(conn, r.status, resp);
 	MHD_destroy_response(resp);
 	free(r.body);
+	free(r.retry_after);
 	return ret;
 }
 
@@ -740,6 +747,7 @@ fakebz_stop(struct fakebz *fb)
 	free(fb->last);
 	free(fb->key);
 	free(fb->login);
+	free(fb->retry_after);
 	if (fb->reqlog != NULL)
 		fclose(fb->reqlog);
 	pthread_mutex_destroy(&fb->lock);
@@ -835,6 +843,16 @@ fakebz_set_delay_ms(struct fakebz *fb, unsigned ms)
 {
 	pthread_mutex_lock(&fb->lock);
 	fb->delay_ms = ms;
+	pthread_mutex_unlock(&fb->lock);
+}
+
+/* Send value as Retry-After with every 429 and 503 (NULL: none). */
+void
+fakebz_set_retry_after(struct fakebz *fb, const char *value)
+{
+	pthread_mutex_lock(&fb->lock);
+	free(fb->retry_after);
+	fb->retry_after = value != NULL ? xstrdup(value) : NULL;
 	pthread_mutex_unlock(&fb->lock);
 }
 

@@ -59,6 +59,7 @@ struct fakebz {
 	size_t nrules;
 	unsigned delay_ms;
 	size_t huge_bytes;
+	char *retry_after;      /* sent with every 429 and 503, or NULL */
 	json_int_t max_bug;     /* largest bug id so far */
 	json_int_t max_comment; /* largest comment id so far */
 	json_int_t max_flag;    /* largest flag id so far */
@@ -77,7 +78,8 @@ struct fakebz_reply {
 	size_t len;
 	const char *type;
 	int drop;
-	size_t huge; /* nonzero: stream this many junk bytes */
+	size_t huge;       /* nonzero: stream this many junk bytes */
+	char *retry_after; /* a Retry-After header's value, or NULL */
 };
 
 /* The query of one request: every name with all of its values. */
