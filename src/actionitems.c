@@ -42,6 +42,14 @@ struct ai_table {
 	int index;          /* the table's number in the comment */
 };
 
+/*
+ * The rank of the due names that say too little alone ("Date",
+ * "Timeline"): they make an Action Items table only beside an action
+ * column its header calls an action ("Action Item", "Action", ...), not
+ * beside a "Description" (a Related Incidents table has both).
+ */
+#define AI_RANK_LOOSE 4
+
 /* A header name and the role it gives its column, best names first. */
 static const struct {
 	const char *name;
@@ -92,6 +100,11 @@ static const struct {
     {"completion", AI_COL_DUE, 2},
     {"planned date", AI_COL_DUE, 2},
     {"eta", AI_COL_DUE, 2},
+    {"date", AI_COL_DUE, AI_RANK_LOOSE},
+    {"timeline", AI_COL_DUE, AI_RANK_LOOSE},
+    {"target timeline", AI_COL_DUE, AI_RANK_LOOSE},
+    {"timeframe", AI_COL_DUE, AI_RANK_LOOSE},
+    {"time frame", AI_COL_DUE, AI_RANK_LOOSE},
     {"status", AI_COL_STATUS, 0},
     {"state", AI_COL_STATUS, 0},
     {"current status", AI_COL_STATUS, 1},
@@ -178,7 +191,10 @@ ai_maybe_header(const char *s, size_t n)
 		   ai_contains(s, n, "item")) &&
 	    (ai_contains(s, n, "due") || ai_contains(s, n, "target") ||
 		ai_contains(s, n, "complet") || ai_contains(s, n, "deadline") ||
-		ai_contains(s, n, "eta") || ai_contains(s, n, "date"));
+		ai_contains(s, n, "eta") || ai_contains(s, n, "date") ||
+		ai_contains(s, n, "timeline") ||
+		ai_contains(s, n, "timeframe") ||
+		ai_contains(s, n, "time frame"));
 }
 
 /* 1 if s[i] is a '|' that no backslash escapes. */
@@ -307,7 +323,9 @@ ai_header(const struct ai_span *cells, size_t n, struct ai_table *t)
 		actionitems_fold(t->name[t->col[AI_COL_ACTION]],
 		    strlen(t->name[t->col[AI_COL_ACTION]]), t->action,
 		    sizeof t->action);
-		return 1;
+		if (best[AI_COL_DUE] < AI_RANK_LOOSE ||
+		    strncmp(t->action, "action", 6) == 0)
+			return 1;
 	}
 	ai_table_free(t);
 	return 0;
@@ -418,6 +436,36 @@ ai_row_action(const struct ai_table *t, const struct ai_span *cells, size_t n,
 }
 
 /*
+ * Read the due date cell of a table without a status column (the 2.0
+ * form) into r: a cell that starts with a status word ("Done", "Completed
+ * on 2026-02-03", "Delayed to Q3 2026") gives the item that status, and
+ * a Complete or Canceled one that holds no date ("Done") has no due date
+ * rather than an unreadable one.
+ */
+static void
+ai_due_status(
+    const struct ai_span *due, time_t written, struct actionitem_row *r)
+{
+	enum actionitem_status st = actionitems_status(due->s, due->len);
+	struct strlist w = {NULL, 0};
+	size_t i;
+
+	actionitems_due(due->s, due->len, written, &r->due, &w);
+	if (st != ACTIONITEM_NONE && st != ACTIONITEM_OTHER) {
+		r->status = st;
+		r->status_text = xstrdup(r->due.text);
+		if (r->due.kind == ACTIONITEM_DUE_UNREADABLE &&
+		    !actionitems_is_open(st)) {
+			r->due.kind = ACTIONITEM_DUE_NONE;
+			strlist_free(&w);
+		}
+	}
+	for (i = 0; i < w.n; i++)
+		strlist_add(&r->warnings, w.v[i]);
+	strlist_free(&w);
+}
+
+/*
  * Read one data row of table t (line from 1) into out.  Empty rows, the
  * template's "Example" row and a repeated header are skipped.
  */
@@ -456,8 +504,11 @@ ai_row(const struct ai_table *t, const struct ai_span *cells, size_t n,
 	r.criteria = ai_cell(t, cells, n, AI_COL_CRITERIA, 0);
 	due =
 	    (size_t)t->col[AI_COL_DUE] < n ? &cells[t->col[AI_COL_DUE]] : NULL;
-	actionitems_due(due != NULL ? due->s : "", due != NULL ? due->len : 0,
-	    written, &r.due, &r.warnings);
+	if (t->col[AI_COL_STATUS] < 0 && due != NULL)
+		ai_due_status(due, written, &r);
+	else
+		actionitems_due(due != NULL ? due->s : "",
+		    due != NULL ? due->len : 0, written, &r.due, &r.warnings);
 	if (t->col[AI_COL_STATUS] >= 0) {
 		r.status_text = ai_cell(t, cells, n, AI_COL_STATUS, 1);
 		if (r.status_text == NULL)

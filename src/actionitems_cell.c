@@ -394,22 +394,57 @@ ai_status_word(const char *s, size_t n, size_t *len)
 	return ACTIONITEM_NONE;
 }
 
+/*
+ * The check box or check mark at s (n bytes), with its length in *len:
+ * "[x]", a ballot box with a check or a check mark is COMPLETE, "[ ]" or an
+ * empty ballot box OTHER (open); NONE when there is none.
+ */
+enum actionitem_status
+ai_checkbox(const char *s, size_t n, size_t *len)
+{
+	static const struct {
+		const char *mark;
+		enum actionitem_status status;
+	} marks[] = {{"[x]", ACTIONITEM_COMPLETE}, {"[X]", ACTIONITEM_COMPLETE},
+	    {"[ ]", ACTIONITEM_OTHER},
+	    {"\xe2\x98\x91",
+		ACTIONITEM_COMPLETE}, /* U+2611 ballot box, check */
+	    {"\xe2\x9c\x85",
+		ACTIONITEM_COMPLETE}, /* U+2705 check mark button */
+	    {"\xe2\x9c\x93", ACTIONITEM_COMPLETE}, /* U+2713 check mark */
+	    {"\xe2\x9c\x94", ACTIONITEM_COMPLETE}, /* U+2714 heavy check mark */
+	    {"\xe2\x98\x90", ACTIONITEM_OTHER}};   /* U+2610 ballot box */
+	size_t i, w;
+
+	for (i = 0; i < CCWATCH_NELEM(marks); i++) {
+		w = strlen(marks[i].mark);
+		if (n >= w && memcmp(s, marks[i].mark, w) == 0) {
+			*len = w;
+			return marks[i].status;
+		}
+	}
+	return ACTIONITEM_NONE;
+}
+
 /* Read a status cell; see actionitems.h. */
 enum actionitem_status
 actionitems_status(const char *s, size_t len)
 {
-	enum actionitem_status st;
+	enum actionitem_status st, box;
 	char *clean = ai_clean_dup(s, len, 1);
 	size_t i = 0, n = strlen(clean), w;
 
+	while (i < n && (clean[i] == ' ' || clean[i] == '\t'))
+		i++;
+	box = ai_checkbox(clean + i, n - i, &w);
 	while (i < n && !ascii_isalnum(clean[i]))
 		i++;
 	if (i == n)
-		st = ACTIONITEM_NONE;
+		st = box;
 	else {
 		st = ai_status_word(clean + i, n - i, &w);
 		if (st == ACTIONITEM_NONE)
-			st = ACTIONITEM_OTHER;
+			st = box != ACTIONITEM_NONE ? box : ACTIONITEM_OTHER;
 	}
 	free(clean);
 	return st;
@@ -753,6 +788,62 @@ ai_due_warn(
 		    (int)strnlen(d->text, 80), d->text, found, t->raw);
 }
 
+/* 1 if the n bytes at s join the two ends of a range: "-", "to", "~". */
+static int
+ai_range_join(const char *s, size_t n)
+{
+	static const char *const words[] = {"-", "~", "to", "through", "thru",
+	    "until", "till", "\xe2\x80\x93", "\xe2\x80\x94"};
+	size_t i;
+
+	while (n > 0 && *s == ' ') {
+		s++;
+		n--;
+	}
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	for (i = 0; i < CCWATCH_NELEM(words); i++)
+		if (n == strlen(words[i]) && ai_word_is(s, n, words[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * A due date cell holding a range of two dates ("2026-04-01 to
+ * 2026-06-30", "April - June 2026" is not one): read as its end, the
+ * later date, with a warning.  The first date was read at at into
+ * out->date.  Returns 1 when the cell is such a range.
+ */
+static int
+ai_range_end(struct actionitem_due *out, size_t at, time_t written,
+    struct strlist *warnings)
+{
+	struct datetext end;
+	const char *t = out->text;
+	size_t from = at + strlen(out->date.raw), at2, len = strlen(t);
+	int period, n;
+	char a[DATETEXT_ISO_LEN];
+
+	if (from > len || out->date.raw[0] == '\0')
+		return 0;
+	n = ai_find_dates(
+	    t + from, len - from, written, 1, &end, &at2, &period, NULL);
+	if (n != 1 || !ai_range_join(t + from, at2) ||
+	    datetext_format(end.year, end.mon, end.day, a) == NULL ||
+	    end.year * 10000 + end.mon * 100 + end.day <
+		out->date.year * 10000 + out->date.mon * 100 + out->date.day) {
+		datetext_clear(&end);
+		return 0;
+	}
+	datetext_clear(&out->date);
+	out->date = end;
+	out->kind = ACTIONITEM_DUE_PERIOD;
+	ai_warn(warnings, "due date '%.*s' is a range: read as its end, %s",
+	    (int)strnlen(out->text, 80), out->text, a);
+	ai_due_warn(out, 1, period, warnings);
+	return 1;
+}
+
 /* Read a due date cell; see actionitems.h. */
 void
 actionitems_due(const char *s, size_t len, time_t written,
@@ -769,6 +860,8 @@ actionitems_due(const char *s, size_t len, time_t written,
 	}
 	found = ai_find_dates(out->text, strlen(out->text), written, 1,
 	    &out->date, &at, &period, &impossible);
+	if (found == 2 && ai_range_end(out, at, written, warnings))
+		return;
 	if (found > 0) {
 		out->kind =
 		    period ? ACTIONITEM_DUE_PERIOD : ACTIONITEM_DUE_DATE;

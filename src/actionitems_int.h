@@ -54,6 +54,8 @@ char *ai_take_number(const char *s, int whole, const char **rest);
  * word, with its length in *len; ACTIONITEM_NONE if none.
  */
 enum actionitem_status ai_status_word(const char *s, size_t n, size_t *len);
+/* The check box or mark at s (n bytes), its length in *len; or NONE. */
+enum actionitem_status ai_checkbox(const char *s, size_t n, size_t *len);
 
 /* Add a warning to a list of at most ACTIONITEMS_MAX_WARNINGS. */
 void ai_warn(struct strlist *, const char *fmt, ...) CCWATCH_PRINTF(2, 3);

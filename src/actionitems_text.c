@@ -30,7 +30,8 @@ ai_plain_label(const struct markdown_line *l)
 	size_t words = 1;
 	const char *p;
 
-	if (markdown_label(l->s, l->len, &lab) == -1 ||
+	if (memchr(l->s, '|', l->len) != NULL ||
+	    markdown_label(l->s, l->len, &lab) == -1 ||
 	    !(lab.heading || lab.strong || lab.colon || lab.alone) ||
 	    (lab.list && !lab.strong))
 		return 0;
@@ -53,6 +54,17 @@ ai_bullet(const char *s, size_t len)
 	    (s[i + 1] == ' ' || s[i + 1] == '\t'))
 		return i + 2;
 	return 0;
+}
+
+/* 1 if the line is a row of a pipe table: its first character is '|'. */
+static int
+ai_table_line(const struct markdown_line *l)
+{
+	size_t i = 0;
+
+	while (i < l->len && (l->s[i] == ' ' || l->s[i] == '\t'))
+		i++;
+	return i < l->len && l->s[i] == '|';
 }
 
 /* 1 if the line starts an item: a bullet, or a number ("1.", "AI-1"). */
@@ -95,7 +107,8 @@ ai_trim_description(char *d)
 		}
 		for (i = 0; i < CCWATCH_NELEM(ai_fillers); i++) {
 			w = strlen(ai_fillers[i]);
-			if (n > w && d[n - w - 1] == ' ' &&
+			if (n > w &&
+			    (d[n - w - 1] == ' ' || d[n - w - 1] == '(') &&
 			    ai_word_is(d + n - w, w, ai_fillers[i])) {
 				n -= w;
 				changed = 1;
@@ -144,17 +157,27 @@ ai_plain_item(const char *text, int line, time_t written,
     struct actionitem_row *r, const char **why)
 {
 	struct datetext d;
-	enum actionitem_status st = ACTIONITEM_NONE;
-	const char *rest;
-	size_t dat, sat = 0, slen = 0, cut, len;
+	enum actionitem_status st = ACTIONITEM_NONE, box;
+	const char *rest, *mark = text;
+	size_t dat, sat = 0, slen = 0, cut, len, blen = 0;
 	int ndates, nstatus, period;
 
 	memset(r, 0, sizeof *r);
 	r->line = line;
+	box = ai_checkbox(text, strlen(text), &blen);
+	if (box != ACTIONITEM_NONE)
+		for (text += blen; *text == ' ' || *text == '\t'; text++)
+			;
 	r->number = ai_take_number(text, 0, &rest);
 	len = strlen(rest);
 	ndates = ai_find_dates(rest, len, written, 0, &d, &dat, &period, NULL);
 	nstatus = ai_find_status(rest, len, &sat, &slen, &st);
+	if (nstatus == 0 && box != ACTIONITEM_NONE) {
+		/* the check box is the item's status */
+		nstatus = 1;
+		st = box;
+		sat = len;
+	}
 	if (ndates == 0 && nstatus == 0) {
 		ai_row_free(r);
 		return 0;
@@ -171,7 +194,8 @@ ai_plain_item(const char *text, int line, time_t written,
 		actionitems_due(
 		    rest + dat, strlen(d.raw), written, &r->due, &r->warnings);
 		r->status = st;
-		r->status_text = xstrndup(rest + sat, slen);
+		r->status_text = sat == len ? xstrndup(mark, blen)
+					    : xstrndup(rest + sat, slen);
 		if (*r->description == '\0')
 			*why = "no description before its date and status";
 	}
@@ -208,7 +232,7 @@ ai_plain_list(const struct markdown *md, size_t i, time_t written,
 			j++;
 			continue;
 		}
-		if (l->kind != MARKDOWN_TEXT ||
+		if (l->kind != MARKDOWN_TEXT || ai_table_line(l) ||
 		    (markdown_label(l->s, l->len, &lab) == 0 &&
 			(lab.heading > 0 ||
 			    (lab.alone && (lab.strong || lab.colon)))) ||

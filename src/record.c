@@ -499,6 +499,28 @@ record_compute_at(struct store *st, const struct people *people,
 	return rc;
 }
 
+/*
+ * Leave out of l (ordered by id) the bugs stamps (ordered by id) does not
+ * list: those no longer stored or gone, whose cached rows the write that
+ * follows forgets.
+ */
+static void
+record_keep_listed(
+    struct outcome_list *l, const struct record_stamp_list *stamps)
+{
+	size_t i, j = 0, k = 0;
+
+	for (i = 0; i < l->n; i++) {
+		while (j < stamps->n && stamps->v[j].id < l->v[i].id)
+			j++;
+		if (j < stamps->n && stamps->v[j].id == l->v[i].id)
+			l->v[k++] = l->v[i];
+		else
+			outcome_bug_free(&l->v[i]);
+	}
+	l->n = k;
+}
+
 /* Refresh the cache and load every bug's outcomes. */
 int
 record_refresh(struct store *st, const struct people *people,
@@ -520,6 +542,7 @@ record_refresh(struct store *st, const struct people *people,
 	all = strcmp(have, want) != 0;
 	if (!all && store_record_load(st, out, cause) == -1)
 		goto out;
+	record_keep_listed(out, &stamps);
 	/* The evaluations hold no lock: only the writes are a transaction. */
 	if (record_update(st, people, opts, now, &stamps, all, max_age, out,
 		&ids, &count, cause) == -1)

@@ -190,21 +190,49 @@ store_record_reset(struct store *st, const char *fingerprint, char **cause)
 	    st, stmt, sqlite3_step(stmt), cause, "set fingerprint");
 }
 
-/* Forget the cached outcomes of bugs no longer stored. */
+/*
+ * Forget the cached outcomes of bugs no longer stored or gone (hidden by
+ * Bugzilla, moved out of the component): what Bugzilla hides, the record
+ * forgets.
+ */
 int
 store_record_forget(struct store *st, char **cause)
 {
+	int gone = store_schema_version(st) >= 6;
+
 	if (store_record_exec(st,
-		"DELETE FROM record_outcomes WHERE bug_id NOT IN"
-		" (SELECT id FROM bugs)",
+		gone ? "DELETE FROM record_outcomes WHERE bug_id NOT IN"
+		       " (SELECT id FROM bugs WHERE gone = '')"
+		     : "DELETE FROM record_outcomes WHERE bug_id NOT IN"
+		       " (SELECT id FROM bugs)",
 		0, 0, 0, cause) == -1)
 		return -1;
 	return store_record_exec(st,
-	    "DELETE FROM record_bugs WHERE bug_id NOT IN (SELECT id FROM bugs)",
+	    gone ? "DELETE FROM record_bugs WHERE bug_id NOT IN"
+		   " (SELECT id FROM bugs WHERE gone = '')"
+		 : "DELETE FROM record_bugs WHERE bug_id NOT IN"
+		   " (SELECT id FROM bugs)",
 	    0, 0, 0, cause);
 }
 
-/* Every stored bug, its stamp and its cached stamp. */
+/*
+ * The stamps' query: the comments counted chosen by comments (vanished
+ * ones left out, so that a comment gone without a change of the bug's
+ * time still changes its stamp), the bugs by where (gone ones left out).
+ */
+#define RECORD_STAMPS_SQL(comments, where)                                     \
+	"SELECT b.id, b.resolution = '',"                                      \
+	" b.last_change_time || ':' ||"                                        \
+	" (SELECT count(*) FROM comments c WHERE c.bug_id = b.id" comments ")" \
+	" || ':' ||"                                                           \
+	" (SELECT count(*) FROM history h WHERE h.bug_id = b.id)"              \
+	" || ':' ||"                                                           \
+	" (SELECT count(*) FROM question_overrides q"                          \
+	"  WHERE q.bug_id = b.id),"                                            \
+	" r.stamp, coalesce(r.computed_at, 0) FROM bugs b"                     \
+	" LEFT JOIN record_bugs r ON r.bug_id = b.id" where " ORDER BY b.id"
+
+/* Every stored bug not gone, its stamp and its cached stamp. */
 int
 store_record_stamps(
     struct store *st, struct record_stamp_list *out, char **cause)
@@ -216,16 +244,10 @@ store_record_stamps(
 
 	memset(out, 0, sizeof *out);
 	if (store_record_prepare(st,
-		"SELECT b.id, b.resolution = '',"
-		" b.last_change_time || ':' ||"
-		" (SELECT count(*) FROM comments c WHERE c.bug_id = b.id)"
-		" || ':' ||"
-		" (SELECT count(*) FROM history h WHERE h.bug_id = b.id)"
-		" || ':' ||"
-		" (SELECT count(*) FROM question_overrides q"
-		"  WHERE q.bug_id = b.id),"
-		" r.stamp, coalesce(r.computed_at, 0) FROM bugs b"
-		" LEFT JOIN record_bugs r ON r.bug_id = b.id ORDER BY b.id",
+		store_schema_version(st) >= 6
+		    ? RECORD_STAMPS_SQL(
+			  " AND c.vanished = 0", " WHERE b.gone = ''")
+		    : RECORD_STAMPS_SQL("", ""),
 		&stmt, cause) == -1)
 		return -1;
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {

@@ -239,6 +239,54 @@ static const struct {
 	"| Action Item | Due Date | Status |\n|---|---|---|\n"
 	"| Add lint | 2026-04-12 | Ongoing |\n",
 	"-|Add lint|2026-04-12|ongoing", 1, NULL},
+    {"a Date column beside an Action Item column",
+	"| Action Item | Kind | Date | Status |\n|---|---|---|---|\n"
+	"| Update the linter | Prevent | 2026-04-30 | Ongoing |\n",
+	"-|Update the linter|2026-04-30|ongoing", 1, NULL},
+    {"a Timeline column",
+	"| Action | Timeline |\n|---|---|\n| Retrain staff | 2026-05-15 |\n",
+	"-|Retrain staff|2026-05-15|none", 1, NULL},
+    {"a table the reader does not know under a label is not a list",
+	"**Action Items:**\n\n| Step | When | State |\n|---|---|---|\n"
+	"| Fix the linter | 2026-04-01 | Complete |\n",
+	"", 0, NULL},
+    {"a plain-text list of check boxes",
+	"Action Items:\n- [x] Add a lint for the OU (2026-02-27)\n"
+	"- [ ] Update the CPS (due 2026-04-30)\n",
+	"-|Add a lint for the OU|2026-02-27|complete;"
+	"-|Update the CPS|2026-04-30|other",
+	1, NULL},
+    {"check marks in the status column",
+	"| Action Item | Due Date | Status |\n|---|---|---|\n"
+	"| Add lint | 2026-02-27 | \xe2\x9c\x85 |\n"
+	"| Update CPS | 2026-04-30 | [ ] |\n",
+	"-|Add lint|2026-02-27|complete;-|Update CPS|2026-04-30|other", 1,
+	NULL},
+    {"a range of dates is due at its end",
+	"| Action Item | Due Date | Status |\n|---|---|---|\n"
+	"| Roll out | 2026-04-01 to 2026-06-30 | Ongoing |\n",
+	"-|Roll out|P:2026-06-30|ongoing", 1, "is a range"},
+    {"two dates that are not a range: the first, with a warning",
+	"| Action Item | Due Date | Status |\n|---|---|---|\n"
+	"| Roll out | 2026-06-30 (was 2026-04-01) | Ongoing |\n",
+	"-|Roll out|2026-06-30|ongoing", 1, "holds 2 dates"},
+    {"2.0 form: the status written in the Due Date cell",
+	"| Action Item | Kind | Due Date |\n|---|---|---|\n"
+	"| Revoke the certificates | Mitigate | Done |\n"
+	"| Deploy the lint | Prevent | Completed on 2026-02-12 |\n"
+	"| Retire the old profile | Prevent | Cancelled |\n"
+	"| Review the profiles | Detect | Delayed to 2026-05-31 |\n"
+	"| Update the CPS | Prevent | 2026-04-30 |\n",
+	"-|Revoke the certificates|none|complete;"
+	"-|Deploy the lint|2026-02-12|complete;"
+	"-|Retire the old profile|none|canceled;"
+	"-|Review the profiles|2026-05-31|delayed;"
+	"-|Update the CPS|2026-04-30|none",
+	1, NULL},
+    {"2.0 form: an open status and no date in the Due Date cell",
+	"| Action Item | Kind | Due Date |\n|---|---|---|\n"
+	"| Review the profiles | Detect | Ongoing |\n",
+	"-|Review the profiles|unreadable|ongoing", 1, "cannot read"},
     {"UTF-8 descriptions",
 	"| Action Item | Due Date | Status |\n|---|---|---|\n"
 	"| \xe6\x9b\xb4\xe6\x96\xb0\xe8\xaf\x81\xe4\xb9\xa6\xe6\xa8\xa1"
@@ -368,7 +416,13 @@ START_TEST(test_status_cells)
 	    {"Completely new", ACTIONITEM_OTHER},
 	    {"Not started", ACTIONITEM_OTHER}, {"", ACTIONITEM_NONE},
 	    {" - ", ACTIONITEM_NONE}, {"~~Ongoing~~", ACTIONITEM_NONE},
-	    {"Donee", ACTIONITEM_OTHER}};
+	    {"Donee", ACTIONITEM_OTHER}, {"[x]", ACTIONITEM_COMPLETE},
+	    {"[X]", ACTIONITEM_COMPLETE}, {"\xe2\x9c\x85", ACTIONITEM_COMPLETE},
+	    {"\xe2\x9c\x94\xef\xb8\x8f", ACTIONITEM_COMPLETE},
+	    {"\xe2\x98\x91 verified", ACTIONITEM_COMPLETE},
+	    {"\xe2\x9c\x85 Delayed", ACTIONITEM_DELAYED},
+	    {"[ ]", ACTIONITEM_OTHER}, {"[ ] Ongoing", ACTIONITEM_ONGOING},
+	    {"\xe2\x98\x90", ACTIONITEM_OTHER}};
 	size_t i;
 
 	for (i = 0; i < CCWATCH_NELEM(t); i++)
@@ -406,7 +460,13 @@ START_TEST(test_due_cells)
 	    {"", ACTIONITEM_DUE_NONE, NULL}, {"-", ACTIONITEM_DUE_NONE, NULL},
 	    {"n/a", ACTIONITEM_DUE_NONE, NULL},
 	    {"Q5 2026", ACTIONITEM_DUE_UNREADABLE, NULL},
-	    {"next sprint", ACTIONITEM_DUE_UNREADABLE, NULL}};
+	    {"next sprint", ACTIONITEM_DUE_UNREADABLE, NULL},
+	    {"2026-04-01 ~ 2026-06-30", ACTIONITEM_DUE_PERIOD, "2026-06-30"},
+	    {"2026-04-01 - 2026-06-30", ACTIONITEM_DUE_PERIOD, "2026-06-30"},
+	    {"April 1, 2026 \xe2\x80\x93 June 30, 2026", ACTIONITEM_DUE_PERIOD,
+		"2026-06-30"},
+	    {"2026-04-01 through Q3 2026", ACTIONITEM_DUE_PERIOD,
+		"2026-09-30"}};
 	struct actionitem_due d;
 	struct strlist w;
 	char iso[DATETEXT_ISO_LEN];

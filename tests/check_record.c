@@ -16,6 +16,7 @@
 #include "policy.h"
 #include "record.h"
 #include "store.h"
+#include "store_alerts.h"
 #include "store_record.h"
 #include "tbug.h"
 #include "testutil.h"
@@ -108,6 +109,55 @@ START_TEST(test_initial_on_time_and_late)
 	outcomes(&tb, T0 + DAY, &ob);
 	expect(&ob, CLOCK_INITIAL_REPORT, 0, OUTCOME_ON_TIME, 0);
 	ck_assert(ob.self_reported);
+	outcome_bug_free(&ob);
+	tb_free(&tb);
+}
+END_TEST
+
+/*
+ * A bug's CA: the configured CA its summary names, else the configured CA
+ * of its assignee, else the summary's owner; spellings share one key, and
+ * a summary changed to another CA moves the whole record there.
+ */
+START_TEST(test_ca_of_bug)
+{
+	static const char *const spellings[] = {"DigiCert: Bad OU",
+	    "DigiCert Inc.: Late CRL", "DIGICERT - OCSP outage",
+	    "[DigiCert, Inc.] Wrong key usage"};
+	struct tbug tb;
+	struct outcome_bug ob;
+	size_t i;
+
+	for (i = 0; i < CCWATCH_NELEM(spellings); i++) {
+		tb_init(&tb, spellings[i], OUTSIDE, "nobody@mozilla.org", T0,
+		    "Found it.");
+		outcomes(&tb, T0 + DAY, &ob);
+		ck_assert_msg(
+		    ob.ca_key != NULL && strcmp(ob.ca_key, "digicert") == 0,
+		    "'%s': key %s", spellings[i],
+		    ob.ca_key != NULL ? ob.ca_key : "(null)");
+		outcome_bug_free(&ob);
+		tb_free(&tb);
+	}
+	/* An unknown owner in the summary, Acme's representative assigned. */
+	tb_init(&tb, "PKI Services: Late CRL", OUTSIDE, CA_REP, T0, "Late.");
+	outcomes(&tb, T0 + DAY, &ob);
+	ck_assert_str_eq(ob.ca, "Acme");
+	ck_assert_str_eq(ob.ca_key, "acme");
+	outcome_bug_free(&ob);
+	tb_free(&tb);
+	/* Filed against Acme, then renamed to Other Trust's bug. */
+	tb_init(&tb, "Acme: Bad OCSP", OUTSIDE, "x@other.example", T0, "Bad.");
+	tb_comment(&tb, "x@other.example", T0 + 10 * HOUR, "Ours, looking.");
+	outcomes(&tb, T0 + 20 * HOUR, &ob);
+	ck_assert_str_eq(ob.ca_key, "acme");
+	outcome_bug_free(&ob);
+	tb_set(&tb, PROGRAM, T0 + 30 * HOUR, "summary", &tb.bug.summary,
+	    "Other Trust: Bad OCSP");
+	outcomes(&tb, T0 + 2 * DAY, &ob);
+	ck_assert_str_eq(ob.ca, "Other Trust");
+	ck_assert_str_eq(ob.ca_key, "othertrust");
+	ck_assert_int_gt(ob.nrows, 0);
 	outcome_bug_free(&ob);
 	tb_free(&tb);
 }
@@ -494,6 +544,117 @@ START_TEST(test_cache)
 }
 END_TEST
 
+/*
+ * What Bugzilla hides, the record forgets: a bug gone (hidden, or moved
+ * out of the component) leaves the record at once, cached rows included,
+ * and comes back when it is tracked again.
+ */
+START_TEST(test_gone_forgotten)
+{
+	struct outcome_list l;
+	struct people p;
+	char *cause = NULL;
+	time_t now = T0 + 60 * DAY;
+	size_t i;
+
+	fill();
+	test_people(&p);
+	ck_assert_int_eq(refresh(&p, now, &l), 3);
+	outcome_list_free(&l);
+	ck_assert_msg(
+	    store_set_bug_gone(st, 12, "hidden", &cause) == 0, "%s", cause);
+	/* 12 was the open bug: nothing is evaluated again. */
+	ck_assert_int_eq(refresh(&p, now, &l), 0);
+	ck_assert_int_eq(l.n, 2);
+	for (i = 0; i < l.n; i++)
+		ck_assert_int_ne(l.v[i].id, 12);
+	outcome_list_free(&l);
+	memset(&l, 0, sizeof l);
+	ck_assert_msg(store_record_load(st, &l, &cause) == 0, "%s", cause);
+	ck_assert_int_eq(l.n, 2);
+	outcome_list_free(&l);
+	ck_assert(store_set_bug_gone(st, 12, "", &cause) == 0);
+	ck_assert_int_eq(refresh(&p, now, &l), 1);
+	ck_assert_int_eq(l.n, 3);
+	ck_assert_int_eq(l.v[1].id, 12);
+	outcome_list_free(&l);
+	people_free(&p);
+}
+END_TEST
+
+/*
+ * A comment that vanished (deleted, or made private) without a change of
+ * the bug's time is the bug's record changed: what it met is met no more.
+ */
+START_TEST(test_vanished_comment)
+{
+	struct outcome_list l;
+	struct outcome_bug *b;
+	struct people p;
+	char *cause = NULL;
+	time_t now = T0 + 60 * DAY;
+
+	fill();
+	test_people(&p);
+	refresh(&p, now, &l);
+	b = outcome_list_find(&l, 11);
+	ck_assert_ptr_nonnull(b);
+	expect(b, CLOCK_INITIAL_REPORT, 0, OUTCOME_LATE, 8 * HOUR);
+	outcome_list_free(&l);
+	ck_assert_msg(store_vanish_comments(st, 11, &cause) == 0, "%s", cause);
+	/* The open bug 12, and 11 whose comments vanished. */
+	ck_assert_int_eq(refresh(&p, now, &l), 2);
+	b = outcome_list_find(&l, 11);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_ptr_nonnull(row_of(b, CLOCK_INITIAL_REPORT, 0));
+	ck_assert_int_ne(
+	    row_of(b, CLOCK_INITIAL_REPORT, 0)->outcome, OUTCOME_LATE);
+	outcome_list_free(&l);
+	people_free(&p);
+}
+END_TEST
+
+/*
+ * A snoozed bug or clock keeps its record: a snooze quiets alerts, it
+ * changes no deadline and no outcome.
+ */
+START_TEST(test_snooze_keeps_record)
+{
+	struct outcome_list a, b;
+	struct people p;
+	char *cause = NULL;
+	time_t now = T0 + 60 * DAY;
+	size_t i, j;
+
+	fill();
+	test_people(&p);
+	refresh(&p, now, &a);
+	ck_assert_msg(store_snooze_put(st, 12, NULL, now + 30 * DAY, "quiet",
+			  now, &cause) == 0,
+	    "%s", cause);
+	ck_assert(store_snooze_put(st, 11, "initial-report", now + 30 * DAY,
+		      "quiet", now, &cause) == 0);
+	ck_assert_int_eq(refresh(&p, now, &b), 1);
+	ck_assert_int_eq(a.n, b.n);
+	for (i = 0; i < a.n; i++) {
+		ck_assert_int_eq(a.v[i].id, b.v[i].id);
+		ck_assert_int_eq(a.v[i].nrows, b.v[i].nrows);
+		for (j = 0; j < a.v[i].nrows; j++) {
+			ck_assert_int_eq(
+			    a.v[i].rows[j].outcome, b.v[i].rows[j].outcome);
+			ck_assert_int_eq(
+			    a.v[i].rows[j].due, b.v[i].rows[j].due);
+			ck_assert_int_eq(
+			    a.v[i].rows[j].late_by, b.v[i].rows[j].late_by);
+		}
+	}
+	ck_assert_int_gt(a.v[0].nrows, 0);
+	outcome_list_free(&a);
+	outcome_list_free(&b);
+	people_free(&p);
+}
+END_TEST
+
 /* Count the rows of the list that came due by now, per outcome. */
 static void
 count_rows(const struct outcome_list *l, time_t now, long long *n)
@@ -690,6 +851,7 @@ record_suite(void)
 	tc = tcase_create("outcomes");
 	tcase_add_test(tc, test_initial_on_time_and_late);
 	tcase_add_test(tc, test_missed_open_and_closed);
+	tcase_add_test(tc, test_ca_of_bug);
 	tcase_add_test(tc, test_update_instances);
 	tcase_add_test(tc, test_paused);
 	tcase_add_test(tc, test_withdrawn_and_answered);
@@ -701,6 +863,9 @@ record_suite(void)
 	tc = tcase_create("record");
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_cache);
+	tcase_add_test(tc, test_gone_forgotten);
+	tcase_add_test(tc, test_snooze_keeps_record);
+	tcase_add_test(tc, test_vanished_comment);
 	tcase_add_test(tc, test_totals_and_formats);
 	tcase_add_test(tc, test_quantile);
 	tcase_add_test(tc, test_private_plan);
