@@ -20,6 +20,11 @@
  * run cancelled at a stop leaves the rows in flight pending, to be sent
  * again (with the same delivery id) after the restart.
  *
+ * Each send is claimed first (outbox.claimed_at, cleared with its mark), so
+ * after a restart a row that may have gone out is told from one that was
+ * never sent, and its second send is logged; a store that cannot take the
+ * claim sends nothing.
+ *
  * A full disk must not turn a sent delivery into one sent twice: the mark
  * spends the store's reserve (store_reserve.c) when the disk is full, no
  * send starts while the reserve is spent, and only when even the reserve
@@ -421,6 +426,33 @@ alerts_record(struct alerts_delivery *run, struct alerts_row *row, int rc,
 		free(cause);
 }
 
+/*
+ * Claim a row before its send, so that a restart can tell a row that may
+ * have gone out from one never sent; a row claimed by an earlier run and
+ * never marked is said to go out again, with the same delivery id.  -1
+ * when the store refuses the claim: nothing is sent, the run ends.
+ */
+static int
+alerts_claim(struct alerts_delivery *run, struct alerts_row *row)
+{
+	char iso[TIMEUTIL_ISO_LEN], *cause = NULL;
+
+	if (store_outbox_claim(run->st, row->o.id, run->now, &cause) == -1) {
+		if (run->error == NULL)
+			run->error = cause;
+		else
+			free(cause);
+		return -1;
+	}
+	if (row->o.claimed_at != 0)
+		log_warnx("alerts: delivery %s to channel %s may have gone out "
+			  "at %s (no outcome was recorded): sending it again "
+			  "with the same delivery id",
+		    row->o.delivery_id, row->o.channel,
+		    timeutil_format_iso(row->o.claimed_at, iso));
+	return 0;
+}
+
 /* Start one row, or record at once what needs no transfer. */
 static void
 alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
@@ -452,6 +484,9 @@ alerts_launch(struct alerts_delivery *run, struct alerts_row *row,
 		fail.retryable = 1;
 		error = alerts_channel_error(run->al, row->o.channel);
 		rc = -1;
+	} else if (alerts_claim(run, row) == -1) {
+		row->state = ALERTS_ROW_DONE;
+		return;
 	} else
 		rc = alerts_start_row(n, run->http, row, &fail, &error);
 	if (rc == 1) {

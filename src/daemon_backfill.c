@@ -18,7 +18,7 @@
  * 1 while a cycle runs, or while Bugzilla's Retry-After runs: the
  * backfill starts no request then.
  */
-static int
+int
 daemon_backfill_hold(void *arg)
 {
 	const struct daemon *d = arg;

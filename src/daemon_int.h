@@ -114,6 +114,8 @@ int daemon_apply(struct daemon *, struct config *, char **cause);
  * backoff_max from now.  Logged once.
  */
 void daemon_hold(struct daemon *, const struct bugzilla *bz);
+/* 1 while the backfill (of daemon arg) may send nothing; see daemon_hold. */
+int daemon_backfill_hold(void *arg);
 /* Arm the poll timer delay seconds from now; fatal if it cannot. */
 void daemon_arm(struct daemon *, uint64_t delay_usec);
 /* Send the one-line STATUS= of the last evaluation. */

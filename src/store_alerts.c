@@ -252,7 +252,8 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 	*n = 0;
 	stmt = store_sa_prepare(st, -1, cause,
 	    "SELECT id, delivery_id, channel, digest, payload, attempts,"
-	    " ready_at, next_attempt FROM outbox WHERE status = 'pending'"
+	    " ready_at, next_attempt, claimed_at FROM outbox"
+	    " WHERE status = 'pending'"
 	    " AND next_attempt <= ?1 AND (next_attempt > ?2 OR"
 	    " (next_attempt = ?2 AND id > ?3)) ORDER BY next_attempt, id"
 	    " LIMIT ?4",
@@ -269,6 +270,7 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 		r->attempts = sqlite3_column_int(stmt, 5);
 		r->ready_at = (time_t)sqlite3_column_int64(stmt, 6);
 		r->next_attempt = sqlite3_column_int64(stmt, 7);
+		r->claimed_at = (time_t)sqlite3_column_int64(stmt, 8);
 	}
 	if (rc != SQLITE_DONE)
 		store_sa_error(st, cause, "read the outbox");
@@ -292,7 +294,7 @@ store_outbox_mark_sent(struct store *st, int64_t id, const char *status,
 {
 	static const char sql[] =
 	    "UPDATE outbox SET status = ?2, sent_at = ?3,"
-	    " attempts = ?4, last_error = NULL WHERE id = ?1";
+	    " attempts = ?4, last_error = NULL, claimed_at = 0 WHERE id = ?1";
 
 	if (store_sa_exec(st, -1, cause, "mark a delivery", sql, "itii", id,
 		status, (int64_t)now, (int64_t)attempts) >= 0)
@@ -308,6 +310,17 @@ store_outbox_mark_sent(struct store *st, int64_t id, const char *status,
 	    : 0;
 }
 
+/* Claim a row before its send; see store_alerts.h. */
+int
+store_outbox_claim(struct store *st, int64_t id, time_t now, char **cause)
+{
+	return store_sa_exec(st, -1, cause, "claim a delivery",
+		   "UPDATE outbox SET claimed_at = ?2 WHERE id = ?1", "ii", id,
+		   (int64_t)now) < 0
+	    ? -1
+	    : 0;
+}
+
 /* Record a failed attempt to retry. */
 int
 store_outbox_mark_retry(struct store *st, int64_t id, int attempts, time_t next,
@@ -315,7 +328,7 @@ store_outbox_mark_retry(struct store *st, int64_t id, int attempts, time_t next,
 {
 	return store_sa_exec(st, -1, cause, "mark a delivery",
 		   "UPDATE outbox SET attempts = ?2, next_attempt = ?3,"
-		   " last_error = ?4 WHERE id = ?1",
+		   " last_error = ?4, claimed_at = 0 WHERE id = ?1",
 		   "iiit", id, (int64_t)attempts, (int64_t)next, error) < 0
 	    ? -1
 	    : 0;
@@ -328,7 +341,7 @@ store_outbox_mark_dead(
 {
 	return store_sa_exec(st, -1, cause, "mark a dead letter",
 		   "UPDATE outbox SET status = 'dead', attempts = ?2,"
-		   " last_error = ?3 WHERE id = ?1",
+		   " last_error = ?3, claimed_at = 0 WHERE id = ?1",
 		   "iit", id, (int64_t)attempts, error) < 0
 	    ? -1
 	    : 0;

@@ -89,6 +89,7 @@ struct store_outbox_row {
 	int attempts;
 	time_t ready_at;
 	int64_t next_attempt;
+	time_t claimed_at; /* a send began then, no outcome stored; 0: none */
 };
 
 /*
@@ -106,6 +107,11 @@ void store_outbox_row_clear(struct store_outbox_row *);
  */
 int store_outbox_mark_sent(struct store *, int64_t id, const char *status,
     time_t now, int attempts, char **cause);
+/*
+ * Claim row id before its send: the send begins at now.  The marks below
+ * clear the claim, so a pending row that keeps one may have gone out.
+ */
+int store_outbox_claim(struct store *, int64_t id, time_t now, char **cause);
 /* Record a failed attempt to be made again at next. */
 int store_outbox_mark_retry(struct store *, int64_t id, int attempts,
     time_t next, const char *error, char **cause);

@@ -137,6 +137,12 @@ const char *const store_migrations[] = {
      */
     "ALTER TABLE bugs ADD COLUMN gone TEXT NOT NULL DEFAULT '';"
     "ALTER TABLE comments ADD COLUMN vanished INTEGER NOT NULL DEFAULT 0;",
+    /*
+     * 7: when the send of an outbox row began, written before the send and
+     * cleared with its outcome: a pending row that still has one after a
+     * restart may have gone out (docs/DESIGN.md, delivery contract).
+     */
+    "ALTER TABLE outbox ADD COLUMN claimed_at INTEGER NOT NULL DEFAULT 0;",
 };
 const int store_nmigrations = (int)CCWATCH_NELEM(store_migrations);
 

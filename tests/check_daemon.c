@@ -3,7 +3,7 @@
  * replaced through the seam of daemon_int.h, the loop is turned by hand.
  * One evaluation per cycle, stops during a step, reloads and polls that
  * arrive during a cycle, the cursor reset of a new query, and the hold of
- * Bugzilla's Retry-After.
+ * Bugzilla's Retry-After on the cycles and on the backfill.
  */
 #include <check.h>
 #include <stdio.h>
@@ -255,6 +255,27 @@ START_TEST(test_retry_after_holds_every_cycle)
 }
 END_TEST
 
+/*
+ * The backfill sends nothing while a cycle runs or Bugzilla's Retry-After
+ * runs, and goes on once both are over.
+ */
+START_TEST(test_backfill_waits)
+{
+	uint64_t now;
+
+	ck_assert_int_eq(daemon_backfill_hold(d), 0);
+	ck_assert_int_ge(sd_event_now(event, CLOCK_MONOTONIC, &now), 0);
+	d->not_before = now + 3600ULL * 1000000ULL;
+	ck_assert_int_eq(daemon_backfill_hold(d), 1);
+	d->not_before = now;
+	ck_assert_int_eq(daemon_backfill_hold(d), 0);
+	sync_hold = 1;
+	daemon_poll(d);
+	TURN_UNTIL(sync_started == 1);
+	ck_assert_int_eq(daemon_backfill_hold(d), 1);
+}
+END_TEST
+
 static Suite *
 daemon_suite(void)
 {
@@ -269,6 +290,7 @@ daemon_suite(void)
 	tcase_add_test(tc, test_new_query_during_a_cycle);
 	tcase_add_test(tc, test_stop_between_steps);
 	tcase_add_test(tc, test_retry_after_holds_every_cycle);
+	tcase_add_test(tc, test_backfill_waits);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,8 +2,8 @@
  * Bugzilla's Retry-After: read in both forms (delta-seconds and
  * HTTP-date) by the transport, honoured by the REST client's retries,
  * bounded (a value past the backoff ceiling ends the call, one past a day
- * is ignored), and handed to the caller for its next attempt.  Against
- * the fake Bugzilla on 127.0.0.1.
+ * is ignored), taken from a 429 or a 503 only, and handed to the caller
+ * for its next attempt.  Against the fake Bugzilla on 127.0.0.1.
  */
 #include <check.h>
 #include <stdio.h>
@@ -142,6 +142,14 @@ START_TEST(test_client_honours)
 	ck_assert_int_eq(testutil_log_count("Retry-After"), 1);
 	testutil_log_end();
 	ck_assert_int_eq(bugzilla_stats(bz)->retries, 1);
+	ck_assert_int_eq(fakebz_requests(fb, "/rest/time"), 2);
+	ck_assert_int_eq(bugzilla_retry_after(bz), 0);
+	/* Retry-After on a 500 means nothing: the backoff applies, though
+	 * it asks for an hour. */
+	fakebz_reset_counts(fb);
+	fakebz_set_retry_after(fb, "3600");
+	fakebz_fault(fb, "/rest/time", FAKEBZ_FAULT_500, 1);
+	ck_assert_msg(bugzilla_time(bz, &t, &cause) == 0, "%s", cause);
 	ck_assert_int_eq(fakebz_requests(fb, "/rest/time"), 2);
 	ck_assert_int_eq(bugzilla_retry_after(bz), 0);
 	/* A hostile Retry-After (years) is ignored: the backoff applies. */

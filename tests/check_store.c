@@ -20,9 +20,9 @@ START_TEST(test_schema_version)
 	struct store *st = test_open();
 	char *v;
 
-	ck_assert_int_eq(store_schema_version(st), 6);
+	ck_assert_int_eq(store_schema_version(st), 7);
 	v = test_query(test_path, "PRAGMA user_version");
-	ck_assert_str_eq(v, "6");
+	ck_assert_str_eq(v, "7");
 	free(v);
 	v = test_query(test_path,
 	    "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
@@ -31,9 +31,9 @@ START_TEST(test_schema_version)
 	ck_assert_str_eq(v, "5");
 	free(v);
 	store_close(st);
-	/* Opening a migrated file again applies nothing and keeps version 6. */
+	/* Opening a migrated file again applies nothing and keeps version 7. */
 	st = test_open();
-	ck_assert_int_eq(store_schema_version(st), 6);
+	ck_assert_int_eq(store_schema_version(st), 7);
 	store_close(st);
 }
 END_TEST
@@ -58,7 +58,7 @@ START_TEST(test_memory)
 
 	st = store_open(":memory:", &cause);
 	ck_assert_msg(st != NULL, "%s", cause);
-	ck_assert_int_eq(store_schema_version(st), 6);
+	ck_assert_int_eq(store_schema_version(st), 7);
 	test_bug_fill(&b, 5, "");
 	test_put_bug(st, &b);
 	ck_assert_int_eq(store_get_bug(st, 5, &got, &cause), 1);
@@ -81,7 +81,7 @@ START_TEST(test_newer_version_refused)
 	st = store_open(test_path, &cause);
 	ck_assert_ptr_null(st);
 	xasprintf(&want,
-	    "store: %s: schema version 99 is newer than this ccwatch (6)",
+	    "store: %s: schema version 99 is newer than this ccwatch (7)",
 	    test_path);
 	ck_assert_str_eq(cause, want);
 	free(want);
@@ -217,6 +217,35 @@ START_TEST(test_rollback)
 	ck_assert_int_eq(c.history, 0);
 	ck_assert_int_eq(store_get_cursor(st, &got, &cause), 0);
 	ck_assert_int_eq(got.db_time, 0);
+	store_close(st);
+}
+END_TEST
+
+/*
+ * store_end ends a transaction by its writes' outcome: 0 commits them, -1
+ * rolls them back (and says so with -1), so a failed cycle stores nothing.
+ */
+START_TEST(test_end_by_outcome)
+{
+	struct store *st = test_open();
+	struct bug b;
+	char *cause = NULL;
+
+	ck_assert_int_eq(store_begin(st, &cause), 0);
+	test_bug_fill(&b, 1, "");
+	test_put_bug(st, &b);
+	model_bug_free(&b);
+	ck_assert_int_eq(store_end(st, -1, &cause), -1);
+	ck_assert_int_eq(test_counts(st).bugs, 0);
+	/* The transaction is over: a new one begins. */
+	ck_assert_int_eq(store_begin(st, &cause), 0);
+	test_bug_fill(&b, 2, "");
+	test_put_bug(st, &b);
+	model_bug_free(&b);
+	ck_assert_msg(store_end(st, 0, &cause) == 0, "%s", cause);
+	ck_assert_int_eq(test_counts(st).bugs, 1);
+	ck_assert_int_eq(store_begin(st, &cause), 0);
+	ck_assert_msg(store_end(st, 0, &cause) == 0, "%s", cause);
 	store_close(st);
 }
 END_TEST
@@ -384,7 +413,7 @@ START_TEST(test_readonly_open)
 	ck_assert_ptr_null(st);
 	xasprintf(&want,
 	    "store: %s: not a ccwatch store: schema version 99 is not one this "
-	    "ccwatch reads (1..6)",
+	    "ccwatch reads (1..7)",
 	    test_path);
 	ck_assert_str_eq(cause, want);
 	free(want);
@@ -413,6 +442,7 @@ store_suite(void)
 	suite_add_tcase(s, tc);
 	tc = test_tcase("transactions");
 	tcase_add_test(tc, test_rollback);
+	tcase_add_test(tc, test_end_by_outcome);
 	tcase_add_test(tc, test_nested_begin_fails);
 	tcase_add_test(tc, test_restart_keeps_all);
 	suite_add_tcase(s, tc);

@@ -2,9 +2,10 @@
  * Tests of the store's reserve (src/store_reserve.c): the file it keeps
  * beside the store, its release when the mark of a sent delivery meets a
  * full disk, the pause while it is spent, its return, and the files it
- * leaves alone.  A full disk is an SQLite VFS over the default one whose
- * writes fail with SQLITE_FULL while disk_full is set, until the reserve
- * file is emptied (which gives the disk its room back).
+ * leaves alone; the claim written before each send, which tells a delivery
+ * that may have gone out from one never sent.  A full disk is an SQLite VFS
+ * over the default one whose writes fail with SQLITE_FULL while disk_full is
+ * set, until the reserve file is emptied (which gives the disk its room back).
  */
 #include <check.h>
 #include <fcntl.h>
@@ -32,6 +33,10 @@ static sqlite3_vfs full_vfs;
 static const sqlite3_io_methods *real_io[NIO];
 static sqlite3_io_methods full_io[NIO];
 static int disk_full;
+/* 1: the disk fills while the record channel sends (after the claim). */
+static int fill_on_send;
+static const struct notifier_ops *record_ops;
+static struct notifier_ops fill_ops;
 
 /* The size of the file at path, -1 when there is none (lstat). */
 static long long
@@ -105,6 +110,27 @@ full_vfs_register(void)
 	full_vfs.xOpen = full_open;
 	if (sqlite3_vfs_register(&full_vfs, 1) != SQLITE_OK)
 		abort();
+}
+
+/* Send through the record channel, filling the disk first if asked. */
+static int
+fill_send(struct notifier *n, const struct alert *a,
+    struct notify_failure *fail, char **cause)
+{
+	if (fill_on_send)
+		disk_full = 1;
+	return record_ops->send(n, a, fail, cause);
+}
+
+/* Make the record channel n fill the disk as it sends. */
+static void
+fill_when_sending(struct notifier *n)
+{
+	record_ops = n->ops;
+	fill_ops = *n->ops;
+	fill_ops.send = fill_send;
+	n->ops = &fill_ops;
+	fill_on_send = 1;
 }
 
 /* Outbox rows of a status. */
@@ -217,10 +243,11 @@ START_TEST(test_memory_and_readonly_keep_none)
 END_TEST
 
 /*
- * The disk fills while deliveries are due: the first one sent is marked
- * with the reserve's room, and nothing more starts.  After a restart the
- * reserve comes back (the disk has room for it), the disk is full again,
- * and the second delivery spends it the same way: each alert once.
+ * The disk fills while the first delivery is sent: it is marked with the
+ * reserve's room, and nothing more starts.  After a restart the reserve
+ * comes back (the disk has room for it), and the disk fills again while
+ * the second delivery is sent, which spends it the same way: each alert
+ * once.
  */
 START_TEST(test_mark_spends_reserve)
 {
@@ -229,7 +256,7 @@ START_TEST(test_mark_spends_reserve)
 
 	ck_assert_int_eq(
 	    store_reserve_set(test_st, 256 * KIB), STORE_RESERVE_READY);
-	disk_full = 1;
+	fill_when_sending(n);
 	deliver(NULL);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	ck_assert_int_eq(outbox("sent"), 1);
@@ -239,16 +266,19 @@ START_TEST(test_mark_spends_reserve)
 	ck_assert_int_eq(
 	    store_reserve_inspect(test_path, 256 * KIB), STORE_RESERVE_SPENT);
 
+	disk_full = 0;
 	n = afix_restart("rec");
 	ck_assert_int_eq(
 	    store_reserve_set(test_st, 256 * KIB), STORE_RESERVE_READY);
 	ck_assert_int_eq(file_size(p), 256 * KIB);
+	fill_when_sending(n);
 	deliver(NULL);
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	ck_assert_int_eq(outbox("sent"), 2);
 	ck_assert_int_eq(file_size(p), 0);
 
 	/* Room again: the reserve returns and nothing is sent twice. */
+	fill_on_send = 0;
 	disk_full = 0;
 	deliver(NULL);
 	ck_assert_uint_eq(notify_record_count(n), 1);
@@ -308,6 +338,67 @@ START_TEST(test_other_error_keeps_reserve)
 	deliver("delivery paused: 1 sent deliveries cannot be marked");
 	ck_assert_uint_eq(notify_record_count(n), 1);
 	free(p);
+}
+END_TEST
+
+/*
+ * A disk already full when a delivery is due: its claim is refused, so
+ * nothing is sent and the reserve is kept for a mark.
+ */
+START_TEST(test_full_before_send_sends_nothing)
+{
+	struct notifier *n = two_queued();
+	char *p = reserve_path();
+
+	ck_assert_int_eq(
+	    store_reserve_set(test_st, 64 * KIB), STORE_RESERVE_READY);
+	disk_full = 1;
+	deliver("claim a delivery: database or disk is full");
+	ck_assert_uint_eq(notify_record_count(n), 0);
+	ck_assert_int_eq(file_size(p), 64 * KIB);
+	ck_assert_int_eq(outbox("pending"), 2);
+	disk_full = 0;
+	deliver(NULL);
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	free(p);
+}
+END_TEST
+
+/*
+ * A mark lost with the process (kept in memory, then a restart): the
+ * claim tells the row that may have gone out from the one never sent, and
+ * its second send, with the same delivery id, is logged.  Every mark
+ * clears the claim.
+ */
+START_TEST(test_claim_tells_maybe_sent)
+{
+	struct notifier *n = two_queued();
+	char *first;
+
+	ck_assert_int_eq(sqlite3_exec(store_sqlite(test_st),
+			     "CREATE TEMP TRIGGER refuse BEFORE UPDATE OF "
+			     "status ON outbox BEGIN SELECT RAISE(ABORT, "
+			     "'refused'); END",
+			     NULL, NULL, NULL),
+	    SQLITE_OK);
+	deliver("refused");
+	ck_assert_uint_eq(notify_record_count(n), 1);
+	first = xstrdup(notify_record_get(n, 0)->id);
+	ck_assert_int_eq(afix_query("SELECT count(*) FROM outbox WHERE"
+				    " status = 'pending' AND claimed_at > 0"),
+	    1);
+	n = afix_restart("rec"); /* the temporary trigger goes too */
+	testutil_log_begin();
+	deliver(NULL);
+	ck_assert_int_eq(testutil_log_count("may have gone out"), 1);
+	ck_assert_int_eq(testutil_log_count(first), 2); /* warned, sent */
+	testutil_log_end();
+	ck_assert_uint_eq(notify_record_count(n), 2);
+	ck_assert_str_eq(notify_record_get(n, 0)->id, first);
+	ck_assert_int_eq(outbox("sent"), 2);
+	ck_assert_int_eq(
+	    afix_query("SELECT count(*) FROM outbox WHERE claimed_at > 0"), 0);
+	free(first);
 }
 END_TEST
 
@@ -388,6 +479,8 @@ store_reserve_suite(void)
 	tcase_add_test(tc, test_mark_spends_reserve);
 	tcase_add_test(tc, test_no_room_pauses);
 	tcase_add_test(tc, test_other_error_keeps_reserve);
+	tcase_add_test(tc, test_full_before_send_sends_nothing);
+	tcase_add_test(tc, test_claim_tells_maybe_sent);
 	tcase_add_test(tc, test_others_left_alone);
 	tcase_add_test(tc, test_fill_with_zeros);
 	suite_add_tcase(s, tc);

@@ -492,7 +492,7 @@ fakebz_answer(struct fakebz *fb, struct MHD_Connection *conn,
 		    url);
 	json_decref(ctx.args);
 out:
-	if ((r->status == 429 || r->status == 503) && fb->retry_after != NULL)
+	if (r->status >= 400 && fb->retry_after != NULL)
 		r->retry_after = xstrdup(fb->retry_after);
 	pthread_mutex_unlock(&fb->lock);
 }

@@ -99,7 +99,11 @@ void fakebz_fault(struct fakebz *, const char *path_prefix, enum fakebz_fault,
     unsigned count);
 void fakebz_set_delay_ms(struct fakebz *, unsigned);
 void fakebz_set_huge_bytes(struct fakebz *, size_t);
-/* Send value as Retry-After with every 429 and 503 answer (NULL: none). */
+/*
+ * Send value as Retry-After with every error answer, 4xx or 5xx (NULL:
+ * none), so that a client can be seen to honour it on a 429 and a 503
+ * only.
+ */
 void fakebz_set_retry_after(struct fakebz *, const char *value);
 void fakebz_clear_faults(struct fakebz *);
 

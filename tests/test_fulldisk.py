@@ -204,6 +204,8 @@ def with_reserve(p, conf, log, hook, db, filler, port):
           "once space returns the reserve is filled again (%d bytes)"
           % size(reserve))
     finish(hook, log2, db, "with a reserve")
+    check(read(log2).count("may have gone out") == 0,
+          "after the restart no delivery was in doubt: every one sent had been marked")
     m = reserve_metric(port)
     check(m == 1, "and then ccwatch_store_reserve_ok %s" % m)
     return p
