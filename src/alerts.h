@@ -128,6 +128,15 @@ struct alerts_delivery *alerts_deliver_start(struct alerts *, struct store *,
     alerts_delivery_cb done, void *arg);
 /* Abort a run: done is never called, rows in flight stay pending. */
 void alerts_deliver_cancel(struct alerts_delivery *);
+/*
+ * Drain a run at a stop: no send starts any more, the sends in flight
+ * end and are marked as usual, and done is called after the last.
+ * Returns the sends in flight: with 0 done will never be called, and the
+ * caller cancels the run.
+ */
+int alerts_deliver_drain(struct alerts_delivery *);
+/* The sends of a run in flight now. */
+int alerts_deliver_inflight(const struct alerts_delivery *);
 /* alerts_evaluate then alerts_deliver (delivery runs after an error too). */
 int alerts_run_cycle(struct alerts *, struct store *, const struct people *,
     const struct policy_options *, time_t now, struct alerts_stats *,

@@ -17,8 +17,10 @@
  * ALERTS_SENDS_PER_RUN, a channel with max_per_second starts at most so
  * many a second, and no send starts after the time budget.  Sends
  * complete on the loop; each result is marked by its own statement, so a
- * run cancelled at a stop leaves the rows in flight pending, to be sent
- * again (with the same delivery id) after the restart.
+ * run drained at a stop (alerts_deliver_drain) starts nothing more and
+ * marks the sends in flight as they end; one cancelled leaves the rows in
+ * flight pending, to be sent again (with the same delivery id) after the
+ * restart.
  *
  * Each send is claimed first (outbox.claimed_at, cleared with its mark), so
  * after a restart a row that may have gone out is told from one that was
@@ -329,7 +331,8 @@ struct alerts_delivery {
 	int inflight;
 	uint64_t deadline; /* CLOCK_MONOTONIC usec; 0: no budget */
 	int pumping, again;
-	char *error; /* a store error: the run ends with it */
+	int draining; /* a stop: no send starts any more */
+	char *error;  /* a store error: the run ends with it */
 	sd_event_source *kick;
 	uint64_t pace_at; /* a paced row may start then; 0: none waits */
 	sd_event_source *pace;
@@ -390,6 +393,24 @@ alerts_deliver_cancel(struct alerts_delivery *run)
 {
 	if (run != NULL)
 		alerts_delivery_free(run);
+}
+
+/* Start no more sends; see alerts.h. */
+int
+alerts_deliver_drain(struct alerts_delivery *run)
+{
+	if (run == NULL)
+		return 0;
+	run->draining = 1;
+	run->pace = sd_event_source_disable_unref(run->pace);
+	return run->inflight;
+}
+
+/* The sends in flight; see alerts.h. */
+int
+alerts_deliver_inflight(const struct alerts_delivery *run)
+{
+	return run != NULL ? run->inflight : 0;
 }
 
 /* Record the outcome of one row; a store error ends the run. */
@@ -504,7 +525,8 @@ alerts_may_start(struct alerts_delivery *run)
 {
 	uint64_t now = 0;
 
-	if (run->error != NULL || run->sends >= ALERTS_SENDS_PER_RUN ||
+	if (run->error != NULL || run->draining ||
+	    run->sends >= ALERTS_SENDS_PER_RUN ||
 	    store_reserve_state(run->st) == STORE_RESERVE_SPENT)
 		return 0;
 	if (run->deadline == 0)

@@ -4,10 +4,11 @@
  * cycle's steps are in daemon_cycle.c.
  *
  * Nothing on the loop blocks on the network, so the watchdog, pinged by
- * sd-event itself, proves that the loop turns.  SIGTERM cancels whatever
- * transfer runs (a store transaction is never cut: it runs inside one
- * callback) and leaves the loop; SIGHUP and SIGUSR1 that arrive during a
- * cycle wait for its end, and are never lost.
+ * sd-event itself, proves that the loop turns.  SIGTERM starts nothing
+ * more, cancels the sync and the backfill, lets the alert sends in flight
+ * end for a short grace, cancels the rest (a store transaction is never
+ * cut: it runs inside one callback) and leaves the loop; SIGHUP and SIGUSR1
+ * that arrive during a cycle wait for its end, and are never lost.
  */
 #include <errno.h>
 #include <signal.h>
@@ -181,21 +182,69 @@ daemon_stop(struct daemon *d)
 	alerts_deliver_cancel(d->delivery);
 	d->delivery = NULL;
 	d->step = sd_event_source_disable_unref(d->step);
+	d->grace = sd_event_source_disable_unref(d->grace);
 }
 
-/* SIGTERM and SIGINT: cancel the transfers, leave the loop. */
+/* End a stop; see daemon_int.h. */
+void
+daemon_stopped(struct daemon *d, const char *why)
+{
+	int left = alerts_deliver_inflight(d->delivery);
+
+	log_info("stop: %d sends were in flight: %d ended and were marked, "
+		 "%d cancelled (%s)%s",
+	    d->drain_waited, d->drain_waited - left, left, why,
+	    left > 0 ? "; they go out again after the restart" : "");
+	daemon_stop(d);
+	sd_event_exit(d->event, 0);
+}
+
+/* The stop's grace ended: cancel the sends still in flight. */
+static int
+daemon_on_grace(sd_event_source *s, uint64_t usec, void *arg)
+{
+	daemon_stopped(arg, "the grace ended");
+	return 0;
+}
+
+/*
+ * SIGTERM and SIGINT: start nothing more, cancel the sync and the
+ * backfill, and give the sends in flight DAEMON_STOP_GRACE seconds to end
+ * and be marked (the loop, and so the watchdog, turns meanwhile); a
+ * second signal cancels them at once.
+ */
 static int
 daemon_on_stop(sd_event_source *s, const struct signalfd_siginfo *si, void *arg)
 {
 	struct daemon *d = arg;
+	int r;
 
+	if (d->stopping) {
+		daemon_stopped(d, "a second signal");
+		return 0;
+	}
 	log_event(LOG_INFO,
 	    &(struct log_fields){
 		.message_id = LOG_MSG_STOPPING, .event = "stopping"},
 	    "signal %u: stopping", si->ssi_signo);
 	sd_notify(0, "STOPPING=1");
-	daemon_stop(d);
-	return sd_event_exit(d->event, 0);
+	d->stopping = 1;
+	sd_event_source_set_enabled(d->timer, SD_EVENT_OFF);
+	daemon_backfill_stop(d);
+	if (d->sync != NULL)
+		d->seam.sync_cancel(d, d->sync);
+	d->sync = NULL;
+	d->step = sd_event_source_disable_unref(d->step);
+	d->drain_waited = alerts_deliver_drain(d->delivery);
+	if (d->drain_waited == 0) {
+		daemon_stopped(d, "none to wait for");
+		return 0;
+	}
+	r = sd_event_add_time_relative(d->event, &d->grace, CLOCK_MONOTONIC,
+	    (uint64_t)DAEMON_STOP_GRACE * 1000000, 0, daemon_on_grace, d);
+	if (r < 0)
+		daemon_stopped(d, "no timer for the grace");
+	return 0;
 }
 
 /* Poll now, or as soon as the running cycle ends. */

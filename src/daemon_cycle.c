@@ -271,6 +271,10 @@ daemon_on_delivered(void *arg, int rc, const char *cause)
 	if (rc == -1)
 		log_warnx("alerts: %s", cause);
 	daemon_log_alerts(&d->astats);
+	if (d->stopping) {
+		daemon_stopped(d, "every send ended");
+		return;
+	}
 	daemon_step(d, DAEMON_FEED);
 }
 

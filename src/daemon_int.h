@@ -25,6 +25,14 @@
 /* Seconds a quiet daemon keeps its track record (docs/track-record.md). */
 #define DAEMON_TRACK_EVERY 3600
 
+/*
+ * Seconds a stop waits for the sends in flight to end (and be marked)
+ * before it cancels them: a webhook's or a mail's answer comes in well
+ * under this on a working receiver, and it stays far below systemd's
+ * TimeoutStopSec (30 s in systemd/ccwatchd.service.in).
+ */
+#define DAEMON_STOP_GRACE 5
+
 /* Where a cycle is (docs/internals/loop.md). */
 enum daemon_state {
 	DAEMON_IDLE,
@@ -73,7 +81,9 @@ struct daemon {
 	int reload_pending;          /* SIGHUP during a cycle */
 	int poll_pending;            /* SIGUSR1 during a cycle */
 	int stopping;
-	void *sync;                       /* the sync step in flight */
+	sd_event_source *grace; /* a stop's wait for the sends in flight */
+	int drain_waited;       /* the sends in flight when it began */
+	void *sync;             /* the sync step in flight */
 	struct alerts_delivery *delivery; /* the delivery step in flight */
 	struct alerts_stats astats;
 	struct feed_snap *snap; /* this cycle's feed, for files and httpd */
@@ -102,6 +112,8 @@ void daemon_synced(
     struct daemon *, int rc, const struct sync_stats *, const char *cause);
 /* SIGTERM: cancel every step; the store stays consistent. */
 void daemon_stop(struct daemon *);
+/* End a stop: cancel what is left, log the sends waited for, exit. */
+void daemon_stopped(struct daemon *, const char *why);
 /* SIGHUP: reload now when idle, else when the cycle ends. */
 void daemon_reload(struct daemon *);
 /* SIGUSR1: poll now, or once the cycle ends. */
