@@ -1,7 +1,8 @@
 /*
  * Inside the Action Items reader: the cell cleaner, the character classes
  * and the date finder that the table reader (actionitems.c), the cell
- * readers (actionitems_cell.c) and the plan (actionitems_plan.c) share.
+ * readers (actionitems_cell.c, actionitems_due.c) and the plan
+ * (actionitems_plan.c) share.
  */
 #ifndef ACTIONITEMS_INT_H
 #define ACTIONITEMS_INT_H

@@ -266,6 +266,15 @@ static const struct {
 	"| Action Item | Due Date | Status |\n|---|---|---|\n"
 	"| Roll out | 2026-04-01 to 2026-06-30 | Ongoing |\n",
 	"-|Roll out|P:2026-06-30|ongoing", 1, "is a range"},
+    {"a due date changed in place: the new date",
+	"| Action Item | Due Date | Status |\n|---|---|---|\n"
+	"| Roll out | 2026-04-30 \xe2\x86\x92 2026-03-31 | Ongoing |\n"
+	"| Retrain | 2026-02-28 -> 2026-05-15 | Delayed |\n"
+	"| Rescan | Originally 2026-02-28, now 2026-05-20 | Delayed |\n"
+	"| Review | 2026-02-28; moved to Q3 2026 | Delayed |\n",
+	"-|Roll out|2026-03-31|ongoing;-|Retrain|2026-05-15|delayed;"
+	"-|Rescan|2026-05-20|delayed;-|Review|P:2026-09-30|delayed",
+	1, "was changed"},
     {"two dates that are not a range: the first, with a warning",
 	"| Action Item | Due Date | Status |\n|---|---|---|\n"
 	"| Roll out | 2026-06-30 (was 2026-04-01) | Ongoing |\n",
