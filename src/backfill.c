@@ -144,7 +144,7 @@ backfill_queue(struct backfill *b, char **cause)
 	size_t i;
 	int found;
 
-	if (store_begin(b->st, cause) == -1)
+	if (store_begin_bulk(b->st, cause) == -1)
 		return -1;
 	for (i = 0; i < b->bugs.n; i++) {
 		const struct bug *bug = &b->bugs.v[i];
@@ -183,7 +183,7 @@ backfill_store(struct backfill *b, char **cause)
 {
 	size_t i;
 
-	if (store_begin(b->st, cause) == -1)
+	if (store_begin_bulk(b->st, cause) == -1)
 		return -1;
 	for (i = 0; i < b->comments.n; i++)
 		if (store_put_comment(b->st, &b->comments.v[i], cause) == -1)

@@ -121,6 +121,8 @@ daemon_synced(
 		if (d->counters.requests < 0)
 			d->counters.requests = 0;
 		d->counters.requests += (long long)stats->requests;
+		d->counters.have_skew = 1;
+		d->counters.clock_skew = stats->skew;
 		if (stats->bugs_changed > 0)
 			d->track_stale = 1;
 		log_event(LOG_INFO,

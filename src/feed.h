@@ -76,6 +76,9 @@ struct feed_counters {
 	long long requests;      /* to Bugzilla, over every cycle */
 	long long http_requests; /* served by the httpd */
 	long long evaluations;   /* of every stored bug: one a cycle */
+	/* Bugzilla's clock minus ours at the last good cycle, if have_skew. */
+	int have_skew;
+	long long clock_skew;
 	/*
 	 * The alerts outbox: have_outbox is 0 until an alerts module fills
 	 * depth and dead letters; its metrics are left out until then.

@@ -304,6 +304,14 @@ feed_prom_counters(struct buf *b, const struct feed_counters *c)
 		buf_printf(
 		    b, "ccwatch_evaluations_total %lld\n", c->evaluations);
 	}
+	if (c->have_skew) {
+		feed_prom_head(b, "ccwatch_bugzilla_clock_skew_seconds",
+		    "gauge",
+		    "Bugzilla's clock minus this host's at the last good "
+		    "cycle; deadlines shift by it.");
+		buf_printf(b, "ccwatch_bugzilla_clock_skew_seconds %lld\n",
+		    c->clock_skew);
+	}
 	if (c->http_requests >= 0) {
 		feed_prom_head(b, "ccwatch_http_requests_total", "counter",
 		    "Requests answered by the feed's HTTP server.");

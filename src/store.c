@@ -433,13 +433,16 @@ fail:
 	return -1;
 }
 
-/* Apply the connection's pragmas: WAL, durability, foreign keys. */
+/*
+ * Apply the connection's pragmas: WAL, durability (every commit syncs the
+ * WAL but a bulk transaction's, see store_begin_bulk), foreign keys.
+ */
 static int
 store_configure(struct store *st, char **cause)
 {
 	static const char *const pragmas[] = {
 	    "PRAGMA journal_mode = WAL",
-	    "PRAGMA synchronous = NORMAL",
+	    "PRAGMA synchronous = FULL",
 	    "PRAGMA foreign_keys = ON",
 	};
 	size_t i;
@@ -730,116 +733,6 @@ int
 store_schema_version(struct store *st)
 {
 	return st->version;
-}
-
-static void store_end_bulk(struct store *);
-
-/* Start a write transaction, taking the write lock now. */
-int
-store_begin(struct store *st, char **cause)
-{
-	return store_stmt_run(
-	    st, store_stmt_get(st, STMT_BEGIN), cause, "begin");
-}
-
-/* Set the page cache's size (PRAGMA cache_size: pages, or -KiB). */
-static int
-store_set_cache(struct store *st, int size, char **cause)
-{
-	char sql[64];
-
-	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", size);
-	if (sqlite3_exec(st->db, sql, NULL, NULL, NULL) != SQLITE_OK) {
-		store_error(st, cause, "cache_size");
-		return -1;
-	}
-	return 0;
-}
-
-/* Start a write transaction with a page cache for many pages; see store.h. */
-int
-store_begin_bulk(struct store *st, char **cause)
-{
-	sqlite3_stmt *stmt;
-	int saved = 0;
-
-	if (sqlite3_prepare_v2(st->db, "PRAGMA cache_size", -1, &stmt, NULL) !=
-	    SQLITE_OK) {
-		store_error(st, cause, "cache_size");
-		return -1;
-	}
-	if (sqlite3_step(stmt) == SQLITE_ROW)
-		saved = sqlite3_column_int(stmt, 0);
-	sqlite3_finalize(stmt);
-	if (saved == 0 || saved < -STORE_BULK_CACHE_KIB)
-		return store_begin(st, cause);
-	if (store_set_cache(st, -STORE_BULK_CACHE_KIB, cause) == -1)
-		return -1;
-	st->cache_saved = saved;
-	if (store_begin(st, cause) == -1) {
-		store_end_bulk(st);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Shrink the page cache back after a bulk transaction: SQLite frees the
- * pages past the old size.  A failure is logged; the store still works.
- */
-static void
-store_end_bulk(struct store *st)
-{
-	char *cause = NULL;
-
-	if (st->cache_saved == 0)
-		return;
-	if (store_set_cache(st, st->cache_saved, &cause) == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-	}
-	st->cache_saved = 0;
-}
-
-/* Commit the open transaction. */
-int
-store_commit(struct store *st, char **cause)
-{
-	int rc;
-
-	rc = store_stmt_run(
-	    st, store_stmt_get(st, STMT_COMMIT), cause, "commit");
-	if (rc == 0)
-		store_end_bulk(st);
-	return rc;
-}
-
-/* Roll back the open transaction, if there is one; failures are logged. */
-void
-store_rollback(struct store *st)
-{
-	char *cause;
-
-	if (sqlite3_get_autocommit(st->db)) {
-		store_end_bulk(st);
-		return;
-	}
-	if (store_stmt_run(st, store_stmt_get(st, STMT_ROLLBACK), &cause,
-		"rollback") == -1) {
-		log_warnx("%s", cause);
-		free(cause);
-	}
-	store_end_bulk(st);
-}
-
-/* Commit the open transaction when rc is 0, else roll it back. */
-int
-store_end(struct store *st, int rc, char **cause)
-{
-	if (rc == 0 && store_commit(st, cause) == 0)
-		return 0;
-	store_rollback(st);
-	return -1;
 }
 
 /* Count bugs, open bugs, comments and history rows (changes). */

@@ -91,7 +91,9 @@ enum store_reserve_state store_reserve_inspect(
 
 /*
  * Transactions; a cycle's writes go in one.  store_begin takes the write lock
- * at once (BEGIN IMMEDIATE); store_rollback does nothing outside one.
+ * at once (BEGIN IMMEDIATE); store_rollback does nothing outside one.  Its
+ * commit syncs the WAL (synchronous=FULL), as does a write outside any
+ * transaction: once it returns, a power loss cannot roll it back.
  */
 int store_begin(struct store *, char **cause);
 int store_commit(struct store *, char **cause);
@@ -100,7 +102,10 @@ void store_rollback(struct store *);
  * store_begin for a transaction that writes many pages (a sync cycle, a
  * backfill batch): until its commit or rollback the page cache may hold
  * STORE_BULK_CACHE_KIB, so that dirty pages are not spilled into the WAL
- * and read back before the commit.  The cache shrinks back after.
+ * and read back before the commit.  The cache shrinks back after.  Its
+ * commit does not sync the WAL (synchronous=NORMAL): it is for rows fetched
+ * again if a power loss rolls them back; the next durable commit (or a
+ * checkpoint) syncs them with it.
  */
 int store_begin_bulk(struct store *, char **cause);
 #define STORE_BULK_CACHE_KIB 32768

@@ -113,6 +113,9 @@ store_sa_exec(struct store *st, int slot, char **cause, const char *what,
 	va_list ap;
 	int rc;
 
+	/* A write outside a transaction commits alone: durably. */
+	if (store_sync_full(st, cause) == -1)
+		return -1;
 	va_start(ap, types);
 	stmt = sa_vprepare(st, slot, cause, what, sql, types, ap);
 	va_end(ap);
@@ -272,10 +275,18 @@ store_outbox_due(struct store *st, time_t now, int64_t after_next,
 		r->next_attempt = sqlite3_column_int64(stmt, 7);
 		r->claimed_at = (time_t)sqlite3_column_int64(stmt, 8);
 	}
-	if (rc != SQLITE_DONE)
-		store_sa_error(st, cause, "read the outbox");
+	if (rc == SQLITE_DONE) {
+		sqlite3_finalize(stmt);
+		return 0;
+	}
+	store_sa_error(st, cause, "read the outbox");
 	sqlite3_finalize(stmt);
-	return rc == SQLITE_DONE ? 0 : -1;
+	/* The rows read before the failure go with it. */
+	while (*n > 0)
+		store_outbox_row_clear(&(*rows)[--*n]);
+	free(*rows);
+	*rows = NULL;
+	return -1;
 }
 
 /* Free the strings of one row of store_outbox_due. */

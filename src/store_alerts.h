@@ -95,6 +95,7 @@ struct store_outbox_row {
 /*
  * At most limit pending rows due at now, oldest first, after the row
  * (after_next, after_id) of a previous page, allocated into *rows.
+ * Returns 0, or -1 with *cause and no rows (*rows NULL, *n 0).
  */
 int store_outbox_due(struct store *, time_t now, int64_t after_next,
     int64_t after_id, size_t limit, struct store_outbox_row **rows, size_t *n,

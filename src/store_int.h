@@ -1,10 +1,10 @@
 /*
  * The inside of the store, shared by its files: store.c (opening,
- * migrations, permissions, transactions, the cursor and the operator's
- * marks), store_schema.c (the migrations), store_bugs.c (bugs, comments
- * and history as the sync writes and the readers read them) and
- * store_alerts.c (the statements it prepares once, kept in slots that
- * store_close finalizes).
+ * migrations, permissions, the cursor and the operator's marks),
+ * store_tx.c (transactions and their durability), store_schema.c (the
+ * migrations), store_bugs.c (bugs, comments and history as the sync writes
+ * and the readers read them) and store_alerts.c (the statements it prepares
+ * once, kept in slots that store_close finalizes).
  */
 #ifndef STORE_INT_H
 #define STORE_INT_H
@@ -59,7 +59,8 @@ struct store {
 	char *path;
 	int version;
 	int readonly;
-	int cache_saved; /* cache_size before store_begin_bulk, 0 if none */
+	int cache_saved;  /* cache_size before store_begin_bulk, 0 if none */
+	int sync_relaxed; /* synchronous is NORMAL (store_begin_bulk's) */
 	sqlite3_stmt *stmt[STMT_COUNT];
 	sqlite3_stmt *cache[STORE_CACHE]; /* store_alerts.c's, on demand */
 	char *reserve_path;               /* PATH.reserve (store_reserve.c) */
@@ -112,6 +113,14 @@ int store_step_ids(struct store *, sqlite3_stmt *, const char *what,
  * or an errno value (ENOSPC: the disk has no room).
  */
 int store_reserve_fill(int fd, long long size, int zeros);
+
+/*
+ * Make the connection's commits sync the WAL (synchronous=FULL) again if a
+ * bulk transaction left it NORMAL; a no-op otherwise, and inside a
+ * transaction (its level was set before its BEGIN).  Returns 0, or -1
+ * with *cause.
+ */
+int store_sync_full(struct store *, char **cause);
 
 /*
  * The SQLite connection, for the store's own files (store_*.c) that keep

@@ -456,6 +456,7 @@ sync_check_call(struct sync_cycle *c, char **cause)
 		    timeutil_format_iso(c->db_time, iso), skew);
 		return -1;
 	}
+	c->stats.skew = (long long)(c->db_time - timeutil_now());
 	sync_note_skew(c->db_time);
 	return 0;
 }

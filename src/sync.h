@@ -44,6 +44,7 @@ struct sync_stats {
 	unsigned long requests;
 	unsigned long long bytes;
 	double seconds;
+	long long skew; /* db_time minus our clock when it arrived */
 };
 
 /*

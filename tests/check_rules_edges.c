@@ -78,6 +78,26 @@ START_TEST(test_hidden_comments)
 END_TEST
 
 /*
+ * The description is the report itself: a spam tag on comment 0 hides
+ * nothing, and the CA's own full report still meets both report clocks.
+ */
+START_TEST(test_hidden_tag_spares_description)
+{
+	struct tbug tb;
+
+	tb_init(&tb, "Acme: Incorrect Subject RDN Encoding", CA_REP, CA_REP,
+	    FILED, tb_full_report_v3);
+	strlist_add(&tb.cl.v[0].tags, hidden_tags[_i]);
+	ck_assert_int_eq(
+	    state_at(&tb, CLOCK_INITIAL_REPORT, 0, FILED + 20 * DAY),
+	    CLOCK_MET);
+	ck_assert_int_eq(
+	    state_at(&tb, CLOCK_FULL_REPORT, 0, FILED + 20 * DAY), CLOCK_MET);
+	tb_free(&tb);
+}
+END_TEST
+
+/*
  * Through the store and the feed: a hidden CA comment is not the feed's
  * last CA comment, and the update clock runs from the one before it.
  */
@@ -621,6 +641,8 @@ rules_edges_suite(void)
 
 	tcase_add_loop_test(
 	    tc, test_hidden_comments, 0, CCWATCH_NELEM(hidden_tags));
+	tcase_add_loop_test(tc, test_hidden_tag_spares_description, 0,
+	    CCWATCH_NELEM(hidden_tags));
 	tcase_add_loop_test(tc, test_ca_asks_itself, 0, 4);
 	tcase_add_loop_test(tc, test_feed_hidden, 0, 2);
 	tcase_add_loop_test(tc, test_overlapping_questions, 0, 2);

@@ -437,6 +437,18 @@ START_TEST(test_others_left_alone)
 	ck_assert_int_eq(
 	    store_reserve_set(test_st, 64 * KIB), STORE_RESERVE_OFF);
 	ck_assert_int_eq(unlink(p), 0);
+	/* Nor is another user's file (made as root, as CI runs). */
+	if (geteuid() == 0) {
+		testutil_write_file(p, "keep");
+		ck_assert_int_eq(chown(p, 65534, 65534), 0);
+		ck_assert_int_eq(
+		    store_reserve_set(test_st, 64 * KIB), STORE_RESERVE_OFF);
+		disk_full = 1;
+		ck_assert_int_eq(store_reserve_release_if_full(test_st), 0);
+		disk_full = 0;
+		ck_assert_int_eq(file_size(p), 4);
+		ck_assert_int_eq(unlink(p), 0);
+	}
 	free(victim);
 	free(p);
 }

@@ -268,6 +268,8 @@ def test_served(work, conf, port):
         p = run(["promtool", "check", "metrics"], input=body.decode())
         check(p.returncode == 0, "promtool check metrics passes /metrics " + p.stderr.strip())
         check(b"ccwatch_bugzilla_requests_total" in body, "/metrics has the request counter")
+        check(re.search(rb"^ccwatch_bugzilla_clock_skew_seconds -?\d+$", body, re.M) is not None,
+              "/metrics has Bugzilla's clock skew")
         cycles = sum(int(n) for n in re.findall(rb'\nccwatch_sync_cycles_total\{result="\w+"\} (\d+)', body))
         ev = re.search(rb'\nccwatch_evaluations_total (\d+)', body)
         check(cycles > 0 and ev is not None and int(ev.group(1)) == cycles,
