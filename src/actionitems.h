@@ -100,7 +100,8 @@ struct actionitem_read {
  * with items forms its list.  Tables in code blocks, indented blocks and
  * quotes are not read.  A comment with no such table may hold a plain-text
  * list under an "Action Items" label: each line carrying exactly one date
- * and one status word is an item; when a line is not that clear, the list
+ * and one status word is an item, and so is a check box line ("[x]",
+ * "[ ]") with at most one date; when a line is not that clear, the list
  * is not read and a warning says why.  Returns out->n.
  */
 size_t actionitems_read(

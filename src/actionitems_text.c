@@ -160,7 +160,7 @@ ai_plain_item(const char *text, int line, time_t written,
 	enum actionitem_status st = ACTIONITEM_NONE, box;
 	const char *rest, *mark = text;
 	size_t dat, sat = 0, slen = 0, cut, len, blen = 0;
-	int ndates, nstatus, period;
+	int ndates, nstatus, period, dateless;
 
 	memset(r, 0, sizeof *r);
 	r->line = line;
@@ -182,17 +182,21 @@ ai_plain_item(const char *text, int line, time_t written,
 		ai_row_free(r);
 		return 0;
 	}
-	*why = ndates == 0 ? "no date"
-	    : nstatus == 0 ? "no status"
-	    : ndates > 1   ? "several dates"
-	    : nstatus > 1  ? "several status words"
-			   : NULL;
+	/* a check box line may give no date: no due date, no warning */
+	dateless = ndates == 0 && box != ACTIONITEM_NONE;
+	*why = ndates == 0 && !dateless ? "no date"
+	    : nstatus == 0              ? "no status"
+	    : ndates > 1                ? "several dates"
+	    : nstatus > 1               ? "several status words"
+					: NULL;
 	if (*why == NULL) {
+		if (dateless)
+			dat = len;
 		cut = dat < sat ? dat : sat;
 		r->description = xstrndup(rest, cut);
 		ai_trim_description(r->description);
-		actionitems_due(
-		    rest + dat, strlen(d.raw), written, &r->due, &r->warnings);
+		actionitems_due(rest + dat, dateless ? 0 : strlen(d.raw),
+		    written, &r->due, &r->warnings);
 		r->status = st;
 		r->status_text = sat == len ? xstrndup(mark, blen)
 					    : xstrndup(rest + sat, slen);

@@ -256,6 +256,14 @@ static const struct {
 	"-|Add a lint for the OU|2026-02-27|complete;"
 	"-|Update the CPS|2026-04-30|other",
 	1, NULL},
+    {"check boxes without dates: no due date",
+	"### Action Items\n\n- [x] Revoke the affected certificates\n"
+	"- [x] Add a lint for the OU (2026-02-27)\n"
+	"- [ ] Publish the new CPS\n",
+	"-|Revoke the affected certificates|none|complete;"
+	"-|Add a lint for the OU|2026-02-27|complete;"
+	"-|Publish the new CPS|none|other",
+	1, NULL},
     {"check marks in the status column",
 	"| Action Item | Due Date | Status |\n|---|---|---|\n"
 	"| Add lint | 2026-02-27 | \xe2\x9c\x85 |\n"

@@ -1,9 +1,9 @@
 /*
  * Tests of the store's durability levels: the commits that record alert
- * decisions and deliveries (the ledger, the outbox, a delivery's mark, a
- * user's snooze or ack) run under synchronous=FULL and sync the WAL, the
- * bulk transactions of the bug mirror under NORMAL and do not, and every
- * connection is back at FULL after a bulk one.  The level is read back
+ * decisions and deliveries (the ledger, the outbox, a delivery's claim and
+ * mark, a user's snooze or ack) run under synchronous=FULL and sync the
+ * WAL, the bulk transactions of the bug mirror under NORMAL and do not, and
+ * every connection is back at FULL after a bulk one.  The level is read back
  * with PRAGMA synchronous; the syncs are counted by an SQLite VFS over the
  * default one.  Also: a page of due outbox rows whose reading fails part
  * way leaves nothing allocated.
@@ -215,6 +215,10 @@ START_TEST(test_marks_full)
 	test_decide(st, 2, "a2");
 	test_decide(st, 3, "a3");
 	/* Each write outside a transaction commits alone, synced. */
+	nsync = 0;
+	ck_assert_msg(
+	    store_outbox_claim(st, 1, 4000, &cause) == 0, "%s", cause);
+	ck_assert_int_ge(nsync, 1);
 	nsync = 0;
 	ck_assert_msg(
 	    store_outbox_mark_sent(st, 1, "sent", 4000, 1, &cause) == 0, "%s",
