@@ -294,6 +294,10 @@ static const struct {
 	"-|\xe6\x9b\xb4\xe6\x96\xb0\xe8\xaf\x81\xe4\xb9\xa6\xe6\xa8\xa1"
 	"\xe6\x9d\xbf|2026-04-30|ongoing",
 	1, NULL},
+    {"v2.0 table: a Due Date cell that says Done still leaves it open",
+	"| Action Item | Kind | Due Date |\n|---|---|---|\n"
+	"| Rotate the keys | Prevent | Done |\n",
+	"-|Rotate the keys|unreadable|none", 1, "cannot read"},
 };
 
 /* The rows read, in the form of the shapes table. */
