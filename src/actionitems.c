@@ -436,36 +436,6 @@ ai_row_action(const struct ai_table *t, const struct ai_span *cells, size_t n,
 }
 
 /*
- * Read the due date cell of a table without a status column (the 2.0
- * form) into r: a cell that starts with a status word ("Done", "Completed
- * on 2026-02-03", "Delayed to Q3 2026") gives the item that status, and
- * a Complete or Canceled one that holds no date ("Done") has no due date
- * rather than an unreadable one.
- */
-static void
-ai_due_status(
-    const struct ai_span *due, time_t written, struct actionitem_row *r)
-{
-	enum actionitem_status st = actionitems_status(due->s, due->len);
-	struct strlist w = {NULL, 0};
-	size_t i;
-
-	actionitems_due(due->s, due->len, written, &r->due, &w);
-	if (st != ACTIONITEM_NONE && st != ACTIONITEM_OTHER) {
-		r->status = st;
-		r->status_text = xstrdup(r->due.text);
-		if (r->due.kind == ACTIONITEM_DUE_UNREADABLE &&
-		    !actionitems_is_open(st)) {
-			r->due.kind = ACTIONITEM_DUE_NONE;
-			strlist_free(&w);
-		}
-	}
-	for (i = 0; i < w.n; i++)
-		strlist_add(&r->warnings, w.v[i]);
-	strlist_free(&w);
-}
-
-/*
  * Read one data row of table t (line from 1) into out.  Empty rows, the
  * template's "Example" row and a repeated header are skipped.
  */
@@ -504,11 +474,8 @@ ai_row(const struct ai_table *t, const struct ai_span *cells, size_t n,
 	r.criteria = ai_cell(t, cells, n, AI_COL_CRITERIA, 0);
 	due =
 	    (size_t)t->col[AI_COL_DUE] < n ? &cells[t->col[AI_COL_DUE]] : NULL;
-	if (t->col[AI_COL_STATUS] < 0 && due != NULL)
-		ai_due_status(due, written, &r);
-	else
-		actionitems_due(due != NULL ? due->s : "",
-		    due != NULL ? due->len : 0, written, &r.due, &r.warnings);
+	actionitems_due(due != NULL ? due->s : "", due != NULL ? due->len : 0,
+	    written, &r.due, &r.warnings);
 	if (t->col[AI_COL_STATUS] >= 0) {
 		r.status_text = ai_cell(t, cells, n, AI_COL_STATUS, 1);
 		if (r.status_text == NULL)

@@ -112,16 +112,13 @@ void actionitems_read_free(struct actionitem_read *);
 /*
  * Read one status cell (len bytes at s; inline Markdown and struck-out
  * text are taken off first).  The words of POLICY.md from the start of
- * the cell, any case; failing a word, a check box or mark the cell starts
- * with ("[x]", a check mark: COMPLETE; "[ ]": OTHER); anything else is
- * ACTIONITEM_OTHER, empty is NONE.
+ * the cell, any case; anything else is ACTIONITEM_OTHER, empty is NONE.
  */
 enum actionitem_status actionitems_status(const char *s, size_t len);
 /*
  * Read one due date cell (len bytes at s) written at written into *out,
  * adding warnings to *warnings (a quarter, month or TBD, an ambiguous
- * date, a date without a year, several dates, an unreadable one).  A
- * range of two dates ("2026-04-01 to 2026-06-30") is a PERIOD: its end.  The
+ * date, a date without a year, several dates, an unreadable one).  The
  * caller frees out->text and out->date with actionitems_due_free.
  */
 void actionitems_due(const char *s, size_t len, time_t written,

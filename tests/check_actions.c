@@ -395,34 +395,6 @@ START_TEST(test_no_clock_before_due)
 }
 END_TEST
 
-/*
- * A 2.0-form table (no status column) under 3.0 whose Due Date cell says
- * the item is done runs no clock; the open one beside it does.
- */
-START_TEST(test_done_in_due_cell)
-{
-	struct tbug tb;
-	struct policy_result r;
-
-	tb_acme(&tb, filed(), CA_REP);
-	tb_comment(&tb, CA_REP, T(2026, 1, 19, 9, 0, 0),
-	    "## Action Items\n\n| Action Item | Kind | Due Date |\n"
-	    "|---|---|---|\n"
-	    "| AI-1: Revoke the certificates | Mitigate | Completed on "
-	    "2026-01-20 |\n"
-	    "| AI-2: Retire the profile | Prevent | Done |\n"
-	    "| AI-3: Add a lint | Prevent | 2026-02-02 |\n");
-	tb_eval(&tb, T(2026, 3, 1, 0, 0, 0), &r);
-	ck_assert_uint_eq(r.plan.n, 3);
-	ck_assert_int_eq(r.plan.items[0].row.status, ACTIONITEM_COMPLETE);
-	ck_assert_int_eq(r.plan.items[1].row.status, ACTIONITEM_COMPLETE);
-	ck_assert_uint_eq(nitem_clocks(&r), 1);
-	ck_assert_ptr_nonnull(item_clock(&r, r.plan.items[2].key, 0));
-	policy_result_free(&r);
-	tb_free(&tb);
-}
-END_TEST
-
 /* Paused like update: a closure request or [close on]. */
 START_TEST(test_paused)
 {
@@ -677,7 +649,6 @@ actions_suite(void)
 	tcase_add_test(tc, test_met_check_it);
 	tcase_add_test(tc, test_slipped_item);
 	tcase_add_test(tc, test_no_clock_before_due);
-	tcase_add_test(tc, test_done_in_due_cell);
 	tcase_add_test(tc, test_paused);
 	tcase_add_test(tc, test_versions);
 	tcase_add_test(tc, test_sides);
