@@ -166,10 +166,11 @@ def mail_channel(name, port):
                    to="team@example-ca.test")
 
 
-def hook_channel(name, port, secret_file):
+def hook_channel(name, port, secret_file, timeout=5):
     """A [channel] section for a Webhook on 127.0.0.1:port."""
     return section('channel "%s"' % name, type="webhook",
-                   url="http://127.0.0.1:%s/hook" % port, secret_file=secret_file, timeout=5)
+                   url="http://127.0.0.1:%s/hook" % port, secret_file=secret_file,
+                   timeout=timeout)
 
 
 def free_port():
