@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "store_fixture.h"
 #include "testutil.h"
 #include "xmalloc.h"
 
@@ -18,38 +19,6 @@
 #define BULK_TEXT     2000
 /* SQLite's default page cache (2 MiB) and a margin over it, in bytes. */
 #define BULK_SMALL ((sqlite3_int64)4 * 1024 * 1024)
-
-static char *test_dir;
-static char *test_path;
-
-/* A fresh directory and a database path inside it for each test. */
-static void
-setup(void)
-{
-	test_dir = testutil_mkdtemp();
-	xasprintf(&test_path, "%s/ccwatch.db", test_dir);
-}
-
-/* Remove the test's directory. */
-static void
-teardown(void)
-{
-	testutil_rmdir(test_dir);
-	free(test_dir);
-	free(test_path);
-}
-
-/* Open the test's store or fail the test. */
-static struct store *
-test_open(void)
-{
-	struct store *st;
-	char *cause = NULL;
-
-	st = store_open(test_path, &cause);
-	ck_assert_msg(st != NULL, "%s", cause);
-	return st;
-}
 
 /* Store BULK_COMMENTS comments of bug bug_id with ids from first on. */
 static void
@@ -171,7 +140,7 @@ bulk_suite(void)
 	Suite *s = suite_create("store_bulk");
 	TCase *tc = tcase_create("bulk");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, test_setup, test_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_bulk_commit);
 	tcase_add_test(tc, test_bulk_rollback);

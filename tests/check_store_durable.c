@@ -15,99 +15,32 @@
 
 #include "store.h"
 #include "store_alerts.h"
+#include "store_fixture.h"
 #include "store_int.h" /* store_sqlite, the sync_relaxed mark */
 #include "testutil.h"
+#include "vfs_fixture.h"
 #include "xmalloc.h"
 
 /* PRAGMA synchronous's values. */
 #define SYNC_NORMAL 1
 #define SYNC_FULL   2
 
-static sqlite3_vfs *real_vfs;
-static sqlite3_vfs count_vfs;
-/* The default VFS's method tables (the database's, the journals'). */
-#define NIO 4
-static const sqlite3_io_methods *real_io[NIO];
-static sqlite3_io_methods count_io[NIO];
 /* xSync calls on any file since the test last cleared it. */
 static int nsync;
-
-static char *test_dir;
-static char *test_path;
 
 /* A sync: counted, then done by the default VFS. */
 static int
 count_sync(sqlite3_file *f, int flags)
 {
 	nsync++;
-	return real_io[f->pMethods - count_io]->xSync(f, flags);
+	return vfs_fixture_real(f)->xSync(f, flags);
 }
 
-/* Open through the default VFS, then route the file's syncs above. */
-static int
-count_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags,
-    int *out)
-{
-	size_t i;
-	int rc;
-
-	(void)vfs;
-	rc = real_vfs->xOpen(real_vfs, name, f, flags, out);
-	if (rc != SQLITE_OK || f->pMethods == NULL)
-		return rc;
-	for (i = 0; i < NIO && real_io[i] != NULL; i++)
-		if (real_io[i] == f->pMethods)
-			break;
-	if (i == NIO)
-		abort(); /* more tables than NIO */
-	if (real_io[i] == NULL) {
-		real_io[i] = f->pMethods;
-		count_io[i] = *f->pMethods;
-		count_io[i].xSync = count_sync;
-	}
-	f->pMethods = &count_io[i];
-	return rc;
-}
-
-/* Make the counting VFS the default one (before any test runs). */
+/* Count the syncs of every file the default VFS opens. */
 static void
-count_vfs_register(void)
+count_patch(sqlite3_io_methods *io)
 {
-	real_vfs = sqlite3_vfs_find(NULL);
-	count_vfs = *real_vfs;
-	count_vfs.zName = "ccwatch-test-sync-count";
-	count_vfs.xOpen = count_open;
-	if (sqlite3_vfs_register(&count_vfs, 1) != SQLITE_OK)
-		abort();
-}
-
-/* A fresh directory and a database path inside it for each test. */
-static void
-setup(void)
-{
-	test_dir = testutil_mkdtemp();
-	xasprintf(&test_path, "%s/ccwatch.db", test_dir);
-}
-
-/* Remove the test's directory. */
-static void
-teardown(void)
-{
-	testutil_rmdir(test_dir);
-	free(test_dir);
-	free(test_path);
-}
-
-/* Open the test's store or fail the test. */
-static struct store *
-test_open(void)
-{
-	struct store *st;
-	char *cause = NULL;
-
-	st = store_open(test_path, &cause);
-	ck_assert_msg(st != NULL, "%s", cause);
-	return st;
+	io->xSync = count_sync;
 }
 
 /* The connection's PRAGMA synchronous. */
@@ -376,7 +309,7 @@ durable_suite(void)
 	Suite *s = suite_create("store_durable");
 	TCase *tc = tcase_create("durable");
 
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_checked_fixture(tc, test_setup, test_teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_decisions_full);
 	tcase_add_test(tc, test_marks_full);
@@ -394,7 +327,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	count_vfs_register();
+	vfs_fixture_register("ccwatch-test-sync-count", count_patch);
 	sr = srunner_create(durable_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

@@ -22,16 +22,11 @@
 #include "store_int.h" /* store_reserve_fill */
 #include "testutil.h"
 #include "timeutil.h"
+#include "vfs_fixture.h"
 #include "xmalloc.h"
 
 #define KIB 1024
 
-static sqlite3_vfs *real_vfs;
-static sqlite3_vfs full_vfs;
-/* The default VFS's method tables (the database's, the journals'). */
-#define NIO 4
-static const sqlite3_io_methods *real_io[NIO];
-static sqlite3_io_methods full_io[NIO];
 static int disk_full;
 /* 1: the disk fills while the record channel sends (after the claim). */
 static int fill_on_send;
@@ -71,45 +66,14 @@ full_write(sqlite3_file *f, const void *buf, int n, sqlite3_int64 off)
 	}
 	if (!room)
 		return SQLITE_FULL;
-	return real_io[f->pMethods - full_io]->xWrite(f, buf, n, off);
+	return vfs_fixture_real(f)->xWrite(f, buf, n, off);
 }
 
-/* Open through the default VFS, then route the file's writes above. */
-static int
-full_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *f, int flags,
-    int *out)
-{
-	size_t i;
-	int rc;
-
-	(void)vfs;
-	rc = real_vfs->xOpen(real_vfs, name, f, flags, out);
-	if (rc != SQLITE_OK || f->pMethods == NULL)
-		return rc;
-	for (i = 0; i < NIO && real_io[i] != NULL; i++)
-		if (real_io[i] == f->pMethods)
-			break;
-	if (i == NIO)
-		abort(); /* more tables than NIO */
-	if (real_io[i] == NULL) {
-		real_io[i] = f->pMethods;
-		full_io[i] = *f->pMethods;
-		full_io[i].xWrite = full_write;
-	}
-	f->pMethods = &full_io[i];
-	return rc;
-}
-
-/* Make the full-disk VFS the default one (before any test runs). */
+/* Route the writes of every file the default VFS opens above. */
 static void
-full_vfs_register(void)
+full_patch(sqlite3_io_methods *io)
 {
-	real_vfs = sqlite3_vfs_find(NULL);
-	full_vfs = *real_vfs;
-	full_vfs.zName = "ccwatch-test-full";
-	full_vfs.xOpen = full_open;
-	if (sqlite3_vfs_register(&full_vfs, 1) != SQLITE_OK)
-		abort();
+	io->xWrite = full_write;
 }
 
 /* Send through the record channel, filling the disk first if asked. */
@@ -505,7 +469,7 @@ main(void)
 	SRunner *sr;
 	int failed;
 
-	full_vfs_register();
+	vfs_fixture_register("ccwatch-test-full", full_patch);
 	sr = srunner_create(store_reserve_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
